@@ -1,0 +1,12 @@
+//! `iscsi-codegen`: reads the kernel's iSCSI headers into a [`model`], assigns every
+//! integer `#define` to a reviewed family, and emits the Rust tables in `generated/`.
+//!
+//! The data path: [`preprocess`] (comments, directives, annotations) → [`parse`]
+//! (lang-c) → [`eval`] (one integer evaluator over one symbol table) → [`model`] →
+//! [`families`] → [`emit`].
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod model;
+
+pub use error::{Error, Result};

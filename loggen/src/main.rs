@@ -1,0 +1,3 @@
+//! `iscsi-loggen`: writes a realistic syslog with iSCSI incidents and their ground truth.
+
+fn main() {}

@@ -1,0 +1,19 @@
+//! Typed tables of the Linux kernel's iSCSI constants and a decoder for iSCSI log lines.
+//!
+//! The data path is `header → model → generated → runtime → decoder → report`:
+//! [`tables`] holds the tables that `iscsi-codegen` generated from the kernel's
+//! `include/scsi/iscsi_if.h` and `iscsi_proto.h`; [`explain`] adds our own words for
+//! every number an administrator meets; `decode` (feature `decode`) reads logs.
+//!
+//! ```
+//! use iscsi_decode::tables::iscsi_if::IscsiErr;
+//! let e = IscsiErr::new(1022);
+//! assert_eq!(e.name(), Some("ISCSI_ERR_NOP_TIMEDOUT"));
+//! assert_eq!(e.to_string(), "1022 ISCSI_ERR_NOP_TIMEDOUT");
+//! assert_eq!(IscsiErr::new(1099).to_string(), "1099 ISCSI_ERR_???");
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod tables;
