@@ -1,6 +1,9 @@
 //! `iscsi-decode`: explain iSCSI codes and decode iSCSI logs.
 
-fn main() {
-    eprintln!("iscsi-decode: not built yet");
-    std::process::exit(2);
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    cli::run(cli::Cli::parse())
 }
