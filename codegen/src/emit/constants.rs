@@ -1,0 +1,35 @@
+//! The constants shape: a family of unrelated limits and sizes becomes one
+//! module-level `pub const NAME: T = value;` per define, each with its doc. No
+//! newtype; the family's `FAMILIES` row lists them.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::Result;
+
+use super::ident::{At, allow_case, doc_attrs, ident};
+use super::literal::value_lit;
+use super::plan::FamilyPlan;
+use super::values::entry_doc;
+
+/// One `pub const` per entry of `p`, in table order.
+pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
+    let ty = format_ident!("{}", p.ty.name());
+    let mut out = TokenStream::new();
+    for e in &p.entries {
+        let at = At {
+            file: &p.path,
+            line: e.line,
+        };
+        let id = ident(&e.name, at)?;
+        let allow = allow_case(&e.name);
+        let doc = doc_attrs(&entry_doc(e, ""));
+        let v = value_lit(e.value, p.hex, if p.hex { 2 } else { 0 });
+        out.extend(quote! {
+            #doc
+            #allow
+            pub const #id: #ty = #v;
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,113 @@
+//! The Rust enum of a C enum's known values (`IscsiErrKnown`), for `match`:
+//! one variant per distinct value, aliases as associated consts, `TryFrom` the
+//! newtype by matching the value and `From` back by an `as` cast of the repr.
+//! Never a transmute.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::Result;
+
+use super::ident::{At, alias_name, code, doc_attrs, is_ident_shaped, is_keyword, variant_name};
+use super::literal::value_lit;
+use super::plan::FamilyPlan;
+
+/// The `{Name}Known` enum and its conversions; nothing for an empty family.
+pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
+    if p.entries.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    let newtype = format_ident!("{}", p.rust_name);
+    let name = format_ident!("{}Known", p.rust_name);
+    let ty = format_ident!("{}", p.ty.name());
+    let mut used: BTreeMap<String, &str> = BTreeMap::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut aliases = Vec::new();
+    let mut first_of: BTreeMap<i128, proc_macro2::Ident> = BTreeMap::new();
+    for e in &p.entries {
+        let at = At {
+            file: &p.path,
+            line: e.line,
+        };
+        let alias_of = first_of.get(&e.value).cloned();
+        let rust = match &alias_of {
+            None => variant_name(&e.name, &p.strip),
+            Some(_) => alias_name(&e.name, &p.strip),
+        };
+        if !is_ident_shaped(&rust) || is_keyword(&rust) {
+            return Err(at.error(format!(
+                "`{}` gives the variant name `{rust}`, which is not an identifier",
+                e.name
+            )));
+        }
+        if let Some(other) = used.insert(rust.clone(), &e.name) {
+            return Err(at.error(format!(
+                "`{}` and `{other}` both give the name `{name}::{rust}`; rename one in the spec",
+                e.name
+            )));
+        }
+        let id = format_ident!("{}", rust);
+        let v = value_lit(e.value, p.hex, if p.hex { 2 } else { 0 });
+        match alias_of {
+            None => {
+                let doc = doc_attrs(&[format!("{}.", code(&e.name))]);
+                variants.push(quote! { #doc #id = #v });
+                arms.push(quote! { #v => Ok(Self::#id) });
+                first_of.insert(e.value, id);
+            }
+            Some(first) => {
+                let doc = doc_attrs(&[format!(
+                    "{}, another name for `Self::{first}`.",
+                    code(&e.name)
+                )]);
+                aliases.push(quote! {
+                    #doc
+                    pub const #id: Self = Self::#first;
+                });
+            }
+        }
+    }
+    let alias_impl = if aliases.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            impl #name {
+                #(#aliases)*
+            }
+        }
+    };
+    let doc = doc_attrs(&[
+        format!("The known values of {} as a Rust enum, for `match`.", code(&p.c_name)),
+        format!("Convert with `{name}::try_from({newtype})` and `{newtype}::from({name})`."),
+    ]);
+    Ok(quote! {
+        #doc
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        #[non_exhaustive]
+        #[repr(#ty)]
+        pub enum #name {
+            #(#variants),*
+        }
+
+        #alias_impl
+
+        impl TryFrom<#newtype> for #name {
+            type Error = #newtype;
+            fn try_from(v: #newtype) -> Result<Self, #newtype> {
+                match v.0 {
+                    #(#arms,)*
+                    _ => Err(v),
+                }
+            }
+        }
+
+        impl From<#name> for #newtype {
+            fn from(v: #name) -> Self {
+                Self(v as #ty)
+            }
+        }
+    })
+}

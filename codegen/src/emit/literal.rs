@@ -1,0 +1,24 @@
+//! Integer literals for the emitted code: unsuffixed (the surrounding type fixes
+//! the width), decimal or zero-padded hex, negatives as a unary minus.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// A literal for `value`: hex with at least `width` digits when `hex` is set and
+/// the value is non-negative, decimal otherwise; a negative value is `-` and its
+/// magnitude, so the token is valid in any position.
+pub fn value_lit(value: i128, hex: bool, width: usize) -> TokenStream {
+    let magnitude = value.unsigned_abs();
+    let lit = if hex && value >= 0 {
+        format!("0x{magnitude:0width$x}")
+            .parse::<Literal>()
+            .unwrap_or_else(|_| Literal::u128_unsuffixed(magnitude))
+    } else {
+        Literal::u128_unsuffixed(magnitude)
+    };
+    if value < 0 {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    }
+}

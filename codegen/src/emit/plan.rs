@@ -1,0 +1,339 @@
+//! From models to a plan of what to emit: the union of several versions of one
+//! header (one per source label), grouped into families by the spec, each family
+//! with its Rust name, integer type, display prefix, doc and sorted entries. All
+//! decisions and checks happen here, so the shape modules only print tokens.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::families::{FamilySpec, IntType, Kind, Spec, section_matches};
+use crate::model::{Define, Header, Source};
+
+use super::ident::{common_prefix, upper_camel};
+
+/// One known value of a family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPlan {
+    /// The C name.
+    pub name: String,
+    /// The value (for keyed families, `class << 8 | detail`).
+    pub value: i128,
+    /// The header comment, or "".
+    pub doc: String,
+    /// The C initializer or macro body, or "" when implicit.
+    pub expr: String,
+    /// 1-based line in the newest header that has it.
+    pub line: u32,
+}
+
+/// Everything needed to print one family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyPlan {
+    /// The Rust type name (for constants, the family's name).
+    pub rust_name: String,
+    /// What the C side calls it: `enum iscsi_err`, `ISCSI_OP_* (#define)`.
+    pub c_name: String,
+    /// The prefix stripped for short names.
+    pub strip: String,
+    /// The family's doc, or "".
+    pub doc: String,
+    /// The kind of number space.
+    pub kind: Kind,
+    /// The integer type.
+    pub ty: IntType,
+    /// Whether values print in hex.
+    pub hex: bool,
+    /// Whether it comes from a C enum (and so gets a Rust enum of known values).
+    pub is_enum: bool,
+    /// The header path and line of the enum or first member.
+    pub path: String,
+    /// See `path`.
+    pub line: u32,
+    /// Known values, sorted by (value, name).
+    pub entries: Vec<EntryPlan>,
+}
+
+/// What one generated file contains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePlan {
+    /// The header's file name: `iscsi_if.h`.
+    pub file: String,
+    /// The sources, in the order given.
+    pub sources: Vec<Source>,
+    /// Families in header order.
+    pub families: Vec<FamilyPlan>,
+}
+
+struct Builder {
+    plan: FamilyPlan,
+    /// (rank of the newest header that has it, line there).
+    order: (usize, u32),
+    /// For enums: the tag, to tell two enums of one Rust name apart.
+    origin: String,
+    ty_override: Option<IntType>,
+}
+
+/// Where each C name was seen first (newest label first), to catch changes.
+struct Seen {
+    family: String,
+    value: i128,
+    label: String,
+    line: u32,
+}
+
+/// Builds the plan for `headers` (versions of header file `file`, oldest first).
+pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
+    if headers.is_empty() {
+        return Err(Error::msg(format!("no source given for {file}")));
+    }
+    spec.check_stale(headers, file)?;
+    let mut builders: Vec<Builder> = Vec::new();
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    for (rank, header) in headers.iter().rev().enumerate() {
+        let mut h = header.clone();
+        spec.assign_as(&mut h, file)?;
+        let path = h.source.path.clone();
+        for e in &h.enums {
+            let members: Vec<&str> = e.enumerators.iter().map(|x| x.name.as_str()).collect();
+            let es = spec.enum_spec(e.name.as_deref(), &members);
+            let rust_name = match (es.and_then(|s| s.name.clone()), &e.name) {
+                (Some(n), _) => n,
+                (None, Some(tag)) => upper_camel(tag),
+                (None, None) => {
+                    return Err(Error::at(
+                        &path,
+                        e.line,
+                        1,
+                        format!(
+                            "anonymous enum (first member {}) needs a name: add an [[enum]] \
+                             entry with `member` and `name` to {}",
+                            members.first().copied().unwrap_or("none"),
+                            spec.path.display()
+                        ),
+                    ));
+                }
+            };
+            let origin = format!("enum {}", e.name.as_deref().unwrap_or("(anonymous)"));
+            let b = builder(&mut builders, &rust_name, &origin, &path, e.line, || Builder {
+                plan: FamilyPlan {
+                    rust_name: rust_name.clone(),
+                    c_name: origin.clone(),
+                    strip: es.and_then(|s| s.strip.clone()).unwrap_or_default(),
+                    doc: es
+                        .and_then(|s| s.doc.clone())
+                        .or_else(|| e.doc.clone())
+                        .unwrap_or_default(),
+                    kind: es.and_then(|s| s.kind).unwrap_or(Kind::Values),
+                    ty: IntType::U32,
+                    hex: false,
+                    is_enum: true,
+                    path: path.clone(),
+                    line: e.line,
+                    entries: Vec::new(),
+                },
+                order: (rank, e.line),
+                origin: origin.clone(),
+                ty_override: es.and_then(|s| s.ty),
+            })?;
+            for x in &e.enumerators {
+                let entry = EntryPlan {
+                    name: x.name.clone(),
+                    value: x.value,
+                    doc: x.doc.clone().unwrap_or_default(),
+                    expr: x.expr.clone().unwrap_or_default(),
+                    line: x.line,
+                };
+                add(b, &mut seen, entry, &h)?;
+            }
+        }
+        for d in &h.defines {
+            let Some(fname) = &d.family else { continue };
+            let Some(fs) = spec.families_of(file).find(|f| &f.name == fname) else {
+                continue;
+            };
+            let origin = String::from("#define");
+            let b = builder(&mut builders, fname, &origin, &path, d.line, || Builder {
+                plan: FamilyPlan {
+                    rust_name: fname.clone(),
+                    c_name: fs.c_name.clone().unwrap_or_else(|| define_c_name(fs)),
+                    strip: fs.strip.clone().unwrap_or_default(),
+                    doc: fs
+                        .doc
+                        .clone()
+                        .or_else(|| d.section.clone())
+                        .unwrap_or_default(),
+                    kind: fs.kind,
+                    ty: fs.ty,
+                    hex: fs.hex(),
+                    is_enum: false,
+                    path: path.clone(),
+                    line: d.line,
+                    entries: Vec::new(),
+                },
+                order: (rank, d.line),
+                origin: origin.clone(),
+                ty_override: Some(fs.ty),
+            })?;
+            let value = if fs.kind == Kind::Keyed {
+                keyed_value(fs, d, &h, spec)?
+            } else {
+                d.value
+            };
+            let entry = EntryPlan {
+                name: d.name.clone(),
+                value,
+                doc: d.doc.clone().unwrap_or_default(),
+                expr: d.expr.clone(),
+                line: d.line,
+            };
+            add(b, &mut seen, entry, &h)?;
+        }
+    }
+    builders.sort_by_key(|b| b.order);
+    let families = builders
+        .into_iter()
+        .map(finish)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(FilePlan {
+        file: file.to_string(),
+        sources: headers.iter().map(|h| h.source.clone()).collect(),
+        families,
+    })
+}
+
+/// Finds or creates the builder for `rust_name`; two different C origins with one
+/// Rust name are an error.
+fn builder<'a>(
+    builders: &'a mut Vec<Builder>,
+    rust_name: &str,
+    origin: &str,
+    path: &str,
+    line: u32,
+    make: impl FnOnce() -> Builder,
+) -> Result<&'a mut Builder> {
+    let i = match builders.iter().position(|b| b.plan.rust_name == rust_name) {
+        Some(i) => {
+            if builders[i].origin != origin {
+                return Err(Error::at(
+                    path,
+                    line,
+                    1,
+                    format!(
+                        "two families are both named `{rust_name}` ({} and {origin}); rename one \
+                         in the spec",
+                        builders[i].origin
+                    ),
+                ));
+            }
+            i
+        }
+        None => {
+            builders.push(make());
+            builders.len() - 1
+        }
+    };
+    Ok(&mut builders[i])
+}
+
+/// Adds an entry unless the newer label already has it; a name whose value or
+/// family differs between labels is an error.
+fn add(b: &mut Builder, seen: &mut BTreeMap<String, Seen>, entry: EntryPlan, h: &Header) -> Result<()> {
+    let family = b.plan.rust_name.clone();
+    if let Some(s) = seen.get(&entry.name) {
+        if s.value != entry.value || s.family != family {
+            return Err(Error::at(
+                &h.source.path,
+                entry.line,
+                1,
+                format!(
+                    "{} differs between sources: {} (family {}) in {} (line {}), {} (family {}) in {}; \
+                     per-label values are not supported yet",
+                    entry.name, s.value, s.family, s.label, s.line, entry.value, family, h.source.label
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    seen.insert(
+        entry.name.clone(),
+        Seen {
+            family,
+            value: entry.value,
+            label: h.source.label.clone(),
+            line: entry.line,
+        },
+    );
+    b.plan.entries.push(entry);
+    Ok(())
+}
+
+/// `class << 8 | detail` for a member of a keyed family; the class comes from the
+/// define named by the spec's class entry for the member's section.
+fn keyed_value(fs: &FamilySpec, d: &Define, h: &Header, spec: &Spec) -> Result<i128> {
+    let at = |m: String| Error::at(&h.source.path, d.line, 1, m);
+    let class = fs
+        .classes
+        .iter()
+        .find(|c| section_matches(d.section.as_deref(), &c.section))
+        .ok_or_else(|| {
+            at(format!(
+                "{} is in keyed family {} but its section {:?} matches no class in {}",
+                d.name,
+                fs.name,
+                d.section.as_deref().unwrap_or(""),
+                spec.path.display()
+            ))
+        })?;
+    let cv = h
+        .define(&class.class)
+        .ok_or_else(|| at(format!("class define {} is not in this header", class.class)))?
+        .value;
+    if !(0..=0xff).contains(&cv) || !(0..=0xff).contains(&d.value) {
+        return Err(at(format!(
+            "{}: class {} = {cv} and detail {} must both fit in a byte",
+            d.name, class.class, d.value
+        )));
+    }
+    Ok((cv << 8) | d.value)
+}
+
+fn define_c_name(fs: &FamilySpec) -> String {
+    if fs.prefixes.is_empty() {
+        match fs.names.as_slice() {
+            [] => String::from("#define"),
+            [one] => format!("{one} (#define)"),
+            [first, .., last] => format!("{first} … {last} (#define)"),
+        }
+    } else {
+        let p: Vec<String> = fs.prefixes.iter().map(|p| format!("{p}*")).collect();
+        format!("{} (#define)", p.join(", "))
+    }
+}
+
+/// Sorts, types and checks a family.
+fn finish(b: Builder) -> Result<FamilyPlan> {
+    let mut p = b.plan;
+    p.entries
+        .sort_by(|x, y| (x.value, &x.name).cmp(&(y.value, &y.name)));
+    p.ty = match b.ty_override {
+        Some(t) => t,
+        None => IntType::for_enum(p.entries.iter().map(|e| e.value)).ok_or_else(|| {
+            Error::at(&p.path, p.line, 1, format!("{}: values fit no integer type", p.c_name))
+        })?,
+    };
+    if let Some(e) = p.entries.iter().find(|e| !p.ty.fits(e.value)) {
+        return Err(Error::at(
+            &p.path,
+            e.line,
+            1,
+            format!(
+                "{} = {} does not fit {} (the type of family {})",
+                e.name, e.value, p.ty, p.rust_name
+            ),
+        ));
+    }
+    if p.strip.is_empty() {
+        p.strip = common_prefix(p.entries.iter().map(|e| e.name.as_str()));
+    }
+    Ok(p)
+}

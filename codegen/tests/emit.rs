@@ -1,0 +1,321 @@
+//! The emitter on synthetic models: snapshots of the generated source, that it
+//! compiles alone under `#![no_std]` with missing docs denied, that its `Display`
+//! formats are the contract's, and that hostile names and comments cannot inject
+//! code.
+
+mod emit_support;
+
+use emit_support::{compile_no_std, define, enumeration, header, run_with};
+use iscsi_codegen::emit::emit_file;
+use iscsi_codegen::families::Spec;
+use iscsi_codegen::model::Header;
+
+const SPEC: &str = r#"
+[[enum]]
+tag = "iscsi_err"
+strip = "ISCSI_ERR_"
+
+[[family]]
+name = "TransportCaps"
+header = "iscsi_if.h"
+kind = "flags"
+type = "u32"
+prefixes = ["CAP_"]
+
+[[family]]
+name = "StopConn"
+header = "iscsi_if.h"
+kind = "values"
+type = "u32"
+prefixes = ["STOP_CONN_"]
+
+[[family]]
+name = "IfLimits"
+header = "iscsi_if.h"
+kind = "constants"
+type = "u32"
+names = ["ISCSI_STATS_CUSTOM_MAX"]
+
+[[exclude]]
+name = "ISCSI_IF_SOMETHING"
+header = "iscsi_if.h"
+reason = "test exclusion"
+
+[[family]]
+name = "IscsiOpcode"
+header = "iscsi_proto.h"
+kind = "values"
+type = "u8"
+prefixes = ["ISCSI_OP_"]
+strip = "ISCSI_OP_"
+hex = true
+
+[[family]]
+name = "OpcodeBits"
+header = "iscsi_proto.h"
+kind = "flags"
+type = "u8"
+names = ["ISCSI_OP_IMMEDIATE", "ISCSI_OPCODE_MASK"]
+
+[[family]]
+name = "LoginFlags"
+header = "iscsi_proto.h"
+kind = "flags"
+type = "u8"
+prefixes = ["ISCSI_FLAG_LOGIN_"]
+
+[[family]]
+name = "LoginStage"
+header = "iscsi_proto.h"
+kind = "values"
+type = "i8"
+names = ["ISCSI_INITIAL_LOGIN_STAGE", "ISCSI_FULL_FEATURE_PHASE"]
+
+[[family]]
+name = "LoginStatusClass"
+header = "iscsi_proto.h"
+kind = "values"
+type = "u8"
+prefixes = ["ISCSI_STATUS_CLS_"]
+
+[[family]]
+name = "LoginStatus"
+header = "iscsi_proto.h"
+kind = "keyed"
+type = "u16"
+prefixes = ["ISCSI_LOGIN_STATUS_"]
+
+[[family.class]]
+section = "Class-0"
+class = "ISCSI_STATUS_CLS_SUCCESS"
+
+[[family.class]]
+section = "Class-2"
+class = "ISCSI_STATUS_CLS_INITIATOR_ERR"
+
+[[family]]
+name = "SnackType"
+header = "iscsi_proto.h"
+kind = "values"
+type = "u8"
+prefixes = ["ISCSI_FLAG_SNACK_TYPE_"]
+"#;
+
+fn spec() -> Spec {
+    Spec::parse(SPEC, "families.toml").expect("spec")
+}
+
+fn if_header(label: &str) -> Header {
+    let mut h = header("include/scsi/iscsi_if.h", label);
+    h.enums.push(enumeration(
+        Some("iscsi_err"),
+        Some("Common error codes"),
+        496,
+        &[
+            ("ISCSI_OK", 0, Some("0"), None),
+            ("ISCSI_ERR_CONN_FAILED", 1011, Some("ISCSI_ERR_BASE + 11"), None),
+            ("ISCSI_ERR_TCP_CONN_CLOSE", 1020, Some("ISCSI_ERR_BASE + 20"), None),
+            ("ISCSI_ERR_NOP_TIMEDOUT", 1022, Some("ISCSI_ERR_BASE + 22"), Some("NOP-Out timed out")),
+        ],
+    ));
+    h.enums.push(enumeration(
+        Some("iscsi_conn_state"),
+        None,
+        483,
+        &[
+            ("ISCSI_CONN_STATE_FREE", 0, None, None),
+            ("ISCSI_CONN_STATE_XPT_WAIT", 1, None, None),
+            ("ISCSI_CONN_STATE_LOGGED_IN", 2, None, None),
+        ],
+    ));
+    h.enums.push(enumeration(
+        Some("iscsi_port_speed"),
+        Some("iSCSI port Speed"),
+        711,
+        &[
+            ("ISCSI_PORT_SPEED_UNKNOWN", 1, Some("0x1"), None),
+            ("ISCSI_PORT_SPEED_10MBPS", 2, Some("0x2"), None),
+        ],
+    ));
+    h.defines.push(define("ISCSI_IF_SOMETHING", 7, 20, None, None));
+    h.defines.push(define("CAP_RECOVERY_L0", 0x1, 747, Some("These flags presents iSCSI Data-Path capabilities."), None));
+    h.defines.push(define("CAP_HDRDGST", 0x10, 751, None, None));
+    h.defines.push(define("CAP_DATADGST", 0x20, 752, None, Some("data digest")));
+    h.defines.push(define("STOP_CONN_TERM", 1, 767, None, None));
+    h.defines.push(define("STOP_CONN_RECOVER", 3, 769, None, None));
+    h.defines.push(define("ISCSI_STATS_CUSTOM_MAX", 32, 771, None, None));
+    h
+}
+
+fn proto_header(label: &str) -> Header {
+    let mut h = header("include/scsi/iscsi_proto.h", label);
+    let d = &mut h.defines;
+    d.push(define("ISCSI_OP_IMMEDIATE", 0x40, 97, Some("Opcode encoding bits"), None));
+    d.push(define("ISCSI_OPCODE_MASK", 0x3f, 98, Some("Opcode encoding bits"), None));
+    d.push(define("ISCSI_OP_LOGIN", 0x03, 104, Some("Initiator Opcode values"), None));
+    d.push(define("ISCSI_OP_LOGIN_RSP", 0x23, 119, Some("Target Opcode values"), None));
+    d.push(define("ISCSI_OP_REJECT", 0x3f, 125, Some("Target Opcode values"), None));
+    d.push(define("ISCSI_FLAG_LOGIN_TRANSIT", 0x80, 446, Some("Login PDU flags"), None));
+    d.push(define("ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK", 0x0c, 448, None, Some("2 bits")));
+    d.push(define("ISCSI_FLAG_LOGIN_CURRENT_STAGE1", 0x04, 449, None, None));
+    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE1", 0x01, 453, None, None));
+    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE2", 0x02, 454, None, None));
+    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE3", 0x03, 455, None, None));
+    d.push(define("ISCSI_INITIAL_LOGIN_STAGE", -1, 483, None, None));
+    d.push(define("ISCSI_FULL_FEATURE_PHASE", 3, 486, None, None));
+    d.push(define("ISCSI_STATUS_CLS_SUCCESS", 0, 489, Some("Login Status response classes"), None));
+    d.push(define("ISCSI_STATUS_CLS_INITIATOR_ERR", 2, 491, None, None));
+    d.push(define("ISCSI_LOGIN_STATUS_ACCEPT", 0, 496, Some("Class-0 (Success)"), None));
+    d.push(define("ISCSI_LOGIN_STATUS_INIT_ERR", 0, 503, Some("Class-2 (Initiator Error)"), None));
+    d.push(define("ISCSI_LOGIN_STATUS_TGT_NOT_FOUND", 3, 506, Some("Class-2 (Initiator Error)"), None));
+    d.push(define("ISCSI_FLAG_SNACK_TYPE_DATA", 0, 592, Some("SNACK PDU flags"), None));
+    d.push(define("ISCSI_FLAG_SNACK_TYPE_R2T", 0, 593, None, None));
+    d.push(define("ISCSI_FLAG_SNACK_TYPE_STATUS", 1, 594, None, None));
+    h
+}
+
+#[test]
+fn snapshot_synthetic_if() {
+    let out = emit_file(&[if_header("linux-6.1"), if_header("linux-6.12")], &spec()).expect("emit");
+    insta::assert_snapshot!("synthetic_iscsi_if", out);
+}
+
+#[test]
+fn snapshot_synthetic_proto() {
+    let out = emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit");
+    insta::assert_snapshot!("synthetic_iscsi_proto", out);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = emit_file(&[if_header("a"), if_header("b")], &spec()).expect("emit");
+    let b = emit_file(&[if_header("a"), if_header("b")], &spec()).expect("emit");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn shape_rules_hold() {
+    for out in [
+        emit_file(&[if_header("linux-6.12")], &spec()).expect("emit"),
+        emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit"),
+    ] {
+        assert!(out.starts_with("// @generated by iscsi-codegen"));
+        assert!(out.contains("sha256 "));
+        assert!(!out.contains("#!["), "no inner attributes");
+        assert!(!out.contains("//!"), "no inner doc comments");
+        assert!(!out.contains("std::"), "core only");
+        assert!(!out.contains("transmute"));
+        syn::parse_file(&out).expect("parses");
+    }
+}
+
+#[test]
+fn compiles_alone_under_no_std() {
+    let out = emit_file(&[if_header("linux-6.12")], &spec()).expect("emit");
+    compile_no_std("if", &out).unwrap_or_else(|e| panic!("{e}"));
+    let out = emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit");
+    compile_no_std("proto", &out).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn display_formats_follow_the_contract() {
+    let mut code = emit_file(&[if_header("linux-6.12")], &spec()).expect("emit");
+    let proto = emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit");
+    // Two files in one module would clash on the common items: nest the second.
+    code.push_str("\n/// proto\npub mod p {\n");
+    code.push_str(&proto);
+    code.push_str("\n}\n");
+    let body = r#"
+    {
+    use g::*;
+    assert_eq!(IscsiErr(1022).to_string(), "1022 ISCSI_ERR_NOP_TIMEDOUT");
+    assert_eq!(IscsiErr(1099).to_string(), "1099 ISCSI_ERR_???");
+    assert_eq!(format!("{:?}", IscsiErr(1022)), "IscsiErr(1022 ISCSI_ERR_NOP_TIMEDOUT)");
+    assert_eq!(IscsiErr::ISCSI_ERR_NOP_TIMEDOUT, IscsiErr(1022));
+    assert_eq!(IscsiErr::from_name("ISCSI_OK"), Some(IscsiErr(0)));
+    assert_eq!(IscsiErr(1022).doc(), Some("NOP-Out timed out"));
+    assert_eq!(IscsiErr(0).doc(), None);
+    assert_eq!(IscsiErrKnown::try_from(IscsiErr(1022)), Ok(IscsiErrKnown::NopTimedout));
+    assert_eq!(IscsiErrKnown::try_from(IscsiErr(5)), Err(IscsiErr(5)));
+    assert_eq!(IscsiErr::from(IscsiErrKnown::Ok), IscsiErr(0));
+    assert_eq!(IscsiPortSpeedKnown::Speed10Mbps as u32, 2);
+    assert_eq!(IscsiConnState(2).to_string(), "2 ISCSI_CONN_STATE_LOGGED_IN");
+    assert_eq!(TransportCaps(0x8030).to_string(), "0x8030 CAP_HDRDGST|CAP_DATADGST|0x8000");
+    assert_eq!(TransportCaps(0).to_string(), "0x0 0");
+    assert!((TransportCaps::CAP_HDRDGST | TransportCaps::CAP_DATADGST).contains(TransportCaps::CAP_DATADGST));
+    assert_eq!(ISCSI_STATS_CUSTOM_MAX, 32u32);
+    assert_eq!(FAMILIES.iter().map(|f| f.rust_name).collect::<Vec<_>>(),
+        ["IscsiConnState", "IscsiErr", "IscsiPortSpeed", "TransportCaps", "StopConn", "IfLimits"]);
+    let err = &FAMILIES[1];
+    let e = (err.entry)(3).unwrap();
+    assert_eq!((e.value, e.name), (1022, "ISCSI_ERR_NOP_TIMEDOUT"));
+    assert!((err.entry)(4).is_none());
+    assert_eq!(err.len, 4);
+    let c = FAMILIES.iter().find(|f| f.rust_name == "IfLimits").unwrap();
+    assert_eq!(c.kind, FamilyKind::Constants);
+    assert_eq!((c.entry)(0).unwrap().value, 32);
+    }
+    use g::p::*;
+    assert_eq!(LoginStatus(0x0203).to_string(), "02/03 ISCSI_LOGIN_STATUS_TGT_NOT_FOUND");
+    assert_eq!(LoginStatus(0x027f).to_string(), "02/7f ISCSI_LOGIN_STATUS_???");
+    assert_eq!(LoginStatus::from_parts(2, 3), LoginStatus::ISCSI_LOGIN_STATUS_TGT_NOT_FOUND);
+    assert_eq!(LoginStatus(0x0203).class(), 2);
+    assert_eq!(LoginStatus(0x0203).detail(), 3);
+    assert_eq!(LoginStatus(0).to_string(), "00/00 ISCSI_LOGIN_STATUS_ACCEPT");
+    assert_eq!(IscsiOpcode(0x23).to_string(), "35 ISCSI_OP_LOGIN_RSP");
+    assert_eq!(IscsiOpcode(0x30).to_string(), "48 ISCSI_OP_???");
+    assert_eq!(LoginStage(-1).to_string(), "-1 ISCSI_INITIAL_LOGIN_STAGE");
+    assert_eq!(LoginFlags(0x87).to_string(),
+        "0x87 ISCSI_FLAG_LOGIN_NEXT_STAGE3|ISCSI_FLAG_LOGIN_CURRENT_STAGE1|ISCSI_FLAG_LOGIN_TRANSIT");
+    assert_eq!(OpcodeBits(0x7f).to_string(), "0x7f ISCSI_OP_IMMEDIATE|0x3f");
+    assert_eq!(SnackType(0).name(), Some("ISCSI_FLAG_SNACK_TYPE_DATA"));
+    assert_eq!(SnackType::from_name("ISCSI_FLAG_SNACK_TYPE_R2T"), Some(SnackType(0)));
+    assert_eq!(FAMILIES.iter().map(|f| f.rust_name).collect::<Vec<_>>(),
+        ["OpcodeBits", "IscsiOpcode", "LoginFlags", "LoginStage", "LoginStatusClass", "LoginStatus", "SnackType"]);
+    "#;
+    run_with("display", &code, body).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn union_of_labels_keeps_every_name() {
+    let old = if_header("linux-6.1");
+    let mut new = if_header("linux-6.12");
+    new.defines.push(define("CAP_NEW_THING", 0x4000, 762, None, None));
+    let out = emit_file(&[old, new], &spec()).expect("emit");
+    assert!(out.contains("pub const CAP_NEW_THING: Self = Self(0x4000);"), "{out}");
+}
+
+#[test]
+fn a_value_that_differs_between_labels_is_an_error() {
+    let old = if_header("linux-6.1");
+    let mut new = if_header("linux-6.12");
+    new.defines.iter_mut().find(|d| d.name == "CAP_HDRDGST").unwrap().value = 0x11;
+    let err = emit_file(&[old, new], &spec()).unwrap_err().to_string();
+    assert!(err.contains("CAP_HDRDGST differs between sources"), "{err}");
+    assert!(err.contains("linux-6.1") && err.contains("linux-6.12"), "{err}");
+}
+
+#[test]
+fn a_value_that_does_not_fit_the_type_is_an_error() {
+    let mut h = proto_header("x");
+    h.defines.push(define("ISCSI_OP_HUGE", 0x100, 130, None, None));
+    let err = emit_file(&[h], &spec()).unwrap_err().to_string();
+    assert!(err.contains("include/scsi/iscsi_proto.h:130:1"), "{err}");
+    assert!(err.contains("ISCSI_OP_HUGE = 256 does not fit u8"), "{err}");
+}
+
+#[test]
+fn a_c_name_that_collides_with_a_generated_item_is_an_error() {
+    let mut h = if_header("x");
+    h.enums.push(enumeration(Some("odd"), None, 900, &[("TABLE", 1, None, None)]));
+    let err = emit_file(&[h], &spec()).unwrap_err().to_string();
+    assert!(err.contains("`TABLE` collides"), "{err}");
+}
+
+#[test]
+fn anonymous_enums_need_a_name() {
+    let mut h = if_header("x");
+    h.enums.push(enumeration(None, None, 900, &[("ANON_A", 1, None, None)]));
+    let err = emit_file(&[h], &spec()).unwrap_err().to_string();
+    assert!(err.contains("iscsi_if.h:900:1: anonymous enum (first member ANON_A)"), "{err}");
+}
