@@ -6,6 +6,8 @@
 //! [`families`] → [`emit`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "bindgen")]
+pub mod bindgen_frontend;
 pub mod error;
 pub mod model;
 pub mod source;

@@ -55,6 +55,8 @@ pub struct TrackedFile {
     pub sha256: String,
     /// 1-based line of the `sha256` value in the manifest.
     pub line: u32,
+    /// 1-based column of the `sha256` value in the manifest.
+    pub column: u32,
 }
 
 #[derive(Deserialize)]
@@ -162,10 +164,12 @@ impl Manifest {
                         format!("sha256 of {p:?} must be 64 lower-case hex digits, found {h:?}"),
                     ));
                 }
+                let (line, column) = line_col(text, f.sha256.span().start);
                 files.push(TrackedFile {
                     path: p.clone(),
                     sha256: h.clone(),
-                    line: line_col(text, f.sha256.span().start).0,
+                    line,
+                    column,
                 });
             }
             sources.push(TrackedSource {

@@ -248,6 +248,10 @@ pub fn fetch_one(
     };
     remove_dir_if_present(&final_dir)?;
     std::fs::rename(&staging, &final_dir)?;
+    if mismatches.is_empty() {
+        // A verified download supersedes files kept from an earlier mismatch.
+        remove_dir_if_present(&cache_root.join(format!("{}.unverified", source.label)))?;
+    }
     if let Some((f, actual)) = mismatches.first() {
         let mut message = format!(
             "sha256 mismatch for {} {} from {} {}:\n    expected {}\n    actual   {}\n",
@@ -264,7 +268,7 @@ pub fn fetch_one(
              in {}), then update the sha256 in the manifest and regenerate.",
             final_dir.display()
         ));
-        return Err(Error::at(&manifest.path, f.line, 1, message));
+        return Err(Error::at(&manifest.path, f.line, f.column, message));
     }
     Ok(package)
 }
