@@ -9,6 +9,10 @@
 #[cfg(feature = "bindgen")]
 pub mod bindgen_frontend;
 pub mod error;
+pub mod eval;
+pub mod extract;
+pub mod parse;
+pub mod preprocess;
 pub mod model;
 pub mod source;
 

@@ -1,0 +1,151 @@
+//! The front end's entry point: header bytes → [`Header`]. Preprocess (our own
+//! code), parse the declarations (lang-c), evaluate every enumerator and every
+//! object-like `#define` of the header with the one evaluator, attach comments.
+//!
+//! Which `#define`s enter the model: every object-like macro the header defines in
+//! an active branch that is still defined at the end of the header (the last
+//! definition if it was redefined; an `#undef`ed one is gone, as it is for any C
+//! code after the header) and whose expansion is an integer constant expression.
+//! Empty bodies (include guards), strings, type names, floating constants and
+//! statements are not integers and are left out; a body that names an undefined
+//! identifier, or a macro cycle, is an error. Values are those at the end of the
+//! header (a macro may use enumerators declared anywhere before that point).
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::eval::{EvalError, Mode, Value, int_type_of};
+use crate::model::{Define, Enum, Enumerator, Header, Source};
+use crate::parse::parse;
+use crate::preprocess::annotations::PRELUDE_TYPEDEFS;
+use crate::preprocess::lexer::{lex, normalise_ws};
+use crate::preprocess::symbols::Symbols;
+use crate::preprocess::{docs, predefine, preprocess, utf8};
+
+/// How to extract one header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtractOptions {
+    /// The source label for the model (`linux-6.12`).
+    pub label: String,
+    /// The header's path as the kernel knows it (`include/scsi/iscsi_if.h`).
+    pub path: String,
+    /// Directories searched for `#include`d files; the macros of a file found there
+    /// are visible to the header, but the file does not enter the model.
+    pub include_dirs: Vec<PathBuf>,
+}
+
+/// Reads `file` and extracts its model.
+pub fn extract_file(file: &Path, opts: &ExtractOptions) -> Result<Header> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::msg(format!("cannot read {}: {e}", file.display())))?;
+    extract_bytes(&bytes, file, opts)
+}
+
+/// Extracts the model of a header given as bytes; `file` names it in errors.
+pub fn extract_bytes(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Header> {
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let text = utf8(bytes, file)?;
+    let mut syms = Symbols::default();
+    for (name, ty) in PRELUDE_TYPEDEFS {
+        let words: Vec<&str> = ty.split_whitespace().collect();
+        if let Ok(t) = int_type_of(&words, &syms.typedefs) {
+            syms.typedefs.insert(name.to_string(), t);
+        }
+    }
+    predefine(&mut syms);
+    let id = syms.add_file(file.to_path_buf(), text);
+    let prepared = preprocess(id, &mut syms, &opts.include_dirs, 0)?;
+    let parsed = parse(&prepared, &syms)?;
+    for (name, ty) in &parsed.typedefs {
+        syms.typedefs.insert(name.clone(), *ty);
+    }
+    let lines = syms
+        .files
+        .first()
+        .map(|f| f.lines.clone())
+        .unwrap_or_default();
+
+    let mut enums = Vec::with_capacity(parsed.enums.len());
+    for e in &parsed.enums {
+        let mut next: i128 = 0;
+        let mut enumerators = Vec::with_capacity(e.enumerators.len());
+        for (idx, x) in e.enumerators.iter().enumerate() {
+            let (value, expr) = match x.expr {
+                Some((start, end)) => {
+                    let src = prepared.text.get(start..end).unwrap_or_default();
+                    let toks = lex(src, id, &|i| start + i)
+                        .map_err(|er| syms.error_at(id, start + er.offset, er.message))?;
+                    let v = match syms.eval(&toks, Mode::Constant, (id, start)) {
+                        Ok(v) => v.value,
+                        Err(EvalError::Hard(er)) => return Err(er),
+                        Err(EvalError::NotInteger(why)) => {
+                            return Err(syms.error_at(id, start, format!("initialiser of {} is not an integer constant expression ({why})", x.name)));
+                        }
+                    };
+                    (v, Some(normalise_ws(src)))
+                }
+                None => (next, None),
+            };
+            syms.enum_consts
+                .insert(x.name.clone(), Value::for_enumerator(value));
+            next = value + 1;
+            enumerators.push(Enumerator {
+                name: x.name.clone(),
+                value,
+                expr,
+                doc: docs::enumerator_doc(&prepared, &lines, e, idx),
+                line: lines.line_of(x.offset),
+            });
+        }
+        enums.push(Enum {
+            name: e.name.clone(),
+            doc: docs::enum_doc(&prepared, &lines, e),
+            line: lines.line_of(e.offset),
+            enumerators,
+        });
+    }
+
+    let mut defines = Vec::new();
+    for site in prepared.defines.iter().filter(|s| !s.function_like) {
+        let Some(m) = syms.macros.get(&site.name) else {
+            continue;
+        };
+        if m.file != id || m.directive_offset != site.directive_offset {
+            continue;
+        }
+        let value = match syms.eval_macro(&site.name) {
+            Ok(v) => v.value,
+            Err(EvalError::NotInteger(_)) => continue,
+            Err(EvalError::Hard(e)) => {
+                let mut e = e;
+                e.message = format!("{} (in the value of #define {})", e.message, site.name);
+                return Err(e);
+            }
+        };
+        defines.push(Define {
+            name: site.name.clone(),
+            value,
+            expr: m.body_text.clone(),
+            family: None,
+            doc: docs::define_doc(&prepared, site),
+            section: docs::define_section(&prepared, site),
+            line: site.line,
+        });
+    }
+
+    Ok(Header {
+        source: Source {
+            label: opts.label.clone(),
+            path: opts.path.clone(),
+            sha256,
+        },
+        includes: prepared.includes,
+        enums,
+        defines,
+    })
+}
