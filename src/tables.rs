@@ -8,3 +8,9 @@
 pub mod iscsi_if {
     include!("../generated/iscsi_if.rs");
 }
+
+/// Constants of `include/scsi/iscsi_proto.h`: the iSCSI wire protocol (RFC 3720):
+/// opcodes, PDU flags, login status classes and details, reject reasons, limits.
+pub mod iscsi_proto {
+    include!("../generated/iscsi_proto.rs");
+}

@@ -189,7 +189,8 @@ pub struct FamilySpec {
     /// What the C side calls it; default: the prefixes, as `ISCSI_OP_* (#define)`.
     #[serde(default)]
     pub c_name: Option<String>,
-    /// Print values in hex in the generated code; default: true for flags and keyed.
+    /// Print values in hex in the generated code; default: always for flags and
+    /// keyed, else as the C source wrote each value.
     #[serde(default)]
     pub hex: Option<bool>,
     /// Keyed only: the class of each section.
@@ -211,10 +212,13 @@ impl FamilySpec {
                     .any(|s| section_matches(define.section.as_deref(), s)))
     }
 
-    /// Whether values print in hex.
-    pub fn hex(&self) -> bool {
-        self.hex
-            .unwrap_or(matches!(self.kind, Kind::Flags | Kind::Keyed))
+    /// Whether values print in hex: the spec's `hex`, else always for flags and
+    /// keyed families, else `None` (each value as its C expression wrote it).
+    pub fn hex(&self) -> Option<bool> {
+        self.hex.or(match self.kind {
+            Kind::Flags | Kind::Keyed => Some(true),
+            Kind::Values | Kind::Constants => None,
+        })
     }
 }
 

@@ -12,11 +12,14 @@ use super::literal::value_lit;
 use super::plan::FamilyPlan;
 use super::values::entry_doc;
 
-/// One `pub const` per entry of `p`, in table order.
+/// One `pub const` per entry of `p`, in header (line) order, which keeps related
+/// limits together; the family's table stays sorted by value.
 pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
     let ty = format_ident!("{}", p.ty.name());
     let mut out = TokenStream::new();
-    for e in &p.entries {
+    let mut in_line_order: Vec<_> = p.entries.iter().collect();
+    in_line_order.sort_by_key(|e| (e.line, &e.name));
+    for e in in_line_order {
         let at = At {
             file: &p.path,
             line: e.line,
@@ -24,7 +27,7 @@ pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
         let id = ident(&e.name, at)?;
         let allow = allow_case(&e.name);
         let doc = doc_attrs(&entry_doc(e, ""));
-        let v = value_lit(e.value, p.hex, if p.hex { 2 } else { 0 });
+        let v = value_lit(e.value, e.hex, 2);
         out.extend(quote! {
             #doc
             #allow

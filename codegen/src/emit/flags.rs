@@ -152,5 +152,6 @@ pub fn shape(p: &FamilyPlan) -> Shape {
         },
         reserved: &["DECOMPOSE", "contains"],
         hex_width: 2,
+        keyed: false,
     }
 }

@@ -50,5 +50,6 @@ pub fn shape(p: &FamilyPlan) -> Shape {
         },
         reserved: &["from_parts", "class", "detail"],
         hex_width: 4,
+        keyed: true,
     }
 }

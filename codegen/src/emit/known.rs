@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use crate::error::Result;
 
-use super::ident::{At, alias_name, code, doc_attrs, is_ident_shaped, is_keyword, variant_name};
+use super::ident::{At, alias_name, code, comment_lines, doc_attrs, is_ident_shaped, is_keyword, variant_name};
 use super::literal::value_lit;
 use super::plan::FamilyPlan;
 
@@ -50,10 +50,15 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
             )));
         }
         let id = format_ident!("{}", rust);
-        let v = value_lit(e.value, p.hex, if p.hex { 2 } else { 0 });
+        let v = value_lit(e.value, e.hex, 2);
         match alias_of {
             None => {
-                let doc = doc_attrs(&[format!("{}.", code(&e.name))]);
+                let mut lines = comment_lines(&e.doc);
+                if !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines.push(format!("{}.", code(&e.name)));
+                let doc = doc_attrs(&lines);
                 variants.push(quote! { #doc #id = #v });
                 arms.push(quote! { #v => Ok(Self::#id) });
                 first_of.insert(e.value, id);

@@ -24,6 +24,9 @@ pub struct EntryPlan {
     pub expr: String,
     /// 1-based line in the newest header that has it.
     pub line: u32,
+    /// Whether its literal prints in hex: the spec's `hex`, else as the C source
+    /// wrote it (`0x..`).
+    pub hex: bool,
 }
 
 /// Everything needed to print one family.
@@ -41,8 +44,9 @@ pub struct FamilyPlan {
     pub kind: Kind,
     /// The integer type.
     pub ty: IntType,
-    /// Whether values print in hex.
-    pub hex: bool,
+    /// Whether values print in hex: `Some` from the spec (or the kind), `None` to
+    /// follow each C expression.
+    pub hex: Option<bool>,
     /// Whether it comes from a C enum (and so gets a Rust enum of known values).
     pub is_enum: bool,
     /// The header path and line of the enum or first member.
@@ -125,7 +129,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                         .unwrap_or_default(),
                     kind: es.and_then(|s| s.kind).unwrap_or(Kind::Values),
                     ty: IntType::U32,
-                    hex: false,
+                    hex: None,
                     is_enum: true,
                     path: path.clone(),
                     line: e.line,
@@ -142,6 +146,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                     doc: x.doc.clone().unwrap_or_default(),
                     expr: x.expr.clone().unwrap_or_default(),
                     line: x.line,
+                    hex: false,
                 };
                 add(b, &mut seen, entry, &h)?;
             }
@@ -185,6 +190,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 doc: d.doc.clone().unwrap_or_default(),
                 expr: d.expr.clone(),
                 line: d.line,
+                hex: false,
             };
             add(b, &mut seen, entry, &h)?;
         }
@@ -331,6 +337,10 @@ fn finish(b: Builder) -> Result<FamilyPlan> {
                 e.name, e.value, p.ty, p.rust_name
             ),
         ));
+    }
+    for e in &mut p.entries {
+        let t = e.expr.trim_start();
+        e.hex = p.hex.unwrap_or(t.starts_with("0x") || t.starts_with("0X")) && e.value >= 0;
     }
     if p.strip.is_empty() {
         p.strip = common_prefix(p.entries.iter().map(|e| e.name.as_str()));

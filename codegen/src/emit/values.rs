@@ -29,8 +29,10 @@ pub struct Shape {
     pub display_body: TokenStream,
     /// Names of the extra associated items, which C names must not take.
     pub reserved: &'static [&'static str],
-    /// Hex digits for literals (0: decimal).
+    /// Minimum hex digits of literals that print in hex.
     pub hex_width: usize,
+    /// Whether const docs name the class and detail (keyed families).
+    pub keyed: bool,
 }
 
 /// The shape of a plain `Values` family.
@@ -64,7 +66,8 @@ pub fn plain(p: &FamilyPlan) -> Shape {
             }
         },
         reserved: &[],
-        hex_width: if p.hex { 2 } else { 0 },
+        hex_width: 2,
+        keyed: false,
     }
 }
 
@@ -139,13 +142,13 @@ pub fn newtype(p: &FamilyPlan, shape: Shape) -> Result<TokenStream> {
         };
         let id = ident(&e.name, at)?;
         let allow = allow_case(&e.name);
-        let suffix = if shape.hex_width == 4 {
+        let suffix = if shape.keyed {
             format!(", class {} detail {}", e.value >> 8, e.value & 0xff)
         } else {
             String::new()
         };
         let doc = doc_attrs(&entry_doc(e, &suffix));
-        let v = value_lit(e.value, shape.hex_width > 0, shape.hex_width);
+        let v = value_lit(e.value, e.hex, shape.hex_width);
         consts.push(quote! {
             #doc
             #allow
