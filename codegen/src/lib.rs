@@ -8,9 +8,11 @@
 
 #[cfg(feature = "bindgen")]
 pub mod bindgen_frontend;
+pub mod emit;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod families;
 pub mod parse;
 pub mod preprocess;
 pub mod model;
