@@ -16,4 +16,5 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod explain;
 pub mod tables;

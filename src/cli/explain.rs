@@ -1,17 +1,245 @@
-//! `iscsi-decode explain`.
+//! `iscsi-decode explain`: one number, name or space/value pair in, every reading out.
+//! The words and texts all come from the library's `explain` module; this file only parses
+//! the command line, picks readings and prints them.
 
 use clap::Args;
+use iscsi_decode::explain::{self, Reading, Space};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  iscsi-decode explain 1022                 a kernel connection error code
+  iscsi-decode explain nop_timedout         a C name, any case, prefix optional
+  iscsi-decode explain state 3              iscsid's `state (3)`
+  iscsi-decode explain login 02/03          a login response status (also 0x0203)
+  iscsi-decode explain iscsiadm 8           iscsiadm's `initiator reported error (8 - ...)`
+  iscsi-decode explain opcode 0x3f          a PDU opcode
+  iscsi-decode explain 8                    every reading of a bare number, most likely first
+  iscsi-decode explain --list               the spaces; --list SPACE lists one")]
 pub struct ExplainArgs {
-    /// What to explain.
+    /// A number, a C name, or a space and a value (`state 3`, `login 02/03`).
+    #[arg(value_name = "WHAT", allow_negative_numbers = true)]
     pub words: Vec<String>,
+    /// Print one JSON object per line: space, value, name, text, explanation, setting.
+    #[arg(long)]
+    pub json: bool,
+    /// List every value of SPACE; without SPACE, list the spaces.
+    #[arg(long, value_name = "SPACE", num_args = 0..=1, default_missing_value = "")]
+    pub list: Option<String>,
+}
+
+/// The wrap width of human output.
+const WIDTH: usize = 80;
+
+/// What one run produced: text for stdout, text for stderr, and whether it succeeded.
+struct Outcome {
+    out: String,
+    err: String,
+    ok: bool,
 }
 
 /// Runs `explain`.
-pub fn run(_args: ExplainArgs) -> ExitCode {
-    eprintln!("iscsi-decode explain: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: ExplainArgs) -> ExitCode {
+    let o = explain_to_strings(&args);
+    // A closed pipe (`| head`) is not worth a panic or an error message.
+    let _ = std::io::stdout().write_all(o.out.as_bytes());
+    let _ = std::io::stderr().write_all(o.err.as_bytes());
+    if o.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn explain_to_strings(args: &ExplainArgs) -> Outcome {
+    let mut o = Outcome {
+        out: String::new(),
+        err: String::new(),
+        ok: true,
+    };
+    if let Some(space) = &args.list {
+        list(&mut o, space.trim(), args.json);
+        return o;
+    }
+    match args.words.as_slice() {
+        [] => fail(
+            &mut o,
+            format_args!("nothing to explain; try `explain 1022` or `explain --list`"),
+        ),
+        [word] => one_word(&mut o, word, args.json),
+        [space, word] => match Space::parse(space) {
+            Some(s) if s.exists() => in_space(&mut o, s, word, args.json),
+            _ => unknown_space(&mut o, space),
+        },
+        _ => fail(
+            &mut o,
+            format_args!(
+                "expected a value, a name, or a space and a value; got {} words",
+                args.words.len()
+            ),
+        ),
+    }
+    o
+}
+
+/// A bare word: a login status (`02/03`), a number (every reading), a name, or a space.
+fn one_word(o: &mut Outcome, word: &str, json: bool) {
+    if word.contains('/') {
+        if let Some(v) = explain::parse_login_status(word) {
+            let r = Space::LoginStatus.reading(i128::from(v));
+            return show_one(o, &r, json);
+        }
+    }
+    if let Some(v) = explain::parse_number(word) {
+        let mut readings = explain::readings(v).peekable();
+        if readings.peek().is_none() {
+            let r = explain::unknown_reading(v);
+            show_one(o, &r, json);
+            return fail(o, format_args!("{v} is not a known value in any space"));
+        }
+        let all: Vec<Reading> = readings.collect();
+        if all.len() > 1 && !json {
+            let _ = writeln!(
+                o.out,
+                "{word} has {} readings, most likely first:\n",
+                all.len()
+            );
+        }
+        return show_all(o, &all, json);
+    }
+    let found: Vec<Reading> = explain::lookup_names(word).collect();
+    if !found.is_empty() {
+        return show_all(o, &found, json);
+    }
+    if let Some(s) = Space::parse(word).filter(|s| s.exists()) {
+        return list(o, s.as_str(), json);
+    }
+    unknown_name(o, word, None);
+}
+
+/// A value or name within one space.
+fn in_space(o: &mut Outcome, space: Space, word: &str, json: bool) {
+    match space.lookup(word) {
+        Some(r) => {
+            show_one(o, &r, json);
+            if !r.is_known() {
+                fail(
+                    o,
+                    format_args!("{} is not a known value of {}", r.value_display(), space),
+                );
+            }
+        }
+        None => unknown_name(o, word, Some(space)),
+    }
+}
+
+fn show_one(o: &mut Outcome, r: &Reading, json: bool) {
+    show_all(o, core::slice::from_ref(r), json);
+}
+
+fn show_all(o: &mut Outcome, readings: &[Reading], json: bool) {
+    for (i, r) in readings.iter().enumerate() {
+        if json {
+            let _ = writeln!(o.out, "{}", r.json());
+        } else {
+            if i > 0 {
+                o.out.push('\n');
+            }
+            let _ = explain::write_human(&mut o.out, r, WIDTH);
+        }
+    }
+}
+
+/// `--list`: the spaces, or every value of one space.
+fn list(o: &mut Outcome, space: &str, json: bool) {
+    if space.is_empty() {
+        for s in Space::all() {
+            let count = s.list().count();
+            if json {
+                let _ = write!(o.out, "{{\"space\":");
+                json_str(&mut o.out, s.as_str());
+                let _ = write!(o.out, ",\"c_name\":");
+                json_str(&mut o.out, s.c_name());
+                let _ = writeln!(o.out, ",\"values\":{count}}}");
+            } else {
+                let _ = writeln!(o.out, "{:<22} {:>4}  {}", s.as_str(), count, s.c_name());
+            }
+        }
+        return;
+    }
+    let Some(s) = Space::parse(space).filter(|s| s.exists()) else {
+        return unknown_space(o, space);
+    };
+    if !json {
+        let _ = writeln!(o.out, "{} ({})", s.as_str(), s.c_name());
+    }
+    for r in s.list() {
+        if json {
+            let _ = writeln!(o.out, "{}", r.json());
+        } else {
+            let _ = writeln!(o.out, "  {}", r.value_display());
+            let summary = if r.text.is_empty() {
+                first_sentence(r.explanation)
+            } else {
+                r.text
+            };
+            let _ = writeln!(o.out, "      {summary}");
+        }
+    }
+}
+
+/// The first sentence of an explanation, for one-line summaries.
+fn first_sentence(s: &str) -> &str {
+    s.find(". ").map_or(s, |i| &s[..=i])
+}
+
+fn json_str(out: &mut String, s: &str) {
+    let _ = explain::write_json_string(out, s);
+}
+
+fn unknown_name(o: &mut Outcome, word: &str, space: Option<Space>) {
+    let _ = match space {
+        Some(s) => writeln!(
+            o.err,
+            "iscsi-decode: `{word}` is not a number or a name in {s}"
+        ),
+        None => writeln!(
+            o.err,
+            "iscsi-decode: `{word}` is not a number, a known name or a space"
+        ),
+    };
+    let sugg = explain::suggest(word, space);
+    if !sugg.is_empty() {
+        let _ = writeln!(o.err, "  did you mean:");
+        for (s, n) in sugg.iter() {
+            let _ = writeln!(o.err, "    {n}  ({s})");
+        }
+    }
+    o.ok = false;
+}
+
+fn unknown_space(o: &mut Outcome, word: &str) {
+    let _ = writeln!(
+        o.err,
+        "iscsi-decode: `{word}` is not a space; the spaces are:"
+    );
+    let mut line = String::from("   ");
+    for s in Space::all() {
+        if line.len() + s.as_str().len() + 1 > WIDTH {
+            let _ = writeln!(o.err, "{line}");
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(s.as_str());
+    }
+    let _ = writeln!(o.err, "{line}");
+    o.ok = false;
+}
+
+fn fail(o: &mut Outcome, msg: std::fmt::Arguments<'_>) {
+    let _ = writeln!(o.err, "iscsi-decode: {msg}");
+    o.ok = false;
 }

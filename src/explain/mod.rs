@@ -1,0 +1,314 @@
+//! Our own words for every number an administrator meets in iSCSI logs, kept apart by
+//! number space: the kernel's connection errors, iscsid's connection states, login
+//! response statuses, iscsiadm's error codes, PDU opcodes and the other protocol fields.
+//!
+//! Values live once, in the generated tables; this module keys its texts by the generated
+//! constants, so a new kernel header cannot leave a stale number behind. Nothing here needs
+//! `std` or `alloc`: renderers write into any [`core::fmt::Write`].
+//!
+//! ```
+//! use iscsi_decode::explain::{self, Space};
+//! // One number, several meanings, most likely first.
+//! let mut r = explain::readings(8);
+//! assert_eq!(r.next().unwrap().space, Space::IscsiadmError);
+//! // Names are found without their prefix, in any case.
+//! let nop = explain::lookup_name("nop_timedout").unwrap();
+//! assert_eq!(nop.space, Space::IscsiErr);
+//! assert_eq!(nop.value, 1022);
+//! // Unknown values keep their number.
+//! assert_eq!(Space::IscsiErr.reading(1099).to_string(), "1099 ISCSI_ERR_???");
+//! ```
+
+mod conn_state;
+mod family;
+pub mod iscsiadm;
+mod kernel;
+mod notes;
+mod parse;
+mod render;
+mod space;
+mod suggest;
+
+pub use conn_state::{conn_state_label, conn_state_phase};
+pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
+pub use parse::{parse_login_status, parse_number};
+pub use render::{Human, Json, ValueDisplay, write_human, write_json, write_json_string};
+pub use space::{NAMED, Space};
+pub use suggest::{Suggestions, suggest};
+
+use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
+use iscsiadm::IscsiadmError;
+
+/// One reading of a number (or a name) in one space: what it is called, what the program
+/// that printed it says, and our explanation.
+///
+/// `name` is `None` for a value the tables do not know; such a reading still carries its
+/// number and prints as `1099 ISCSI_ERR_???`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// The number space.
+    pub space: Space,
+    /// The value. Login statuses are packed as `class << 8 | detail`.
+    pub value: i128,
+    /// The C name, if the value is known.
+    pub name: Option<&'static str>,
+    /// The short text the printing program uses (see [`Space::text_label`]), or the
+    /// header's comment; may be empty.
+    pub text: &'static str,
+    /// Our explanation; never empty.
+    pub explanation: &'static str,
+    /// The iscsid.conf setting involved, where one applies.
+    pub setting: Option<&'static str>,
+}
+
+impl Reading {
+    /// Whether the value is a known one.
+    pub fn is_known(&self) -> bool {
+        self.name.is_some()
+    }
+
+    /// The value and its name as a log reader writes them: `1022 ISCSI_ERR_NOP_TIMEDOUT`,
+    /// `02/03 ISCSI_LOGIN_STATUS_TGT_NOT_FOUND`, `0x3f ISCSI_OP_REJECT`, `1099 ISCSI_ERR_???`.
+    pub fn value_display(&self) -> ValueDisplay<'_> {
+        ValueDisplay(self)
+    }
+
+    /// A human rendering wrapped at 80 columns (see [`write_human`]).
+    pub fn human(&self) -> Human<'_> {
+        Human {
+            reading: self,
+            width: render::DEFAULT_WIDTH,
+        }
+    }
+
+    /// One JSON object: `{"space","value","name","text","explanation","setting"}`
+    /// (`setting` only where one applies).
+    pub fn json(&self) -> Json<'_> {
+        Json(self)
+    }
+}
+
+/// Same as [`Reading::value_display`].
+impl core::fmt::Display for Reading {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.value_display(), f)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Reading {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let n = if self.setting.is_some() { 6 } else { 5 };
+        let mut st = s.serialize_struct("Reading", n)?;
+        st.serialize_field("space", &self.space)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("explanation", &self.explanation)?;
+        if let Some(setting) = self.setting {
+            st.serialize_field("setting", setting)?;
+        }
+        st.end()
+    }
+}
+
+impl Space {
+    /// This space's reading of a value: known or not, it keeps the number.
+    ///
+    /// ```
+    /// use iscsi_decode::explain::Space;
+    /// let r = Space::ConnState.reading(3);
+    /// assert_eq!(r.name, Some("ISCSI_CONN_STATE_LOGGED_IN"));
+    /// assert_eq!(r.text, "LOGGED IN");
+    /// assert!(!Space::ConnState.reading(-5).is_known());
+    /// ```
+    pub fn reading(self, value: i128) -> Reading {
+        match self {
+            Space::IscsiErr => match u32::try_from(value) {
+                Ok(v) => from_kernel(value, kernel_error(IscsiErr(v))),
+                Err(_) => from_kernel(value, kernel_error(IscsiErr(u32::MAX))),
+            },
+            Space::ConnState => {
+                let s = u32::try_from(value).map_or(IscsiConnState(u32::MAX), IscsiConnState);
+                Reading {
+                    space: self,
+                    value,
+                    name: s.name().filter(|_| u32::try_from(value).is_ok()),
+                    text: conn_state_label(s).unwrap_or(""),
+                    explanation: conn_state_phase(s),
+                    setting: None,
+                }
+            }
+            Space::IscsiadmError => {
+                let e = u8::try_from(value).ok().map(IscsiadmError);
+                Reading {
+                    space: self,
+                    value,
+                    name: e.and_then(IscsiadmError::name),
+                    text: e.and_then(IscsiadmError::text).unwrap_or(""),
+                    explanation: e.map_or(iscsiadm::UNKNOWN_EXPLANATION, |e| e.explanation()),
+                    setting: notes::iscsiadm_setting(e),
+                }
+            }
+            _ => {
+                let known = family::find(self, value);
+                Reading {
+                    space: self,
+                    value,
+                    name: known.map(|k| k.name),
+                    text: known.map_or("", |k| k.doc),
+                    explanation: notes::note(self, value)
+                        .unwrap_or_else(|| notes::family_description(self)),
+                    setting: None,
+                }
+            }
+        }
+    }
+
+    /// This space's reading of a value, only if the value is known.
+    pub fn known(self, value: i128) -> Option<Reading> {
+        let r = self.reading(value);
+        r.is_known().then_some(r)
+    }
+
+    /// Every known value of this space, as readings, in value order (aliases included,
+    /// each under its own name).
+    pub fn list(self) -> impl Iterator<Item = Reading> {
+        family::iter(self).map(move |k| Reading {
+            name: Some(k.name),
+            ..self.reading(k.value)
+        })
+    }
+
+    /// Finds a value of this space by number (decimal or `0x` hex; for login statuses also
+    /// `02/03`) or by C name (any case, prefix optional). Unknown numbers still give a
+    /// reading; an unknown name gives `None`.
+    pub fn lookup(self, word: &str) -> Option<Reading> {
+        let number = if self == Space::LoginStatus {
+            parse_login_status(word).map(i128::from)
+        } else {
+            parse_number(word)
+        };
+        if let Some(v) = number {
+            return Some(self.reading(v));
+        }
+        (0..LEVELS).find_map(|level| {
+            family::iter(self)
+                .find(|k| name_matches(k.name, self.prefix(), word.trim(), level))
+                .map(|k| Reading {
+                    name: Some(k.name),
+                    ..self.reading(k.value)
+                })
+        })
+    }
+}
+
+fn from_kernel(value: i128, k: KernelError) -> Reading {
+    Reading {
+        space: Space::IscsiErr,
+        value,
+        name: k.name,
+        text: k.iscsid_text,
+        explanation: k.explanation,
+        setting: k.setting,
+    }
+}
+
+/// Every known reading of a bare number, most likely first: the kernel's connection errors
+/// for 1000 and up; for smaller numbers iscsiadm's codes, then connection states, login
+/// statuses, opcodes and the other protocol fields, adapter enums last. Flag and constant
+/// families are left out (ask for them by space). Empty if no space knows the value.
+///
+/// ```
+/// use iscsi_decode::explain::{readings, Space};
+/// let spaces: Vec<Space> = readings(3).map(|r| r.space).collect();
+/// assert_eq!(&spaces[..2], &[Space::IscsiadmError, Space::ConnState]);
+/// assert_eq!(readings(1022).next().unwrap().name, Some("ISCSI_ERR_NOP_TIMEDOUT"));
+/// assert_eq!(readings(-7).count(), 0);
+/// ```
+pub fn readings(value: i128) -> impl Iterator<Item = Reading> {
+    let rank = if value >= 1000 {
+        space::RANK_LARGE
+    } else {
+        space::RANK_SMALL
+    };
+    rank.iter().filter_map(move |s| s.known(value))
+}
+
+/// The reading to show for a bare number no space knows: the kernel's codes for 1000 and
+/// up, iscsiadm's otherwise.
+pub fn unknown_reading(value: i128) -> Reading {
+    if value >= 1000 {
+        Space::IscsiErr.reading(value)
+    } else {
+        Space::IscsiadmError.reading(value)
+    }
+}
+
+/// Name match strictness: 0 the full C name, 1 the name without its family prefix, 2 the
+/// name without a leading `ISCSI_`.
+const LEVELS: u8 = 3;
+
+fn name_matches(name: &str, prefix: &str, word: &str, level: u8) -> bool {
+    match level {
+        0 => name.eq_ignore_ascii_case(word),
+        1 => {
+            !prefix.is_empty()
+                && space::strip_prefix_ci(name, prefix)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(word))
+        }
+        _ => {
+            !prefix.eq_ignore_ascii_case("ISCSI_")
+                && space::strip_prefix_ci(name, "ISCSI_")
+                    .is_some_and(|s| s.eq_ignore_ascii_case(word))
+        }
+    }
+}
+
+/// Every reading whose C name matches, in any space: exact names first, then names without
+/// their family prefix, then names without `ISCSI_`. Case is ignored.
+///
+/// ```
+/// use iscsi_decode::explain::{lookup_names, Space};
+/// // iscsiadm has ISCSI_SUCCESS; with the full tables, ping status and logout response too.
+/// assert!(lookup_names("success").count() >= 1);
+/// assert_eq!(lookup_names("ISCSI_ERR_TRANS_TIMEOUT").next().unwrap().space, Space::IscsiadmError);
+/// ```
+pub fn lookup_names(name: &str) -> impl Iterator<Item = Reading> + '_ {
+    let word = name.trim();
+    (0..LEVELS).flat_map(move |level| {
+        Space::all().flat_map(move |space| {
+            let prefix = space.prefix();
+            family::iter(space)
+                .filter(move |k| name_matches(k.name, prefix, word, level))
+                .map(move |k| Reading {
+                    name: Some(k.name),
+                    ..space.reading(k.value)
+                })
+        })
+    })
+}
+
+/// The best reading for a C name (see [`lookup_names`]), if any space has it.
+///
+/// ```
+/// use iscsi_decode::explain::lookup_name;
+/// for n in ["ISCSI_ERR_NOP_TIMEDOUT", "iscsi_err_nop_timedout", "NOP_TIMEDOUT"] {
+///     assert_eq!(lookup_name(n).unwrap().value, 1022);
+/// }
+/// assert!(lookup_name("no_such_thing").is_none());
+/// ```
+pub fn lookup_name(name: &str) -> Option<Reading> {
+    lookup_names(name).next()
+}
+
+/// Whether a generated kernel error code has our own explanation (a test checks all do).
+pub fn has_kernel_explanation(code: IscsiErr) -> bool {
+    kernel::has_explanation(code)
+}
+
+/// Whether a generated connection state has our own words (a test checks all do).
+pub fn has_conn_state_phase(state: IscsiConnState) -> bool {
+    conn_state::has_phase(state)
+}

@@ -1,0 +1,306 @@
+//! The number spaces an administrator meets, and how each maps onto a generated family or
+//! one of our own tables. Two spaces can hold the same integer with unrelated meanings; a
+//! `Space` is what tells them apart.
+
+use super::family::Fam;
+use crate::tables::iscsi_if::FamilyKind;
+
+/// One number space: what a bare integer in a log line could be an instance of.
+///
+/// The named variants are the spaces an administrator meets in logs; every other family of
+/// the generated tables is reachable as [`Space::Other`], named by its Rust type name.
+///
+/// ```
+/// use iscsi_decode::explain::Space;
+/// assert_eq!(Space::ConnState.as_str(), "conn_state");
+/// assert_eq!(Space::parse("state"), Some(Space::ConnState));
+/// assert_eq!(Space::parse("ISCSIADM"), Some(Space::IscsiadmError));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum Space {
+    /// The kernel's `enum iscsi_err` (1000 + n): `detected conn error (1022)`.
+    IscsiErr,
+    /// `enum iscsi_conn_state`, as iscsid prints it in `state (3)`.
+    ConnState,
+    /// A login response status, class and detail: `login rejected: ... (02/03)`.
+    LoginStatus,
+    /// The class byte alone of a login response status.
+    LoginClass,
+    /// iscsiadm's own error codes (also its exit status): `initiator reported error (8 - ...)`.
+    IscsiadmError,
+    /// The opcode of an iSCSI PDU.
+    Opcode,
+    /// The reason code of a Reject PDU.
+    RejectReason,
+    /// The function of a Task Management Function request.
+    TmfFunction,
+    /// The response code of a Task Management Function response.
+    TmfResponse,
+    /// The event code of an Asynchronous Message PDU.
+    AsyncEvent,
+    /// The reason code of a Logout request.
+    LogoutReason,
+    /// The response code of a Logout response.
+    LogoutResponse,
+    /// `enum iscsi_host_event_code`: link events an offload adapter reports.
+    HostEvent,
+    /// `enum iscsi_ping_status_code`: the result of an adapter-initiated ping.
+    PingStatus,
+    /// `enum iscsi_port_speed`: an offload adapter's port speed.
+    PortSpeed,
+    /// `enum iscsi_port_state`: an offload adapter's port state.
+    PortState,
+    /// `enum iscsi_uevent_e`: netlink message types between iscsid and the kernel.
+    Uevent,
+    /// Any other family of the generated tables, by its Rust type name (`IscsiParam`).
+    Other(&'static str),
+}
+
+/// Every named space, in the order `--list` shows them.
+pub const NAMED: &[Space] = &[
+    Space::IscsiErr,
+    Space::ConnState,
+    Space::LoginStatus,
+    Space::LoginClass,
+    Space::IscsiadmError,
+    Space::Opcode,
+    Space::RejectReason,
+    Space::TmfFunction,
+    Space::TmfResponse,
+    Space::AsyncEvent,
+    Space::LogoutReason,
+    Space::LogoutResponse,
+    Space::HostEvent,
+    Space::PingStatus,
+    Space::PortSpeed,
+    Space::PortState,
+    Space::Uevent,
+];
+
+/// The ranking of spaces for a bare number of 1000 or more: the kernel's codes start at 1000.
+pub(crate) const RANK_LARGE: &[Space] = &[Space::IscsiErr, Space::LoginStatus];
+
+/// The ranking of spaces for a bare number below 1000: what an admin is most likely to have
+/// copied from a log first (iscsiadm's exit status, iscsid's `state (N)`), protocol fields
+/// after, adapter-only enums last.
+pub(crate) const RANK_SMALL: &[Space] = &[
+    Space::IscsiadmError,
+    Space::ConnState,
+    Space::IscsiErr,
+    Space::LoginStatus,
+    Space::Opcode,
+    Space::RejectReason,
+    Space::TmfResponse,
+    Space::TmfFunction,
+    Space::AsyncEvent,
+    Space::LoginClass,
+    Space::LogoutReason,
+    Space::LogoutResponse,
+    Space::HostEvent,
+    Space::PingStatus,
+    Space::PortSpeed,
+    Space::PortState,
+];
+
+impl Space {
+    /// The identifier used in `--json` output and accepted on the command line:
+    /// `iscsi_err`, `conn_state`, `login_status`, `iscsiadm_error`, `opcode`, ...
+    /// For [`Space::Other`], the family's Rust type name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Space::IscsiErr => "iscsi_err",
+            Space::ConnState => "conn_state",
+            Space::LoginStatus => "login_status",
+            Space::LoginClass => "login_class",
+            Space::IscsiadmError => "iscsiadm_error",
+            Space::Opcode => "opcode",
+            Space::RejectReason => "reject_reason",
+            Space::TmfFunction => "tmf_function",
+            Space::TmfResponse => "tmf_response",
+            Space::AsyncEvent => "async_event",
+            Space::LogoutReason => "logout_reason",
+            Space::LogoutResponse => "logout_response",
+            Space::HostEvent => "host_event",
+            Space::PingStatus => "ping_status",
+            Space::PortSpeed => "port_speed",
+            Space::PortState => "port_state",
+            Space::Uevent => "uevent",
+            Space::Other(name) => name,
+        }
+    }
+
+    /// Short aliases accepted by [`Space::parse`] besides [`Space::as_str`].
+    pub const fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Space::IscsiErr => &["err", "kernel", "conn_error"],
+            Space::ConnState => &["state"],
+            Space::LoginStatus => &["login"],
+            Space::LoginClass => &["class", "status_class"],
+            Space::IscsiadmError => &["iscsiadm", "exit"],
+            Space::Opcode => &["op"],
+            Space::RejectReason => &["reject"],
+            Space::TmfFunction => &["tmf"],
+            Space::TmfResponse => &["tmf_rsp"],
+            Space::AsyncEvent => &["async"],
+            Space::LogoutReason => &["logout"],
+            Space::LogoutResponse => &["logout_rsp"],
+            Space::HostEvent => &["host"],
+            Space::PingStatus => &["ping"],
+            Space::PortSpeed => &["speed"],
+            Space::PortState => &["port"],
+            Space::Uevent => &["event"],
+            Space::Other(_) => &[],
+        }
+    }
+
+    /// The Rust type name of the generated family behind this space, or `None` for
+    /// [`Space::IscsiadmError`], which is our own table (open-iscsi's `include/iscsi_err.h`
+    /// is not a kernel header).
+    pub const fn rust_name(self) -> Option<&'static str> {
+        Some(match self {
+            Space::IscsiErr => "IscsiErr",
+            Space::ConnState => "IscsiConnState",
+            Space::LoginStatus => "LoginStatus",
+            Space::LoginClass => "LoginStatusClass",
+            Space::IscsiadmError => return None,
+            Space::Opcode => "IscsiOpcode",
+            Space::RejectReason => "RejectReason",
+            Space::TmfFunction => "TmfFunction",
+            Space::TmfResponse => "TmfResponse",
+            Space::AsyncEvent => "AsyncEvent",
+            Space::LogoutReason => "LogoutReason",
+            Space::LogoutResponse => "LogoutResponse",
+            Space::HostEvent => "IscsiHostEventCode",
+            Space::PingStatus => "IscsiPingStatusCode",
+            Space::PortSpeed => "IscsiPortSpeed",
+            Space::PortState => "IscsiPortState",
+            Space::Uevent => "IscsiUeventE",
+            Space::Other(name) => name,
+        })
+    }
+
+    /// The generated family behind this space, if the tables have one.
+    pub(crate) fn family(self) -> Option<Fam> {
+        let name = self.rust_name()?;
+        super::family::all().find(|f| f.rust_name() == name)
+    }
+
+    /// Whether the generated tables (or our own, for iscsiadm) have this space.
+    pub fn exists(self) -> bool {
+        self == Space::IscsiadmError || self.family().is_some()
+    }
+
+    /// The header's comment above this family, or "".
+    pub fn doc(self) -> &'static str {
+        self.family().map_or("", Fam::doc)
+    }
+
+    /// What the C side calls this space: `enum iscsi_err`, `ISCSI_OP_* (#define)`, or
+    /// `enum iscsi_error_list (open-iscsi include/iscsi_err.h)` for iscsiadm's codes.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            Space::IscsiadmError => "enum iscsi_error_list (open-iscsi include/iscsi_err.h)",
+            _ => self.family().map_or("", Fam::c_name),
+        }
+    }
+
+    /// The prefix shared by the C names of this space (stripped by short name lookups and
+    /// used to print an unknown value as `1099 ISCSI_ERR_???`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Space::IscsiadmError => super::iscsiadm::IscsiadmError::PREFIX,
+            _ => self.family().map_or("", Fam::prefix),
+        }
+    }
+
+    /// How the family's values combine (values, flags, keyed pairs or unrelated constants).
+    pub fn kind(self) -> FamilyKind {
+        match self {
+            Space::IscsiadmError => FamilyKind::Values,
+            _ => self.family().map_or(FamilyKind::Values, Fam::kind),
+        }
+    }
+
+    /// Whether values of this space are usually written in hexadecimal (opcodes, flags,
+    /// login status bytes).
+    pub fn hex(self) -> bool {
+        matches!(
+            self,
+            Space::Opcode | Space::LoginStatus | Space::LoginClass | Space::PortSpeed
+        ) || matches!(self.kind(), FamilyKind::Flags)
+    }
+
+    /// What the `text` of a reading in this space is: the words of the program that prints it.
+    pub const fn text_label(self) -> &'static str {
+        match self {
+            Space::IscsiErr => "iscsid prints",
+            Space::ConnState => "iscsiadm -P3 shows",
+            Space::LoginStatus => "iscsid logs",
+            Space::IscsiadmError => "iscsiadm prints",
+            _ => "header comment",
+        }
+    }
+
+    /// Finds a space by its identifier, an alias, or (for any generated family) its Rust type
+    /// name or C name, ignoring case: `state`, `conn_state`, `IscsiParam`, `enum iscsi_param`.
+    pub fn parse(word: &str) -> Option<Space> {
+        let word = word.trim();
+        let bare = strip_prefix_ci(word, "enum ").unwrap_or(word);
+        for &s in NAMED {
+            if s.as_str().eq_ignore_ascii_case(word)
+                || s.aliases().iter().any(|a| a.eq_ignore_ascii_case(word))
+            {
+                return Some(s);
+            }
+        }
+        let fam = super::family::all().find(|f| {
+            f.rust_name().eq_ignore_ascii_case(bare)
+                || f.c_name().eq_ignore_ascii_case(word)
+                || strip_prefix_ci(f.c_name(), "enum ")
+                    .is_some_and(|c| c.eq_ignore_ascii_case(bare))
+        })?;
+        Some(Space::of_family(fam))
+    }
+
+    /// The space that owns a generated family: the named space if one maps to it, else
+    /// [`Space::Other`].
+    pub(crate) fn of_family(fam: Fam) -> Space {
+        let name = fam.rust_name();
+        NAMED
+            .iter()
+            .copied()
+            .find(|s| s.rust_name() == Some(name))
+            .unwrap_or(Space::Other(name))
+    }
+
+    /// Every space that has values: the named spaces whose family exists in the tables (and
+    /// iscsiadm's own table), then every other generated family in header order.
+    pub fn all() -> impl Iterator<Item = Space> {
+        let named = NAMED.iter().copied().filter(|s| s.exists());
+        let others = super::family::all()
+            .map(Space::of_family)
+            .filter(|s| matches!(s, Space::Other(_)));
+        named.chain(others)
+    }
+}
+
+impl core::fmt::Display for Space {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Space {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// `s` without `prefix`, compared ignoring ASCII case; `None` if it does not start with it.
+pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
