@@ -90,7 +90,14 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
     if word.contains('/') {
         if let Some(v) = explain::parse_login_status(word) {
             let r = Space::LoginStatus.reading(i128::from(v));
-            return show_one(o, &r, json);
+            show_one(o, &r, json);
+            if !r.is_known() {
+                fail(
+                    o,
+                    format_args!("{} is not a known login status", r.value_display()),
+                );
+            }
+            return;
         }
     }
     if let Some(v) = explain::parse_number(word) {
@@ -165,7 +172,7 @@ fn list(o: &mut Outcome, space: &str, json: bool) {
                 json_str(&mut o.out, s.c_name());
                 let _ = writeln!(o.out, ",\"values\":{count}}}");
             } else {
-                let _ = writeln!(o.out, "{:<22} {:>4}  {}", s.as_str(), count, s.c_name());
+                let _ = writeln!(o.out, "{:<26} {:>4}  {}", s.as_str(), count, s.c_name());
             }
         }
         return;

@@ -19,11 +19,42 @@ static ROWS: &[Row] = &[
                 login is under way and no I/O can use it.",
     },
     Row {
+        state: IscsiConnState::ISCSI_CONN_STATE_XPT_WAIT,
+        label: "TRANSPORT WAIT",
+        phase: "Connecting: iscsid is waiting for the transport (the TCP connection to the \
+                portal) to come up before it can start a login. A failure here means the \
+                portal could not be reached.",
+    },
+    Row {
+        state: IscsiConnState::ISCSI_CONN_STATE_IN_LOGIN,
+        label: "IN LOGIN",
+        phase: "Logging in: login requests and responses are being exchanged (authentication \
+                and parameter negotiation). A failure here is a login failure.",
+    },
+    Row {
         state: IscsiConnState::ISCSI_CONN_STATE_LOGGED_IN,
         label: "LOGGED IN",
         phase: "Full-feature phase: the login finished and SCSI commands and data were \
                 flowing. A failure reported in this state hit a working connection (network \
                 loss, a ping timeout, the target closing it); it is not a login problem.",
+    },
+    Row {
+        state: IscsiConnState::ISCSI_CONN_STATE_IN_LOGOUT,
+        label: "IN LOGOUT",
+        phase: "Logging out: a Logout request was sent and its response is awaited, as part \
+                of an orderly shutdown of the connection.",
+    },
+    Row {
+        state: IscsiConnState::ISCSI_CONN_STATE_LOGOUT_REQUESTED,
+        label: "LOGOUT REQUESTED",
+        phase: "Logout pending: a logout has been asked for (by the administrator, or by the \
+                target through an asynchronous message) but has not started on the wire.",
+    },
+    Row {
+        state: IscsiConnState::ISCSI_CONN_STATE_CLEANUP_WAIT,
+        label: "CLEANUP WAIT",
+        phase: "Cleaning up: the connection has failed or is being stopped and iscsid is \
+                waiting for the kernel to release it before reconnecting or giving up.",
     },
 ];
 

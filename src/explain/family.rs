@@ -4,6 +4,7 @@
 use super::Space;
 use super::iscsiadm::{self, IscsiadmError};
 use crate::tables::iscsi_if::{self, FamilyKind};
+use crate::tables::iscsi_proto;
 
 /// The headers whose generated tables we walk.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,7 +29,7 @@ macro_rules! with_family {
                 $body
             }
             Header::Proto => {
-                let $f = &iscsi_if::FAMILIES[$fam.index];
+                let $f = &iscsi_proto::FAMILIES[$fam.index];
                 $body
             }
         }
@@ -54,7 +55,12 @@ impl Fam {
     pub(crate) fn kind(self) -> FamilyKind {
         match self.header {
             Header::If => iscsi_if::FAMILIES[self.index].kind,
-            Header::Proto => iscsi_if::FAMILIES[self.index].kind,
+            Header::Proto => match iscsi_proto::FAMILIES[self.index].kind {
+                iscsi_proto::FamilyKind::Values => FamilyKind::Values,
+                iscsi_proto::FamilyKind::Flags => FamilyKind::Flags,
+                iscsi_proto::FamilyKind::Keyed => FamilyKind::Keyed,
+                iscsi_proto::FamilyKind::Constants => FamilyKind::Constants,
+            },
         }
     }
     pub(crate) fn entry(self, i: usize) -> Option<Known> {
@@ -72,8 +78,7 @@ pub(crate) fn all() -> impl Iterator<Item = Fam> {
         header: Header::If,
         index,
     });
-    // generated/iscsi_proto.rs is not there yet; its families join here when it lands.
-    let protos = (0..0).map(|index| Fam {
+    let protos = (0..iscsi_proto::FAMILIES.len()).map(|index| Fam {
         header: Header::Proto,
         index,
     });

@@ -107,9 +107,7 @@ macro_rules! row {
 
 /// After a connection error the session is blocked; this is how long it may stay blocked.
 const RECOVERY: Option<&str> = Some(REPLACEMENT_TIMEOUT);
-#[allow(dead_code)] // rows using it land with the full tables
 const HDR_DIGEST: Option<&str> = Some("node.conn[0].iscsi.HeaderDigest");
-#[allow(dead_code)] // rows using it land with the full tables
 const DATA_DIGEST: Option<&str> = Some("node.conn[0].iscsi.DataDigest");
 
 static ROWS: &[Row] = &[
@@ -118,6 +116,67 @@ static ROWS: &[Row] = &[
         causes: "It is not an error; it shows up in debug traces of the netlink exchange.",
         check: "Nothing to do.",
         setting: None),
+    row!(ISCSI_ERR_DATASN, "Received invalid data sequence number from target",
+        doing: "The initiator was collecting the Data-In PDUs of a read and one arrived with a \
+            data sequence number it did not expect.",
+        causes: "A target bug, or PDUs damaged in flight on a path without digests.",
+        check: "Look for target firmware issues and consider enabling header and data digests.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_DATA_OFFSET, "Seeking offset beyond the size of the iSCSI segment",
+        doing: "A Data-In or R2T PDU pointed at a buffer offset beyond the data of its command.",
+        causes: "A target bug or a corrupted PDU header.",
+        check: "Enable header digests to catch corruption, and check the target's software level.",
+        setting: HDR_DIGEST),
+    row!(ISCSI_ERR_MAX_CMDSN, "Received invalid command sequence number from target",
+        doing: "The target's command window (MaxCmdSN) made no sense relative to what was sent.",
+        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may, for \
+            a target that mismanages its command window.",
+        check: "Check the offload driver and the target's firmware.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_EXP_CMDSN, "Received invalid expected command sequence number from target",
+        doing: "The target acknowledged a command sequence number that was never sent.",
+        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may.",
+        check: "Check the offload driver and the target's firmware.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_BAD_OPCODE, "Received an invalid iSCSI opcode",
+        doing: "A PDU arrived whose opcode the initiator does not handle in this phase.",
+        causes: "A target bug, the byte stream losing its framing after undetected corruption, \
+            or something that is not an iSCSI target answering on the portal.",
+        check: "Capture the traffic, enable digests, and confirm the portal really is the target.",
+        setting: HDR_DIGEST),
+    row!(ISCSI_ERR_DATALEN, "Invalid data length value",
+        doing: "A PDU announced a data segment longer than negotiated or inconsistent with its \
+            command.",
+        causes: "A target that ignores the negotiated MaxRecvDataSegmentLength, or a corrupted \
+            header.",
+        check: "Compare the negotiated segment lengths (iscsiadm -m session -P3) with the target's \
+            settings.",
+        setting: Some("node.conn[0].iscsi.MaxRecvDataSegmentLength")),
+    row!(ISCSI_ERR_AHSLEN, "Received an invalid AHS length",
+        doing: "A PDU carried an additional header segment whose length does not add up.",
+        causes: "A target bug or a corrupted header.",
+        check: "Enable header digests and check the target's software level.",
+        setting: HDR_DIGEST),
+    row!(ISCSI_ERR_PROTO, "iSCSI protocol violation",
+        doing: "The initiator received a PDU that breaks the protocol's rules for the current \
+            state: an unexpected response, impossible flags, a reply to the wrong request.",
+        causes: "Target bugs and interoperability gaps; sometimes a Reject of a PDU the \
+            initiator cannot do without.",
+        check: "Read the kernel lines just before it, look for a Reject, and raise the libiscsi \
+            debug parameters if it repeats.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_LUN, "LUN mismatch",
+        doing: "A response named a logical unit other than the one the command went to.",
+        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may.",
+        check: "Check the target's LUN mapping and the offload driver.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_BAD_ITT, "Received invalid initiator task tag from target",
+        doing: "A response carried a task tag that matches no command the initiator has \
+            outstanding.",
+        causes: "A late answer for a task that was already aborted or completed, a target \
+            bug, or corruption.",
+        check: "Look for aborts or command timeouts just before it, and at the target's logs.",
+        setting: RECOVERY),
     row!(ISCSI_ERR_CONN_FAILED, "iSCSI connection failed",
         doing: "The transport reported that the connection is no longer usable; the generic \
             code used by the transport class, iSER and several drivers.",
@@ -126,6 +185,51 @@ static ROWS: &[Row] = &[
         check: "Look at link and adapter messages at the same moment and at whether other \
             sessions on the same path failed too.",
         setting: RECOVERY),
+    row!(ISCSI_ERR_R2TSN, "Received invalid R2T (Ready to Transfer) data sequence number from target",
+        doing: "During a write, the target's Ready To Transfer requests arrived out of sequence.",
+        causes: "A target bug or a damaged PDU.",
+        check: "Check the target's software level and enable digests.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_SESSION_FAILED, "iSCSI session failed",
+        doing: "A driver declared the whole session failed rather than a single connection.",
+        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may, \
+            after an adapter or firmware event.",
+        check: "Check the offload adapter's messages and firmware.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_HDR_DGST, "Header digest mismatch",
+        doing: "The CRC32C of a received PDU header did not match its header digest.",
+        causes: "Data damaged on the path: a faulty NIC offload, cable, switch, or a middlebox \
+            rewriting packets.",
+        check: "Check interface error counters, try disabling NIC offloads, and test another path.",
+        setting: HDR_DIGEST),
+    row!(ISCSI_ERR_DATA_DGST, "Data digest mismatch",
+        doing: "The CRC32C of a received data segment did not match its data digest.",
+        causes: "Data damaged on the path, as for a header digest error, or a target computing \
+            the digest wrongly.",
+        check: "Check interface error counters and NIC offloads, and test another path.",
+        setting: DATA_DIGEST),
+    row!(ISCSI_ERR_PARAM_NOT_FOUND, "Parameter not found",
+        doing: "A request named a parameter the driver does not know.",
+        causes: "A mismatch between iscsid and the kernel module; it is not a reason for a \
+            connection to fail on the TCP path.",
+        check: "Make sure the open-iscsi tools and the kernel are of matching vintage.",
+        setting: None),
+    row!(ISCSI_ERR_NO_SCSI_CMD, "Could not look up SCSI command",
+        doing: "A completion arrived for a command the initiator can no longer find (raised by \
+            the iSER transport).",
+        causes: "A late completion after an abort, or a target bug.",
+        check: "Look for aborts and command timeouts just before it.",
+        setting: RECOVERY),
+    row!(ISCSI_ERR_INVALID_HOST, "iSCSI host is in an invalid state",
+        doing: "An operation reached a SCSI host that is being removed or is not ready.",
+        causes: "A logout, module unload or adapter reset racing with I/O or recovery.",
+        check: "Look for a logout or host removal at the same time.",
+        setting: None),
+    row!(ISCSI_ERR_XMIT_FAILED, "Transmission of iSCSI packet failed",
+        doing: "Sending a PDU on the connection's socket failed with a hard error.",
+        causes: "The connection was reset or the route went away while data was being sent.",
+        check: "Look at the network path and at the target dropping the connection.",
+        setting: RECOVERY),
     row!(ISCSI_ERR_TCP_CONN_CLOSE, "TCP connection closed",
         doing: "The connection's socket changed to a closing state while the session was in use.",
         causes: "The target sent a FIN or a reset (restart, failover, port or portal down, an \
@@ -133,6 +237,15 @@ static ROWS: &[Row] = &[
         check: "Read the target's logs at that time and check whether sessions to the same \
             portal dropped together.",
         setting: RECOVERY),
+    row!(ISCSI_ERR_SCSI_EH_SESSION_RST, "Session was dropped as a result of SCSI error recovery",
+        doing: "SCSI error handling had escalated from a command timeout through abort and \
+            reset requests, and dropped the session as its last step.",
+        causes: "The target stopped completing commands: an overloaded or stuck back end, a \
+            hung LUN, or task management requests left unanswered.",
+        check: "Check the target's back-end storage and the device timeout \
+            (/sys/block/sdX/device/timeout); the abort and reset steps only show with libiscsi \
+            debugging on.",
+        setting: Some("node.session.err_timeo.abort_timeout, node.session.err_timeo.lu_reset_timeout, node.session.err_timeo.tgt_reset_timeout")),
     row!(ISCSI_ERR_NOP_TIMEDOUT, "A NOP has timed out",
         doing: "Nothing had arrived on the connection for a while, so the kernel sent a NOP-Out \
             ping; no answer came back in time and the connection was declared dead (the \

@@ -23,6 +23,7 @@ mod conn_state;
 mod family;
 pub mod iscsiadm;
 mod kernel;
+mod login;
 mod notes;
 mod parse;
 mod render;
@@ -31,12 +32,16 @@ mod suggest;
 
 pub use conn_state::{conn_state_label, conn_state_phase};
 pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
+pub use login::{LoginInfo, login_status};
 pub use parse::{parse_login_status, parse_number};
-pub use render::{Human, Json, ValueDisplay, write_human, write_json, write_json_string};
+pub use render::{
+    Human, Json, ValueDisplay, write_human, write_json, write_json_string, write_wrapped,
+};
 pub use space::{NAMED, Space};
 pub use suggest::{Suggestions, suggest};
 
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
+use crate::tables::iscsi_proto::LoginStatus;
 use iscsiadm::IscsiadmError;
 
 /// One reading of a number (or a name) in one space: what it is called, what the program
@@ -138,6 +143,19 @@ impl Space {
                     text: conn_state_label(s).unwrap_or(""),
                     explanation: conn_state_phase(s),
                     setting: None,
+                }
+            }
+            Space::LoginStatus => {
+                let s = u16::try_from(value).map_or(LoginStatus(u16::MAX), LoginStatus);
+                let info = login_status(s);
+                let known = u16::try_from(value).is_ok();
+                Reading {
+                    space: self,
+                    value,
+                    name: s.name().filter(|_| known),
+                    text: info.text,
+                    explanation: info.explanation,
+                    setting: info.setting,
                 }
             }
             Space::IscsiadmError => {
@@ -271,8 +289,8 @@ fn name_matches(name: &str, prefix: &str, word: &str, level: u8) -> bool {
 ///
 /// ```
 /// use iscsi_decode::explain::{lookup_names, Space};
-/// // iscsiadm has ISCSI_SUCCESS; with the full tables, ping status and logout response too.
-/// assert!(lookup_names("success").count() >= 1);
+/// // iscsiadm, ping status and logout response all have a SUCCESS.
+/// assert!(lookup_names("success").count() >= 3);
 /// assert_eq!(lookup_names("ISCSI_ERR_TRANS_TIMEOUT").next().unwrap().space, Space::IscsiadmError);
 /// ```
 pub fn lookup_names(name: &str) -> impl Iterator<Item = Reading> + '_ {
@@ -311,4 +329,9 @@ pub fn has_kernel_explanation(code: IscsiErr) -> bool {
 /// Whether a generated connection state has our own words (a test checks all do).
 pub fn has_conn_state_phase(state: IscsiConnState) -> bool {
     conn_state::has_phase(state)
+}
+
+/// Whether a generated login status has our own explanation (a test checks all do).
+pub fn has_login_explanation(status: LoginStatus) -> bool {
+    login::has_explanation(status)
 }

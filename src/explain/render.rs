@@ -102,6 +102,24 @@ pub fn write_human<W: Write + ?Sized>(out: &mut W, r: &Reading, width: usize) ->
     Ok(())
 }
 
+/// Writes one paragraph wrapped at `width`: `first` before the first line, `rest` before
+/// the others, a `\n` after the last.
+///
+/// ```
+/// let mut s = String::new();
+/// iscsi_decode::explain::write_wrapped(&mut s, "one two three", "> ", "  ", 9).unwrap();
+/// assert_eq!(s, "> one two\n  three\n");
+/// ```
+pub fn write_wrapped<W: Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    first: &str,
+    rest: &str,
+    width: usize,
+) -> fmt::Result {
+    wrap(out, first, rest, &[(text, false)], width)
+}
+
 /// Writes pieces of text as words, breaking lines before `width`. Pieces join without a
 /// space unless one ends or the next starts with white space; a piece marked `true` is kept
 /// whole (a C name with a space in it). A word longer than a line gets a line of its own

@@ -166,7 +166,7 @@ impl Space {
             Space::IscsiadmError => return None,
             Space::Opcode => "IscsiOpcode",
             Space::RejectReason => "RejectReason",
-            Space::TmfFunction => "TmfFunction",
+            Space::TmfFunction => "TmFunc",
             Space::TmfResponse => "TmfResponse",
             Space::AsyncEvent => "AsyncEvent",
             Space::LogoutReason => "LogoutReason",
@@ -227,7 +227,11 @@ impl Space {
     pub fn hex(self) -> bool {
         matches!(
             self,
-            Space::Opcode | Space::LoginStatus | Space::LoginClass | Space::PortSpeed
+            Space::Opcode
+                | Space::LoginStatus
+                | Space::LoginClass
+                | Space::RejectReason
+                | Space::PortSpeed
         ) || matches!(self.kind(), FamilyKind::Flags)
     }
 
