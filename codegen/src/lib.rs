@@ -14,6 +14,7 @@ pub mod eval;
 pub mod extract;
 pub mod families;
 pub mod parse;
+pub mod pipeline;
 pub mod preprocess;
 pub mod model;
 pub mod source;

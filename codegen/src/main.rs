@@ -1,6 +1,8 @@
-//! The `iscsi-codegen` command line: fetch, generate, check, dump.
+//! The `iscsi-codegen` command line: fetch, generate, check, dump. See
+//! `headers/README.md` for the workflow.
+
+mod cli;
 
 fn main() {
-    eprintln!("iscsi-codegen: not built yet");
-    std::process::exit(2);
+    std::process::exit(cli::run());
 }

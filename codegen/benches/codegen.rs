@@ -1,0 +1,116 @@
+//! How long the generator takes from header bytes to `generated/` text: the front end
+//! (preprocess, parse, evaluate into the model), the family spec, and the emitter, for
+//! both tracked headers from every tracked source. Plain std timing (no criterion):
+//! many iterations, median and minimum per stage. The budget is 20 ms in total.
+//!
+//! Run: `cargo bench -p iscsi-codegen --bench codegen` (ISCSI_BENCH_ITERS=N to change
+//! the iteration count). Needs `headers/cache/` filled (`cargo run -p iscsi-codegen --
+//! fetch`); skips with a message otherwise.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use iscsi_codegen::emit;
+use iscsi_codegen::families::Spec;
+use iscsi_codegen::model::Header;
+use iscsi_codegen::pipeline;
+use iscsi_codegen::source::{HeaderSet, Manifest};
+
+const BUDGET: Duration = Duration::from_millis(20);
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("codegen bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> iscsi_codegen::Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new(".."));
+    let manifest = Manifest::load(&root.join("headers/manifest.toml"))?;
+    let spec = Spec::load(root.join("headers/families.toml"))?;
+    let mut sets = Vec::new();
+    for s in &manifest.sources {
+        match HeaderSet::from_cache(s, &root.join("headers/cache"))? {
+            Some(set) => sets.push(set),
+            None => {
+                println!(
+                    "codegen bench: skipped: {} is not in headers/cache/ (run `cargo run -p \
+                     iscsi-codegen -- fetch`)",
+                    s.label
+                );
+                return Ok(());
+            }
+        }
+    }
+    let iterations: usize = std::env::var("ISCSI_BENCH_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
+        .max(1);
+    let names = pipeline::file_names(&sets);
+    let mut stages: [Vec<Duration>; 4] = Default::default();
+    let mut bytes = 0;
+    for i in 0..iterations + 5 {
+        let (mut t_extract, mut t_families, mut t_emit) =
+            (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        bytes = 0;
+        for name in &names {
+            let mut headers: Vec<Header> = Vec::new();
+            for set in &sets {
+                let Some(file) = set.file(name) else { continue };
+                let t = Instant::now();
+                let mut h = pipeline::extract_one(set, file)?;
+                t_extract += t.elapsed();
+                let t = Instant::now();
+                spec.assign(&mut h)?;
+                t_families += t.elapsed();
+                headers.push(h);
+            }
+            let t = Instant::now();
+            let text = emit::emit_file(&headers, &spec)?;
+            t_emit += t.elapsed();
+            bytes += text.len();
+        }
+        if i >= 5 {
+            // The first iterations warm the caches and are not counted.
+            let total = t_extract + t_families + t_emit;
+            for (v, d) in stages
+                .iter_mut()
+                .zip([t_extract, t_families, t_emit, total])
+            {
+                v.push(d);
+            }
+        }
+    }
+    println!(
+        "codegen bench: {} header files x {} sources, {} bytes emitted, {iterations} iterations",
+        names.len(),
+        sets.len(),
+        bytes
+    );
+    for (label, v) in ["extract (front end)", "families", "emit", "total"]
+        .iter()
+        .zip(stages.iter_mut())
+    {
+        v.sort();
+        println!(
+            "  {label:<20} median {:>9.3} ms   min {:>9.3} ms",
+            ms(v[v.len() / 2]),
+            ms(v[0])
+        );
+    }
+    let median = stages[3][stages[3].len() / 2];
+    println!(
+        "  budget {:.0} ms: {}",
+        ms(BUDGET),
+        if median <= BUDGET { "met" } else { "EXCEEDED" }
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

@@ -1,0 +1,118 @@
+//! The generator as one function: every header file from every source through the
+//! front end, the family spec and the emitter, into the contents of `generated/`.
+//! The CLI's `generate` writes what this returns and `check` compares it, so the two
+//! can never disagree about what "fresh" means.
+
+use std::path::PathBuf;
+
+use crate::emit;
+use crate::error::{Error, Result};
+use crate::extract::{self, ExtractOptions};
+use crate::families::Spec;
+use crate::model::Header;
+use crate::source::{HeaderFile, HeaderSet};
+
+/// One file of `generated/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// The path relative to the output directory (`iscsi_if.rs`).
+    pub path: PathBuf,
+    /// The complete file contents.
+    pub contents: String,
+}
+
+/// Runs the front end on one file of one source.
+pub fn extract_one(set: &HeaderSet, file: &HeaderFile) -> Result<Header> {
+    let options = ExtractOptions {
+        label: set.label.clone(),
+        path: file.path.clone(),
+        include_dirs: set.include_dirs.clone(),
+    };
+    extract::extract_file(&file.disk_path, &options).map_err(|e| on_disk(e, file))
+}
+
+/// Errors about a header name it by the path in the model (`include/scsi/iscsi_if.h`);
+/// point them at the file on disk instead, which the user can open.
+fn on_disk(mut e: Error, file: &HeaderFile) -> Error {
+    match &e.file {
+        Some(p) if p.as_path() == std::path::Path::new(&file.path) => {
+            e.file = Some(file.disk_path.clone());
+            e
+        }
+        Some(_) => e,
+        None => e.in_file(&file.disk_path),
+    }
+}
+
+/// Runs the front end and the family spec on one file of one source: the model
+/// `dump` prints and the emitter reads.
+pub fn model_one(set: &HeaderSet, file: &HeaderFile, spec: &Spec) -> Result<Header> {
+    let mut header = extract_one(set, file)?;
+    assign(spec, &mut header, file)?;
+    Ok(header)
+}
+
+/// Runs the family spec on a model of `file`; errors point at the file on disk.
+pub fn assign(spec: &Spec, header: &mut Header, file: &HeaderFile) -> Result<()> {
+    spec.assign(header).map_err(|e| on_disk(e, file))
+}
+
+/// The header file names (`iscsi_if.h`, `iscsi_proto.h`) across all sets, in order
+/// of first appearance.
+pub fn file_names(sets: &[HeaderSet]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for set in sets {
+        for f in &set.files {
+            if !names.iter().any(|n| n == f.file_name()) {
+                names.push(f.file_name().to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The generated file name for a header file name: `iscsi_if.h` → `iscsi_if.rs`.
+pub fn output_name(header_name: &str) -> PathBuf {
+    let stem = header_name.strip_suffix(".h").unwrap_or(header_name);
+    PathBuf::from(format!("{stem}.rs"))
+}
+
+/// Generates every file: for each header file name, the models from every set that
+/// has it (in set order, so labels appear in manifest order), families assigned,
+/// emitted together as one file.
+pub fn generate(sets: &[HeaderSet], spec: &Spec) -> Result<Vec<GeneratedFile>> {
+    if sets.is_empty() {
+        return Err(Error::msg("no header source to generate from"));
+    }
+    let mut out = Vec::new();
+    for name in file_names(sets) {
+        let mut headers = Vec::new();
+        let mut first = None;
+        for set in sets {
+            if let Some(file) = set.file(&name) {
+                headers.push(model_one(set, file, spec)?);
+                first.get_or_insert(file);
+            }
+        }
+        let contents = emit::emit_file(&headers, spec).map_err(|e| match first {
+            Some(file) => on_disk(e, file),
+            None => e,
+        })?;
+        out.push(GeneratedFile {
+            path: output_name(&name),
+            contents,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(output_name("iscsi_if.h"), PathBuf::from("iscsi_if.rs"));
+        assert_eq!(output_name("x"), PathBuf::from("x.rs"));
+    }
+}
