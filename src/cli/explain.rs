@@ -187,13 +187,13 @@ fn list(o: &mut Outcome, space: &str, json: bool) {
         if json {
             let _ = writeln!(o.out, "{}", r.json());
         } else {
-            let _ = writeln!(o.out, "  {}", r.value_display());
-            let summary = if r.text.is_empty() {
-                first_sentence(r.explanation)
+            if r.text.is_empty() {
+                let _ = writeln!(o.out, "  {}", r.value_display());
             } else {
-                r.text
-            };
-            let _ = writeln!(o.out, "      {summary}");
+                let _ = writeln!(o.out, "  {}  \"{}\"", r.value_display(), r.text);
+            }
+            let summary = first_sentence(r.explanation);
+            let _ = explain::write_wrapped(&mut o.out, summary, "      ", "      ", WIDTH);
         }
     }
 }

@@ -1,0 +1,191 @@
+//! `iscsi-decode explain` end to end: snapshots of the human and JSON output for every
+//! space, the bare-number, name and unknown-value paths, and exit statuses.
+#![cfg(feature = "cli")]
+
+use iscsi_decode::explain::Space;
+use std::process::Command;
+
+/// Runs the binary and returns a transcript: the command, stdout, stderr and exit status.
+fn transcript(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(args)
+        .output()
+        .expect("run iscsi-decode");
+    let mut t = format!("$ iscsi-decode {}\n", args.join(" "));
+    t.push_str(&String::from_utf8_lossy(&out.stdout));
+    if !out.stderr.is_empty() {
+        t.push_str("--- stderr\n");
+        t.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    t.push_str(&format!("--- exit {}\n", out.status.code().unwrap_or(-1)));
+    t
+}
+
+fn status(args: &[&str]) -> i32 {
+    Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(args)
+        .output()
+        .expect("run iscsi-decode")
+        .status
+        .code()
+        .unwrap_or(-1)
+}
+
+fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(args)
+        .output()
+        .expect("run iscsi-decode");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect(l))
+        .collect()
+}
+
+#[test]
+fn kernel_error_by_number_and_by_name() {
+    insta::assert_snapshot!("kernel_1022", transcript(&["explain", "1022"]));
+    // The same reading whatever way the name is written.
+    let by_number = transcript(&["explain", "1022"]);
+    for name in [
+        "ISCSI_ERR_NOP_TIMEDOUT",
+        "nop_timedout",
+        "iscsi_err_nop_timedout",
+    ] {
+        let by_name = transcript(&["explain", name]);
+        assert_eq!(
+            by_name.lines().skip(1).collect::<Vec<_>>(),
+            by_number.lines().skip(1).collect::<Vec<_>>()
+        );
+    }
+    insta::assert_snapshot!(
+        "kernel_1022_json",
+        transcript(&["explain", "1022", "--json"])
+    );
+}
+
+#[test]
+fn conn_state() {
+    insta::assert_snapshot!("state_3", transcript(&["explain", "state", "3"]));
+    insta::assert_snapshot!(
+        "state_3_json",
+        transcript(&["explain", "state", "3", "--json"])
+    );
+    let j = json_lines(&["explain", "state", "3", "--json"]);
+    assert_eq!(j[0]["name"], "ISCSI_CONN_STATE_LOGGED_IN");
+}
+
+#[test]
+fn login_status() {
+    insta::assert_snapshot!("login_02_03", transcript(&["explain", "login", "02/03"]));
+    assert_eq!(
+        transcript(&["explain", "login", "0x0203"])
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>(),
+        transcript(&["explain", "login", "02/03"])
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+    );
+    insta::assert_snapshot!(
+        "login_bare_02_03_json",
+        transcript(&["explain", "02/03", "--json"])
+    );
+    insta::assert_snapshot!(
+        "login_unknown_detail",
+        transcript(&["explain", "login", "02/7f"])
+    );
+}
+
+#[test]
+fn iscsiadm_error() {
+    insta::assert_snapshot!("iscsiadm_8", transcript(&["explain", "iscsiadm", "8"]));
+    let j = json_lines(&["explain", "iscsiadm", "8", "--json"]);
+    assert_eq!(j[0]["text"], "connection timed out");
+    assert_eq!(j[0]["space"], "iscsiadm_error");
+}
+
+#[test]
+fn opcode() {
+    insta::assert_snapshot!("opcode_0x3f", transcript(&["explain", "opcode", "0x3f"]));
+}
+
+#[test]
+fn bare_number_with_several_readings() {
+    insta::assert_snapshot!("bare_8", transcript(&["explain", "8"]));
+    insta::assert_snapshot!("bare_8_json", transcript(&["explain", "8", "--json"]));
+    let j = json_lines(&["explain", "8", "--json"]);
+    assert!(j.len() > 1);
+    assert_eq!(j[0]["space"], "iscsiadm_error");
+}
+
+#[test]
+fn unknown_values_and_names_exit_1() {
+    insta::assert_snapshot!("unknown_1099", transcript(&["explain", "1099"]));
+    insta::assert_snapshot!(
+        "unknown_1099_json",
+        transcript(&["explain", "1099", "--json"])
+    );
+    insta::assert_snapshot!("unknown_state_9", transcript(&["explain", "state", "9"]));
+    insta::assert_snapshot!("unknown_name", transcript(&["explain", "nop_timeout"]));
+    insta::assert_snapshot!("unknown_space", transcript(&["explain", "stat", "3"]));
+    insta::assert_snapshot!("nothing", transcript(&["explain"]));
+    assert_eq!(status(&["explain", "1099"]), 1);
+    assert_eq!(status(&["explain", "opcode", "0x12"]), 1);
+    assert_eq!(status(&["explain", "login", "7/0"]), 1);
+    assert_eq!(status(&["explain", "1022"]), 0);
+}
+
+#[test]
+fn list_of_spaces() {
+    insta::assert_snapshot!("list", transcript(&["explain", "--list"]));
+    insta::assert_snapshot!("list_json", transcript(&["explain", "--list", "--json"]));
+}
+
+/// One snapshot per named space: its whole listing, human and JSON.
+#[test]
+fn list_every_named_space() {
+    for &space in iscsi_decode::explain::NAMED {
+        let name = space.as_str();
+        let both = format!(
+            "{}\n{}",
+            transcript(&["explain", "--list", name]),
+            transcript(&["explain", "--list", name, "--json"])
+        );
+        insta::assert_snapshot!(format!("list_{name}"), both);
+    }
+}
+
+/// The other generated families, in two snapshots (human, JSON) rather than forty.
+#[test]
+fn list_every_other_space() {
+    let others: Vec<Space> = Space::all()
+        .filter(|s| matches!(s, Space::Other(_)))
+        .collect();
+    assert!(!others.is_empty());
+    let mut human = String::new();
+    let mut json = String::new();
+    for s in others {
+        human.push_str(&transcript(&["explain", "--list", s.as_str()]));
+        json.push_str(&transcript(&["explain", "--list", s.as_str(), "--json"]));
+    }
+    insta::assert_snapshot!("list_other_spaces", human);
+    insta::assert_snapshot!("list_other_spaces_json", json);
+}
+
+/// Every reading of every space, explained one at a time through the space/value form,
+/// succeeds and prints the reading's own name.
+#[test]
+fn every_value_explains_through_the_cli() {
+    for s in Space::all().filter(|s| !matches!(s, Space::Other(_))) {
+        for r in s.list() {
+            let name = r.name.unwrap();
+            let j = json_lines(&["explain", s.as_str(), name, "--json"]);
+            assert_eq!(j.len(), 1, "{s} {name}");
+            assert_eq!(j[0]["name"], name);
+            assert_eq!(j[0]["space"], s.as_str());
+        }
+    }
+}
