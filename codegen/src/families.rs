@@ -141,6 +141,10 @@ pub struct EnumSpec {
     /// The integer type; default: what C gives the enum (see [`IntType::for_enum`]).
     #[serde(default, rename = "type")]
     pub ty: Option<IntType>,
+    /// Rust names for C names that cannot be used as they are (C name → Rust
+    /// const name); the Rust enum variant is the rename in UpperCamelCase.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
     /// Where this entry is in the spec file.
     #[serde(skip, default = "nowhere")]
     pub at: Location,
@@ -196,6 +200,10 @@ pub struct FamilySpec {
     /// Keyed only: the class of each section.
     #[serde(default, rename = "class")]
     pub classes: Vec<ClassSpec>,
+    /// Rust names for C names that cannot be used as they are (C name → Rust
+    /// const name).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
     /// Where this entry is in the spec file.
     #[serde(skip, default = "nowhere")]
     pub at: Location,
@@ -204,7 +212,9 @@ pub struct FamilySpec {
 impl FamilySpec {
     /// Whether `define` is a member through a prefix (and section) match.
     pub fn prefix_matches(&self, define: &Define) -> bool {
-        self.prefixes.iter().any(|p| define.name.starts_with(p.as_str()))
+        self.prefixes
+            .iter()
+            .any(|p| define.name.starts_with(p.as_str()))
             && (self.sections.is_empty()
                 || self
                     .sections
@@ -294,6 +304,11 @@ fn location_of(text: &str, span: Range<usize>) -> Location {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
     }
+}
+
+/// Whether `s` is an identifier that needs no `r#`: ASCII, not a keyword.
+fn is_rust_name(s: &str) -> bool {
+    crate::emit::ident::is_ident_shaped(s) && !crate::emit::ident::is_keyword(s)
 }
 
 /// Whether `s` is a C-style identifier that can name a Rust type.
@@ -390,7 +405,10 @@ impl Spec {
             if f.prefixes.is_empty() && f.names.is_empty() {
                 return Err(self.err(
                     f.at,
-                    format!("family `{}` selects nothing: give `prefixes` or `names`", f.name),
+                    format!(
+                        "family `{}` selects nothing: give `prefixes` or `names`",
+                        f.name
+                    ),
                 ));
             }
             if f.prefixes.iter().any(String::is_empty) {
@@ -401,7 +419,10 @@ impl Spec {
                     if f.ty != IntType::U16 {
                         return Err(self.err(
                             f.at,
-                            format!("keyed family `{}` must have type u16 (class << 8 | detail)", f.name),
+                            format!(
+                                "keyed family `{}` must have type u16 (class << 8 | detail)",
+                                f.name
+                            ),
                         ));
                     }
                     if f.classes.is_empty() {
@@ -423,9 +444,25 @@ impl Spec {
                 if let Some(other) = named.insert((&f.header, n), &f.name) {
                     return Err(self.err(
                         f.at,
-                        format!("`{n}` is named by both family `{other}` and family `{}`", f.name),
+                        format!(
+                            "`{n}` is named by both family `{other}` and family `{}`",
+                            f.name
+                        ),
                     ));
                 }
+            }
+        }
+        let renames = self
+            .families
+            .iter()
+            .map(|f| (f.at, &f.rename))
+            .chain(self.enums.iter().map(|e| (e.at, &e.rename)));
+        for (at, map) in renames {
+            if let Some((c, r)) = map.iter().find(|(_, r)| !is_rust_name(r)) {
+                return Err(self.err(
+                    at,
+                    format!("rename of `{c}` to `{r}`: not a Rust identifier (or a keyword)"),
+                ));
             }
         }
         let mut excluded = BTreeSet::new();
@@ -445,7 +482,10 @@ impl Spec {
         }
         for e in &self.enums {
             if e.tag.is_some() == e.member.is_some() {
-                return Err(self.err(e.at, "an [[enum]] entry needs exactly one of `tag` or `member`"));
+                return Err(self.err(
+                    e.at,
+                    "an [[enum]] entry needs exactly one of `tag` or `member`",
+                ));
             }
             if let Some(n) = &e.name
                 && !is_type_name(n)
@@ -492,8 +532,7 @@ impl Spec {
             return Ok(Membership::Excluded(x));
         }
         let mine = || self.families.iter().filter(|f| f.header == file);
-        if let Some(f) = mine().find(|f| f.names.iter().any(|n| *n == define.name))
-        {
+        if let Some(f) = mine().find(|f| f.names.contains(&define.name)) {
             return Ok(Membership::Family(f));
         }
         let mut matches = mine().filter(|f| f.prefix_matches(define));
@@ -579,7 +618,10 @@ impl Spec {
             if let Some(n) = f.names.iter().find(|n| !has_define(n)) {
                 return Err(self.err(
                     f.at,
-                    format!("family `{}` names `{n}`, which no source of {file} defines", f.name),
+                    format!(
+                        "family `{}` names `{n}`, which no source of {file} defines",
+                        f.name
+                    ),
                 ));
             }
             for c in &f.classes {
@@ -598,7 +640,10 @@ impl Spec {
             if !has_define(&x.name) {
                 return Err(self.err(
                     x.at,
-                    format!("`{}` is excluded, but no source of {file} defines it", x.name),
+                    format!(
+                        "`{}` is excluded, but no source of {file} defines it",
+                        x.name
+                    ),
                 ));
             }
         }

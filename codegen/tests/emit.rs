@@ -113,9 +113,24 @@ fn if_header(label: &str) -> Header {
         496,
         &[
             ("ISCSI_OK", 0, Some("0"), None),
-            ("ISCSI_ERR_CONN_FAILED", 1011, Some("ISCSI_ERR_BASE + 11"), None),
-            ("ISCSI_ERR_TCP_CONN_CLOSE", 1020, Some("ISCSI_ERR_BASE + 20"), None),
-            ("ISCSI_ERR_NOP_TIMEDOUT", 1022, Some("ISCSI_ERR_BASE + 22"), Some("NOP-Out timed out")),
+            (
+                "ISCSI_ERR_CONN_FAILED",
+                1011,
+                Some("ISCSI_ERR_BASE + 11"),
+                None,
+            ),
+            (
+                "ISCSI_ERR_TCP_CONN_CLOSE",
+                1020,
+                Some("ISCSI_ERR_BASE + 20"),
+                None,
+            ),
+            (
+                "ISCSI_ERR_NOP_TIMEDOUT",
+                1022,
+                Some("ISCSI_ERR_BASE + 22"),
+                Some("NOP-Out timed out"),
+            ),
         ],
     ));
     h.enums.push(enumeration(
@@ -137,38 +152,144 @@ fn if_header(label: &str) -> Header {
             ("ISCSI_PORT_SPEED_10MBPS", 2, Some("0x2"), None),
         ],
     ));
-    h.defines.push(define("ISCSI_IF_SOMETHING", 7, 20, None, None));
-    h.defines.push(define("CAP_RECOVERY_L0", 0x1, 747, Some("These flags presents iSCSI Data-Path capabilities."), None));
+    h.defines
+        .push(define("ISCSI_IF_SOMETHING", 7, 20, None, None));
+    h.defines.push(define(
+        "CAP_RECOVERY_L0",
+        0x1,
+        747,
+        Some("These flags presents iSCSI Data-Path capabilities."),
+        None,
+    ));
     h.defines.push(define("CAP_HDRDGST", 0x10, 751, None, None));
-    h.defines.push(define("CAP_DATADGST", 0x20, 752, None, Some("data digest")));
+    h.defines
+        .push(define("CAP_DATADGST", 0x20, 752, None, Some("data digest")));
     h.defines.push(define("STOP_CONN_TERM", 1, 767, None, None));
-    h.defines.push(define("STOP_CONN_RECOVER", 3, 769, None, None));
-    h.defines.push(define("ISCSI_STATS_CUSTOM_MAX", 32, 771, None, None));
+    h.defines
+        .push(define("STOP_CONN_RECOVER", 3, 769, None, None));
+    h.defines
+        .push(define("ISCSI_STATS_CUSTOM_MAX", 32, 771, None, None));
     h
 }
 
 fn proto_header(label: &str) -> Header {
     let mut h = header("include/scsi/iscsi_proto.h", label);
     let d = &mut h.defines;
-    d.push(define("ISCSI_OP_IMMEDIATE", 0x40, 97, Some("Opcode encoding bits"), None));
-    d.push(define("ISCSI_OPCODE_MASK", 0x3f, 98, Some("Opcode encoding bits"), None));
-    d.push(define("ISCSI_OP_LOGIN", 0x03, 104, Some("Initiator Opcode values"), None));
-    d.push(define("ISCSI_OP_LOGIN_RSP", 0x23, 119, Some("Target Opcode values"), None));
-    d.push(define("ISCSI_OP_REJECT", 0x3f, 125, Some("Target Opcode values"), None));
-    d.push(define("ISCSI_FLAG_LOGIN_TRANSIT", 0x80, 446, Some("Login PDU flags"), None));
-    d.push(define("ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK", 0x0c, 448, None, Some("2 bits")));
-    d.push(define("ISCSI_FLAG_LOGIN_CURRENT_STAGE1", 0x04, 449, None, None));
-    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE1", 0x01, 453, None, None));
-    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE2", 0x02, 454, None, None));
-    d.push(define("ISCSI_FLAG_LOGIN_NEXT_STAGE3", 0x03, 455, None, None));
+    d.push(define(
+        "ISCSI_OP_IMMEDIATE",
+        0x40,
+        97,
+        Some("Opcode encoding bits"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_OPCODE_MASK",
+        0x3f,
+        98,
+        Some("Opcode encoding bits"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_OP_LOGIN",
+        0x03,
+        104,
+        Some("Initiator Opcode values"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_OP_LOGIN_RSP",
+        0x23,
+        119,
+        Some("Target Opcode values"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_OP_REJECT",
+        0x3f,
+        125,
+        Some("Target Opcode values"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_TRANSIT",
+        0x80,
+        446,
+        Some("Login PDU flags"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK",
+        0x0c,
+        448,
+        None,
+        Some("2 bits"),
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_CURRENT_STAGE1",
+        0x04,
+        449,
+        None,
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_NEXT_STAGE1",
+        0x01,
+        453,
+        None,
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_NEXT_STAGE2",
+        0x02,
+        454,
+        None,
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_LOGIN_NEXT_STAGE3",
+        0x03,
+        455,
+        None,
+        None,
+    ));
     d.push(define("ISCSI_INITIAL_LOGIN_STAGE", -1, 483, None, None));
     d.push(define("ISCSI_FULL_FEATURE_PHASE", 3, 486, None, None));
-    d.push(define("ISCSI_STATUS_CLS_SUCCESS", 0, 489, Some("Login Status response classes"), None));
+    d.push(define(
+        "ISCSI_STATUS_CLS_SUCCESS",
+        0,
+        489,
+        Some("Login Status response classes"),
+        None,
+    ));
     d.push(define("ISCSI_STATUS_CLS_INITIATOR_ERR", 2, 491, None, None));
-    d.push(define("ISCSI_LOGIN_STATUS_ACCEPT", 0, 496, Some("Class-0 (Success)"), None));
-    d.push(define("ISCSI_LOGIN_STATUS_INIT_ERR", 0, 503, Some("Class-2 (Initiator Error)"), None));
-    d.push(define("ISCSI_LOGIN_STATUS_TGT_NOT_FOUND", 3, 506, Some("Class-2 (Initiator Error)"), None));
-    d.push(define("ISCSI_FLAG_SNACK_TYPE_DATA", 0, 592, Some("SNACK PDU flags"), None));
+    d.push(define(
+        "ISCSI_LOGIN_STATUS_ACCEPT",
+        0,
+        496,
+        Some("Class-0 (Success)"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_LOGIN_STATUS_INIT_ERR",
+        0,
+        503,
+        Some("Class-2 (Initiator Error)"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_LOGIN_STATUS_TGT_NOT_FOUND",
+        3,
+        506,
+        Some("Class-2 (Initiator Error)"),
+        None,
+    ));
+    d.push(define(
+        "ISCSI_FLAG_SNACK_TYPE_DATA",
+        0,
+        592,
+        Some("SNACK PDU flags"),
+        None,
+    ));
     d.push(define("ISCSI_FLAG_SNACK_TYPE_R2T", 0, 593, None, None));
     d.push(define("ISCSI_FLAG_SNACK_TYPE_STATUS", 1, 594, None, None));
     h
@@ -280,25 +401,37 @@ fn display_formats_follow_the_contract() {
 fn union_of_labels_keeps_every_name() {
     let old = if_header("linux-6.1");
     let mut new = if_header("linux-6.12");
-    new.defines.push(define("CAP_NEW_THING", 0x4000, 762, None, None));
+    new.defines
+        .push(define("CAP_NEW_THING", 0x4000, 762, None, None));
     let out = emit_file(&[old, new], &spec()).expect("emit");
-    assert!(out.contains("pub const CAP_NEW_THING: Self = Self(0x4000);"), "{out}");
+    assert!(
+        out.contains("pub const CAP_NEW_THING: Self = Self(0x4000);"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_value_that_differs_between_labels_is_an_error() {
     let old = if_header("linux-6.1");
     let mut new = if_header("linux-6.12");
-    new.defines.iter_mut().find(|d| d.name == "CAP_HDRDGST").unwrap().value = 0x11;
+    new.defines
+        .iter_mut()
+        .find(|d| d.name == "CAP_HDRDGST")
+        .unwrap()
+        .value = 0x11;
     let err = emit_file(&[old, new], &spec()).unwrap_err().to_string();
     assert!(err.contains("CAP_HDRDGST differs between sources"), "{err}");
-    assert!(err.contains("linux-6.1") && err.contains("linux-6.12"), "{err}");
+    assert!(
+        err.contains("linux-6.1") && err.contains("linux-6.12"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_value_that_does_not_fit_the_type_is_an_error() {
     let mut h = proto_header("x");
-    h.defines.push(define("ISCSI_OP_HUGE", 0x100, 130, None, None));
+    h.defines
+        .push(define("ISCSI_OP_HUGE", 0x100, 130, None, None));
     let err = emit_file(&[h], &spec()).unwrap_err().to_string();
     assert!(err.contains("include/scsi/iscsi_proto.h:130:1"), "{err}");
     assert!(err.contains("ISCSI_OP_HUGE = 256 does not fit u8"), "{err}");
@@ -307,7 +440,12 @@ fn a_value_that_does_not_fit_the_type_is_an_error() {
 #[test]
 fn a_c_name_that_collides_with_a_generated_item_is_an_error() {
     let mut h = if_header("x");
-    h.enums.push(enumeration(Some("odd"), None, 900, &[("TABLE", 1, None, None)]));
+    h.enums.push(enumeration(
+        Some("odd"),
+        None,
+        900,
+        &[("TABLE", 1, None, None)],
+    ));
     let err = emit_file(&[h], &spec()).unwrap_err().to_string();
     assert!(err.contains("`TABLE` collides"), "{err}");
 }
@@ -315,7 +453,11 @@ fn a_c_name_that_collides_with_a_generated_item_is_an_error() {
 #[test]
 fn anonymous_enums_need_a_name() {
     let mut h = if_header("x");
-    h.enums.push(enumeration(None, None, 900, &[("ANON_A", 1, None, None)]));
+    h.enums
+        .push(enumeration(None, None, 900, &[("ANON_A", 1, None, None)]));
     let err = emit_file(&[h], &spec()).unwrap_err().to_string();
-    assert!(err.contains("iscsi_if.h:900:1: anonymous enum (first member ANON_A)"), "{err}");
+    assert!(
+        err.contains("iscsi_if.h:900:1: anonymous enum (first member ANON_A)"),
+        "{err}"
+    );
 }

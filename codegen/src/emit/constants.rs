@@ -24,8 +24,8 @@ pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
             file: &p.path,
             line: e.line,
         };
-        let id = ident(&e.name, at)?;
-        let allow = allow_case(&e.name);
+        let id = ident(&e.rust, at)?;
+        let allow = allow_case(&e.rust);
         let doc = doc_attrs(&entry_doc(e, ""));
         let v = value_lit(e.value, e.hex, 2);
         out.extend(quote! {

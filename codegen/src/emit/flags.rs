@@ -82,9 +82,9 @@ pub fn shape(p: &FamilyPlan) -> Shape {
             .take(2)
             .map(|i| p.entries[*i].value)
             .fold(0, |a, b| a | b);
-        let high = (0..128)
-            .map(|b| 1i128 << b)
-            .find(|bit| bit & known == 0 && p.ty.fits(*bit) && p.entries.iter().all(|e| e.value & bit == 0));
+        let high = (0..128).map(|b| 1i128 << b).find(|bit| {
+            bit & known == 0 && p.ty.fits(*bit) && p.entries.iter().all(|e| e.value & bit == 0)
+        });
         decompose(p, known | high.unwrap_or(0))
     };
     let display_doc = format!(

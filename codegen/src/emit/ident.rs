@@ -11,11 +11,11 @@ use crate::error::{Error, Result};
 /// Rust keywords in edition 2024 (strict, reserved and `gen`). C names equal to one
 /// of these become raw identifiers, except those in [`NOT_RAW`].
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -49,7 +49,23 @@ pub struct At<'a> {
 impl At<'_> {
     /// An error at this position.
     pub fn error(&self, message: impl Into<String>) -> Error {
-        Error::at(self.file, self.line, if self.line == 0 { 0 } else { 1 }, message)
+        Error::at(
+            self.file,
+            self.line,
+            if self.line == 0 { 0 } else { 1 },
+            message,
+        )
+    }
+}
+
+/// The Rust name for C name `name` when the spec does not rename it: the name
+/// itself, with `_` appended to the keywords that cannot be raw identifiers
+/// (`self` → `self_`, `_` → `__`). Other keywords stay and print as `r#fn`.
+pub fn default_rust_name(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
     }
 }
 
@@ -58,13 +74,15 @@ impl At<'_> {
 pub fn ident(name: &str, at: At<'_>) -> Result<Ident> {
     if !is_ident_shaped(name) && name != "_" {
         return Err(at
-            .error(format!("`{}` cannot be a Rust identifier", name.escape_default()))
+            .error(format!(
+                "`{}` cannot be a Rust identifier",
+                name.escape_default()
+            ))
             .with_snippet(name));
     }
     if NOT_RAW.contains(&name) {
         return Err(at.error(format!(
-            "`{name}` is a Rust keyword that cannot be a raw identifier; rename it in the spec \
-             or exclude it"
+            "`{name}` is a Rust keyword that cannot be a raw identifier; rename it in the spec"
         )));
     }
     if is_keyword(name) {
@@ -257,7 +275,12 @@ pub fn comment_lines(text: &str) -> Vec<String> {
 pub fn doc_attrs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
     let attrs = lines
         .iter()
-        .flat_map(|l| l.as_ref().split('\n').map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.as_ref()
+                .split('\n')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .map(|l| {
             let l = visible_chars(l.trim_end());
             let lit = if l.is_empty() {

@@ -1,5 +1,6 @@
 //! The Rust enum of a C enum's known values (`IscsiErrKnown`), for `match`:
-//! one variant per distinct value, aliases as associated consts, `TryFrom` the
+//! one variant per distinct value (the first declared name), later names for the
+//! same value as associated consts, `TryFrom` the
 //! newtype by matching the value and `From` back by an `as` cast of the repr.
 //! Never a transmute.
 
@@ -10,7 +11,9 @@ use quote::{format_ident, quote};
 
 use crate::error::Result;
 
-use super::ident::{At, alias_name, code, comment_lines, doc_attrs, is_ident_shaped, is_keyword, variant_name};
+use super::ident::{
+    At, alias_name, code, comment_lines, doc_attrs, is_ident_shaped, is_keyword, variant_name,
+};
 use super::literal::value_lit;
 use super::plan::FamilyPlan;
 
@@ -27,15 +30,20 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
     let mut arms = Vec::new();
     let mut aliases = Vec::new();
     let mut first_of: BTreeMap<i128, proc_macro2::Ident> = BTreeMap::new();
-    for e in &p.entries {
+    // Of several names for one value, the first declared is the variant.
+    let mut entries: Vec<_> = p.entries.iter().collect();
+    entries.sort_by(|a, b| (a.value, a.line, &a.name).cmp(&(b.value, b.line, &b.name)));
+    for e in entries {
         let at = At {
             file: &p.path,
             line: e.line,
         };
         let alias_of = first_of.get(&e.value).cloned();
-        let rust = match &alias_of {
-            None => variant_name(&e.name, &p.strip),
-            Some(_) => alias_name(&e.name, &p.strip),
+        let rust = match (&alias_of, e.renamed) {
+            (None, false) => variant_name(&e.name, &p.strip),
+            (None, true) => variant_name(&e.rust, ""),
+            (Some(_), false) => alias_name(&e.name, &p.strip),
+            (Some(_), true) => e.rust.clone(),
         };
         if !is_ident_shaped(&rust) || is_keyword(&rust) {
             return Err(at.error(format!(
@@ -85,7 +93,10 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
         }
     };
     let doc = doc_attrs(&[
-        format!("The known values of {} as a Rust enum, for `match`.", code(&p.c_name)),
+        format!(
+            "The known values of {} as a Rust enum, for `match`.",
+            code(&p.c_name)
+        ),
         format!("Convert with `{name}::try_from({newtype})` and `{newtype}::from({name})`."),
     ]);
     Ok(quote! {

@@ -34,8 +34,23 @@ pub const GENERATOR_COMMAND: &str = "cargo run -p iscsi-codegen -- generate";
 /// Module-level names the generated code relies on (its own common items and the
 /// prelude names it uses unqualified); no family or constant may take one.
 const MODULE_RESERVED: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "From", "TryFrom", "Clone", "Copy",
-    "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Debug", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "From",
+    "TryFrom",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Debug",
+    "Self",
 ];
 
 /// Emits `generated/<file>.rs` for `headers`, the versions of one header file from
@@ -106,10 +121,15 @@ fn check_module_names(plan: &FilePlan) -> Result<()> {
     for p in &plan.families {
         if p.kind == Kind::Constants {
             for e in &p.entries {
-                claim(e.name.clone(), format!("constant {}", e.name), p, e.line)?;
+                claim(e.rust.clone(), format!("constant {}", e.name), p, e.line)?;
             }
         } else {
-            claim(p.rust_name.clone(), format!("family {}", p.c_name), p, p.line)?;
+            claim(
+                p.rust_name.clone(),
+                format!("family {}", p.c_name),
+                p,
+                p.line,
+            )?;
             if p.is_enum {
                 claim(
                     format!("{}Known", p.rust_name),

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::families::{FamilySpec, IntType, Kind, Spec, section_matches};
 use crate::model::{Define, Header, Source};
 
-use super::ident::{common_prefix, upper_camel};
+use super::ident::{common_prefix, default_rust_name, upper_camel};
 
 /// One known value of a family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,11 @@ pub struct EntryPlan {
     /// Whether its literal prints in hex: the spec's `hex`, else as the C source
     /// wrote it (`0x..`).
     pub hex: bool,
+    /// The Rust const name: the spec's rename, else the C name (with `_` after a
+    /// keyword that cannot be raw; other keywords print as `r#fn`).
+    pub rust: String,
+    /// Whether `rust` comes from a spec rename (variants then derive from it).
+    pub renamed: bool,
 }
 
 /// Everything needed to print one family.
@@ -75,6 +80,7 @@ struct Builder {
     /// For enums: the tag, to tell two enums of one Rust name apart.
     origin: String,
     ty_override: Option<IntType>,
+    rename: BTreeMap<String, String>,
 }
 
 /// Where each C name was seen first (newest label first), to catch changes.
@@ -118,26 +124,29 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 }
             };
             let origin = format!("enum {}", e.name.as_deref().unwrap_or("(anonymous)"));
-            let b = builder(&mut builders, &rust_name, &origin, &path, e.line, || Builder {
-                plan: FamilyPlan {
-                    rust_name: rust_name.clone(),
-                    c_name: origin.clone(),
-                    strip: es.and_then(|s| s.strip.clone()).unwrap_or_default(),
-                    doc: es
-                        .and_then(|s| s.doc.clone())
-                        .or_else(|| e.doc.clone())
-                        .unwrap_or_default(),
-                    kind: es.and_then(|s| s.kind).unwrap_or(Kind::Values),
-                    ty: IntType::U32,
-                    hex: None,
-                    is_enum: true,
-                    path: path.clone(),
-                    line: e.line,
-                    entries: Vec::new(),
-                },
-                order: (rank, e.line),
-                origin: origin.clone(),
-                ty_override: es.and_then(|s| s.ty),
+            let b = builder(&mut builders, &rust_name, &origin, &path, e.line, || {
+                Builder {
+                    plan: FamilyPlan {
+                        rust_name: rust_name.clone(),
+                        c_name: origin.clone(),
+                        strip: es.and_then(|s| s.strip.clone()).unwrap_or_default(),
+                        doc: es
+                            .and_then(|s| s.doc.clone())
+                            .or_else(|| e.doc.clone())
+                            .unwrap_or_default(),
+                        kind: es.and_then(|s| s.kind).unwrap_or(Kind::Values),
+                        ty: IntType::U32,
+                        hex: None,
+                        is_enum: true,
+                        path: path.clone(),
+                        line: e.line,
+                        entries: Vec::new(),
+                    },
+                    order: (rank, e.line),
+                    origin: origin.clone(),
+                    ty_override: es.and_then(|s| s.ty),
+                    rename: es.map(|s| s.rename.clone()).unwrap_or_default(),
+                }
             })?;
             for x in &e.enumerators {
                 let entry = EntryPlan {
@@ -147,6 +156,8 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                     expr: x.expr.clone().unwrap_or_default(),
                     line: x.line,
                     hex: false,
+                    rust: String::new(),
+                    renamed: false,
                 };
                 add(b, &mut seen, entry, &h)?;
             }
@@ -178,6 +189,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 order: (rank, d.line),
                 origin: origin.clone(),
                 ty_override: Some(fs.ty),
+                rename: fs.rename.clone(),
             })?;
             let value = if fs.kind == Kind::Keyed {
                 keyed_value(fs, d, &h, spec)?
@@ -191,6 +203,8 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 expr: d.expr.clone(),
                 line: d.line,
                 hex: false,
+                rust: String::new(),
+                renamed: false,
             };
             add(b, &mut seen, entry, &h)?;
         }
@@ -243,7 +257,12 @@ fn builder<'a>(
 
 /// Adds an entry unless the newer label already has it; a name whose value or
 /// family differs between labels is an error.
-fn add(b: &mut Builder, seen: &mut BTreeMap<String, Seen>, entry: EntryPlan, h: &Header) -> Result<()> {
+fn add(
+    b: &mut Builder,
+    seen: &mut BTreeMap<String, Seen>,
+    entry: EntryPlan,
+    h: &Header,
+) -> Result<()> {
     let family = b.plan.rust_name.clone();
     if let Some(s) = seen.get(&entry.name) {
         if s.value != entry.value || s.family != family {
@@ -254,7 +273,14 @@ fn add(b: &mut Builder, seen: &mut BTreeMap<String, Seen>, entry: EntryPlan, h: 
                 format!(
                     "{} differs between sources: {} (family {}) in {} (line {}), {} (family {}) in {}; \
                      per-label values are not supported yet",
-                    entry.name, s.value, s.family, s.label, s.line, entry.value, family, h.source.label
+                    entry.name,
+                    s.value,
+                    s.family,
+                    s.label,
+                    s.line,
+                    entry.value,
+                    family,
+                    h.source.label
                 ),
             ));
         }
@@ -292,7 +318,12 @@ fn keyed_value(fs: &FamilySpec, d: &Define, h: &Header, spec: &Spec) -> Result<i
         })?;
     let cv = h
         .define(&class.class)
-        .ok_or_else(|| at(format!("class define {} is not in this header", class.class)))?
+        .ok_or_else(|| {
+            at(format!(
+                "class define {} is not in this header",
+                class.class
+            ))
+        })?
         .value;
     if !(0..=0xff).contains(&cv) || !(0..=0xff).contains(&d.value) {
         return Err(at(format!(
@@ -324,7 +355,12 @@ fn finish(b: Builder) -> Result<FamilyPlan> {
     p.ty = match b.ty_override {
         Some(t) => t,
         None => IntType::for_enum(p.entries.iter().map(|e| e.value)).ok_or_else(|| {
-            Error::at(&p.path, p.line, 1, format!("{}: values fit no integer type", p.c_name))
+            Error::at(
+                &p.path,
+                p.line,
+                1,
+                format!("{}: values fit no integer type", p.c_name),
+            )
         })?,
     };
     if let Some(e) = p.entries.iter().find(|e| !p.ty.fits(e.value)) {
@@ -338,9 +374,28 @@ fn finish(b: Builder) -> Result<FamilyPlan> {
             ),
         ));
     }
+    let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
     for e in &mut p.entries {
         let t = e.expr.trim_start();
         e.hex = p.hex.unwrap_or(t.starts_with("0x") || t.starts_with("0X")) && e.value >= 0;
+        match b.rename.get(&e.name) {
+            Some(r) => {
+                e.rust = r.clone();
+                e.renamed = true;
+            }
+            None => e.rust = default_rust_name(&e.name),
+        }
+        if let Some(other) = rust_names.insert(e.rust.clone(), e.name.clone()) {
+            return Err(Error::at(
+                &p.path,
+                e.line,
+                1,
+                format!(
+                    "`{}` and `{other}` would both be `{}::{}`; rename one in the spec",
+                    e.name, p.rust_name, e.rust
+                ),
+            ));
+        }
     }
     if p.strip.is_empty() {
         p.strip = common_prefix(p.entries.iter().map(|e| e.name.as_str()));

@@ -13,7 +13,16 @@ use super::literal::value_lit;
 use super::plan::{EntryPlan, FamilyPlan};
 
 /// Associated items every newtype defines; a C name equal to one is an error.
-const ASSOCIATED: &[&str] = &["PREFIX", "TABLE", "new", "get", "entry", "name", "doc", "from_name"];
+const ASSOCIATED: &[&str] = &[
+    "PREFIX",
+    "TABLE",
+    "new",
+    "get",
+    "entry",
+    "name",
+    "doc",
+    "from_name",
+];
 
 /// What a kind adds to the plain value newtype.
 pub struct Shape {
@@ -46,7 +55,10 @@ pub fn plain(p: &FamilyPlan) -> Shape {
         .map(|v| format!("{v} {}???", p.strip));
     let display_doc = match (example, unknown) {
         (Some(e), Some(u)) => format!("{}; an unknown value prints as {}.", code(&e), code(&u)),
-        (Some(e), None) => format!("{}; an unknown value prints its number and `PREFIX???`.", code(&e)),
+        (Some(e), None) => format!(
+            "{}; an unknown value prints its number and `PREFIX???`.",
+            code(&e)
+        ),
         _ => String::from("The number, then the C name or `PREFIX???`."),
     };
     Shape {
@@ -107,14 +119,14 @@ pub fn entry_doc(e: &EntryPlan, suffix: &str) -> Vec<String> {
 /// Fails when a C name would collide with a generated associated item.
 pub fn check_reserved(p: &FamilyPlan, extra: &[&str]) -> Result<()> {
     for e in &p.entries {
-        if ASSOCIATED.contains(&e.name.as_str()) || extra.contains(&e.name.as_str()) {
+        if ASSOCIATED.contains(&e.rust.as_str()) || extra.contains(&e.rust.as_str()) {
             let at = At {
                 file: &p.path,
                 line: e.line,
             };
             return Err(at.error(format!(
-                "C name `{}` collides with the generated item `{}::{}`; rename or exclude it",
-                e.name, p.rust_name, e.name
+                "C name `{}` collides with the generated item `{}::{}`; rename it in the spec",
+                e.name, p.rust_name, e.rust
             )));
         }
     }
@@ -140,8 +152,8 @@ pub fn newtype(p: &FamilyPlan, shape: Shape) -> Result<TokenStream> {
             file: &p.path,
             line: e.line,
         };
-        let id = ident(&e.name, at)?;
-        let allow = allow_case(&e.name);
+        let id = ident(&e.rust, at)?;
+        let allow = allow_case(&e.rust);
         let suffix = if shape.keyed {
             format!(", class {} detail {}", e.value >> 8, e.value & 0xff)
         } else {

@@ -22,7 +22,12 @@ pub fn header(path: &str, label: &str) -> Header {
 }
 
 /// An enum; enumerators are `(name, value, expr, doc)`.
-pub fn enumeration(tag: Option<&str>, doc: Option<&str>, line: u32, items: &[(&str, i128, Option<&str>, Option<&str>)]) -> Enum {
+pub fn enumeration(
+    tag: Option<&str>,
+    doc: Option<&str>,
+    line: u32,
+    items: &[(&str, i128, Option<&str>, Option<&str>)],
+) -> Enum {
     Enum {
         name: tag.map(Into::into),
         doc: doc.map(Into::into),
@@ -42,11 +47,21 @@ pub fn enumeration(tag: Option<&str>, doc: Option<&str>, line: u32, items: &[(&s
 }
 
 /// A define.
-pub fn define(name: &str, value: i128, line: u32, section: Option<&str>, doc: Option<&str>) -> Define {
+pub fn define(
+    name: &str,
+    value: i128,
+    line: u32,
+    section: Option<&str>,
+    doc: Option<&str>,
+) -> Define {
     Define {
         name: name.into(),
         value,
-        expr: if value < 0 { format!("{value}") } else { format!("{value:#x}") },
+        expr: if value < 0 {
+            format!("{value}")
+        } else {
+            format!("{value:#x}")
+        },
         family: None,
         doc: doc.map(Into::into),
         section: section.map(Into::into),
@@ -92,7 +107,19 @@ pub fn compile_no_std(name: &str, code: &str) -> Result<(), String> {
     )
     .expect("write");
     rustc(
-        &["--edition", "2024", "--crate-type", "lib", "--crate-name", "gen_test", "--emit", "metadata", "-o", "out.rmeta", "lib.rs"],
+        &[
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--crate-name",
+            "gen_test",
+            "--emit",
+            "metadata",
+            "-o",
+            "out.rmeta",
+            "lib.rs",
+        ],
         &dir,
     )
 }
@@ -108,7 +135,9 @@ pub fn run_with(name: &str, code: &str, body: &str) -> Result<(), String> {
     )
     .expect("write");
     rustc(&["--edition", "2024", "-o", "run", "main.rs"], &dir)?;
-    let out = Command::new(dir.join("run")).output().map_err(|e| e.to_string())?;
+    let out = Command::new(dir.join("run"))
+        .output()
+        .map_err(|e| e.to_string())?;
     if out.status.success() {
         Ok(())
     } else {
