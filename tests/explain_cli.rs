@@ -139,6 +139,19 @@ fn unknown_values_and_names_exit_1() {
 }
 
 #[test]
+fn flag_combinations() {
+    insta::assert_snapshot!(
+        "flags_caps_0x8030",
+        transcript(&["explain", "TransportCaps", "0x8030"])
+    );
+    assert_eq!(status(&["explain", "TransportCaps", "0x30"]), 0);
+    assert_eq!(
+        json_lines(&["explain", "TransportCaps", "0x30", "--json"]).len(),
+        2
+    );
+}
+
+#[test]
 fn list_of_spaces() {
     insta::assert_snapshot!("list", transcript(&["explain", "--list"]));
     insta::assert_snapshot!("list_json", transcript(&["explain", "--list", "--json"]));

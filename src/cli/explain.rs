@@ -130,6 +130,9 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
 /// A value or name within one space.
 fn in_space(o: &mut Outcome, space: Space, word: &str, json: bool) {
     match space.lookup(word) {
+        Some(r) if !r.is_known() && space.flag_bits(r.value).next().is_some() => {
+            flags(o, space, r.value, json);
+        }
         Some(r) => {
             show_one(o, &r, json);
             if !r.is_known() {
@@ -140,6 +143,29 @@ fn in_space(o: &mut Outcome, space: Space, word: &str, json: bool) {
             }
         }
         None => unknown_name(o, word, Some(space)),
+    }
+}
+
+/// A combination of flags: the bits we know, one reading each, and any bits left over.
+fn flags(o: &mut Outcome, space: Space, value: i128, json: bool) {
+    let bits: Vec<Reading> = space.flag_bits(value).collect();
+    let rest = space.flag_rest(value);
+    if !json {
+        let mut names: Vec<String> = bits
+            .iter()
+            .filter_map(|r| r.name.map(String::from))
+            .collect();
+        if rest != 0 {
+            names.push(format!("{rest:#x}"));
+        }
+        let _ = writeln!(o.out, "{space} {value:#x} = {}\n", names.join("|"));
+    }
+    show_all(o, &bits, json);
+    if rest != 0 {
+        fail(
+            o,
+            format_args!("{rest:#x} of {value:#x} is no known flag of {space}"),
+        );
     }
 }
 

@@ -222,6 +222,38 @@ impl Space {
     }
 }
 
+impl Space {
+    /// For a flag space, the known single bits set in `value`, lowest first (multi-bit
+    /// masks and field values are not used to decompose). Empty for other spaces.
+    ///
+    /// ```
+    /// use iscsi_decode::explain::Space;
+    /// let caps = Space::parse("TransportCaps").unwrap();
+    /// let names: Vec<_> = caps.flag_bits(0x8030).filter_map(|r| r.name).collect();
+    /// assert_eq!(names, ["CAP_HDRDGST", "CAP_DATADGST"]);
+    /// assert_eq!(caps.flag_rest(0x8030), 0x8000);
+    /// ```
+    pub fn flag_bits(self, value: i128) -> impl Iterator<Item = Reading> {
+        let flags = matches!(self.kind(), crate::tables::iscsi_if::FamilyKind::Flags);
+        family::iter(self)
+            .filter(move |k| flags && is_bit(k.value) && value & k.value == k.value)
+            .map(move |k| Reading {
+                name: Some(k.name),
+                ..self.reading(k.value)
+            })
+    }
+
+    /// The bits of `value` that [`Space::flag_bits`] does not account for (all of them for
+    /// a space that is not a flag space).
+    pub fn flag_rest(self, value: i128) -> i128 {
+        self.flag_bits(value).fold(value, |rest, r| rest & !r.value)
+    }
+}
+
+fn is_bit(v: i128) -> bool {
+    v > 0 && v & (v - 1) == 0
+}
+
 fn from_kernel(value: i128, k: KernelError) -> Reading {
     Reading {
         space: Space::IscsiErr,

@@ -468,6 +468,38 @@ pub(crate) fn family_description(space: Space) -> &'static str {
             "IscsiDiscoveryParentType" => "What kind of discovery produced a flash node.",
             "ChapTypeE" => "Whether a CHAP entry is one-way or mutual (bidirectional).",
             "IscsiChapParam" => "A field of a CHAP entry stored on an offload adapter.",
+            "TransportCaps" => {
+                "A capability bit a transport module (iscsi_tcp, ib_iser, an \
+                offload driver) reports to iscsid: digests, recovery levels, offloads."
+            }
+            "StopConn" => {
+                "How iscsid asks the kernel to stop a connection: terminate it, \
+                suspend it, or stop it for recovery and a relogin."
+            }
+            "LoginStage" => {
+                "A login stage: security negotiation, operational negotiation, \
+                or the full-feature phase where I/O flows."
+            }
+            "ScsiResponse" => {
+                "The iSCSI response field of a SCSI Response PDU: whether the \
+                target completed the command at all (the SCSI status is separate)."
+            }
+            "SnackType" => {
+                "What a SNACK asks the target to resend: data, R2Ts, status, or \
+                an acknowledgement."
+            }
+            "ScsiCmdAttr" => {
+                "The task attribute of a SCSI command (simple, ordered, head of \
+                queue, ACA)."
+            }
+            "AhsType" => {
+                "The type of an additional header segment (extended CDB, \
+                bidirectional read length)."
+            }
+            "NetlinkGroup" => {
+                "A netlink multicast group of the iSCSI netlink family, \
+                joined by iscsid or iscsiuio."
+            }
             _ => "",
         },
         _ => "",
