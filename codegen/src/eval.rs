@@ -173,13 +173,19 @@ const NOT_EXPRESSION_WORDS: [&str; 24] = [
     "register",
 ];
 
-/// The integer type named by a sequence of type words (`unsigned long`,
-/// `uint32_t`), `Ok(None)` when the words name a type that is not an integer
-/// (`void`, a struct typedef, `float`), `Err(())` when a word is not a type word.
-pub fn int_type_of(
-    words: &[&str],
-    typedefs: &HashMap<String, Option<IntType>>,
-) -> Result<Option<IntType>, ()> {
+/// What a sequence of type words names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeName {
+    /// An integer type (`unsigned long`, `uint32_t`).
+    Integer(IntType),
+    /// A type that is not an integer (`void`, `float`, a struct typedef).
+    NotInteger,
+    /// A word that is not a type word or a known typedef.
+    Unknown,
+}
+
+/// The type named by a sequence of type words (`unsigned long`, `__force itt_t`).
+pub fn int_type_of(words: &[&str], typedefs: &HashMap<String, Option<IntType>>) -> TypeName {
     let (mut longs, mut unsigned, mut short, mut char_, mut bool_, mut other) =
         (0, false, false, false, false, false);
     let mut named: Option<Option<IntType>> = None;
@@ -196,15 +202,15 @@ pub fn int_type_of(
             w if CAST_ANNOTATIONS.contains(&w) => {}
             w => match typedefs.get(w) {
                 Some(t) if named.is_none() => named = Some(*t),
-                _ => return Err(()),
+                _ => return TypeName::Unknown,
             },
         }
     }
     if let Some(t) = named {
-        return Ok(t);
+        return t.map_or(TypeName::NotInteger, TypeName::Integer);
     }
     if other {
-        return Ok(None);
+        return TypeName::NotInteger;
     }
     let bits = if bool_ {
         1
@@ -217,10 +223,10 @@ pub fn int_type_of(
     } else {
         32
     };
-    Ok(Some(IntType {
+    TypeName::Integer(IntType {
         bits,
         signed: !unsigned && !bool_,
-    }))
+    })
 }
 
 impl Symbols {
@@ -522,7 +528,17 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self, live: bool) -> Result<Value, EvalError> {
+        self.depth += 1;
+        let v = self.unary_inner(live);
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self, live: bool) -> Result<Value, EvalError> {
         let t = self.next()?;
+        if self.depth > 256 {
+            return Err(self.hard(&t, "expression nested too deeply"));
+        }
         match t.kind {
             TokKind::Punct => match t.text.as_str() {
                 "-" | "+" | "~" => {
@@ -613,9 +629,9 @@ impl Parser<'_> {
         }
         let refs: Vec<&str> = words.iter().map(String::as_str).collect();
         match int_type_of(&refs, &self.syms.typedefs) {
-            Ok(Some(ty)) => Ok(ty),
-            Ok(None) => Err(EvalError::NotInteger("cast to a non-integer type".into())),
-            Err(()) => Err(self.hard(
+            TypeName::Integer(ty) => Ok(ty),
+            TypeName::NotInteger => Err(EvalError::NotInteger("cast to a non-integer type".into())),
+            TypeName::Unknown => Err(self.hard(
                 &first,
                 format!("unknown type name in cast `({})`", words.join(" ")),
             )),

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::eval::{EvalError, Mode, Value, int_type_of};
+use crate::eval::{EvalError, Mode, TypeName, Value, int_type_of};
 use crate::model::{Define, Enum, Enumerator, Header, Source};
 use crate::parse::parse;
 use crate::preprocess::annotations::PRELUDE_TYPEDEFS;
@@ -43,8 +43,38 @@ pub fn extract_file(file: &Path, opts: &ExtractOptions) -> Result<Header> {
     extract_bytes(&bytes, file, opts)
 }
 
+/// The stack of the thread that extracts: lang-c parses by recursive descent, and
+/// hostile input within the front end's limits needs more than a default thread's
+/// 2 MiB (in debug builds). Only the pages used are ever touched.
+const STACK_SIZE: usize = 256 << 20;
+
+/// Headers larger than this are refused (the kernel's are about 30 KiB).
+const MAX_HEADER_SIZE: usize = 8 << 20;
+
 /// Extracts the model of a header given as bytes; `file` names it in errors.
 pub fn extract_bytes(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Header> {
+    if bytes.len() > MAX_HEADER_SIZE {
+        return Err(
+            Error::msg(format!("header larger than {MAX_HEADER_SIZE} bytes")).in_file(file),
+        );
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("iscsi-codegen-extract".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || extract_here(bytes, file, opts));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(Error::msg("internal error: the extractor panicked").in_file(file))
+            }),
+            // No thread to be had (a strict memory limit): the depth limits still
+            // apply, on the caller's stack.
+            Err(_) => extract_here(bytes, file, opts),
+        }
+    })
+}
+
+fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Header> {
     let sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -53,8 +83,8 @@ pub fn extract_bytes(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result
     let mut syms = Symbols::default();
     for (name, ty) in PRELUDE_TYPEDEFS {
         let words: Vec<&str> = ty.split_whitespace().collect();
-        if let Ok(t) = int_type_of(&words, &syms.typedefs) {
-            syms.typedefs.insert(name.to_string(), t);
+        if let TypeName::Integer(t) = int_type_of(&words, &syms.typedefs) {
+            syms.typedefs.insert(name.to_string(), Some(t));
         }
     }
     predefine(&mut syms);

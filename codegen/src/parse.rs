@@ -18,8 +18,8 @@ use lang_c::driver::{Config, Flavor, parse_preprocessed};
 use lang_c::span::Span;
 use lang_c::visit::{self, Visit};
 
-use crate::error::Result;
-use crate::eval::{IntType, int_type_of};
+use crate::error::{Error, Result};
+use crate::eval::{IntType, TypeName, int_type_of};
 use crate::preprocess::Prepared;
 use crate::preprocess::annotations::prelude;
 use crate::preprocess::symbols::Symbols;
@@ -63,13 +63,18 @@ pub struct Parsed {
 /// recursive-descent parser would otherwise overflow the stack on hostile input.
 const MAX_NESTING: usize = 200;
 
+/// The longest stretch of code (non-blank bytes) without `;`, `,`, `{` or `}`
+/// accepted (a kernel header's longest is a few hundred bytes).
+const MAX_SEGMENT: usize = 16 * 1024;
+
 /// Parses the prepared header with lang-c (GNU C11).
 pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
-    check_nesting(prepared, syms)?;
+    let code = blank_function_bodies(&prepared.text);
+    check_nesting(&code, prepared.file, syms)?;
     let pre = prelude();
     let shift = pre.len();
     let mut text = pre;
-    text.push_str(&prepared.text);
+    text.push_str(&code);
     let config = Config {
         flavor: Flavor::GnuC11,
         ..Config::default()
@@ -77,22 +82,7 @@ pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
     let result = std::panic::catch_unwind(|| parse_preprocessed(&config, text));
     let parse = match result {
         Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            let mut expected: Vec<&str> = e.expected.iter().copied().collect();
-            expected.sort_unstable();
-            let more = expected.len().saturating_sub(8);
-            expected.truncate(8);
-            let mut list = expected.join(" ");
-            if more > 0 {
-                list.push_str(&format!(" (and {more} more)"));
-            }
-            let at = e.offset.saturating_sub(shift);
-            return Err(syms.error_at(
-                prepared.file,
-                at,
-                format!("C syntax error: expected one of {list}"),
-            ));
-        }
+        Ok(Err(e)) => return Err(syntax_error(prepared, syms, &e, shift)),
         Err(_) => {
             return Err(syms.error_at(
                 prepared.file,
@@ -111,16 +101,54 @@ pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
     Ok(v.out)
 }
 
-/// Rejects bracket nesting deeper than [`MAX_NESTING`].
-fn check_nesting(prepared: &Prepared, syms: &Symbols) -> Result<()> {
+/// Turns lang-c's error into ours: the position in the original file, what was
+/// found there (or the end of the file) and a few of the tokens expected.
+fn syntax_error(
+    prepared: &Prepared,
+    syms: &Symbols,
+    e: &lang_c::driver::SyntaxError,
+    shift: usize,
+) -> Error {
+    let mut expected: Vec<&str> = e.expected.iter().copied().collect();
+    expected.sort_unstable();
+    let more = expected.len().saturating_sub(6);
+    expected.truncate(6);
+    let mut list = expected.join(" ");
+    if more > 0 {
+        list.push_str(&format!(" (or {more} more)"));
+    }
+    let at = e.offset.saturating_sub(shift);
+    let rest = prepared.text.get(at..).unwrap_or_default();
+    match rest.chars().find(|c| !c.is_whitespace()) {
+        Some(c) => syms.error_at(
+            prepared.file,
+            at,
+            format!("C syntax error at {c:?}: expected one of {list}"),
+        ),
+        None => {
+            let end = prepared.text.trim_end().len();
+            syms.error_at(
+                prepared.file,
+                end,
+                format!("C syntax error: unexpected end of file (expected one of {list})"),
+            )
+        }
+    }
+}
+
+/// Rejects bracket nesting deeper than [`MAX_NESTING`] and stretches of code longer
+/// than [`MAX_SEGMENT`] without a `;`, `,`, `{` or `}` (the only ways to make
+/// lang-c's recursive descent recurse deeply once function bodies are blanked).
+fn check_nesting(code: &str, file: u32, syms: &Symbols) -> Result<()> {
     let mut depth = 0usize;
-    for (i, b) in prepared.text.bytes().enumerate() {
+    let mut segment = 0usize;
+    for (i, b) in code.bytes().enumerate() {
         match b {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(syms.error_at(
-                        prepared.file,
+                        file,
                         i,
                         format!("brackets nested more than {MAX_NESTING} deep"),
                     ));
@@ -129,8 +157,87 @@ fn check_nesting(prepared: &Prepared, syms: &Symbols) -> Result<()> {
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        if matches!(b, b';' | b',' | b'{' | b'}') {
+            segment = 0;
+        } else if !b.is_ascii_whitespace() {
+            segment += 1;
+            if segment > MAX_SEGMENT {
+                return Err(syms.error_at(
+                    file,
+                    i,
+                    format!("more than {MAX_SEGMENT} bytes of code without `;` or `,`"),
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// Replaces the body of every function definition by `;` and spaces (length and
+/// newlines kept): `static inline int f(u32 a) { ... }` becomes a declaration.
+/// Nothing is extracted from statements, and statement nesting is where lang-c's
+/// recursive descent would need the most stack. A body is a `{` at file level
+/// right after a `)`; struct, union and enum bodies follow a name or keyword.
+fn blank_function_bodies(text: &str) -> String {
+    let mut b = text.as_bytes().to_vec();
+    let mut depth = 0usize;
+    let mut last = 0u8;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'{' && depth == 0 && last == b')' {
+            let mut d = 0usize;
+            let mut end = None;
+            let mut quote: Option<u8> = None;
+            let mut escaped = false;
+            for (k, &x) in b.iter().enumerate().skip(i) {
+                if let Some(q) = quote {
+                    if escaped {
+                        escaped = false;
+                    } else if x == b'\\' {
+                        escaped = true;
+                    } else if x == q || x == b'\n' {
+                        quote = None;
+                    }
+                    continue;
+                }
+                match x {
+                    b'"' | b'\'' => quote = Some(x),
+                    b'{' => d += 1,
+                    b'}' => {
+                        d -= 1;
+                        if d == 0 {
+                            end = Some(k);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(end) = end {
+                for x in b.iter_mut().take(end + 1).skip(i) {
+                    if *x != b'\n' {
+                        *x = b' ';
+                    }
+                }
+                if let Some(x) = b.get_mut(i) {
+                    *x = b';';
+                }
+                last = b';';
+                i = end + 1;
+                continue;
+            }
+        }
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            last = c;
+        }
+        i += 1;
+    }
+    String::from_utf8(b).unwrap_or_else(|_| text.to_string())
 }
 
 struct Walker {
@@ -165,7 +272,10 @@ impl Walker {
                 _ => "float",
             });
         }
-        int_type_of(&words, &self.typedefs).ok().flatten()
+        match int_type_of(&words, &self.typedefs) {
+            TypeName::Integer(t) => Some(t),
+            TypeName::NotInteger | TypeName::Unknown => None,
+        }
     }
 }
 

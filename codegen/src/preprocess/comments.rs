@@ -138,18 +138,22 @@ fn record(
         end_line,
         own_line,
         line_comment: !block,
-        text: clean(inner),
+        text: clean(inner, !block),
     }
 }
 
 /// Cleans a comment's inside: per line, trims, drops leading and trailing runs
-/// of `*` (box-drawn banners) and a trailing line-splice backslash.
-pub fn clean(inner: &str) -> String {
+/// of `*` (box-drawn banners) and, in a `//` comment, a line-splice backslash.
+pub fn clean(inner: &str, line_comment: bool) -> String {
     let mut lines: Vec<&str> = Vec::new();
     for raw in inner.lines() {
         let l = raw.trim();
         let l = l.trim_start_matches('*').trim_start();
-        let l = l.trim_end_matches('\\').trim_end();
+        let l = if line_comment {
+            l.trim_end_matches('\\').trim_end()
+        } else {
+            l
+        };
         let l = l.trim_end_matches('*').trim_end();
         if l.is_empty() && lines.last().is_none_or(|p| p.is_empty()) {
             continue;
@@ -189,6 +193,8 @@ mod tests {
     fn unterminated() {
         let src = "x\n /* open";
         assert_eq!(strip(src, &LineIndex::new(src)).err(), Some(3));
-        assert_eq!(clean("***** RFC 3720 Begin *****"), "RFC 3720 Begin");
+        assert_eq!(clean("***** RFC 3720 Begin *****", false), "RFC 3720 Begin");
+        assert_eq!(clean(" a \\ ", false), "a \\");
+        assert_eq!(clean(" a \\", true), "a");
     }
 }

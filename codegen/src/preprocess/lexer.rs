@@ -121,9 +121,9 @@ fn lex_with(
         {
             i += 1;
             while let Some(&x) = b.get(i) {
-                if matches!(x, b'+' | b'-') && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P') {
-                    i += 1;
-                } else if is_ident_continue(x) || x == b'.' {
+                let exponent_sign = matches!(x, b'+' | b'-')
+                    && matches!(b.get(i - 1), Some(b'e' | b'E' | b'p' | b'P'));
+                if exponent_sign || is_ident_continue(x) || x == b'.' {
                     i += 1;
                 } else {
                     break;

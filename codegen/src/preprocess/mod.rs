@@ -349,20 +349,17 @@ pub fn utf8(bytes: &[u8], file: &Path) -> Result<String> {
             let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
             let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-            let bad: String = bytes
-                .get(e.valid_up_to()..)
-                .unwrap_or_default()
-                .iter()
-                .take(4)
-                .map(|b| format!("\\x{b:02x}"))
-                .collect();
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let rest = bytes.get(line_start..).unwrap_or_default();
+            let line_bytes = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+            let first_bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
             Err(Error::at(
                 file,
                 u32::try_from(line).unwrap_or(u32::MAX),
                 u32::try_from(col).unwrap_or(u32::MAX),
-                "invalid UTF-8",
+                format!("invalid UTF-8 (byte 0x{first_bad:02x}); headers must be UTF-8"),
             )
-            .with_snippet(&bad))
+            .with_snippet(&String::from_utf8_lossy(line_bytes)))
         }
     }
 }

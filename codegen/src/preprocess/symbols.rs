@@ -123,7 +123,9 @@ impl Symbols {
                 continue;
             };
             if hide.contains(&t.text) {
-                let mut chain = hide.clone();
+                // Empty entries mark argument expansions (see `substitute`).
+                let mut chain: Vec<String> =
+                    hide.iter().filter(|h| !h.is_empty()).cloned().collect();
                 chain.push(t.text.clone());
                 return Err(self.err(t, format!("macro cycle: {}", chain.join(" -> "))));
             }
@@ -203,7 +205,12 @@ impl Symbols {
                 None
             };
             match arg {
-                Some(a) => self.expand(&a, mode, hide, &mut out)?,
+                Some(a) => {
+                    // An empty entry counts the nesting of arguments in the depth limit.
+                    hide.push(String::new());
+                    self.expand(&a, mode, hide, &mut out)?;
+                    hide.pop();
+                }
                 None => out.push(b.clone()),
             }
         }
