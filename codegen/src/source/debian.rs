@@ -50,10 +50,11 @@ pub fn resolve(source: &TrackedSource, manifest: &Path) -> Result<Package> {
         .filter(|n| glob_match(glob, n))
         .collect();
     if names.is_empty() {
+        let (line, column) = source.debian.position;
         return Err(Error::at(
             manifest,
-            source.line,
-            1,
+            line,
+            column,
             format!(
                 "no Debian package known to apt matches `{glob}` (source {}). Refresh the \
                  package lists with `apt-get update` (as root) and retry, or give the headers \

@@ -43,6 +43,8 @@ pub struct DebianOrigin {
     /// A glob over the directory inside the package that holds `include/`
     /// (`usr/src/linux-headers-*`), without a leading `/` or `./`.
     pub root: String,
+    /// 1-based line and column of the `package` value in the manifest.
+    pub position: (u32, u32),
 }
 
 /// One header of a tracked source.
@@ -176,6 +178,7 @@ impl Manifest {
                 label: label.clone(),
                 line: line_col(text, s.label.span().start).0,
                 debian: DebianOrigin {
+                    position: line_col(text, s.package.span().start),
                     package: s.package.into_inner(),
                     root: s.root.into_inner(),
                 },
