@@ -47,8 +47,8 @@ static ROWS: &[Row] = &[
     Row {
         state: IscsiConnState::ISCSI_CONN_STATE_LOGOUT_REQUESTED,
         label: "LOGOUT REQUESTED",
-        phase: "Logout pending: a logout has been asked for (by the administrator, or by the \
-                target through an asynchronous message) but has not started on the wire.",
+        phase: "Logout pending: a logout has been asked for (for example by the target \
+                through an asynchronous message) and is waiting to be carried out.",
     },
     Row {
         state: IscsiConnState::ISCSI_CONN_STATE_CLEANUP_WAIT,

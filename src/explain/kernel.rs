@@ -209,10 +209,10 @@ static ROWS: &[Row] = &[
         check: "Check interface error counters and NIC offloads, and test another path.",
         setting: DATA_DIGEST),
     row!(ISCSI_ERR_PARAM_NOT_FOUND, "Parameter not found",
-        doing: "A request named a parameter the driver does not know.",
-        causes: "A mismatch between iscsid and the kernel module; it is not a reason for a \
-            connection to fail on the TCP path.",
-        check: "Make sure the open-iscsi tools and the kernel are of matching vintage.",
+        doing: "A request named a parameter the driver does not handle.",
+        causes: "The in-tree TCP and iSER initiators do not fail a connection with it; an \
+            offload driver may return it for a setting it does not support.",
+        check: "Check that the open-iscsi tools and the driver support the setting.",
         setting: None),
     row!(ISCSI_ERR_NO_SCSI_CMD, "Could not look up SCSI command",
         doing: "A completion arrived for a command the initiator can no longer find (raised by \
