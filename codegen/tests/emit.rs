@@ -461,3 +461,124 @@ fn anonymous_enums_need_a_name() {
         "{err}"
     );
 }
+
+/// A model whose every text field is hostile: comment closers, quotes, attribute
+/// syntax, line breaks, carriage returns, bidi controls, Markdown code fences
+/// (which rustdoc would run as doctests), and non-ASCII.
+fn hostile_model() -> (Header, Spec) {
+    let evil = "*/ pub fn injected() {} /* \" #[doc = \"x\"] #![no_std]\n\
+                ```\nfn doctest() { panic!() }\n```\n    indented code\n\
+                ~~~\r\ncarriage\u{202e}reversed\u{2066} /// ////\n<script>[link](x) é 🦀 日本";
+    let mut h = header(
+        "include/evil\n#[cfg(any())] pub fn banner() {}.h",
+        "label\npub fn label() {}",
+    );
+    h.source.sha256 = "\u{202e}sha\r\n#![allow]".into();
+    h.enums.push(enumeration(
+        Some("evil_enum"),
+        Some(evil),
+        1,
+        &[
+            ("fn", 1, Some("\"1\" */"), Some(evil)),
+            ("match", 2, None, Some("/ starts with a slash")),
+            ("EVIL_GEN", 3, Some("r#\"raw\"#"), None),
+        ],
+    ));
+    let mut d = define("EVIL_DEFINE", 7, 20, Some(evil), Some(evil));
+    d.expr = String::from("(\"7\") /* */ `x`");
+    h.defines.push(d);
+    let spec = Spec::parse(
+        "[[family]]\nname = \"Evil\"\nheader = \"x.h\"\nkind = \"flags\"\ntype = \"u8\"\nprefixes = [\"EVIL_\"]\n",
+        "f.toml",
+    )
+    .unwrap();
+    (h, spec)
+}
+
+#[test]
+fn hostile_model_cannot_inject_code() {
+    use iscsi_codegen::emit::emit_file_as;
+    let (h, spec) = hostile_model();
+    let out = emit_file_as(&[h], &spec, "x.h").unwrap_or_else(|e| panic!("{e}"));
+    let file = syn::parse_file(&out).expect("parses");
+    assert!(file.attrs.is_empty(), "no inner attributes");
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(_)
+            | syn::Item::Enum(_)
+            | syn::Item::Impl(_)
+            | syn::Item::Static(_) => {}
+            other => panic!("unexpected top-level item: {}", quote::quote!(#other)),
+        }
+        if let syn::Item::Impl(i) = item {
+            for it in &i.items {
+                if let syn::ImplItem::Fn(f) = it {
+                    let n = f.sig.ident.to_string();
+                    assert!(
+                        !["injected", "doctest", "banner", "label"].contains(&n.as_str()),
+                        "{n}"
+                    );
+                }
+            }
+        }
+    }
+    // The banner stays comments: every line before the first item starts with //.
+    for line in out.lines().take_while(|l| !l.starts_with("///")) {
+        assert!(
+            line.is_empty() || line.starts_with("//"),
+            "banner line {line:?}"
+        );
+    }
+    assert!(
+        !out.contains('\u{202e}')
+            || !out
+                .lines()
+                .any(|l| l.starts_with("//") && l.contains('\u{202e}'))
+    );
+    assert!(!out.contains('\r'));
+    compile_no_std("hostile-model", &out).unwrap_or_else(|e| panic!("{e}"));
+    // The texts survive exactly in the tables.
+    let body = r#"
+    use g::*;
+    assert_eq!(EvilEnum::r#fn.doc().map(|d| d.contains("*/ pub fn injected() {}")), Some(true));
+    assert_eq!(EvilEnum(1).doc().map(|d| d.contains("\u{202e}")), Some(true));
+    assert_eq!(EvilEnum::TABLE[0].expr, "\"1\" */");
+    assert_eq!(Evil::EVIL_DEFINE.entry().unwrap().expr, "(\"7\") /* */ `x`");
+    assert_eq!(EvilEnumKnown::try_from(EvilEnum(2)), Ok(EvilEnumKnown::Match));
+    "#;
+    run_with("hostile-model-run", &out, body).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn hostile_docs_make_no_doctests() {
+    use iscsi_codegen::emit::emit_file_as;
+    let (h, spec) = hostile_model();
+    let out = emit_file_as(&[h], &spec, "x.h").unwrap();
+    let dir = emit_support::scratch("doctests");
+    std::fs::write(dir.join("generated.rs"), &out).unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        "//! t\n/// g\npub mod g {\n    include!(\"generated.rs\");\n}\n",
+    )
+    .unwrap();
+    let rustdoc = std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into());
+    let run = std::process::Command::new(rustdoc)
+        .args([
+            "--edition",
+            "2024",
+            "--test",
+            "--crate-name",
+            "gen_doc",
+            "lib.rs",
+        ])
+        .current_dir(&dir)
+        .output()
+        .expect("rustdoc runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("running 0 tests"), "{stdout}");
+}

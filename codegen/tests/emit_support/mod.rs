@@ -71,7 +71,7 @@ pub fn define(
 
 /// A scratch directory under the target dir, fresh for `name`.
 pub fn scratch(name: &str) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
+    let base = option_env!("CARGO_TARGET_TMPDIR")
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
     let dir = base.join(format!("emit-{name}-{}", std::process::id()));
