@@ -102,7 +102,9 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
 
     let mut enums = Vec::with_capacity(parsed.enums.len());
     for e in &parsed.enums {
-        let mut next: i128 = 0;
+        // The implicit value of the next enumerator; `None` when previous + 1
+        // overflows the previous constant's type, which gcc rejects.
+        let mut next: Option<i128> = Some(0);
         let mut enumerators = Vec::with_capacity(e.enumerators.len());
         for (idx, x) in e.enumerators.iter().enumerate() {
             let (value, expr) = match x.expr {
@@ -119,11 +121,17 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
                     };
                     (v, Some(normalise_ws(src)))
                 }
-                None => (next, None),
+                None => match next {
+                    Some(v) => (v, None),
+                    None => {
+                        return Err(syms.error_at(id, x.offset, format!("overflow in enumeration values: {} would follow the largest value of its type", x.name)));
+                    }
+                },
             };
             syms.enum_consts
                 .insert(x.name.clone(), Value::for_enumerator(value));
-            next = value + 1;
+            let ty = Value::for_enumerator(value).ty;
+            next = Some(value + 1).filter(|n| ty.wrap(*n) == *n);
             enumerators.push(Enumerator {
                 name: x.name.clone(),
                 value,

@@ -349,6 +349,8 @@ fn non_integer_defines_are_left_out_and_errors_are_loud() {
             "not an integer constant expression",
         ),
         ("int x = ;\n", "C syntax error"),
+        ("enum e { A = 0x7fffffff, B };\n", "overflow in enumeration values"),
+        ("enum e { A = 0xffffffff, B };\n", "overflow in enumeration values"),
     ] {
         match extract_str(src) {
             Ok(_) => panic!("{src:?} should fail"),
