@@ -68,6 +68,8 @@ struct IncRec {
     outcome: Outcome,
     attempts: u32,
     reported: Option<u32>,
+    late_attempts: u32,
+    late_reported: Option<u32>,
 }
 
 struct LfRec {
@@ -326,6 +328,12 @@ impl<W: Write> Gen<'_, W> {
             Kind::LoggingIn(_) => {}
             kind => {
                 if self.incs[r].end.is_some() {
+                    // After the timeout: iscsid keeps trying and may get the session back.
+                    match kind {
+                        Kind::ConnectFailed(_) => self.incs[r].late_attempts += 1,
+                        Kind::Recovered(n) => self.incs[r].late_reported = Some(n),
+                        _ => {}
+                    }
                     return;
                 }
                 if self.incs[r].start.is_none() {
@@ -497,6 +505,8 @@ impl<W: Write> Gen<'_, W> {
             outcome: Outcome::Unresolved,
             attempts: 0,
             reported: None,
+            late_attempts: 0,
+            late_reported: None,
         });
         let mut t = t0;
         if cause == 1022 {
@@ -572,12 +582,10 @@ impl<W: Write> Gen<'_, W> {
                 if a + 300 * MS >= late {
                     break;
                 }
-                if a > u {
-                    self.schedule(a, Kind::ConnectFailed(reason), s, path, NONE);
-                }
+                self.schedule(a.max(u + MS), Kind::ConnectFailed(reason), s, path, rec);
                 k += 1;
             }
-            self.schedule(late, Kind::Recovered(k as u32 + 1), s, path, NONE);
+            self.schedule(late, Kind::Recovered(k as u32 + 1), s, path, rec);
             let r = late + self.rng.range(5, 50) * MS;
             self.schedule(r, Kind::MpathReinstate, s, path, NONE);
             let (r1, r2) = (
@@ -693,6 +701,9 @@ impl<W: Write> Gen<'_, W> {
                 attempts: r.attempts,
                 reported_attempts: r.reported,
                 duration_s,
+                reconnected_after_timeout: r.late_reported.is_some(),
+                late_attempts: r.late_attempts,
+                late_reported_attempts: r.late_reported,
                 recovery_tmo: host.recovery_tmo,
                 hz: host.hz,
                 multipath: host.multipath,

@@ -66,6 +66,13 @@ pub struct Incident {
     pub reported_attempts: Option<u32>,
     /// `end.secs - start.secs`, when ended.
     pub duration_s: Option<f64>,
+    /// After timing out, the session came back (`operational after recovery` later in the log;
+    /// multipath hosts, where iscsid keeps retrying and dm-multipath reinstates the path).
+    pub reconnected_after_timeout: bool,
+    /// `connect to ... failed` lines for the portal after the timeout line.
+    pub late_attempts: u32,
+    /// The K of the late `operational after recovery (K attempts)` line.
+    pub late_reported_attempts: Option<u32>,
     /// The session's recovery timeout in seconds.
     pub recovery_tmo: u32,
     /// The host's HZ (for checking jiffies-derived values).
@@ -201,6 +208,12 @@ impl Truth {
             json_opt(&mut o, inc.duration_s.map(fmt_f64));
             let _ = write!(
                 o,
+                ",\"reconnected_after_timeout\":{},\"late_attempts\":{},\"late_reported_attempts\":",
+                inc.reconnected_after_timeout, inc.late_attempts
+            );
+            json_opt(&mut o, inc.late_reported_attempts);
+            let _ = write!(
+                o,
                 ",\"recovery_tmo\":{},\"hz\":{},\"multipath\":{},\"target\":",
                 inc.recovery_tmo, inc.hz, inc.multipath
             );
@@ -266,6 +279,9 @@ mod tests {
                 attempts: 2,
                 reported_attempts: None,
                 duration_s: None,
+                reconnected_after_timeout: false,
+                late_attempts: 0,
+                late_reported_attempts: None,
                 recovery_tmo: 120,
                 hz: 250,
                 multipath: false,

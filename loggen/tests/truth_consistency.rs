@@ -139,6 +139,14 @@ fn check(cfg: &Config) -> Truth {
                 );
             }
         }
+        if inc.reconnected_after_timeout {
+            assert_eq!(inc.outcome, Outcome::RecoveryTimedOut);
+            assert_eq!(
+                inc.late_reported_attempts,
+                Some(inc.attempts + inc.late_attempts + 1),
+                "{name}: late recovery count"
+            );
+        }
         let connect = format!("connect to {} failed", inc.portal);
         let counted = lines[inc.start.line as usize..last as usize]
             .iter()
@@ -203,6 +211,11 @@ fn every_format_is_consistent() {
             assert!(t.count(Outcome::Recovered) >= 2, "{}", format.name());
             assert!(!t.login_failures.is_empty(), "{}", format.name());
             assert!(t.incidents.iter().any(|i| i.attempts > 0));
+            assert!(
+                t.incidents.iter().any(|i| i.reconnected_after_timeout),
+                "{}",
+                format.name()
+            );
         }
     }
 }
