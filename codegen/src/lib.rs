@@ -13,10 +13,10 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod families;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod preprocess;
-pub mod model;
 pub mod source;
 
 pub use error::{Error, Result};
