@@ -117,7 +117,8 @@ pub enum Mode {
     Constant,
 }
 
-const TYPE_WORDS: [&str; 14] = [
+/// Keywords that may make up a type name in a cast.
+pub const TYPE_WORDS: [&str; 14] = [
     "unsigned",
     "signed",
     "__signed__",

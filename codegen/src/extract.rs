@@ -18,11 +18,11 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::eval::{EvalError, Mode, TypeName, Value, int_type_of};
 use crate::model::{Define, Enum, Enumerator, Header, Source};
-use crate::parse::parse;
-use crate::preprocess::annotations::PRELUDE_TYPEDEFS;
+use crate::parse::{RawEnum, parse};
+use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, scan_typedef_names};
 use crate::preprocess::lexer::{lex, normalise_ws};
 use crate::preprocess::symbols::Symbols;
-use crate::preprocess::{docs, predefine, preprocess, utf8};
+use crate::preprocess::{Prepared, docs, predefine, preprocess, utf8};
 
 /// How to extract one header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -90,6 +90,9 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
     predefine(&mut syms);
     let id = syms.add_file(file.to_path_buf(), text);
     let prepared = preprocess(id, &mut syms, &opts.include_dirs, 0)?;
+    for unit in &prepared.included {
+        learn_included(unit, &mut syms);
+    }
     let parsed = parse(&prepared, &syms)?;
     for (name, ty) in &parsed.typedefs {
         syms.typedefs.insert(name.clone(), *ty);
@@ -102,44 +105,20 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
 
     let mut enums = Vec::with_capacity(parsed.enums.len());
     for e in &parsed.enums {
-        // The implicit value of the next enumerator; `None` when previous + 1
-        // overflows the previous constant's type, which gcc rejects.
-        let mut next: Option<i128> = Some(0);
-        let mut enumerators = Vec::with_capacity(e.enumerators.len());
-        for (idx, x) in e.enumerators.iter().enumerate() {
-            let (value, expr) = match x.expr {
-                Some((start, end)) => {
-                    let src = prepared.text.get(start..end).unwrap_or_default();
-                    let toks = lex(src, id, &|i| start + i)
-                        .map_err(|er| syms.error_at(id, start + er.offset, er.message))?;
-                    let v = match syms.eval(&toks, Mode::Constant, (id, start)) {
-                        Ok(v) => v.value,
-                        Err(EvalError::Hard(er)) => return Err(er),
-                        Err(EvalError::NotInteger(why)) => {
-                            return Err(syms.error_at(id, start, format!("initialiser of {} is not an integer constant expression ({why})", x.name)));
-                        }
-                    };
-                    (v, Some(normalise_ws(src)))
-                }
-                None => match next {
-                    Some(v) => (v, None),
-                    None => {
-                        return Err(syms.error_at(id, x.offset, format!("overflow in enumeration values: {} would follow the largest value of its type", x.name)));
-                    }
-                },
-            };
-            syms.enum_consts
-                .insert(x.name.clone(), Value::for_enumerator(value));
-            let ty = Value::for_enumerator(value).ty;
-            next = Some(value + 1).filter(|n| ty.wrap(*n) == *n);
-            enumerators.push(Enumerator {
+        let values = evaluate_enum(e, &prepared, &mut syms)?;
+        let enumerators = e
+            .enumerators
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(idx, (x, (value, expr)))| Enumerator {
                 name: x.name.clone(),
                 value,
                 expr,
                 doc: docs::enumerator_doc(&prepared, &lines, e, idx),
                 line: lines.line_of(x.offset),
-            });
-        }
+            })
+            .collect();
         enums.push(Enum {
             name: e.name.clone(),
             doc: docs::enum_doc(&prepared, &lines, e),
@@ -186,4 +165,79 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
         enums,
         defines,
     })
+}
+
+/// Evaluates the enumerators of `e` in order, adding each to the symbol table as it
+/// goes (a later initialiser may use an earlier enumerator): values and the
+/// whitespace-normalised initialisers.
+fn evaluate_enum(
+    e: &RawEnum,
+    prepared: &Prepared,
+    syms: &mut Symbols,
+) -> Result<Vec<(i128, Option<String>)>> {
+    let id = prepared.file;
+    // The implicit value of the next enumerator; `None` when previous + 1
+    // overflows the previous constant's type, which gcc rejects.
+    let mut next: Option<i128> = Some(0);
+    let mut out = Vec::with_capacity(e.enumerators.len());
+    for x in &e.enumerators {
+        let (value, expr) = match x.expr {
+            Some((start, end)) => {
+                let src = prepared.text.get(start..end).unwrap_or_default();
+                let toks = lex(src, id, &|i| start + i)
+                    .map_err(|er| syms.error_at(id, start + er.offset, er.message))?;
+                let v = match syms.eval(&toks, Mode::Constant, (id, start)) {
+                    Ok(v) => v.value,
+                    Err(EvalError::Hard(er)) => return Err(er),
+                    Err(EvalError::NotInteger(why)) => {
+                        let msg = format!(
+                            "initialiser of {} is not an integer constant expression ({why})",
+                            x.name
+                        );
+                        return Err(syms.error_at(id, start, msg));
+                    }
+                };
+                (v, Some(normalise_ws(src)))
+            }
+            None => match next {
+                Some(v) => (v, None),
+                None => {
+                    let msg = format!(
+                        "overflow in enumeration values: {} would follow the largest value of its type",
+                        x.name
+                    );
+                    return Err(syms.error_at(id, x.offset, msg));
+                }
+            },
+        };
+        let typed = Value::for_enumerator(value);
+        syms.enum_consts.insert(x.name.clone(), typed);
+        next = Some(value + 1).filter(|n| typed.ty.wrap(*n) == *n);
+        out.push((value, expr));
+    }
+    Ok(out)
+}
+
+/// Makes what an included file declares visible to the header, as a compiler
+/// would: its typedef names (so lang-c parses the header) and its enumeration
+/// constants (so the header's macros may use them). An included file is not the
+/// header under extraction: when lang-c cannot parse it (a system header with
+/// constructs we do not support), its typedef names are found by a plain scan,
+/// and an enum that does not evaluate leaves its constants out.
+fn learn_included(unit: &Prepared, syms: &mut Symbols) {
+    match parse(unit, syms) {
+        Ok(parsed) => {
+            for (name, ty) in parsed.typedefs {
+                syms.typedefs.insert(name, ty);
+            }
+            for e in &parsed.enums {
+                let _ = evaluate_enum(e, unit, syms);
+            }
+        }
+        Err(_) => {
+            for name in scan_typedef_names(&unit.text) {
+                syms.typedefs.entry(name).or_insert(None);
+            }
+        }
+    }
 }

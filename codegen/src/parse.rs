@@ -19,9 +19,10 @@ use lang_c::span::Span;
 use lang_c::visit::{self, Visit};
 
 use crate::error::{Error, Result};
-use crate::eval::{IntType, TypeName, int_type_of};
+use crate::eval::{IntType, TYPE_WORDS, TypeName, int_type_of};
 use crate::preprocess::Prepared;
-use crate::preprocess::annotations::prelude;
+use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, prelude};
+use crate::preprocess::lexer::TokKind;
 use crate::preprocess::symbols::Symbols;
 
 /// An enum definition as lang-c found it.
@@ -71,7 +72,18 @@ const MAX_SEGMENT: usize = 16 * 1024;
 pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
     let code = blank_function_bodies(&prepared.text);
     check_nesting(&code, prepared.file, syms)?;
-    let pre = prelude();
+    // Typedef names the prelude does not declare (from included files), sorted so
+    // the prelude is deterministic.
+    let mut extra: Vec<&str> = syms
+        .typedefs
+        .keys()
+        .map(String::as_str)
+        .chain(type_macros(syms))
+        .filter(|n| !PRELUDE_TYPEDEFS.iter().any(|(p, _)| p == n))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    let pre = prelude(&extra);
     let shift = pre.len();
     let mut text = pre;
     text.push_str(&code);
@@ -99,6 +111,21 @@ pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
     v.visit_translation_unit(&parse.unit);
     v.out.enums.sort_by_key(|e| e.offset);
     Ok(v.out)
+}
+
+/// Object-like macros whose body is a type name (`#define ulong_t unsigned long`,
+/// as old open-iscsi copies have): lang-c must take them for type names.
+fn type_macros(syms: &Symbols) -> impl Iterator<Item = &str> {
+    syms.macros.values().filter_map(|m| {
+        let is_type = m.params.is_none()
+            && !m.body.is_empty()
+            && m.body.iter().all(|t| {
+                t.kind == TokKind::Ident
+                    && (TYPE_WORDS.contains(&t.text.as_str())
+                        || syms.typedefs.contains_key(&t.text))
+            });
+        is_type.then_some(m.name.as_str())
+    })
 }
 
 /// Turns lang-c's error into ours: the position in the original file, what was

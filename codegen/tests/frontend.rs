@@ -349,8 +349,14 @@ fn non_integer_defines_are_left_out_and_errors_are_loud() {
             "not an integer constant expression",
         ),
         ("int x = ;\n", "C syntax error"),
-        ("enum e { A = 0x7fffffff, B };\n", "overflow in enumeration values"),
-        ("enum e { A = 0xffffffff, B };\n", "overflow in enumeration values"),
+        (
+            "enum e { A = 0x7fffffff, B };\n",
+            "overflow in enumeration values",
+        ),
+        (
+            "enum e { A = 0xffffffff, B };\n",
+            "overflow in enumeration values",
+        ),
     ] {
         match extract_str(src) {
             Ok(_) => panic!("{src:?} should fail"),
@@ -360,6 +366,14 @@ fn non_integer_defines_are_left_out_and_errors_are_loud() {
             }
         }
     }
+}
+
+#[test]
+fn type_name_macros_parse_as_types() {
+    let h = extract_str("#define ulong_t unsigned long\nstruct s { ulong_t x; };\n#define N 2\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = h.defines.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["N"]);
 }
 
 #[test]
@@ -383,10 +397,10 @@ fn includes_are_recorded_and_resolved_in_include_dirs() {
     std::fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(
         sub.join("base.h"),
-        "#ifndef BASE_H\n#define BASE_H\n#define INCLUDED_BASE 40\n#endif\n",
+        "#ifndef BASE_H\n#define BASE_H\n#define INCLUDED_BASE 40\ntypedef struct { int a; } base_t;\nenum base_e { BASE_E = 7 };\n#endif\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let src = "#include <sub/base.h>\n#include \"missing.h\"\n#define MINE (INCLUDED_BASE + 2)\nenum e { E = INCLUDED_BASE };\n";
+    let src = "#include <sub/base.h>\n#include \"missing.h\"\n#define MINE (INCLUDED_BASE + 2)\nenum e { E = INCLUDED_BASE };\nstruct s { base_t b; };\n#define AFTER_E (BASE_E + 1)\n";
     let o = ExtractOptions {
         label: "t".into(),
         path: "t.h".into(),
@@ -406,10 +420,19 @@ fn includes_are_recorded_and_resolved_in_include_dirs() {
         .iter()
         .map(|d| (d.name.as_str(), d.value))
         .collect();
-    assert_eq!(names, [("MINE", 42)]);
+    assert_eq!(names, [("MINE", 42), ("AFTER_E", 8)]);
+    assert_eq!(
+        h.enums.len(),
+        1,
+        "the included file's enum is not in the model"
+    );
     assert_eq!(h.enumerator("E").map(|(_, x)| x.value), Some(40));
-    // Without the include dir, the macro is undefined: an error, not a silent drop.
+    // Without the include dir, `base_t` is unknown (line 5) and the macro is
+    // undefined: errors, not silent drops.
     let e = extract_bytes(src.as_bytes(), Path::new("t.h"), &opts("t.h")).err();
+    assert!(e.is_some_and(|e| e.line == 5), "{src}");
+    let without_struct = src.replace("struct s { base_t b; };", "");
+    let e = extract_bytes(without_struct.as_bytes(), Path::new("t.h"), &opts("t.h")).err();
     assert!(e.is_some_and(|e| e.message.contains("INCLUDED_BASE")));
 }
 

@@ -71,7 +71,7 @@ const CALLS: [&str; 13] = [
 ];
 
 /// Integer typedefs the kernel headers use without declaring (name, C type).
-pub const PRELUDE_TYPEDEFS: [(&str, &str); 45] = [
+pub const PRELUDE_TYPEDEFS: [(&str, &str); 52] = [
     ("int8_t", "signed char"),
     ("int16_t", "short"),
     ("int32_t", "int"),
@@ -117,13 +117,26 @@ pub const PRELUDE_TYPEDEFS: [(&str, &str); 45] = [
     ("ulong", "unsigned long"),
     ("uint", "unsigned int"),
     ("bool", "_Bool"),
+    ("aligned_u64", "unsigned long"),
+    ("aligned_be64", "unsigned long"),
+    ("aligned_le64", "unsigned long"),
+    ("__kernel_size_t", "unsigned long"),
+    ("__kernel_ssize_t", "long"),
+    ("uintmax_t", "unsigned long"),
+    ("intmax_t", "long"),
 ];
 
 /// The prelude as one line of C, with no newline: prepended to the first line of
-/// the header, it keeps every line number; offsets shift by its length.
-pub fn prelude() -> String {
+/// the header, it keeps every line number; offsets shift by its length. `extra`
+/// are further typedef names (from included files); lang-c only needs to know
+/// they name types, so they are declared as `int`.
+pub fn prelude(extra: &[&str]) -> String {
     let mut s = String::new();
-    for (name, ty) in PRELUDE_TYPEDEFS {
+    let all = PRELUDE_TYPEDEFS
+        .iter()
+        .copied()
+        .chain(extra.iter().map(|n| (*n, "int")));
+    for (name, ty) in all {
         s.push_str("typedef ");
         s.push_str(ty);
         s.push(' ');
@@ -131,6 +144,68 @@ pub fn prelude() -> String {
         s.push_str("; ");
     }
     s
+}
+
+/// Names a `typedef` declares, found without a C parser (a fallback for included
+/// files lang-c cannot parse): in each `typedef ... ;` at file level, the name
+/// after `(*` for a function pointer, else the last identifier outside brackets.
+pub fn scan_typedef_names(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut in_typedef = false;
+    let (mut last, mut fn_ptr): (Option<&str>, Option<&str>) = (None, None);
+    let mut paren = 0usize;
+    let mut bracket = 0usize;
+    let mut prev_star_paren = false;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while b
+                .get(i)
+                .is_some_and(|x| x.is_ascii_alphanumeric() || *x == b'_')
+            {
+                i += 1;
+            }
+            let word = text.get(start..i).unwrap_or_default();
+            if depth == 0 && word == "typedef" {
+                in_typedef = true;
+                (last, fn_ptr) = (None, None);
+            } else if in_typedef && depth == 0 && bracket == 0 {
+                if prev_star_paren && fn_ptr.is_none() {
+                    fn_ptr = Some(word);
+                }
+                if paren == 0 {
+                    last = Some(word);
+                }
+            }
+            prev_star_paren = false;
+            continue;
+        }
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'(' => paren += 1,
+            b')' => paren = paren.saturating_sub(1),
+            b'[' => bracket += 1,
+            b']' => bracket = bracket.saturating_sub(1),
+            b';' if depth == 0 && in_typedef => {
+                if let Some(n) = fn_ptr.or(last) {
+                    names.push(n.to_string());
+                }
+                in_typedef = false;
+                paren = 0;
+                bracket = 0;
+            }
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            prev_star_paren = c == b'*' && paren > 0;
+        }
+        i += 1;
+    }
+    names
 }
 
 /// Blanks kernel annotations in `text` (comments and directives already blanked),
@@ -230,6 +305,10 @@ mod tests {
         assert_eq!(first, ["struct", "s", "{", "__be32", "x;", "}", ";"]);
         assert!(out.contains("typedef uint32_t           itt_t;"));
         assert!(out.contains("my__packed") && out.contains("\"__packed\""));
-        assert!(!prelude().contains('\n'));
+        assert!(!prelude(&["x_t"]).contains('\n'));
+        let names = scan_typedef_names(
+            "typedef unsigned long ulong_t; typedef struct { int a; } s_t; typedef void (*cb_t)(int x); typedef char buf_t[16]; struct q { int typedef_not; };",
+        );
+        assert_eq!(names, ["ulong_t", "s_t", "cb_t", "buf_t"]);
     }
 }

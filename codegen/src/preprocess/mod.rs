@@ -82,6 +82,9 @@ pub struct Prepared {
     pub defines: Vec<DefineSite>,
     /// `#include` directives in active code, in file order.
     pub includes: Vec<Include>,
+    /// The files found for those includes, preprocessed, in the order they were
+    /// completed (a file's own includes before it).
+    pub included: Vec<Prepared>,
 }
 
 /// Limits of include nesting (gcc stops at 200; these headers need 2).
@@ -147,6 +150,7 @@ pub fn preprocess(
     let mut kinds = vec![LineKind::Blank; n_lines];
     let mut defines = Vec::new();
     let mut includes = Vec::new();
+    let mut included = Vec::new();
     let mut frames: Vec<Frame> = Vec::new();
     let err = |syms: &Symbols, at: usize, msg: String| syms.error_at(file, at, msg);
 
@@ -287,8 +291,9 @@ pub fn preprocess(
                             format!("#include nested more than {MAX_INCLUDE_DEPTH} deep"),
                         ));
                     }
-                    include(syms, &found, include_dirs, depth + 1)
+                    let unit = include(syms, &found, include_dirs, depth + 1)
                         .map_err(|e| e.in_file(found.clone()))?;
+                    included.extend(unit);
                 }
             }
             "error" => {
@@ -329,16 +334,26 @@ pub fn preprocess(
         line_kinds: kinds,
         defines,
         includes,
+        included,
     })
 }
 
-/// Reads and preprocesses an included file into `syms`.
-fn include(syms: &mut Symbols, found: &Path, include_dirs: &[PathBuf], depth: u32) -> Result<()> {
+/// Reads and preprocesses an included file into `syms`; returns it and what it
+/// included, innermost first.
+fn include(
+    syms: &mut Symbols,
+    found: &Path,
+    include_dirs: &[PathBuf],
+    depth: u32,
+) -> Result<Vec<Prepared>> {
     let bytes =
         std::fs::read(found).map_err(|e| Error::msg(format!("{}: {e}", found.display())))?;
     let text = utf8(&bytes, found)?;
     let id = syms.add_file(found.to_path_buf(), text);
-    preprocess(id, syms, include_dirs, depth).map(|_| ())
+    let mut unit = preprocess(id, syms, include_dirs, depth)?;
+    let mut all = std::mem::take(&mut unit.included);
+    all.push(unit);
+    Ok(all)
 }
 
 /// Decodes UTF-8, or names the line and column of the first bad byte.
