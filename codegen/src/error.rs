@@ -35,7 +35,12 @@ impl Error {
     }
 
     /// An error at a 1-based position in `file`.
-    pub fn at(file: impl Into<PathBuf>, line: u32, column: u32, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: impl Into<PathBuf>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Self {
         Error {
             file: Some(file.into()),
             line,
@@ -47,7 +52,11 @@ impl Error {
 
     /// Attaches the offending text (shortened to 80 chars, control characters escaped).
     pub fn with_snippet(mut self, text: &str) -> Self {
-        let mut s: String = text.chars().take(80).flat_map(char::escape_default).collect();
+        let mut s: String = text
+            .chars()
+            .take(80)
+            .flat_map(char::escape_default)
+            .collect();
         if text.chars().count() > 80 {
             s.push('…');
         }
