@@ -70,6 +70,7 @@ struct IncRec {
     reported: Option<u32>,
     late_attempts: u32,
     late_reported: Option<u32>,
+    outage_end: Option<Stamp>,
 }
 
 struct LfRec {
@@ -331,7 +332,11 @@ impl<W: Write> Gen<'_, W> {
                     // After the timeout: iscsid keeps trying and may get the session back.
                     match kind {
                         Kind::ConnectFailed(_) => self.incs[r].late_attempts += 1,
-                        Kind::Recovered(n) => self.incs[r].late_reported = Some(n),
+                        Kind::Recovered(n) => {
+                            self.incs[r].late_reported = Some(n);
+                            self.incs[r].outage_end = Some(self.stamp(ev));
+                        }
+                        Kind::LogoutStart(_) => self.incs[r].outage_end = Some(self.stamp(ev)),
                         _ => {}
                     }
                     return;
@@ -344,6 +349,7 @@ impl<W: Write> Gen<'_, W> {
                     Kind::ConnectFailed(_) => self.incs[r].attempts += 1,
                     Kind::Recovered(n) => {
                         self.incs[r].end = Some(self.stamp(ev));
+                        self.incs[r].outage_end = Some(self.stamp(ev));
                         self.incs[r].outcome = Outcome::Recovered;
                         self.incs[r].reported = Some(n);
                     }
@@ -507,6 +513,7 @@ impl<W: Write> Gen<'_, W> {
             reported: None,
             late_attempts: 0,
             late_reported: None,
+            outage_end: None,
         });
         let mut t = t0;
         if cause == 1022 {
@@ -603,7 +610,7 @@ impl<W: Write> Gen<'_, W> {
         };
         let lo = u + d * S;
         let pid = self.rng.range(2000, 60_000) as u32;
-        self.schedule(lo, Kind::LogoutStart(pid), s, path, NONE);
+        self.schedule(lo, Kind::LogoutStart(pid), s, path, rec);
         let sh = lo + self.rng.range(30, 80) * MS;
         self.schedule(sh, Kind::LogoutShutdown, s, path, NONE);
         let done = sh + self.rng.range(5, 20) * MS;
@@ -684,10 +691,9 @@ impl<W: Write> Gen<'_, W> {
             let sess = &self.w.sessions[r.sess as usize];
             let path = &self.w.paths[sess.path as usize];
             let host = &self.w.hosts[path.host as usize];
-            let duration_s = r
-                .end
-                .as_ref()
-                .map(|e| ((e.secs - start.secs) * 1e6).round() / 1e6);
+            let since_start = |e: &Stamp| ((e.secs - start.secs) * 1e6).round() / 1e6;
+            let duration_s = r.end.as_ref().map(since_start);
+            let outage_s = r.outage_end.as_ref().map(since_start);
             incidents.push(Incident {
                 host: host_name(path.host as usize),
                 sid: sess.sid,
@@ -704,6 +710,8 @@ impl<W: Write> Gen<'_, W> {
                 reconnected_after_timeout: r.late_reported.is_some(),
                 late_attempts: r.late_attempts,
                 late_reported_attempts: r.late_reported,
+                outage_s,
+                outage_end: r.outage_end,
                 recovery_tmo: host.recovery_tmo,
                 hz: host.hz,
                 multipath: host.multipath,

@@ -73,6 +73,12 @@ pub struct Incident {
     pub late_attempts: u32,
     /// The K of the late `operational after recovery (K attempts)` line.
     pub late_reported_attempts: Option<u32>,
+    /// Where the outage visibly ends: the recovery line, the late reconnect after a timeout, or
+    /// iscsiadm's `Logging out of session` for a timed-out session. `None` while still down at
+    /// the end of the log (or when the format cannot show it).
+    pub outage_end: Option<Stamp>,
+    /// `outage_end.secs - start.secs`.
+    pub outage_s: Option<f64>,
     /// The session's recovery timeout in seconds.
     pub recovery_tmo: u32,
     /// The host's HZ (for checking jiffies-derived values).
@@ -212,6 +218,10 @@ impl Truth {
                 inc.reconnected_after_timeout, inc.late_attempts
             );
             json_opt(&mut o, inc.late_reported_attempts);
+            o.push_str(",\"outage_end\":");
+            json_stamp(&mut o, inc.outage_end.as_ref());
+            o.push_str(",\"outage_s\":");
+            json_opt(&mut o, inc.outage_s.map(fmt_f64));
             let _ = write!(
                 o,
                 ",\"recovery_tmo\":{},\"hz\":{},\"multipath\":{},\"target\":",
@@ -282,6 +292,8 @@ mod tests {
                 reconnected_after_timeout: false,
                 late_attempts: 0,
                 late_reported_attempts: None,
+                outage_end: None,
+                outage_s: None,
                 recovery_tmo: 120,
                 hz: 250,
                 multipath: false,

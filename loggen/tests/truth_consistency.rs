@@ -147,6 +147,20 @@ fn check(cfg: &Config) -> Truth {
                 "{name}: late recovery count"
             );
         }
+        if let Some(o) = &inc.outage_end {
+            let l = at(o.line);
+            assert!(o.line >= last, "{name}: outage ends before the incident");
+            assert!(
+                l.contains("is operational after recovery")
+                    || l.contains("Logging out of session [sid: "),
+                "{name}: outage end {l}"
+            );
+            assert!(
+                l.contains(&format!("connection{}:0 ", inc.sid))
+                    || l.contains(&format!("[sid: {},", inc.sid))
+            );
+            assert!((inc.outage_s.unwrap() - (o.secs - inc.start.secs)).abs() < 1e-6);
+        }
         let connect = format!("connect to {} failed", inc.portal);
         let counted = lines[inc.start.line as usize..last as usize]
             .iter()
