@@ -16,5 +16,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "decode")]
+pub mod decode;
 pub mod explain;
+#[cfg(feature = "decode")]
+pub mod report;
 pub mod tables;

@@ -1,17 +1,142 @@
-//! `iscsi-decode decode`.
+//! `iscsi-decode decode`: read logs, print what happened to which session.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use iscsi_decode::decode::envelope::Format;
+use iscsi_decode::decode::run::{self, Options, Sink};
+use iscsi_decode::report::{ColorChoice, HumanSink, JsonSink, Style};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Detect the format of each line.
+    Auto,
+    /// RFC 3164 syslog (/var/log/messages, /var/log/syslog).
+    Syslog,
+    /// RFC 5424 syslog.
+    Rfc5424,
+    /// journalctl text output (default, short-iso, short-precise).
+    Journal,
+    /// journalctl -o json.
+    JournalJson,
+    /// dmesg with [uptime].
+    Dmesg,
+    /// dmesg -T.
+    DmesgT,
+    /// Bare messages (kernel: ..., iscsid: ...).
+    Bare,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// Arguments of `decode`.
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// Log files to read (`-` for standard input).
+    /// Log files to read (`-` for standard input; gzip is detected). Default: standard input.
     pub files: Vec<String>,
+    /// Print NDJSON: one object per recognised line, per incident, and a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The input format (default: detected per line).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Add one line per recognised log line to the report.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Also print the lines that were not recognised.
+    #[arg(long)]
+    pub passthrough: bool,
+    /// Colour the report.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    /// Kernel version whose tables to use (reserved; the built-in tables are used).
+    #[arg(long, value_name = "VERSION")]
+    pub kernel: Option<String>,
 }
 
-/// Runs `decode`.
-pub fn run(_args: DecodeArgs) -> ExitCode {
-    eprintln!("iscsi-decode decode: not implemented yet");
-    ExitCode::from(2)
+fn format_of(f: FormatArg) -> Option<Format> {
+    match f {
+        FormatArg::Auto => None,
+        FormatArg::Syslog => Some(Format::Syslog),
+        FormatArg::Rfc5424 => Some(Format::Rfc5424),
+        FormatArg::Journal => Some(Format::Journal),
+        FormatArg::JournalJson => Some(Format::JournalJson),
+        FormatArg::Dmesg => Some(Format::Dmesg),
+        FormatArg::DmesgT => Some(Format::DmesgT),
+        FormatArg::Bare => Some(Format::Bare),
+    }
+}
+
+/// Runs `decode`. Exit status: 0 when done, 2 when an input could not be read.
+pub fn run(args: DecodeArgs) -> ExitCode {
+    if let Some(k) = &args.kernel {
+        eprintln!(
+            "iscsi-decode decode: --kernel {k}: not supported yet, using the built-in tables"
+        );
+    }
+    let files = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let opts = Options {
+        format: format_of(args.format),
+        passthrough: args.passthrough,
+    };
+    let stdout = io::stdout();
+    let color = match args.color {
+        ColorArg::Auto => ColorChoice::Auto,
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
+    };
+    let no_color = std::env::var("NO_COLOR").ok();
+    let style = Style {
+        color: color.enabled(stdout.is_terminal(), no_color.as_deref()),
+    };
+    let out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let mut sink: Box<dyn Sink> = if args.json {
+        Box::new(JsonSink::new(out, files.len() > 1))
+    } else {
+        Box::new(HumanSink::new(out, style, args.verbose))
+    };
+    let mut failed = false;
+    let result = run::run_files(&files, &opts, sink.as_mut(), &mut |e| {
+        failed = true;
+        eprintln!("iscsi-decode: {e}");
+    });
+    match result {
+        Ok(summary) => {
+            if summary.inputs.iter().any(|i| i.error.is_some()) {
+                for i in summary.inputs.iter().filter(|i| i.error.is_some()) {
+                    eprintln!(
+                        "iscsi-decode: {}: {}",
+                        i.name,
+                        i.error.as_deref().unwrap_or("")
+                    );
+                }
+                failed = true;
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("iscsi-decode: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let _ = io::stderr().flush();
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

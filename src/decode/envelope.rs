@@ -1,0 +1,670 @@
+//! The envelope: what a log format wraps around a message (time, host, program, pid).
+//!
+//! Each line is parsed on its own, so a file that mixes `dmesg` output with syslog lines
+//! (as people paste them into bug reports) still decodes. `--format` forces one parser; a line
+//! that does not fit it falls back to [`Format::Bare`] rather than being dropped.
+
+use super::clock::{self, NoYear};
+use std::borrow::Cow;
+
+/// A log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// RFC 3164 syslog (`/var/log/messages`, `/var/log/syslog`), also with an ISO 8601
+    /// timestamp (rsyslog's high-precision format) or a `<PRI>` in front.
+    Syslog,
+    /// RFC 5424 syslog: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`.
+    Rfc5424,
+    /// `journalctl` text output (default, short-iso, short-precise): the syslog shape.
+    Journal,
+    /// `journalctl -o json`: one JSON object per line.
+    JournalJson,
+    /// `dmesg` with `[uptime]` (also `dmesg -r` `<N>` levels and `dmesg -x` prefixes).
+    Dmesg,
+    /// `dmesg -T`: `[Wed Apr 17 15:28:54 2024]`.
+    DmesgT,
+    /// A message with no envelope, possibly starting with `kernel: ` or `iscsid: `.
+    Bare,
+}
+
+impl Format {
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Syslog,
+        Format::Rfc5424,
+        Format::Journal,
+        Format::JournalJson,
+        Format::Dmesg,
+        Format::DmesgT,
+        Format::Bare,
+    ];
+
+    /// The `--format` name: `syslog`, `rfc5424`, `journal`, `journal-json`, `dmesg`,
+    /// `dmesg-t` or `bare`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Syslog => "syslog",
+            Format::Rfc5424 => "rfc5424",
+            Format::Journal => "journal",
+            Format::JournalJson => "journal-json",
+            Format::Dmesg => "dmesg",
+            Format::DmesgT => "dmesg-t",
+            Format::Bare => "bare",
+        }
+    }
+
+    /// The format of a `--format` name.
+    pub fn from_name(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == s)
+    }
+}
+
+/// A timestamp as read, before the decoder places it on a scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RawTime {
+    /// No wall-clock time on the line.
+    None,
+    /// A reading without a year (RFC 3164).
+    NoYear(NoYear),
+    /// Seconds since the epoch.
+    Wall(f64),
+}
+
+/// A parsed line: the envelope fields and the message they wrap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope<'a> {
+    /// The format that parsed the line.
+    pub format: Format,
+    /// The timestamp as the log printed it.
+    pub time_text: Option<Cow<'a, str>>,
+    /// The timestamp's value.
+    pub time: RawTime,
+    /// The printk uptime in seconds (`[  171.334125]`), when present.
+    pub uptime: Option<f64>,
+    /// The host name.
+    pub host: Option<Cow<'a, str>>,
+    /// The program (syslog tag): `kernel`, `iscsid`, `iscsiadm`, ...
+    pub program: Option<Cow<'a, str>>,
+    /// The process id.
+    pub pid: Option<u32>,
+    /// The message, with the kernel's uptime, the device-prefix space and an inner
+    /// `iscsid: ` prefix removed.
+    pub message: Cow<'a, str>,
+    /// True when the message carried the program's own `<prog>: ` prefix (open-iscsi's
+    /// stderr logging under systemd: only error, warning and debug messages have it).
+    pub inner_prefix: bool,
+}
+
+/// Programs whose `name: ` may start a bare line.
+const BARE_TAGS: &[&str] = &[
+    "kernel",
+    "iscsid",
+    "iscsiadm",
+    "iscsistart",
+    "iscsiuio",
+    "multipathd",
+    "systemd",
+    "systemd-journald",
+];
+
+/// Parses one line (without its newline). `forced` picks a parser; `None` detects it.
+pub fn parse(line: &str, forced: Option<Format>) -> Envelope<'_> {
+    let env = match forced {
+        Some(f) => parse_as(line, f),
+        None => detect(line),
+    };
+    let mut env = env.unwrap_or_else(|| bare(line));
+    finish(&mut env);
+    env
+}
+
+fn detect(line: &str) -> Option<Envelope<'_>> {
+    let b = line.as_bytes();
+    match b.first()? {
+        b'{' => parse_json(line),
+        b'<' => parse_rfc5424(line)
+            .or_else(|| parse_pri_syslog(line))
+            .or_else(|| parse_dmesg(line)),
+        b'[' => parse_dmesg(line),
+        b'0'..=b'9' => parse_syslog(line),
+        b'A'..=b'Z' => parse_syslog(line),
+        b'k' => parse_dmesg(line),
+        _ => None,
+    }
+}
+
+fn parse_as(line: &str, f: Format) -> Option<Envelope<'_>> {
+    let mut env = match f {
+        Format::Syslog | Format::Journal => parse_syslog(line).or_else(|| parse_pri_syslog(line)),
+        Format::Rfc5424 => parse_rfc5424(line),
+        Format::JournalJson => parse_json(line),
+        Format::Dmesg | Format::DmesgT => parse_dmesg(line),
+        Format::Bare => Some(bare(line)),
+    }?;
+    if f == Format::Journal && env.format == Format::Syslog {
+        env.format = Format::Journal;
+    }
+    Some(env)
+}
+
+fn empty(format: Format, message: &str) -> Envelope<'_> {
+    Envelope {
+        format,
+        time_text: None,
+        time: RawTime::None,
+        uptime: None,
+        host: None,
+        program: None,
+        pid: None,
+        message: Cow::Borrowed(message),
+        inner_prefix: false,
+    }
+}
+
+/// A line with no envelope; a leading `kernel: `/`iscsid: `... names the program.
+fn bare(line: &str) -> Envelope<'_> {
+    let mut env = empty(Format::Bare, line);
+    if let Some((tag, pid, rest)) = split_tag(line) {
+        if BARE_TAGS.contains(&tag) {
+            env.program = Some(Cow::Borrowed(tag));
+            env.pid = pid;
+            env.message = Cow::Borrowed(rest);
+        }
+    }
+    env
+}
+
+/// Splits `tag[pid]: rest` (the tag has no spaces). Returns `None` if the line does not
+/// start that way.
+fn split_tag(s: &str) -> Option<(&str, Option<u32>, &str)> {
+    let b = s.as_bytes();
+    let end = b.iter().position(|&c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b'@'))
+    })?;
+    if end == 0 {
+        return None;
+    }
+    let tag = &s[..end];
+    let mut at = end;
+    let mut pid = None;
+    if b.get(at) == Some(&b'[') {
+        let close = at + 1 + b[at + 1..].iter().position(|&c| c == b']')?;
+        pid = s[at + 1..close].parse().ok();
+        at = close + 1;
+    }
+    if b.get(at) != Some(&b':') {
+        return None;
+    }
+    at += 1;
+    match b.get(at) {
+        None => Some((tag, pid, "")),
+        Some(b' ') => Some((tag, pid, &s[at + 1..])),
+        _ => None,
+    }
+}
+
+/// `TIMESTAMP [HOST] TAG[PID]: MSG` with an RFC 3164 or ISO 8601 timestamp.
+fn parse_syslog(line: &str) -> Option<Envelope<'_>> {
+    let b = line.as_bytes();
+    let (time, used) = if let Some((ny, used)) = clock::parse_rfc3164(b) {
+        (RawTime::NoYear(ny), used)
+    } else {
+        let (secs, used) = clock::parse_iso(b)?;
+        (RawTime::Wall(secs), used)
+    };
+    let mut env = empty(Format::Syslog, "");
+    env.time_text = Some(Cow::Borrowed(&line[..used]));
+    env.time = time;
+    let rest = line.get(used..)?.strip_prefix(' ')?;
+    let rest = rest.trim_start_matches(' ');
+    // `dmesg --time-format iso` prints a comma before the fraction and no host or tag.
+    if b.get(19) == Some(&b',') {
+        env.format = Format::Dmesg;
+        env.program = Some(Cow::Borrowed("kernel"));
+        env.message = Cow::Borrowed(rest);
+        return Some(env);
+    }
+    if let Some((tag, pid, msg)) = split_tag(rest) {
+        // No host: `Feb 26 19:02:41 kernel: ...`.
+        env.program = Some(Cow::Borrowed(tag));
+        env.pid = pid;
+        env.message = Cow::Borrowed(msg);
+        return Some(env);
+    }
+    let (host, after) = rest.split_once(' ').unwrap_or((rest, ""));
+    env.host = Some(Cow::Borrowed(host));
+    if let Some((tag, pid, msg)) = split_tag(after) {
+        env.program = Some(Cow::Borrowed(tag));
+        env.pid = pid;
+        env.message = Cow::Borrowed(msg);
+    } else {
+        env.message = Cow::Borrowed(after);
+    }
+    Some(env)
+}
+
+/// `<PRI>` followed by an RFC 3164 line.
+fn parse_pri_syslog(line: &str) -> Option<Envelope<'_>> {
+    let rest = strip_pri(line)?;
+    parse_syslog(rest)
+}
+
+fn strip_pri(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('<')?;
+    let close = rest.find('>')?;
+    if close == 0 || close > 3 || !rest[..close].bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(&rest[close + 1..])
+}
+
+/// `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG`.
+fn parse_rfc5424(line: &str) -> Option<Envelope<'_>> {
+    let rest = strip_pri(line)?.strip_prefix("1 ")?;
+    let mut it = rest.splitn(6, ' ');
+    let ts = it.next()?;
+    let host = it.next()?;
+    let app = it.next()?;
+    let procid = it.next()?;
+    let _msgid = it.next()?;
+    let tail = it.next().unwrap_or("");
+    let mut env = empty(Format::Rfc5424, "");
+    if ts != "-" {
+        let (secs, _) = clock::parse_iso(ts.as_bytes())?;
+        env.time = RawTime::Wall(secs);
+        env.time_text = Some(Cow::Borrowed(ts));
+    }
+    fn nil(s: &str) -> Option<&str> {
+        (s != "-").then_some(s)
+    }
+    env.host = nil(host).map(Cow::Borrowed);
+    env.program = nil(app).map(Cow::Borrowed);
+    env.pid = nil(procid).and_then(|p| p.parse().ok());
+    let msg = skip_structured_data(tail)?;
+    let msg = msg.strip_prefix('\u{feff}').unwrap_or(msg);
+    env.message = Cow::Borrowed(msg);
+    Some(env)
+}
+
+/// Skips RFC 5424 STRUCTURED-DATA (`-` or `[id k="v"]...`) and the space after it.
+fn skip_structured_data(s: &str) -> Option<&str> {
+    if let Some(r) = s.strip_prefix('-') {
+        return Some(r.strip_prefix(' ').unwrap_or(r));
+    }
+    let b = s.as_bytes();
+    let mut i = 0;
+    while b.get(i) == Some(&b'[') {
+        let mut in_quotes = false;
+        i += 1;
+        loop {
+            match b.get(i)? {
+                b'\\' if in_quotes => i += 1,
+                b'"' => in_quotes = !in_quotes,
+                b']' if !in_quotes => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    if i == 0 {
+        return Some(s);
+    }
+    let r = &s[i..];
+    Some(r.strip_prefix(' ').unwrap_or(r))
+}
+
+/// `[  171.334125] msg`, `[Wed Apr 17 15:28:54 2024] msg`, `<6>[ 1.0] msg`,
+/// `kern  :info  : [ 1.0] msg`.
+fn parse_dmesg(line: &str) -> Option<Envelope<'_>> {
+    let mut s = line;
+    if let Some(r) = strip_pri(s) {
+        s = r;
+    }
+    if s.starts_with("kern") || s.starts_with("user") || s.starts_with("daemon") {
+        // dmesg -x: "kern  :info  : "
+        let (_, r) = s.split_once(':')?;
+        let (_, r) = r.split_once(": ")?;
+        s = r.trim_start();
+    }
+    let inner_end = s.strip_prefix('[')?.find(']')? + 1;
+    let inner = &s[1..inner_end];
+    let msg = s[inner_end + 1..]
+        .strip_prefix(' ')
+        .unwrap_or(&s[inner_end + 1..]);
+    let mut env = empty(Format::Dmesg, msg);
+    env.program = Some(Cow::Borrowed("kernel"));
+    if let Some(up) = parse_uptime(inner) {
+        env.uptime = Some(up);
+    } else if let Some(secs) = clock::parse_ctime(inner.as_bytes()) {
+        env.format = Format::DmesgT;
+        env.time = RawTime::Wall(secs);
+        env.time_text = Some(Cow::Borrowed(inner));
+    } else {
+        return None;
+    }
+    Some(env)
+}
+
+/// `  171.334125` (space-padded seconds with a fraction).
+fn parse_uptime(s: &str) -> Option<f64> {
+    let t = s.trim_start();
+    let (int, frac) = t.split_once('.')?;
+    if int.is_empty()
+        || frac.is_empty()
+        || !int.bytes().all(|c| c.is_ascii_digit())
+        || !frac.bytes().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// A value of a flat journal JSON object.
+enum JsonValue<'a> {
+    Str(Cow<'a, str>),
+    Bytes(Vec<u8>),
+    Other,
+}
+
+/// Scans a flat JSON object (`journalctl -o json` prints one per line), calling `f` for each
+/// top-level key. Strings without escapes are borrowed; nested values are skipped.
+fn scan_json<'a>(line: &'a str, mut f: impl FnMut(&'a str, JsonValue<'a>)) -> Option<()> {
+    let b = line.as_bytes();
+    let ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(|c| c.is_ascii_whitespace()) {
+            *i += 1;
+        }
+    };
+    // Returns the end (exclusive, after the closing quote) of a string starting at `i`.
+    let string_end = |mut i: usize| -> Option<(usize, bool)> {
+        let mut escaped = false;
+        i += 1;
+        loop {
+            match *b.get(i)? {
+                b'\\' => {
+                    escaped = true;
+                    i += 2;
+                }
+                b'"' => return Some((i + 1, escaped)),
+                _ => i += 1,
+            }
+        }
+    };
+    let mut i = 0;
+    ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        ws(&mut i);
+        match b.get(i)? {
+            b'}' => return Some(()),
+            b',' => {
+                i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let (kend, kesc) = string_end(i)?;
+        let key = if kesc { "" } else { &line[i + 1..kend - 1] };
+        i = kend;
+        ws(&mut i);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        ws(&mut i);
+        let vstart = i;
+        let value = match b.get(i)? {
+            b'"' => {
+                let (vend, esc) = string_end(i)?;
+                i = vend;
+                if esc {
+                    JsonValue::Str(Cow::Owned(
+                        serde_json::from_str::<String>(&line[vstart..vend]).ok()?,
+                    ))
+                } else {
+                    JsonValue::Str(Cow::Borrowed(&line[vstart + 1..vend - 1]))
+                }
+            }
+            b'[' | b'{' => {
+                let mut depth = 0usize;
+                loop {
+                    match *b.get(i)? {
+                        b'"' => {
+                            i = string_end(i)?.0;
+                            continue;
+                        }
+                        b'[' | b'{' => depth += 1,
+                        b']' | b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                match serde_json::from_str::<Vec<u8>>(&line[vstart..i]) {
+                    Ok(v) => JsonValue::Bytes(v),
+                    Err(_) => JsonValue::Other,
+                }
+            }
+            _ => {
+                while b.get(i).is_some_and(|&c| c != b',' && c != b'}') {
+                    i += 1;
+                }
+                JsonValue::Other
+            }
+        };
+        f(key, value);
+    }
+}
+
+fn parse_json(line: &str) -> Option<Envelope<'_>> {
+    let mut env = empty(Format::JournalJson, "");
+    let mut message = None;
+    let (mut realtime, mut transport, mut ident, mut comm, mut pid, mut spid, mut mono) =
+        (None, None, None, None, None, None, None);
+    scan_json(line, |k, v| {
+        let JsonValue::Str(s) = v else {
+            if let (JsonValue::Bytes(bytes), "MESSAGE") = (v, k) {
+                message = Some(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()));
+            }
+            return;
+        };
+        match k {
+            "MESSAGE" => message = Some(s),
+            "__REALTIME_TIMESTAMP" => realtime = Some(s),
+            "_HOSTNAME" => env.host = Some(s),
+            "_TRANSPORT" => transport = Some(s),
+            "SYSLOG_IDENTIFIER" => ident = Some(s),
+            "_COMM" => comm = Some(s),
+            "_PID" => pid = Some(s),
+            "SYSLOG_PID" => spid = Some(s),
+            "_SOURCE_MONOTONIC_TIMESTAMP" => mono = Some(s),
+            _ => {}
+        }
+    })?;
+    env.message = message?;
+    if let Some(us) = realtime.as_deref().and_then(|s| s.parse::<i64>().ok()) {
+        let secs = us.div_euclid(1_000_000);
+        env.time = RawTime::Wall(us as f64 / 1e6);
+        env.time_text = Some(Cow::Owned(clock::format_utc(
+            secs,
+            us.rem_euclid(1_000_000) as u32,
+        )));
+    }
+    let kernel = transport.as_deref() == Some("kernel");
+    env.program = if kernel {
+        Some(Cow::Borrowed("kernel"))
+    } else {
+        ident.or(comm)
+    };
+    env.pid = spid.or(pid).and_then(|p| p.parse().ok());
+    if kernel {
+        env.uptime = mono
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(|us| us as f64 / 1e6);
+    }
+    Some(env)
+}
+
+/// Slices a `Cow` without copying when it is borrowed.
+fn cow_tail<'a>(c: &mut Cow<'a, str>, from: usize) {
+    match c {
+        Cow::Borrowed(s) => *s = &s[from..],
+        Cow::Owned(s) => {
+            s.drain(..from);
+        }
+    }
+}
+
+/// Normalises the message: the kernel's `[uptime] ` inside syslog lines, the inner
+/// `iscsid: ` prefix, the leading space of dev_printk lines and trailing blanks.
+fn finish(env: &mut Envelope<'_>) {
+    // Trailing CR, spaces and tabs.
+    let trimmed = env.message.trim_end_matches([' ', '\t', '\r', '\n']).len();
+    match &mut env.message {
+        Cow::Borrowed(s) => *s = &s[..trimmed],
+        Cow::Owned(s) => s.truncate(trimmed),
+    }
+    let prog = env.program.as_deref();
+    if matches!(prog, None | Some("kernel")) {
+        let m = env.message.trim_start_matches(' ');
+        if let Some(r) = m.strip_prefix('[') {
+            if let Some(close) = r.find(']') {
+                if let Some(up) = parse_uptime(&r[..close]) {
+                    env.uptime = env.uptime.or(Some(up));
+                    let skip = env.message.len() - r.len() + close + 1;
+                    cow_tail(&mut env.message, skip);
+                    if prog.is_none() && env.format == Format::Bare {
+                        env.program = Some(Cow::Borrowed("kernel"));
+                    }
+                }
+            }
+        }
+    }
+    if matches!(
+        env.program.as_deref(),
+        None | Some("iscsid" | "iscsiadm" | "iscsistart")
+    ) {
+        for p in ["iscsid: ", "iscsiadm: ", "iscsistart: "] {
+            if env.message.starts_with(p) {
+                if env.program.is_none() {
+                    env.program = Some(Cow::Owned(p[..p.len() - 2].to_string()));
+                }
+                cow_tail(&mut env.message, p.len());
+                env.inner_prefix = true;
+                break;
+            }
+        }
+    }
+    let lead = env.message.len() - env.message.trim_start_matches([' ', '\t']).len();
+    if lead > 0 {
+        cow_tail(&mut env.message, lead);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Envelope<'_> {
+        parse(line, None)
+    }
+
+    #[test]
+    fn syslog_with_and_without_host() {
+        let e = p("Jan 29 00:53:39 node03 iscsid: Kernel reported iSCSI connection 14:0 error");
+        assert_eq!(e.format, Format::Syslog);
+        assert_eq!(e.host.as_deref(), Some("node03"));
+        assert_eq!(e.program.as_deref(), Some("iscsid"));
+        assert!(e.message.starts_with("Kernel reported"));
+        let e = p("Feb 26 19:02:41 kernel: connection25:0: detected conn error (1022)");
+        assert_eq!(e.host, None);
+        assert_eq!(e.program.as_deref(), Some("kernel"));
+        assert_eq!(e.message, "connection25:0: detected conn error (1022)");
+        let e = p("Jan 03 03:57:25 fedora iscsid[40456]: iscsid: Kernel reported x");
+        assert_eq!(e.pid, Some(40456));
+        assert!(e.inner_prefix);
+        assert_eq!(e.message, "Kernel reported x");
+        let e = p("Nov 21 00:54:02 node-xxx kernel:  connection275:0: detected conn error (1020) ");
+        assert_eq!(e.message, "connection275:0: detected conn error (1020)");
+    }
+
+    #[test]
+    fn kernel_uptime_inside_syslog() {
+        let e = p(
+            "Mar  1 10:00:00 h kernel: [  171.334125]  session3: session recovery timed out after 5 secs",
+        );
+        assert_eq!(e.uptime, Some(171.334125));
+        assert_eq!(
+            e.message,
+            "session3: session recovery timed out after 5 secs"
+        );
+    }
+
+    #[test]
+    fn iso_and_rfc5424() {
+        let e = p("2024-04-17T17:28:54.123456+02:00 host kernel: x");
+        assert_eq!(e.host.as_deref(), Some("host"));
+        assert!(matches!(e.time, RawTime::Wall(_)));
+        let e = p(
+            "<30>1 2024-04-17T15:28:54Z h1 iscsid 812 - - connection3:0 is operational after recovery (2 attempts)",
+        );
+        assert_eq!(e.format, Format::Rfc5424);
+        assert_eq!(e.program.as_deref(), Some("iscsid"));
+        assert_eq!(e.pid, Some(812));
+        assert!(e.message.starts_with("connection3:0"));
+        let e = p("<30>1 2024-04-17T15:28:54Z h1 app - ID [ex a=\"]\"] msg");
+        assert_eq!(e.message, "msg");
+    }
+
+    #[test]
+    fn dmesg_forms() {
+        let e = p("[59873.320781]  connection3:0: detected conn error (1022)");
+        assert_eq!((e.format, e.uptime), (Format::Dmesg, Some(59873.320781)));
+        assert_eq!(e.message, "connection3:0: detected conn error (1022)");
+        let e =
+            p("[Wed Apr 17 15:28:54 2024]  session4: session recovery timed out after 120 secs");
+        assert_eq!(e.format, Format::DmesgT);
+        assert_eq!(e.time_text.as_deref(), Some("Wed Apr 17 15:28:54 2024"));
+        let e = p("<6>[    1.000000] iscsi: registered transport (tcp)");
+        assert_eq!(e.message, "iscsi: registered transport (tcp)");
+        let e = p("kern  :info  : [    1.000000] iscsi: registered transport (tcp)");
+        assert_eq!(e.uptime, Some(1.0));
+    }
+
+    #[test]
+    fn bare_and_json() {
+        let e = p("kernel: connection2:0: detected conn error (1020)");
+        assert_eq!(e.program.as_deref(), Some("kernel"));
+        let e = p("Login to [iface: default, target: t, portal: 1.2.3.4,3260] successful.");
+        assert_eq!(e.program, None);
+        let e = p("iscsiadm: initiator reported error (8 - connection timed out)");
+        assert_eq!(e.program.as_deref(), Some("iscsiadm"));
+        let e = p(
+            r#"{"__REALTIME_TIMESTAMP":"1713367734000000","_HOSTNAME":"h","_TRANSPORT":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"171334125","MESSAGE":" connection3:0: detected conn error (1022)"}"#,
+        );
+        assert_eq!(e.format, Format::JournalJson);
+        assert_eq!(e.program.as_deref(), Some("kernel"));
+        assert_eq!(e.uptime, Some(171.334125));
+        assert_eq!(e.message, "connection3:0: detected conn error (1022)");
+        let e = p(r#"{"MESSAGE":[105,115,99,115,105,255],"SYSLOG_IDENTIFIER":"iscsid"}"#);
+        assert!(e.message.starts_with("iscsi"));
+    }
+
+    #[test]
+    fn forced_format_falls_back() {
+        let e = parse("-- Boot 1234 --", Some(Format::Syslog));
+        assert_eq!(e.format, Format::Bare);
+        let e = parse("Jan  1 00:00:00 h iscsid: x", Some(Format::Journal));
+        assert_eq!(e.format, Format::Journal);
+    }
+}

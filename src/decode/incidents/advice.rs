@@ -1,0 +1,171 @@
+//! What to change: short suggestions for an incident, from its cause and outcome. The
+//! explanations of codes come from `crate::explain` (through `names`); the sentences here
+//! only connect them to what the log showed.
+
+use super::model::{CauseKind, HostSummary, Incident, Outcome};
+use crate::decode::names;
+use crate::tables::iscsi_proto::LoginStatus;
+
+/// Formats seconds as `10.1 s`, `2 min 5 s`, `1 h 3 min`.
+pub fn human_duration(s: f64) -> String {
+    if !s.is_finite() || s < 0.0 {
+        return "?".into();
+    }
+    if s < 60.0 {
+        let r = (s * 10.0).round() / 10.0;
+        return if r.fract() == 0.0 {
+            format!("{r:.0} s")
+        } else {
+            format!("{r:.1} s")
+        };
+    }
+    let t = s.round() as u64;
+    if t < 3600 {
+        let (m, sec) = (t / 60, t % 60);
+        return if sec == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {sec} s")
+        };
+    }
+    let (h, m) = (t / 3600, t % 3600 / 60);
+    if m == 0 {
+        format!("{h} h")
+    } else {
+        format!("{h} h {m} min")
+    }
+}
+
+fn is_auth(c: u8, d: u8) -> bool {
+    let s = LoginStatus::from_parts(c, d);
+    s == LoginStatus::ISCSI_LOGIN_STATUS_AUTH_FAILED
+        || s == LoginStatus::ISCSI_LOGIN_STATUS_TGT_FORBIDDEN
+}
+
+/// Suggestions for one incident, most important first.
+pub fn suggestions(inc: &Incident) -> Vec<String> {
+    let mut v = Vec::new();
+    let cause = inc.relogin_failure.as_ref().unwrap_or(&inc.cause);
+    match cause.kind {
+        CauseKind::KernelError => {
+            let code = cause.code.unwrap_or(0) as u32;
+            let k = names::kernel_error(code);
+            match inc.timing {
+                Some(t) if code == 1022 && t.stalled => v.push(format!(
+                    "The initiator itself stalled: nothing was received for {} where {} are allowed, and the \
+                     ping stayed unanswered for {}. Look for a paused or migrated VM, CPU steal or soft \
+                     lockups on this host before suspecting the network.",
+                    human_duration(t.silence_s),
+                    human_duration(t.expected_s),
+                    human_duration(t.since_ping_s)
+                )),
+                Some(t) if code == 1022 => v.push(format!(
+                    "The target stopped answering for {} (noop_out_interval + noop_out_timeout = {}): check \
+                     the network path (links, switches, MTU) and the target's load.",
+                    human_duration(t.silence_s),
+                    human_duration(t.expected_s)
+                )),
+                _ => v.push(k.check.to_string()),
+            }
+            if let Some(s) = k.setting {
+                v.push(format!("Setting: {s}."));
+            }
+        }
+        CauseKind::LoginStatus => {
+            let code = cause.code.unwrap_or(0);
+            let (c, d) = ((code >> 8) as u8, (code & 0xff) as u8);
+            if is_auth(c, d) {
+                v.push(
+                    "The target refuses this initiator: check the CHAP settings (node.session.auth.*) and \
+                     the target's ACL for the initiator name in /etc/iscsi/initiatorname.iscsi."
+                        .into(),
+                );
+            } else {
+                v.push(names::login_status_meaning(c, d).to_string());
+            }
+            if let Some(s) = names::login_status_setting(c, d) {
+                v.push(format!("Setting: {s}."));
+            }
+        }
+        CauseKind::IscsiadmError => {
+            let code = cause.code.unwrap_or(0) as u8;
+            v.push(names::iscsiadm_explanation(code).to_string());
+            if let Some(s) = names::iscsiadm_setting(code) {
+                v.push(format!("Setting: {s}."));
+            }
+        }
+        CauseKind::Connect => {
+            let portal = inc.portal.as_deref().unwrap_or("the portal");
+            v.push(format!(
+                "iscsid could not reach {portal} ({}): check routing, firewalls and that the target \
+                 listens there. If the target is gone for good, log the session out and delete its node \
+                 record (iscsiadm -m node -T <target> -p <portal> -u, then -o delete).",
+                cause.text.as_deref().unwrap_or("connect failed")
+            ));
+        }
+        CauseKind::RecoveryTimeout | CauseKind::Unknown => {}
+    }
+    if inc.outcome == Outcome::RecoveryTimedOut {
+        match inc.recovery_timeout_s {
+            Some(0) => v.push(
+                "A recovery timeout of 0 s is what the kernel sets at shutdown: log sessions out before \
+                 the network goes down (service ordering of iscsi/open-iscsi at reboot)."
+                    .into(),
+            ),
+            Some(n) if n <= 15 => v.push(format!(
+                "replacement_timeout was {n} s, as dm-multipath sets it: I/O failed over to other paths by \
+                 design. If this LUN has no other path, raise {}.",
+                names::REPLACEMENT_TIMEOUT
+            )),
+            n => v.push(format!(
+                "{} ({}) expired before the session came back, so I/O failed. Without multipath, raise it \
+                 to ride out outages that long; with dm-multipath keep it short (5 s) and let multipath \
+                 fail over.",
+                names::REPLACEMENT_TIMEOUT,
+                n.map_or("the timeout".into(), |n| format!("{n} s"))
+            )),
+        }
+    }
+    v
+}
+
+/// Suggestions for a host as a whole.
+pub fn host_suggestions(h: &HostSummary) -> Vec<String> {
+    let mut v = Vec::new();
+    if h.burst.0 >= 3 {
+        v.push(format!(
+            "{} sessions failed within 5 s{}: a shared cause (target restart or failover, a switch, or this \
+             host) is more likely than separate path problems.",
+            h.burst.0,
+            h.burst.1.as_deref().map(|t| format!(" at {t}")).unwrap_or_default()
+        ));
+    }
+    if h.journal_dropped > 0 {
+        v.push(format!(
+            "journald dropped {} messages of iSCSI units: the log is incomplete (raise RateLimitBurst in \
+             journald.conf).",
+            h.journal_dropped
+        ));
+    }
+    if h.suppressed > 0 {
+        v.push(format!(
+            "The kernel suppressed {} more error lines (rate limiting).",
+            h.suppressed
+        ));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(10.08), "10.1 s");
+        assert_eq!(human_duration(5.0), "5 s");
+        assert_eq!(human_duration(125.0), "2 min 5 s");
+        assert_eq!(human_duration(3720.0), "1 h 2 min");
+        assert_eq!(human_duration(-1.0), "?");
+    }
+}

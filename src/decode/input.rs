@@ -1,0 +1,122 @@
+//! Opening inputs: files, `-` for standard input, and gzip (by its magic bytes, including
+//! concatenated members as logrotate writes them).
+
+use flate2::bufread::MultiGzDecoder;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+/// Why an input could not be opened.
+#[derive(Debug)]
+pub struct InputError {
+    /// The name as given.
+    pub name: String,
+    /// The underlying error.
+    pub error: io::Error,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.error)
+    }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// An opened input.
+pub struct Input {
+    /// The name to show (`-` is shown as `<stdin>`).
+    pub name: String,
+    /// The byte stream, decompressed if it was gzip.
+    pub reader: Box<dyn Read + Send>,
+    /// Whether it was gzip.
+    pub gzip: bool,
+}
+
+impl fmt::Debug for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Input")
+            .field("name", &self.name)
+            .field("gzip", &self.gzip)
+            .finish()
+    }
+}
+
+const READ_BUF: usize = 256 * 1024;
+
+/// Opens a file, or standard input for `-`.
+pub fn open(name: &str) -> Result<Input, InputError> {
+    let err = |error| InputError {
+        name: name.to_string(),
+        error,
+    };
+    if name == "-" {
+        return wrap("<stdin>".into(), Box::new(io::stdin())).map_err(err);
+    }
+    let meta = std::fs::metadata(name).map_err(err)?;
+    if meta.is_dir() {
+        return Err(err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory",
+        )));
+    }
+    let file = File::open(name).map_err(err)?;
+    wrap(name.to_string(), Box::new(file)).map_err(err)
+}
+
+/// Wraps any reader, detecting gzip.
+pub fn wrap(name: String, inner: Box<dyn Read + Send>) -> io::Result<Input> {
+    let mut r = BufReader::with_capacity(READ_BUF, inner);
+    let head = loop {
+        match r.fill_buf() {
+            Ok(b) => break b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    let gzip = head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+    let reader: Box<dyn Read + Send> = if gzip {
+        Box::new(MultiGzDecoder::new(r))
+    } else {
+        Box::new(r)
+    };
+    Ok(Input { name, reader, gzip })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    #[test]
+    fn gzip_by_magic_and_multi_member() {
+        let mut gz = Vec::new();
+        for part in ["a\n", "b\n"] {
+            let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+            e.write_all(part.as_bytes()).unwrap();
+            gz.extend(e.finish().unwrap());
+        }
+        let mut inp = wrap("x".into(), Box::new(io::Cursor::new(gz))).unwrap();
+        assert!(inp.gzip);
+        let mut s = String::new();
+        inp.reader.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "a\nb\n");
+        let mut plain = wrap("y".into(), Box::new(io::Cursor::new(b"plain\n".to_vec()))).unwrap();
+        assert!(!plain.gzip);
+        s.clear();
+        plain.reader.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "plain\n");
+    }
+
+    #[test]
+    fn missing_file() {
+        let e = open("/nonexistent/file.log").unwrap_err();
+        assert!(e.to_string().starts_with("/nonexistent/file.log: "));
+    }
+}

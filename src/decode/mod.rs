@@ -1,0 +1,237 @@
+//! The log decoder: `envelope → prefilter → pattern → event → incidents`.
+//!
+//! [`Decoder::decode`] turns one line into an [`Event`] (or nothing); [`incidents`] groups
+//! events into incidents per host and session; [`input`] and [`scan`] stream files, stdin
+//! and gzip with constant memory and hand only prefiltered candidate lines to the decoder;
+//! [`run`] wires them together for the command line and the tests.
+//!
+//! ```
+//! use iscsi_decode::decode::Decoder;
+//! let mut d = Decoder::new(None);
+//! let ev = d
+//!     .decode(1, "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)", &mut String::new())
+//!     .unwrap();
+//! assert_eq!(ev.pattern.id, "kernel.conn_error");
+//! assert_eq!((ev.fields.sid, ev.fields.kerr), (Some(3), Some(1022)));
+//! ```
+
+pub mod clock;
+pub mod envelope;
+pub mod fields;
+pub mod incidents;
+pub mod input;
+pub mod names;
+pub mod patterns;
+pub mod prefilter;
+pub mod redact;
+pub mod run;
+pub mod scan;
+pub mod timing;
+
+use clock::{Instant, Scale, YearTracker};
+use envelope::{Envelope, Format, RawTime};
+use fields::{FieldId, Fields, GroupMap};
+use patterns::{Pattern, PatternSet, Scratch, Source};
+use timing::PingTiming;
+
+/// One recognised line.
+#[derive(Clone, Debug)]
+pub struct Event<'a> {
+    /// 1-based line number in its input.
+    pub line: u64,
+    /// The pattern that matched.
+    pub pattern: &'static Pattern,
+    /// The envelope (time, host, program) and message.
+    pub env: Envelope<'a>,
+    /// The fields of the message.
+    pub fields: Fields<'a>,
+    /// HZ and silence, for ping-timeout lines.
+    pub timing: Option<PingTiming>,
+    /// The wall-clock instant, when the line has one.
+    pub wall: Option<Instant>,
+    /// The whole line as read (after redaction).
+    pub raw: &'a str,
+}
+
+impl Event<'_> {
+    /// The best instant for ordering and durations: wall clock, else printk uptime.
+    pub fn instant(&self) -> Option<Instant> {
+        self.wall.or(self.env.uptime.map(|u| Instant {
+            secs: u,
+            scale: Scale::Uptime,
+        }))
+    }
+
+    /// The time as the log printed it, else the uptime as `[  171.334125]` shows it.
+    pub fn time_text(&self) -> Option<String> {
+        match (&self.env.time_text, self.env.uptime) {
+            (Some(t), _) => Some(t.to_string()),
+            (None, Some(u)) => Some(format!("{u:.6}")),
+            (None, None) => None,
+        }
+    }
+
+    /// `field=value` pairs of the envelope and fields (for tests and debugging).
+    pub fn pairs(&self) -> Vec<String> {
+        let mut v = self.fields.pairs();
+        if let Some(h) = &self.env.host {
+            v.push(format!("host={h}"));
+        }
+        if let Some(p) = &self.env.program {
+            v.push(format!("program={p}"));
+        }
+        if let Some(p) = self.env.pid {
+            if self.fields.pid.is_none() {
+                v.push(format!("pid={p}"));
+            }
+        }
+        if let Some(u) = self.env.uptime {
+            v.push(format!("uptime={u}"));
+        }
+        if self.env.inner_prefix {
+            v.push("inner_prefix=true".into());
+        }
+        if let Some(t) = &self.timing {
+            v.push(format!("hz={}", t.hz));
+            v.push(format!("hz_confirmed={}", t.hz_confirmed));
+            v.push(format!("silence_s={:.2}", t.silence_s));
+            v.push(format!("since_ping_s={:.2}", t.since_ping_s));
+            v.push(format!("stalled={}", t.stalled));
+        }
+        v.push(format!("format={}", self.env.format.name()));
+        v
+    }
+}
+
+/// Counters over everything the decoder saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines that passed the literal prefilter.
+    pub candidates: u64,
+    /// Lines a pattern recognised.
+    pub recognised: u64,
+    /// Lines per input format (recognised ones), indexed like [`Format::ALL`].
+    pub formats: [u64; 7],
+    /// Lines that were not valid UTF-8 (decoded lossily).
+    pub invalid_utf8: u64,
+    /// Lines cut because they were longer than the line limit.
+    pub truncated: u64,
+    /// Lines in which a secret was redacted.
+    pub redacted: u64,
+}
+
+/// Turns lines into events. Holds the compiled patterns and reusable buffers; one per thread.
+#[derive(Debug)]
+pub struct Decoder {
+    set: PatternSet,
+    maps: Vec<GroupMap>,
+    implies: Vec<Vec<(FieldId, &'static str)>>,
+    scratch: Scratch,
+    forced: Option<Format>,
+    years: YearTracker,
+}
+
+impl Decoder {
+    /// A decoder; `forced` overrides per-line format detection.
+    pub fn new(forced: Option<Format>) -> Decoder {
+        let set = PatternSet::new();
+        let maps = (0..set.patterns().len())
+            .map(|i| GroupMap::new(set.regex(i)).unwrap_or_default())
+            .collect();
+        let implies = set
+            .patterns()
+            .iter()
+            .map(|p| {
+                p.implies
+                    .iter()
+                    .filter_map(|(k, v)| Some((FieldId::from_group(k)?, *v)))
+                    .collect()
+            })
+            .collect();
+        let scratch = set.scratch();
+        Decoder {
+            set,
+            maps,
+            implies,
+            scratch,
+            forced,
+            years: YearTracker::default(),
+        }
+    }
+
+    /// The compiled patterns.
+    pub fn patterns(&self) -> &PatternSet {
+        &self.set
+    }
+
+    /// Decodes one line (without its newline); `None` if no pattern recognises it.
+    ///
+    /// `store` holds the message when the envelope had to build it (journal JSON with
+    /// escapes), so that the event can borrow it.
+    pub fn decode<'a>(
+        &mut self,
+        line: u64,
+        raw: &'a str,
+        store: &'a mut String,
+    ) -> Option<Event<'a>> {
+        let mut env = envelope::parse(raw, self.forced);
+        let source = env.program.as_deref().and_then(Source::of_program);
+        let idx = self.set.find(&env.message, source, &mut self.scratch)?;
+        let pattern = self.set.patterns()[idx];
+        let wall = match env.time {
+            RawTime::None => None,
+            RawTime::Wall(secs) => Some(Instant {
+                secs,
+                scale: Scale::Wall,
+            }),
+            RawTime::NoYear(ny) => Some(self.years.instant(ny)),
+        };
+        let msg: &'a str = match std::mem::replace(&mut env.message, std::borrow::Cow::Borrowed(""))
+        {
+            std::borrow::Cow::Borrowed(m) => m,
+            std::borrow::Cow::Owned(m) => {
+                *store = m;
+                let s: &'a String = store;
+                s.as_str()
+            }
+        };
+        env.message = std::borrow::Cow::Borrowed(msg);
+        let mut fields =
+            Fields::from_match(&self.maps[idx], self.set.locations(idx, &self.scratch), msg);
+        for &(id, v) in &self.implies[idx] {
+            if is_unset(&fields, id) {
+                fields.set(id, v);
+            }
+        }
+        let timing = fields
+            .ping
+            .as_ref()
+            .and_then(|p| timing::ping_timing(p, env.uptime));
+        Some(Event {
+            line,
+            pattern,
+            env,
+            fields,
+            timing,
+            wall,
+            raw,
+        })
+    }
+
+    /// Parses the envelope only (for lines no pattern recognised, e.g. `--passthrough`).
+    pub fn envelope<'a>(&self, raw: &'a str) -> Envelope<'a> {
+        envelope::parse(raw, self.forced)
+    }
+}
+
+/// Whether an implied field is still empty (a printed value wins over an implied one).
+fn is_unset(f: &Fields<'_>, id: FieldId) -> bool {
+    match id {
+        FieldId::Kerr => f.kerr.is_none(),
+        FieldId::Login | FieldId::LoginClass | FieldId::LoginDetail => f.login.is_none(),
+        FieldId::ErrnoText => f.errno_text.is_none(),
+        _ => true,
+    }
+}

@@ -1,0 +1,409 @@
+//! Message patterns as data: every recognised message is one [`Pattern`] row with a regex of
+//! named fields, an anchor literal, the wording's version range, and sample lines that a test
+//! decodes (as lnav's formats do). Nothing outside these tables knows a message's wording.
+//!
+//! Matching is three steps, cheapest first: the prefilter (a handful of literals over whole
+//! buffers, in `prefilter`), then the anchors of every pattern over one candidate message
+//! (one Aho-Corasick pass), then the regexes of the patterns whose anchor occurred, in table
+//! order (specific patterns before the generic ones at the end of each table).
+
+mod iscsiadm;
+mod iscsid;
+mod kernel;
+mod storage;
+mod system;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{CaptureLocations, Regex};
+
+/// Which programs may log a pattern's message; checked against the syslog tag when the line
+/// has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The kernel (`kernel:` tag, dmesg).
+    Kernel,
+    /// open-iscsi: iscsid, iscsiadm, iscsistart.
+    OpenIscsi,
+    /// multipathd.
+    Multipathd,
+    /// systemd and journald.
+    Systemd,
+    /// iscsiuio.
+    Iscsiuio,
+}
+
+impl Source {
+    /// The source of a syslog tag, or `None` for a program the tables do not know.
+    pub fn of_program(p: &str) -> Option<Source> {
+        Some(match p {
+            "kernel" => Source::Kernel,
+            "iscsid" | "iscsiadm" | "iscsistart" => Source::OpenIscsi,
+            "multipathd" => Source::Multipathd,
+            "systemd" | "systemd-journald" | "init" => Source::Systemd,
+            "iscsiuio" => Source::Iscsiuio,
+            _ => return None,
+        })
+    }
+
+    /// The name used in reports: `kernel`, `open-iscsi`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Kernel => "kernel",
+            Source::OpenIscsi => "open-iscsi",
+            Source::Multipathd => "multipathd",
+            Source::Systemd => "systemd",
+            Source::Iscsiuio => "iscsiuio",
+        }
+    }
+}
+
+/// How serious a message is, for colouring and the incident logic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Routine: logins, banners, device attach.
+    Info,
+    /// Degraded but working, or worth a look.
+    Warning,
+    /// A failure.
+    Error,
+}
+
+impl Severity {
+    /// `info`, `warning` or `error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! kinds {
+    ($($(#[doc = $doc:literal])* $v:ident = $name:literal, $sev:ident;)*) => {
+        /// What a recognised message means. The JSON `kind` is [`Kind::name`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($(#[doc = $doc])* $v,)*
+        }
+        impl Kind {
+            /// Every kind.
+            pub const ALL: &'static [Kind] = &[$(Kind::$v,)*];
+            /// The snake_case name used in JSON.
+            pub fn name(self) -> &'static str {
+                match self { $(Kind::$v => $name,)* }
+            }
+            /// How serious the message is.
+            pub fn severity(self) -> Severity {
+                match self { $(Kind::$v => Severity::$sev,)* }
+            }
+        }
+    };
+}
+
+kinds! {
+    /// Kernel: a NOP-Out ping got no answer in time (then conn error 1022).
+    PingTimeout = "ping_timeout", Error;
+    /// Kernel: `detected conn error (N)`.
+    ConnError = "conn_error", Error;
+    /// Kernel: a conn error or login event the kernel could not deliver to iscsid.
+    ConnErrorIgnored = "conn_error_ignored", Error;
+    /// Kernel (offload drivers): `detected conn login (N)`.
+    ConnLogin = "conn_login", Info;
+    /// Kernel: replacement_timeout expired; I/O is failed and devices go offline.
+    RecoveryTimeout = "recovery_timeout", Error;
+    /// Kernel: another message about `connectionS:C`.
+    KernelConnMessage = "kernel_conn_message", Warning;
+    /// Kernel: another message about `sessionS`.
+    KernelSessionMessage = "kernel_session_message", Warning;
+    /// Kernel: `scsi hostN: iSCSI Initiator over TCP/IP` (one SCSI host per session).
+    HostAdded = "host_added", Info;
+    /// Kernel: another message about `scsi hostN`.
+    ScsiHostMessage = "scsi_host_message", Info;
+    /// Kernel: an iSCSI transport module registered or the transport class loaded.
+    TransportLoaded = "transport_loaded", Info;
+    /// Kernel: `rejecting I/O to offline device` (or dead).
+    RejectingIo = "rejecting_io", Error;
+    /// Kernel: a SCSI command's final result (`FAILED Result: hostbyte=...`).
+    ScsiResult = "scsi_result", Error;
+    /// Kernel: the CDB of a failed SCSI command.
+    ScsiCdb = "scsi_cdb", Info;
+    /// Kernel: sense data of a failed SCSI command.
+    ScsiSense = "scsi_sense", Warning;
+    /// Kernel: a SCSI command ran out of time (`timing out command, waited Ns`).
+    CommandTimeout = "command_timeout", Error;
+    /// Kernel: error handling gave up and offlined the device.
+    DeviceOfflined = "device_offlined", Error;
+    /// Kernel: a disk was attached (`[sdX] Attached SCSI disk`): maps the disk to H:C:T:L.
+    DiskAttached = "disk_attached", Info;
+    /// Kernel: another message about a SCSI device `H:C:T:L`.
+    ScsiDeviceMessage = "scsi_device_message", Info;
+    /// Kernel block layer: an I/O request failed.
+    IoError = "io_error", Error;
+    /// Kernel: a buffer-cache I/O failed.
+    BufferIoError = "buffer_io_error", Error;
+    /// Kernel: rate limiting dropped N messages of a storage function.
+    CallbacksSuppressed = "callbacks_suppressed", Warning;
+    /// device-mapper multipath: a path failed.
+    MultipathFailingPath = "multipath_failing_path", Error;
+    /// device-mapper multipath: a path came back.
+    MultipathReinstatingPath = "multipath_reinstating_path", Info;
+    /// device-mapper multipath: another kernel message.
+    MultipathMessage = "multipath_message", Warning;
+    /// multipathd: a path was marked failed.
+    MultipathdPathFailed = "multipathd_path_failed", Error;
+    /// multipathd: a path was reinstated or reported up.
+    MultipathdPathUp = "multipathd_path_up", Info;
+    /// multipathd: the number of active paths left in a map.
+    MultipathdPaths = "multipathd_paths", Warning;
+    /// iscsid: `Kernel reported iSCSI connection S:C error (N - text) state (N)`.
+    KernelReported = "kernel_reported", Error;
+    /// iscsid: a userspace NOP-Out timed out (offload drivers).
+    NopOutTimeout = "nop_out_timeout", Error;
+    /// iscsid/iscsiadm: a TCP connect to the portal failed (one relogin attempt).
+    ConnectFailed = "connect_failed", Error;
+    /// iscsid: the session is logged in again after a failure.
+    Recovered = "recovered", Info;
+    /// iscsid: a new session is logged in.
+    OperationalNow = "operational_now", Info;
+    /// iscsid: a connection was shut down (logout, or the end of a failed login).
+    ConnShutdown = "conn_shutdown", Warning;
+    /// iscsid: the target rejected a login.
+    LoginRejected = "login_rejected", Error;
+    /// iscsid: another login failure.
+    LoginError = "login_error", Error;
+    /// iscsid: the target asked to log out or announced it drops connections.
+    TargetAsync = "target_async", Warning;
+    /// iscsid: iscsid stopped retrying a session.
+    GaveUp = "gave_up", Error;
+    /// iscsid: a relogin attempt started.
+    Reopening = "reopening", Info;
+    /// iscsid: a netlink call to the kernel failed (bind, start, stop, set param).
+    KernelCallFailed = "kernel_call_failed", Error;
+    /// iscsid: the daemon started or stopped, or its version.
+    DaemonLifecycle = "daemon_lifecycle", Info;
+    /// iscsid/iscsiadm: a configuration problem (initiator name, CHAP, timeouts, priority).
+    ConfigWarning = "config_warning", Warning;
+    /// iscsid: another message with a session id.
+    IscsidSessionMessage = "iscsid_session_message", Warning;
+    /// iscsiadm: `Logging in to [...]`.
+    LoggingIn = "logging_in", Info;
+    /// iscsiadm: `Login to [...] successful.`
+    LoginSucceeded = "login_succeeded", Info;
+    /// iscsiadm: `Could not login to [...]`.
+    LoginFailed = "login_failed", Error;
+    /// iscsiadm: `initiator reported error (N - text)`.
+    InitiatorError = "initiator_error", Error;
+    /// iscsiadm: `Could not log into all portals` (summary of failed logins).
+    LoginAllFailed = "login_all_failed", Error;
+    /// iscsiadm: `Logging out of session [...]`.
+    LoggingOut = "logging_out", Info;
+    /// iscsiadm: `Logout of [...] successful.`
+    LogoutSucceeded = "logout_succeeded", Info;
+    /// iscsiadm: `Could not logout of [...]`.
+    LogoutFailed = "logout_failed", Error;
+    /// iscsiadm: no session or record matched.
+    NothingFound = "nothing_found", Warning;
+    /// iscsiadm: SendTargets discovery failed.
+    DiscoveryFailed = "discovery_failed", Error;
+    /// iscsiadm report output: a discovered target or a logged-in session.
+    RecordListing = "record_listing", Info;
+    /// libopeniscsiusr (iscsiadm): `iSCSI ERROR: ...`.
+    LibraryMessage = "library_message", Warning;
+    /// systemd: an iSCSI unit's main process exited (the status is iscsiadm's code).
+    ServiceExit = "service_exit", Error;
+    /// systemd: an iSCSI unit started, stopped or failed.
+    ServiceState = "service_state", Info;
+    /// journald: messages of an iSCSI unit were dropped by rate limiting.
+    JournalSuppressed = "journal_suppressed", Warning;
+    /// iSER transport: a message of the ib_iser driver.
+    IserMessage = "iser_message", Warning;
+    /// iscsiuio: a message of the uIP offload helper.
+    IscsiuioMessage = "iscsiuio_message", Info;
+    /// An iSCSI target (LIO) message on the same host.
+    TargetSide = "target_side", Info;
+}
+
+/// One sample line of a pattern and the fields the decoder must extract from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Sample {
+    /// A complete log line, in any input format.
+    pub line: &'static str,
+    /// Space-separated `field=value` pairs that must appear in the decoded event
+    /// (as [`super::fields::Fields::pairs`] prints them).
+    pub expect: &'static str,
+}
+
+/// One message pattern.
+#[derive(Clone, Copy, Debug)]
+pub struct Pattern {
+    /// A stable id: `kernel.ping_timeout`.
+    pub id: &'static str,
+    /// What the message means.
+    pub kind: Kind,
+    /// The program that logs it.
+    pub source: Source,
+    /// Literals, separated by `|`, one of which every matching message contains; an
+    /// alternative ending in `+digit` must also be followed by an ASCII digit (for generic
+    /// patterns such as `session3: ...`).
+    pub anchor: &'static str,
+    /// The regex with named groups (see `fields` for the names), applied to the message.
+    pub regex: &'static str,
+    /// Fields the wording implies without printing them: `("login", "02/02")`.
+    pub implies: &'static [(&'static str, &'static str)],
+    /// Which releases print this wording ("" when stable across the versions checked).
+    pub wording: &'static str,
+    /// Sample lines, each decoded by a test.
+    pub samples: &'static [Sample],
+}
+
+/// Every pattern, in matching priority order within each anchor.
+pub fn all() -> impl Iterator<Item = &'static Pattern> {
+    kernel::PATTERNS
+        .iter()
+        .chain(storage::PATTERNS)
+        .chain(iscsid::PATTERNS)
+        .chain(iscsiadm::PATTERNS)
+        .chain(system::PATTERNS)
+}
+
+/// The anchor text and whether a digit must follow it.
+pub fn split_anchor(a: &str) -> (&str, bool) {
+    match a.strip_suffix("+digit") {
+        Some(t) => (t, true),
+        None => (a, false),
+    }
+}
+
+/// The compiled patterns: one Aho-Corasick automaton over the anchors and one regex each.
+#[derive(Debug)]
+pub struct PatternSet {
+    patterns: Vec<&'static Pattern>,
+    regexes: Vec<Regex>,
+    anchors: AhoCorasick,
+    /// Per anchor: whether a digit must follow, and the patterns (indices) that use it.
+    anchor_info: Vec<(bool, Vec<usize>)>,
+}
+
+/// Reusable per-decoder buffers for [`PatternSet::find`].
+#[derive(Debug)]
+pub struct Scratch {
+    locs: Vec<CaptureLocations>,
+    candidates: Vec<usize>,
+}
+
+impl PatternSet {
+    /// Compiles every pattern. Panics only if a pattern in the tables is invalid, which the
+    /// tests rule out.
+    pub fn new() -> PatternSet {
+        let patterns: Vec<&'static Pattern> = all().collect();
+        let regexes = patterns
+            .iter()
+            .map(|p| Regex::new(p.regex).unwrap_or_else(|e| panic!("pattern {}: {e}", p.id)))
+            .collect();
+        let mut texts: Vec<&str> = Vec::new();
+        let mut anchor_info: Vec<(bool, Vec<usize>)> = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            for alt in p.anchor.split('|') {
+                let (text, digit) = split_anchor(alt);
+                match texts
+                    .iter()
+                    .zip(&anchor_info)
+                    .position(|(t, a)| *t == text && a.0 == digit)
+                {
+                    Some(j) => anchor_info[j].1.push(i),
+                    None => {
+                        texts.push(text);
+                        anchor_info.push((digit, vec![i]));
+                    }
+                }
+            }
+        }
+        let anchors = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .unwrap_or_else(|e| panic!("anchors: {e}"));
+        PatternSet {
+            patterns,
+            regexes,
+            anchors,
+            anchor_info,
+        }
+    }
+
+    /// Fresh scratch buffers for this set.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            locs: self.regexes.iter().map(Regex::capture_locations).collect(),
+            candidates: Vec::with_capacity(8),
+        }
+    }
+
+    /// The patterns, in priority order.
+    pub fn patterns(&self) -> &[&'static Pattern] {
+        &self.patterns
+    }
+
+    /// True if some anchor occurs in `text` (a cheap test before parsing a line).
+    pub fn any_anchor(&self, text: &[u8]) -> bool {
+        self.anchors.find_overlapping_iter(text).any(|m| {
+            let (digit, _) = &self.anchor_info[m.pattern().as_usize()];
+            !*digit || text.get(m.end()).is_some_and(u8::is_ascii_digit)
+        })
+    }
+
+    /// The first pattern (in priority order) that matches `message` and may come from
+    /// `source` (`None`: any). Its capture locations are left in `scratch`.
+    pub fn find(
+        &self,
+        message: &str,
+        source: Option<Source>,
+        scratch: &mut Scratch,
+    ) -> Option<usize> {
+        scratch.candidates.clear();
+        let bytes = message.as_bytes();
+        for m in self.anchors.find_overlapping_iter(message) {
+            let (digit, pats) = &self.anchor_info[m.pattern().as_usize()];
+            if *digit && !bytes.get(m.end()).is_some_and(u8::is_ascii_digit) {
+                continue;
+            }
+            scratch.candidates.extend_from_slice(pats);
+        }
+        if scratch.candidates.is_empty() {
+            return None;
+        }
+        scratch.candidates.sort_unstable();
+        scratch.candidates.dedup();
+        for &i in &scratch.candidates {
+            let p = self.patterns[i];
+            if let Some(s) = source {
+                if s != p.source {
+                    continue;
+                }
+            }
+            if self.regexes[i]
+                .captures_read(&mut scratch.locs[i], message)
+                .is_some()
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// The regex of pattern `i` (for its group names).
+    pub fn regex(&self, i: usize) -> &Regex {
+        &self.regexes[i]
+    }
+
+    /// The capture locations left by the last successful [`PatternSet::find`] for pattern `i`.
+    pub fn locations<'s>(&self, i: usize, scratch: &'s Scratch) -> &'s CaptureLocations {
+        &scratch.locs[i]
+    }
+}
+
+impl Default for PatternSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}

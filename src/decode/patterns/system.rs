@@ -1,0 +1,101 @@
+//! What the service manager says about iSCSI units, and other programs around iSCSI
+//! (iscsiuio).
+
+use super::{Kind, Pattern, Sample, Source};
+
+macro_rules! s {
+    ($line:literal, $expect:literal) => {
+        Sample {
+            line: $line,
+            expect: $expect,
+        }
+    };
+}
+
+/// The systemd, journald and iscsiuio patterns.
+pub static PATTERNS: &[Pattern] = &[
+    Pattern {
+        id: "systemd.iscsiadm_unit_exit",
+        kind: Kind::ServiceExit,
+        source: Source::Systemd,
+        anchor: "Main process exited",
+        regex: r"^(?P<unit>(?:open-)?iscsi(?:-[\w-]+)?\.service): Main process exited, code=exited, status=(?P<iscsiadm>\d+)",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "Jun 27 07:23:51 Jboat17 systemd[1]: open-iscsi.service: Main process exited, code=exited, status=8/n/a",
+            "unit=open-iscsi.service iscsiadm=8"
+        )],
+    },
+    Pattern {
+        id: "systemd.unit_exit",
+        kind: Kind::ServiceExit,
+        source: Source::Systemd,
+        anchor: "Main process exited",
+        regex: r"^(?P<unit>[\w@.-]*iscsi[\w@.-]*\.service): Main process exited, code=(?P<text>\w+), status=(?P<exit_status>\d+)",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "Jun 27 07:23:51 h systemd[1]: iscsid.service: Main process exited, code=exited, status=1/FAILURE",
+            "unit=iscsid.service exit_status=1"
+        )],
+    },
+    Pattern {
+        id: "systemd.unit_message",
+        kind: Kind::ServiceState,
+        source: Source::Systemd,
+        anchor: ".service: |.socket: ",
+        regex: r"^(?P<unit>[\w@.-]*iscsi[\w@.-]*\.(?:service|socket)): (?P<text>.*)",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "Aug 21 12:13:20 w3-de02-w01 systemd[1]: iscsid.service: Failed to parse PID from file /run/iscsid.pid: Invalid argument",
+            "unit=iscsid.service"
+        )],
+    },
+    Pattern {
+        id: "systemd.job",
+        kind: Kind::ServiceState,
+        source: Source::Systemd,
+        anchor: "iSCSI|iscsi",
+        regex: r"^(?P<text>Starting|Started|Stopping|Stopped|Failed to start|Finished|Listening on|Closed|Reached target|Dependency failed for) (?P<unit>.*(?:iSCSI|iscsi|open-iscsi).*?)\.*$",
+        implies: &[],
+        wording: "",
+        samples: &[
+            s!(
+                "Jun 27 07:21:45 Jboat17 systemd[1]: Starting Login to default iSCSI targets...",
+                "text=Starting unit=Login_to_default_iSCSI_targets"
+            ),
+            s!(
+                "Jun 27 07:23:51 Jboat17 systemd[1]: Failed to start Login to default iSCSI targets.",
+                "text=Failed_to_start"
+            ),
+        ],
+    },
+    Pattern {
+        id: "journald.suppressed",
+        kind: Kind::JournalSuppressed,
+        source: Source::Systemd,
+        anchor: "Suppressed ",
+        regex: r"^Suppressed (?P<count>\d+) messages from (?P<unit>\S*iscsi\S*)",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "Mar  3 10:00:01 node1 systemd-journald[300]: Suppressed 1234 messages from iscsid.service",
+            "count=1234 unit=iscsid.service"
+        )],
+    },
+    Pattern {
+        id: "iscsiuio.message",
+        kind: Kind::IscsiuioMessage,
+        source: Source::Iscsiuio,
+        anchor: "ERR |WARN |INFO |DBG ",
+        regex: r"^(?P<level>ERR|WARN|INFO|DBG) +(?:\[[^\]]*\])?(?P<text>.*)",
+        implies: &[],
+        wording: "2.1.10 rewrote the logger; before it wrote `ERR   [date]msg` to its own file",
+        samples: &[s!(
+            "Mar  3 10:00:01 node1 iscsiuio[700]: INFO  nic_utils eth0: link up",
+            "level=INFO"
+        )],
+    },
+];

@@ -1,0 +1,417 @@
+//! The NDJSON renderer: one object per recognised line, per incident (when it closes) and a
+//! last summary object. The schema is documented in docs/decode.md.
+
+use super::jsonw::Obj;
+use crate::decode::incidents::{HostSummary, Incident, advice};
+use crate::decode::names;
+use crate::decode::patterns::Kind;
+use crate::decode::run::{Sink, Summary};
+use crate::decode::{Event, envelope::Format};
+use std::io::{self, Write};
+
+/// Streams NDJSON to a writer.
+pub struct JsonSink<W: Write> {
+    out: W,
+    obj: Obj,
+    names: Vec<String>,
+    multi: bool,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// A renderer writing to `out`; `multi` adds a `file` member (several inputs).
+    pub fn new(out: W, multi: bool) -> Self {
+        JsonSink {
+            out,
+            obj: Obj::default(),
+            names: Vec::new(),
+            multi,
+        }
+    }
+
+    /// The writer back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn emit(&mut self) -> io::Result<()> {
+        let s = self.obj.end();
+        self.out.write_all(s.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+
+    fn file(&mut self, file: usize) {
+        if self.multi {
+            if let Some(n) = self.names.get(file) {
+                let n = n.clone();
+                self.obj.str("file", &n);
+            }
+        }
+    }
+}
+
+/// Writes the members of an event object (without `type`) into `o`.
+pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
+    let f = &ev.fields;
+    o.int("line", ev.line);
+    o.str("kind", ev.pattern.kind.name());
+    o.str("pattern", ev.pattern.id);
+    o.str("severity", ev.pattern.kind.severity().name());
+    o.opt_str("host", ev.env.host.as_deref());
+    if let Some(t) = ev.time_text() {
+        if ev.env.time_text.is_some() {
+            o.str("time", &t);
+        }
+    }
+    o.opt_num("uptime", ev.env.uptime);
+    o.opt_str("program", ev.env.program.as_deref());
+    o.opt_int("pid", ev.env.pid);
+    o.opt_int("sid", f.sid);
+    o.opt_int("cid", f.cid);
+    if let Some(h) = f.hctl {
+        o.str("hctl", &h.to_string());
+    }
+    o.opt_str("disk", f.disk.as_deref());
+    o.opt_int("scsi_host", f.scsi_host);
+    if f.addr.is_some() || f.port.is_some() {
+        o.open("portal");
+        o.opt_str("address", f.addr);
+        o.opt_int("port", f.port);
+        o.opt_int("tpgt", f.tpgt);
+        o.close();
+    }
+    o.opt_str("target", f.target);
+    o.opt_str("iface", f.iface);
+    let errno_text = f.errno_text.map(str::to_string).or_else(|| {
+        f.errno
+            .and_then(crate::decode::fields::errno_text)
+            .map(|c| c.into_owned())
+    });
+    if f.errno.is_some() || errno_text.is_some() {
+        o.open("errno");
+        o.opt_int("code", f.errno);
+        o.opt_str("text", errno_text.as_deref());
+        o.close();
+    }
+    if let Some(code) = f.kerr {
+        let k = names::kernel_error(code);
+        o.open("error");
+        o.int("code", code);
+        o.opt_str("name", k.name);
+        o.str("text", k.text);
+        if let Some(t) = f.kerr_text {
+            if !t.ends_with(k.text) {
+                o.str("logged_text", t);
+            }
+        }
+        o.close();
+    }
+    if let Some(s) = f.state {
+        o.open("state");
+        o.int("value", s);
+        o.opt_str("name", names::conn_state_name(s));
+        o.opt_str("label", names::conn_state_label(s));
+        o.close();
+    }
+    if f.login.is_some() || f.login_code.is_some() {
+        o.open("login");
+        if let Some((c, d)) = f.login {
+            o.int("class", c);
+            o.int("detail", d);
+            o.opt_str("name", names::login_status_name(c, d));
+        }
+        o.opt_int("iscsid_code", f.login_code);
+        o.close();
+    }
+    if let Some(c) = f.iscsiadm {
+        o.open("iscsiadm");
+        o.int("code", c);
+        o.opt_str("name", names::iscsiadm_name(c));
+        o.opt_str("text", f.iscsiadm_text.or(names::iscsiadm_text(c)));
+        o.close();
+    }
+    if let Some(t) = &ev.timing {
+        o.open("timing");
+        o.int("hz", t.hz);
+        o.bool("hz_confirmed", t.hz_confirmed);
+        o.num("silence_s", t.silence_s);
+        o.num("since_ping_s", t.since_ping_s);
+        o.num("expected_s", t.expected_s);
+        o.bool("stalled", t.stalled);
+        o.close();
+    }
+    if let Some(p) = &f.ping {
+        o.open("ping");
+        o.int("ping_timeout_s", p.ping_tmo);
+        o.int("recv_timeout_s", p.recv_tmo);
+        o.int("last_rx", p.last_rx);
+        o.int("last_ping", p.last_ping);
+        o.int("now", p.now);
+        o.close();
+    }
+    o.opt_int("attempts", f.attempts);
+    o.opt_int("secs", f.secs);
+    o.opt_str("hostbyte", f.hostbyte);
+    o.opt_int("cmd_age_s", f.cmd_age);
+    o.opt_str("blk_status", f.blk_status);
+    o.opt_int("sector", f.sector);
+    o.opt_str("dm_map", f.dm_map);
+    o.opt_str("path_dev", f.path_dev);
+    o.opt_str("multipath_map", f.map);
+    o.opt_int("count", f.count);
+    o.opt_str("function", f.func);
+    o.opt_str("unit", f.unit);
+    o.opt_int("exit_status", f.exit_status);
+    o.opt_str("version", f.version);
+    o.opt_str("transport", f.transport);
+    if let Some(p) = f.param {
+        o.open("param");
+        o.int("value", p);
+        o.opt_str("name", names::param_name(p));
+        o.close();
+    }
+    o.opt_str("initiator", f.initiator);
+    o.opt_str("device_state", f.devstate);
+    o.opt_str("level", f.level);
+    o.opt_str("text", f.text);
+    o.str("format", ev.env.format.name());
+    o.str("raw", ev.raw);
+}
+
+/// Writes the members of an incident object (without `type`) into `o`.
+pub fn incident_members(o: &mut Obj, inc: &Incident) {
+    o.int("id", inc.seq);
+    o.opt_str("host", inc.host.as_deref());
+    o.opt_int("sid", inc.sid);
+    o.opt_int("cid", inc.cid);
+    o.opt_str("target", inc.target.as_deref());
+    o.opt_str("portal", inc.portal.as_deref());
+    o.open("cause");
+    o.str("kind", inc.cause.kind.name());
+    o.opt_int("code", inc.cause.code);
+    o.opt_str("name", inc.cause.name);
+    o.opt_str("text", inc.cause.text.as_deref());
+    o.close();
+    if let Some(c) = &inc.relogin_failure {
+        o.open("relogin_failure");
+        o.str("kind", c.kind.name());
+        o.opt_int("code", c.code);
+        o.opt_str("name", c.name);
+        o.opt_str("text", c.text.as_deref());
+        o.close();
+    }
+    if let Some(s) = inc.state {
+        o.open("state");
+        o.int("value", s);
+        o.opt_str("name", names::conn_state_name(s));
+        o.close();
+    }
+    o.opt_str("start", inc.start_text.as_deref());
+    o.opt_str("end", inc.end_text.as_deref());
+    o.opt_num("duration_s", inc.duration_s());
+    o.str("outcome", inc.outcome.name());
+    if inc.outcome_inferred {
+        o.bool("outcome_inferred", true);
+    }
+    if inc.started_before_log {
+        o.bool("started_before_log", true);
+    }
+    o.opt_int("attempts", inc.attempts());
+    if !inc.errors.is_empty() {
+        o.open_array("attempt_errors");
+        for (t, n) in &inc.errors {
+            o.open_elem();
+            o.str("text", t);
+            o.int("count", *n);
+            o.close();
+        }
+        o.close_array();
+    }
+    if let Some(t) = &inc.timing {
+        o.open("timing");
+        o.int("hz", t.hz);
+        o.num("silence_s", t.silence_s);
+        o.num("since_ping_s", t.since_ping_s);
+        o.bool("stalled", t.stalled);
+        o.close();
+    }
+    o.opt_int("recovery_timeout_s", inc.recovery_timeout_s);
+    if inc.reconnected_after_timeout {
+        o.bool("reconnected_after_timeout", true);
+    }
+    if !inc.offline_devices.is_empty() {
+        let v: Vec<String> = inc.offline_devices.iter().map(|h| h.to_string()).collect();
+        o.strs("offline_devices", v.iter().map(String::as_str));
+    }
+    if inc.io_errors > 0 || inc.suppressed > 0 {
+        o.int("io_errors", inc.io_errors);
+        o.strs("disks", inc.disks.iter().map(String::as_str));
+    }
+    if inc.suppressed > 0 {
+        o.int("suppressed", inc.suppressed);
+    }
+    if inc.scsi_failures > 0 {
+        o.int("scsi_failures", inc.scsi_failures);
+        o.strs("hostbytes", inc.hostbytes.iter().map(String::as_str));
+    }
+    if inc.mp_failing > 0 || inc.mp_reinstated > 0 {
+        o.open("multipath");
+        o.int("failing", inc.mp_failing);
+        o.int("reinstated", inc.mp_reinstated);
+        o.close();
+    }
+    if inc.gave_up {
+        o.bool("gave_up", true);
+    }
+    if inc.logged_out {
+        o.bool("logged_out", true);
+    }
+    o.open_array("lines");
+    o.elem_int(inc.lines.0);
+    o.elem_int(inc.lines.1);
+    o.close_array();
+    o.int("events", inc.events);
+    let s = advice::suggestions(inc);
+    if !s.is_empty() {
+        o.strs("advice", s.iter().map(String::as_str));
+    }
+}
+
+fn host_members(o: &mut Obj, h: &HostSummary) {
+    match &h.host {
+        Some(n) => o.str("host", n),
+        None => o.null("host"),
+    }
+    o.open_array("sessions");
+    for s in &h.sessions {
+        o.elem_int(*s);
+    }
+    o.close_array();
+    o.int("incidents", h.incidents());
+    o.int("recovered", h.outcomes[0]);
+    o.int("recovery_timed_out", h.outcomes[1]);
+    o.int("unresolved", h.outcomes[2]);
+    o.num("down_s", h.down_s);
+    o.num("longest_s", h.longest_s);
+    o.int("io_errors", h.io_errors);
+    o.int("unattributed_io_errors", h.unattributed_io_errors);
+    o.int("suppressed", h.suppressed);
+    let off: Vec<String> = h.offline_devices.iter().map(|d| d.to_string()).collect();
+    o.strs("offline_devices", off.iter().map(String::as_str));
+    o.int("multipath_failing", h.mp_failing);
+    o.int("multipath_reinstated", h.mp_reinstated);
+    o.int("journal_dropped", h.journal_dropped);
+    if !h.command_failures.is_empty() {
+        o.strs(
+            "command_failures",
+            h.command_failures.iter().map(String::as_str),
+        );
+    }
+    if h.burst.0 > 1 {
+        o.open("burst");
+        o.int("incidents", h.burst.0);
+        o.opt_str("at", h.burst.1.as_deref());
+        o.close();
+    }
+    let s = advice::host_suggestions(h);
+    if !s.is_empty() {
+        o.strs("advice", s.iter().map(String::as_str));
+    }
+}
+
+/// Writes the members of the summary object (without `type`) into `o`.
+pub fn summary_members(o: &mut Obj, s: &Summary) {
+    let st = &s.stats;
+    o.int("lines", st.lines);
+    o.int("recognised", st.recognised);
+    o.int("unrecognised", st.lines - st.recognised.min(st.lines));
+    o.int("candidates", st.candidates);
+    o.int("incidents", s.incidents());
+    o.open("outcomes");
+    for (i, name) in ["recovered", "recovery_timed_out", "unresolved"]
+        .iter()
+        .enumerate()
+    {
+        o.int(name, s.hosts.iter().map(|h| h.outcomes[i]).sum::<u64>());
+    }
+    o.close();
+    o.open("formats");
+    for (f, n) in Format::ALL.iter().zip(st.formats) {
+        if n > 0 {
+            o.int(f.name(), n);
+        }
+    }
+    o.close();
+    o.open("kinds");
+    for (k, n) in Kind::ALL.iter().zip(&s.kinds) {
+        if *n > 0 {
+            o.int(k.name(), *n);
+        }
+    }
+    o.close();
+    o.int("invalid_utf8", st.invalid_utf8);
+    o.int("truncated", st.truncated);
+    o.int("redacted", st.redacted);
+    o.open_array("inputs");
+    for i in &s.inputs {
+        o.open_elem();
+        o.str("name", &i.name);
+        o.int("lines", i.lines);
+        o.bool("gzip", i.gzip);
+        o.opt_str("error", i.error.as_deref());
+        o.close();
+    }
+    o.close_array();
+    if !s.open_errors.is_empty() {
+        o.strs("open_errors", s.open_errors.iter().map(String::as_str));
+    }
+    o.open_array("hosts");
+    for h in &s.hosts {
+        o.open_elem();
+        host_members(o, h);
+        o.close();
+    }
+    o.close_array();
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
+        if self.names.len() <= index {
+            self.names.resize(index + 1, String::new());
+        }
+        self.names[index] = name.to_string();
+        Ok(())
+    }
+
+    fn event(&mut self, file: usize, ev: &Event<'_>) -> io::Result<()> {
+        self.obj.begin();
+        self.obj.str("type", "event");
+        self.file(file);
+        event_members(&mut self.obj, ev);
+        self.emit()
+    }
+
+    fn unrecognised(&mut self, file: usize, line: u64, text: &str) -> io::Result<()> {
+        self.obj.begin();
+        self.obj.str("type", "unrecognised");
+        self.file(file);
+        self.obj.int("line", line);
+        self.obj.str("raw", text);
+        self.emit()
+    }
+
+    fn incident(&mut self, inc: &Incident) -> io::Result<()> {
+        self.obj.begin();
+        self.obj.str("type", "incident");
+        self.file(inc.file);
+        incident_members(&mut self.obj, inc);
+        self.emit()
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.obj.begin();
+        self.obj.str("type", "summary");
+        summary_members(&mut self.obj, summary);
+        self.emit()?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,213 @@
+//! A small streaming JSON object writer: the NDJSON renderer writes millions of objects, so
+//! it formats straight into a reused buffer instead of building `serde_json::Value`s.
+
+use std::fmt::Write as _;
+
+/// Writes one JSON object into a buffer; nested objects with [`Obj::open`]/[`Obj::close`].
+#[derive(Debug, Default)]
+pub struct Obj {
+    buf: String,
+    first: Vec<bool>,
+}
+
+impl Obj {
+    /// Starts an object in a cleared buffer.
+    pub fn begin(&mut self) {
+        self.buf.clear();
+        self.first.clear();
+        self.buf.push('{');
+        self.first.push(true);
+    }
+
+    fn key(&mut self, k: &str) {
+        if let Some(f) = self.first.last_mut() {
+            if !*f {
+                self.buf.push(',');
+            }
+            *f = false;
+        }
+        self.buf.push('"');
+        self.buf.push_str(k);
+        self.buf.push_str("\":");
+    }
+
+    /// A string field.
+    pub fn str(&mut self, k: &str, v: &str) {
+        self.key(k);
+        push_json_string(&mut self.buf, v);
+    }
+
+    /// A string field, if present.
+    pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.str(k, v);
+        }
+    }
+
+    /// An integer field.
+    pub fn int(&mut self, k: &str, v: impl Into<i128>) {
+        self.key(k);
+        let _ = write!(self.buf, "{}", v.into());
+    }
+
+    /// An integer field, if present.
+    pub fn opt_int<T: Into<i128>>(&mut self, k: &str, v: Option<T>) {
+        if let Some(v) = v {
+            self.int(k, v);
+        }
+    }
+
+    /// A number with up to 6 decimals (trailing zeros trimmed); non-finite numbers are null.
+    pub fn num(&mut self, k: &str, v: f64) {
+        self.key(k);
+        if v.is_finite() {
+            let s = format!("{v:.6}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            self.buf
+                .push_str(if s.is_empty() || s == "-" { "0" } else { s });
+        } else {
+            self.buf.push_str("null");
+        }
+    }
+
+    /// A number field, if present.
+    pub fn opt_num(&mut self, k: &str, v: Option<f64>) {
+        if let Some(v) = v {
+            self.num(k, v);
+        }
+    }
+
+    /// A boolean field.
+    pub fn bool(&mut self, k: &str, v: bool) {
+        self.key(k);
+        self.buf.push_str(if v { "true" } else { "false" });
+    }
+
+    /// A null field.
+    pub fn null(&mut self, k: &str) {
+        self.key(k);
+        self.buf.push_str("null");
+    }
+
+    /// An array of strings.
+    pub fn strs<'a>(&mut self, k: &str, v: impl IntoIterator<Item = &'a str>) {
+        self.key(k);
+        self.buf.push('[');
+        for (i, s) in v.into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            push_json_string(&mut self.buf, s);
+        }
+        self.buf.push(']');
+    }
+
+    /// Opens a nested object under `k`.
+    pub fn open(&mut self, k: &str) {
+        self.key(k);
+        self.buf.push('{');
+        self.first.push(true);
+    }
+
+    /// Opens a nested object as an array element (after [`Obj::open_array`]).
+    pub fn open_elem(&mut self) {
+        if let Some(f) = self.first.last_mut() {
+            if !*f {
+                self.buf.push(',');
+            }
+            *f = false;
+        }
+        self.buf.push('{');
+        self.first.push(true);
+    }
+
+    /// Closes the innermost object.
+    pub fn close(&mut self) {
+        self.buf.push('}');
+        self.first.pop();
+    }
+
+    /// Opens an array under `k`.
+    pub fn open_array(&mut self, k: &str) {
+        self.key(k);
+        self.buf.push('[');
+        self.first.push(true);
+    }
+
+    /// An integer as an array element (after [`Obj::open_array`]).
+    pub fn elem_int(&mut self, v: impl Into<i128>) {
+        if let Some(f) = self.first.last_mut() {
+            if !*f {
+                self.buf.push(',');
+            }
+            *f = false;
+        }
+        let _ = write!(self.buf, "{}", v.into());
+    }
+
+    /// Closes the innermost array.
+    pub fn close_array(&mut self) {
+        self.buf.push(']');
+        self.first.pop();
+    }
+
+    /// Ends the object and returns its text (without a newline).
+    pub fn end(&mut self) -> &str {
+        while !self.first.is_empty() {
+            self.buf.push('}');
+            self.first.pop();
+        }
+        &self.buf
+    }
+}
+
+/// Appends `s` as a JSON string; control characters become `\u00XX`.
+pub fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let esc: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) => None,
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+        last = i + c.len_utf8();
+    }
+    out.push_str(&s[last..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_valid_json() {
+        let mut o = Obj::default();
+        o.begin();
+        o.str("a", "x\"y\u{1b}[31m\n");
+        o.int("n", 5u32);
+        o.num("f", 10.08);
+        o.open("in");
+        o.bool("b", true);
+        o.close();
+        o.strs("l", ["p", "q"]);
+        let s = o.end().to_string();
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["a"], "x\"y\u{1b}[31m\n");
+        assert_eq!(v["f"], 10.08);
+        assert_eq!(v["in"]["b"], true);
+        assert!(s.contains("\\u001b"));
+    }
+}

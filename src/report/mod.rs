@@ -1,0 +1,12 @@
+//! Renderers of decoded logs: a human report (summary, one paragraph per incident, per-line
+//! detail with `--verbose`) and NDJSON. Both are [`crate::decode::run::Sink`]s.
+
+pub mod human;
+pub mod json;
+pub mod jsonw;
+pub mod spool;
+pub mod style;
+
+pub use human::HumanSink;
+pub use json::JsonSink;
+pub use style::{ColorChoice, Style};
