@@ -711,6 +711,10 @@ impl Parser<'_> {
     fn char_literal(&self, t: &Token) -> Result<Value, EvalError> {
         let s = t.text.as_str();
         let q = s.find('\'').unwrap_or(0);
+        let escaped_close = s.ends_with("\\'") && !s.ends_with("\\\\'");
+        if s.len() < q + 2 || !s.ends_with('\'') || escaped_close {
+            return Err(self.hard(t, "unterminated character constant"));
+        }
         let prefix = s.get(..q).unwrap_or_default();
         let inner = s.get(q + 1..s.len().saturating_sub(1)).unwrap_or_default();
         let mut units: Vec<u32> = Vec::new();

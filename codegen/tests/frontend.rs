@@ -357,6 +357,8 @@ fn non_integer_defines_are_left_out_and_errors_are_loud() {
             "enum e { A = 0xffffffff, B };\n",
             "overflow in enumeration values",
         ),
+        ("#define X 'a\n", "unterminated character constant"),
+        ("#define X '\\'\n", "unterminated character constant"),
     ] {
         match extract_str(src) {
             Ok(_) => panic!("{src:?} should fail"),

@@ -4,6 +4,8 @@
 //! blanked length-preserving; the prelude declares the integer typedefs the headers
 //! use without including (`uint32_t`, `__be32`, `itt_t`, ...). The same prelude seeds
 //! the evaluator's typedef table, so a cast like `(__force itt_t)` means one thing.
+//! No `struct in_addr`/`in6_addr`/`scsi_lun` stubs are needed: lang-c parses, it
+//! does not check that a struct used as a member type is complete.
 
 /// Annotations that are a single word.
 const WORDS: [&str; 44] = [
