@@ -34,6 +34,11 @@ pub struct ExtractOptions {
     /// Directories searched for `#include`d files; the macros of a file found there
     /// are visible to the header, but the file does not enter the model.
     pub include_dirs: Vec<PathBuf>,
+    /// Leave out a `#define` whose body names an identifier declared nowhere, instead
+    /// of failing (as a compiler would: an unused macro is never evaluated). For
+    /// history, where old copies have such macros (open-iscsi 2013-05-28); tracked
+    /// headers keep the strict error.
+    pub skip_undefined: bool,
 }
 
 /// Reads `file` and extracts its model.
@@ -138,6 +143,11 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
         let value = match syms.eval_macro(&site.name) {
             Ok(v) => v.value,
             Err(EvalError::NotInteger(_)) => continue,
+            Err(EvalError::Hard(e))
+                if opts.skip_undefined && e.message.starts_with("undefined identifier") =>
+            {
+                continue;
+            }
             Err(EvalError::Hard(e)) => {
                 let mut e = e;
                 e.message = format!("{} (in the value of #define {})", e.message, site.name);

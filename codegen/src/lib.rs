@@ -8,15 +8,19 @@
 
 #[cfg(feature = "bindgen")]
 pub mod bindgen_frontend;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod families;
+pub mod history;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod preprocess;
 pub mod source;
+pub mod store;
+pub mod version;
 
 pub use error::{Error, Result};

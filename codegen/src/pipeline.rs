@@ -11,6 +11,8 @@ use crate::extract::{self, ExtractOptions};
 use crate::families::Spec;
 use crate::model::Header;
 use crate::source::{HeaderFile, HeaderSet};
+use crate::store::{Docs, Extracted, file_name};
+use crate::version::Series;
 
 /// One file of `generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,7 @@ pub fn extract_one(set: &HeaderSet, file: &HeaderFile) -> Result<Header> {
         label: set.label.clone(),
         path: file.path.clone(),
         include_dirs: set.include_dirs.clone(),
+        skip_undefined: false,
     };
     extract::extract_file(&file.disk_path, &options).map_err(|e| on_disk(e, file))
 }
@@ -98,6 +101,61 @@ pub fn generate(sets: &[HeaderSet], spec: &Spec) -> Result<Vec<GeneratedFile>> {
             Some(file) => on_disk(e, file),
             None => e,
         })?;
+        out.push(GeneratedFile {
+            path: output_name(&name),
+            contents,
+        });
+    }
+    Ok(out)
+}
+
+/// Generates every file from committed extracted data: the kernel series only
+/// (open-iscsi copies are checked and diffed, not emitted), oldest release first;
+/// the comments of `docs` go into the models of the label they were taken from
+/// (else the newest).
+pub fn generate_from_store(
+    extracted: &[Extracted],
+    docs: &Docs,
+    spec: &Spec,
+) -> Result<Vec<GeneratedFile>> {
+    let kernel: Vec<&Extracted> = extracted
+        .iter()
+        .filter(|x| x.series() == Series::Kernel)
+        .collect();
+    let Some(newest) = kernel.last() else {
+        return Err(Error::msg(
+            "no kernel release in the extracted data to generate from",
+        ));
+    };
+    let docs_label = if kernel.iter().any(|x| x.label == docs.label) {
+        docs.label.clone()
+    } else {
+        newest.label.clone()
+    };
+    let mut names: Vec<String> = Vec::new();
+    for x in &kernel {
+        for f in &x.files {
+            let n = file_name(&f.path).to_string();
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let mut headers = Vec::new();
+        for x in &kernel {
+            for mut h in x.headers() {
+                if file_name(&h.source.path) != name {
+                    continue;
+                }
+                if x.label == docs_label {
+                    docs.apply(&mut h);
+                }
+                headers.push(h);
+            }
+        }
+        let contents = emit::emit_file_as(&headers, spec, &name)?;
         out.push(GeneratedFile {
             path: output_name(&name),
             contents,

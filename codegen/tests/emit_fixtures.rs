@@ -109,6 +109,7 @@ fn extract(name: &str) -> Header {
         label: "fixture".into(),
         path: format!("fixtures/{name}"),
         include_dirs: vec![fixtures().join("include")],
+        skip_undefined: false,
     };
     extract_file(&fixtures().join(name), &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -269,6 +269,7 @@ fn extract_kernel(label: &str, file: &str, bytes: &[u8], path: &Path) -> Header 
         label: label.into(),
         path: format!("include/scsi/{file}"),
         include_dirs: vec![path.parent().unwrap().parent().unwrap().to_path_buf()],
+        skip_undefined: false,
     };
     extract_bytes(bytes, path, &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -349,6 +349,7 @@ fn real_headers_agree_with_cc() {
                 label: label.clone(),
                 path: format!("include/scsi/{file}"),
                 include_dirs: vec![],
+                skip_undefined: false,
             };
             let h = extract_file(&orig, &opts).unwrap_or_else(|e| panic!("{e}"));
             headers.push((orig, tmp, h));
@@ -384,6 +385,7 @@ fn fixtures_agree_with_cc() {
             label: "fixtures".into(),
             path: name.into(),
             include_dirs: vec![],
+            skip_undefined: false,
         };
         let h = extract_file(&orig, &opts).unwrap_or_else(|e| panic!("{e}"));
         let includes = format!("#include <linux/types.h>\n#include <{name}>\n");

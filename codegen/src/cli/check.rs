@@ -4,17 +4,16 @@
 
 use std::fmt::Write as _;
 
-use iscsi_codegen::families::Spec;
-use iscsi_codegen::pipeline;
 use iscsi_codegen::{Error, Result};
 use similar::TextDiff;
 
-use super::{Cli, GENERATE_COMMAND, Paths, header_sets, print};
+use super::{Cli, GENERATE_COMMAND, Paths, generated_files, print};
 
-pub(super) fn run(cli: &Cli, paths: &Paths) -> Result<i32> {
-    let spec = Spec::load(&paths.spec)?;
-    let sets = header_sets(cli, paths)?;
-    let files = pipeline::generate(&sets, &spec)?;
+pub(super) fn run(cli: &Cli, paths: &Paths, reextract: bool) -> Result<i32> {
+    if reextract {
+        super::history::reextract(cli, paths)?;
+    }
+    let files = generated_files(cli, paths)?;
     let mut report = String::new();
     let mut stale = Vec::new();
     for f in &files {
@@ -70,6 +69,7 @@ fn fix_command(cli: &Cli) -> String {
         ("--spec", &g.spec),
         ("--out", &g.out),
         ("--cache", &g.cache),
+        ("--extracted", &g.extracted),
     ];
     for (flag, value) in opts {
         if let Some(v) = value {

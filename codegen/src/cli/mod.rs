@@ -5,15 +5,16 @@
 
 mod check;
 mod dump;
+mod history;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 use iscsi_codegen::families::Spec;
-use iscsi_codegen::pipeline;
 use iscsi_codegen::source::{self, Fetched, HeaderSet, Manifest};
 use iscsi_codegen::{Error, Result};
+use iscsi_codegen::{pipeline, store};
 
 /// The command that rewrites `generated/` from the tracked headers.
 pub const GENERATE_COMMAND: &str = "cargo run -p iscsi-codegen -- generate";
@@ -58,6 +59,9 @@ struct Global {
     /// Where fetched headers are kept [default: headers/cache].
     #[arg(long, global = true, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// The committed extracted data [default: headers/extracted].
+    #[arg(long, global = true, value_name = "DIR")]
+    extracted: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,10 +73,58 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Regenerate the tables into the output directory (fetching missing headers).
+    /// Regenerate the tables into the output directory from the committed extracted
+    /// data (or from --header / --kernel-tree).
     Generate,
-    /// Regenerate in memory and fail with a diff when the output directory differs.
-    Check,
+    /// Regenerate in memory from the committed extracted data and fail with a diff
+    /// when the output directory differs. Offline.
+    Check {
+        /// Also re-extract the tracked Debian headers (fetching them when the cache
+        /// is missing) and fail when the committed extracted data differs.
+        #[arg(long)]
+        reextract: bool,
+    },
+    /// Extract the tracked sources (or --header / --kernel-tree) into the extracted
+    /// data directory, one JSON file per source, plus the docs of the newest.
+    Extract,
+    /// Extract every version of the headers in a git repository's history.
+    History {
+        /// The repository (a work tree or a bare git directory).
+        #[arg(long, value_name = "DIR")]
+        git: PathBuf,
+        /// The path of iscsi_if.h in it; iscsi_proto.h is read beside it.
+        #[arg(long, value_name = "PATH", default_value = "include/scsi/iscsi_if.h")]
+        path: String,
+        /// Every commit in this range (`git log A..B`) that changed the headers.
+        #[arg(long, value_name = "A..B", conflicts_with = "tags")]
+        revs: Option<String>,
+        /// Every tag matching this glob (`v2.6.*`), as kernel releases.
+        #[arg(long, value_name = "GLOB")]
+        tags: Option<String>,
+        /// Keep -rc tags.
+        #[arg(long)]
+        include_rc: bool,
+        /// The label prefix of revisions (labels are PREFIX + commit date).
+        #[arg(long, value_name = "PREFIX", default_value = "oi-")]
+        label_prefix: String,
+        /// The repository's name, recorded as the origin [default: the directory].
+        #[arg(long, value_name = "NAME")]
+        repository: Option<String>,
+        /// Extract and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Compare two versions: labels of the extracted data (`v2.6.18`, `6.1`,
+    /// `oi-2013-05-28`) or header files.
+    Diff {
+        /// The older side.
+        a: String,
+        /// The newer side.
+        b: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the model of one header, families assigned.
     Dump {
         /// Print JSON (the model's serde form) instead of a listing.
@@ -89,6 +141,7 @@ enum Command {
 
 /// Resolved paths, defaults filled in.
 struct Paths {
+    extracted: PathBuf,
     manifest: PathBuf,
     spec: PathBuf,
     out: PathBuf,
@@ -113,7 +166,10 @@ fn execute(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Command::Fetch { force } => fetch(cli, &paths, *force),
         Command::Generate => generate(cli, &paths),
-        Command::Check => check::run(cli, &paths),
+        Command::Check { reextract } => check::run(cli, &paths, *reextract),
+        Command::Extract => history::extract(cli, &paths),
+        Command::History { .. } => history::history(&cli.command, &paths),
+        Command::Diff { a, b, json } => history::diff(cli, &paths, a, b, *json),
         Command::Dump { json, label, file } => {
             dump::run(cli, &paths, *json, label.as_deref(), file)
         }
@@ -141,10 +197,21 @@ fn fetch(cli: &Cli, paths: &Paths, force: bool) -> Result<i32> {
     Ok(0)
 }
 
-fn generate(cli: &Cli, paths: &Paths) -> Result<i32> {
+/// What `generate` and `check` produce: from --header / --kernel-tree when given,
+/// else from the committed extracted data.
+fn generated_files(cli: &Cli, paths: &Paths) -> Result<Vec<pipeline::GeneratedFile>> {
     let spec = Spec::load(&paths.spec)?;
-    let sets = header_sets(cli, paths)?;
-    let files = pipeline::generate(&sets, &spec)?;
+    if cli.global.header.is_some() || cli.global.kernel_tree.is_some() {
+        let sets = header_sets(cli, paths)?;
+        return pipeline::generate(&sets, &spec);
+    }
+    let extracted = store::load_dir(&paths.extracted)?;
+    let docs = store::load_docs(&paths.extracted)?;
+    pipeline::generate_from_store(&extracted, &docs, &spec)
+}
+
+fn generate(cli: &Cli, paths: &Paths) -> Result<i32> {
+    let files = generated_files(cli, paths)?;
     std::fs::create_dir_all(&paths.out).map_err(|e| {
         Error::msg(format!("cannot create the output directory: {e}")).in_file(&paths.out)
     })?;
@@ -193,6 +260,7 @@ fn resolve_paths(g: &Global) -> Result<Paths> {
         spec: or_default(&g.spec, "headers/families.toml"),
         out: or_default(&g.out, "generated"),
         cache: or_default(&g.cache, "headers/cache"),
+        extracted: or_default(&g.extracted, "headers/extracted"),
     })
 }
 

@@ -10,14 +10,14 @@ use crate::error::Result;
 use super::ident::{At, allow_case, doc_attrs, ident};
 use super::literal::value_lit;
 use super::plan::FamilyPlan;
-use super::values::entry_doc;
+use super::values::entry_doc_in;
 
 /// One `pub const` per entry of `p`, in header (line) order, which keeps related
 /// limits together; the family's table stays sorted by value.
-pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
+pub fn constants(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
     let ty = format_ident!("{}", p.ty.name());
     let mut out = TokenStream::new();
-    let mut in_line_order: Vec<_> = p.entries.iter().collect();
+    let mut in_line_order: Vec<_> = p.entries.iter().filter(|e| e.current).collect();
     in_line_order.sort_by_key(|e| (e.line, &e.name));
     for e in in_line_order {
         let at = At {
@@ -26,7 +26,7 @@ pub fn constants(p: &FamilyPlan) -> Result<TokenStream> {
         };
         let id = ident(&e.rust, at)?;
         let allow = allow_case(&e.rust);
-        let doc = doc_attrs(&entry_doc(e, ""));
+        let doc = doc_attrs(&entry_doc_in(p, e, "", releases));
         let v = value_lit(e.value, e.hex, 2);
         out.extend(quote! {
             #doc

@@ -23,8 +23,10 @@ pub fn is_mask(name: &str) -> bool {
 pub fn decompose_order(p: &FamilyPlan) -> Vec<usize> {
     let mut order: Vec<usize> = Vec::new();
     for (i, e) in p.entries.iter().enumerate() {
-        let first_of_value = i == 0 || p.entries[i - 1].value != e.value;
-        if e.value != 0 && !is_mask(&e.name) && first_of_value {
+        let first_of_value = !p.entries[..i]
+            .iter()
+            .any(|x| x.current && x.value == e.value);
+        if e.current && e.value != 0 && !is_mask(&e.name) && first_of_value {
             order.push(i);
         }
     }

@@ -31,7 +31,7 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
     let mut aliases = Vec::new();
     let mut first_of: BTreeMap<i128, proc_macro2::Ident> = BTreeMap::new();
     // Of several names for one value, the first declared is the variant.
-    let mut entries: Vec<_> = p.entries.iter().collect();
+    let mut entries: Vec<_> = p.entries.iter().filter(|e| e.current).collect();
     entries.sort_by(|a, b| (a.value, a.line, &a.name).cmp(&(b.value, b.line, &b.name)));
     for e in entries {
         let at = At {

@@ -144,12 +144,12 @@ fn check_module_names(plan: &FilePlan) -> Result<()> {
 }
 
 /// The tokens of one family.
-fn family_tokens(p: &FamilyPlan) -> Result<TokenStream> {
+fn family_tokens(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
     let mut out = match p.kind {
-        Kind::Values => values::newtype(p, values::plain(p))?,
-        Kind::Flags => values::newtype(p, flags::shape(p))?,
-        Kind::Keyed => values::newtype(p, keyed::shape(p))?,
-        Kind::Constants => constants::constants(p)?,
+        Kind::Values => values::newtype(p, values::plain(p), releases)?,
+        Kind::Flags => values::newtype(p, flags::shape(p), releases)?,
+        Kind::Keyed => values::newtype(p, keyed::shape(p), releases)?,
+        Kind::Constants => constants::constants(p, releases)?,
     };
     if p.is_enum && p.kind != Kind::Constants {
         out.extend(known::known_enum(p)?);
@@ -161,8 +161,10 @@ fn family_tokens(p: &FamilyPlan) -> Result<TokenStream> {
 pub fn render(plan: &FilePlan) -> Result<String> {
     check_module_names(plan)?;
     let mut tokens = common::items();
+    tokens.extend(common::releases_static(&plan.releases));
+    let labels: Vec<String> = plan.releases.iter().map(|r| r.label.clone()).collect();
     for p in &plan.families {
-        tokens.extend(family_tokens(p)?);
+        tokens.extend(family_tokens(p, &labels)?);
     }
     tokens.extend(common::families_static(&plan.families));
     let file: syn::File = syn::parse2(tokens).map_err(|e| {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Result};
 use crate::families::{FamilySpec, IntType, Kind, Spec, section_matches};
 use crate::model::{Define, Header, Source};
+use crate::version::KernelVersion;
 
 use super::ident::{common_prefix, default_rust_name, upper_camel};
 
@@ -32,6 +33,14 @@ pub struct EntryPlan {
     pub rust: String,
     /// Whether `rust` comes from a spec rename (variants then derive from it).
     pub renamed: bool,
+    /// The first source (index into [`FilePlan::releases`]) of the run of sources
+    /// that have this name with this value.
+    pub since: usize,
+    /// The last source of that run.
+    pub until: usize,
+    /// Whether this is the row of its C name the associated const and the Rust enum
+    /// use: the newest (latest `until`) of the name's rows.
+    pub current: bool,
 }
 
 /// Everything needed to print one family.
@@ -58,8 +67,18 @@ pub struct FamilyPlan {
     pub path: String,
     /// See `path`.
     pub line: u32,
-    /// Known values, sorted by (value, name).
+    /// Known values, one row per (name, value, run of sources), sorted by value, then
+    /// newest first (`until` descending), then name, then `since`.
     pub entries: Vec<EntryPlan>,
+}
+
+/// One source of a generated file, as the release table lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleasePlan {
+    /// The label: `v2.6.18`, `v6.1.192`, or a file name for an ad-hoc header.
+    pub label: String,
+    /// The kernel version the label names, if it names one.
+    pub version: Option<KernelVersion>,
 }
 
 /// What one generated file contains.
@@ -67,8 +86,10 @@ pub struct FamilyPlan {
 pub struct FilePlan {
     /// The header's file name: `iscsi_if.h`.
     pub file: String,
-    /// The sources, in the order given.
+    /// The sources, in the order given (oldest first).
     pub sources: Vec<Source>,
+    /// The same sources as releases: `Release(i)` is `releases[i]`.
+    pub releases: Vec<ReleasePlan>,
     /// Families in header order.
     pub families: Vec<FamilyPlan>,
 }
@@ -81,14 +102,9 @@ struct Builder {
     origin: String,
     ty_override: Option<IntType>,
     rename: BTreeMap<String, String>,
-}
-
-/// Where each C name was seen first (newest label first), to catch changes.
-struct Seen {
-    family: String,
-    value: i128,
-    label: String,
-    line: u32,
+    /// (C name, value) → the sources (oldest-first index) that have it, each with
+    /// the entry as that source writes it.
+    rows: BTreeMap<(String, i128), Vec<(usize, EntryPlan)>>,
 }
 
 /// Builds the plan for `headers` (versions of header file `file`, oldest first).
@@ -96,10 +112,28 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
     if headers.is_empty() {
         return Err(Error::msg(format!("no source given for {file}")));
     }
-    spec.check_stale(headers, file)?;
+    // A spec typo shows as a name no source has; one ad-hoc header lacks the names
+    // of other eras by nature, so the check needs the tracked history.
+    if headers.len() > 1 {
+        spec.check_stale(headers, file)?;
+    }
+    let mut labels = std::collections::BTreeSet::new();
+    if let Some(h) = headers
+        .iter()
+        .find(|h| !labels.insert(h.source.label.as_str()))
+    {
+        return Err(Error::msg(format!(
+            "{file}: source label {} is given twice",
+            h.source.label
+        )));
+    }
+    if headers.len() > usize::from(u16::MAX) {
+        return Err(Error::msg(format!("{file}: too many sources")));
+    }
+    let n = headers.len();
     let mut builders: Vec<Builder> = Vec::new();
-    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
     for (rank, header) in headers.iter().rev().enumerate() {
+        let index = n - 1 - rank;
         let mut h = header.clone();
         spec.assign_as(&mut h, file)?;
         let path = h.source.path.clone();
@@ -146,6 +180,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                     origin: origin.clone(),
                     ty_override: es.and_then(|s| s.ty),
                     rename: es.map(|s| s.rename.clone()).unwrap_or_default(),
+                    rows: BTreeMap::new(),
                 }
             })?;
             for x in &e.enumerators {
@@ -158,8 +193,11 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                     hex: false,
                     rust: String::new(),
                     renamed: false,
+                    since: index,
+                    until: index,
+                    current: false,
                 };
-                add(b, &mut seen, entry, &h)?;
+                add(b, index, entry);
             }
         }
         for d in &h.defines {
@@ -190,6 +228,7 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 origin: origin.clone(),
                 ty_override: Some(fs.ty),
                 rename: fs.rename.clone(),
+                rows: BTreeMap::new(),
             })?;
             let value = if fs.kind == Kind::Keyed {
                 keyed_value(fs, d, &h, spec)?
@@ -205,8 +244,11 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
                 hex: false,
                 rust: String::new(),
                 renamed: false,
+                since: index,
+                until: index,
+                current: false,
             };
-            add(b, &mut seen, entry, &h)?;
+            add(b, index, entry);
         }
     }
     builders.sort_by_key(|b| b.order);
@@ -217,6 +259,13 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
     Ok(FilePlan {
         file: file.to_string(),
         sources: headers.iter().map(|h| h.source.clone()).collect(),
+        releases: headers
+            .iter()
+            .map(|h| ReleasePlan {
+                label: h.source.label.clone(),
+                version: KernelVersion::parse(&h.source.label),
+            })
+            .collect(),
         families,
     })
 }
@@ -255,48 +304,53 @@ fn builder<'a>(
     Ok(&mut builders[i])
 }
 
-/// Adds an entry unless the newer label already has it; a name whose value or
-/// family differs between labels is an error.
-fn add(
-    b: &mut Builder,
-    seen: &mut BTreeMap<String, Seen>,
-    entry: EntryPlan,
-    h: &Header,
-) -> Result<()> {
-    let family = b.plan.rust_name.clone();
-    if let Some(s) = seen.get(&entry.name) {
-        if s.value != entry.value || s.family != family {
-            return Err(Error::at(
-                &h.source.path,
-                entry.line,
-                1,
-                format!(
-                    "{} differs between sources: {} (family {}) in {} (line {}), {} (family {}) in {}; \
-                     per-label values are not supported yet",
-                    entry.name,
-                    s.value,
-                    s.family,
-                    s.label,
-                    s.line,
-                    entry.value,
-                    family,
-                    h.source.label
-                ),
-            ));
+/// Records that source `index` has `entry` (a name with a value). A name whose
+/// value changes between sources gets one row per value (and per run of sources).
+fn add(b: &mut Builder, index: usize, entry: EntryPlan) {
+    b.rows
+        .entry((entry.name.clone(), entry.value))
+        .or_default()
+        .push((index, entry));
+}
+
+/// The rows of a builder: each (name, value) split into runs of consecutive
+/// sources, each run taking the text (expression, doc, line) of its newest source.
+fn rows(acc: BTreeMap<(String, i128), Vec<(usize, EntryPlan)>>) -> Vec<EntryPlan> {
+    let mut out = Vec::new();
+    for (_, mut seen) in acc {
+        seen.sort_by_key(|(i, _)| *i);
+        let mut run: Option<(usize, usize, EntryPlan)> = None;
+        for (i, e) in seen {
+            run = match run {
+                Some((since, until, _)) if until + 1 == i => Some((since, i, e)),
+                Some((since, until, last)) => {
+                    out.push(EntryPlan {
+                        since,
+                        until,
+                        ..last
+                    });
+                    Some((i, i, e))
+                }
+                None => Some((i, i, e)),
+            };
         }
-        return Ok(());
+        if let Some((since, until, last)) = run {
+            out.push(EntryPlan {
+                since,
+                until,
+                ..last
+            });
+        }
     }
-    seen.insert(
-        entry.name.clone(),
-        Seen {
-            family,
-            value: entry.value,
-            label: h.source.label.clone(),
-            line: entry.line,
-        },
-    );
-    b.plan.entries.push(entry);
-    Ok(())
+    let mut newest: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for e in &out {
+        let k = newest.entry(e.name.clone()).or_insert((e.until, e.since));
+        *k = (*k).max((e.until, e.since));
+    }
+    for e in &mut out {
+        e.current = newest.get(&e.name) == Some(&(e.until, e.since));
+    }
+    out
 }
 
 /// `class << 8 | detail` for a member of a keyed family; the class comes from the
@@ -350,8 +404,15 @@ fn define_c_name(fs: &FamilySpec) -> String {
 /// Sorts, types and checks a family.
 fn finish(b: Builder) -> Result<FamilyPlan> {
     let mut p = b.plan;
-    p.entries
-        .sort_by(|x, y| (x.value, &x.name).cmp(&(y.value, &y.name)));
+    p.entries = rows(b.rows);
+    p.entries.sort_by(|x, y| {
+        (x.value, std::cmp::Reverse(x.until), &x.name, x.since).cmp(&(
+            y.value,
+            std::cmp::Reverse(y.until),
+            &y.name,
+            y.since,
+        ))
+    });
     p.ty = match b.ty_override {
         Some(t) => t,
         None => IntType::for_enum(p.entries.iter().map(|e| e.value)).ok_or_else(|| {
@@ -385,7 +446,10 @@ fn finish(b: Builder) -> Result<FamilyPlan> {
             }
             None => e.rust = default_rust_name(&e.name),
         }
-        if let Some(other) = rust_names.insert(e.rust.clone(), e.name.clone()) {
+        if let Some(other) = rust_names
+            .insert(e.rust.clone(), e.name.clone())
+            .filter(|o| *o != e.name)
+        {
             return Err(Error::at(
                 &p.path,
                 e.line,

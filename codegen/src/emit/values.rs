@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::error::Result;
 
+use super::common::release_lits;
 use super::ident::{At, allow_case, code, comment_lines, doc_attrs, ident, str_lit};
 use super::literal::value_lit;
 use super::plan::{EntryPlan, FamilyPlan};
@@ -18,10 +19,17 @@ const ASSOCIATED: &[&str] = &[
     "TABLE",
     "new",
     "get",
+    "rows",
     "entry",
+    "entry_in",
     "name",
+    "name_in",
     "doc",
+    "since",
+    "until",
     "from_name",
+    "from_name_in",
+    "known_in",
 ];
 
 /// What a kind adds to the plain value newtype.
@@ -101,6 +109,41 @@ pub fn location(p: &FamilyPlan) -> String {
     }
 }
 
+/// The doc of one associated const: the header comment, the C definition, and when
+/// it has not been in every tracked release, where it was.
+pub fn entry_doc_in(
+    p: &FamilyPlan,
+    e: &EntryPlan,
+    suffix: &str,
+    releases: &[String],
+) -> Vec<String> {
+    let mut lines = entry_doc(e, suffix);
+    let label = |i: usize| releases.get(i).map_or("?", String::as_str);
+    let last = releases.len().saturating_sub(1);
+    let span = |x: &EntryPlan| match (x.since, x.until) {
+        (0, u) if u == last => String::from("every tracked release"),
+        (s, u) if u == last => format!("{} on", label(s)),
+        (s, u) if s == u => label(s).to_string(),
+        (s, u) => format!("{} … {}", label(s), label(u)),
+    };
+    let others: Vec<String> = p
+        .entries
+        .iter()
+        .filter(|x| x.name == e.name && !x.current)
+        .map(|x| format!("{} ({})", x.value, span(x)))
+        .collect();
+    if (e.since, e.until) != (0, last) || !others.is_empty() {
+        let mut l = format!("In {}", span(e));
+        if !others.is_empty() {
+            l.push_str(&format!("; other values: {}", others.join(", ")));
+        }
+        l.push('.');
+        lines.push(String::new());
+        lines.push(l);
+    }
+    lines
+}
+
 /// The doc of one associated const: the header comment, then the C definition.
 pub fn entry_doc(e: &EntryPlan, suffix: &str) -> Vec<String> {
     let mut lines = comment_lines(&e.doc);
@@ -134,7 +177,7 @@ pub fn check_reserved(p: &FamilyPlan, extra: &[&str]) -> Result<()> {
 }
 
 /// The newtype, its impls and the given shape's additions.
-pub fn newtype(p: &FamilyPlan, shape: Shape) -> Result<TokenStream> {
+pub fn newtype(p: &FamilyPlan, shape: Shape, releases: &[String]) -> Result<TokenStream> {
     check_reserved(p, shape.reserved)?;
     let name = format_ident!("{}", p.rust_name);
     let ty = format_ident!("{}", p.ty.name());
@@ -159,22 +202,26 @@ pub fn newtype(p: &FamilyPlan, shape: Shape) -> Result<TokenStream> {
         } else {
             String::new()
         };
-        let doc = doc_attrs(&entry_doc(e, &suffix));
         let v = value_lit(e.value, e.hex, shape.hex_width);
-        consts.push(quote! {
-            #doc
-            #allow
-            pub const #id: Self = Self(#v);
-        });
+        if e.current {
+            let doc = doc_attrs(&entry_doc_in(p, e, &suffix, releases));
+            consts.push(quote! {
+                #doc
+                #allow
+                pub const #id: Self = Self(#v);
+            });
+        }
         let n = str_lit(&e.name);
         let d = str_lit(e.doc.trim());
         let x = str_lit(e.expr.trim());
-        rows.push(quote! { Entry { value: Self(#v), name: #n, doc: #d, expr: #x } });
+        let (since, until) = release_lits(e);
+        rows.push(quote! {
+            Entry { value: Self(#v), name: #n, doc: #d, expr: #x, since: Release(#since), until: Release(#until) }
+        });
     }
     let prefix = str_lit(&p.strip);
     let display_doc = doc_attrs(&[shape.display_doc.as_str()]);
     let display_body = &shape.display_body;
-    let debug_fmt = str_lit(&format!("{}({{self}})", p.rust_name));
     let methods = &shape.methods;
     let impls = &shape.impls;
     Ok(quote! {
@@ -189,56 +236,15 @@ pub fn newtype(p: &FamilyPlan, shape: Shape) -> Result<TokenStream> {
             pub const PREFIX: &'static str = #prefix;
             /// Every known value, sorted by value then name.
             pub const TABLE: &'static [Entry<Self>] = &[#(#rows),*];
-            /// Wraps any raw value.
-            pub const fn new(value: #ty) -> Self {
-                Self(value)
-            }
-            /// The raw C value.
-            pub const fn get(self) -> #ty {
-                self.0
-            }
-            /// The table entry for this value, if it is a known one (the first by name on a tie).
-            pub fn entry(self) -> Option<&'static Entry<Self>> {
-                let i = Self::TABLE.partition_point(|e| e.value < self);
-                Self::TABLE.get(i).filter(|e| e.value == self)
-            }
-            /// The C name, if known.
-            pub fn name(self) -> Option<&'static str> {
-                self.entry().map(|e| e.name)
-            }
-            /// The header's comment, if known and non-empty.
-            pub fn doc(self) -> Option<&'static str> {
-                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
-            }
-            /// Looks a value up by its exact C name (aliases included).
-            pub fn from_name(name: &str) -> Option<Self> {
-                Self::TABLE.iter().find(|e| e.name == name).map(|e| e.value)
-            }
             #methods
         }
 
-        impl From<#ty> for #name {
-            fn from(v: #ty) -> Self {
-                Self(v)
-            }
-        }
-
-        impl From<#name> for #ty {
-            fn from(v: #name) -> Self {
-                v.0
-            }
-        }
+        family_impls!(#name, #ty);
 
         #display_doc
         impl core::fmt::Display for #name {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 #display_body
-            }
-        }
-
-        impl core::fmt::Debug for #name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, #debug_fmt)
             }
         }
 

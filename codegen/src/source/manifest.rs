@@ -26,6 +26,10 @@ pub struct Manifest {
 pub struct TrackedSource {
     /// The label (`linux-6.12`): the cache directory name and the name in banners.
     pub label: String,
+    /// The kernel release the pinned headers were read from (`v6.1.192`): the label
+    /// of this source in `headers/extracted/` and in the generated release tables.
+    /// Defaults to `label`.
+    pub release: String,
     /// The Debian package that ships the headers.
     pub debian: DebianOrigin,
     /// The headers taken from it, in manifest order.
@@ -72,6 +76,8 @@ struct RawManifest {
 #[serde(deny_unknown_fields)]
 struct RawSource {
     label: Spanned<String>,
+    #[serde(default)]
+    release: Option<Spanned<String>>,
     package: Spanned<String>,
     root: Spanned<String>,
     files: Vec<RawFile>,
@@ -174,8 +180,27 @@ impl Manifest {
                     column,
                 });
             }
+            let release = match &s.release {
+                Some(r) => {
+                    let v = r.get_ref();
+                    if v.is_empty()
+                        || v.starts_with('.')
+                        || !v
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                    {
+                        return Err(at(
+                            r.span(),
+                            format!("release {v:?} must be a name like \"v6.1.192\""),
+                        ));
+                    }
+                    v.clone()
+                }
+                None => label.clone(),
+            };
             sources.push(TrackedSource {
                 label: label.clone(),
+                release,
                 line: line_col(text, s.label.span().start).0,
                 debian: DebianOrigin {
                     position: line_col(text, s.package.span().start),
