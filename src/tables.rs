@@ -1,16 +1,49 @@
 //! The generated tables, one module per kernel header. Nothing here is written by
 //! hand: `cargo run -p iscsi-codegen -- generate` writes `generated/`, and this
 //! module includes it (or, with the `build-time-codegen` feature and `ISCSI_IF_H`
-//! set, the tables generated from the user's own header into `OUT_DIR`).
+//! set, the tables `build.rs` generated from the user's own header into `OUT_DIR`).
 
 /// Constants of `include/scsi/iscsi_if.h`: the netlink interface between iscsid
 /// and the kernel (events, error codes, connection states, parameters).
+#[cfg(not(iscsi_if_out_dir))]
 pub mod iscsi_if {
     include!("../generated/iscsi_if.rs");
 }
 
+/// Constants of `include/scsi/iscsi_if.h`: the netlink interface between iscsid
+/// and the kernel (events, error codes, connection states, parameters). Generated at
+/// build time from `$ISCSI_IF_H` (see [`BUILD_TIME_IF_H`]).
+#[cfg(iscsi_if_out_dir)]
+pub mod iscsi_if {
+    include!(concat!(env!("OUT_DIR"), "/iscsi_if.rs"));
+}
+
 /// Constants of `include/scsi/iscsi_proto.h`: the iSCSI wire protocol (RFC 3720):
 /// opcodes, PDU flags, login status classes and details, reject reasons, limits.
+#[cfg(not(iscsi_proto_out_dir))]
 pub mod iscsi_proto {
     include!("../generated/iscsi_proto.rs");
 }
+
+/// Constants of `include/scsi/iscsi_proto.h`: the iSCSI wire protocol (RFC 3720):
+/// opcodes, PDU flags, login status classes and details, reject reasons, limits.
+/// Generated at build time (see [`BUILD_TIME_PROTO_H`]).
+#[cfg(iscsi_proto_out_dir)]
+pub mod iscsi_proto {
+    include!(concat!(env!("OUT_DIR"), "/iscsi_proto.rs"));
+}
+
+/// The `iscsi_if.h` that [`iscsi_if`] was generated from at build time (the
+/// `build-time-codegen` feature with `ISCSI_IF_H`), or `None` for the committed tables.
+///
+/// ```
+/// // A default build uses the committed tables.
+/// # if !cfg!(feature = "build-time-codegen") {
+/// assert_eq!(iscsi_decode::tables::BUILD_TIME_IF_H, None);
+/// # }
+/// ```
+pub const BUILD_TIME_IF_H: Option<&str> = option_env!("ISCSI_DECODE_TABLES_IF_H");
+
+/// The `iscsi_proto.h` that [`iscsi_proto`] was generated from at build time, or `None`
+/// for the committed tables.
+pub const BUILD_TIME_PROTO_H: Option<&str> = option_env!("ISCSI_DECODE_TABLES_PROTO_H");

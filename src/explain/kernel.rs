@@ -77,6 +77,34 @@ const UNKNOWN_EXPLANATION: &str = concat!(
 const UNKNOWN_CAUSES: &str = unknown_causes!();
 const UNKNOWN_CHECK: &str = unknown_check!();
 
+// A code the tables name but we have no words for: only tables generated at build time from
+// a vendor's or a newer kernel's header (the `build-time-codegen` feature) have such codes.
+macro_rules! named_doing {
+    () => {
+        "The kernel header this build was made from names this code, but we have no \
+         explanation of our own for it: it is a vendor kernel's or a newer kernel's addition."
+    };
+}
+macro_rules! named_causes {
+    () => {
+        "Whatever the driver that raises it means by it; the header's comment on it, if any, \
+         is the best guide."
+    };
+}
+macro_rules! named_check {
+    () => {
+        "Find where the running kernel's drivers raise it (search drivers/scsi for the C \
+         name), and read the log lines just before it."
+    };
+}
+const NAMED_EXPLANATION: &str = concat!(
+    named_doing!(),
+    " Usual causes: ",
+    named_causes!(),
+    " Next: ",
+    named_check!()
+);
+
 /// The iscsid.conf setting that decides how long I/O waits for a failed session to come back.
 pub const REPLACEMENT_TIMEOUT: &str = "node.session.timeo.replacement_timeout";
 
@@ -276,6 +304,16 @@ pub fn kernel_error(code: IscsiErr) -> KernelError {
             check: r.check,
             explanation: r.explanation,
             setting: r.setting,
+        },
+        None if code.name().is_some() => KernelError {
+            code,
+            name: code.name(),
+            iscsid_text: UNKNOWN_TEXT,
+            doing: named_doing!(),
+            causes: named_causes!(),
+            check: named_check!(),
+            explanation: NAMED_EXPLANATION,
+            setting: None,
         },
         None => KernelError {
             code,
