@@ -10,12 +10,16 @@
 //! tables and says so with a warning. A header that is missing, unreadable or malformed stops
 //! the build with a `cargo::error` naming the file, line and reason. `ISCSI_FAMILIES_TOML`
 //! replaces the family spec `headers/families.toml` (for vendor `#define`s it lacks).
+//! `ISCSI_KERNEL_RELEASE` (`3.10.0-1160.el7.x86_64`) labels the one release the generated
+//! tables know; without it the label is guessed from a kernel-tree path
+//! (`/usr/src/kernels/3.10.0-1160.el7.x86_64/include/scsi/iscsi_if.h`), else it is the file name.
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=ISCSI_IF_H");
     println!("cargo::rerun-if-env-changed=ISCSI_PROTO_H");
     println!("cargo::rerun-if-env-changed=ISCSI_FAMILIES_TOML");
+    println!("cargo::rerun-if-env-changed=ISCSI_KERNEL_RELEASE");
     // Both cfgs are always declared, so `#[cfg(...)]` on them is never an unexpected cfg.
     println!("cargo::rustc-check-cfg=cfg(iscsi_if_out_dir)");
     println!("cargo::rustc-check-cfg=cfg(iscsi_proto_out_dir)");
@@ -47,6 +51,7 @@ mod build_time {
     use iscsi_codegen::families::Spec;
     use iscsi_codegen::pipeline;
     use iscsi_codegen::source::HeaderSet;
+    use iscsi_codegen::version::KernelVersion;
 
     /// Runs the generator when `ISCSI_IF_H` asks for it. `Err` is the message for the user.
     pub fn run() -> Result<(), String> {
@@ -90,10 +95,14 @@ mod build_time {
                 .map_err(|e| format!("ISCSI_PROTO_H: {}: cannot read: {e}", p.display()))?;
             if_set.include_dirs.insert(1, include);
         }
+        let label = release_label(&if_h);
+        if let Some(l) = &label {
+            if_set.label = l.clone();
+        }
         generate(
             &if_set,
             &spec,
-            &root.join("generated/iscsi_if.rs"),
+            &["IscsiErr", "IscsiConnState"],
             &out_dir.join("iscsi_if.rs"),
         )
         .map_err(|e| format!("ISCSI_IF_H: {e}"))?;
@@ -105,12 +114,15 @@ mod build_time {
 
         let proto_note = match &proto {
             Some(p) => {
-                let set =
+                let mut set =
                     HeaderSet::from_header(p).map_err(|e| header_error("ISCSI_PROTO_H", e))?;
+                if let Some(l) = &label {
+                    set.label = l.clone();
+                }
                 generate(
                     &set,
                     &spec,
-                    &root.join("generated/iscsi_proto.rs"),
+                    &["LoginStatus", "IscsiOpcode"],
                     &out_dir.join("iscsi_proto.rs"),
                 )
                 .map_err(|e| format!("iscsi_proto.h: {e}"))?;
@@ -130,42 +142,29 @@ mod build_time {
         Ok(())
     }
 
-    /// Generates the one file of `set` into `out`, after checking that it has every family
-    /// of the committed file (the runtime refers to them). Names the committed file has and
-    /// this header lacks are a warning: the runtime may or may not refer to them.
-    fn generate(set: &HeaderSet, spec: &Spec, committed: &Path, out: &Path) -> Result<(), String> {
+    /// Generates the one file of `set` into `out`. A file without the `required` families is
+    /// not the header the user meant (an error). Other names the committed tables have and this
+    /// header lacks are not checked: the committed tables merge every tracked release, so any
+    /// one header lacks some; if the runtime refers to one, the crate fails to compile there.
+    fn generate(set: &HeaderSet, spec: &Spec, required: &[&str], out: &Path) -> Result<(), String> {
         let files =
             pipeline::generate(std::slice::from_ref(set), spec).map_err(|e| e.to_string())?;
         let [file] = files.as_slice() else {
             return Err(format!("expected one generated file, got {}", files.len()));
         };
         let header = &set.files[0].disk_path;
-        if let Ok(old) = std::fs::read_to_string(committed) {
-            let missing: Vec<String> = items(&old, "pub struct ")
-                .difference(&items(&file.contents, "pub struct "))
-                .cloned()
-                .collect();
-            if !missing.is_empty() {
-                return Err(format!(
-                    "{}: not an iSCSI header the runtime can use: it has no {} (the families \
-                     the committed tables have)",
-                    header.display(),
-                    missing.join(", ")
-                ));
-            }
-            let lacking: Vec<String> = items(&old, "pub const ")
-                .difference(&items(&file.contents, "pub const "))
-                .cloned()
-                .collect();
-            if !lacking.is_empty() {
-                println!(
-                    "cargo::warning={} lacks {} name(s) of the committed tables ({}); if the \
-                     build fails on one of them, the header is older than the runtime supports",
-                    header.display(),
-                    lacking.len(),
-                    lacking.join(", ")
-                );
-            }
+        let families = items(&file.contents, "pub struct ");
+        let absent: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|f| !families.contains(*f))
+            .collect();
+        if !absent.is_empty() {
+            return Err(format!(
+                "{}: not the iSCSI header the runtime needs: it has no {}",
+                header.display(),
+                absent.join(", ")
+            ));
         }
         // Rewrite only on change, so an unchanged header does not recompile the crate.
         if std::fs::read_to_string(out).is_ok_and(|old| old == file.contents) {
@@ -187,6 +186,31 @@ mod build_time {
             })
             .filter(|s| !s.is_empty() && s != "fn")
             .collect()
+    }
+
+    /// The release label of the generated tables: `ISCSI_KERNEL_RELEASE`, else the first
+    /// directory that names a kernel version among the kernel tree holding
+    /// `include/scsi/iscsi_if.h` and its parent (`/lib/modules/<release>/build`), else `None`
+    /// (the generator then labels the release with the file name).
+    fn release_label(if_h: &Path) -> Option<String> {
+        if let Some(v) = std::env::var("ISCSI_KERNEL_RELEASE")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            return Some(v.trim().to_string());
+        }
+        let scsi = if_h.parent()?;
+        let include = scsi.parent()?;
+        if scsi.file_name()? != "scsi" || include.file_name()? != "include" {
+            return None;
+        }
+        let tree = include.parent()?;
+        [Some(tree), tree.parent()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.file_name()?.to_str())
+            .find(|name| KernelVersion::parse(name).is_some())
+            .map(str::to_string)
     }
 
     fn header_error(var: &str, e: iscsi_codegen::Error) -> String {
