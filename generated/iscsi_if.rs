@@ -20,8 +20,64 @@
 //   v2.6.31: include/scsi/iscsi_if.h sha256 3065201d4cba410b329e3a0bc3322bf42a7a8d75fc045ae76d3e7f55fa9c1b99
 //   v2.6.32: include/scsi/iscsi_if.h sha256 f24a8e7c3e0b17ea941bd429964a7996f0461a83a0f2579397592f7373e0c726
 //   v2.6.33: include/scsi/iscsi_if.h sha256 5444378855e0cf2821021fba8ed1af2aca5de4fba5855ebdf2d7bba33a51c235
+//   v2.6.34: include/scsi/iscsi_if.h sha256 5444378855e0cf2821021fba8ed1af2aca5de4fba5855ebdf2d7bba33a51c235
+//   v2.6.35: include/scsi/iscsi_if.h sha256 5444378855e0cf2821021fba8ed1af2aca5de4fba5855ebdf2d7bba33a51c235
+//   v2.6.36: include/scsi/iscsi_if.h sha256 5adf6c885eade64b689189241affb124acb9f1db1f5fc822279314add76b3bfa
+//   v2.6.37: include/scsi/iscsi_if.h sha256 5adf6c885eade64b689189241affb124acb9f1db1f5fc822279314add76b3bfa
+//   v2.6.38: include/scsi/iscsi_if.h sha256 f499eca582f7635783af2a84f1ddb4d113a38ea8b5684973dfbfd15f9f0f5248
+//   v2.6.39: include/scsi/iscsi_if.h sha256 ffb448d6c2d17c011801704aab473ccfe7b607f2ecb2b34286cf3a1ea33ff55c
+//   v3.0.1: include/scsi/iscsi_if.h sha256 ffb448d6c2d17c011801704aab473ccfe7b607f2ecb2b34286cf3a1ea33ff55c
+//   v3.1.3: include/scsi/iscsi_if.h sha256 ffb448d6c2d17c011801704aab473ccfe7b607f2ecb2b34286cf3a1ea33ff55c
+//   v3.2: include/scsi/iscsi_if.h sha256 0d3260e848a839f059e596bc6becb0c0e488525e068dd3a7b69f29d99264c6d5
+//   v3.3.8: include/scsi/iscsi_if.h sha256 0d3260e848a839f059e596bc6becb0c0e488525e068dd3a7b69f29d99264c6d5
+//   v3.4.113: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.5: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.6.5: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.7.2: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.8.13: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.9.6: include/scsi/iscsi_if.h sha256 3fbeea0a93e028b4e622a470be531b9404c8eb9a279369b256d2562c53e45934
+//   v3.10.65: include/scsi/iscsi_if.h sha256 a3eacd7568e0c118106b4820da191e0b3cfe4c96884e70d415c46a09df401be4
+//   v3.11: include/scsi/iscsi_if.h sha256 8e336fcce67fdbbb3517191e0c418ebe660f1cbef832f305d8ae5d88399239c5
+//   v3.12: include/scsi/iscsi_if.h sha256 84471fd1fcd1481bf7d93176a64cf79c1521a610ae9d4c74768f2d0b665b1799
+//   v3.13.10: include/scsi/iscsi_if.h sha256 28558daacb4e6aa7c6d1c4b75c77a26e8c45c3e1ca40ec7d1036b829c8788f37
+//   v3.14.1: include/scsi/iscsi_if.h sha256 79a929fb7b5e95023d48495627b6cd8ed65a19b7261f3d733f8ce08150247e00
+//   v3.15.5: include/scsi/iscsi_if.h sha256 79a929fb7b5e95023d48495627b6cd8ed65a19b7261f3d733f8ce08150247e00
+//   v3.16: include/scsi/iscsi_if.h sha256 79a929fb7b5e95023d48495627b6cd8ed65a19b7261f3d733f8ce08150247e00
+//   v3.17: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v3.18.30: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v3.19.8: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v4.1-rc6: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v4.4.11: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v4.5.7: include/scsi/iscsi_if.h sha256 fbc08646d978a8cb580838c50daa54ce33303e0211b78d35ce8657398f973cce
+//   v4.6.2: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.7.4: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.8.15: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.9: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.10: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.12: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.14.177: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.15.18: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.19.95: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v4.20: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v5.0.1: include/scsi/iscsi_if.h sha256 7401e9c623674a1f4d4c6665d4a5c034c4b796700d340a294d3d7d08a0850e7f
+//   v5.2.1: include/scsi/iscsi_if.h sha256 19819916fa0d2cea2b9551e988ef4a3c615adedb90f85b49fa95792e360f1b47
+//   v5.3.1: include/scsi/iscsi_if.h sha256 6a517287667188688dd949d950f1365e68a22aa9d11127812496c87445042a75
+//   v5.4.59: include/scsi/iscsi_if.h sha256 6a517287667188688dd949d950f1365e68a22aa9d11127812496c87445042a75
+//   v5.6.4: include/scsi/iscsi_if.h sha256 6a517287667188688dd949d950f1365e68a22aa9d11127812496c87445042a75
+//   v5.7.14: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.8.1: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.9.1: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.11: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.14-rc5: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.15.55: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.17-rc5: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v5.19: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v6.0-rc1: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
 //   v6.1.192: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v6.4.6: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v6.8.1: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
 //   v6.12.117: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
+//   v6.14: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
 
 /// One known value of a family: the value, its C name, and the header's comment.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -346,18 +402,242 @@ pub static RELEASES: &[ReleaseInfo] = &[
         version: Some([2, 6, 33, 0]),
     },
     ReleaseInfo {
+        label: "v2.6.34",
+        version: Some([2, 6, 34, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.35",
+        version: Some([2, 6, 35, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.36",
+        version: Some([2, 6, 36, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.37",
+        version: Some([2, 6, 37, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.38",
+        version: Some([2, 6, 38, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.39",
+        version: Some([2, 6, 39, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.0.1",
+        version: Some([3, 0, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.1.3",
+        version: Some([3, 1, 3, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.2",
+        version: Some([3, 2, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.3.8",
+        version: Some([3, 3, 8, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.4.113",
+        version: Some([3, 4, 113, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.5",
+        version: Some([3, 5, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.6.5",
+        version: Some([3, 6, 5, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.7.2",
+        version: Some([3, 7, 2, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.8.13",
+        version: Some([3, 8, 13, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.9.6",
+        version: Some([3, 9, 6, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.10.65",
+        version: Some([3, 10, 65, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.11",
+        version: Some([3, 11, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.12",
+        version: Some([3, 12, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.13.10",
+        version: Some([3, 13, 10, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.14.1",
+        version: Some([3, 14, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.15.5",
+        version: Some([3, 15, 5, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.16",
+        version: Some([3, 16, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.17",
+        version: Some([3, 17, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.18.30",
+        version: Some([3, 18, 30, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.19.8",
+        version: Some([3, 19, 8, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.1-rc6",
+        version: Some([4, 1, 0, 6]),
+    },
+    ReleaseInfo {
+        label: "v4.4.11",
+        version: Some([4, 4, 11, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.5.7",
+        version: Some([4, 5, 7, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.6.2",
+        version: Some([4, 6, 2, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.7.4",
+        version: Some([4, 7, 4, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.8.15",
+        version: Some([4, 8, 15, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.9",
+        version: Some([4, 9, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.10",
+        version: Some([4, 10, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.12",
+        version: Some([4, 12, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.14.177",
+        version: Some([4, 14, 177, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.15.18",
+        version: Some([4, 15, 18, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.19.95",
+        version: Some([4, 19, 95, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.20",
+        version: Some([4, 20, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.0.1",
+        version: Some([5, 0, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.2.1",
+        version: Some([5, 2, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.3.1",
+        version: Some([5, 3, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.4.59",
+        version: Some([5, 4, 59, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.6.4",
+        version: Some([5, 6, 4, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.7.14",
+        version: Some([5, 7, 14, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.8.1",
+        version: Some([5, 8, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.9.1",
+        version: Some([5, 9, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.11",
+        version: Some([5, 11, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.14-rc5",
+        version: Some([5, 14, 0, 5]),
+    },
+    ReleaseInfo {
+        label: "v5.15.55",
+        version: Some([5, 15, 55, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.17-rc5",
+        version: Some([5, 17, 0, 5]),
+    },
+    ReleaseInfo {
+        label: "v5.19",
+        version: Some([5, 19, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.0-rc1",
+        version: Some([6, 0, 0, 1]),
+    },
+    ReleaseInfo {
         label: "v6.1.192",
         version: Some([6, 1, 192, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.4.6",
+        version: Some([6, 4, 6, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.8.1",
+        version: Some([6, 8, 1, 0]),
     },
     ReleaseInfo {
         label: "v6.12.117",
         version: Some([6, 12, 117, 0]),
     },
+    ReleaseInfo {
+        label: "v6.14",
+        version: Some([6, 14, 0, 0]),
+    },
 ];
 
 impl Release {
     /// The newest tracked release.
-    pub const LATEST: Release = Release(20);
+    pub const LATEST: Release = Release(76);
 }
 
 /// A value of `ISCSI_NL_GRP_* (#define)` (`include/scsi/iscsi_if.h:17`). Holds any `u32`, known or not.
@@ -386,7 +666,7 @@ impl NetlinkGroup {
             doc: "",
             expr: "1",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -394,7 +674,7 @@ impl NetlinkGroup {
             doc: "",
             expr: "2",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -488,55 +768,55 @@ impl IscsiUeventE {
     pub const ISCSI_UEVENT_PATH_UPDATE: Self = Self(30);
     /// `ISCSI_UEVENT_SET_IFACE_PARAMS` = `UEVENT_BASE + 21`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_UEVENT_SET_IFACE_PARAMS: Self = Self(31);
     /// `ISCSI_UEVENT_PING` = `UEVENT_BASE + 22`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_UEVENT_PING: Self = Self(32);
     /// `ISCSI_UEVENT_GET_CHAP` = `UEVENT_BASE + 23`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_UEVENT_GET_CHAP: Self = Self(33);
     /// `ISCSI_UEVENT_DELETE_CHAP` = `UEVENT_BASE + 24`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_UEVENT_DELETE_CHAP: Self = Self(34);
     /// `ISCSI_UEVENT_SET_FLASHNODE_PARAMS` = `UEVENT_BASE + 25`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_SET_FLASHNODE_PARAMS: Self = Self(35);
     /// `ISCSI_UEVENT_NEW_FLASHNODE` = `UEVENT_BASE + 26`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_NEW_FLASHNODE: Self = Self(36);
     /// `ISCSI_UEVENT_DEL_FLASHNODE` = `UEVENT_BASE + 27`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_DEL_FLASHNODE: Self = Self(37);
     /// `ISCSI_UEVENT_LOGIN_FLASHNODE` = `UEVENT_BASE + 28`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGIN_FLASHNODE: Self = Self(38);
     /// `ISCSI_UEVENT_LOGOUT_FLASHNODE` = `UEVENT_BASE + 29`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGOUT_FLASHNODE: Self = Self(39);
     /// `ISCSI_UEVENT_LOGOUT_FLASHNODE_SID` = `UEVENT_BASE + 30`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGOUT_FLASHNODE_SID: Self = Self(40);
     /// `ISCSI_UEVENT_SET_CHAP` = `UEVENT_BASE + 31`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_UEVENT_SET_CHAP: Self = Self(41);
     /// `ISCSI_UEVENT_GET_HOST_STATS` = `UEVENT_BASE + 32`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_UEVENT_GET_HOST_STATS: Self = Self(42);
     /// `ISCSI_UEVENT_DESTROY_SESSION_ASYNC` = `UEVENT_BASE + 33`.
     ///
-    /// In v6.1.192 on.
+    /// In v5.7.14 on.
     pub const ISCSI_UEVENT_DESTROY_SESSION_ASYNC: Self = Self(43);
     /// `ISCSI_KEVENT_RECV_PDU` = `KEVENT_BASE + 1`.
     pub const ISCSI_KEVENT_RECV_PDU: Self = Self(101);
@@ -566,15 +846,15 @@ impl IscsiUeventE {
     pub const ISCSI_KEVENT_IF_DOWN: Self = Self(108);
     /// `ISCSI_KEVENT_CONN_LOGIN_STATE` = `KEVENT_BASE + 9`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_KEVENT_CONN_LOGIN_STATE: Self = Self(109);
     /// `ISCSI_KEVENT_HOST_EVENT` = `KEVENT_BASE + 10`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_KEVENT_HOST_EVENT: Self = Self(110);
     /// `ISCSI_KEVENT_PING_COMP` = `KEVENT_BASE + 11`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_KEVENT_PING_COMP: Self = Self(111);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
@@ -586,7 +866,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(11),
@@ -594,7 +874,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(12),
@@ -602,7 +882,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(13),
@@ -610,7 +890,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(14),
@@ -618,7 +898,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(15),
@@ -626,7 +906,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 5",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(16),
@@ -634,7 +914,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 6",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(17),
@@ -642,7 +922,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 7",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(18),
@@ -650,7 +930,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 8",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(19),
@@ -658,7 +938,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 9",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(20),
@@ -666,7 +946,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(21),
@@ -674,7 +954,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 11",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(22),
@@ -682,7 +962,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 12",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(23),
@@ -690,7 +970,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 13",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(24),
@@ -698,7 +978,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 14",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(25),
@@ -706,7 +986,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 15",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(26),
@@ -714,7 +994,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 16",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(27),
@@ -722,7 +1002,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 17",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(28),
@@ -730,7 +1010,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 18",
             since: Release(12),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(29),
@@ -738,7 +1018,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 19",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(30),
@@ -746,111 +1026,111 @@ impl IscsiUeventE {
             doc: "",
             expr: "UEVENT_BASE + 20",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(31),
             name: "ISCSI_UEVENT_SET_IFACE_PARAMS",
             doc: "",
             expr: "UEVENT_BASE + 21",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(32),
             name: "ISCSI_UEVENT_PING",
             doc: "",
             expr: "UEVENT_BASE + 22",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(33),
             name: "ISCSI_UEVENT_GET_CHAP",
             doc: "",
             expr: "UEVENT_BASE + 23",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(34),
             name: "ISCSI_UEVENT_DELETE_CHAP",
             doc: "",
             expr: "UEVENT_BASE + 24",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(35),
             name: "ISCSI_UEVENT_SET_FLASHNODE_PARAMS",
             doc: "",
             expr: "UEVENT_BASE + 25",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(36),
             name: "ISCSI_UEVENT_NEW_FLASHNODE",
             doc: "",
             expr: "UEVENT_BASE + 26",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(37),
             name: "ISCSI_UEVENT_DEL_FLASHNODE",
             doc: "",
             expr: "UEVENT_BASE + 27",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(38),
             name: "ISCSI_UEVENT_LOGIN_FLASHNODE",
             doc: "",
             expr: "UEVENT_BASE + 28",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(39),
             name: "ISCSI_UEVENT_LOGOUT_FLASHNODE",
             doc: "",
             expr: "UEVENT_BASE + 29",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(40),
             name: "ISCSI_UEVENT_LOGOUT_FLASHNODE_SID",
             doc: "",
             expr: "UEVENT_BASE + 30",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(41),
             name: "ISCSI_UEVENT_SET_CHAP",
             doc: "",
             expr: "UEVENT_BASE + 31",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(42),
             name: "ISCSI_UEVENT_GET_HOST_STATS",
             doc: "",
             expr: "UEVENT_BASE + 32",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(43),
             name: "ISCSI_UEVENT_DESTROY_SESSION_ASYNC",
             doc: "",
             expr: "UEVENT_BASE + 33",
-            since: Release(19),
-            until: Release(20),
+            since: Release(63),
+            until: Release(76),
         },
         Entry {
             value: Self(101),
@@ -858,7 +1138,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(102),
@@ -866,7 +1146,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(103),
@@ -874,7 +1154,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(104),
@@ -882,7 +1162,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 4",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(105),
@@ -890,7 +1170,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 5",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(106),
@@ -898,7 +1178,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 6",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(107),
@@ -906,7 +1186,7 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 7",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(108),
@@ -914,31 +1194,31 @@ impl IscsiUeventE {
             doc: "",
             expr: "KEVENT_BASE + 8",
             since: Release(16),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(109),
             name: "ISCSI_KEVENT_CONN_LOGIN_STATE",
             doc: "",
             expr: "KEVENT_BASE + 9",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(110),
             name: "ISCSI_KEVENT_HOST_EVENT",
             doc: "",
             expr: "KEVENT_BASE + 10",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(111),
             name: "ISCSI_KEVENT_PING_COMP",
             doc: "",
             expr: "KEVENT_BASE + 11",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -1141,7 +1421,7 @@ impl IscsiTgtDscvr {
             doc: "",
             expr: "1",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -1149,7 +1429,7 @@ impl IscsiTgtDscvr {
             doc: "",
             expr: "2",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -1157,7 +1437,7 @@ impl IscsiTgtDscvr {
             doc: "",
             expr: "3",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1214,17 +1494,15 @@ pub struct IscsiHostEventCode(pub u32);
 impl IscsiHostEventCode {
     /// `ISCSI_EVENT_LINKUP` = `1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_EVENT_LINKUP: Self = Self(1);
     /// `ISCSI_EVENT_LINKDOWN` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_EVENT_LINKDOWN: Self = Self(2);
-    /// must always be last
-    ///
     /// `ISCSI_EVENT_MAX` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_EVENT_MAX: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_EVENT_";
@@ -1235,24 +1513,24 @@ impl IscsiHostEventCode {
             name: "ISCSI_EVENT_LINKUP",
             doc: "",
             expr: "1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_EVENT_LINKDOWN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_EVENT_MAX",
-            doc: "must always be last",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -1279,8 +1557,6 @@ pub enum IscsiHostEventCodeKnown {
     Linkup = 1,
     /// `ISCSI_EVENT_LINKDOWN`.
     Linkdown = 2,
-    /// must always be last
-    ///
     /// `ISCSI_EVENT_MAX`.
     Max = 3,
 }
@@ -1309,41 +1585,29 @@ impl From<IscsiHostEventCodeKnown> for IscsiHostEventCode {
 pub struct IscsiParamType(pub u32);
 
 impl IscsiParamType {
-    /// iscsi_param (session, conn, target, LU)
-    ///
     /// `ISCSI_PARAM` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_PARAM: Self = Self(0);
-    /// iscsi_host_param
-    ///
     /// `ISCSI_HOST_PARAM` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_HOST_PARAM: Self = Self(1);
-    /// iscsi_net_param
-    ///
     /// `ISCSI_NET_PARAM` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM: Self = Self(2);
-    /// iscsi_flashnode_param
-    ///
     /// `ISCSI_FLASHNODE_PARAM` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PARAM: Self = Self(3);
-    /// iscsi_chap_param
-    ///
     /// `ISCSI_CHAP_PARAM` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM: Self = Self(4);
-    /// iscsi_iface_param
-    ///
     /// `ISCSI_IFACE_PARAM` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM: Self = Self(5);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
@@ -1352,50 +1616,50 @@ impl IscsiParamType {
         Entry {
             value: Self(0),
             name: "ISCSI_PARAM",
-            doc: "iscsi_param (session, conn, target, LU)",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_HOST_PARAM",
-            doc: "iscsi_host_param",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_NET_PARAM",
-            doc: "iscsi_net_param",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_FLASHNODE_PARAM",
-            doc: "iscsi_flashnode_param",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_CHAP_PARAM",
-            doc: "iscsi_chap_param",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_IFACE_PARAM",
-            doc: "iscsi_iface_param",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -1418,28 +1682,16 @@ impl core::fmt::Display for IscsiParamType {
 #[non_exhaustive]
 #[repr(u32)]
 pub enum IscsiParamTypeKnown {
-    /// iscsi_param (session, conn, target, LU)
-    ///
     /// `ISCSI_PARAM`.
     Param = 0,
-    /// iscsi_host_param
-    ///
     /// `ISCSI_HOST_PARAM`.
     HostParam = 1,
-    /// iscsi_net_param
-    ///
     /// `ISCSI_NET_PARAM`.
     NetParam = 2,
-    /// iscsi_flashnode_param
-    ///
     /// `ISCSI_FLASHNODE_PARAM`.
     FlashnodeParam = 3,
-    /// iscsi_chap_param
-    ///
     /// `ISCSI_CHAP_PARAM`.
     ChapParam = 4,
-    /// iscsi_iface_param
-    ///
     /// `ISCSI_IFACE_PARAM`.
     IfaceParam = 5,
 }
@@ -1467,7 +1719,7 @@ impl From<IscsiParamTypeKnown> for IscsiParamType {
 
 /// A value of `ISCSI_IFACE_DISABLE … ISCSI_IFACE_ENABLE (#define)` (`include/scsi/iscsi_if.h:351`). Holds any `u8`, known or not.
 ///
-/// iscsi iface enabled/disabled setting
+/// iscsi
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IfaceEnable(pub u8);
@@ -1475,11 +1727,11 @@ pub struct IfaceEnable(pub u8);
 impl IfaceEnable {
     /// `ISCSI_IFACE_DISABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IFACE_DISABLE: Self = Self(0x01);
     /// `ISCSI_IFACE_ENABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IFACE_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_";
@@ -1490,16 +1742,16 @@ impl IfaceEnable {
             name: "ISCSI_IFACE_DISABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_IFACE_ENABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1518,7 +1770,7 @@ impl core::fmt::Display for IfaceEnable {
 
 /// A value of `ISCSI_BOOTPROTO_* (#define)` (`include/scsi/iscsi_if.h:355`). Holds any `u8`, known or not.
 ///
-/// ipv4 bootproto
+/// ipv4
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Bootproto(pub u8);
@@ -1526,11 +1778,11 @@ pub struct Bootproto(pub u8);
 impl Bootproto {
     /// `ISCSI_BOOTPROTO_STATIC` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_BOOTPROTO_STATIC: Self = Self(0x01);
     /// `ISCSI_BOOTPROTO_DHCP` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_BOOTPROTO_DHCP: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_BOOTPROTO_";
@@ -1541,16 +1793,16 @@ impl Bootproto {
             name: "ISCSI_BOOTPROTO_STATIC",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_BOOTPROTO_DHCP",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1569,7 +1821,7 @@ impl core::fmt::Display for Bootproto {
 
 /// A value of `ISCSI_IPV6_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:359`). Holds any `u8`, known or not.
 ///
-/// ipv6 addr autoconfig type
+/// ipv6
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6Autocfg(pub u8);
@@ -1577,15 +1829,15 @@ pub struct Ipv6Autocfg(pub u8);
 impl Ipv6Autocfg {
     /// `ISCSI_IPV6_AUTOCFG_DISABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_DISABLE: Self = Self(0x01);
     /// `ISCSI_IPV6_AUTOCFG_ND_ENABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_ND_ENABLE: Self = Self(0x02);
     /// `ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE` = `0x03`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE: Self = Self(0x03);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_AUTOCFG_";
@@ -1596,24 +1848,24 @@ impl Ipv6Autocfg {
             name: "ISCSI_IPV6_AUTOCFG_DISABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_IPV6_AUTOCFG_ND_ENABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
             name: "ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE",
             doc: "",
             expr: "0x03",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1632,7 +1884,7 @@ impl core::fmt::Display for Ipv6Autocfg {
 
 /// A value of `ISCSI_IPV6_LINKLOCAL_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:364`). Holds any `u8`, known or not.
 ///
-/// ipv6 link local addr type
+/// ipv6
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6LinklocalAutocfg(pub u8);
@@ -1640,11 +1892,11 @@ pub struct Ipv6LinklocalAutocfg(pub u8);
 impl Ipv6LinklocalAutocfg {
     /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE: Self = Self(0x01);
     /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_LINKLOCAL_AUTOCFG_";
@@ -1655,16 +1907,16 @@ impl Ipv6LinklocalAutocfg {
             name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1683,7 +1935,7 @@ impl core::fmt::Display for Ipv6LinklocalAutocfg {
 
 /// A value of `ISCSI_IPV6_ROUTER_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:368`). Holds any `u8`, known or not.
 ///
-/// ipv6 router addr type
+/// ipv6
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6RouterAutocfg(pub u8);
@@ -1691,11 +1943,11 @@ pub struct Ipv6RouterAutocfg(pub u8);
 impl Ipv6RouterAutocfg {
     /// `ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE: Self = Self(0x01);
     /// `ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_ROUTER_AUTOCFG_";
@@ -1706,16 +1958,16 @@ impl Ipv6RouterAutocfg {
             name: "ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1742,11 +1994,11 @@ pub struct IfaceType(pub u8);
 impl IfaceType {
     /// `ISCSI_IFACE_TYPE_IPV4` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IFACE_TYPE_IPV4: Self = Self(0x01);
     /// `ISCSI_IFACE_TYPE_IPV6` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_IFACE_TYPE_IPV6: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_TYPE_";
@@ -1757,16 +2009,16 @@ impl IfaceType {
             name: "ISCSI_IFACE_TYPE_IPV4",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_IFACE_TYPE_IPV6",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1785,12 +2037,12 @@ impl core::fmt::Display for IfaceType {
 
 /// `ISCSI_MAX_VLAN_ID` = `4095`.
 ///
-/// In v6.1.192 on.
+/// In v3.2 on.
 pub const ISCSI_MAX_VLAN_ID: u32 = 4095;
 
 /// `ISCSI_MAX_VLAN_PRIORITY` = `7`.
 ///
-/// In v6.1.192 on.
+/// In v3.2 on.
 pub const ISCSI_MAX_VLAN_PRIORITY: u32 = 7;
 
 /// `ISCSI_STATS_CUSTOM_MAX` = `32`.
@@ -1801,27 +2053,27 @@ pub const ISCSI_STATS_CUSTOM_DESC_MAX: u32 = 64;
 
 /// `ISCSI_CHAP_AUTH_NAME_MAX_LEN` = `256`.
 ///
-/// In v6.1.192 on.
+/// In v3.4.113 on.
 pub const ISCSI_CHAP_AUTH_NAME_MAX_LEN: u32 = 256;
 
 /// `ISCSI_CHAP_AUTH_SECRET_MAX_LEN` = `256`.
 ///
-/// In v6.1.192 on.
+/// In v3.4.113 on.
 pub const ISCSI_CHAP_AUTH_SECRET_MAX_LEN: u32 = 256;
 
 /// `ISCSI_HOST_STATS_CUSTOM_MAX` = `32`.
 ///
-/// In v6.1.192 on.
+/// In v3.14.1 on.
 pub const ISCSI_HOST_STATS_CUSTOM_MAX: u32 = 32;
 
 /// `ISCSI_HOST_STATS_CUSTOM_DESC_MAX` = `64`.
 ///
-/// In v6.1.192 on.
+/// In v3.14.1 on.
 pub const ISCSI_HOST_STATS_CUSTOM_DESC_MAX: u32 = 64;
 
 /// A value of `ISCSI_VLAN_* (#define)` (`include/scsi/iscsi_if.h:378`). Holds any `u8`, known or not.
 ///
-/// iscsi vlan enable/disabled setting
+/// iscsi
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct VlanEnable(pub u8);
@@ -1829,11 +2081,11 @@ pub struct VlanEnable(pub u8);
 impl VlanEnable {
     /// `ISCSI_VLAN_DISABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_VLAN_DISABLE: Self = Self(0x01);
     /// `ISCSI_VLAN_ENABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_VLAN_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_VLAN_";
@@ -1844,16 +2096,16 @@ impl VlanEnable {
             name: "ISCSI_VLAN_DISABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_VLAN_ENABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -1872,7 +2124,7 @@ impl core::fmt::Display for VlanEnable {
 
 /// A value of `ISCSI_NET_PARAM_DISABLE … ISCSI_NET_PARAM_ENABLE (#define)` (`include/scsi/iscsi_if.h:382`). Holds any `u8`, known or not.
 ///
-/// iscsi generic enable/disabled setting for various features
+/// iscsi
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct NetParamEnable(pub u8);
@@ -1880,11 +2132,11 @@ pub struct NetParamEnable(pub u8);
 impl NetParamEnable {
     /// `ISCSI_NET_PARAM_DISABLE` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_DISABLE: Self = Self(0x01);
     /// `ISCSI_NET_PARAM_ENABLE` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
@@ -1895,16 +2147,16 @@ impl NetParamEnable {
             name: "ISCSI_NET_PARAM_DISABLE",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_NET_PARAM_ENABLE",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -1922,8 +2174,6 @@ impl core::fmt::Display for NetParamEnable {
 }
 
 /// A value of C `enum iscsi_net_param` (`include/scsi/iscsi_if.h:386`). Holds any `u32`, known or not.
-///
-/// iSCSI network params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiNetParam(pub u32);
@@ -1931,223 +2181,223 @@ pub struct IscsiNetParam(pub u32);
 impl IscsiNetParam {
     /// `ISCSI_NET_PARAM_IPV4_ADDR` = `1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_ADDR: Self = Self(1);
     /// `ISCSI_NET_PARAM_IPV4_SUBNET` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_SUBNET: Self = Self(2);
     /// `ISCSI_NET_PARAM_IPV4_GW` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_GW: Self = Self(3);
     /// `ISCSI_NET_PARAM_IPV4_BOOTPROTO` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_BOOTPROTO: Self = Self(4);
     /// `ISCSI_NET_PARAM_MAC` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_MAC: Self = Self(5);
     /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL` (implicit 6).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL: Self = Self(6);
     /// `ISCSI_NET_PARAM_IPV6_ADDR` (implicit 7).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ADDR: Self = Self(7);
     /// `ISCSI_NET_PARAM_IPV6_ROUTER` (implicit 8).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER: Self = Self(8);
     /// `ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG` (implicit 9).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG: Self = Self(9);
     /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG` (implicit 10).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG: Self = Self(10);
     /// `ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG` (implicit 11).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG: Self = Self(11);
     /// `ISCSI_NET_PARAM_IFACE_ENABLE` (implicit 12).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_ENABLE: Self = Self(12);
     /// `ISCSI_NET_PARAM_VLAN_ID` (implicit 13).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_ID: Self = Self(13);
     /// `ISCSI_NET_PARAM_VLAN_PRIORITY` (implicit 14).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_PRIORITY: Self = Self(14);
     /// `ISCSI_NET_PARAM_VLAN_ENABLED` (implicit 15).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_ENABLED: Self = Self(15);
     /// `ISCSI_NET_PARAM_VLAN_TAG` (implicit 16).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_TAG: Self = Self(16);
     /// `ISCSI_NET_PARAM_IFACE_TYPE` (implicit 17).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_TYPE: Self = Self(17);
     /// `ISCSI_NET_PARAM_IFACE_NAME` (implicit 18).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_NAME: Self = Self(18);
     /// `ISCSI_NET_PARAM_MTU` (implicit 19).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_MTU: Self = Self(19);
     /// `ISCSI_NET_PARAM_PORT` (implicit 20).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_NET_PARAM_PORT: Self = Self(20);
     /// `ISCSI_NET_PARAM_IPADDR_STATE` (implicit 21).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPADDR_STATE: Self = Self(21);
     /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE` (implicit 22).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE: Self = Self(22);
     /// `ISCSI_NET_PARAM_IPV6_ROUTER_STATE` (implicit 23).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER_STATE: Self = Self(23);
     /// `ISCSI_NET_PARAM_DELAYED_ACK_EN` (implicit 24).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_DELAYED_ACK_EN: Self = Self(24);
     /// `ISCSI_NET_PARAM_TCP_NAGLE_DISABLE` (implicit 25).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_NAGLE_DISABLE: Self = Self(25);
     /// `ISCSI_NET_PARAM_TCP_WSF_DISABLE` (implicit 26).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_WSF_DISABLE: Self = Self(26);
     /// `ISCSI_NET_PARAM_TCP_WSF` (implicit 27).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_WSF: Self = Self(27);
     /// `ISCSI_NET_PARAM_TCP_TIMER_SCALE` (implicit 28).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_TIMER_SCALE: Self = Self(28);
     /// `ISCSI_NET_PARAM_TCP_TIMESTAMP_EN` (implicit 29).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_TIMESTAMP_EN: Self = Self(29);
     /// `ISCSI_NET_PARAM_CACHE_ID` (implicit 30).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_CACHE_ID: Self = Self(30);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN` (implicit 31).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN: Self = Self(31);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN` (implicit 32).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN: Self = Self(32);
     /// `ISCSI_NET_PARAM_IPV4_TOS_EN` (implicit 33).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TOS_EN: Self = Self(33);
     /// `ISCSI_NET_PARAM_IPV4_TOS` (implicit 34).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TOS: Self = Self(34);
     /// `ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN` (implicit 35).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN: Self = Self(35);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN` (implicit 36).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN: Self = Self(36);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID` (implicit 37).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID: Self = Self(37);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN` (implicit 38).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN: Self = Self(38);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN` (implicit 39).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN: Self = Self(39);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID` (implicit 40).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID: Self = Self(40);
     /// `ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN` (implicit 41).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN: Self = Self(41);
     /// `ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE` (implicit 42).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE: Self = Self(42);
     /// `ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN` (implicit 43).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN: Self = Self(43);
     /// `ISCSI_NET_PARAM_IPV4_TTL` (implicit 44).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TTL: Self = Self(44);
     /// `ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN` (implicit 45).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN: Self = Self(45);
     /// `ISCSI_NET_PARAM_IPV6_MLD_EN` (implicit 46).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_MLD_EN: Self = Self(46);
     /// `ISCSI_NET_PARAM_IPV6_FLOW_LABEL` (implicit 47).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_FLOW_LABEL: Self = Self(47);
     /// `ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS` (implicit 48).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS: Self = Self(48);
     /// `ISCSI_NET_PARAM_IPV6_HOP_LIMIT` (implicit 49).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_HOP_LIMIT: Self = Self(49);
     /// `ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO` (implicit 50).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO: Self = Self(50);
     /// `ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME` (implicit 51).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME: Self = Self(51);
     /// `ISCSI_NET_PARAM_IPV6_ND_STALE_TMO` (implicit 52).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_STALE_TMO: Self = Self(52);
     /// `ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT` (implicit 53).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT: Self = Self(53);
     /// `ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU` (implicit 54).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU: Self = Self(54);
     /// `ISCSI_NET_PARAM_REDIRECT_EN` (implicit 55).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_NET_PARAM_REDIRECT_EN: Self = Self(55);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
@@ -2158,440 +2408,440 @@ impl IscsiNetParam {
             name: "ISCSI_NET_PARAM_IPV4_ADDR",
             doc: "",
             expr: "1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_NET_PARAM_IPV4_SUBNET",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_NET_PARAM_IPV4_GW",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_NET_PARAM_IPV4_BOOTPROTO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_NET_PARAM_MAC",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(7),
             name: "ISCSI_NET_PARAM_IPV6_ADDR",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(8),
             name: "ISCSI_NET_PARAM_IPV6_ROUTER",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(9),
             name: "ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(10),
             name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(11),
             name: "ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(12),
             name: "ISCSI_NET_PARAM_IFACE_ENABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(13),
             name: "ISCSI_NET_PARAM_VLAN_ID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(14),
             name: "ISCSI_NET_PARAM_VLAN_PRIORITY",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(15),
             name: "ISCSI_NET_PARAM_VLAN_ENABLED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(16),
             name: "ISCSI_NET_PARAM_VLAN_TAG",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(17),
             name: "ISCSI_NET_PARAM_IFACE_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(18),
             name: "ISCSI_NET_PARAM_IFACE_NAME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(19),
             name: "ISCSI_NET_PARAM_MTU",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(20),
             name: "ISCSI_NET_PARAM_PORT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(21),
             name: "ISCSI_NET_PARAM_IPADDR_STATE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(22),
             name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(23),
             name: "ISCSI_NET_PARAM_IPV6_ROUTER_STATE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(24),
             name: "ISCSI_NET_PARAM_DELAYED_ACK_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(25),
             name: "ISCSI_NET_PARAM_TCP_NAGLE_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(26),
             name: "ISCSI_NET_PARAM_TCP_WSF_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(27),
             name: "ISCSI_NET_PARAM_TCP_WSF",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(28),
             name: "ISCSI_NET_PARAM_TCP_TIMER_SCALE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(29),
             name: "ISCSI_NET_PARAM_TCP_TIMESTAMP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(30),
             name: "ISCSI_NET_PARAM_CACHE_ID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(31),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(32),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(33),
             name: "ISCSI_NET_PARAM_IPV4_TOS_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(34),
             name: "ISCSI_NET_PARAM_IPV4_TOS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(35),
             name: "ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(36),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(37),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(38),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(39),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(40),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(41),
             name: "ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(42),
             name: "ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(43),
             name: "ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(44),
             name: "ISCSI_NET_PARAM_IPV4_TTL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(45),
             name: "ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(46),
             name: "ISCSI_NET_PARAM_IPV6_MLD_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(47),
             name: "ISCSI_NET_PARAM_IPV6_FLOW_LABEL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(48),
             name: "ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(49),
             name: "ISCSI_NET_PARAM_IPV6_HOP_LIMIT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(50),
             name: "ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(51),
             name: "ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(52),
             name: "ISCSI_NET_PARAM_IPV6_ND_STALE_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(53),
             name: "ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(54),
             name: "ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(55),
             name: "ISCSI_NET_PARAM_REDIRECT_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -2804,31 +3054,31 @@ pub struct IscsiIpaddressState(pub u32);
 impl IscsiIpaddressState {
     /// `ISCSI_IPDDRESS_STATE_UNCONFIGURED` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_UNCONFIGURED: Self = Self(0);
     /// `ISCSI_IPDDRESS_STATE_ACQUIRING` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_ACQUIRING: Self = Self(1);
     /// `ISCSI_IPDDRESS_STATE_TENTATIVE` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_TENTATIVE: Self = Self(2);
     /// `ISCSI_IPDDRESS_STATE_VALID` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_VALID: Self = Self(3);
     /// `ISCSI_IPDDRESS_STATE_DISABLING` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_DISABLING: Self = Self(4);
     /// `ISCSI_IPDDRESS_STATE_INVALID` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_INVALID: Self = Self(5);
     /// `ISCSI_IPDDRESS_STATE_DEPRECATED` (implicit 6).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_DEPRECATED: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPDDRESS_STATE_";
@@ -2839,56 +3089,56 @@ impl IscsiIpaddressState {
             name: "ISCSI_IPDDRESS_STATE_UNCONFIGURED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_IPDDRESS_STATE_ACQUIRING",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_IPDDRESS_STATE_TENTATIVE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_IPDDRESS_STATE_VALID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_IPDDRESS_STATE_DISABLING",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_IPDDRESS_STATE_INVALID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_IPDDRESS_STATE_DEPRECATED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -2957,19 +3207,19 @@ pub struct IscsiRouterState(pub u32);
 impl IscsiRouterState {
     /// `ISCSI_ROUTER_STATE_UNKNOWN` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_UNKNOWN: Self = Self(0);
     /// `ISCSI_ROUTER_STATE_ADVERTISED` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_ADVERTISED: Self = Self(1);
     /// `ISCSI_ROUTER_STATE_MANUAL` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_MANUAL: Self = Self(2);
     /// `ISCSI_ROUTER_STATE_STALE` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_STALE: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_ROUTER_STATE_";
@@ -2980,32 +3230,32 @@ impl IscsiRouterState {
             name: "ISCSI_ROUTER_STATE_UNKNOWN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_ROUTER_STATE_ADVERTISED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_ROUTER_STATE_MANUAL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_ROUTER_STATE_STALE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -3058,8 +3308,6 @@ impl From<IscsiRouterStateKnown> for IscsiRouterState {
 }
 
 /// A value of C `enum iscsi_iface_param` (`include/scsi/iscsi_if.h:462`). Holds any `u32`, known or not.
-///
-/// iSCSI specific settings params for iface
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiIfaceParam(pub u32);
@@ -3067,75 +3315,75 @@ pub struct IscsiIfaceParam(pub u32);
 impl IscsiIfaceParam {
     /// `ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO: Self = Self(0);
     /// `ISCSI_IFACE_PARAM_HDRDGST_EN` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_HDRDGST_EN: Self = Self(1);
     /// `ISCSI_IFACE_PARAM_DATADGST_EN` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DATADGST_EN: Self = Self(2);
     /// `ISCSI_IFACE_PARAM_IMM_DATA_EN` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_IMM_DATA_EN: Self = Self(3);
     /// `ISCSI_IFACE_PARAM_INITIAL_R2T_EN` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_INITIAL_R2T_EN: Self = Self(4);
     /// `ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN: Self = Self(5);
     /// `ISCSI_IFACE_PARAM_PDU_INORDER_EN` (implicit 6).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_PDU_INORDER_EN: Self = Self(6);
     /// `ISCSI_IFACE_PARAM_ERL` (implicit 7).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_ERL: Self = Self(7);
     /// `ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH` (implicit 8).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH: Self = Self(8);
     /// `ISCSI_IFACE_PARAM_FIRST_BURST` (implicit 9).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_FIRST_BURST: Self = Self(9);
     /// `ISCSI_IFACE_PARAM_MAX_R2T` (implicit 10).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_R2T: Self = Self(10);
     /// `ISCSI_IFACE_PARAM_MAX_BURST` (implicit 11).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_BURST: Self = Self(11);
     /// `ISCSI_IFACE_PARAM_CHAP_AUTH_EN` (implicit 12).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_CHAP_AUTH_EN: Self = Self(12);
     /// `ISCSI_IFACE_PARAM_BIDI_CHAP_EN` (implicit 13).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_BIDI_CHAP_EN: Self = Self(13);
     /// `ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 14).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL: Self = Self(14);
     /// `ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN` (implicit 15).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN: Self = Self(15);
     /// `ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN` (implicit 16).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN: Self = Self(16);
     /// `ISCSI_IFACE_PARAM_INITIATOR_NAME` (implicit 17).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_INITIATOR_NAME: Self = Self(17);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_PARAM_";
@@ -3146,144 +3394,144 @@ impl IscsiIfaceParam {
             name: "ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_IFACE_PARAM_HDRDGST_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_IFACE_PARAM_DATADGST_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_IFACE_PARAM_IMM_DATA_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_IFACE_PARAM_INITIAL_R2T_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_IFACE_PARAM_PDU_INORDER_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(7),
             name: "ISCSI_IFACE_PARAM_ERL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(8),
             name: "ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(9),
             name: "ISCSI_IFACE_PARAM_FIRST_BURST",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(10),
             name: "ISCSI_IFACE_PARAM_MAX_R2T",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(11),
             name: "ISCSI_IFACE_PARAM_MAX_BURST",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(12),
             name: "ISCSI_IFACE_PARAM_CHAP_AUTH_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(13),
             name: "ISCSI_IFACE_PARAM_BIDI_CHAP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(14),
             name: "ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(15),
             name: "ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(16),
             name: "ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
         Entry {
             value: Self(17),
             name: "ISCSI_IFACE_PARAM_INITIATOR_NAME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -3385,31 +3633,31 @@ pub struct IscsiConnState(pub u32);
 impl IscsiConnState {
     /// `ISCSI_CONN_STATE_FREE` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_FREE: Self = Self(0);
     /// `ISCSI_CONN_STATE_XPT_WAIT` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_XPT_WAIT: Self = Self(1);
     /// `ISCSI_CONN_STATE_IN_LOGIN` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_IN_LOGIN: Self = Self(2);
     /// `ISCSI_CONN_STATE_LOGGED_IN` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_LOGGED_IN: Self = Self(3);
     /// `ISCSI_CONN_STATE_IN_LOGOUT` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_IN_LOGOUT: Self = Self(4);
     /// `ISCSI_CONN_STATE_LOGOUT_REQUESTED` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_LOGOUT_REQUESTED: Self = Self(5);
     /// `ISCSI_CONN_STATE_CLEANUP_WAIT` (implicit 6).
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const ISCSI_CONN_STATE_CLEANUP_WAIT: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_CONN_STATE_";
@@ -3420,56 +3668,56 @@ impl IscsiConnState {
             name: "ISCSI_CONN_STATE_FREE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_CONN_STATE_XPT_WAIT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_CONN_STATE_IN_LOGIN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_CONN_STATE_LOGGED_IN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_CONN_STATE_IN_LOGOUT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_CONN_STATE_LOGOUT_REQUESTED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_CONN_STATE_CLEANUP_WAIT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
 }
@@ -3531,8 +3779,6 @@ impl From<IscsiConnStateKnown> for IscsiConnState {
 }
 
 /// A value of C `enum iscsi_err` (`include/scsi/iscsi_if.h:496`). Holds any `u32`, known or not.
-///
-/// Common error codes
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiErr(pub u32);
@@ -3590,11 +3836,11 @@ impl IscsiErr {
     pub const ISCSI_ERR_TCP_CONN_CLOSE: Self = Self(1020);
     /// `ISCSI_ERR_SCSI_EH_SESSION_RST` = `ISCSI_ERR_BASE + 21`.
     ///
-    /// In v6.1.192 on.
+    /// In v2.6.38 on.
     pub const ISCSI_ERR_SCSI_EH_SESSION_RST: Self = Self(1021);
     /// `ISCSI_ERR_NOP_TIMEDOUT` = `ISCSI_ERR_BASE + 22`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.17 on.
     pub const ISCSI_ERR_NOP_TIMEDOUT: Self = Self(1022);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_ERR_";
@@ -3606,7 +3852,7 @@ impl IscsiErr {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1001),
@@ -3614,7 +3860,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1002),
@@ -3622,7 +3868,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1003),
@@ -3630,7 +3876,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1004),
@@ -3638,7 +3884,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1005),
@@ -3646,7 +3892,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 5",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1006),
@@ -3654,7 +3900,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 6",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1007),
@@ -3662,7 +3908,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 7",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1008),
@@ -3670,7 +3916,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 8",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1009),
@@ -3678,7 +3924,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 9",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1010),
@@ -3686,7 +3932,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1011),
@@ -3694,7 +3940,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 11",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1012),
@@ -3702,7 +3948,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 12",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1013),
@@ -3710,7 +3956,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 13",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1014),
@@ -3718,7 +3964,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 14",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1015),
@@ -3726,7 +3972,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 15",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1016),
@@ -3734,7 +3980,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 16",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1017),
@@ -3742,7 +3988,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 17",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1018),
@@ -3750,7 +3996,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 18",
             since: Release(13),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1019),
@@ -3758,7 +4004,7 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 19",
             since: Release(13),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1020),
@@ -3766,23 +4012,23 @@ impl IscsiErr {
             doc: "",
             expr: "ISCSI_ERR_BASE + 20",
             since: Release(17),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1021),
             name: "ISCSI_ERR_SCSI_EH_SESSION_RST",
             doc: "",
             expr: "ISCSI_ERR_BASE + 21",
-            since: Release(19),
-            until: Release(20),
+            since: Release(23),
+            until: Release(76),
         },
         Entry {
             value: Self(1022),
             name: "ISCSI_ERR_NOP_TIMEDOUT",
             doc: "",
             expr: "ISCSI_ERR_BASE + 22",
-            since: Release(19),
-            until: Release(20),
+            since: Release(42),
+            until: Release(76),
         },
     ];
 }
@@ -3892,8 +4138,6 @@ impl From<IscsiErrKnown> for IscsiErr {
 }
 
 /// A value of C `enum iscsi_param` (`include/scsi/iscsi_if.h:526`). Holds any `u32`, known or not.
-///
-/// iSCSI Parameters (RFC3720)
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiParam(pub u32);
@@ -4017,153 +4261,151 @@ impl IscsiParam {
     pub const ISCSI_PARAM_TGT_RESET_TMO: Self = Self(35);
     /// `ISCSI_PARAM_TARGET_ALIAS` (implicit 36).
     ///
-    /// In v6.1.192 on.
+    /// In v2.6.36 on.
     pub const ISCSI_PARAM_TARGET_ALIAS: Self = Self(36);
     /// `ISCSI_PARAM_CHAP_IN_IDX` (implicit 37).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PARAM_CHAP_IN_IDX: Self = Self(37);
     /// `ISCSI_PARAM_CHAP_OUT_IDX` (implicit 38).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PARAM_CHAP_OUT_IDX: Self = Self(38);
     /// `ISCSI_PARAM_BOOT_ROOT` (implicit 39).
     ///
-    /// In v6.1.192 on.
+    /// In v3.11 on.
     pub const ISCSI_PARAM_BOOT_ROOT: Self = Self(39);
     /// `ISCSI_PARAM_BOOT_NIC` (implicit 40).
     ///
-    /// In v6.1.192 on.
+    /// In v3.11 on.
     pub const ISCSI_PARAM_BOOT_NIC: Self = Self(40);
     /// `ISCSI_PARAM_BOOT_TARGET` (implicit 41).
     ///
-    /// In v6.1.192 on.
+    /// In v3.11 on.
     pub const ISCSI_PARAM_BOOT_TARGET: Self = Self(41);
     /// `ISCSI_PARAM_AUTO_SND_TGT_DISABLE` (implicit 42).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_AUTO_SND_TGT_DISABLE: Self = Self(42);
     /// `ISCSI_PARAM_DISCOVERY_SESS` (implicit 43).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_SESS: Self = Self(43);
     /// `ISCSI_PARAM_PORTAL_TYPE` (implicit 44).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_PORTAL_TYPE: Self = Self(44);
     /// `ISCSI_PARAM_CHAP_AUTH_EN` (implicit 45).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_CHAP_AUTH_EN: Self = Self(45);
     /// `ISCSI_PARAM_DISCOVERY_LOGOUT_EN` (implicit 46).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_LOGOUT_EN: Self = Self(46);
     /// `ISCSI_PARAM_BIDI_CHAP_EN` (implicit 47).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_BIDI_CHAP_EN: Self = Self(47);
     /// `ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 48).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL: Self = Self(48);
     /// `ISCSI_PARAM_DEF_TIME2WAIT` (implicit 49).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DEF_TIME2WAIT: Self = Self(49);
     /// `ISCSI_PARAM_DEF_TIME2RETAIN` (implicit 50).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DEF_TIME2RETAIN: Self = Self(50);
     /// `ISCSI_PARAM_MAX_SEGMENT_SIZE` (implicit 51).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_MAX_SEGMENT_SIZE: Self = Self(51);
     /// `ISCSI_PARAM_STATSN` (implicit 52).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_STATSN: Self = Self(52);
     /// `ISCSI_PARAM_KEEPALIVE_TMO` (implicit 53).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_KEEPALIVE_TMO: Self = Self(53);
     /// `ISCSI_PARAM_LOCAL_PORT` (implicit 54).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_LOCAL_PORT: Self = Self(54);
     /// `ISCSI_PARAM_TSID` (implicit 55).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TSID: Self = Self(55);
     /// `ISCSI_PARAM_DEF_TASKMGMT_TMO` (implicit 56).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DEF_TASKMGMT_TMO: Self = Self(56);
     /// `ISCSI_PARAM_TCP_TIMESTAMP_STAT` (implicit 57).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMESTAMP_STAT: Self = Self(57);
     /// `ISCSI_PARAM_TCP_WSF_DISABLE` (implicit 58).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_WSF_DISABLE: Self = Self(58);
     /// `ISCSI_PARAM_TCP_NAGLE_DISABLE` (implicit 59).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_NAGLE_DISABLE: Self = Self(59);
     /// `ISCSI_PARAM_TCP_TIMER_SCALE` (implicit 60).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMER_SCALE: Self = Self(60);
     /// `ISCSI_PARAM_TCP_TIMESTAMP_EN` (implicit 61).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMESTAMP_EN: Self = Self(61);
     /// `ISCSI_PARAM_TCP_XMIT_WSF` (implicit 62).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_XMIT_WSF: Self = Self(62);
     /// `ISCSI_PARAM_TCP_RECV_WSF` (implicit 63).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_TCP_RECV_WSF: Self = Self(63);
     /// `ISCSI_PARAM_IP_FRAGMENT_DISABLE` (implicit 64).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_IP_FRAGMENT_DISABLE: Self = Self(64);
     /// `ISCSI_PARAM_IPV4_TOS` (implicit 65).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_IPV4_TOS: Self = Self(65);
     /// `ISCSI_PARAM_IPV6_TC` (implicit 66).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_IPV6_TC: Self = Self(66);
     /// `ISCSI_PARAM_IPV6_FLOW_LABEL` (implicit 67).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_IPV6_FLOW_LABEL: Self = Self(67);
     /// `ISCSI_PARAM_IS_FW_ASSIGNED_IPV6` (implicit 68).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_IS_FW_ASSIGNED_IPV6: Self = Self(68);
     /// `ISCSI_PARAM_DISCOVERY_PARENT_IDX` (implicit 69).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_PARENT_IDX: Self = Self(69);
     /// `ISCSI_PARAM_DISCOVERY_PARENT_TYPE` (implicit 70).
     ///
-    /// In v6.1.192 on.
+    /// In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_PARENT_TYPE: Self = Self(70);
     /// `ISCSI_PARAM_LOCAL_IPADDR` (implicit 71).
     ///
-    /// In v6.1.192 on.
+    /// In v3.14.1 on.
     pub const ISCSI_PARAM_LOCAL_IPADDR: Self = Self(71);
-    /// must always be last
-    ///
     /// `ISCSI_PARAM_MAX` (implicit 72).
     ///
-    /// In v6.1.192 on; other values: 22 (v2.6.18 … v2.6.22), 26 (v2.6.23 … v2.6.24), 32 (v2.6.25 … v2.6.26), 35 (v2.6.27 … v2.6.32), 36 (v2.6.33).
+    /// In v3.14.1 on; other values: 22 (v2.6.18 … v2.6.22), 26 (v2.6.23 … v2.6.24), 32 (v2.6.25 … v2.6.26), 35 (v2.6.27 … v2.6.32), 36 (v2.6.33 … v2.6.35), 37 (v2.6.36 … v3.3.8), 39 (v3.4.113 … v3.10.65), 42 (v3.11), 71 (v3.12 … v3.13.10).
     pub const ISCSI_PARAM_MAX: Self = Self(72);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PARAM_";
@@ -4175,7 +4417,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -4183,7 +4425,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -4191,7 +4433,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -4199,7 +4441,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
@@ -4207,7 +4449,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
@@ -4215,7 +4457,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
@@ -4223,7 +4465,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(7),
@@ -4231,7 +4473,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(8),
@@ -4239,7 +4481,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(9),
@@ -4247,7 +4489,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(10),
@@ -4255,7 +4497,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(11),
@@ -4263,7 +4505,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(12),
@@ -4271,7 +4513,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(13),
@@ -4279,7 +4521,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(14),
@@ -4287,7 +4529,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(15),
@@ -4295,7 +4537,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(16),
@@ -4303,7 +4545,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(17),
@@ -4311,7 +4553,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(18),
@@ -4319,7 +4561,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(19),
@@ -4327,7 +4569,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(20),
@@ -4335,7 +4577,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(21),
@@ -4343,7 +4585,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(3),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(22),
@@ -4351,7 +4593,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(22),
@@ -4367,7 +4609,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(24),
@@ -4375,7 +4617,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(25),
@@ -4383,7 +4625,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(26),
@@ -4391,7 +4633,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(26),
@@ -4407,7 +4649,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(28),
@@ -4415,7 +4657,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(29),
@@ -4423,7 +4665,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(30),
@@ -4431,7 +4673,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(31),
@@ -4439,7 +4681,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(10),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(32),
@@ -4447,7 +4689,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(12),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(32),
@@ -4463,7 +4705,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(12),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(34),
@@ -4471,7 +4713,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(12),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(35),
@@ -4479,7 +4721,7 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(18),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(35),
@@ -4494,8 +4736,8 @@ impl IscsiParam {
             name: "ISCSI_PARAM_TARGET_ALIAS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(21),
+            until: Release(76),
         },
         Entry {
             value: Self(36),
@@ -4503,295 +4745,327 @@ impl IscsiParam {
             doc: "",
             expr: "",
             since: Release(18),
-            until: Release(18),
+            until: Release(20),
         },
         Entry {
             value: Self(37),
             name: "ISCSI_PARAM_CHAP_IN_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
+        },
+        Entry {
+            value: Self(37),
+            name: "ISCSI_PARAM_MAX",
+            doc: "",
+            expr: "",
+            since: Release(21),
+            until: Release(28),
         },
         Entry {
             value: Self(38),
             name: "ISCSI_PARAM_CHAP_OUT_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(39),
             name: "ISCSI_PARAM_BOOT_ROOT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(36),
+            until: Release(76),
+        },
+        Entry {
+            value: Self(39),
+            name: "ISCSI_PARAM_MAX",
+            doc: "",
+            expr: "",
+            since: Release(29),
+            until: Release(35),
         },
         Entry {
             value: Self(40),
             name: "ISCSI_PARAM_BOOT_NIC",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(36),
+            until: Release(76),
         },
         Entry {
             value: Self(41),
             name: "ISCSI_PARAM_BOOT_TARGET",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(36),
+            until: Release(76),
         },
         Entry {
             value: Self(42),
             name: "ISCSI_PARAM_AUTO_SND_TGT_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
+        },
+        Entry {
+            value: Self(42),
+            name: "ISCSI_PARAM_MAX",
+            doc: "",
+            expr: "",
+            since: Release(36),
+            until: Release(36),
         },
         Entry {
             value: Self(43),
             name: "ISCSI_PARAM_DISCOVERY_SESS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(44),
             name: "ISCSI_PARAM_PORTAL_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(45),
             name: "ISCSI_PARAM_CHAP_AUTH_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(46),
             name: "ISCSI_PARAM_DISCOVERY_LOGOUT_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(47),
             name: "ISCSI_PARAM_BIDI_CHAP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(48),
             name: "ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(49),
             name: "ISCSI_PARAM_DEF_TIME2WAIT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(50),
             name: "ISCSI_PARAM_DEF_TIME2RETAIN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(51),
             name: "ISCSI_PARAM_MAX_SEGMENT_SIZE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(52),
             name: "ISCSI_PARAM_STATSN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(53),
             name: "ISCSI_PARAM_KEEPALIVE_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(54),
             name: "ISCSI_PARAM_LOCAL_PORT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(55),
             name: "ISCSI_PARAM_TSID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(56),
             name: "ISCSI_PARAM_DEF_TASKMGMT_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(57),
             name: "ISCSI_PARAM_TCP_TIMESTAMP_STAT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(58),
             name: "ISCSI_PARAM_TCP_WSF_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(59),
             name: "ISCSI_PARAM_TCP_NAGLE_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(60),
             name: "ISCSI_PARAM_TCP_TIMER_SCALE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(61),
             name: "ISCSI_PARAM_TCP_TIMESTAMP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(62),
             name: "ISCSI_PARAM_TCP_XMIT_WSF",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(63),
             name: "ISCSI_PARAM_TCP_RECV_WSF",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(64),
             name: "ISCSI_PARAM_IP_FRAGMENT_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(65),
             name: "ISCSI_PARAM_IPV4_TOS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(66),
             name: "ISCSI_PARAM_IPV6_TC",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(67),
             name: "ISCSI_PARAM_IPV6_FLOW_LABEL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(68),
             name: "ISCSI_PARAM_IS_FW_ASSIGNED_IPV6",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(69),
             name: "ISCSI_PARAM_DISCOVERY_PARENT_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(70),
             name: "ISCSI_PARAM_DISCOVERY_PARENT_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(37),
+            until: Release(76),
         },
         Entry {
             value: Self(71),
             name: "ISCSI_PARAM_LOCAL_IPADDR",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
+        },
+        Entry {
+            value: Self(71),
+            name: "ISCSI_PARAM_MAX",
+            doc: "",
+            expr: "",
+            since: Release(37),
+            until: Release(38),
         },
         Entry {
             value: Self(72),
             name: "ISCSI_PARAM_MAX",
-            doc: "must always be last",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(39),
+            until: Release(76),
         },
     ];
 }
@@ -4958,8 +5232,6 @@ pub enum IscsiParamKnown {
     DiscoveryParentType = 70,
     /// `ISCSI_PARAM_LOCAL_IPADDR`.
     LocalIpaddr = 71,
-    /// must always be last
-    ///
     /// `ISCSI_PARAM_MAX`.
     Max = 72,
 }
@@ -5053,8 +5325,6 @@ impl From<IscsiParamKnown> for IscsiParam {
 }
 
 /// A value of C `enum iscsi_host_param` (`include/scsi/iscsi_if.h:618`). Holds any `u32`, known or not.
-///
-/// iSCSI HBA params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiHostParam(pub u32);
@@ -5078,15 +5348,15 @@ impl IscsiHostParam {
     pub const ISCSI_HOST_PARAM_IPADDRESS: Self = Self(3);
     /// `ISCSI_HOST_PARAM_PORT_STATE` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_HOST_PARAM_PORT_STATE: Self = Self(4);
     /// `ISCSI_HOST_PARAM_PORT_SPEED` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_HOST_PARAM_PORT_SPEED: Self = Self(5);
     /// `ISCSI_HOST_PARAM_MAX` (implicit 6).
     ///
-    /// In v6.1.192 on; other values: 4 (v2.6.23 … v2.6.33).
+    /// In v3.4.113 on; other values: 4 (v2.6.23 … v3.3.8).
     pub const ISCSI_HOST_PARAM_MAX: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_HOST_PARAM_";
@@ -5098,7 +5368,7 @@ impl IscsiHostParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -5106,7 +5376,7 @@ impl IscsiHostParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -5114,7 +5384,7 @@ impl IscsiHostParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -5122,15 +5392,15 @@ impl IscsiHostParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_HOST_PARAM_PORT_STATE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
@@ -5138,23 +5408,23 @@ impl IscsiHostParam {
             doc: "",
             expr: "",
             since: Release(8),
-            until: Release(18),
+            until: Release(28),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_HOST_PARAM_PORT_SPEED",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_HOST_PARAM_MAX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -5216,8 +5486,6 @@ impl From<IscsiHostParamKnown> for IscsiHostParam {
 }
 
 /// A value of C `enum iscsi_flashnode_param` (`include/scsi/iscsi_if.h:633`). Holds any `u32`, known or not.
-///
-/// iSCSI Flash Target params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiFlashnodeParam(pub u32);
@@ -5225,245 +5493,243 @@ pub struct IscsiFlashnodeParam(pub u32);
 impl IscsiFlashnodeParam {
     /// `ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6: Self = Self(0);
     /// `ISCSI_FLASHNODE_PORTAL_TYPE` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PORTAL_TYPE: Self = Self(1);
     /// `ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE: Self = Self(2);
     /// `ISCSI_FLASHNODE_DISCOVERY_SESS` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_SESS: Self = Self(3);
     /// `ISCSI_FLASHNODE_ENTRY_EN` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ENTRY_EN: Self = Self(4);
     /// `ISCSI_FLASHNODE_HDR_DGST_EN` (implicit 5).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_HDR_DGST_EN: Self = Self(5);
     /// `ISCSI_FLASHNODE_DATA_DGST_EN` (implicit 6).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DATA_DGST_EN: Self = Self(6);
     /// `ISCSI_FLASHNODE_IMM_DATA_EN` (implicit 7).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IMM_DATA_EN: Self = Self(7);
     /// `ISCSI_FLASHNODE_INITIAL_R2T_EN` (implicit 8).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_INITIAL_R2T_EN: Self = Self(8);
     /// `ISCSI_FLASHNODE_DATASEQ_INORDER` (implicit 9).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DATASEQ_INORDER: Self = Self(9);
     /// `ISCSI_FLASHNODE_PDU_INORDER` (implicit 10).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PDU_INORDER: Self = Self(10);
     /// `ISCSI_FLASHNODE_CHAP_AUTH_EN` (implicit 11).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_AUTH_EN: Self = Self(11);
     /// `ISCSI_FLASHNODE_SNACK_REQ_EN` (implicit 12).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_SNACK_REQ_EN: Self = Self(12);
     /// `ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN` (implicit 13).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN: Self = Self(13);
     /// `ISCSI_FLASHNODE_BIDI_CHAP_EN` (implicit 14).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_BIDI_CHAP_EN: Self = Self(14);
-    /// make authentication for discovery sessions optional
-    ///
     /// `ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL` (implicit 15).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL: Self = Self(15);
     /// `ISCSI_FLASHNODE_ERL` (implicit 16).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ERL: Self = Self(16);
     /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT` (implicit 17).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT: Self = Self(17);
     /// `ISCSI_FLASHNODE_TCP_NAGLE_DISABLE` (implicit 18).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_NAGLE_DISABLE: Self = Self(18);
     /// `ISCSI_FLASHNODE_TCP_WSF_DISABLE` (implicit 19).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_WSF_DISABLE: Self = Self(19);
     /// `ISCSI_FLASHNODE_TCP_TIMER_SCALE` (implicit 20).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMER_SCALE: Self = Self(20);
     /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_EN` (implicit 21).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMESTAMP_EN: Self = Self(21);
     /// `ISCSI_FLASHNODE_IP_FRAG_DISABLE` (implicit 22).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IP_FRAG_DISABLE: Self = Self(22);
     /// `ISCSI_FLASHNODE_MAX_RECV_DLENGTH` (implicit 23).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_RECV_DLENGTH: Self = Self(23);
     /// `ISCSI_FLASHNODE_MAX_XMIT_DLENGTH` (implicit 24).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_XMIT_DLENGTH: Self = Self(24);
     /// `ISCSI_FLASHNODE_FIRST_BURST` (implicit 25).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_FIRST_BURST: Self = Self(25);
     /// `ISCSI_FLASHNODE_DEF_TIME2WAIT` (implicit 26).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TIME2WAIT: Self = Self(26);
     /// `ISCSI_FLASHNODE_DEF_TIME2RETAIN` (implicit 27).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TIME2RETAIN: Self = Self(27);
     /// `ISCSI_FLASHNODE_MAX_R2T` (implicit 28).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_R2T: Self = Self(28);
     /// `ISCSI_FLASHNODE_KEEPALIVE_TMO` (implicit 29).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_KEEPALIVE_TMO: Self = Self(29);
     /// `ISCSI_FLASHNODE_ISID` (implicit 30).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ISID: Self = Self(30);
     /// `ISCSI_FLASHNODE_TSID` (implicit 31).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TSID: Self = Self(31);
     /// `ISCSI_FLASHNODE_PORT` (implicit 32).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PORT: Self = Self(32);
     /// `ISCSI_FLASHNODE_MAX_BURST` (implicit 33).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_BURST: Self = Self(33);
     /// `ISCSI_FLASHNODE_DEF_TASKMGMT_TMO` (implicit 34).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TASKMGMT_TMO: Self = Self(34);
     /// `ISCSI_FLASHNODE_IPADDR` (implicit 35).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPADDR: Self = Self(35);
     /// `ISCSI_FLASHNODE_ALIAS` (implicit 36).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ALIAS: Self = Self(36);
     /// `ISCSI_FLASHNODE_REDIRECT_IPADDR` (implicit 37).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_REDIRECT_IPADDR: Self = Self(37);
     /// `ISCSI_FLASHNODE_MAX_SEGMENT_SIZE` (implicit 38).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_SEGMENT_SIZE: Self = Self(38);
     /// `ISCSI_FLASHNODE_LOCAL_PORT` (implicit 39).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_LOCAL_PORT: Self = Self(39);
     /// `ISCSI_FLASHNODE_IPV4_TOS` (implicit 40).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV4_TOS: Self = Self(40);
     /// `ISCSI_FLASHNODE_IPV6_TC` (implicit 41).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV6_TC: Self = Self(41);
     /// `ISCSI_FLASHNODE_IPV6_FLOW_LABEL` (implicit 42).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV6_FLOW_LABEL: Self = Self(42);
     /// `ISCSI_FLASHNODE_NAME` (implicit 43).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_NAME: Self = Self(43);
     /// `ISCSI_FLASHNODE_TPGT` (implicit 44).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TPGT: Self = Self(44);
     /// `ISCSI_FLASHNODE_LINK_LOCAL_IPV6` (implicit 45).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_LINK_LOCAL_IPV6: Self = Self(45);
     /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX` (implicit 46).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX: Self = Self(46);
     /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE` (implicit 47).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE: Self = Self(47);
     /// `ISCSI_FLASHNODE_TCP_XMIT_WSF` (implicit 48).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_XMIT_WSF: Self = Self(48);
     /// `ISCSI_FLASHNODE_TCP_RECV_WSF` (implicit 49).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_RECV_WSF: Self = Self(49);
     /// `ISCSI_FLASHNODE_CHAP_IN_IDX` (implicit 50).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_IN_IDX: Self = Self(50);
     /// `ISCSI_FLASHNODE_CHAP_OUT_IDX` (implicit 51).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_OUT_IDX: Self = Self(51);
     /// `ISCSI_FLASHNODE_USERNAME` (implicit 52).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_USERNAME: Self = Self(52);
     /// `ISCSI_FLASHNODE_USERNAME_IN` (implicit 53).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_USERNAME_IN: Self = Self(53);
     /// `ISCSI_FLASHNODE_PASSWORD` (implicit 54).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PASSWORD: Self = Self(54);
     /// `ISCSI_FLASHNODE_PASSWORD_IN` (implicit 55).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PASSWORD_IN: Self = Self(55);
     /// `ISCSI_FLASHNODE_STATSN` (implicit 56).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_STATSN: Self = Self(56);
     /// `ISCSI_FLASHNODE_EXP_STATSN` (implicit 57).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_EXP_STATSN: Self = Self(57);
     /// `ISCSI_FLASHNODE_IS_BOOT_TGT` (implicit 58).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IS_BOOT_TGT: Self = Self(58);
     /// `ISCSI_FLASHNODE_MAX` (implicit 59).
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX: Self = Self(59);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLASHNODE_";
@@ -5474,480 +5740,480 @@ impl IscsiFlashnodeParam {
             name: "ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_FLASHNODE_PORTAL_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_FLASHNODE_DISCOVERY_SESS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_FLASHNODE_ENTRY_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
             name: "ISCSI_FLASHNODE_HDR_DGST_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
             name: "ISCSI_FLASHNODE_DATA_DGST_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(7),
             name: "ISCSI_FLASHNODE_IMM_DATA_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(8),
             name: "ISCSI_FLASHNODE_INITIAL_R2T_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(9),
             name: "ISCSI_FLASHNODE_DATASEQ_INORDER",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(10),
             name: "ISCSI_FLASHNODE_PDU_INORDER",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(11),
             name: "ISCSI_FLASHNODE_CHAP_AUTH_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(12),
             name: "ISCSI_FLASHNODE_SNACK_REQ_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(13),
             name: "ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(14),
             name: "ISCSI_FLASHNODE_BIDI_CHAP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(15),
             name: "ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL",
-            doc: "make authentication for discovery sessions optional",
+            doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(16),
             name: "ISCSI_FLASHNODE_ERL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(17),
             name: "ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(18),
             name: "ISCSI_FLASHNODE_TCP_NAGLE_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(19),
             name: "ISCSI_FLASHNODE_TCP_WSF_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(20),
             name: "ISCSI_FLASHNODE_TCP_TIMER_SCALE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(21),
             name: "ISCSI_FLASHNODE_TCP_TIMESTAMP_EN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(22),
             name: "ISCSI_FLASHNODE_IP_FRAG_DISABLE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(23),
             name: "ISCSI_FLASHNODE_MAX_RECV_DLENGTH",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(24),
             name: "ISCSI_FLASHNODE_MAX_XMIT_DLENGTH",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(25),
             name: "ISCSI_FLASHNODE_FIRST_BURST",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(26),
             name: "ISCSI_FLASHNODE_DEF_TIME2WAIT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(27),
             name: "ISCSI_FLASHNODE_DEF_TIME2RETAIN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(28),
             name: "ISCSI_FLASHNODE_MAX_R2T",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(29),
             name: "ISCSI_FLASHNODE_KEEPALIVE_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(30),
             name: "ISCSI_FLASHNODE_ISID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(31),
             name: "ISCSI_FLASHNODE_TSID",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(32),
             name: "ISCSI_FLASHNODE_PORT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(33),
             name: "ISCSI_FLASHNODE_MAX_BURST",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(34),
             name: "ISCSI_FLASHNODE_DEF_TASKMGMT_TMO",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(35),
             name: "ISCSI_FLASHNODE_IPADDR",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(36),
             name: "ISCSI_FLASHNODE_ALIAS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(37),
             name: "ISCSI_FLASHNODE_REDIRECT_IPADDR",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(38),
             name: "ISCSI_FLASHNODE_MAX_SEGMENT_SIZE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(39),
             name: "ISCSI_FLASHNODE_LOCAL_PORT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(40),
             name: "ISCSI_FLASHNODE_IPV4_TOS",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(41),
             name: "ISCSI_FLASHNODE_IPV6_TC",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(42),
             name: "ISCSI_FLASHNODE_IPV6_FLOW_LABEL",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(43),
             name: "ISCSI_FLASHNODE_NAME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(44),
             name: "ISCSI_FLASHNODE_TPGT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(45),
             name: "ISCSI_FLASHNODE_LINK_LOCAL_IPV6",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(46),
             name: "ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(47),
             name: "ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(48),
             name: "ISCSI_FLASHNODE_TCP_XMIT_WSF",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(49),
             name: "ISCSI_FLASHNODE_TCP_RECV_WSF",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(50),
             name: "ISCSI_FLASHNODE_CHAP_IN_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(51),
             name: "ISCSI_FLASHNODE_CHAP_OUT_IDX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(52),
             name: "ISCSI_FLASHNODE_USERNAME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(53),
             name: "ISCSI_FLASHNODE_USERNAME_IN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(54),
             name: "ISCSI_FLASHNODE_PASSWORD",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(55),
             name: "ISCSI_FLASHNODE_PASSWORD_IN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(56),
             name: "ISCSI_FLASHNODE_STATSN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(57),
             name: "ISCSI_FLASHNODE_EXP_STATSN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(58),
             name: "ISCSI_FLASHNODE_IS_BOOT_TGT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(59),
             name: "ISCSI_FLASHNODE_MAX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
     ];
 }
@@ -6000,8 +6266,6 @@ pub enum IscsiFlashnodeParamKnown {
     DiscoveryLogoutEn = 13,
     /// `ISCSI_FLASHNODE_BIDI_CHAP_EN`.
     BidiChapEn = 14,
-    /// make authentication for discovery sessions optional
-    ///
     /// `ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL`.
     DiscoveryAuthOptional = 15,
     /// `ISCSI_FLASHNODE_ERL`.
@@ -6177,15 +6441,15 @@ pub struct IscsiDiscoveryParentType(pub u32);
 impl IscsiDiscoveryParentType {
     /// `ISCSI_DISC_PARENT_UNKNOWN` = `0x1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_UNKNOWN: Self = Self(0x01);
     /// `ISCSI_DISC_PARENT_SENDTGT` = `0x2`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_SENDTGT: Self = Self(0x02);
     /// `ISCSI_DISC_PARENT_ISNS` = `0x3`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_ISNS: Self = Self(0x03);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_DISC_PARENT_";
@@ -6196,24 +6460,24 @@ impl IscsiDiscoveryParentType {
             name: "ISCSI_DISC_PARENT_UNKNOWN",
             doc: "",
             expr: "0x1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_DISC_PARENT_SENDTGT",
             doc: "",
             expr: "0x2",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
             name: "ISCSI_DISC_PARENT_ISNS",
             doc: "",
             expr: "0x3",
-            since: Release(19),
-            until: Release(20),
+            since: Release(35),
+            until: Release(76),
         },
     ];
 }
@@ -6263,8 +6527,6 @@ impl From<IscsiDiscoveryParentTypeKnown> for IscsiDiscoveryParentType {
 }
 
 /// A value of C `enum iscsi_port_speed` (`include/scsi/iscsi_if.h:711`). Holds any `u32`, known or not.
-///
-/// iSCSI port Speed
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPortSpeed(pub u32);
@@ -6272,31 +6534,31 @@ pub struct IscsiPortSpeed(pub u32);
 impl IscsiPortSpeed {
     /// `ISCSI_PORT_SPEED_UNKNOWN` = `0x1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_UNKNOWN: Self = Self(0x01);
     /// `ISCSI_PORT_SPEED_10MBPS` = `0x2`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_10MBPS: Self = Self(0x02);
     /// `ISCSI_PORT_SPEED_100MBPS` = `0x4`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_100MBPS: Self = Self(0x04);
     /// `ISCSI_PORT_SPEED_1GBPS` = `0x8`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_1GBPS: Self = Self(0x08);
     /// `ISCSI_PORT_SPEED_10GBPS` = `0x10`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_10GBPS: Self = Self(0x10);
     /// `ISCSI_PORT_SPEED_25GBPS` = `0x20`.
     ///
-    /// In v6.1.192 on.
+    /// In v4.6.2 on.
     pub const ISCSI_PORT_SPEED_25GBPS: Self = Self(0x20);
     /// `ISCSI_PORT_SPEED_40GBPS` = `0x40`.
     ///
-    /// In v6.1.192 on.
+    /// In v4.6.2 on.
     pub const ISCSI_PORT_SPEED_40GBPS: Self = Self(0x40);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PORT_SPEED_";
@@ -6307,56 +6569,56 @@ impl IscsiPortSpeed {
             name: "ISCSI_PORT_SPEED_UNKNOWN",
             doc: "",
             expr: "0x1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_PORT_SPEED_10MBPS",
             doc: "",
             expr: "0x2",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
             name: "ISCSI_PORT_SPEED_100MBPS",
             doc: "",
             expr: "0x4",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
             name: "ISCSI_PORT_SPEED_1GBPS",
             doc: "",
             expr: "0x8",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x10),
             name: "ISCSI_PORT_SPEED_10GBPS",
             doc: "",
             expr: "0x10",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x20),
             name: "ISCSI_PORT_SPEED_25GBPS",
             doc: "",
             expr: "0x20",
-            since: Release(19),
-            until: Release(20),
+            since: Release(48),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
             name: "ISCSI_PORT_SPEED_40GBPS",
             doc: "",
             expr: "0x40",
-            since: Release(19),
-            until: Release(20),
+            since: Release(48),
+            until: Release(76),
         },
     ];
 }
@@ -6418,8 +6680,6 @@ impl From<IscsiPortSpeedKnown> for IscsiPortSpeed {
 }
 
 /// A value of C `enum iscsi_port_state` (`include/scsi/iscsi_if.h:722`). Holds any `u32`, known or not.
-///
-/// iSCSI port state
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPortState(pub u32);
@@ -6427,11 +6687,11 @@ pub struct IscsiPortState(pub u32);
 impl IscsiPortState {
     /// `ISCSI_PORT_STATE_DOWN` = `0x1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_STATE_DOWN: Self = Self(0x01);
     /// `ISCSI_PORT_STATE_UP` = `0x2`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PORT_STATE_UP: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PORT_STATE_";
@@ -6442,16 +6702,16 @@ impl IscsiPortState {
             name: "ISCSI_PORT_STATE_DOWN",
             doc: "",
             expr: "0x1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_PORT_STATE_UP",
             doc: "",
             expr: "0x2",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -6498,8 +6758,6 @@ impl From<IscsiPortStateKnown> for IscsiPortState {
 }
 
 /// A value of C `enum iscsi_ping_status_code` (`include/scsi/iscsi_if.h:728`). Holds any `u32`, known or not.
-///
-/// iSCSI PING status/error code
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPingStatusCode(pub u32);
@@ -6507,43 +6765,43 @@ pub struct IscsiPingStatusCode(pub u32);
 impl IscsiPingStatusCode {
     /// `ISCSI_PING_SUCCESS` = `0`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_SUCCESS: Self = Self(0);
     /// `ISCSI_PING_FW_DISABLED` = `0x1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_FW_DISABLED: Self = Self(0x01);
     /// `ISCSI_PING_IPADDR_INVALID` = `0x2`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_IPADDR_INVALID: Self = Self(0x02);
     /// `ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID` = `0x3`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID: Self = Self(0x03);
     /// `ISCSI_PING_TIMEOUT` = `0x4`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_TIMEOUT: Self = Self(0x04);
     /// `ISCSI_PING_INVALID_DEST_ADDR` = `0x5`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_INVALID_DEST_ADDR: Self = Self(0x05);
     /// `ISCSI_PING_OVERSIZE_PACKET` = `0x6`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_OVERSIZE_PACKET: Self = Self(0x06);
     /// `ISCSI_PING_ICMP_ERROR` = `0x7`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_ICMP_ERROR: Self = Self(0x07);
     /// `ISCSI_PING_MAX_REQ_EXCEEDED` = `0x8`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_MAX_REQ_EXCEEDED: Self = Self(0x08);
     /// `ISCSI_PING_NO_ARP_RECEIVED` = `0x9`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const ISCSI_PING_NO_ARP_RECEIVED: Self = Self(0x09);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PING_";
@@ -6554,80 +6812,80 @@ impl IscsiPingStatusCode {
             name: "ISCSI_PING_SUCCESS",
             doc: "",
             expr: "0",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x01),
             name: "ISCSI_PING_FW_DISABLED",
             doc: "",
             expr: "0x1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_PING_IPADDR_INVALID",
             doc: "",
             expr: "0x2",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
             name: "ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID",
             doc: "",
             expr: "0x3",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
             name: "ISCSI_PING_TIMEOUT",
             doc: "",
             expr: "0x4",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x05),
             name: "ISCSI_PING_INVALID_DEST_ADDR",
             doc: "",
             expr: "0x5",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x06),
             name: "ISCSI_PING_OVERSIZE_PACKET",
             doc: "",
             expr: "0x6",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x07),
             name: "ISCSI_PING_ICMP_ERROR",
             doc: "",
             expr: "0x7",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
             name: "ISCSI_PING_MAX_REQ_EXCEEDED",
             doc: "",
             expr: "0x8",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(0x09),
             name: "ISCSI_PING_NO_ARP_RECEIVED",
             doc: "",
             expr: "0x9",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -6699,7 +6957,7 @@ impl From<IscsiPingStatusCodeKnown> for IscsiPingStatusCode {
 
 /// A set of flags of `CAP_* (#define)` (`include/scsi/iscsi_if.h:747`). Holds any `u32`, known bits or not.
 ///
-/// These flags presents iSCSI Data-Path capabilities.
+/// These
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct TransportCaps(pub u32);
@@ -6727,36 +6985,25 @@ impl TransportCaps {
     ///
     /// In v2.6.23 on.
     pub const CAP_FW_DB: Self = Self(0x200);
-    /// offload discovery process
-    ///
     /// `CAP_SENDTARGETS_OFFLOAD` = `0x400`.
     ///
     /// In v2.6.23 on.
     pub const CAP_SENDTARGETS_OFFLOAD: Self = Self(0x400);
-    /// offload entire IO path
-    ///
     /// `CAP_DATA_PATH_OFFLOAD` = `0x800`.
     ///
     /// In v2.6.23 on.
     pub const CAP_DATA_PATH_OFFLOAD: Self = Self(0x800);
-    /// offload hdr and data digests
-    ///
     /// `CAP_DIGEST_OFFLOAD` = `0x1000`.
     ///
     /// In v2.6.29 on.
     pub const CAP_DIGEST_OFFLOAD: Self = Self(0x1000);
-    /// offload padding insertion, removal,
-    /// and verification
-    ///
     /// `CAP_PADDING_OFFLOAD` = `0x2000`.
     ///
     /// In v2.6.29 on.
     pub const CAP_PADDING_OFFLOAD: Self = Self(0x2000);
-    /// offload session login
-    ///
     /// `CAP_LOGIN_OFFLOAD` = `0x4000`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.2 on.
     pub const CAP_LOGIN_OFFLOAD: Self = Self(0x4000);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "CAP_";
@@ -6768,7 +7015,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -6776,7 +7023,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -6784,7 +7031,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
@@ -6792,7 +7039,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x8",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x10),
@@ -6800,7 +7047,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x20),
@@ -6808,7 +7055,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x20",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
@@ -6816,7 +7063,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x80),
@@ -6824,7 +7071,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x80",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x100),
@@ -6832,7 +7079,7 @@ impl TransportCaps {
             doc: "",
             expr: "0x100",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x200),
@@ -6840,47 +7087,47 @@ impl TransportCaps {
             doc: "",
             expr: "0x200",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x400),
             name: "CAP_SENDTARGETS_OFFLOAD",
-            doc: "offload discovery process",
+            doc: "",
             expr: "0x400",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x800),
             name: "CAP_DATA_PATH_OFFLOAD",
-            doc: "offload entire IO path",
+            doc: "",
             expr: "0x800",
             since: Release(8),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x1000),
             name: "CAP_DIGEST_OFFLOAD",
-            doc: "offload hdr and data digests",
+            doc: "",
             expr: "0x1000",
             since: Release(14),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x2000),
             name: "CAP_PADDING_OFFLOAD",
-            doc: "offload padding insertion, removal,\nand verification",
+            doc: "",
             expr: "0x2000",
             since: Release(14),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x4000),
             name: "CAP_LOGIN_OFFLOAD",
-            doc: "offload session login",
+            doc: "",
             expr: "0x4000",
-            since: Release(19),
-            until: Release(20),
+            since: Release(27),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -6942,7 +7189,7 @@ impl core::ops::BitAnd for TransportCaps {
 
 /// A value of `STOP_CONN_* (#define)` (`include/scsi/iscsi_if.h:767`). Holds any `u32`, known or not.
 ///
-/// These flags describes reason of stop_conn() call
+/// These
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct StopConn(pub u32);
@@ -6964,7 +7211,7 @@ impl StopConn {
             doc: "",
             expr: "0x1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -6972,7 +7219,7 @@ impl StopConn {
             doc: "",
             expr: "0x2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
@@ -6980,7 +7227,7 @@ impl StopConn {
             doc: "",
             expr: "0x3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -7005,11 +7252,11 @@ pub struct ChapTypeE(pub u32);
 impl ChapTypeE {
     /// `CHAP_TYPE_OUT` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const CHAP_TYPE_OUT: Self = Self(0);
     /// `CHAP_TYPE_IN` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.4.113 on.
     pub const CHAP_TYPE_IN: Self = Self(1);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "CHAP_TYPE_";
@@ -7020,16 +7267,16 @@ impl ChapTypeE {
             name: "CHAP_TYPE_OUT",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "CHAP_TYPE_IN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(29),
+            until: Release(76),
         },
     ];
 }
@@ -7083,23 +7330,23 @@ pub struct IscsiChapParam(pub u32);
 impl IscsiChapParam {
     /// `ISCSI_CHAP_PARAM_INDEX` (implicit 0).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_INDEX: Self = Self(0);
     /// `ISCSI_CHAP_PARAM_CHAP_TYPE` (implicit 1).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_CHAP_TYPE: Self = Self(1);
     /// `ISCSI_CHAP_PARAM_USERNAME` (implicit 2).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_USERNAME: Self = Self(2);
     /// `ISCSI_CHAP_PARAM_PASSWORD` (implicit 3).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_PASSWORD: Self = Self(3);
     /// `ISCSI_CHAP_PARAM_PASSWORD_LEN` (implicit 4).
     ///
-    /// In v6.1.192 on.
+    /// In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_PASSWORD_LEN: Self = Self(4);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_CHAP_PARAM_";
@@ -7110,40 +7357,40 @@ impl IscsiChapParam {
             name: "ISCSI_CHAP_PARAM_INDEX",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_CHAP_PARAM_CHAP_TYPE",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_CHAP_PARAM_USERNAME",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_CHAP_PARAM_PASSWORD",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
             name: "ISCSI_CHAP_PARAM_PASSWORD_LEN",
             doc: "",
             expr: "",
-            since: Release(19),
-            until: Release(20),
+            since: Release(38),
+            until: Release(76),
         },
     ];
 }
@@ -7198,7 +7445,7 @@ impl From<IscsiChapParamKnown> for IscsiChapParam {
     }
 }
 
-/// A set of flags of `ISCSI_MAX_RECV_DLENGTH … ISCSI_TGT_RESET_TMO (#define)` (`include/scsi/iscsi_if.h:320`). Holds any `i64`, known bits or not.
+/// A set of flags of `ISCSI_MAX_RECV_DLENGTH … ISCSI_TARGET_ALIAS (#define)` (`include/scsi/iscsi_if.h:322`). Holds any `i64`, known bits or not.
 ///
 /// Bit masks of the session and connection parameters a transport supports (v2.6.18 to v3.1.3).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -7208,148 +7455,152 @@ pub struct ParamMask(pub i64);
 impl ParamMask {
     /// `ISCSI_MAX_RECV_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_RECV_DLENGTH: Self = Self(0x01);
     /// `ISCSI_MAX_XMIT_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_XMIT_DLENGTH: Self = Self(0x02);
     /// `ISCSI_HDRDGST_EN` = `(1ULL << ISCSI_PARAM_HDRDGST_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_HDRDGST_EN: Self = Self(0x04);
     /// `ISCSI_DATADGST_EN` = `(1ULL << ISCSI_PARAM_DATADGST_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_DATADGST_EN: Self = Self(0x08);
     /// `ISCSI_INITIAL_R2T_EN` = `(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_INITIAL_R2T_EN: Self = Self(0x10);
     /// `ISCSI_MAX_R2T` = `(1ULL << ISCSI_PARAM_MAX_R2T)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_R2T: Self = Self(0x20);
     /// `ISCSI_IMM_DATA_EN` = `(1ULL << ISCSI_PARAM_IMM_DATA_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_IMM_DATA_EN: Self = Self(0x40);
     /// `ISCSI_FIRST_BURST` = `(1ULL << ISCSI_PARAM_FIRST_BURST)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_FIRST_BURST: Self = Self(0x80);
     /// `ISCSI_MAX_BURST` = `(1ULL << ISCSI_PARAM_MAX_BURST)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_BURST: Self = Self(0x100);
     /// `ISCSI_PDU_INORDER_EN` = `(1ULL << ISCSI_PARAM_PDU_INORDER_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_PDU_INORDER_EN: Self = Self(0x200);
     /// `ISCSI_DATASEQ_INORDER_EN` = `(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_DATASEQ_INORDER_EN: Self = Self(0x400);
     /// `ISCSI_ERL` = `(1ULL << ISCSI_PARAM_ERL)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_ERL: Self = Self(0x800);
     /// `ISCSI_IFMARKER_EN` = `(1ULL << ISCSI_PARAM_IFMARKER_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_IFMARKER_EN: Self = Self(0x1000);
     /// `ISCSI_OFMARKER_EN` = `(1ULL << ISCSI_PARAM_OFMARKER_EN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_OFMARKER_EN: Self = Self(0x2000);
     /// `ISCSI_EXP_STATSN` = `(1ULL << ISCSI_PARAM_EXP_STATSN)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_EXP_STATSN: Self = Self(0x4000);
     /// `ISCSI_TARGET_NAME` = `(1ULL << ISCSI_PARAM_TARGET_NAME)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_TARGET_NAME: Self = Self(0x8000);
     /// `ISCSI_TPGT` = `(1ULL << ISCSI_PARAM_TPGT)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_TPGT: Self = Self(0x10000);
     /// `ISCSI_PERSISTENT_ADDRESS` = `(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_PERSISTENT_ADDRESS: Self = Self(0x20000);
     /// `ISCSI_PERSISTENT_PORT` = `(1ULL << ISCSI_PARAM_PERSISTENT_PORT)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_PERSISTENT_PORT: Self = Self(0x40000);
     /// `ISCSI_SESS_RECOVERY_TMO` = `(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_SESS_RECOVERY_TMO: Self = Self(0x80000);
     /// `ISCSI_CONN_PORT` = `(1ULL << ISCSI_PARAM_CONN_PORT)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_CONN_PORT: Self = Self(0x100000);
     /// `ISCSI_CONN_ADDRESS` = `(1ULL << ISCSI_PARAM_CONN_ADDRESS)`.
     ///
-    /// In v2.6.18 … v2.6.33.
+    /// In v2.6.18 … v3.1.3.
     pub const ISCSI_CONN_ADDRESS: Self = Self(0x200000);
     /// `ISCSI_USERNAME` = `(1ULL << ISCSI_PARAM_USERNAME)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_USERNAME: Self = Self(0x400000);
     /// `ISCSI_USERNAME_IN` = `(1ULL << ISCSI_PARAM_USERNAME_IN)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_USERNAME_IN: Self = Self(0x800000);
     /// `ISCSI_PASSWORD` = `(1ULL << ISCSI_PARAM_PASSWORD)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_PASSWORD: Self = Self(0x1000000);
     /// `ISCSI_PASSWORD_IN` = `(1ULL << ISCSI_PARAM_PASSWORD_IN)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_PASSWORD_IN: Self = Self(0x2000000);
     /// `ISCSI_FAST_ABORT` = `(1ULL << ISCSI_PARAM_FAST_ABORT)`.
     ///
-    /// In v2.6.25 … v2.6.33.
+    /// In v2.6.25 … v3.1.3.
     pub const ISCSI_FAST_ABORT: Self = Self(0x4000000);
     /// `ISCSI_ABORT_TMO` = `(1ULL << ISCSI_PARAM_ABORT_TMO)`.
     ///
-    /// In v2.6.25 … v2.6.33.
+    /// In v2.6.25 … v3.1.3.
     pub const ISCSI_ABORT_TMO: Self = Self(0x8000000);
     /// `ISCSI_LU_RESET_TMO` = `(1ULL << ISCSI_PARAM_LU_RESET_TMO)`.
     ///
-    /// In v2.6.25 … v2.6.33.
+    /// In v2.6.25 … v3.1.3.
     pub const ISCSI_LU_RESET_TMO: Self = Self(0x10000000);
     /// `ISCSI_HOST_RESET_TMO` = `(1ULL << ISCSI_PARAM_HOST_RESET_TMO)`.
     ///
-    /// In v2.6.25 … v2.6.33.
+    /// In v2.6.25 … v3.1.3.
     pub const ISCSI_HOST_RESET_TMO: Self = Self(0x20000000);
     /// `ISCSI_PING_TMO` = `(1ULL << ISCSI_PARAM_PING_TMO)`.
     ///
-    /// In v2.6.25 … v2.6.33.
+    /// In v2.6.25 … v3.1.3.
     pub const ISCSI_PING_TMO: Self = Self(0x40000000);
     /// `ISCSI_RECV_TMO` = `(1ULL << ISCSI_PARAM_RECV_TMO)`.
     ///
-    /// In v2.6.27 … v2.6.33; other values: -2147483648 (v2.6.25 … v2.6.26).
+    /// In v2.6.27 … v3.1.3; other values: -2147483648 (v2.6.25 … v2.6.26).
     pub const ISCSI_RECV_TMO: Self = Self(0x80000000);
     /// `ISCSI_IFACE_NAME` = `(1ULL << ISCSI_PARAM_IFACE_NAME)`.
     ///
-    /// In v2.6.27 … v2.6.33.
+    /// In v2.6.27 … v3.1.3.
     pub const ISCSI_IFACE_NAME: Self = Self(0x100000000);
     /// `ISCSI_ISID` = `(1ULL << ISCSI_PARAM_ISID)`.
     ///
-    /// In v2.6.27 … v2.6.33.
+    /// In v2.6.27 … v3.1.3.
     pub const ISCSI_ISID: Self = Self(0x200000000);
     /// `ISCSI_INITIATOR_NAME` = `(1ULL << ISCSI_PARAM_INITIATOR_NAME)`.
     ///
-    /// In v2.6.27 … v2.6.33.
+    /// In v2.6.27 … v3.1.3.
     pub const ISCSI_INITIATOR_NAME: Self = Self(0x400000000);
     /// `ISCSI_TGT_RESET_TMO` = `(1ULL << ISCSI_PARAM_TGT_RESET_TMO)`.
     ///
-    /// In v2.6.33.
+    /// In v2.6.33 … v3.1.3.
     pub const ISCSI_TGT_RESET_TMO: Self = Self(0x800000000);
+    /// `ISCSI_TARGET_ALIAS` = `(1ULL << ISCSI_PARAM_TARGET_ALIAS)`.
+    ///
+    /// In v2.6.36 … v3.1.3.
+    pub const ISCSI_TARGET_ALIAS: Self = Self(0x1000000000);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
@@ -7368,7 +7619,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x02),
@@ -7376,7 +7627,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x04),
@@ -7384,7 +7635,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_HDRDGST_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x08),
@@ -7392,7 +7643,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_DATADGST_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x10),
@@ -7400,7 +7651,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x20),
@@ -7408,7 +7659,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_MAX_R2T)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x40),
@@ -7416,7 +7667,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_IMM_DATA_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x80),
@@ -7424,7 +7675,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_FIRST_BURST)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x100),
@@ -7432,7 +7683,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_MAX_BURST)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x200),
@@ -7440,7 +7691,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PDU_INORDER_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x400),
@@ -7448,7 +7699,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x800),
@@ -7456,7 +7707,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_ERL)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x1000),
@@ -7464,7 +7715,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_IFMARKER_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x2000),
@@ -7472,7 +7723,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_OFMARKER_EN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x4000),
@@ -7480,7 +7731,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_EXP_STATSN)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x8000),
@@ -7488,7 +7739,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_TARGET_NAME)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x10000),
@@ -7496,7 +7747,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_TPGT)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x20000),
@@ -7504,7 +7755,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x40000),
@@ -7512,7 +7763,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PERSISTENT_PORT)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x80000),
@@ -7520,7 +7771,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x100000),
@@ -7528,7 +7779,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_CONN_PORT)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x200000),
@@ -7536,7 +7787,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_CONN_ADDRESS)",
             since: Release(3),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x400000),
@@ -7544,7 +7795,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_USERNAME)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x800000),
@@ -7552,7 +7803,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_USERNAME_IN)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x1000000),
@@ -7560,7 +7811,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PASSWORD)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x2000000),
@@ -7568,7 +7819,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PASSWORD_IN)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x4000000),
@@ -7576,7 +7827,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_FAST_ABORT)",
             since: Release(10),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x8000000),
@@ -7584,7 +7835,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_ABORT_TMO)",
             since: Release(10),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x10000000),
@@ -7592,7 +7843,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_LU_RESET_TMO)",
             since: Release(10),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x20000000),
@@ -7600,7 +7851,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_HOST_RESET_TMO)",
             since: Release(10),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x40000000),
@@ -7608,7 +7859,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_PING_TMO)",
             since: Release(10),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x80000000),
@@ -7616,7 +7867,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_RECV_TMO)",
             since: Release(12),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x100000000),
@@ -7624,7 +7875,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_IFACE_NAME)",
             since: Release(12),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x200000000),
@@ -7632,7 +7883,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_ISID)",
             since: Release(12),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x400000000),
@@ -7640,7 +7891,7 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_INITIATOR_NAME)",
             since: Release(12),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x800000000),
@@ -7648,13 +7899,21 @@ impl ParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_PARAM_TGT_RESET_TMO)",
             since: Release(18),
-            until: Release(18),
+            until: Release(26),
+        },
+        Entry {
+            value: Self(0x1000000000),
+            name: "ISCSI_TARGET_ALIAS",
+            doc: "",
+            expr: "(1ULL << ISCSI_PARAM_TARGET_ALIAS)",
+            since: Release(21),
+            until: Release(26),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[
-        36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
-        16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1,
+        37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18,
+        17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1,
     ];
     /// Whether every bit of `other` is set in `self`.
     pub const fn contains(self, other: Self) -> bool {
@@ -7664,11 +7923,11 @@ impl ParamMask {
 
 family_impls!(ParamMask, i64);
 
-/// The hex value, then the known flags and any unknown bits: `0xc00000000 ISCSI_INITIATOR_NAME|ISCSI_TGT_RESET_TMO`; zero prints as `0x0 0`.
+/// The hex value, then the known flags and any unknown bits: `0x1800000000 ISCSI_TGT_RESET_TMO|ISCSI_TARGET_ALIAS`; zero prints as `0x0 0`.
 impl core::fmt::Display for ParamMask {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 37];
+        let mut chosen = [false; 38];
         let mut rest = self.0;
         for &i in Self::DECOMPOSE {
             if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
@@ -7709,7 +7968,7 @@ impl core::ops::BitAnd for ParamMask {
     }
 }
 
-/// A set of flags of `ISCSI_HOST_HWADDRESS … ISCSI_HOST_IPADDRESS (#define)` (`include/scsi/iscsi_if.h:366`). Holds any `u32`, known bits or not.
+/// A set of flags of `ISCSI_HOST_HWADDRESS … ISCSI_HOST_IPADDRESS (#define)` (`include/scsi/iscsi_if.h:369`). Holds any `u32`, known bits or not.
 ///
 /// Bit masks of the host parameters a transport supports (v2.6.23 to v3.1.3).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -7719,19 +7978,19 @@ pub struct HostParamMask(pub u32);
 impl HostParamMask {
     /// `ISCSI_HOST_HWADDRESS` = `(1ULL << ISCSI_HOST_PARAM_HWADDRESS)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_HWADDRESS: Self = Self(0x01);
     /// `ISCSI_HOST_INITIATOR_NAME` = `(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_INITIATOR_NAME: Self = Self(0x02);
     /// `ISCSI_HOST_NETDEV_NAME` = `(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_NETDEV_NAME: Self = Self(0x04);
     /// `ISCSI_HOST_IPADDRESS` = `(1ULL << ISCSI_HOST_PARAM_IPADDRESS)`.
     ///
-    /// In v2.6.23 … v2.6.33.
+    /// In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_IPADDRESS: Self = Self(0x08);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_HOST_";
@@ -7743,7 +8002,7 @@ impl HostParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_HOST_PARAM_HWADDRESS)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x02),
@@ -7751,7 +8010,7 @@ impl HostParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x04),
@@ -7759,7 +8018,7 @@ impl HostParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
         Entry {
             value: Self(0x08),
@@ -7767,7 +8026,7 @@ impl HostParamMask {
             doc: "",
             expr: "(1ULL << ISCSI_HOST_PARAM_IPADDRESS)",
             since: Release(8),
-            until: Release(18),
+            until: Release(26),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -7860,21 +8119,21 @@ pub static FAMILIES: &[Family] = &[
                     name: "UEVENT_BASE",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 100,
                     name: "KEVENT_BASE",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 1000,
                     name: "ISCSI_ERR_BASE",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
             ];
             ROWS.get(i).copied()
@@ -7960,7 +8219,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IfaceEnable",
         c_name: "ISCSI_IFACE_DISABLE … ISCSI_IFACE_ENABLE (#define)",
         prefix: "ISCSI_IFACE_",
-        doc: "iscsi iface enabled/disabled setting",
+        doc: "iscsi",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -7979,7 +8238,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Bootproto",
         c_name: "ISCSI_BOOTPROTO_* (#define)",
         prefix: "ISCSI_BOOTPROTO_",
-        doc: "ipv4 bootproto",
+        doc: "ipv4",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -7998,7 +8257,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6Autocfg",
         c_name: "ISCSI_IPV6_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_AUTOCFG_",
-        doc: "ipv6 addr autoconfig type",
+        doc: "ipv6",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {
@@ -8017,7 +8276,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6LinklocalAutocfg",
         c_name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_",
-        doc: "ipv6 link local addr type",
+        doc: "ipv6",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8036,7 +8295,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6RouterAutocfg",
         c_name: "ISCSI_IPV6_ROUTER_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_ROUTER_AUTOCFG_",
-        doc: "ipv6 router addr type",
+        doc: "ipv6",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8083,57 +8342,57 @@ pub static FAMILIES: &[Family] = &[
                     value: 7,
                     name: "ISCSI_MAX_VLAN_PRIORITY",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(27),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 32,
                     name: "ISCSI_HOST_STATS_CUSTOM_MAX",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(39),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 32,
                     name: "ISCSI_STATS_CUSTOM_MAX",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 64,
                     name: "ISCSI_HOST_STATS_CUSTOM_DESC_MAX",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(39),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 64,
                     name: "ISCSI_STATS_CUSTOM_DESC_MAX",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 256,
                     name: "ISCSI_CHAP_AUTH_NAME_MAX_LEN",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(29),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 256,
                     name: "ISCSI_CHAP_AUTH_SECRET_MAX_LEN",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(29),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 4095,
                     name: "ISCSI_MAX_VLAN_ID",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(27),
+                    until: Release(76),
                 },
             ];
             ROWS.get(i).copied()
@@ -8143,7 +8402,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "VlanEnable",
         c_name: "ISCSI_VLAN_* (#define)",
         prefix: "ISCSI_VLAN_",
-        doc: "iscsi vlan enable/disabled setting",
+        doc: "iscsi",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8162,7 +8421,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "NetParamEnable",
         c_name: "ISCSI_NET_PARAM_DISABLE … ISCSI_NET_PARAM_ENABLE (#define)",
         prefix: "ISCSI_NET_PARAM_",
-        doc: "iscsi generic enable/disabled setting for various features",
+        doc: "iscsi",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8181,7 +8440,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiNetParam",
         c_name: "enum iscsi_net_param",
         prefix: "ISCSI_NET_PARAM_",
-        doc: "iSCSI network params",
+        doc: "",
         kind: FamilyKind::Values,
         len: 55,
         entry: |i| {
@@ -8238,7 +8497,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiIfaceParam",
         c_name: "enum iscsi_iface_param",
         prefix: "ISCSI_IFACE_PARAM_",
-        doc: "iSCSI specific settings params for iface",
+        doc: "",
         kind: FamilyKind::Values,
         len: 18,
         entry: |i| {
@@ -8276,7 +8535,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiErr",
         c_name: "enum iscsi_err",
         prefix: "ISCSI_ERR_",
-        doc: "Common error codes",
+        doc: "",
         kind: FamilyKind::Values,
         len: 23,
         entry: |i| {
@@ -8295,9 +8554,9 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiParam",
         c_name: "enum iscsi_param",
         prefix: "ISCSI_PARAM_",
-        doc: "iSCSI Parameters (RFC3720)",
+        doc: "",
         kind: FamilyKind::Values,
-        len: 78,
+        len: 82,
         entry: |i| {
             IscsiParam::TABLE
                 .get(i)
@@ -8314,7 +8573,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiHostParam",
         c_name: "enum iscsi_host_param",
         prefix: "ISCSI_HOST_PARAM_",
-        doc: "iSCSI HBA params",
+        doc: "",
         kind: FamilyKind::Values,
         len: 8,
         entry: |i| {
@@ -8333,7 +8592,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiFlashnodeParam",
         c_name: "enum iscsi_flashnode_param",
         prefix: "ISCSI_FLASHNODE_",
-        doc: "iSCSI Flash Target params",
+        doc: "",
         kind: FamilyKind::Values,
         len: 60,
         entry: |i| {
@@ -8371,7 +8630,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPortSpeed",
         c_name: "enum iscsi_port_speed",
         prefix: "ISCSI_PORT_SPEED_",
-        doc: "iSCSI port Speed",
+        doc: "",
         kind: FamilyKind::Values,
         len: 7,
         entry: |i| {
@@ -8390,7 +8649,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPortState",
         c_name: "enum iscsi_port_state",
         prefix: "ISCSI_PORT_STATE_",
-        doc: "iSCSI port state",
+        doc: "",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8409,7 +8668,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPingStatusCode",
         c_name: "enum iscsi_ping_status_code",
         prefix: "ISCSI_PING_",
-        doc: "iSCSI PING status/error code",
+        doc: "",
         kind: FamilyKind::Values,
         len: 10,
         entry: |i| {
@@ -8428,7 +8687,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "TransportCaps",
         c_name: "CAP_* (#define)",
         prefix: "CAP_",
-        doc: "These flags presents iSCSI Data-Path capabilities.",
+        doc: "These",
         kind: FamilyKind::Flags,
         len: 15,
         entry: |i| {
@@ -8447,7 +8706,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "StopConn",
         c_name: "STOP_CONN_* (#define)",
         prefix: "STOP_CONN_",
-        doc: "These flags describes reason of stop_conn() call",
+        doc: "These",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {
@@ -8502,11 +8761,11 @@ pub static FAMILIES: &[Family] = &[
     },
     Family {
         rust_name: "ParamMask",
-        c_name: "ISCSI_MAX_RECV_DLENGTH … ISCSI_TGT_RESET_TMO (#define)",
+        c_name: "ISCSI_MAX_RECV_DLENGTH … ISCSI_TARGET_ALIAS (#define)",
         prefix: "ISCSI_",
         doc: "Bit masks of the session and connection parameters a transport supports (v2.6.18 to v3.1.3).",
         kind: FamilyKind::Flags,
-        len: 37,
+        len: 38,
         entry: |i| {
             ParamMask::TABLE
                 .get(i)

@@ -20,8 +20,64 @@
 //   v2.6.31: include/scsi/iscsi_proto.h sha256 fb7235c273b9846ed5c0f67ad782c7b1386b336ff2fbcdaa116b938cd57dacdc
 //   v2.6.32: include/scsi/iscsi_proto.h sha256 fb7235c273b9846ed5c0f67ad782c7b1386b336ff2fbcdaa116b938cd57dacdc
 //   v2.6.33: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.34: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.35: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.36: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.37: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.38: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v2.6.39: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v3.0.1: include/scsi/iscsi_proto.h sha256 14c9ce5a81cb25e3679ea56c3c2d5aef859846547ec088715e759602ff3ffdfb
+//   v3.1.3: include/scsi/iscsi_proto.h sha256 3557d7367c18dcca5e4b96857204dc18fb09128c69a6e5b658c10d6615312029
+//   v3.2: include/scsi/iscsi_proto.h sha256 3557d7367c18dcca5e4b96857204dc18fb09128c69a6e5b658c10d6615312029
+//   v3.3.8: include/scsi/iscsi_proto.h sha256 3557d7367c18dcca5e4b96857204dc18fb09128c69a6e5b658c10d6615312029
+//   v3.4.113: include/scsi/iscsi_proto.h sha256 3557d7367c18dcca5e4b96857204dc18fb09128c69a6e5b658c10d6615312029
+//   v3.5: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.6.5: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.7.2: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.8.13: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.9.6: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.10.65: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.11: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.12: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.13.10: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.14.1: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.15.5: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.16: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.17: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.18.30: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v3.19.8: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.1-rc6: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.4.11: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.5.7: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.6.2: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.7.4: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.8.15: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.9: include/scsi/iscsi_proto.h sha256 216ba5923576cef63379abf75c4234af41590efedf580779f9c4388ea1d795d1
+//   v4.10: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v4.12: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v4.14.177: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v4.15.18: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v4.19.95: include/scsi/iscsi_proto.h sha256 82bf3506016357ede8b6d08f8baa51c408383029e7c813e171f726b68e327d25
+//   v4.20: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v5.0.1: include/scsi/iscsi_proto.h sha256 35380ea09e4f69905571edb6f077a0764a3e15fd6888fec3e898c446601be613
+//   v5.2.1: include/scsi/iscsi_proto.h sha256 3e7f0a81bc11bf407648ab5126186b9a3c343477fd23124aa4b56b5e6fe9dda7
+//   v5.3.1: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.4.59: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.6.4: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.7.14: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.8.1: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.9.1: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.11: include/scsi/iscsi_proto.h sha256 2679a041c76916dbe1a19770f1d79cdab7b5a0ea9670bd4757819aa58b27409a
+//   v5.14-rc5: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v5.15.55: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v5.17-rc5: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v5.19: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v6.0-rc1: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
 //   v6.1.192: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v6.4.6: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v6.8.1: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
 //   v6.12.117: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
+//   v6.14: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
 
 /// One known value of a family: the value, its C name, and the header's comment.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -346,44 +402,260 @@ pub static RELEASES: &[ReleaseInfo] = &[
         version: Some([2, 6, 33, 0]),
     },
     ReleaseInfo {
+        label: "v2.6.34",
+        version: Some([2, 6, 34, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.35",
+        version: Some([2, 6, 35, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.36",
+        version: Some([2, 6, 36, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.37",
+        version: Some([2, 6, 37, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.38",
+        version: Some([2, 6, 38, 0]),
+    },
+    ReleaseInfo {
+        label: "v2.6.39",
+        version: Some([2, 6, 39, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.0.1",
+        version: Some([3, 0, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.1.3",
+        version: Some([3, 1, 3, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.2",
+        version: Some([3, 2, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.3.8",
+        version: Some([3, 3, 8, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.4.113",
+        version: Some([3, 4, 113, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.5",
+        version: Some([3, 5, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.6.5",
+        version: Some([3, 6, 5, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.7.2",
+        version: Some([3, 7, 2, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.8.13",
+        version: Some([3, 8, 13, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.9.6",
+        version: Some([3, 9, 6, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.10.65",
+        version: Some([3, 10, 65, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.11",
+        version: Some([3, 11, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.12",
+        version: Some([3, 12, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.13.10",
+        version: Some([3, 13, 10, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.14.1",
+        version: Some([3, 14, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.15.5",
+        version: Some([3, 15, 5, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.16",
+        version: Some([3, 16, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.17",
+        version: Some([3, 17, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.18.30",
+        version: Some([3, 18, 30, 0]),
+    },
+    ReleaseInfo {
+        label: "v3.19.8",
+        version: Some([3, 19, 8, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.1-rc6",
+        version: Some([4, 1, 0, 6]),
+    },
+    ReleaseInfo {
+        label: "v4.4.11",
+        version: Some([4, 4, 11, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.5.7",
+        version: Some([4, 5, 7, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.6.2",
+        version: Some([4, 6, 2, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.7.4",
+        version: Some([4, 7, 4, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.8.15",
+        version: Some([4, 8, 15, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.9",
+        version: Some([4, 9, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.10",
+        version: Some([4, 10, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.12",
+        version: Some([4, 12, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.14.177",
+        version: Some([4, 14, 177, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.15.18",
+        version: Some([4, 15, 18, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.19.95",
+        version: Some([4, 19, 95, 0]),
+    },
+    ReleaseInfo {
+        label: "v4.20",
+        version: Some([4, 20, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.0.1",
+        version: Some([5, 0, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.2.1",
+        version: Some([5, 2, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.3.1",
+        version: Some([5, 3, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.4.59",
+        version: Some([5, 4, 59, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.6.4",
+        version: Some([5, 6, 4, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.7.14",
+        version: Some([5, 7, 14, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.8.1",
+        version: Some([5, 8, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.9.1",
+        version: Some([5, 9, 1, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.11",
+        version: Some([5, 11, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.14-rc5",
+        version: Some([5, 14, 0, 5]),
+    },
+    ReleaseInfo {
+        label: "v5.15.55",
+        version: Some([5, 15, 55, 0]),
+    },
+    ReleaseInfo {
+        label: "v5.17-rc5",
+        version: Some([5, 17, 0, 5]),
+    },
+    ReleaseInfo {
+        label: "v5.19",
+        version: Some([5, 19, 0, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.0-rc1",
+        version: Some([6, 0, 0, 1]),
+    },
+    ReleaseInfo {
         label: "v6.1.192",
         version: Some([6, 1, 192, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.4.6",
+        version: Some([6, 4, 6, 0]),
+    },
+    ReleaseInfo {
+        label: "v6.8.1",
+        version: Some([6, 8, 1, 0]),
     },
     ReleaseInfo {
         label: "v6.12.117",
         version: Some([6, 12, 117, 0]),
     },
+    ReleaseInfo {
+        label: "v6.14",
+        version: Some([6, 14, 0, 0]),
+    },
 ];
 
 impl Release {
     /// The newest tracked release.
-    pub const LATEST: Release = Release(20);
+    pub const LATEST: Release = Release(76);
 }
 
 /// `ISCSI_DRAFT20_VERSION` = `0x00`.
 pub const ISCSI_DRAFT20_VERSION: u32 = 0x00;
 
-/// default iSCSI listen port for incoming connections
-///
 /// `ISCSI_LISTEN_PORT` = `3260`.
 pub const ISCSI_LISTEN_PORT: u32 = 3260;
 
-/// iSCSI header length
-///
 /// `ISCSI_HDR_LEN` = `48`.
 ///
-/// In v6.1.192 on.
+/// In v3.1.3 on.
 pub const ISCSI_HDR_LEN: u32 = 48;
 
-/// iSCSI CRC32C length
-///
 /// `ISCSI_CRC_LEN` = `4`.
 ///
-/// In v6.1.192 on.
+/// In v3.1.3 on.
 pub const ISCSI_CRC_LEN: u32 = 4;
 
-/// Padding word length
-///
 /// `ISCSI_PAD_LEN` = `4`.
 ///
 /// In v2.6.25 on.
@@ -407,8 +679,6 @@ pub const ISCSI_CDB_SIZE: u32 = 16;
 /// In v2.6.15 … v2.6.21.
 pub const DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH: u32 = 8192;
 
-/// Max. number of Key=Value pairs in a text message
-///
 /// `MAX_KEY_VALUE_PAIRS` = `8192`.
 pub const MAX_KEY_VALUE_PAIRS: u32 = 8192;
 
@@ -473,7 +743,7 @@ pub const ISCSI_DEF_TIME2WAIT: u32 = 2;
 
 /// `ISCSI_NAME_LEN` = `224`.
 ///
-/// In v6.1.192 on.
+/// In v3.5 on.
 pub const ISCSI_NAME_LEN: u32 = 224;
 
 /// A set of flags of `ISCSI_OP_RETRY … ISCSI_OPCODE_MASK (#define)` (`include/scsi/iscsi_proto.h:96`). Holds any `u8`, known bits or not.
@@ -500,7 +770,7 @@ impl OpcodeBits {
             doc: "",
             expr: "0x3F",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
@@ -508,7 +778,7 @@ impl OpcodeBits {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x80),
@@ -516,7 +786,7 @@ impl OpcodeBits {
             doc: "",
             expr: "0x80",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -636,7 +906,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x01),
@@ -644,7 +914,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -652,7 +922,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
@@ -660,7 +930,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x03",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -668,7 +938,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x04",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x05),
@@ -676,7 +946,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x05",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x06),
@@ -684,7 +954,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x06",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x10),
@@ -692,7 +962,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x1c),
@@ -700,7 +970,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x1c",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x1d),
@@ -708,7 +978,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x1d",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x1e),
@@ -716,7 +986,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x1e",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x1f),
@@ -724,7 +994,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x1f",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x20),
@@ -732,7 +1002,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x20",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x21),
@@ -740,7 +1010,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x21",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x22),
@@ -748,7 +1018,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x22",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x23),
@@ -756,7 +1026,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x23",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x24),
@@ -764,7 +1034,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x24",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x25),
@@ -772,7 +1042,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x25",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x26),
@@ -780,7 +1050,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x26",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x31),
@@ -788,7 +1058,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x31",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x32),
@@ -796,7 +1066,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x32",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x3f),
@@ -804,7 +1074,7 @@ impl IscsiOpcode {
             doc: "",
             expr: "0x3f",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -843,7 +1113,7 @@ impl AhsType {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -851,7 +1121,7 @@ impl AhsType {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -870,14 +1140,12 @@ impl core::fmt::Display for AhsType {
 
 /// A set of flags of `ISCSI_FLAG_CMD_FINAL … ISCSI_FLAG_CMD_ATTR_MASK (#define)` (`include/scsi/iscsi_proto.h:154`). Holds any `u8`, known bits or not.
 ///
-/// Command PDU flags
+/// Command
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiCmdFlags(pub u8);
 
 impl ScsiCmdFlags {
-    /// 3 bits
-    ///
     /// `ISCSI_FLAG_CMD_ATTR_MASK` = `0x07`.
     pub const ISCSI_FLAG_CMD_ATTR_MASK: Self = Self(0x07);
     /// `ISCSI_FLAG_CMD_WRITE` = `0x20`.
@@ -893,10 +1161,10 @@ impl ScsiCmdFlags {
         Entry {
             value: Self(0x07),
             name: "ISCSI_FLAG_CMD_ATTR_MASK",
-            doc: "3 bits",
+            doc: "",
             expr: "0x07",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x20),
@@ -904,7 +1172,7 @@ impl ScsiCmdFlags {
             doc: "",
             expr: "0x20",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
@@ -912,7 +1180,7 @@ impl ScsiCmdFlags {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x80),
@@ -920,7 +1188,7 @@ impl ScsiCmdFlags {
             doc: "",
             expr: "0x80",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1006,7 +1274,7 @@ impl ScsiCmdAttr {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -1014,7 +1282,7 @@ impl ScsiCmdAttr {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -1022,7 +1290,7 @@ impl ScsiCmdAttr {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -1030,7 +1298,7 @@ impl ScsiCmdAttr {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
@@ -1038,7 +1306,7 @@ impl ScsiCmdAttr {
             doc: "",
             expr: "4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1057,7 +1325,7 @@ impl core::fmt::Display for ScsiCmdAttr {
 
 /// A set of flags of `ISCSI_FLAG_CMD_BIDI_OVERFLOW … ISCSI_FLAG_CMD_UNDERFLOW (#define)` (`include/scsi/iscsi_proto.h:203`). Holds any `u8`, known bits or not.
 ///
-/// Command Response PDU flags
+/// Command
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiRspFlags(pub u8);
@@ -1081,7 +1349,7 @@ impl ScsiRspFlags {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -1089,7 +1357,7 @@ impl ScsiRspFlags {
             doc: "",
             expr: "0x04",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
@@ -1097,7 +1365,7 @@ impl ScsiRspFlags {
             doc: "",
             expr: "0x08",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x10),
@@ -1105,7 +1373,7 @@ impl ScsiRspFlags {
             doc: "",
             expr: "0x10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1165,7 +1433,7 @@ impl core::ops::BitAnd for ScsiRspFlags {
 
 /// A value of `ISCSI_STATUS_CMD_COMPLETED … ISCSI_STATUS_SUBSYS_FAILURE (#define)` (`include/scsi/iscsi_proto.h:209`). Holds any `u8`, known or not.
 ///
-/// iSCSI Status values. Valid if Rsp Selector bit is not set
+/// iSCSI
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiResponse(pub u8);
@@ -1187,7 +1455,7 @@ impl ScsiResponse {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -1195,7 +1463,7 @@ impl ScsiResponse {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -1203,7 +1471,7 @@ impl ScsiResponse {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1222,7 +1490,7 @@ impl core::fmt::Display for ScsiResponse {
 
 /// A value of `ISCSI_ASYNC_MSG_* (#define)` (`include/scsi/iscsi_proto.h:234`). Holds any `u8`, known or not.
 ///
-/// iSCSI Event Codes
+/// iSCSI
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct AsyncEvent(pub u8);
@@ -1250,7 +1518,7 @@ impl AsyncEvent {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -1258,7 +1526,7 @@ impl AsyncEvent {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -1266,7 +1534,7 @@ impl AsyncEvent {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -1274,7 +1542,7 @@ impl AsyncEvent {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
@@ -1282,7 +1550,7 @@ impl AsyncEvent {
             doc: "",
             expr: "4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(255),
@@ -1290,7 +1558,7 @@ impl AsyncEvent {
             doc: "",
             expr: "255",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1327,7 +1595,7 @@ impl TmFlags {
             doc: "",
             expr: "0x7F",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1419,7 +1687,7 @@ impl TmFunc {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -1427,7 +1695,7 @@ impl TmFunc {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -1435,7 +1703,7 @@ impl TmFunc {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(4),
@@ -1443,7 +1711,7 @@ impl TmFunc {
             doc: "",
             expr: "4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(5),
@@ -1451,7 +1719,7 @@ impl TmFunc {
             doc: "",
             expr: "5",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(6),
@@ -1459,7 +1727,7 @@ impl TmFunc {
             doc: "",
             expr: "6",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(7),
@@ -1467,7 +1735,7 @@ impl TmFunc {
             doc: "",
             expr: "7",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(8),
@@ -1475,7 +1743,7 @@ impl TmFunc {
             doc: "",
             expr: "8",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1526,7 +1794,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x01),
@@ -1534,7 +1802,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -1542,7 +1810,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
@@ -1550,7 +1818,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x03",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -1558,7 +1826,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x04",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x05),
@@ -1566,7 +1834,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x05",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x06),
@@ -1574,7 +1842,7 @@ impl TmfResponse {
             doc: "",
             expr: "0x06",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0xff),
@@ -1582,7 +1850,7 @@ impl TmfResponse {
             doc: "",
             expr: "0xff",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -1601,7 +1869,7 @@ impl core::fmt::Display for TmfResponse {
 
 /// A set of flags of `ISCSI_FLAG_DATA_* (#define)` (`include/scsi/iscsi_proto.h:387`). Holds any `u8`, known bits or not.
 ///
-/// Data Response PDU flags
+/// Data
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct DataFlags(pub u8);
@@ -1625,7 +1893,7 @@ impl DataFlags {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -1633,7 +1901,7 @@ impl DataFlags {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -1641,7 +1909,7 @@ impl DataFlags {
             doc: "",
             expr: "0x04",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
@@ -1649,7 +1917,7 @@ impl DataFlags {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1727,7 +1995,7 @@ impl TextFlags {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1787,7 +2055,7 @@ impl core::ops::BitAnd for TextFlags {
 
 /// A set of flags of `ISCSI_FLAG_LOGIN_* (#define)` (`include/scsi/iscsi_proto.h:446`). Holds any `u8`, known bits or not.
 ///
-/// Login PDU flags
+/// Login
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginFlags(pub u8);
@@ -1795,34 +2063,30 @@ pub struct LoginFlags(pub u8);
 impl LoginFlags {
     /// `ISCSI_FLAG_LOGIN_NEXT_STAGE1` = `0x01`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE1: Self = Self(0x01);
     /// `ISCSI_FLAG_LOGIN_NEXT_STAGE2` = `0x02`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE2: Self = Self(0x02);
     /// `ISCSI_FLAG_LOGIN_NEXT_STAGE3` = `0x03`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE3: Self = Self(0x03);
-    /// 2 bits
-    ///
     /// `ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK` = `0x03`.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK: Self = Self(0x03);
     /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE1` = `0x04`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE1: Self = Self(0x04);
     /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE2` = `0x08`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE2: Self = Self(0x08);
     /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE3` = `0x0C`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE3: Self = Self(0x0c);
-    /// 2 bits
-    ///
     /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK` = `0x0C`.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK: Self = Self(0x0c);
     /// `ISCSI_FLAG_LOGIN_CONTINUE` = `0x40`.
@@ -1838,64 +2102,64 @@ impl LoginFlags {
             name: "ISCSI_FLAG_LOGIN_NEXT_STAGE1",
             doc: "",
             expr: "0x01",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
             name: "ISCSI_FLAG_LOGIN_NEXT_STAGE2",
             doc: "",
             expr: "0x02",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
             name: "ISCSI_FLAG_LOGIN_NEXT_STAGE3",
             doc: "",
             expr: "0x03",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
             name: "ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK",
-            doc: "2 bits",
+            doc: "",
             expr: "0x03",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
             name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE1",
             doc: "",
             expr: "0x04",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
             name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE2",
             doc: "",
             expr: "0x08",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0c),
             name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE3",
             doc: "",
             expr: "0x0C",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0c),
             name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK",
-            doc: "2 bits",
+            doc: "",
             expr: "0x0C",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x40),
@@ -1903,7 +2167,7 @@ impl LoginFlags {
             doc: "",
             expr: "0x40",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x80),
@@ -1911,7 +2175,7 @@ impl LoginFlags {
             doc: "",
             expr: "0x80",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1971,7 +2235,7 @@ impl core::ops::BitAnd for LoginFlags {
 
 /// A value of `ISCSI_INITIAL_LOGIN_STAGE … ISCSI_FULL_FEATURE_PHASE (#define)` (`include/scsi/iscsi_proto.h:483`). Holds any `i8`, known or not.
 ///
-/// Login stage (phase) codes for CSG, NSG
+/// Login
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginStage(pub i8);
@@ -1995,7 +2259,7 @@ impl LoginStage {
             doc: "",
             expr: "-1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0),
@@ -2003,7 +2267,7 @@ impl LoginStage {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -2011,7 +2275,7 @@ impl LoginStage {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -2019,7 +2283,7 @@ impl LoginStage {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -2038,7 +2302,7 @@ impl core::fmt::Display for LoginStage {
 
 /// A value of `ISCSI_STATUS_CLS_* (#define)` (`include/scsi/iscsi_proto.h:489`). Holds any `u8`, known or not.
 ///
-/// Login Status response classes
+/// Login
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginStatusClass(pub u8);
@@ -2062,7 +2326,7 @@ impl LoginStatusClass {
             doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x01),
@@ -2070,7 +2334,7 @@ impl LoginStatusClass {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -2078,7 +2342,7 @@ impl LoginStatusClass {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
@@ -2086,7 +2350,7 @@ impl LoginStatusClass {
             doc: "",
             expr: "0x03",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -2111,8 +2375,6 @@ impl core::fmt::Display for LoginStatusClass {
 pub struct LoginStatus(pub u16);
 
 impl LoginStatus {
-    /// Class-0 (Success)
-    ///
     /// `ISCSI_LOGIN_STATUS_ACCEPT` = `0x00`, class 0 detail 0.
     pub const ISCSI_LOGIN_STATUS_ACCEPT: Self = Self(0x0000);
     /// `ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP` = `0x01`, class 1 detail 1.
@@ -2156,10 +2418,10 @@ impl LoginStatus {
         Entry {
             value: Self(0x0000),
             name: "ISCSI_LOGIN_STATUS_ACCEPT",
-            doc: "Class-0 (Success)",
+            doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0101),
@@ -2167,7 +2429,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0102),
@@ -2175,7 +2437,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0200),
@@ -2183,7 +2445,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0201),
@@ -2191,7 +2453,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0202),
@@ -2199,7 +2461,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0203),
@@ -2207,7 +2469,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x03",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0204),
@@ -2215,7 +2477,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x04",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0205),
@@ -2223,7 +2485,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x05",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0206),
@@ -2231,7 +2493,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x06",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0207),
@@ -2239,7 +2501,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x07",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0208),
@@ -2247,7 +2509,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x08",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0209),
@@ -2255,7 +2517,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x09",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x020a),
@@ -2263,7 +2525,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x0a",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x020b),
@@ -2271,7 +2533,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x0b",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0300),
@@ -2279,7 +2541,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x00",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0301),
@@ -2287,7 +2549,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x01",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0302),
@@ -2295,7 +2557,7 @@ impl LoginStatus {
             doc: "",
             expr: "0x02",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Packs a class and a detail code.
@@ -2333,8 +2595,6 @@ impl core::fmt::Display for LoginStatus {
 pub struct LogoutFlags(pub u8);
 
 impl LogoutFlags {
-    /// Logout PDU flags
-    ///
     /// `ISCSI_FLAG_LOGOUT_REASON_MASK` = `0x7F`.
     pub const ISCSI_FLAG_LOGOUT_REASON_MASK: Self = Self(0x7f);
     /// The prefix shared by the C names, stripped by short lookups.
@@ -2344,10 +2604,10 @@ impl LogoutFlags {
         Entry {
             value: Self(0x7f),
             name: "ISCSI_FLAG_LOGOUT_REASON_MASK",
-            doc: "Logout PDU flags",
+            doc: "",
             expr: "0x7F",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -2407,7 +2667,7 @@ impl core::ops::BitAnd for LogoutFlags {
 
 /// A value of `ISCSI_LOGOUT_REASON_* (#define)` (`include/scsi/iscsi_proto.h:542`). Holds any `u8`, known or not.
 ///
-/// logout reason_code values
+/// logout
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LogoutReason(pub u8);
@@ -2431,7 +2691,7 @@ impl LogoutReason {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -2439,7 +2699,7 @@ impl LogoutReason {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -2447,7 +2707,7 @@ impl LogoutReason {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -2455,7 +2715,7 @@ impl LogoutReason {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -2474,7 +2734,7 @@ impl core::fmt::Display for LogoutReason {
 
 /// A value of `ISCSI_LOGOUT_SUCCESS … ISCSI_LOGOUT_CLEANUP_FAILED (#define)` (`include/scsi/iscsi_proto.h:569`). Holds any `u8`, known or not.
 ///
-/// logout response status values
+/// logout
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LogoutResponse(pub u8);
@@ -2498,7 +2758,7 @@ impl LogoutResponse {
             doc: "",
             expr: "0",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
@@ -2506,7 +2766,7 @@ impl LogoutResponse {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
@@ -2514,7 +2774,7 @@ impl LogoutResponse {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
@@ -2522,7 +2782,7 @@ impl LogoutResponse {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
 }
@@ -2549,23 +2809,23 @@ pub struct SnackType(pub u8);
 impl SnackType {
     /// `ISCSI_FLAG_SNACK_TYPE_DATA` = `0`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_DATA: Self = Self(0);
     /// `ISCSI_FLAG_SNACK_TYPE_R2T` = `0`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_R2T: Self = Self(0);
     /// `ISCSI_FLAG_SNACK_TYPE_STATUS` = `1`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_STATUS: Self = Self(1);
     /// `ISCSI_FLAG_SNACK_TYPE_DATA_ACK` = `2`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_DATA_ACK: Self = Self(2);
     /// `ISCSI_FLAG_SNACK_TYPE_RDATA` = `3`.
     ///
-    /// In v6.1.192 on.
+    /// In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_RDATA: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLAG_SNACK_TYPE_";
@@ -2576,40 +2836,40 @@ impl SnackType {
             name: "ISCSI_FLAG_SNACK_TYPE_DATA",
             doc: "",
             expr: "0",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(0),
             name: "ISCSI_FLAG_SNACK_TYPE_R2T",
             doc: "",
             expr: "0",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(1),
             name: "ISCSI_FLAG_SNACK_TYPE_STATUS",
             doc: "",
             expr: "1",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(2),
             name: "ISCSI_FLAG_SNACK_TYPE_DATA_ACK",
             doc: "",
             expr: "2",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
         Entry {
             value: Self(3),
             name: "ISCSI_FLAG_SNACK_TYPE_RDATA",
             doc: "",
             expr: "3",
-            since: Release(19),
-            until: Release(20),
+            since: Release(26),
+            until: Release(76),
         },
     ];
 }
@@ -2634,8 +2894,6 @@ impl core::fmt::Display for SnackType {
 pub struct SnackFlags(pub u8);
 
 impl SnackFlags {
-    /// 4 bits
-    ///
     /// `ISCSI_FLAG_SNACK_TYPE_MASK` = `0x0F`.
     pub const ISCSI_FLAG_SNACK_TYPE_MASK: Self = Self(0x0f);
     /// The prefix shared by the C names, stripped by short lookups.
@@ -2645,10 +2903,10 @@ impl SnackFlags {
         Entry {
             value: Self(0x0f),
             name: "ISCSI_FLAG_SNACK_TYPE_MASK",
-            doc: "4 bits",
+            doc: "",
             expr: "0x0F",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -2708,7 +2966,7 @@ impl core::ops::BitAnd for SnackFlags {
 
 /// A value of `ISCSI_REASON_* (#define)` (`include/scsi/iscsi_proto.h:619`). Holds any `u8`, known or not.
 ///
-/// Reason for Reject
+/// Reason
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct RejectReason(pub u8);
@@ -2736,6 +2994,10 @@ impl RejectReason {
     pub const ISCSI_REASON_BOOKMARK_NO_RESOURCES: Self = Self(0x0a);
     /// `ISCSI_REASON_NEGOTIATION_RESET` = `11`.
     pub const ISCSI_REASON_NEGOTIATION_RESET: Self = Self(0x0b);
+    /// `ISCSI_REASON_WAITING_FOR_LOGOUT` = `12`.
+    ///
+    /// In v4.19.95.
+    pub const ISCSI_REASON_WAITING_FOR_LOGOUT: Self = Self(0x0c);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_REASON_";
     /// Every known value, sorted by value then name.
@@ -2746,7 +3008,7 @@ impl RejectReason {
             doc: "",
             expr: "1",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x02),
@@ -2754,7 +3016,7 @@ impl RejectReason {
             doc: "",
             expr: "2",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x03),
@@ -2762,7 +3024,7 @@ impl RejectReason {
             doc: "",
             expr: "3",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x04),
@@ -2770,7 +3032,7 @@ impl RejectReason {
             doc: "",
             expr: "4",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x05),
@@ -2778,7 +3040,7 @@ impl RejectReason {
             doc: "",
             expr: "5",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x06),
@@ -2786,7 +3048,7 @@ impl RejectReason {
             doc: "",
             expr: "6",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x07),
@@ -2794,7 +3056,7 @@ impl RejectReason {
             doc: "",
             expr: "7",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x08),
@@ -2802,7 +3064,7 @@ impl RejectReason {
             doc: "",
             expr: "8",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x09),
@@ -2810,7 +3072,7 @@ impl RejectReason {
             doc: "",
             expr: "9",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0a),
@@ -2818,7 +3080,7 @@ impl RejectReason {
             doc: "",
             expr: "10",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
         },
         Entry {
             value: Self(0x0b),
@@ -2826,14 +3088,22 @@ impl RejectReason {
             doc: "",
             expr: "11",
             since: Release(0),
-            until: Release(20),
+            until: Release(76),
+        },
+        Entry {
+            value: Self(0x0c),
+            name: "ISCSI_REASON_WAITING_FOR_LOGOUT",
+            doc: "",
+            expr: "12",
+            since: Release(56),
+            until: Release(56),
         },
     ];
 }
 
 family_impls!(RejectReason, u8);
 
-/// `11 ISCSI_REASON_NEGOTIATION_RESET`; an unknown value prints as `12 ISCSI_REASON_???`.
+/// `12 ISCSI_REASON_WAITING_FOR_LOGOUT`; an unknown value prints as `13 ISCSI_REASON_???`.
 impl core::fmt::Display for RejectReason {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
@@ -2859,28 +3129,28 @@ pub static FAMILIES: &[Family] = &[
                     name: "ISCSI_DRAFT20_VERSION",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 2,
                     name: "ISCSI_DEF_TIME2WAIT",
                     doc: "",
                     since: Release(10),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 4,
                     name: "ISCSI_CRC_LEN",
-                    doc: "iSCSI CRC32C length",
-                    since: Release(19),
-                    until: Release(20),
+                    doc: "",
+                    since: Release(26),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 4,
                     name: "ISCSI_PAD_LEN",
-                    doc: "Padding word length",
+                    doc: "",
                     since: Release(10),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 4,
@@ -2894,84 +3164,84 @@ pub static FAMILIES: &[Family] = &[
                     name: "ISCSI_CDB_SIZE",
                     doc: "",
                     since: Release(11),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 48,
                     name: "ISCSI_HDR_LEN",
-                    doc: "iSCSI header length",
-                    since: Release(19),
-                    until: Release(20),
+                    doc: "",
+                    since: Release(26),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 64,
                     name: "KEY_MAXLEN",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 224,
                     name: "ISCSI_NAME_LEN",
                     doc: "",
-                    since: Release(19),
-                    until: Release(20),
+                    since: Release(30),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 255,
                     name: "TARGET_NAME_MAXLEN",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 255,
                     name: "VALUE_MAXLEN",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_FIRST_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_MAX_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_MAX_RECV_SEG_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 3260,
                     name: "ISCSI_LISTEN_PORT",
-                    doc: "default iSCSI listen port for incoming connections",
+                    doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 8192,
                     name: "ISCSI_DEF_MAX_RECV_SEG_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 8192,
                     name: "MAX_KEY_VALUE_PAIRS",
-                    doc: "Max. number of Key=Value pairs in a text message",
+                    doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 8192,
@@ -2985,42 +3255,42 @@ pub static FAMILIES: &[Family] = &[
                     name: "ISCSI_DEF_FIRST_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 262144,
                     name: "ISCSI_DEF_MAX_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_FIRST_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_MAX_BURST_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_MAX_RECV_SEG_LEN",
                     doc: "",
                     since: Release(7),
-                    until: Release(20),
+                    until: Release(76),
                 },
                 RawEntry {
                     value: 4294967295,
                     name: "ISCSI_RESERVED_TAG",
                     doc: "",
                     since: Release(0),
-                    until: Release(20),
+                    until: Release(76),
                 },
             ];
             ROWS.get(i).copied()
@@ -3087,7 +3357,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiCmdFlags",
         c_name: "ISCSI_FLAG_CMD_FINAL … ISCSI_FLAG_CMD_ATTR_MASK (#define)",
         prefix: "ISCSI_FLAG_CMD_",
-        doc: "Command PDU flags",
+        doc: "Command",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3125,7 +3395,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiRspFlags",
         c_name: "ISCSI_FLAG_CMD_BIDI_OVERFLOW … ISCSI_FLAG_CMD_UNDERFLOW (#define)",
         prefix: "ISCSI_FLAG_CMD_",
-        doc: "Command Response PDU flags",
+        doc: "Command",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3144,7 +3414,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiResponse",
         c_name: "ISCSI_STATUS_CMD_COMPLETED … ISCSI_STATUS_SUBSYS_FAILURE (#define)",
         prefix: "ISCSI_STATUS_",
-        doc: "iSCSI Status values. Valid if Rsp Selector bit is not set",
+        doc: "iSCSI",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {
@@ -3163,7 +3433,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "AsyncEvent",
         c_name: "ISCSI_ASYNC_MSG_* (#define)",
         prefix: "ISCSI_ASYNC_MSG_",
-        doc: "iSCSI Event Codes",
+        doc: "iSCSI",
         kind: FamilyKind::Values,
         len: 6,
         entry: |i| {
@@ -3239,7 +3509,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "DataFlags",
         c_name: "ISCSI_FLAG_DATA_* (#define)",
         prefix: "ISCSI_FLAG_DATA_",
-        doc: "Data Response PDU flags",
+        doc: "Data",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3277,7 +3547,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginFlags",
         c_name: "ISCSI_FLAG_LOGIN_* (#define)",
         prefix: "ISCSI_FLAG_LOGIN_",
-        doc: "Login PDU flags",
+        doc: "Login",
         kind: FamilyKind::Flags,
         len: 10,
         entry: |i| {
@@ -3296,7 +3566,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginStage",
         c_name: "ISCSI_INITIAL_LOGIN_STAGE … ISCSI_FULL_FEATURE_PHASE (#define)",
         prefix: "ISCSI_",
-        doc: "Login stage (phase) codes for CSG, NSG",
+        doc: "Login",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3315,7 +3585,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginStatusClass",
         c_name: "ISCSI_STATUS_CLS_* (#define)",
         prefix: "ISCSI_STATUS_CLS_",
-        doc: "Login Status response classes",
+        doc: "Login",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3372,7 +3642,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LogoutReason",
         c_name: "ISCSI_LOGOUT_REASON_* (#define)",
         prefix: "ISCSI_LOGOUT_REASON_",
-        doc: "logout reason_code values",
+        doc: "logout",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3391,7 +3661,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LogoutResponse",
         c_name: "ISCSI_LOGOUT_SUCCESS … ISCSI_LOGOUT_CLEANUP_FAILED (#define)",
         prefix: "ISCSI_LOGOUT_",
-        doc: "logout response status values",
+        doc: "logout",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3448,9 +3718,9 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "RejectReason",
         c_name: "ISCSI_REASON_* (#define)",
         prefix: "ISCSI_REASON_",
-        doc: "Reason for Reject",
+        doc: "Reason",
         kind: FamilyKind::Values,
-        len: 11,
+        len: 12,
         entry: |i| {
             RejectReason::TABLE
                 .get(i)

@@ -33,6 +33,9 @@ pub enum Selection {
         /// Keep `-rcN` tags.
         include_rc: bool,
     },
+    /// These revisions of a kernel tree (a release snapshot's `HEAD`, a "Linux 2.6.34"
+    /// commit), each labelled by the release its top-level Makefile names.
+    At(Vec<String>),
 }
 
 /// What to read.
@@ -145,6 +148,54 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
                 });
             }
         }
+        Selection::At(revs) => {
+            // A snapshot may hold the tree in a subdirectory (`linux-3.0.1/include/...`):
+            // the Makefile is beside `include/`, and paths are recorded from there.
+            let root = opts
+                .path
+                .strip_suffix("include/scsi/iscsi_if.h")
+                .unwrap_or("")
+                .to_string();
+            let rel = |p: &str| p.strip_prefix(root.as_str()).unwrap_or(p).to_string();
+            for rev in revs {
+                let commit = git_text(repo, &["rev-parse", &format!("{rev}^{{commit}}")])?
+                    .trim()
+                    .to_string();
+                let makefile =
+                    show(repo, &commit, &format!("{root}Makefile"))?.ok_or_else(|| {
+                        Error::msg(format!(
+                            "{rev} has no top-level Makefile to name its release"
+                        ))
+                        .in_file(repo)
+                    })?;
+                let label =
+                    makefile_label(&String::from_utf8_lossy(&makefile)).ok_or_else(|| {
+                        Error::msg(format!("the Makefile of {rev} names no VERSION.PATCHLEVEL"))
+                            .in_file(repo)
+                    })?;
+                let Some(iface) = show(repo, &commit, &opts.path)? else {
+                    return Err(Error::msg(format!("{rev} has no {}", opts.path)).in_file(repo));
+                };
+                let date = git_text(repo, &["log", "-1", "--format=%cs", &commit])?
+                    .trim()
+                    .to_string();
+                let mut files = vec![(rel(&opts.path), iface)];
+                if let Some(p) = show(repo, &commit, &proto)? {
+                    files.push((rel(&proto), p));
+                }
+                out.push(GitVersion {
+                    label: label.clone(),
+                    origin: Origin {
+                        kind: String::from("git"),
+                        repository: opts.repository.clone(),
+                        commit: Some(commit),
+                        date: Some(date),
+                        release: Some(label),
+                    },
+                    files,
+                });
+            }
+        }
         Selection::Revs(range) => {
             let mut args = vec!["log", "--reverse", "--format=%H %cs"];
             if let Some(r) = range {
@@ -197,6 +248,31 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
         }
     }
     Ok(out)
+}
+
+/// `v3.10.65`, `v3.2` (SUBLEVEL 0), `v4.1-rc6` from a kernel Makefile's `VERSION`,
+/// `PATCHLEVEL`, `SUBLEVEL` and an `-rcN` `EXTRAVERSION` (other extra versions are
+/// local names and left out).
+pub fn makefile_label(makefile: &str) -> Option<String> {
+    let var = |name: &str| {
+        makefile.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == name).then(|| v.trim().to_string())
+        })
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (v, p) = (var("VERSION")?, var("PATCHLEVEL")?);
+    if !digits(&v) || !digits(&p) {
+        return None;
+    }
+    let mut label = format!("v{v}.{p}");
+    if let Some(s) = var("SUBLEVEL").filter(|s| digits(s) && s != "0") {
+        label.push_str(&format!(".{s}"));
+    }
+    if let Some(x) = var("EXTRAVERSION").filter(|x| x.starts_with("-rc")) {
+        label.push_str(&x);
+    }
+    Some(label)
 }
 
 /// A scratch include directory, removed on drop.

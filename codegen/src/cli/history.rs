@@ -146,6 +146,7 @@ pub(super) fn history(cmd: &Command, paths: &Paths) -> Result<i32> {
         path,
         revs,
         tags,
+        at,
         include_rc,
         label_prefix,
         repository,
@@ -159,6 +160,7 @@ pub(super) fn history(cmd: &Command, paths: &Paths) -> Result<i32> {
             glob: glob.clone(),
             include_rc: *include_rc,
         },
+        None if !at.is_empty() => Selection::At(at.clone()),
         None => Selection::Revs(revs.clone()),
     };
     let opts = HistoryOptions {

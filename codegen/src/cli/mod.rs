@@ -99,8 +99,12 @@ enum Command {
         #[arg(long, value_name = "A..B", conflicts_with = "tags")]
         revs: Option<String>,
         /// Every tag matching this glob (`v2.6.*`), as kernel releases.
-        #[arg(long, value_name = "GLOB")]
+        #[arg(long, value_name = "GLOB", conflicts_with = "at")]
         tags: Option<String>,
+        /// These revisions of a kernel tree (repeatable; `HEAD` of a release
+        /// snapshot), each labelled by the release its Makefile names.
+        #[arg(long, value_name = "REV", conflicts_with = "revs")]
+        at: Vec<String>,
         /// Keep -rc tags.
         #[arg(long)]
         include_rc: bool,
