@@ -5,7 +5,7 @@
 use iscsi_decode::decode::Decoder;
 use iscsi_decode::decode::fields::GroupMap;
 use iscsi_decode::decode::patterns::{self, split_anchor};
-use iscsi_decode::decode::prefilter::{LITERALS, Prefilter};
+use iscsi_decode::decode::prefilter::{LITERALS, NEED_DIGIT, Prefilter};
 use std::collections::HashSet;
 
 /// Patterns whose anchor and literal regex prefix hold no prefilter literal, and why every
@@ -74,6 +74,8 @@ const ANCHOR_EXCEPTIONS: &[(&str, &str)] = &[
     ("block.io_error", "`error, dev` is a literal"),
     ("iscsid.login_error_status", "holds `ogin`"),
     ("iscsiadm.logging_in", "holds `portal`"),
+    ("iscsiadm.login_failed", "holds `portal`"),
+    ("iscsiadm.logging_out", "holds `portal`"),
     (
         "iscsid.session_sysfs",
         "holds `session` or is logged with the iscsid tag",
@@ -176,12 +178,20 @@ fn anchors_hold_a_prefilter_literal() {
             continue;
         }
         let prefix = literal_prefix(p.regex);
+        // A literal that needs a digit after it only covers text that ends with it and is
+        // followed by a number (a `+digit` anchor, or a regex prefix before its id group).
+        let covers = |t: &str, digit_follows: bool| {
+            LITERALS.iter().any(|l| {
+                if NEED_DIGIT.contains(l) {
+                    digit_follows && t.ends_with(l)
+                } else {
+                    t.contains(l)
+                }
+            })
+        };
         for alt in p.anchor.split('|') {
-            let (text, _) = split_anchor(alt);
-            if !LITERALS
-                .iter()
-                .any(|l| text.contains(l) || prefix.contains(l))
-            {
+            let (text, digit) = split_anchor(alt);
+            if !covers(text, digit) && !covers(&prefix, true) {
                 missing.push(format!("{} ({text:?}, prefix {prefix:?})", p.id));
             }
         }

@@ -167,6 +167,8 @@ pub enum FieldId {
     Addr,
     /// See [`Fields::port`].
     Port,
+    /// `address:port` (the port after the last colon): fills addr and port.
+    AddrPort,
     /// See [`Fields::tpgt`].
     Tpgt,
     /// See [`Fields::target`].
@@ -268,6 +270,7 @@ impl FieldId {
             "scsi_host" => ScsiHost,
             "addr" => Addr,
             "port" => Port,
+            "addr_port" => AddrPort,
             "tpgt" => Tpgt,
             "target" => Target,
             "iface" => Iface,
@@ -361,6 +364,17 @@ impl<'a> Fields<'a> {
             ScsiHost => self.scsi_host = v.parse().ok(),
             Addr => self.addr = Some(v),
             Port => self.port = v.parse().ok(),
+            AddrPort => match v.rsplit_once(':') {
+                Some((a, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    let a = a
+                        .strip_prefix('[')
+                        .and_then(|a| a.strip_suffix(']'))
+                        .unwrap_or(a);
+                    self.addr = Some(a);
+                    self.port = p.parse().ok();
+                }
+                _ => self.addr = Some(v),
+            },
             Tpgt => self.tpgt = v.parse().ok(),
             Target => self.target = Some(v),
             Iface => self.iface = Some(v),

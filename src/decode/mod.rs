@@ -71,6 +71,20 @@ impl Event<'_> {
         }
     }
 
+    /// Writes [`Event::time_text`] into `buf` (cleared first), without allocating when
+    /// `buf` has room.
+    pub fn write_time_text(&self, buf: &mut String) {
+        use std::fmt::Write as _;
+        buf.clear();
+        match (&self.env.time_text, self.env.uptime) {
+            (Some(t), _) => buf.push_str(t),
+            (None, Some(u)) => {
+                let _ = write!(buf, "{u:.6}");
+            }
+            (None, None) => {}
+        }
+    }
+
     /// `field=value` pairs of the envelope and fields (for tests and debugging).
     pub fn pairs(&self) -> Vec<String> {
         let mut v = self.fields.pairs();

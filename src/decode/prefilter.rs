@@ -7,22 +7,24 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-/// The literals. Short and common ones (`sd `, `session`) cost verification time, so the
-/// list favours words that iSCSI lines contain and other lines rarely do.
+/// The literals. Common words that iSCSI lines share with other lines (`session`,
+/// `connection`, `sd `) only count when a digit (or the `-` of `-1`) follows, which the
+/// iterator checks on the spot; the rest are phrases that other lines rarely contain.
 pub const LITERALS: &[&str] = &[
     "iscsi",
     "iSCSI",
     "ISCSI",
-    "onnection",
     "session",
+    "onnection",
+    "sd ",
+    "scsi",
     "I/O",
     "error, dev",
     "ultipath",
-    "sd ",
-    "scsi",
     "iser: ",
     "portal",
-    "ogin",
+    "login re",
+    "Login ",
     "ogout",
     "callbacks suppressed",
     "CDB: ",
@@ -42,11 +44,18 @@ pub const LITERALS: &[&str] = &[
     "Giving up",
     "re-opening",
     "can't st",
+    "can't bind",
+    "operational parameter",
+    "cannot make",
     "iferror",
+    "reopen_max",
+    "async event",
     "No records found",
     "No active sessions",
+    "No session found",
     "nitiatorName",
-    "authenticat",
+    "failing authentication",
+    "CHAP",
     "Invalid timeo",
     "with pid=",
     "Discovery",
@@ -55,10 +64,14 @@ pub const LITERALS: &[&str] = &[
     "error code",
 ];
 
+/// Literals that only count when followed by a digit or `-`.
+pub const NEED_DIGIT: &[&str] = &["session", "onnection", "sd "];
+
 /// Finds candidate lines in a buffer.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     ac: AhoCorasick,
+    need_digit: Vec<bool>,
 }
 
 impl Prefilter {
@@ -74,18 +87,29 @@ impl Prefilter {
                     .build(LITERALS)
             })
             .unwrap_or_else(|e| panic!("prefilter literals: {e}"));
-        Prefilter { ac }
+        let need_digit = LITERALS.iter().map(|l| NEED_DIGIT.contains(l)).collect();
+        Prefilter { ac, need_digit }
     }
 
-    /// The offset of the first literal at or after `from`, if any.
-    pub fn next_hit(&self, hay: &[u8], from: usize) -> Option<usize> {
-        let input = aho_corasick::Input::new(hay).span(from..hay.len());
-        self.ac.find(input).map(|m| m.start())
+    /// The offset of the first (valid) literal at or after `from`, if any.
+    pub fn next_hit(&self, hay: &[u8], mut from: usize) -> Option<usize> {
+        loop {
+            let input = aho_corasick::Input::new(hay).span(from..hay.len());
+            let m = self.ac.find(input)?;
+            if !self.need_digit[m.pattern().as_usize()]
+                || hay
+                    .get(m.end())
+                    .is_some_and(|&b| b.is_ascii_digit() || b == b'-')
+            {
+                return Some(m.start());
+            }
+            from = m.start() + 1;
+        }
     }
 
     /// True if `line` contains a literal.
     pub fn is_candidate(&self, line: &[u8]) -> bool {
-        self.ac.is_match(line)
+        self.next_hit(line, 0).is_some()
     }
 
     /// The lines (start, end excluding the newline) of `buf` that contain a literal. `buf`

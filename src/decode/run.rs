@@ -10,7 +10,7 @@ use super::input::{self, Input, InputError};
 use super::patterns::Kind;
 use super::prefilter::Prefilter;
 use super::redact::Redactor;
-use super::scan::ChunkReader;
+use super::scan::{ChunkReader, MAX_LINE};
 use super::{Decoder, Event, Stats};
 use std::borrow::Cow;
 use std::io;
@@ -100,11 +100,18 @@ pub fn run_files(
 
 /// Decodes in-memory text (for tests and the library).
 pub fn run_text(text: &str, opts: &Options, sink: &mut dyn Sink) -> io::Result<Summary> {
+    run_bytes("<text>", text.as_bytes().to_vec(), opts, sink)
+}
+
+/// Decodes in-memory bytes (gzip detected) shown under `name`.
+pub fn run_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> io::Result<Summary> {
     let mut r = Runner::new(opts);
-    let inp = input::wrap(
-        "<text>".into(),
-        Box::new(io::Cursor::new(text.as_bytes().to_vec())),
-    )?;
+    let inp = input::wrap(name.to_string(), Box::new(io::Cursor::new(bytes)))?;
     r.input(0, inp, sink)?;
     r.finish(sink)
 }
@@ -206,6 +213,12 @@ impl Runner {
     ) -> io::Result<bool> {
         self.summary.stats.candidates += 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let raw = if raw.len() > MAX_LINE {
+            self.summary.stats.truncated += 1;
+            &raw[..MAX_LINE]
+        } else {
+            raw
+        };
         let text = match std::str::from_utf8(raw) {
             Ok(t) => Cow::Borrowed(t),
             Err(_) => {

@@ -28,6 +28,10 @@ pub struct HumanSink<W: Write> {
     names: Vec<String>,
 }
 
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn e(s: &str) -> Cow<'_, str> {
     escape_control(s)
 }
@@ -228,7 +232,11 @@ impl<W: Write> HumanSink<W> {
         if !errs.is_empty() {
             let _ = write!(s, " ({})", errs.join(", "));
         }
-        if let Some(c) = &inc.relogin_failure {
+        if let Some(c) = inc
+            .relogin_failure
+            .as_ref()
+            .filter(|c| c.kind != CauseKind::Connect)
+        {
             let _ = write!(s, "; relogins failed with {}", c.label());
         }
         s.push('.');
@@ -300,15 +308,28 @@ impl<W: Write> HumanSink<W> {
                 hb.join(", ")
             );
         }
-        if inc.mp_failing > 0 || inc.mp_reinstated > 0 {
-            let _ = write!(
-                s,
-                "; multipath: {} path failure(s), {} reinstated",
-                inc.mp_failing, inc.mp_reinstated
-            );
+        if !inc.mp_failed.is_empty() {
+            let v: Vec<String> = inc.mp_failed.iter().map(|d| e(d).into_owned()).collect();
+            let _ = write!(s, "; multipath failed path {}", v.join(", "));
         }
-        if let (Some(d), Outcome::RecoveryTimedOut | Outcome::Unresolved) = (&dur, inc.outcome) {
-            let _ = write!(s, " ({d} from first symptom to last line)");
+        if !inc.mp_reinstated.is_empty() {
+            let v: Vec<String> = inc
+                .mp_reinstated
+                .iter()
+                .map(|d| e(d).into_owned())
+                .collect();
+            let _ = write!(s, "; multipath reinstated {}", v.join(", "));
+        }
+        if let (Some(d), Outcome::RecoveryTimedOut | Outcome::Unresolved) =
+            (inc.duration_s(), inc.outcome)
+        {
+            if d >= 1.0 {
+                let _ = write!(
+                    s,
+                    " ({} from first symptom to last line)",
+                    human_duration(d)
+                );
+            }
         }
         s.push('.');
         s
@@ -338,7 +359,7 @@ impl<W: Write> HumanSink<W> {
             }
             _ => {}
         }
-        if let Some(d) = inc.duration_s() {
+        if let Some(d) = inc.duration_s().filter(|d| *d >= 1.0) {
             let _ = write!(head, " ({})", human_duration(d));
         }
         let mut p = format!("  {}  {outcome}\n", st.bold(&head));
@@ -409,7 +430,7 @@ impl<W: Write> HumanSink<W> {
         }
         s.push('\n');
         let mut detail = Vec::new();
-        if h.down_s > 0.0 {
+        if h.down_s >= 1.0 {
             detail.push(format!(
                 "down {} in total, longest {}",
                 human_duration(h.down_s),
@@ -429,7 +450,7 @@ impl<W: Write> HumanSink<W> {
         }
         if h.mp_failing > 0 || h.mp_reinstated > 0 {
             detail.push(format!(
-                "multipath: {} path failures, {} reinstated",
+                "multipath: {} path-down and {} path-up messages",
                 h.mp_failing, h.mp_reinstated
             ));
         }
@@ -533,13 +554,16 @@ impl<W: Write> Sink for HumanSink<W> {
         o.push_str(".\n");
         let mut notes = Vec::new();
         if stats.invalid_utf8 > 0 {
-            notes.push(format!("{} lines were not valid UTF-8", stats.invalid_utf8));
+            notes.push(plural(stats.invalid_utf8, "line was", "lines were") + " not valid UTF-8");
         }
         if stats.truncated > 0 {
-            notes.push(format!("{} lines were cut at 64 KiB", stats.truncated));
+            notes.push(plural(stats.truncated, "line was", "lines were") + " cut at 64 KiB");
         }
         if stats.redacted > 0 {
-            notes.push(format!("secrets redacted in {} lines", stats.redacted));
+            notes.push(format!(
+                "secrets redacted in {}",
+                plural(stats.redacted, "line", "lines")
+            ));
         }
         for i in &s.inputs {
             if let Some(err) = &i.error {

@@ -253,10 +253,13 @@ pub fn incident_members(o: &mut Obj, inc: &Incident) {
         o.int("scsi_failures", inc.scsi_failures);
         o.strs("hostbytes", inc.hostbytes.iter().map(String::as_str));
     }
-    if inc.mp_failing > 0 || inc.mp_reinstated > 0 {
+    if !inc.mp_failed.is_empty() || !inc.mp_reinstated.is_empty() {
         o.open("multipath");
-        o.int("failing", inc.mp_failing);
-        o.int("reinstated", inc.mp_reinstated);
+        o.strs("failed_paths", inc.mp_failed.iter().map(String::as_str));
+        o.strs(
+            "reinstated_paths",
+            inc.mp_reinstated.iter().map(String::as_str),
+        );
         o.close();
     }
     if inc.gave_up {

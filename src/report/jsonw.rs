@@ -161,28 +161,84 @@ impl Obj {
     }
 }
 
-/// Appends `s` as a JSON string; control characters become `\u00XX`.
+/// Bytes that need escaping in a JSON string (and the C1 lead byte 0xC2, checked further).
+const fn escape_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xe2] = true;
+    t
+}
+static ESCAPE: [bool; 256] = escape_table();
+
+/// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
 pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
+    let b = s.as_bytes();
     let mut last = 0;
-    for (i, c) in s.char_indices() {
-        let esc: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) => None,
-            _ => continue,
-        };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !ESCAPE[c as usize] {
+            i += 1;
+            continue;
+        }
+        // 0xE2 0x80 0xAA..0xAE and 0xE2 0x81 0xA6..0xA9: the bidi overrides and isolates,
+        // escaped so that a log line cannot reorder a terminal's text.
+        if c == 0xe2 {
+            let bidi = match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(&n)) if (0xaa..=0xae).contains(&n) => {
+                    Some(0x2000 + u32::from(n - 0x80))
+                }
+                (Some(0x81), Some(&n)) if (0xa6..=0xa9).contains(&n) => {
+                    Some(0x2040 + u32::from(n - 0x80))
+                }
+                _ => None,
+            };
+            match bidi {
+                Some(cp) => {
+                    out.push_str(&s[last..i]);
+                    let _ = write!(out, "\\u{cp:04x}");
+                    i += 3;
+                    last = i;
+                }
+                None => i += 1,
+            }
+            continue;
+        }
+        // 0xC2 starts U+0080..U+00BF; only U+0080..U+009F (C1 controls) are escaped.
+        if c == 0xc2 {
+            match b.get(i + 1) {
+                Some(&n) if (0x80..=0x9f).contains(&n) => {
+                    out.push_str(&s[last..i]);
+                    let _ = write!(out, "\\u{:04x}", n);
+                    i += 2;
+                    last = i;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
         out.push_str(&s[last..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                let _ = write!(out, "\\u{:04x}", c);
             }
         }
-        last = i + c.len_utf8();
+        i += 1;
+        last = i;
     }
     out.push_str(&s[last..]);
     out.push('"');
@@ -209,5 +265,8 @@ mod tests {
         assert_eq!(v["f"], 10.08);
         assert_eq!(v["in"]["b"], true);
         assert!(s.contains("\\u001b"));
+        let mut t = String::new();
+        push_json_string(&mut t, "é\u{85}x\\\u{202e}–");
+        assert_eq!(t, "\"é\\u0085x\\\\\\u202e–\"");
     }
 }

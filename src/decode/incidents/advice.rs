@@ -42,10 +42,8 @@ fn is_auth(c: u8, d: u8) -> bool {
         || s == LoginStatus::ISCSI_LOGIN_STATUS_TGT_FORBIDDEN
 }
 
-/// Suggestions for one incident, most important first.
-pub fn suggestions(inc: &Incident) -> Vec<String> {
-    let mut v = Vec::new();
-    let cause = inc.relogin_failure.as_ref().unwrap_or(&inc.cause);
+/// What to say about one cause.
+fn about_cause(inc: &Incident, cause: &super::model::Cause, v: &mut Vec<String>) {
     match cause.kind {
         CauseKind::KernelError => {
             let code = cause.code.unwrap_or(0) as u32;
@@ -94,7 +92,9 @@ pub fn suggestions(inc: &Incident) -> Vec<String> {
                 v.push(format!("Setting: {s}."));
             }
         }
-        CauseKind::Connect => {
+        CauseKind::Connect
+            if inc.outcome != Outcome::Recovered && !inc.reconnected_after_timeout =>
+        {
             let portal = inc.portal.as_deref().unwrap_or("the portal");
             v.push(format!(
                 "iscsid could not reach {portal} ({}): check routing, firewalls and that the target \
@@ -103,8 +103,22 @@ pub fn suggestions(inc: &Incident) -> Vec<String> {
                 cause.text.as_deref().unwrap_or("connect failed")
             ));
         }
-        CauseKind::RecoveryTimeout | CauseKind::Unknown => {}
+        CauseKind::Connect | CauseKind::RecoveryTimeout | CauseKind::Unknown => {}
     }
+}
+
+/// Suggestions for one incident, most important first: the cause, then (unless the session
+/// came back) why the relogins failed, then the recovery timeout.
+pub fn suggestions(inc: &Incident) -> Vec<String> {
+    let mut v = Vec::new();
+    about_cause(inc, &inc.cause, &mut v);
+    if let Some(r) = &inc.relogin_failure {
+        let came_back = inc.outcome == Outcome::Recovered || inc.reconnected_after_timeout;
+        if !came_back || r.kind == CauseKind::LoginStatus {
+            about_cause(inc, r, &mut v);
+        }
+    }
+    v.dedup();
     if inc.outcome == Outcome::RecoveryTimedOut {
         match inc.recovery_timeout_s {
             Some(0) => v.push(

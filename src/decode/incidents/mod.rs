@@ -34,35 +34,68 @@ const TIMEOUT_BIND_S: f64 = 10.0;
 const IO_FALLBACK_S: f64 = 10.0;
 
 /// Which incident a line belongs to, within one host.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Key {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key<'a> {
     Session(i64),
-    Portal(String),
+    Portal(&'a str),
     Unknown,
 }
 
 #[derive(Debug, Default)]
 struct HostState {
     summary: HostSummary,
-    open: HashMap<Key, usize>,
+    sessions: HashMap<i64, usize>,
+    portals: HashMap<String, usize>,
+    unknown: Option<usize>,
     portal_sid: HashMap<String, i64>,
     host_sid: HashMap<u32, i64>,
     disk_host: HashMap<String, u32>,
     pending_banner: Option<u32>,
     last_timeout: Option<(i64, Option<Instant>)>,
-    pending_iscsiadm: Option<(Key, u64)>,
+    /// The incident of the last iscsiadm `Could not login/logout` line: (slot, seq, line).
+    pending_iscsiadm: Option<(usize, u64, u64)>,
     last_io: Option<(usize, Option<Instant>)>,
+}
+
+impl HostState {
+    fn get(&self, key: Key<'_>) -> Option<usize> {
+        match key {
+            Key::Session(s) => self.sessions.get(&s).copied(),
+            Key::Portal(p) => self.portals.get(p).copied(),
+            Key::Unknown => self.unknown,
+        }
+    }
+
+    fn open_count(&self) -> usize {
+        self.sessions.len() + self.portals.len() + usize::from(self.unknown.is_some())
+    }
+
+    fn forget(&mut self, idx: usize) {
+        self.sessions.retain(|_, &mut i| i != idx);
+        if self.portals.values().any(|&i| i == idx) {
+            self.portals.retain(|_, &mut i| i != idx);
+        }
+        if self.unknown == Some(idx) {
+            self.unknown = None;
+        }
+        if self.last_io.is_some_and(|(i, _)| i == idx) {
+            self.last_io = None;
+        }
+    }
 }
 
 /// Builds incidents from events, line by line.
 #[derive(Debug, Default)]
 pub struct Engine {
-    hosts: HashMap<String, HostState>,
+    index: HashMap<String, usize>,
+    hosts: Vec<HostState>,
     slots: Vec<Option<Incident>>,
     free: Vec<usize>,
     closed: Vec<Incident>,
     seq: u64,
     file: usize,
+    /// A reused buffer for `addr:port` keys.
+    portal_buf: String,
 }
 
 fn disk_base(d: &str) -> &str {
@@ -73,13 +106,24 @@ fn disk_base(d: &str) -> &str {
     }
 }
 
+/// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
+fn portal_into(ev: &Event<'_>, buf: &mut String) -> bool {
+    use std::fmt::Write as _;
+    buf.clear();
+    let Some(a) = ev.fields.addr else {
+        return false;
+    };
+    let _ = match ev.fields.port {
+        Some(p) if a.contains(':') => write!(buf, "[{a}]:{p}"),
+        Some(p) => write!(buf, "{a}:{p}"),
+        None => write!(buf, "{a}"),
+    };
+    true
+}
+
 fn portal_of(ev: &Event<'_>) -> Option<String> {
-    let a = ev.fields.addr?;
-    Some(match ev.fields.port {
-        Some(p) if a.contains(':') => format!("[{a}]:{p}"),
-        Some(p) => format!("{a}:{p}"),
-        None => a.to_string(),
-    })
+    let mut s = String::new();
+    portal_into(ev, &mut s).then_some(s)
 }
 
 impl Engine {
@@ -101,18 +145,31 @@ impl Engine {
     /// Closes every open incident (the end of the log) and returns the host summaries,
     /// sorted by host name.
     pub fn finish(&mut self) -> Vec<HostSummary> {
-        let mut open: Vec<(String, usize)> = Vec::new();
-        for (h, st) in &self.hosts {
-            open.extend(st.open.values().map(|&i| (h.clone(), i)));
+        let mut open: Vec<(u64, usize, usize)> = Vec::new();
+        for (h, st) in self.hosts.iter().enumerate() {
+            let all = st
+                .sessions
+                .values()
+                .chain(st.portals.values())
+                .chain(st.unknown.iter());
+            for &i in all {
+                let seq = self
+                    .slots
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map_or(0, |x| x.seq);
+                open.push((seq, h, i));
+            }
         }
-        open.sort_by_key(|&(_, i)| self.slots[i].as_ref().map_or(0, |x| x.seq));
-        for (h, i) in open {
-            self.close(&h, i);
+        open.sort_unstable();
+        for (_, h, i) in open {
+            self.close(h, i);
         }
+        self.index.clear();
         let mut v: Vec<HostSummary> = self
             .hosts
-            .drain()
-            .map(|(_, mut st)| {
+            .drain(..)
+            .map(|mut st| {
                 st.summary.finish();
                 st.summary
             })
@@ -121,89 +178,81 @@ impl Engine {
         v
     }
 
+    fn host_index(&mut self, ev: &Event<'_>) -> usize {
+        let host = ev.env.host.as_deref().unwrap_or("");
+        if let Some(&i) = self.index.get(host) {
+            return i;
+        }
+        let mut st = HostState::default();
+        st.summary.host = ev.env.host.as_ref().map(|h| h.to_string());
+        self.hosts.push(st);
+        self.index.insert(host.to_string(), self.hosts.len() - 1);
+        self.hosts.len() - 1
+    }
+
     /// Feeds one event.
     pub fn feed(&mut self, ev: &Event<'_>) {
-        let host = ev.env.host.as_deref().unwrap_or("");
-        if !self.hosts.contains_key(host) {
-            let mut st = HostState::default();
-            st.summary.host = ev.env.host.as_ref().map(|h| h.to_string());
-            self.hosts.insert(host.to_string(), st);
-        }
+        let h = self.host_index(ev);
         let f = &ev.fields;
         if let Some(sid) = f.sid.filter(|&s| s >= 0) {
-            if let Some(st) = self.hosts.get_mut(host) {
-                st.summary.sessions.insert(sid);
-            }
+            self.hosts[h].summary.sessions.insert(sid);
         }
-        self.learn_disk(host, ev);
+        self.learn_disk(h, ev);
         match ev.pattern.kind {
             Kind::PingTimeout
             | Kind::ConnError
             | Kind::ConnErrorIgnored
             | Kind::KernelReported
-            | Kind::NopOutTimeout => self.symptom(host, ev),
-            Kind::RecoveryTimeout => self.recovery_timeout(host, ev),
-            Kind::Recovered => self.recovered(host, ev),
-            Kind::OperationalNow => self.operational(host, ev),
-            Kind::ConnShutdown | Kind::LoggingOut | Kind::LogoutSucceeded => {
-                self.shutdown(host, ev)
-            }
+            | Kind::NopOutTimeout => self.symptom(h, ev),
+            Kind::RecoveryTimeout => self.recovery_timeout(h, ev),
+            Kind::Recovered => self.recovered(h, ev),
+            Kind::OperationalNow => self.operational(h, ev),
+            Kind::ConnShutdown | Kind::LoggingOut | Kind::LogoutSucceeded => self.shutdown(h, ev),
             Kind::ConnectFailed
             | Kind::LoginRejected
             | Kind::LoginError
-            | Kind::KernelCallFailed => self.failed_attempt(host, ev),
-            Kind::GaveUp => self.gave_up(host, ev),
-            Kind::HostAdded => {
-                if let Some(st) = self.hosts.get_mut(host) {
-                    st.pending_banner = f.scsi_host;
-                }
-            }
+            | Kind::KernelCallFailed => self.failed_attempt(h, ev),
+            Kind::GaveUp => self.gave_up(h, ev),
+            Kind::HostAdded => self.hosts[h].pending_banner = f.scsi_host,
             Kind::RejectingIo | Kind::DeviceOfflined | Kind::ScsiResult | Kind::CommandTimeout => {
-                self.device(host, ev)
+                self.device(h, ev)
             }
-            Kind::IoError | Kind::BufferIoError => self.io_error(host, ev),
-            Kind::CallbacksSuppressed => self.suppressed(host, ev),
-            Kind::MultipathFailingPath | Kind::MultipathdPathFailed => {
-                self.multipath(host, ev, true)
+            Kind::IoError | Kind::BufferIoError => self.io_error(h, ev),
+            Kind::CallbacksSuppressed => self.suppressed(h, ev),
+            Kind::MultipathFailingPath | Kind::MultipathdPathFailed => self.multipath(h, ev, true),
+            Kind::MultipathReinstatingPath => self.multipath(h, ev, false),
+            Kind::MultipathdPathUp if f.devstate.is_none_or(|s| s == "up") => {
+                self.multipath(h, ev, false)
             }
-            Kind::MultipathReinstatingPath => self.multipath(host, ev, false),
-            Kind::MultipathdPathUp if ev.fields.devstate.is_none_or(|s| s == "up") => {
-                self.multipath(host, ev, false)
-            }
-            Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(host, ev),
-            Kind::InitiatorError => self.iscsiadm_error(host, ev),
-            Kind::LoginSucceeded => self.login_succeeded(host, ev),
+            Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(h, ev),
+            Kind::InitiatorError => self.iscsiadm_error(h, ev),
+            Kind::LoginSucceeded => self.login_succeeded(h, ev),
             Kind::ServiceExit => {
-                if let Some(st) = self.hosts.get_mut(host) {
+                let st = &mut self.hosts[h];
+                if st.summary.command_failures.len() < 32 {
                     let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
-                    let line = format!("{} exited with status {code}", f.unit.unwrap_or("unit"));
-                    if st.summary.command_failures.len() < 32 {
-                        st.summary.command_failures.push(line);
-                    }
+                    st.summary.command_failures.push(format!(
+                        "{} exited with status {code}",
+                        f.unit.unwrap_or("unit")
+                    ));
                 }
             }
             Kind::JournalSuppressed => {
-                if let Some(st) = self.hosts.get_mut(host) {
-                    st.summary.journal_dropped += f.count.unwrap_or(0);
-                }
+                self.hosts[h].summary.journal_dropped += f.count.unwrap_or(0)
             }
             _ => {}
         }
     }
 
-    fn state(&mut self, host: &str) -> &mut HostState {
-        self.hosts.entry(host.to_string()).or_default()
-    }
-
-    fn open_incident(&mut self, host: &str, key: Key, ev: &Event<'_>) -> usize {
+    fn open_incident(&mut self, h: usize, key: Key<'_>, ev: &Event<'_>) -> usize {
         self.seq += 1;
         let mut inc = Incident::new(self.seq, self.file, ev.env.host.as_deref());
         inc.start = ev.instant();
         inc.start_text = ev.time_text();
         inc.lines = (ev.line, ev.line);
-        match &key {
-            Key::Session(s) => inc.sid = Some(*s),
-            Key::Portal(p) => inc.portal = Some(p.clone()),
+        match key {
+            Key::Session(s) => inc.sid = Some(s),
+            Key::Portal(p) => inc.portal = Some(p.to_string()),
             Key::Unknown => {}
         }
         let idx = match self.free.pop() {
@@ -216,7 +265,16 @@ impl Engine {
                 self.slots.len() - 1
             }
         };
-        self.state(host).open.insert(key, idx);
+        let st = &mut self.hosts[h];
+        match key {
+            Key::Session(s) => {
+                st.sessions.insert(s, idx);
+            }
+            Key::Portal(p) => {
+                st.portals.insert(p.to_string(), idx);
+            }
+            Key::Unknown => st.unknown = Some(idx),
+        }
         idx
     }
 
@@ -227,72 +285,67 @@ impl Engine {
     /// Records that `ev` belongs to incident `idx`.
     fn touch(&mut self, idx: usize, ev: &Event<'_>) {
         let f = &ev.fields;
-        let portal = portal_of(ev);
-        if let Some(inc) = self.inc(idx) {
-            inc.events += 1;
-            inc.lines.1 = ev.line;
-            if let Some(t) = ev.instant() {
-                inc.last = Some(t);
-                inc.end = Some(t);
-            }
-            inc.end_text = ev.time_text().or(inc.end_text.take());
-            if inc.cid.is_none() {
-                inc.cid = f.cid;
-            }
-            if inc.target.is_none() {
-                inc.target = f.target.map(str::to_string);
-            }
-            if inc.portal.is_none() {
-                inc.portal = portal;
-            }
+        let Some(inc) = self.slots.get_mut(idx).and_then(Option::as_mut) else {
+            return;
+        };
+        inc.events += 1;
+        inc.lines.1 = ev.line;
+        if let Some(t) = ev.instant() {
+            inc.last = Some(t);
+            inc.end = Some(t);
+        }
+        ev.write_time_text(inc.end_text.get_or_insert_with(String::new));
+        if inc.cid.is_none() {
+            inc.cid = f.cid;
+        }
+        if inc.target.is_none() {
+            inc.target = f.target.map(str::to_string);
+        }
+        if inc.portal.is_none() {
+            inc.portal = portal_of(ev);
         }
     }
 
-    fn close(&mut self, host: &str, idx: usize) {
-        let Some(inc) = self.slots.get_mut(idx).and_then(Option::take) else {
+    fn close(&mut self, h: usize, idx: usize) {
+        let Some(mut inc) = self.slots.get_mut(idx).and_then(Option::take) else {
             return;
         };
         self.free.push(idx);
-        if let Some(st) = self.hosts.get_mut(host) {
-            st.open.retain(|_, &mut i| i != idx);
-            if st.last_io.is_some_and(|(i, _)| i == idx) {
-                st.last_io = None;
-            }
+        if inc.end_text.as_deref() == Some("") {
+            inc.end_text = None;
+        }
+        if let Some(st) = self.hosts.get_mut(h) {
+            st.forget(idx);
             st.summary.add(&inc);
         }
         self.closed.push(inc);
     }
 
-    fn find(&self, host: &str, key: &Key) -> Option<usize> {
-        self.hosts.get(host)?.open.get(key).copied()
+    fn find(&self, h: usize, key: Key<'_>) -> Option<usize> {
+        self.hosts.get(h)?.get(key)
     }
 
-    /// The open incident a sid-less line belongs to: by portal, else the only open one.
-    fn attribute(&self, host: &str, sid: Option<i64>, portal: Option<&str>) -> Option<usize> {
-        let st = self.hosts.get(host)?;
+    /// The open incident a line belongs to: by session, by portal, else the only open one.
+    fn attribute(&self, h: usize, sid: Option<i64>, portal: Option<&str>) -> Option<usize> {
+        let st = self.hosts.get(h)?;
         if let Some(s) = sid.filter(|&s| s >= 0) {
-            return st.open.get(&Key::Session(s)).copied();
+            return st.sessions.get(&s).copied();
         }
         if let Some(p) = portal {
-            if let Some(i) = st
-                .portal_sid
-                .get(p)
-                .and_then(|s| st.open.get(&Key::Session(*s)))
-            {
+            if let Some(i) = st.portal_sid.get(p).and_then(|s| st.sessions.get(s)) {
                 return Some(*i);
             }
-            if let Some(&i) = st.open.get(&Key::Portal(p.to_string())) {
+            if let Some(&i) = st.portals.get(p) {
                 return Some(i);
             }
         }
-        let mut sessions = st.open.iter().filter(|(k, _)| matches!(k, Key::Session(_)));
-        match (sessions.next(), sessions.next()) {
-            (Some((_, &i)), None) => Some(i),
-            _ => st.open.get(&Key::Unknown).copied(),
+        if st.sessions.len() == 1 {
+            return st.sessions.values().next().copied();
         }
+        st.unknown
     }
 
-    fn symptom(&mut self, host: &str, ev: &Event<'_>) {
+    fn symptom(&mut self, h: usize, ev: &Event<'_>) {
         let f = &ev.fields;
         let Some(sid) = f.sid else { return };
         let kind = ev.pattern.kind;
@@ -305,19 +358,18 @@ impl Engine {
             || f.kerr == Some(1022)
             || f.state == Some(3);
         let now = ev.instant();
-        let mut idx = self.find(host, &Key::Session(sid));
+        let mut idx = self.find(h, Key::Session(sid));
         if let Some(i) = idx {
             let Some(inc) = self.inc(i) else { return };
-            let quiet = match (now, inc.last) {
-                (Some(n), Some(l)) => n.since(l).is_some_and(|d| d > QUIET_GAP_S),
-                _ => false,
+            let since = |t: Option<Instant>| match (now, t) {
+                (Some(n), Some(l)) => n.since(l),
+                _ => None,
             };
-            let late = match (now, inc.cycle_start) {
-                (Some(n), Some(c)) => n.since(c).is_some_and(|d| d > CYCLE_S),
-                _ => false,
-            };
-            // The ping timeout is always the first line of a failure.
-            let new_cycle = inc.cycle & class != 0 || late || (class == PING && inc.cycle != 0);
+            let quiet = since(inc.last).is_some_and(|d| d > QUIET_GAP_S);
+            let late = since(inc.cycle_start).is_some_and(|d| d > CYCLE_S);
+            // One failure logs each of its lines once (in any order: iscsid's report may
+            // reach syslog before the kernel's lines), within a few seconds.
+            let new_cycle = inc.cycle & class != 0 || late;
             if new_cycle && logged_in {
                 // A NOP timeout or a failure in LOGGED_IN needs a working session: the
                 // previous failure must have been recovered in between.
@@ -327,10 +379,10 @@ impl Engine {
                 } else {
                     inc.reconnected_after_timeout = true;
                 }
-                self.close(host, i);
+                self.close(h, i);
                 idx = None;
             } else if quiet && inc.outcome == Outcome::Unresolved {
-                self.close(host, i);
+                self.close(h, i);
                 idx = None;
             } else if new_cycle {
                 inc.cycle = class;
@@ -346,7 +398,7 @@ impl Engine {
         let i = match idx {
             Some(i) => i,
             None => {
-                let i = self.open_incident(host, Key::Session(sid), ev);
+                let i = self.open_incident(h, Key::Session(sid), ev);
                 if let Some(inc) = self.inc(i) {
                     inc.cycle = class;
                     inc.cycle_start = now;
@@ -370,12 +422,12 @@ impl Engine {
         }
     }
 
-    fn recovery_timeout(&mut self, host: &str, ev: &Event<'_>) {
+    fn recovery_timeout(&mut self, h: usize, ev: &Event<'_>) {
         let Some(sid) = ev.fields.sid else { return };
-        let i = match self.find(host, &Key::Session(sid)) {
+        let i = match self.find(h, Key::Session(sid)) {
             Some(i) => i,
             None => {
-                let i = self.open_incident(host, Key::Session(sid), ev);
+                let i = self.open_incident(h, Key::Session(sid), ev);
                 if let Some(inc) = self.inc(i) {
                     inc.cause = Cause::recovery_timeout(ev.fields.secs);
                     inc.started_before_log = true;
@@ -388,16 +440,15 @@ impl Engine {
             inc.outcome = Outcome::RecoveryTimedOut;
             inc.recovery_timeout_s = ev.fields.secs;
         }
-        let now = ev.instant();
-        self.state(host).last_timeout = Some((sid, now));
+        self.hosts[h].last_timeout = Some((sid, ev.instant()));
     }
 
-    fn recovered(&mut self, host: &str, ev: &Event<'_>) {
+    fn recovered(&mut self, h: usize, ev: &Event<'_>) {
         let Some(sid) = ev.fields.sid else { return };
-        let i = match self.find(host, &Key::Session(sid)) {
+        let i = match self.find(h, Key::Session(sid)) {
             Some(i) => i,
             None => {
-                let i = self.open_incident(host, Key::Session(sid), ev);
+                let i = self.open_incident(h, Key::Session(sid), ev);
                 if let Some(inc) = self.inc(i) {
                     inc.started_before_log = true;
                 }
@@ -413,44 +464,42 @@ impl Engine {
             }
             inc.reported_attempts = ev.fields.attempts;
         }
-        self.close(host, i);
+        self.close(h, i);
     }
 
-    fn operational(&mut self, host: &str, ev: &Event<'_>) {
+    fn operational(&mut self, h: usize, ev: &Event<'_>) {
         let Some(sid) = ev.fields.sid else { return };
         let portal = portal_of(ev);
-        let st = self.state(host);
-        if let Some(h) = st.pending_banner.take() {
-            st.host_sid.insert(h, sid);
+        let st = &mut self.hosts[h];
+        if let Some(b) = st.pending_banner.take() {
+            st.host_sid.insert(b, sid);
         }
         if let Some(p) = &portal {
-            st.portal_sid.insert(p.clone(), sid);
+            if st.portal_sid.get(p) != Some(&sid) {
+                st.portal_sid.insert(p.clone(), sid);
+            }
         }
-        for key in [portal.clone().map(Key::Portal), Some(Key::Unknown)]
-            .into_iter()
-            .flatten()
-        {
-            if let Some(i) = self.find(host, &key) {
+        let keys = [portal.as_deref().map(Key::Portal), Some(Key::Unknown)];
+        for key in keys.into_iter().flatten() {
+            if let Some(i) = self.find(h, key) {
                 self.touch(i, ev);
                 if let Some(inc) = self.inc(i) {
                     inc.outcome = Outcome::Recovered;
                     inc.sid = Some(sid);
                 }
-                self.close(host, i);
+                self.close(h, i);
             }
         }
     }
 
-    fn shutdown(&mut self, host: &str, ev: &Event<'_>) {
+    fn shutdown(&mut self, h: usize, ev: &Event<'_>) {
         let portal = portal_of(ev);
-        let key = match ev.fields.sid {
-            Some(s) if s >= 0 => Key::Session(s),
-            _ => match portal {
-                Some(p) => Key::Portal(p),
-                None => return,
-            },
+        let key = match (ev.fields.sid, portal.as_deref()) {
+            (Some(s), _) if s >= 0 => Key::Session(s),
+            (_, Some(p)) => Key::Portal(p),
+            _ => return,
         };
-        if let Some(i) = self.find(host, &key) {
+        if let Some(i) = self.find(h, key) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
                 if matches!(key, Key::Portal(_)) {
@@ -459,59 +508,74 @@ impl Engine {
                     inc.logged_out = true;
                 }
             }
-            self.close(host, i);
+            self.close(h, i);
         }
     }
 
-    fn failed_attempt(&mut self, host: &str, ev: &Event<'_>) {
+    fn failed_attempt(&mut self, h: usize, ev: &Event<'_>) {
         let f = &ev.fields;
-        let portal = portal_of(ev);
-        let i = match self.attribute(host, f.sid, portal.as_deref()) {
-            Some(i) => i,
+        let mut portal = std::mem::take(&mut self.portal_buf);
+        let has_portal = portal_into(ev, &mut portal);
+        let p = has_portal.then_some(portal.as_str());
+        let i = match self.attribute(h, f.sid, p) {
+            Some(i) => Some(i),
+            None if ev.pattern.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
             None => {
-                if ev.pattern.kind == Kind::KernelCallFailed && f.sid.is_none() {
-                    return;
-                }
-                let key = match (f.sid.filter(|&s| s >= 0), &portal) {
+                let key = match (f.sid.filter(|&s| s >= 0), p) {
                     (Some(s), _) => Key::Session(s),
-                    (None, Some(p)) => Key::Portal(p.clone()),
+                    (None, Some(p)) => Key::Portal(p),
                     (None, None) => Key::Unknown,
                 };
-                self.open_incident(host, key, ev)
+                Some(self.open_incident(h, key, ev))
             }
         };
+        self.portal_buf = portal;
+        let Some(i) = i else { return };
         self.touch(i, ev);
         let text = failure_text(ev);
-        let cause = attempt_cause(ev);
-        if let Some(inc) = self.inc(i) {
-            inc.failed_attempts += 1;
-            inc.add_error(&text);
-            if let Some(c) = cause {
-                if inc.cause.kind == CauseKind::Unknown {
-                    inc.cause = c;
-                } else if inc.cause != c {
-                    inc.relogin_failure = Some(c);
-                }
+        let Some(inc) = self.inc(i) else { return };
+        inc.failed_attempts += 1;
+        inc.add_error(&text);
+        let new = if let Some((c, d)) = f.login {
+            let same = |x: &Cause| {
+                x.kind == CauseKind::LoginStatus
+                    && x.code == Some(i64::from(u16::from(c) << 8 | u16::from(d)))
+            };
+            (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
+                .then(|| Cause::login(c, d))
+        } else if ev.pattern.kind == Kind::ConnectFailed {
+            let same =
+                |x: &Cause| x.kind == CauseKind::Connect && x.text.as_deref() == Some(&*text);
+            (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
+                .then(|| Cause::connect(&text))
+        } else {
+            None
+        };
+        if let Some(c) = new {
+            if inc.cause.kind == CauseKind::Unknown {
+                inc.cause = c;
+            } else {
+                inc.relogin_failure = Some(c);
             }
         }
     }
 
-    fn gave_up(&mut self, host: &str, ev: &Event<'_>) {
-        if let Some(i) = self.attribute(host, ev.fields.sid, None) {
+    fn gave_up(&mut self, h: usize, ev: &Event<'_>) {
+        if let Some(i) = self.attribute(h, ev.fields.sid, None) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
                 inc.gave_up = true;
             }
-            self.close(host, i);
+            self.close(h, i);
         }
     }
 
-    fn learn_disk(&mut self, host: &str, ev: &Event<'_>) {
+    fn learn_disk(&mut self, h: usize, ev: &Event<'_>) {
         let f = &ev.fields;
-        if let (Some(h), Some(d)) = (f.hctl, f.disk.as_deref()) {
-            let st = self.state(host);
+        if let (Some(hc), Some(d)) = (f.hctl, f.disk.as_deref()) {
+            let st = &mut self.hosts[h];
             if !st.disk_host.contains_key(d) && st.disk_host.len() < 100_000 {
-                st.disk_host.insert(d.to_string(), h.host);
+                st.disk_host.insert(d.to_string(), hc.host);
             }
         }
     }
@@ -519,12 +583,12 @@ impl Engine {
     /// The session of a SCSI host, binding it to a session that just timed out if needed.
     fn session_of_scsi_host(
         &mut self,
-        host: &str,
+        h: usize,
         scsi_host: u32,
         now: Option<Instant>,
         bind: bool,
     ) -> Option<i64> {
-        let st = self.state(host);
+        let st = &mut self.hosts[h];
         if let Some(&s) = st.host_sid.get(&scsi_host) {
             return Some(s);
         }
@@ -542,18 +606,18 @@ impl Engine {
         None
     }
 
-    fn device(&mut self, host: &str, ev: &Event<'_>) {
+    fn device(&mut self, h: usize, ev: &Event<'_>) {
         let f = &ev.fields;
         let Some(hctl) = f.hctl else { return };
         let bind = ev.pattern.kind == Kind::RejectingIo;
-        let sid = self.session_of_scsi_host(host, hctl.host, ev.instant(), bind);
+        let sid = self.session_of_scsi_host(h, hctl.host, ev.instant(), bind);
         let offline = matches!(ev.pattern.kind, Kind::RejectingIo | Kind::DeviceOfflined)
             && f.devstate.is_none_or(|s| s == "offline");
         if offline {
-            self.state(host).summary.offline_devices.insert(hctl);
+            self.hosts[h].summary.offline_devices.insert(hctl);
         }
-        let found = sid.and_then(|s| self.find(host, &Key::Session(s)));
-        let Some(i) = found.or_else(|| self.only_recent_session(host, ev.instant())) else {
+        let found = sid.and_then(|s| self.find(h, Key::Session(s)));
+        let Some(i) = found.or_else(|| self.only_recent_session(h, ev.instant())) else {
             return;
         };
         self.touch(i, ev);
@@ -564,7 +628,7 @@ impl Engine {
             if matches!(ev.pattern.kind, Kind::ScsiResult | Kind::CommandTimeout) {
                 inc.scsi_failures += 1;
                 if let Some(hb) = f.hostbyte {
-                    if inc.hostbytes.len() < 8 {
+                    if inc.hostbytes.len() < 8 && !inc.hostbytes.contains(hb) {
                         inc.hostbytes.insert(hb.to_string());
                     }
                 }
@@ -574,13 +638,12 @@ impl Engine {
 
     /// The only open session incident of a host, if its last line is recent: where a device
     /// error belongs when no map names its session (dmesg-only logs).
-    fn only_recent_session(&self, host: &str, now: Option<Instant>) -> Option<usize> {
-        let st = self.hosts.get(host)?;
-        let mut it = st.open.iter().filter(|(k, _)| matches!(k, Key::Session(_)));
-        let (_, &i) = it.next()?;
-        if it.next().is_some() {
+    fn only_recent_session(&self, h: usize, now: Option<Instant>) -> Option<usize> {
+        let st = self.hosts.get(h)?;
+        if st.sessions.len() != 1 {
             return None;
         }
+        let &i = st.sessions.values().next()?;
         let last = self.slots.get(i)?.as_ref()?.last;
         match (now, last) {
             (Some(n), Some(l)) => n
@@ -591,16 +654,16 @@ impl Engine {
         }
     }
 
-    fn incident_of_disk(&mut self, host: &str, disk: &str, now: Option<Instant>) -> Option<usize> {
-        let st = self.hosts.get(host)?;
-        if let Some(h) = st.disk_host.get(disk_base(disk)).copied() {
-            if let Some(s) = st.host_sid.get(&h).copied() {
-                return self.find(host, &Key::Session(s));
+    fn incident_of_disk(&self, h: usize, disk: &str, now: Option<Instant>) -> Option<usize> {
+        let st = self.hosts.get(h)?;
+        if let Some(hc) = st.disk_host.get(disk_base(disk)).copied() {
+            if let Some(s) = st.host_sid.get(&hc).copied() {
+                return st.sessions.get(&s).copied();
             }
         }
         let (i, t) = st.last_io.or_else(|| {
             let (sid, t) = st.last_timeout?;
-            Some((*st.open.get(&Key::Session(sid))?, t))
+            Some((*st.sessions.get(&sid)?, t))
         })?;
         let recent = match (now, t) {
             (Some(n), Some(t)) => n
@@ -611,32 +674,33 @@ impl Engine {
         recent.then_some(i)
     }
 
-    fn io_error(&mut self, host: &str, ev: &Event<'_>) {
+    fn io_error(&mut self, h: usize, ev: &Event<'_>) {
         let now = ev.instant();
-        self.state(host).summary.io_errors += 1;
+        self.hosts[h].summary.io_errors += 1;
         let disk = ev.fields.disk.as_deref().unwrap_or("");
-        match self.incident_of_disk(host, disk, now) {
+        match self.incident_of_disk(h, disk, now) {
             Some(i) => {
                 self.touch(i, ev);
                 if let Some(inc) = self.inc(i) {
                     inc.io_errors += 1;
-                    if !disk.is_empty() && inc.disks.len() < 16 {
-                        inc.disks.insert(disk_base(disk).to_string());
+                    let base = disk_base(disk);
+                    if !base.is_empty() && inc.disks.len() < 16 && !inc.disks.contains(base) {
+                        inc.disks.insert(base.to_string());
                     }
                 }
-                self.state(host).last_io = Some((i, now));
+                self.hosts[h].last_io = Some((i, now));
             }
-            None => self.state(host).summary.unattributed_io_errors += 1,
+            None => self.hosts[h].summary.unattributed_io_errors += 1,
         }
     }
 
-    fn suppressed(&mut self, host: &str, ev: &Event<'_>) {
+    fn suppressed(&mut self, h: usize, ev: &Event<'_>) {
         let n = ev.fields.count.unwrap_or(0);
-        let st = self.state(host);
+        let st = &mut self.hosts[h];
         st.summary.suppressed += n;
         let target = st.last_io.map(|(i, _)| i).or_else(|| {
             let (sid, _) = st.last_timeout?;
-            st.open.get(&Key::Session(sid)).copied()
+            st.sessions.get(&sid).copied()
         });
         if let Some(i) = target {
             self.touch(i, ev);
@@ -646,57 +710,58 @@ impl Engine {
         }
     }
 
-    fn multipath(&mut self, host: &str, ev: &Event<'_>, failing: bool) {
-        {
-            let st = self.state(host);
-            if failing {
-                st.summary.mp_failing += 1;
-            } else {
-                st.summary.mp_reinstated += 1;
-            }
+    fn multipath(&mut self, h: usize, ev: &Event<'_>, failing: bool) {
+        let st = &mut self.hosts[h];
+        if failing {
+            st.summary.mp_failing += 1;
+        } else {
+            st.summary.mp_reinstated += 1;
         }
         let Some(disk) = ev.fields.disk.as_deref() else {
             return;
         };
-        let st = self.state(host);
-        let Some(h) = st.disk_host.get(disk).copied() else {
+        let Some(hc) = st.disk_host.get(disk).copied() else {
             return;
         };
-        let Some(s) = st.host_sid.get(&h).copied() else {
+        let Some(s) = st.host_sid.get(&hc).copied() else {
             return;
         };
-        if let Some(i) = self.find(host, &Key::Session(s)) {
+        if let Some(i) = self.find(h, Key::Session(s)) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
-                if failing {
-                    inc.mp_failing += 1;
+                let set = if failing {
+                    &mut inc.mp_failed
                 } else {
-                    inc.mp_reinstated += 1;
+                    &mut inc.mp_reinstated
+                };
+                if set.len() < 16 && !set.contains(disk) {
+                    set.insert(disk.to_string());
                 }
             }
         }
     }
 
-    fn iscsiadm_failed(&mut self, host: &str, ev: &Event<'_>) {
+    fn iscsiadm_failed(&mut self, h: usize, ev: &Event<'_>) {
         let f = &ev.fields;
         let portal = portal_of(ev);
         if f.sid.is_none() && portal.is_none() {
             // `Could not logout of all requested sessions`: a summary line.
             return;
         }
-        let key = match (f.sid.filter(|&s| s >= 0), &portal) {
+        let key = match (f.sid.filter(|&s| s >= 0), portal.as_deref()) {
             (Some(s), _) => Key::Session(s),
-            (None, Some(p)) => match self.hosts.get(host).and_then(|st| st.portal_sid.get(p)) {
-                Some(&s) if self.find(host, &Key::Session(s)).is_some() => Key::Session(s),
-                _ => Key::Portal(p.clone()),
+            (None, Some(p)) => match self.hosts[h].portal_sid.get(p) {
+                Some(&s) if self.find(h, Key::Session(s)).is_some() => Key::Session(s),
+                _ => Key::Portal(p),
             },
             (None, None) => Key::Unknown,
         };
-        let i = match self.find(host, &key) {
+        let i = match self.find(h, key) {
             Some(i) => i,
-            None => self.open_incident(host, key.clone(), ev),
+            None => self.open_incident(h, key, ev),
         };
         self.touch(i, ev);
+        let mut seq = 0;
         if let Some(inc) = self.inc(i) {
             inc.failed_attempts += 1;
             inc.add_error(if ev.pattern.kind == Kind::LoginFailed {
@@ -704,24 +769,29 @@ impl Engine {
             } else {
                 "iscsiadm logout failed"
             });
+            seq = inc.seq;
         }
-        let line = ev.line;
-        self.state(host).pending_iscsiadm = Some((key, line));
+        self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line));
     }
 
-    fn iscsiadm_error(&mut self, host: &str, ev: &Event<'_>) {
+    fn iscsiadm_error(&mut self, h: usize, ev: &Event<'_>) {
         let Some(code) = ev.fields.iscsiadm else {
             return;
         };
-        let pending = self.state(host).pending_iscsiadm.take();
-        let Some((key, line)) = pending else { return };
-        if ev.line.saturating_sub(line) > 3 {
-            return;
-        }
-        let Some(i) = self.find(host, &key) else {
+        let Some((i, seq, line)) = self.hosts[h].pending_iscsiadm.take() else {
             return;
         };
+        if ev.line.saturating_sub(line) > 3
+            || self
+                .slots
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_none_or(|x| x.seq != seq)
+        {
+            return;
+        }
         self.touch(i, ev);
+        let mut done = false;
         if let Some(inc) = self.inc(i) {
             let c = Cause::iscsiadm(code);
             if inc.cause.kind <= CauseKind::IscsiadmError {
@@ -729,58 +799,54 @@ impl Engine {
             } else {
                 inc.relogin_failure = Some(c);
             }
+            // An iscsiadm command failed and returned: nothing more will happen to it,
+            // unless a failing session was behind it.
+            done = inc.sid.is_none() || inc.logged_out || inc.events <= 2;
         }
-        if matches!(key, Key::Portal(_) | Key::Unknown)
-            || self.inc(i).is_some_and(|x| x.logged_out || x.events <= 2)
-        {
-            // An iscsiadm command failed and returned: nothing more will happen to it.
-            self.close(host, i);
+        if done {
+            self.close(h, i);
         }
     }
 
-    fn login_succeeded(&mut self, host: &str, ev: &Event<'_>) {
+    fn login_succeeded(&mut self, h: usize, ev: &Event<'_>) {
         let Some(p) = portal_of(ev) else { return };
-        if let Some(i) = self.find(host, &Key::Portal(p)) {
+        if let Some(i) = self.find(h, Key::Portal(&p)) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
                 inc.outcome = Outcome::Recovered;
             }
-            self.close(host, i);
+            self.close(h, i);
         }
+    }
+
+    /// Open incidents (for tests).
+    pub fn open_count(&self) -> usize {
+        self.hosts.iter().map(HostState::open_count).sum()
     }
 }
 
 /// The text to count for a failed attempt.
-fn failure_text(ev: &Event<'_>) -> String {
+fn failure_text<'a>(ev: &Event<'a>) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
     let f = &ev.fields;
     if let Some(t) = f.errno_text {
-        return t.to_string();
+        return Cow::Borrowed(t);
     }
     if let Some(t) = f.errno.and_then(super::fields::errno_text) {
-        return t.into_owned();
+        return t;
     }
     if let Some((c, d)) = f.login {
-        return match super::names::login_status_name(c, d) {
+        return Cow::Owned(match super::names::login_status_name(c, d) {
             Some(n) => format!("login rejected {c:02x}/{d:02x} {n}"),
             None => format!("login rejected {c:02x}/{d:02x}"),
-        };
+        });
     }
-    ev.pattern
-        .id
-        .rsplit('.')
-        .next()
-        .unwrap_or("failed")
-        .replace('_', " ")
-}
-
-/// The cause a failed attempt carries, if it names one.
-fn attempt_cause(ev: &Event<'_>) -> Option<Cause> {
-    let f = &ev.fields;
-    if let Some((c, d)) = f.login {
-        return Some(Cause::login(c, d));
-    }
-    if ev.pattern.kind == Kind::ConnectFailed {
-        return Some(Cause::connect(&failure_text(ev)));
-    }
-    None
+    Cow::Owned(
+        ev.pattern
+            .id
+            .rsplit('.')
+            .next()
+            .unwrap_or("failed")
+            .replace('_', " "),
+    )
 }

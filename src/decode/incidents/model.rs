@@ -215,10 +215,10 @@ pub struct Incident {
     pub scsi_failures: u64,
     /// The host bytes of the failed commands.
     pub hostbytes: BTreeSet<String>,
-    /// dm-multipath and multipathd path failures.
-    pub mp_failing: u32,
-    /// dm-multipath and multipathd path reinstatements.
-    pub mp_reinstated: u32,
+    /// Paths (disk names) that dm-multipath or multipathd failed.
+    pub mp_failed: BTreeSet<String>,
+    /// Paths (disk names) that came back.
+    pub mp_reinstated: BTreeSet<String>,
     /// iscsid stopped retrying.
     pub gave_up: bool,
     /// The session was logged out while failing.
@@ -264,8 +264,8 @@ impl Incident {
             suppressed: 0,
             scsi_failures: 0,
             hostbytes: BTreeSet::new(),
-            mp_failing: 0,
-            mp_reinstated: 0,
+            mp_failed: BTreeSet::new(),
+            mp_reinstated: BTreeSet::new(),
             gave_up: false,
             logged_out: false,
             events: 0,

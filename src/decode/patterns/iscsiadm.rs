@@ -22,7 +22,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LoggingIn,
         source: Source::OpenIscsi,
         anchor: "Logging in to [",
-        regex: r"^Logging in to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\](?: \((?P<text>multiple)\))?",
+        regex: r"^Logging in to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\](?: \((?P<text>multiple)\))?",
         implies: &[],
         wording: "log_info up to 2.1.10, debug level since 2.1.11",
         samples: &[
@@ -41,7 +41,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LoginSucceeded,
         source: Source::OpenIscsi,
         anchor: "Login to [",
-        regex: r"^Login to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\] successful",
+        regex: r"^Login to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\] successful",
         implies: &[],
         wording: "",
         samples: &[s!(
@@ -54,7 +54,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LoginFailed,
         source: Source::OpenIscsi,
         anchor: "Could not login to",
-        regex: r"^Could not login to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+(?:,[^,\]]+)*?)(?:,(?P<port>\d+))?(?:\]|$)",
+        regex: r"^Could not login to \[iface: (?P<iface>[^,\]]+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+)(?:,(?P<port>\d+))?(?:\]|$)",
         implies: &[],
         wording: "",
         samples: &[
@@ -112,7 +112,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LoggingOut,
         source: Source::OpenIscsi,
         anchor: "Logging out of session",
-        regex: r"^Logging out of session \[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\]",
+        regex: r"^Logging out of session \[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\]",
         implies: &[],
         wording: "",
         samples: &[s!(
@@ -125,7 +125,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LogoutSucceeded,
         source: Source::OpenIscsi,
         anchor: "Logout of",
-        regex: r"^Logout of (?:\[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\]|sid (?P<sid_alt>\d+)) successful",
+        regex: r"^Logout of (?:\[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\]|sid (?P<sid_alt>\d+)) successful",
         implies: &[],
         wording: "",
         samples: &[s!(
@@ -138,7 +138,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::LogoutFailed,
         source: Source::OpenIscsi,
         anchor: "Could not logout of|Logout of",
-        regex: r"^(?:Could not logout of \[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\]|Logout of sid (?P<sid_alt>\d+) failed|Could not logout of (?P<text>all requested sessions))",
+        regex: r"^(?:Could not logout of \[sid: (?P<sid>-?\d+), target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\]|Logout of sid (?P<sid_alt>\d+) failed|Could not logout of (?P<text>all requested sessions))",
         implies: &[],
         wording: "",
         samples: &[

@@ -22,7 +22,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::KernelReported,
         source: Source::OpenIscsi,
         anchor: "Kernel reported iSCSI connection",
-        regex: r"^Kernel reported iSCSI connection (?P<sid>-?\d+):(?P<cid>\d+) error \((?P<kerr>\d+) - (?P<kerr_text>.*)\) state \((?P<state>\d+)\)",
+        regex: r"^Kernel reported iSCSI connection (?P<sid>-?\d+):(?P<cid>\d+) error \((?P<kerr>\d+) - (?P<kerr_text>[^()]*(?:\([^()]*\)[^()]*)*)\) state \((?P<state>\d+)\)",
         implies: &[],
         wording: "<= 2.0.876 prints 1022 as `Invalid or unknown error code`",
         samples: &[
@@ -58,7 +58,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::ConnectFailed,
         source: Source::OpenIscsi,
         anchor: "connect to ",
-        regex: r"^(?:session(?P<sid>-?\d+) )?connect to (?P<addr>.+):(?P<port>\d+) failed \((?P<errno_text>[^)]*)\)",
+        regex: r"^(?:session(?P<sid>-?\d+) )?connect to (?P<addr_port>\S+) failed \((?P<errno_text>[^)]*)\)",
         implies: &[],
         wording: "HEAD prefixes `session%d `; debug level when sess_reopen_log_freq > 1 (2.1.11+)",
         samples: &[
@@ -90,7 +90,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::ConnectFailed,
         source: Source::OpenIscsi,
         anchor: "cannot make a connection to",
-        regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?cannot make a connection to (?P<addr>.+):(?P<port>[^:\s]+) \((?P<retcode>-?\d+),(?P<errno>\d+)\)",
+        regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?cannot make a connection to (?P<addr_port>\S+) \((?P<retcode>-?\d+),(?P<errno>\d+)\)",
         implies: &[],
         wording: "`connection%d:%d ` prefix since 2.1.7",
         samples: &[s!(
@@ -135,7 +135,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::OperationalNow,
         source: Source::OpenIscsi,
         anchor: "is operational now",
-        regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is operational now",
+        regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is operational now",
         implies: &[],
         wording: "",
         samples: &[
@@ -154,7 +154,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::ConnShutdown,
         source: Source::OpenIscsi,
         anchor: "is shutdown",
-        regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is shutdown",
+        regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is shutdown",
         implies: &[],
         wording: "",
         samples: &[s!(
@@ -495,7 +495,7 @@ pub static PATTERNS: &[Pattern] = &[
         id: "iscsid.chap_config",
         kind: Kind::ConfigWarning,
         source: Source::OpenIscsi,
-        anchor: "authenticat",
+        anchor: "failing authentication|CHAP configurat",
         regex: r"^(?:failing authentication, no incoming (?P<text>username|password) configured to authenticate target (?P<target>\S+)|CHAP configurat(?:ion|oin) has incoming authentication credentials)",
         implies: &[],
         wording: "",

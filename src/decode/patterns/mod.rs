@@ -321,6 +321,7 @@ impl PatternSet {
         }
         let anchors = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .unwrap_or_else(|e| panic!("anchors: {e}"));
         PatternSet {

@@ -50,7 +50,7 @@ pub static PATTERNS: &[Pattern] = &[
         anchor: "Result: hostbyte=",
         regex: concat!(
             dev!(),
-            r"(?:\w+ )?Result: hostbyte=(?P<hostbyte>\w+) driverbyte=\w+(?: cmd_age=(?P<cmd_age>\d+)s)?"
+            r"(?:[A-QS-Z_][A-Z_]* +)?Result: hostbyte=(?P<hostbyte>\w+) driverbyte=\w+(?: cmd_age=(?P<cmd_age>\d+)s)?"
         ),
         implies: &[],
         wording: "cmd_age= since 5.x; older kernels print `Result: hostbyte=... driverbyte=...` only",

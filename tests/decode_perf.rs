@@ -1,0 +1,141 @@
+//! Stage timings of the decoder on a log file, for profiling by hand (ignored by default):
+//! `DECODE_PERF_LOG=/tmp/x.log cargo test --release --test decode_perf -- --ignored --nocapture`
+#![cfg(feature = "decode")]
+
+use iscsi_decode::decode::incidents::Engine;
+use iscsi_decode::decode::patterns::{PatternSet, Source};
+use iscsi_decode::decode::prefilter::Prefilter;
+use iscsi_decode::decode::{Decoder, envelope};
+use std::time::Instant;
+
+#[test]
+#[ignore]
+fn stage_timings() {
+    let Ok(path) = std::env::var("DECODE_PERF_LOG") else {
+        eprintln!("set DECODE_PERF_LOG");
+        return;
+    };
+    let data = std::fs::read(path).unwrap();
+    let text = String::from_utf8_lossy(&data);
+    let lines: Vec<&str> = text.lines().collect();
+    let n = lines.len() as f64;
+    let per = |t: Instant| format!("{:.0} ns/line", t.elapsed().as_nanos() as f64 / n);
+
+    let pre = Prefilter::new();
+    let t = Instant::now();
+    let c = pre.candidates(&data).count();
+    eprintln!("prefilter over the buffer: {} ({c} candidates)", per(t));
+
+    let t = Instant::now();
+    let mut k = 0usize;
+    for l in &lines {
+        k += envelope::parse(l, None).message.len();
+    }
+    eprintln!("envelope: {} ({k})", per(t));
+
+    let set = PatternSet::new();
+    let t = Instant::now();
+    let mut k = 0usize;
+    for l in &lines {
+        let env = envelope::parse(l, None);
+        k += usize::from(set.any_anchor(env.message.as_bytes()));
+    }
+    eprintln!("envelope + any_anchor: {} ({k})", per(t));
+
+    let mut scratch = set.scratch();
+    let t = Instant::now();
+    let mut k = 0usize;
+    for l in &lines {
+        let env = envelope::parse(l, None);
+        let src = env.program.as_deref().and_then(Source::of_program);
+        k += set.find(&env.message, src, &mut scratch).unwrap_or(0);
+    }
+    eprintln!("envelope + find (anchors + regex): {} ({k})", per(t));
+
+    let mut d = Decoder::new(None);
+    let t = Instant::now();
+    let mut k = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        let mut store = String::new();
+        k += usize::from(d.decode(i as u64, l, &mut store).is_some());
+    }
+    eprintln!("decode (+ fields, timing): {} ({k})", per(t));
+
+    let mut d = Decoder::new(None);
+    let mut e = Engine::new();
+    let t = Instant::now();
+    for (i, l) in lines.iter().enumerate() {
+        let mut store = String::new();
+        if let Some(ev) = d.decode(i as u64, l, &mut store) {
+            e.feed(&ev);
+            e.drain_closed().for_each(drop);
+        }
+    }
+    eprintln!("decode + incidents: {}", per(t));
+}
+
+#[test]
+#[ignore]
+fn one_message() {
+    let msg = "connect to 10.20.30.11:3260 failed (No route to host)";
+    let re = regex::Regex::new(r"^(?:session(?P<sid>-?\d+) )?connect to (?P<addr_port>\S+) failed \((?P<errno_text>[^)]*)\)").unwrap();
+    let mut locs = re.capture_locations();
+    let n = 1_000_000;
+    let t = Instant::now();
+    let mut k = 0;
+    for _ in 0..n {
+        k += usize::from(re.captures_read(&mut locs, msg).is_some());
+    }
+    eprintln!(
+        "captures_read: {:.0} ns ({k})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+    let t = Instant::now();
+    for _ in 0..n {
+        k += usize::from(re.is_match(msg));
+    }
+    eprintln!(
+        "is_match: {:.0} ns ({k})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+    let set = PatternSet::new();
+    let mut scratch = set.scratch();
+    let t = Instant::now();
+    for _ in 0..n {
+        k += set
+            .find(msg, Some(Source::OpenIscsi), &mut scratch)
+            .unwrap_or(0);
+    }
+    eprintln!(
+        "PatternSet::find: {:.0} ns ({k})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+    let t = Instant::now();
+    for _ in 0..n {
+        k += usize::from(set.any_anchor(msg.as_bytes()));
+    }
+    eprintln!(
+        "any_anchor: {:.0} ns ({k})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+    let line = "Mar  4 00:00:06 k8s-worker01 iscsid[984]: iscsid: connect to 10.20.30.11:3260 failed (No route to host)";
+    let t = Instant::now();
+    for _ in 0..n {
+        k += envelope::parse(line, None).message.len();
+    }
+    eprintln!(
+        "envelope: {:.0} ns ({k})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+}
+
+#[test]
+#[ignore]
+fn sizes() {
+    eprintln!(
+        "Fields {} Envelope {} Event {}",
+        std::mem::size_of::<iscsi_decode::decode::fields::Fields<'_>>(),
+        std::mem::size_of::<envelope::Envelope<'_>>(),
+        std::mem::size_of::<iscsi_decode::decode::Event<'_>>()
+    );
+}

@@ -1,0 +1,206 @@
+//! Snapshots of decoded output (NDJSON events, incidents and summary; the human report with
+//! per-line detail) for the fixture logs in tests/fixtures/logs, one per input form, plus the
+//! properties every output must have: valid JSON, no secrets, no raw control characters.
+#![cfg(feature = "decode")]
+
+use iscsi_decode::decode::run::{self, Options, Sink};
+use iscsi_decode::report::{HumanSink, JsonSink, Style};
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/logs")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn json_of(name: &str, bytes: Vec<u8>, opts: &Options) -> String {
+    let mut sink = JsonSink::new(Vec::new(), false);
+    run::run_bytes(name, bytes, opts, &mut sink).unwrap();
+    String::from_utf8(sink.into_inner()).unwrap()
+}
+
+fn human_of(name: &str, bytes: Vec<u8>, opts: &Options, verbose: bool) -> String {
+    let mut sink = HumanSink::new(Vec::new(), Style { color: false }, verbose);
+    run::run_bytes(name, bytes, opts, &mut sink).unwrap();
+    String::from_utf8(sink.into_inner()).unwrap()
+}
+
+/// Every line is a JSON object with a type; returns them.
+fn parse_ndjson(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            assert!(v["type"].is_string(), "{l}");
+            v
+        })
+        .collect()
+}
+
+const FIXTURES: &[&str] = &[
+    "syslog-nop-timeout-recovered.log",
+    "syslog-multipath-recovery-timeout.log",
+    "rfc5424.log",
+    "journal-short-iso.log",
+    "journal-short-precise.log",
+    "journal.json",
+    "dmesg.log",
+    "dmesg-t.log",
+    "bare-old-wording.log",
+    "hostile.log",
+];
+
+#[test]
+fn snapshots_of_every_fixture() {
+    let opts = Options::default();
+    for name in FIXTURES {
+        let json = json_of(name, fixture(name), &opts);
+        let objs = parse_ndjson(&json);
+        assert_eq!(
+            objs.last().unwrap()["type"],
+            "summary",
+            "{name}: the summary comes last"
+        );
+        let key = name.replace(['.', '-'], "_");
+        insta::assert_snapshot!(format!("{key}_json"), json);
+        let human = human_of(name, fixture(name), &opts, true);
+        insta::assert_snapshot!(format!("{key}_human"), human);
+    }
+}
+
+#[test]
+fn the_three_issue_lines() {
+    let log = "Mar  3 10:10:01 node1 iscsid: Kernel reported iSCSI connection 3:0 error (1022 - ISCSI_ERR_NOP_TIMEDOUT: A NOP has timed out) state (3)\n\
+               Mar  3 10:10:01 node1 kernel:  connection3:0: ping timeout of 5 secs expired, recv timeout 5, last rx 36174282912, last ping 36174287936, now 36174292992\n\
+               Mar  3 10:10:01 node1 kernel:  connection3:0: detected conn error (1022)\n";
+    let objs = parse_ndjson(&json_of(
+        "issue",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+    ));
+    let events: Vec<_> = objs.iter().filter(|o| o["type"] == "event").collect();
+    assert_eq!(events.len(), 3);
+    for e in &events {
+        assert_eq!(e["sid"], 3);
+        assert_eq!(e["cid"], 0);
+        assert_eq!(e["error"]["code"], 1022);
+        assert_eq!(e["error"]["name"], "ISCSI_ERR_NOP_TIMEDOUT");
+    }
+    assert_eq!(events[0]["state"]["name"], "ISCSI_CONN_STATE_LOGGED_IN");
+    assert_eq!(events[1]["timing"]["hz"], 1000);
+    assert_eq!(events[1]["timing"]["silence_s"], 10.08);
+    let inc: Vec<_> = objs.iter().filter(|o| o["type"] == "incident").collect();
+    assert_eq!(inc.len(), 1, "one failure, one incident");
+    assert_eq!(inc[0]["sid"], 3);
+    assert_eq!(inc[0]["cause"]["name"], "ISCSI_ERR_NOP_TIMEDOUT");
+    assert_eq!(inc[0]["outcome"], "unresolved");
+}
+
+#[test]
+fn secrets_are_redacted_and_controls_escaped() {
+    let opts = Options {
+        passthrough: true,
+        ..Options::default()
+    };
+    let json = json_of("hostile.log", fixture("hostile.log"), &opts);
+    let human = human_of("hostile.log", fixture("hostile.log"), &opts, true);
+    for out in [&json, &human] {
+        for secret in ["S3cr3tPass", "hunter2", "deadbeef"] {
+            assert!(!out.contains(secret), "secret {secret} in output:\n{out}");
+        }
+        assert!(!out.contains('\u{1b}') && !out.contains('\0') && !out.contains('\u{202e}'));
+    }
+    parse_ndjson(&json);
+    assert!(human.contains("\\x1b[31m"));
+}
+
+#[test]
+fn gzip_and_long_lines() {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    let plain = fixture("syslog-nop-timeout-recovered.log");
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(&plain).unwrap();
+    let gz = e.finish().unwrap();
+    let opts = Options::default();
+    let a = json_of("x", plain.clone(), &opts);
+    let b = json_of("x", gz, &opts);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("\"type\":\"summary\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a), strip(&b), "gzip decodes to the same events");
+
+    let mut long = b"Mar  3 10:00:00 node1 iscsid: ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 300_000));
+    long.extend_from_slice(
+        b"\nMar  3 10:10:01 node1 kernel:  connection3:0: detected conn error (1022)\n",
+    );
+    let objs = parse_ndjson(&json_of("long", long, &opts));
+    let s = objs.last().unwrap();
+    assert_eq!(s["truncated"], 1);
+    assert_eq!(s["recognised"], 1);
+    assert_eq!(objs[0]["line"], 2);
+    // Longer than a chunk: cut by the reader, memory stays bounded.
+    let mut huge = b"iscsid: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'y', 3 << 20));
+    huge.extend_from_slice(b"\nkernel:  connection3:0: detected conn error (1022)\n");
+    let objs = parse_ndjson(&json_of("huge", huge, &opts));
+    assert_eq!(objs.last().unwrap()["truncated"], 1);
+    assert_eq!(objs[0]["line"], 2);
+}
+
+#[test]
+fn forced_format_and_passthrough() {
+    let log = "-- Boot 0f2a --\nJan 06 14:00:00 h iscsid[1]: iscsid: connect to 192.0.2.1:3260 failed (No route to host)\nJan 06 14:00:01 h sshd[2]: Connection closed\n";
+    let opts = Options {
+        format: Some(iscsi_decode::decode::envelope::Format::Journal),
+        passthrough: true,
+    };
+    let objs = parse_ndjson(&json_of("j", log.as_bytes().to_vec(), &opts));
+    let ev: Vec<_> = objs.iter().filter(|o| o["type"] == "event").collect();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0]["format"], "journal");
+    let un: Vec<_> = objs
+        .iter()
+        .filter(|o| o["type"] == "unrecognised")
+        .collect();
+    assert_eq!(un.len(), 2);
+    assert_eq!(objs.last().unwrap()["unrecognised"], 2);
+}
+
+/// The sink sees incidents after the event that closed them and before the summary.
+#[test]
+fn incident_order() {
+    struct Order(Vec<String>);
+    impl Sink for Order {
+        fn event(&mut self, _: usize, ev: &iscsi_decode::decode::Event<'_>) -> std::io::Result<()> {
+            self.0.push(format!("e{}", ev.line));
+            Ok(())
+        }
+        fn incident(
+            &mut self,
+            inc: &iscsi_decode::decode::incidents::Incident,
+        ) -> std::io::Result<()> {
+            self.0.push(format!("i{}", inc.seq));
+            Ok(())
+        }
+        fn finish(&mut self, _: &run::Summary) -> std::io::Result<()> {
+            self.0.push("s".into());
+            Ok(())
+        }
+    }
+    let mut o = Order(Vec::new());
+    run::run_bytes(
+        "x",
+        fixture("syslog-nop-timeout-recovered.log"),
+        &Options::default(),
+        &mut o,
+    )
+    .unwrap();
+    let pos = |k: &str| o.0.iter().position(|x| x == k).unwrap();
+    assert!(pos("e12") < pos("i1") && pos("i1") < pos("s"));
+}
