@@ -3,6 +3,7 @@
 //! the command line, picks readings and prints them.
 
 use clap::Args;
+use iscsi_decode::explain::release::KernelRelease;
 use iscsi_decode::explain::{self, Reading, Space};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -18,7 +19,8 @@ use std::process::ExitCode;
   iscsi-decode explain iscsiadm 8           iscsiadm's `initiator reported error (8 - ...)`
   iscsi-decode explain opcode 0x3f          a PDU opcode
   iscsi-decode explain 8                    every reading of a bare number, most likely first
-  iscsi-decode explain --list               the spaces; --list SPACE lists one")]
+  iscsi-decode explain --list               the spaces; --list SPACE lists one
+  iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code")]
 pub struct ExplainArgs {
     /// A number, a C name, or a space and a value (`state 3`, `login 02/03`).
     #[arg(value_name = "WHAT", allow_negative_numbers = true)]
@@ -29,6 +31,11 @@ pub struct ExplainArgs {
     /// List every value of SPACE; without SPACE, list the spaces.
     #[arg(long, value_name = "SPACE", num_args = 0..=1, default_missing_value = "")]
     pub list: Option<String>,
+    /// Also say whether this kernel release has each value, and since when it exists:
+    /// `2.6.18`, `v2.6.18`, or a vendor release (`3.10.0-1160.el7.x86_64`: the nearest
+    /// tracked release not newer).
+    #[arg(long, value_name = "RELEASE", conflicts_with = "list")]
+    pub kernel: Option<String>,
 }
 
 /// The wrap width of human output.
@@ -39,6 +46,8 @@ struct Outcome {
     out: String,
     err: String,
     ok: bool,
+    /// `--kernel`: the release as written and as resolved.
+    kernel: Option<(String, KernelRelease)>,
 }
 
 /// Runs `explain`.
@@ -59,7 +68,28 @@ fn explain_to_strings(args: &ExplainArgs) -> Outcome {
         out: String::new(),
         err: String::new(),
         ok: true,
+        kernel: args
+            .kernel
+            .as_ref()
+            .map(|k| (k.trim().to_string(), KernelRelease::new(k))),
     };
+    if let Some((asked, k)) = &o.kernel
+        && !k.is_known()
+    {
+        let msg = if explain::release::is_version(asked) {
+            format!(
+                "`{asked}` is older than every tracked kernel release ({})",
+                tracked_releases()
+            )
+        } else {
+            format!(
+                "`{asked}` is not a kernel release; write it as 2.6.18, v2.6.18 or \
+                 3.10.0-1160.el7.x86_64 (tracked: {})",
+                tracked_releases()
+            )
+        };
+        fail(&mut o, format_args!("{msg}"));
+    }
     if let Some(space) = &args.list {
         list(&mut o, space.trim(), args.json);
         return o;
@@ -175,14 +205,44 @@ fn show_one(o: &mut Outcome, r: &Reading, json: bool) {
 
 fn show_all(o: &mut Outcome, readings: &[Reading], json: bool) {
     for (i, r) in readings.iter().enumerate() {
+        let check = o
+            .kernel
+            .as_ref()
+            .map(|(asked, k)| (asked, k.check(r.space, r.value)));
         if json {
-            let _ = writeln!(o.out, "{}", r.json());
+            let mut line = r.json().to_string();
+            if let Some((asked, c)) = &check
+                && line.ends_with('}')
+            {
+                // One more field of the reading's object: "kernel":{...}.
+                line.pop();
+                line.push_str(",\"kernel\":");
+                let _ = c.write_json(&mut line, asked);
+                line.push('}');
+            }
+            let _ = writeln!(o.out, "{line}");
         } else {
             if i > 0 {
                 o.out.push('\n');
             }
             let _ = explain::write_human(&mut o.out, r, WIDTH);
+            if let Some((asked, c)) = &check {
+                let mut sentence = String::from("kernel: ");
+                let _ = c.write_sentence(&mut sentence, asked);
+                sentence.push('.');
+                let _ = explain::write_wrapped(&mut o.out, &sentence, "  ", "    ", WIDTH);
+            }
         }
+    }
+}
+
+/// The tracked kernel releases of the tables, as `v2.6.15 to v6.14, 77 releases`.
+fn tracked_releases() -> String {
+    let labels: Vec<&str> = explain::release::Tables::If.labels().collect();
+    match labels.as_slice() {
+        [] => "none".to_string(),
+        [one] => (*one).to_string(),
+        [first, .., last] => format!("{first} to {last}, {} releases", labels.len()),
     }
 }
 

@@ -26,6 +26,7 @@ mod kernel;
 mod login;
 mod notes;
 mod parse;
+pub mod release;
 mod render;
 mod space;
 mod suggest;

@@ -1,0 +1,581 @@
+//! Which kernel release has which value: `explain --kernel 2.6.18 1022` and the decoder's
+//! "this release cannot emit that code". The generated tables say, per value, the first and
+//! last tracked release that names it (`since`/`until`); this module resolves a release as a
+//! user writes it (`2.6.18`, `v2.6.18`, `3.10.0-1160.el7.x86_64`) against the tracked
+//! releases of the header a space comes from, and answers honestly where the tracked releases
+//! leave gaps: a value first seen in v6.1 after a last tracked v2.6.33 was added somewhere in
+//! between, and a release inside such a gap may be unknowable.
+//!
+//! Releases are looked up by label string, never by per-release constants: tables generated
+//! at build time from a vendor header have other labels.
+//!
+//! ```
+//! use iscsi_decode::explain::{release, Space};
+//! let c = release::check(Space::IscsiErr, 1022, "2.6.18");
+//! assert_eq!(c.presence, release::Presence::Absent);
+//! assert!(c.since.is_some());
+//! let c = release::check(Space::IscsiErr, 1022, "v6.12");
+//! assert_eq!(c.presence, release::Presence::Present);
+//! ```
+
+use core::fmt::{self, Write};
+
+use super::Space;
+use crate::tables::{iscsi_if, iscsi_proto};
+
+/// The generated file a space comes from. Each has its own list of tracked releases.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Tables {
+    /// `include/scsi/iscsi_if.h` ([`crate::tables::iscsi_if`]).
+    If,
+    /// `include/scsi/iscsi_proto.h` ([`crate::tables::iscsi_proto`]).
+    Proto,
+}
+
+impl Tables {
+    /// The generated file that has the family `rust_name` (`IscsiErr`), if either has it.
+    pub fn of_family(rust_name: &str) -> Option<Tables> {
+        if iscsi_if::FAMILIES.iter().any(|f| f.rust_name == rust_name) {
+            Some(Tables::If)
+        } else if iscsi_proto::FAMILIES
+            .iter()
+            .any(|f| f.rust_name == rust_name)
+        {
+            Some(Tables::Proto)
+        } else {
+            None
+        }
+    }
+
+    /// The generated file a space comes from; `None` for iscsiadm's codes (our own table of
+    /// open-iscsi's list, not a kernel header) and for a space the tables lack.
+    pub fn of_space(space: Space) -> Option<Tables> {
+        Tables::of_family(space.rust_name()?)
+    }
+
+    /// The tracked release labels, oldest first.
+    pub fn labels(self) -> impl Iterator<Item = &'static str> {
+        (0..self.count()).map(move |i| self.label(i))
+    }
+
+    fn count(self) -> u16 {
+        let n = match self {
+            Tables::If => iscsi_if::RELEASES.len(),
+            Tables::Proto => iscsi_proto::RELEASES.len(),
+        };
+        u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
+    fn label(self, i: u16) -> &'static str {
+        match self {
+            Tables::If => iscsi_if::Release(i).label(),
+            Tables::Proto => iscsi_proto::Release(i).label(),
+        }
+    }
+
+    fn version(self, i: u16) -> Option<[u16; 4]> {
+        match self {
+            Tables::If => iscsi_if::Release(i).info().and_then(|r| r.version),
+            Tables::Proto => iscsi_proto::Release(i).info().and_then(|r| r.version),
+        }
+    }
+
+    fn parse_version(self, label: &str) -> Option<[u16; 4]> {
+        match self {
+            Tables::If => iscsi_if::Release::parse_version(label),
+            Tables::Proto => iscsi_proto::Release::parse_version(label),
+        }
+    }
+
+    fn exact(self, label: &str) -> Option<u16> {
+        match self {
+            Tables::If => iscsi_if::Release::from_label_exact(label).map(|r| r.0),
+            Tables::Proto => iscsi_proto::Release::from_label_exact(label).map(|r| r.0),
+        }
+    }
+
+    fn floor(self, label: &str) -> Option<u16> {
+        match self {
+            Tables::If => iscsi_if::Release::from_label(label).map(|r| r.0),
+            Tables::Proto => iscsi_proto::Release::from_label(label).map(|r| r.0),
+        }
+    }
+
+    /// Calls `f` with every row of `value` in the family `rust_name`.
+    fn for_each_row(self, rust_name: &str, value: i128, mut f: impl FnMut(Row)) {
+        match self {
+            Tables::If => {
+                if let Some(fam) = iscsi_if::FAMILIES.iter().find(|x| x.rust_name == rust_name) {
+                    for e in (0..fam.len).filter_map(fam.entry) {
+                        if e.value == value {
+                            f(Row {
+                                name: e.name,
+                                since: e.since.0,
+                                until: e.until.0,
+                            });
+                        }
+                    }
+                }
+            }
+            Tables::Proto => {
+                let fam = iscsi_proto::FAMILIES
+                    .iter()
+                    .find(|x| x.rust_name == rust_name);
+                if let Some(fam) = fam {
+                    for e in (0..fam.len).filter_map(fam.entry) {
+                        if e.value == value {
+                            f(Row {
+                                name: e.name,
+                                since: e.since.0,
+                                until: e.until.0,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves a release as a user writes it against this file's tracked releases: the
+    /// exact tracked release (`2.6.18`, `v2.6.18`, `linux-2.6.18`), else the newest tracked
+    /// release whose release line is not newer (`3.10.0-1160.el7.x86_64`).
+    ///
+    /// ```
+    /// use iscsi_decode::explain::release::Tables;
+    /// let r = Tables::If.resolve("2.6.18").unwrap();
+    /// assert_eq!((r.label, r.exact), ("v2.6.18", true));
+    /// let r = Tables::If.resolve("3.10.0-1160.el7.x86_64").unwrap();
+    /// assert!(r.label.starts_with("v3.") || r.label.starts_with("v2.6."));
+    /// assert!(Tables::If.resolve("2.6.9").is_none());
+    /// assert!(Tables::If.resolve("foo").is_none());
+    /// ```
+    pub fn resolve(self, asked: &str) -> Option<Resolved> {
+        let asked = asked.trim();
+        if let Some(i) = self.exact(asked) {
+            return Some(self.resolved(i, true, true));
+        }
+        let i = self.floor(asked)?;
+        let wanted = self.parse_version(asked).map(line);
+        let same_line = wanted.is_some() && self.version(i).map(line) == wanted;
+        Some(self.resolved(i, false, same_line))
+    }
+
+    fn resolved(self, i: u16, exact: bool, same_line: bool) -> Resolved {
+        let next = (!same_line && i + 1 < self.count()).then(|| i + 1);
+        Resolved {
+            tables: self,
+            index: i,
+            label: self.label(i),
+            exact,
+            same_line,
+            next: next.map(|n| self.label(n)),
+            newer_than_tracked: !same_line && i + 1 >= self.count(),
+            next_index: next,
+        }
+    }
+}
+
+/// One row of a generated table: a name and the run of releases that have it.
+#[derive(Clone, Copy)]
+struct Row {
+    name: &'static str,
+    since: u16,
+    until: u16,
+}
+
+/// A release as the user wrote it, resolved to a tracked release of one generated file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Resolved {
+    /// The generated file whose releases these are.
+    pub tables: Tables,
+    /// The tracked release's index (`Release(index)` of that file).
+    pub index: u16,
+    /// The tracked release's label: `v2.6.18`.
+    pub label: &'static str,
+    /// Whether the asked label or version names exactly this tracked release (`2.6.18` for
+    /// `v2.6.18`).
+    pub exact: bool,
+    /// Whether the asked release is of this tracked release's line (`3.10.0-1160.el7` and
+    /// `v3.10.65`: sublevels are stable updates of one line); `false` when the floor rule
+    /// stepped back to an older line.
+    pub same_line: bool,
+    /// When not of the same line: the next newer tracked release; the asked one lies
+    /// between the two.
+    pub next: Option<&'static str>,
+    /// When not of the same line: whether the asked release is newer than every tracked
+    /// release.
+    pub newer_than_tracked: bool,
+    next_index: Option<u16>,
+}
+
+/// Whether a release has a value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Presence {
+    /// The release names the value.
+    Present,
+    /// The release has no name for the value (it was added later, removed earlier, or
+    /// never existed).
+    Absent,
+    /// The asked release lies between two tracked releases that disagree: one has the value
+    /// and the other does not, so the tables cannot tell.
+    Unsure,
+    /// The asked release names no kernel version, or one older than every tracked release.
+    UnknownRelease,
+    /// The space is not tracked per kernel release (iscsiadm's codes are open-iscsi's own).
+    Untracked,
+}
+
+impl Presence {
+    /// `Some(true)` for present, `Some(false)` for absent, `None` when it cannot be told.
+    pub fn as_bool(self) -> Option<bool> {
+        match self {
+            Presence::Present => Some(true),
+            Presence::Absent => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// The answer to "does this release have this value?", with what the tables know about
+/// when the value came and went.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ReleaseCheck {
+    /// The space of the value.
+    pub space: Space,
+    /// The value (login statuses packed as `class << 8 | detail`).
+    pub value: i128,
+    /// The tracked release the asked one resolved to; `None` for an unknown release or an
+    /// untracked space.
+    pub release: Option<Resolved>,
+    /// The answer.
+    pub presence: Presence,
+    /// The C name the release gives the value, when present (it may differ from today's
+    /// name: `IscsiParam` 22 was `ISCSI_PARAM_MAX` before v2.6.23).
+    pub name: Option<&'static str>,
+    /// The first tracked release that has the value; `None` when none has it.
+    pub since: Option<&'static str>,
+    /// When the tracked release before [`ReleaseCheck::since`] is not its immediate
+    /// predecessor: that older tracked release. The value was added after it, in `since` or
+    /// an untracked release between the two.
+    pub added_after: Option<&'static str>,
+    /// The last tracked release that has the value; `None` when none has it.
+    pub until: Option<&'static str>,
+    /// Whether the newest tracked release still has the value.
+    pub in_latest: bool,
+}
+
+/// A kernel release as a user names it, resolved once against both generated files; use it
+/// to check many values (the decoder checks every code it decodes).
+///
+/// ```
+/// use iscsi_decode::explain::{release::{KernelRelease, Presence}, Space};
+/// let k = KernelRelease::new("v2.6.18");
+/// assert!(k.is_known());
+/// assert_eq!(k.check(Space::IscsiErr, 1022).presence, Presence::Absent);
+/// assert_eq!(k.check(Space::IscsiErr, 1011).presence, Presence::Present);
+/// assert!(!KernelRelease::new("foo").is_known());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct KernelRelease {
+    if_release: Option<Resolved>,
+    proto_release: Option<Resolved>,
+}
+
+impl KernelRelease {
+    /// Resolves `asked` (`2.6.18`, `v2.6.18`, `3.10.0-1160.el7.x86_64`).
+    pub fn new(asked: &str) -> KernelRelease {
+        KernelRelease {
+            if_release: Tables::If.resolve(asked),
+            proto_release: Tables::Proto.resolve(asked),
+        }
+    }
+
+    /// The tracked release of one generated file this resolves to.
+    pub fn resolved(&self, tables: Tables) -> Option<Resolved> {
+        match tables {
+            Tables::If => self.if_release,
+            Tables::Proto => self.proto_release,
+        }
+    }
+
+    /// Whether either generated file has a tracked release for it.
+    pub fn is_known(&self) -> bool {
+        self.if_release.is_some() || self.proto_release.is_some()
+    }
+
+    /// Whether this release has `value` in `space`.
+    pub fn check(&self, space: Space, value: i128) -> ReleaseCheck {
+        let mut c = ReleaseCheck {
+            space,
+            value,
+            release: None,
+            presence: Presence::Untracked,
+            name: None,
+            since: None,
+            added_after: None,
+            until: None,
+            in_latest: false,
+        };
+        let (Some(tables), Some(rust_name)) = (Tables::of_space(space), space.rust_name()) else {
+            return c;
+        };
+        let latest = tables.count().saturating_sub(1);
+        let (mut since, mut until) = (None::<u16>, None::<u16>);
+        tables.for_each_row(rust_name, value, |r| {
+            since = Some(since.map_or(r.since, |s| s.min(r.since)));
+            until = Some(until.map_or(r.until, |u| u.max(r.until)));
+            c.in_latest |= r.until >= latest;
+        });
+        c.since = since.map(|s| tables.label(s));
+        c.until = until.map(|u| tables.label(u));
+        c.added_after = since.filter(|&s| s > 0).and_then(|s| {
+            match (tables.version(s - 1), tables.version(s)) {
+                (Some(prev), Some(this)) if follows(prev, this) => None,
+                _ => Some(tables.label(s - 1)),
+            }
+        });
+        let Some(r) = self.resolved(tables) else {
+            c.presence = Presence::UnknownRelease;
+            return c;
+        };
+        c.release = Some(r);
+        let name_in = |i: u16| {
+            let mut name = None;
+            tables.for_each_row(rust_name, value, |row| {
+                if row.since <= i && i <= row.until && name.is_none() {
+                    name = Some(row.name);
+                }
+            });
+            name
+        };
+        let here = name_in(r.index);
+        c.presence = match r.next_index {
+            // The asked release lies between two tracked ones: they must agree.
+            Some(n) if here.is_some() != name_in(n).is_some() => Presence::Unsure,
+            _ if here.is_some() => Presence::Present,
+            _ => Presence::Absent,
+        };
+        if c.presence == Presence::Present {
+            c.name = here;
+        }
+        c
+    }
+}
+
+/// Whether `asked` names a kernel version at all (`2.6.18`, `v3.10`, `3.10.0-1160.el7`), tracked
+/// or not.
+///
+/// ```
+/// use iscsi_decode::explain::release::is_version;
+/// assert!(is_version("3.10.0-1160.el7.x86_64") && is_version("v2.6.9"));
+/// assert!(!is_version("foo"));
+/// ```
+pub fn is_version(asked: &str) -> bool {
+    Tables::If.parse_version(asked).is_some()
+}
+
+/// Whether `space` has `value` in the kernel release `asked`: [`KernelRelease::check`] for a
+/// single value.
+pub fn check(space: Space, value: i128, asked: &str) -> ReleaseCheck {
+    KernelRelease::new(asked).check(space, value)
+}
+
+/// The release line of a version: `[2, 6, x]` before 3.0, `[major, minor, 0]` from 3.0.
+fn line(v: [u16; 4]) -> [u16; 3] {
+    if v[0] < 3 {
+        [v[0], v[1], v[2]]
+    } else {
+        [v[0], v[1], 0]
+    }
+}
+
+/// The last minor release of each finished major line from 3.0 on (3.19, 4.20, 5.19).
+const LAST_MINOR: &[(u16, u16)] = &[(3, 19), (4, 20), (5, 19)];
+
+/// Whether the release line of `next` immediately follows that of `prev` (or is the same
+/// line), so that a value new in `next` was new in exactly that line.
+fn follows(prev: [u16; 4], next: [u16; 4]) -> bool {
+    let (p, n) = (line(prev), line(next));
+    if p == n {
+        return true;
+    }
+    match (p[0] < 3, n[0] < 3) {
+        (true, true) => p[0] == n[0] && p[1] == n[1] && n[2] == p[2].saturating_add(1),
+        (true, false) => p == [2, 6, 39] && n == [3, 0, 0],
+        (false, false) if p[0] == n[0] => n[1] == p[1].saturating_add(1),
+        (false, false) => {
+            n[0] == p[0].saturating_add(1) && n[1] == 0 && LAST_MINOR.contains(&(p[0], p[1]))
+        }
+        (false, true) => false,
+    }
+}
+
+impl ReleaseCheck {
+    /// Writes the answer as one sentence (no newline): `v2.6.18 does not have 1022 (in the
+    /// tracked releases from v6.1.192, added after v2.6.33)`. `asked` is the release as the
+    /// user wrote it.
+    pub fn write_sentence<W: Write + ?Sized>(&self, out: &mut W, asked: &str) -> fmt::Result {
+        let asked = asked.trim();
+        if let Some(r) = self.release.filter(|r| !r.exact) {
+            match (r.same_line, r.newer_than_tracked, r.next) {
+                (true, _, _) => write!(
+                    out,
+                    "{asked} is read as {}, the tracked release of its line. ",
+                    r.label
+                )?,
+                (false, true, _) => write!(
+                    out,
+                    "{asked} is newer than every tracked release; read as {}, the newest. ",
+                    r.label
+                )?,
+                (false, false, Some(next)) => write!(
+                    out,
+                    "{asked} is not a tracked release; it lies between the tracked {} and \
+                     {next}. ",
+                    r.label
+                )?,
+                (false, false, None) => write!(out, "{asked} is read as {}. ", r.label)?,
+            }
+        }
+        let what = Value(self);
+        match (self.presence, self.release) {
+            (Presence::Untracked, _) => {
+                return write!(
+                    out,
+                    "{} values are not tracked per kernel release",
+                    self.space
+                );
+            }
+            (Presence::UnknownRelease, _) => {
+                let oldest = Tables::of_space(self.space).and_then(|t| t.labels().next());
+                return match (self.parses_as_version(asked), oldest) {
+                    (true, Some(o)) => write!(
+                        out,
+                        "{asked} is older than every tracked release (the oldest is {o})"
+                    ),
+                    _ => write!(out, "{asked} names no kernel release"),
+                };
+            }
+            (Presence::Present, Some(r)) => write!(out, "{} has {what}", r.label)?,
+            (Presence::Absent, Some(r)) => write!(out, "{} does not have {what}", r.label)?,
+            (Presence::Unsure, Some(r)) => write!(
+                out,
+                "the tables cannot tell whether {asked} has {what}: {} {} it and {} {}",
+                r.label,
+                if self.has_in(r.index) { "has" } else { "lacks" },
+                r.next.unwrap_or(""),
+                if self.has_in(r.index) { "lacks" } else { "has" },
+            )?,
+            _ => return Ok(()),
+        }
+        match (self.since, self.until) {
+            (None, _) | (_, None) => write!(out, "; no tracked release has it")?,
+            (Some(s), Some(u)) => {
+                if self.in_latest {
+                    write!(out, " (in the tracked releases from {s}")?;
+                } else {
+                    write!(out, " (in the tracked releases {s} to {u}")?;
+                }
+                match self.added_after {
+                    Some(a) => write!(out, "; added after {a}, which lacks it)")?,
+                    None if self.since == Tables::of_space(self.space).map(|t| t.label(0)) => {
+                        write!(out, ", the oldest tracked release)")?
+                    }
+                    None => write!(out, ")")?,
+                }
+            }
+        }
+        if self.release.is_some_and(|r| !r.exact) {
+            write!(
+                out,
+                "; a vendor kernel may have backported more or other values"
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Writes the answer as a JSON object: `{"release":"2.6.18","tracked":"v2.6.18",
+    /// "exact":true,"present":false,"since":"v6.1.192","added_after":"v2.6.33",
+    /// "until":"v6.12.117"}`. `present` is `null` when it cannot be told; `tracked`, `since`,
+    /// `added_after`, `until` and `name` are `null` when unknown.
+    pub fn write_json<W: Write + ?Sized>(&self, out: &mut W, asked: &str) -> fmt::Result {
+        let opt = |out: &mut W, key: &str, v: Option<&str>| -> fmt::Result {
+            write!(out, ",\"{key}\":")?;
+            match v {
+                Some(s) => super::write_json_string(out, s),
+                None => out.write_str("null"),
+            }
+        };
+        out.write_str("{\"release\":")?;
+        super::write_json_string(out, asked.trim())?;
+        opt(out, "tracked", self.release.map(|r| r.label))?;
+        match self.release {
+            Some(r) => write!(out, ",\"exact\":{},\"same_line\":{}", r.exact, r.same_line)?,
+            None => out.write_str(",\"exact\":null,\"same_line\":null")?,
+        }
+        match self.presence.as_bool() {
+            Some(b) => write!(out, ",\"present\":{b}")?,
+            None => out.write_str(",\"present\":null")?,
+        }
+        let status = match self.presence {
+            Presence::Present => "present",
+            Presence::Absent => "absent",
+            Presence::Unsure => "unsure",
+            Presence::UnknownRelease => "unknown_release",
+            Presence::Untracked => "untracked",
+        };
+        write!(out, ",\"status\":\"{status}\"")?;
+        opt(out, "name", self.name)?;
+        opt(out, "since", self.since)?;
+        opt(out, "added_after", self.added_after)?;
+        opt(out, "until", self.until)?;
+        out.write_str("}")
+    }
+
+    fn has_in(&self, i: u16) -> bool {
+        let (Some(t), Some(n)) = (Tables::of_space(self.space), self.space.rust_name()) else {
+            return false;
+        };
+        let mut found = false;
+        t.for_each_row(n, self.value, |r| found |= r.since <= i && i <= r.until);
+        found
+    }
+
+    /// Whether `asked` parses as a kernel version (so an unknown release is an old one).
+    fn parses_as_version(&self, asked: &str) -> bool {
+        Tables::of_space(self.space).is_some_and(|t| t.parse_version(asked).is_some())
+    }
+}
+
+/// The value as the sentence names it: `1022` or `1022 (ISCSI_ERR_NOP_TIMEDOUT)`.
+struct Value<'a>(&'a ReleaseCheck);
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.0;
+        let reading = c.space.reading(c.value);
+        let shown = super::Reading {
+            name: c.name.or(reading.name),
+            ..reading
+        };
+        write!(f, "{}", shown.value_display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_lines_follow() {
+        assert!(follows([2, 6, 17, 0], [2, 6, 18, 0]));
+        assert!(!follows([2, 6, 17, 0], [2, 6, 19, 0]));
+        assert!(follows([2, 6, 39, 0], [3, 0, 0, 0]));
+        assert!(follows([3, 9, 0, 0], [3, 10, 65, 0]));
+        assert!(follows([3, 19, 8, 0], [4, 0, 0, 0]));
+        assert!(!follows([3, 18, 0, 0], [4, 0, 0, 0]));
+        assert!(!follows([2, 6, 33, 0], [6, 1, 192, 0]));
+        assert!(follows([6, 1, 0, 0], [6, 1, 192, 0]));
+        assert!(follows([5, 19, 0, 0], [6, 0, 0, 0]));
+    }
+}
