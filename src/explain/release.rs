@@ -458,14 +458,20 @@ impl ReleaseCheck {
             }
             (Presence::Present, Some(r)) => write!(out, "{} has {what}", r.label)?,
             (Presence::Absent, Some(r)) => write!(out, "{} does not have {what}", r.label)?,
-            (Presence::Unsure, Some(r)) => write!(
-                out,
-                "the tables cannot tell whether {asked} has {what}: {} {} it and {} {}",
-                r.label,
-                if self.has_in(r.index) { "has" } else { "lacks" },
-                r.next.unwrap_or(""),
-                if self.has_in(r.index) { "lacks" } else { "has" },
-            )?,
+            (Presence::Unsure, Some(r)) => {
+                let (here, there) = if self.has_in(r.index) {
+                    ("has", "lacks")
+                } else {
+                    ("lacks", "has")
+                };
+                write!(
+                    out,
+                    "The tables cannot tell whether {asked} has {what}: {} {here} it and {} \
+                     {there} it",
+                    r.label,
+                    r.next.unwrap_or("the next"),
+                )?
+            }
             _ => return Ok(()),
         }
         match (self.since, self.until) {
@@ -473,6 +479,8 @@ impl ReleaseCheck {
             (Some(s), Some(u)) => {
                 if self.in_latest {
                     write!(out, " (in the tracked releases from {s}")?;
+                } else if s == u {
+                    write!(out, " (only in the tracked release {s}")?;
                 } else {
                     write!(out, " (in the tracked releases {s} to {u}")?;
                 }
