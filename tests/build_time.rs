@@ -17,7 +17,12 @@ fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     c.current_dir(ROOT);
     // What the outer build was given must not leak into the builds a test starts.
-    for var in ["ISCSI_IF_H", "ISCSI_PROTO_H", "ISCSI_FAMILIES_TOML"] {
+    for var in [
+        "ISCSI_IF_H",
+        "ISCSI_PROTO_H",
+        "ISCSI_FAMILIES_TOML",
+        "ISCSI_KERNEL_RELEASE",
+    ] {
         c.env_remove(var);
     }
     c
@@ -151,6 +156,7 @@ fn build_time_codegen_uses_the_vendor_header() {
             .arg("build-time-codegen")
             .env("CARGO_TARGET_DIR", &target)
             .env("ISCSI_IF_H", if_h)
+            .env("ISCSI_KERNEL_RELEASE", "6.12.0-vendor1")
             .output()
             .expect("run cargo build")
     };
@@ -194,5 +200,11 @@ fn build_time_codegen_uses_the_vendor_header() {
     assert!(old_code.contains("ISCSI_ERR_NOP_TIMEDOUT"), "{old_code}");
     let reason = run(&["explain", "reject", "0x77"]);
     assert!(reason.contains("ISCSI_REASON_VENDOR_Y"), "{reason}");
+    // The tables know one release, labelled by ISCSI_KERNEL_RELEASE, and --kernel finds it.
+    let json = run(&["explain", "--kernel", "6.12.0-vendor1", "1099", "--json"]);
+    assert!(
+        json.contains(r#""tracked":"6.12.0-vendor1""#) && json.contains(r#""present":true"#),
+        "{json}"
+    );
     let _ = std::fs::remove_dir_all(&vendor);
 }
