@@ -319,3 +319,60 @@ fn names_and_flags_get_the_kernel_line_too() {
     // --kernel and --list do not go together.
     assert_eq!(run(&["explain", "--kernel", "2.6.18", "--list"]).code, 2);
 }
+
+/// Runs `decode` on `input` (stdin) with more arguments.
+fn decode(input: &str, args: &[&str]) -> Run {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .arg("decode")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run iscsi-decode decode");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("write stdin");
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn decode_lists_kernel_codes_the_release_does_not_have() {
+    if !committed_tables() {
+        return;
+    }
+    let log = "kernel: connection2:0: detected conn error (1022)\n\
+               kernel: connection2:0: detected conn error (1022)\n\
+               kernel: connection1:0: detected conn error (1011)\n";
+    let plain = decode(log, &[]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    let old = decode(log, &["--kernel", "2.6.18"]);
+    assert_eq!(old.code, 0, "{}", old.stderr);
+    // The report itself is unchanged; the note goes to stderr.
+    assert_eq!(old.stdout, plain.stdout);
+    assert!(
+        old.stderr.contains("--kernel 2.6.18: 1 decoded code(s)")
+            && old.stderr.contains("iscsi_err 1022: 2 line(s), first -:1.")
+            && old
+                .stderr
+                .contains("v2.6.18 does not have 1022 ISCSI_ERR_NOP_TIMEDOUT"),
+        "{}",
+        old.stderr
+    );
+    assert!(!old.stderr.contains("1011"), "{}", old.stderr);
+    let new = decode(log, &["--kernel", "v6.12"]);
+    assert_eq!((new.code, new.stderr.as_str()), (0, ""));
+    let bad = decode(log, &["--kernel", "foo"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("--kernel foo: not a kernel release"),
+        "{}",
+        bad.stderr
+    );
+}

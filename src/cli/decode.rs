@@ -1,5 +1,6 @@
 //! `iscsi-decode decode`: read logs, print what happened to which session.
 
+use super::kernel_check::KernelCheck;
 use clap::{Args, ValueEnum};
 use iscsi_decode::decode::envelope::Format;
 use iscsi_decode::decode::run::{self, Options, Sink};
@@ -59,8 +60,9 @@ pub struct DecodeArgs {
     /// Colour the report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
-    /// Kernel version whose tables to use (reserved; the built-in tables are used).
-    #[arg(long, value_name = "VERSION")]
+    /// The kernel release the logs come from (`2.6.18`, `3.10.0-1160.el7.x86_64`): after
+    /// the report, list on stderr the decoded codes that release does not have.
+    #[arg(long, value_name = "RELEASE")]
     pub kernel: Option<String>,
 }
 
@@ -79,11 +81,6 @@ fn format_of(f: FormatArg) -> Option<Format> {
 
 /// Runs `decode`. Exit status: 0 when done, 2 when an input could not be read.
 pub fn run(args: DecodeArgs) -> ExitCode {
-    if let Some(k) = &args.kernel {
-        eprintln!(
-            "iscsi-decode decode: --kernel {k}: not supported yet, using the built-in tables"
-        );
-    }
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -109,8 +106,22 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     } else {
         Box::new(HumanSink::new(out, style, args.verbose))
     };
+    let mut checked;
+    let target: &mut dyn Sink = match &args.kernel {
+        Some(k) => match KernelCheck::new(sink.as_mut(), k, &files) {
+            Ok(c) => {
+                checked = c;
+                &mut checked
+            }
+            Err(msg) => {
+                eprintln!("iscsi-decode: {msg}");
+                return ExitCode::from(2);
+            }
+        },
+        None => sink.as_mut(),
+    };
     let mut failed = false;
-    let result = run::run_files(&files, &opts, sink.as_mut(), &mut |e| {
+    let result = run::run_files(&files, &opts, target, &mut |e| {
         failed = true;
         eprintln!("iscsi-decode: {e}");
     });

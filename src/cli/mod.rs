@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod explain;
+mod kernel_check;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
