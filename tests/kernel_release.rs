@@ -181,6 +181,25 @@ fn renamed_value_is_named_as_the_release_named_it() {
     );
     assert_eq!(c.presence, Presence::Present);
     assert_eq!(c.name, Some("ISCSI_PARAM_MAX"));
+    // docs/generated-api.md: 22 was ISCSI_PARAM_MAX in v2.6.18 to v2.6.22.
+    let k = &kernel_json(&[
+        "explain",
+        "--kernel",
+        "2.6.20",
+        "IscsiParam",
+        "22",
+        "--json",
+    ])[0];
+    assert_eq!(k["name"], "ISCSI_PARAM_MAX", "{k}");
+    let k = &kernel_json(&[
+        "explain",
+        "--kernel",
+        "2.6.23",
+        "IscsiParam",
+        "22",
+        "--json",
+    ])[0];
+    assert_eq!(k["name"], "ISCSI_PARAM_USERNAME", "{k}");
 }
 
 /// A release between two tracked releases that disagree about a value is `Unsure`.
