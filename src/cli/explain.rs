@@ -147,14 +147,39 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
         }
         return show_all(o, &all, json);
     }
-    let found: Vec<Reading> = explain::lookup_names(word).collect();
+    let mut found: Vec<Reading> = explain::lookup_names(word).collect();
     if !found.is_empty() {
+        if let Some((_, k)) = &o.kernel {
+            keep_release_values(&mut found, k);
+        }
         return show_all(o, &found, json);
     }
     if let Some(s) = Space::parse(word).filter(|s| s.exists()) {
         return list(o, s.as_str(), json);
     }
     unknown_name(o, word, None);
+}
+
+/// With `--kernel`: a C name that had several values over the releases (`ISCSI_PARAM_MAX`)
+/// keeps only the value that release gives it, when the release has the name at all.
+fn keep_release_values(found: &mut Vec<Reading>, k: &KernelRelease) {
+    let present: Vec<bool> = found
+        .iter()
+        .map(|r| r.name.is_some() && k.check(r.space, r.value).name == r.name)
+        .collect();
+    let keep: Vec<bool> = found
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            present[i]
+                || !found
+                    .iter()
+                    .zip(&present)
+                    .any(|(other, &p)| p && other.space == r.space && other.name == r.name)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// A value or name within one space.
