@@ -351,6 +351,20 @@ impl<'a> Fields<'a> {
         f
     }
 
+    /// Fills fields from group spans (as [`spans_of`] records them) on `msg`.
+    pub fn from_spans(map: &GroupMap, spans: &[Option<(u32, u32)>], msg: &'a str) -> Fields<'a> {
+        let mut f = Fields::default();
+        for &(i, id) in &map.0 {
+            if let Some(Some((s, e))) = spans.get(i) {
+                if let Some(v) = msg.get(*s as usize..*e as usize) {
+                    f.set(id, v);
+                }
+            }
+        }
+        f.derive();
+        f
+    }
+
     /// Sets one field from its text; a value that does not parse leaves the field as it was.
     pub fn set(&mut self, id: FieldId, v: &'a str) {
         use FieldId::*;
@@ -508,6 +522,12 @@ impl<'a> Fields<'a> {
         p!("text", self.text);
         v
     }
+}
+
+/// The group spans of a match, one per group (messages are far shorter than 4 GiB).
+pub fn spans_of(locs: &CaptureLocations, out: &mut Vec<Option<(u32, u32)>>) {
+    out.clear();
+    out.extend((0..locs.len()).map(|i| locs.get(i).map(|(s, e)| (s as u32, e as u32))));
 }
 
 /// The text of an errno number as this system's C library words it (`No route to host`).

@@ -20,6 +20,7 @@ pub mod envelope;
 pub mod fields;
 pub mod incidents;
 pub mod input;
+pub mod memo;
 pub mod names;
 pub mod patterns;
 pub mod prefilter;
@@ -140,9 +141,11 @@ pub struct Stats {
 #[derive(Debug)]
 pub struct Decoder {
     set: PatternSet,
-    maps: Vec<GroupMap>,
+    maps: Vec<std::sync::OnceLock<GroupMap>>,
     implies: Vec<Vec<(FieldId, &'static str)>>,
     scratch: Scratch,
+    memo: memo::Memo,
+    spans: memo::Spans,
     forced: Option<Format>,
     years: YearTracker,
 }
@@ -151,9 +154,7 @@ impl Decoder {
     /// A decoder; `forced` overrides per-line format detection.
     pub fn new(forced: Option<Format>) -> Decoder {
         let set = PatternSet::new();
-        let maps = (0..set.patterns().len())
-            .map(|i| GroupMap::new(set.regex(i)).unwrap_or_default())
-            .collect();
+        let maps = (0..set.patterns().len()).map(|_| std::sync::OnceLock::new()).collect();
         let implies = set
             .patterns()
             .iter()
@@ -170,6 +171,8 @@ impl Decoder {
             maps,
             implies,
             scratch,
+            memo: memo::Memo::default(),
+            spans: Vec::new(),
             forced,
             years: YearTracker::default(),
         }
@@ -192,7 +195,25 @@ impl Decoder {
     ) -> Option<Event<'a>> {
         let mut env = envelope::parse(raw, self.forced);
         let source = env.program.as_deref().and_then(Source::of_program);
-        let idx = self.set.find(&env.message, source, &mut self.scratch)?;
+        let idx = match self.memo.get(&env.message, source) {
+            Some((found, spans)) => {
+                let found = found?;
+                self.spans.clone_from(spans);
+                found
+            }
+            None => {
+                let found = self.set.find(&env.message, source, &mut self.scratch);
+                match found {
+                    Some(i) => match self.set.locations(i, &self.scratch) {
+                        Some(locs) => fields::spans_of(locs, &mut self.spans),
+                        None => self.spans.clear(),
+                    },
+                    None => self.spans.clear(),
+                }
+                self.memo.put(&env.message, source, found, &self.spans);
+                found?
+            }
+        };
         let pattern = self.set.patterns()[idx];
         let wall = match env.time {
             RawTime::None => None,
@@ -212,8 +233,8 @@ impl Decoder {
             }
         };
         env.message = std::borrow::Cow::Borrowed(msg);
-        let mut fields =
-            Fields::from_match(&self.maps[idx], self.set.locations(idx, &self.scratch), msg);
+        let map = self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
+        let mut fields = Fields::from_spans(map, &self.spans, msg);
         for &(id, v) in &self.implies[idx] {
             if is_unset(&fields, id) {
                 fields.set(id, v);

@@ -15,6 +15,7 @@ mod system;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{CaptureLocations, Regex};
+use std::sync::OnceLock;
 
 /// Which programs may log a pattern's message; checked against the syslog tag when the line
 /// has one.
@@ -275,20 +276,34 @@ pub fn split_anchor(a: &str) -> (&str, bool) {
     }
 }
 
+/// What finding one anchor text means: the patterns it (or an anchor inside it) admits.
+#[derive(Debug, Default, Clone)]
+struct AnchorInfo {
+    /// Patterns admitted by the text alone.
+    any: Vec<usize>,
+    /// Patterns admitted only when a digit follows the match.
+    digit_after: Vec<usize>,
+}
+
 /// The compiled patterns: one Aho-Corasick automaton over the anchors and one regex each.
+///
+/// The anchors are searched leftmost-first, restarting one byte after each match's start, so
+/// every position where an anchor begins is seen once; anchors that contain other anchors
+/// carry those anchors' patterns too (a shorter anchor starting at the same position, or
+/// inside a longer one, is never reported on its own).
 #[derive(Debug)]
 pub struct PatternSet {
     patterns: Vec<&'static Pattern>,
-    regexes: Vec<Regex>,
+    /// Compiled on first use: most logs need a handful of the patterns.
+    regexes: Vec<OnceLock<Regex>>,
     anchors: AhoCorasick,
-    /// Per anchor: whether a digit must follow, and the patterns (indices) that use it.
-    anchor_info: Vec<(bool, Vec<usize>)>,
+    anchor_info: Vec<AnchorInfo>,
 }
 
 /// Reusable per-decoder buffers for [`PatternSet::find`].
 #[derive(Debug)]
 pub struct Scratch {
-    locs: Vec<CaptureLocations>,
+    locs: Vec<Option<CaptureLocations>>,
     candidates: Vec<usize>,
 }
 
@@ -297,30 +312,57 @@ impl PatternSet {
     /// tests rule out.
     pub fn new() -> PatternSet {
         let patterns: Vec<&'static Pattern> = all().collect();
-        let regexes = patterns
-            .iter()
-            .map(|p| Regex::new(p.regex).unwrap_or_else(|e| panic!("pattern {}: {e}", p.id)))
-            .collect();
+        let regexes = patterns.iter().map(|_| OnceLock::new()).collect();
+        // Own entries per distinct text.
         let mut texts: Vec<&str> = Vec::new();
-        let mut anchor_info: Vec<(bool, Vec<usize>)> = Vec::new();
+        let mut own: Vec<AnchorInfo> = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             for alt in p.anchor.split('|') {
                 let (text, digit) = split_anchor(alt);
-                match texts
-                    .iter()
-                    .zip(&anchor_info)
-                    .position(|(t, a)| *t == text && a.0 == digit)
-                {
-                    Some(j) => anchor_info[j].1.push(i),
+                let j = match texts.iter().position(|t| *t == text) {
+                    Some(j) => j,
                     None => {
                         texts.push(text);
-                        anchor_info.push((digit, vec![i]));
+                        own.push(AnchorInfo::default());
+                        texts.len() - 1
                     }
+                };
+                let list = if digit {
+                    &mut own[j].digit_after
+                } else {
+                    &mut own[j].any
+                };
+                if !list.contains(&i) {
+                    list.push(i);
                 }
             }
         }
+        // Inherit the patterns of every anchor found inside another.
+        let mut anchor_info = own.clone();
+        for (i, outer) in texts.iter().enumerate() {
+            for (j, inner) in texts.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                for (k, _) in outer.match_indices(inner) {
+                    let end = k + inner.len();
+                    let info = &mut anchor_info[i];
+                    info.any.extend(&own[j].any);
+                    if end == outer.len() {
+                        info.digit_after.extend(&own[j].digit_after);
+                    } else if outer.as_bytes()[end].is_ascii_digit() {
+                        info.any.extend(&own[j].digit_after);
+                    }
+                }
+            }
+            let info = &mut anchor_info[i];
+            for v in [&mut info.any, &mut info.digit_after] {
+                v.sort_unstable();
+                v.dedup();
+            }
+        }
         let anchors = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostFirst)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .unwrap_or_else(|e| panic!("anchors: {e}"));
@@ -335,7 +377,7 @@ impl PatternSet {
     /// Fresh scratch buffers for this set.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            locs: self.regexes.iter().map(Regex::capture_locations).collect(),
+            locs: self.regexes.iter().map(|_| None).collect(),
             candidates: Vec::with_capacity(8),
         }
     }
@@ -345,12 +387,34 @@ impl PatternSet {
         &self.patterns
     }
 
+    /// Calls `f` with the patterns admitted by each anchor occurrence in `text`; stops when
+    /// `f` returns true.
+    fn each_anchor(&self, text: &[u8], mut f: impl FnMut(&[usize]) -> bool) {
+        let mut from = 0;
+        while from < text.len() {
+            let input = aho_corasick::Input::new(text).span(from..text.len());
+            let Some(m) = self.anchors.find(input) else {
+                return;
+            };
+            let info = &self.anchor_info[m.pattern().as_usize()];
+            if f(&info.any) {
+                return;
+            }
+            if text.get(m.end()).is_some_and(u8::is_ascii_digit) && f(&info.digit_after) {
+                return;
+            }
+            from = m.start() + 1;
+        }
+    }
+
     /// True if some anchor occurs in `text` (a cheap test before parsing a line).
     pub fn any_anchor(&self, text: &[u8]) -> bool {
-        self.anchors.find_overlapping_iter(text).any(|m| {
-            let (digit, _) = &self.anchor_info[m.pattern().as_usize()];
-            !*digit || text.get(m.end()).is_some_and(u8::is_ascii_digit)
-        })
+        let mut found = false;
+        self.each_anchor(text, |pats| {
+            found = !pats.is_empty();
+            found
+        });
+        found
     }
 
     /// The first pattern (in priority order) that matches `message` and may come from
@@ -361,45 +425,44 @@ impl PatternSet {
         source: Option<Source>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
-        scratch.candidates.clear();
-        let bytes = message.as_bytes();
-        for m in self.anchors.find_overlapping_iter(message) {
-            let (digit, pats) = &self.anchor_info[m.pattern().as_usize()];
-            if *digit && !bytes.get(m.end()).is_some_and(u8::is_ascii_digit) {
-                continue;
-            }
-            scratch.candidates.extend_from_slice(pats);
-        }
-        if scratch.candidates.is_empty() {
-            return None;
-        }
-        scratch.candidates.sort_unstable();
-        scratch.candidates.dedup();
-        for &i in &scratch.candidates {
-            let p = self.patterns[i];
-            if let Some(s) = source {
-                if s != p.source {
+        let mut cands = std::mem::take(&mut scratch.candidates);
+        cands.clear();
+        self.each_anchor(message.as_bytes(), |pats| {
+            cands.extend_from_slice(pats);
+            false
+        });
+        let mut found = None;
+        if !cands.is_empty() {
+            cands.sort_unstable();
+            cands.dedup();
+            for &i in &cands {
+                let p = self.patterns[i];
+                if source.is_some_and(|s| s != p.source) {
                     continue;
                 }
-            }
-            if self.regexes[i]
-                .captures_read(&mut scratch.locs[i], message)
-                .is_some()
-            {
-                return Some(i);
+                let re = self.regex(i);
+                let locs = scratch.locs[i].get_or_insert_with(|| re.capture_locations());
+                if re.captures_read(locs, message).is_some() {
+                    found = Some(i);
+                    break;
+                }
             }
         }
-        None
+        scratch.candidates = cands;
+        found
     }
 
-    /// The regex of pattern `i` (for its group names).
+    /// The regex of pattern `i` (compiled on first use; the tests compile every one).
     pub fn regex(&self, i: usize) -> &Regex {
-        &self.regexes[i]
+        self.regexes[i].get_or_init(|| {
+            let p = self.patterns[i];
+            Regex::new(p.regex).unwrap_or_else(|e| panic!("pattern {}: {e}", p.id))
+        })
     }
 
     /// The capture locations left by the last successful [`PatternSet::find`] for pattern `i`.
-    pub fn locations<'s>(&self, i: usize, scratch: &'s Scratch) -> &'s CaptureLocations {
-        &scratch.locs[i]
+    pub fn locations<'s>(&self, i: usize, scratch: &'s Scratch) -> Option<&'s CaptureLocations> {
+        scratch.locs[i].as_ref()
     }
 }
 

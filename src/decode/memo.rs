@@ -1,0 +1,116 @@
+//! A small direct-mapped cache from message text to the pattern that matched it and the
+//! spans of its groups. Logs repeat messages verbatim (`connect to 10.0.0.1:3260 failed (No
+//! route to host)` every few seconds, `rejecting I/O to offline device` by the thousand), so
+//! a repeated message costs a hash and a compare instead of the anchors and a regex.
+
+use super::patterns::Source;
+
+/// Group spans of a match: one entry per regex group, byte offsets into the message.
+pub type Spans = Vec<Option<(u32, u32)>>;
+
+const SLOTS: usize = 4096;
+/// Messages longer than this are not cached (they rarely repeat, and the copy costs).
+const MAX_KEY: usize = 512;
+
+#[derive(Debug, Default, Clone)]
+struct Slot {
+    key: String,
+    source: u8,
+    used: bool,
+    pattern: Option<usize>,
+    spans: Spans,
+}
+
+/// The cache.
+#[derive(Debug, Clone)]
+pub struct Memo {
+    slots: Vec<Slot>,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that were not.
+    pub misses: u64,
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo { slots: vec![Slot::default(); SLOTS], hits: 0, misses: 0 }
+    }
+}
+
+fn source_code(s: Option<Source>) -> u8 {
+    match s {
+        None => 0,
+        Some(Source::Kernel) => 1,
+        Some(Source::OpenIscsi) => 2,
+        Some(Source::Multipathd) => 3,
+        Some(Source::Systemd) => 4,
+        Some(Source::Iscsiuio) => 5,
+    }
+}
+
+/// FxHash over 8-byte words: fast, and good enough for a cache index.
+fn hash(b: &[u8], seed: u8) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = u64::from(seed).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    for &x in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(x)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+impl Memo {
+    fn index(msg: &str, source: u8) -> usize {
+        (hash(msg.as_bytes(), source) as usize) & (SLOTS - 1)
+    }
+
+    /// The cached result for `msg` from `source`: `Some(pattern, spans)`, where `pattern` is
+    /// `None` when no pattern matched.
+    pub fn get(&mut self, msg: &str, source: Option<Source>) -> Option<(Option<usize>, &Spans)> {
+        let code = source_code(source);
+        let slot = &self.slots[Self::index(msg, code)];
+        if slot.used && slot.source == code && slot.key == msg {
+            self.hits += 1;
+            Some((slot.pattern, &slot.spans))
+        } else {
+            self.misses += 1;
+            None
+        }
+    }
+
+    /// Remembers the result for `msg`.
+    pub fn put(&mut self, msg: &str, source: Option<Source>, pattern: Option<usize>, spans: &[Option<(u32, u32)>]) {
+        if msg.len() > MAX_KEY {
+            return;
+        }
+        let code = source_code(source);
+        let slot = &mut self.slots[Self::index(msg, code)];
+        slot.key.clear();
+        slot.key.push_str(msg);
+        slot.source = code;
+        slot.used = true;
+        slot.pattern = pattern;
+        slot.spans.clear();
+        slot.spans.extend_from_slice(spans);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_and_distinguishes() {
+        let mut m = Memo::default();
+        assert!(m.get("a", None).is_none());
+        m.put("a", None, Some(3), &[Some((0, 1))]);
+        assert_eq!(m.get("a", None).map(|x| x.0), Some(Some(3)));
+        assert!(m.get("a", Some(Source::Kernel)).is_none());
+        assert!(m.get("b", None).is_none());
+    }
+}
