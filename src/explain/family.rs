@@ -68,6 +68,7 @@ impl Fam {
             value: e.value,
             name: e.name,
             doc: e.doc,
+            era: (e.until.0, e.since.0),
         }))
     }
 }
@@ -91,6 +92,9 @@ pub(crate) struct Known {
     pub value: i128,
     pub name: &'static str,
     pub doc: &'static str,
+    /// The row's era, `(until, since)` as release indexes: a name that was renumbered
+    /// has one row per value it had, and the greatest era is the name's current value.
+    pub era: (u16, u16),
 }
 
 /// The number of known values (rows, aliases included) of a space.
@@ -110,27 +114,40 @@ pub(crate) fn nth(space: Space, i: usize) -> Option<Known> {
             value: i128::from(r.code.0),
             name: r.name,
             doc: "",
+            era: (0, 0),
         }),
         Space::IscsiErr => iscsi_if::IscsiErr::TABLE.get(i).map(|e| Known {
             value: i128::from(e.value.0),
             name: e.name,
             doc: e.doc,
+            era: (e.until.0, e.since.0),
         }),
         Space::ConnState => iscsi_if::IscsiConnState::TABLE.get(i).map(|e| Known {
             value: i128::from(e.value.0),
             name: e.name,
             doc: e.doc,
+            era: (e.until.0, e.since.0),
         }),
         _ => space.family()?.entry(i),
     }
 }
 
-/// Every known value of a space.
-pub(crate) fn iter(space: Space) -> impl Iterator<Item = Known> {
+/// Every row of a space, old eras included.
+fn rows(space: Space) -> impl Iterator<Item = Known> {
     (0..len(space)).map_while(move |i| nth(space, i))
 }
 
-/// The first known row (by name) for a value.
+/// Every known value of a space under its current name: a row whose name has a newer row
+/// (the name was renumbered since) is left out, so each name appears once, at the value
+/// the newest release that has it gives it.
+pub(crate) fn iter(space: Space) -> impl Iterator<Item = Known> {
+    rows(space).filter(move |k| {
+        !rows(space).any(|o| o.name == k.name && o.value != k.value && o.era > k.era)
+    })
+}
+
+/// The row that names a value: the newest release's name for it, even when that name
+/// was later renumbered (an old log still decodes).
 pub(crate) fn find(space: Space, value: i128) -> Option<Known> {
     if space == Space::IscsiadmError {
         let code = u8::try_from(value).ok()?;
@@ -138,7 +155,8 @@ pub(crate) fn find(space: Space, value: i128) -> Option<Known> {
             value,
             name: r.name,
             doc: "",
+            era: (0, 0),
         });
     }
-    iter(space).find(|k| k.value == value)
+    rows(space).find(|k| k.value == value)
 }
