@@ -233,48 +233,6 @@ impl Release {
     }
 }
 
-#[allow(unused_macros)]
-macro_rules! family_impls {
-    ($name:ident, $ty:ty) => {
-        impl $name { #[doc = r" Wraps any raw value."] pub const fn new(value : $ty) ->
-        Self { Self(value) } #[doc = r" The raw C value."] pub const fn get(self) -> $ty
-        { self.0 } #[doc = r" The rows of `TABLE` with this value (newest first)."] fn
-        rows(self) -> & 'static [Entry < Self >] { let lo = Self::TABLE.partition_point(|
-        e | e.value < self); let hi = Self::TABLE.partition_point(| e | e.value <= self);
-        Self::TABLE.get(lo..hi).unwrap_or(& []) } #[doc =
-        r" The table row for this value, if known: the newest release's name"] #[doc =
-        r" (the first by name on a tie)."] pub fn entry(self) -> Option < & 'static Entry
-        < Self >> { self.rows().first() } #[doc =
-        r" The table row for this value in `release`, if that release knows it."] pub fn
-        entry_in(self, release : Release) -> Option < & 'static Entry < Self >> { self
-        .rows().iter().find(| e | e.present_in(release)) } #[doc =
-        r" The C name, if known."] pub fn name(self) -> Option < & 'static str > { self
-        .entry().map(| e | e.name) } #[doc =
-        r" The C name `release` gives this value, if it has one."] pub fn name_in(self,
-        release : Release) -> Option < & 'static str > { self.entry_in(release).map(| e |
-        e.name) } #[doc = r" The header's comment, if known and non-empty."] pub fn
-        doc(self) -> Option < & 'static str > { self.entry().map(| e | e.doc).filter(| d
-        | ! d.is_empty()) } #[doc =
-        r" The first tracked release that has a name for this value."] pub fn since(self)
-        -> Option < Release > { self.rows().iter().map(| e | e.since).min() } #[doc =
-        r" The last tracked release that has a name for this value."] pub fn until(self)
-        -> Option < Release > { self.rows().iter().map(| e | e.until).max() } #[doc =
-        r" Looks a value up by its exact C name (aliases included): the value"] #[doc =
-        r" of the newest release that has the name."] pub fn from_name(name : & str) ->
-        Option < Self > { let rows = Self::TABLE.iter().filter(| e | e.name == name);
-        rows.max_by_key(| e | (e.until, e.since)).map(| e | e.value) } #[doc =
-        r" The value `release` gives the C name `name`, if it has the name."] pub fn
-        from_name_in(name : & str, release : Release) -> Option < Self > { let mut rows =
-        Self::TABLE.iter(); rows.find(| e | e.name == name && e.present_in(release))
-        .map(| e | e.value) } } impl Tracked for $name { fn known_in(self, release :
-        Release) -> bool { self.entry_in(release).is_some() } } impl From < $ty > for
-        $name { fn from(v : $ty) -> Self { Self(v) } } impl From < $name > for $ty { fn
-        from(v : $name) -> Self { v.0 } } impl core::fmt::Debug for $name { fn fmt(&
-        self, f : & mut core::fmt::Formatter < '_ >) -> core::fmt::Result { write!(f,
-        concat!(stringify!($name), "({})"), self) } }
-    };
-}
-
 /// What kind of number space a family is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum FamilyKind {
@@ -640,6 +598,153 @@ impl Release {
     pub const LATEST: Release = Release(76);
 }
 
+#[allow(unused_macros)]
+macro_rules! flags_display {
+    ($name:ident, $n:literal, $zero:literal, $doc:literal) => {
+        #[doc = $doc]
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{:#x} ", self.0)?;
+                let mut chosen = [false; $n];
+                let mut rest = self.0;
+                for &i in Self::DECOMPOSE {
+                    if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
+                        let bits = e.value.0;
+                        if bits & rest == bits {
+                            *c = true;
+                            rest &= !bits;
+                        }
+                    }
+                }
+                let mut sep = "";
+                for (e, c) in Self::TABLE.iter().zip(chosen) {
+                    if c {
+                        write!(f, "{sep}{}", e.name)?;
+                        sep = "|";
+                    }
+                }
+                if rest != 0 {
+                    write!(f, "{sep}{rest:#x}")?;
+                } else if sep.is_empty() {
+                    f.write_str($zero)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl core::ops::BitOr for $name {
+            type Output = Self;
+            fn bitor(self, rhs: Self) -> Self {
+                Self(self.0 | rhs.0)
+            }
+        }
+
+        impl core::ops::BitAnd for $name {
+            type Output = Self;
+            fn bitand(self, rhs: Self) -> Self {
+                Self(self.0 & rhs.0)
+            }
+        }
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! family_impls {
+    ($name:ident, $ty:ty) => {
+        impl $name {
+            /// Wraps any raw value.
+            pub const fn new(value: $ty) -> Self {
+                Self(value)
+            }
+            /// The raw C value.
+            pub const fn get(self) -> $ty {
+                self.0
+            }
+            /// One row of `TABLE` (shorthand for the generated table).
+            const fn row(
+                value: $ty,
+                name: &'static str,
+                doc: &'static str,
+                expr: &'static str,
+                since: u16,
+                until: u16,
+            ) -> Entry<Self> {
+                Entry { value: Self(value), name, doc, expr, since: Release(since), until: Release(until) }
+            }
+            /// The rows of `TABLE` with this value (newest first).
+            fn rows(self) -> &'static [Entry<Self>] {
+                let lo = Self::TABLE.partition_point(|e| e.value < self);
+                let hi = Self::TABLE.partition_point(|e| e.value <= self);
+                Self::TABLE.get(lo..hi).unwrap_or(&[])
+            }
+            /// The table row for this value, if known: the newest release's name
+            /// (the first by name on a tie).
+            pub fn entry(self) -> Option<&'static Entry<Self>> {
+                self.rows().first()
+            }
+            /// The table row for this value in `release`, if that release knows it.
+            pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
+                self.rows().iter().find(|e| e.present_in(release))
+            }
+            /// The C name, if known.
+            pub fn name(self) -> Option<&'static str> {
+                self.entry().map(|e| e.name)
+            }
+            /// The C name `release` gives this value, if it has one.
+            pub fn name_in(self, release: Release) -> Option<&'static str> {
+                self.entry_in(release).map(|e| e.name)
+            }
+            /// The header's comment, if known and non-empty.
+            pub fn doc(self) -> Option<&'static str> {
+                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
+            }
+            /// The first tracked release that has a name for this value.
+            pub fn since(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.since).min()
+            }
+            /// The last tracked release that has a name for this value.
+            pub fn until(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.until).max()
+            }
+            /// Looks a value up by its exact C name (aliases included): the value
+            /// of the newest release that has the name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                let rows = Self::TABLE.iter().filter(|e| e.name == name);
+                rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
+            }
+            /// The value `release` gives the C name `name`, if it has the name.
+            pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
+                let mut rows = Self::TABLE.iter();
+                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
+            }
+        }
+
+        impl Tracked for $name {
+            fn known_in(self, release: Release) -> bool {
+                self.entry_in(release).is_some()
+            }
+        }
+
+        impl From<$ty> for $name {
+            fn from(v: $ty) -> Self {
+                Self(v)
+            }
+        }
+
+        impl From<$name> for $ty {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+    };
+}
+
 /// A value of `ISCSI_NL_GRP_* (#define)` (`include/scsi/iscsi_if.h:17`). Holds any `u32`, known or not.
 ///
 /// Netlink multicast groups of NETLINK_ISCSI.
@@ -648,34 +753,16 @@ impl Release {
 pub struct NetlinkGroup(pub u32);
 
 impl NetlinkGroup {
-    /// `ISCSI_NL_GRP_ISCSID` = `1`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_NL_GRP_ISCSID` = `1`. In v2.6.31 on.
     pub const ISCSI_NL_GRP_ISCSID: Self = Self(1);
-    /// `ISCSI_NL_GRP_UIP` = `2`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_NL_GRP_UIP` = `2`. In v2.6.31 on.
     pub const ISCSI_NL_GRP_UIP: Self = Self(2);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_NL_GRP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_NL_GRP_ISCSID",
-            doc: "",
-            expr: "1",
-            since: Release(16),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_NL_GRP_UIP",
-            doc: "",
-            expr: "2",
-            since: Release(16),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_NL_GRP_ISCSID", "", "1", 16, 76),
+        Self::row(2, "ISCSI_NL_GRP_UIP", "", "2", 16, 76),
     ];
 }
 
@@ -730,93 +817,49 @@ impl IscsiUeventE {
     pub const ISCSI_UEVENT_GET_STATS: Self = Self(20);
     /// `ISCSI_UEVENT_GET_PARAM` = `UEVENT_BASE + 11`.
     pub const ISCSI_UEVENT_GET_PARAM: Self = Self(21);
-    /// `ISCSI_UEVENT_TRANSPORT_EP_CONNECT` = `UEVENT_BASE + 12`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_UEVENT_TRANSPORT_EP_CONNECT` = `UEVENT_BASE + 12`. In v2.6.18 on.
     pub const ISCSI_UEVENT_TRANSPORT_EP_CONNECT: Self = Self(22);
-    /// `ISCSI_UEVENT_TRANSPORT_EP_POLL` = `UEVENT_BASE + 13`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_UEVENT_TRANSPORT_EP_POLL` = `UEVENT_BASE + 13`. In v2.6.18 on.
     pub const ISCSI_UEVENT_TRANSPORT_EP_POLL: Self = Self(23);
-    /// `ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT` = `UEVENT_BASE + 14`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT` = `UEVENT_BASE + 14`. In v2.6.18 on.
     pub const ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT: Self = Self(24);
-    /// `ISCSI_UEVENT_TGT_DSCVR` = `UEVENT_BASE + 15`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_UEVENT_TGT_DSCVR` = `UEVENT_BASE + 15`. In v2.6.18 on.
     pub const ISCSI_UEVENT_TGT_DSCVR: Self = Self(25);
-    /// `ISCSI_UEVENT_SET_HOST_PARAM` = `UEVENT_BASE + 16`.
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_UEVENT_SET_HOST_PARAM` = `UEVENT_BASE + 16`. In v2.6.23 on.
     pub const ISCSI_UEVENT_SET_HOST_PARAM: Self = Self(26);
-    /// `ISCSI_UEVENT_UNBIND_SESSION` = `UEVENT_BASE + 17`.
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_UEVENT_UNBIND_SESSION` = `UEVENT_BASE + 17`. In v2.6.25 on.
     pub const ISCSI_UEVENT_UNBIND_SESSION: Self = Self(27);
-    /// `ISCSI_UEVENT_CREATE_BOUND_SESSION` = `UEVENT_BASE + 18`.
-    ///
-    /// In v2.6.27 on.
+    /// `ISCSI_UEVENT_CREATE_BOUND_SESSION` = `UEVENT_BASE + 18`. In v2.6.27 on.
     pub const ISCSI_UEVENT_CREATE_BOUND_SESSION: Self = Self(28);
-    /// `ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST` = `UEVENT_BASE + 19`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST` = `UEVENT_BASE + 19`. In v2.6.31 on.
     pub const ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST: Self = Self(29);
-    /// `ISCSI_UEVENT_PATH_UPDATE` = `UEVENT_BASE + 20`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_UEVENT_PATH_UPDATE` = `UEVENT_BASE + 20`. In v2.6.31 on.
     pub const ISCSI_UEVENT_PATH_UPDATE: Self = Self(30);
-    /// `ISCSI_UEVENT_SET_IFACE_PARAMS` = `UEVENT_BASE + 21`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_UEVENT_SET_IFACE_PARAMS` = `UEVENT_BASE + 21`. In v3.2 on.
     pub const ISCSI_UEVENT_SET_IFACE_PARAMS: Self = Self(31);
-    /// `ISCSI_UEVENT_PING` = `UEVENT_BASE + 22`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_UEVENT_PING` = `UEVENT_BASE + 22`. In v3.4.113 on.
     pub const ISCSI_UEVENT_PING: Self = Self(32);
-    /// `ISCSI_UEVENT_GET_CHAP` = `UEVENT_BASE + 23`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_UEVENT_GET_CHAP` = `UEVENT_BASE + 23`. In v3.4.113 on.
     pub const ISCSI_UEVENT_GET_CHAP: Self = Self(33);
-    /// `ISCSI_UEVENT_DELETE_CHAP` = `UEVENT_BASE + 24`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_UEVENT_DELETE_CHAP` = `UEVENT_BASE + 24`. In v3.4.113 on.
     pub const ISCSI_UEVENT_DELETE_CHAP: Self = Self(34);
-    /// `ISCSI_UEVENT_SET_FLASHNODE_PARAMS` = `UEVENT_BASE + 25`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_SET_FLASHNODE_PARAMS` = `UEVENT_BASE + 25`. In v3.10.65 on.
     pub const ISCSI_UEVENT_SET_FLASHNODE_PARAMS: Self = Self(35);
-    /// `ISCSI_UEVENT_NEW_FLASHNODE` = `UEVENT_BASE + 26`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_NEW_FLASHNODE` = `UEVENT_BASE + 26`. In v3.10.65 on.
     pub const ISCSI_UEVENT_NEW_FLASHNODE: Self = Self(36);
-    /// `ISCSI_UEVENT_DEL_FLASHNODE` = `UEVENT_BASE + 27`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_DEL_FLASHNODE` = `UEVENT_BASE + 27`. In v3.10.65 on.
     pub const ISCSI_UEVENT_DEL_FLASHNODE: Self = Self(37);
-    /// `ISCSI_UEVENT_LOGIN_FLASHNODE` = `UEVENT_BASE + 28`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_LOGIN_FLASHNODE` = `UEVENT_BASE + 28`. In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGIN_FLASHNODE: Self = Self(38);
-    /// `ISCSI_UEVENT_LOGOUT_FLASHNODE` = `UEVENT_BASE + 29`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_LOGOUT_FLASHNODE` = `UEVENT_BASE + 29`. In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGOUT_FLASHNODE: Self = Self(39);
-    /// `ISCSI_UEVENT_LOGOUT_FLASHNODE_SID` = `UEVENT_BASE + 30`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_UEVENT_LOGOUT_FLASHNODE_SID` = `UEVENT_BASE + 30`. In v3.10.65 on.
     pub const ISCSI_UEVENT_LOGOUT_FLASHNODE_SID: Self = Self(40);
-    /// `ISCSI_UEVENT_SET_CHAP` = `UEVENT_BASE + 31`.
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_UEVENT_SET_CHAP` = `UEVENT_BASE + 31`. In v3.13.10 on.
     pub const ISCSI_UEVENT_SET_CHAP: Self = Self(41);
-    /// `ISCSI_UEVENT_GET_HOST_STATS` = `UEVENT_BASE + 32`.
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_UEVENT_GET_HOST_STATS` = `UEVENT_BASE + 32`. In v3.14.1 on.
     pub const ISCSI_UEVENT_GET_HOST_STATS: Self = Self(42);
-    /// `ISCSI_UEVENT_DESTROY_SESSION_ASYNC` = `UEVENT_BASE + 33`.
-    ///
-    /// In v5.7.14 on.
+    /// `ISCSI_UEVENT_DESTROY_SESSION_ASYNC` = `UEVENT_BASE + 33`. In v5.7.14 on.
     pub const ISCSI_UEVENT_DESTROY_SESSION_ASYNC: Self = Self(43);
     /// `ISCSI_KEVENT_RECV_PDU` = `KEVENT_BASE + 1`.
     pub const ISCSI_KEVENT_RECV_PDU: Self = Self(101);
@@ -824,402 +867,120 @@ impl IscsiUeventE {
     pub const ISCSI_KEVENT_CONN_ERROR: Self = Self(102);
     /// `ISCSI_KEVENT_IF_ERROR` = `KEVENT_BASE + 3`.
     pub const ISCSI_KEVENT_IF_ERROR: Self = Self(103);
-    /// `ISCSI_KEVENT_DESTROY_SESSION` = `KEVENT_BASE + 4`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_KEVENT_DESTROY_SESSION` = `KEVENT_BASE + 4`. In v2.6.18 on.
     pub const ISCSI_KEVENT_DESTROY_SESSION: Self = Self(104);
-    /// `ISCSI_KEVENT_UNBIND_SESSION` = `KEVENT_BASE + 5`.
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_KEVENT_UNBIND_SESSION` = `KEVENT_BASE + 5`. In v2.6.25 on.
     pub const ISCSI_KEVENT_UNBIND_SESSION: Self = Self(105);
-    /// `ISCSI_KEVENT_CREATE_SESSION` = `KEVENT_BASE + 6`.
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_KEVENT_CREATE_SESSION` = `KEVENT_BASE + 6`. In v2.6.25 on.
     pub const ISCSI_KEVENT_CREATE_SESSION: Self = Self(106);
-    /// `ISCSI_KEVENT_PATH_REQ` = `KEVENT_BASE + 7`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_KEVENT_PATH_REQ` = `KEVENT_BASE + 7`. In v2.6.31 on.
     pub const ISCSI_KEVENT_PATH_REQ: Self = Self(107);
-    /// `ISCSI_KEVENT_IF_DOWN` = `KEVENT_BASE + 8`.
-    ///
-    /// In v2.6.31 on.
+    /// `ISCSI_KEVENT_IF_DOWN` = `KEVENT_BASE + 8`. In v2.6.31 on.
     pub const ISCSI_KEVENT_IF_DOWN: Self = Self(108);
-    /// `ISCSI_KEVENT_CONN_LOGIN_STATE` = `KEVENT_BASE + 9`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_KEVENT_CONN_LOGIN_STATE` = `KEVENT_BASE + 9`. In v3.2 on.
     pub const ISCSI_KEVENT_CONN_LOGIN_STATE: Self = Self(109);
-    /// `ISCSI_KEVENT_HOST_EVENT` = `KEVENT_BASE + 10`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_KEVENT_HOST_EVENT` = `KEVENT_BASE + 10`. In v3.4.113 on.
     pub const ISCSI_KEVENT_HOST_EVENT: Self = Self(110);
-    /// `ISCSI_KEVENT_PING_COMP` = `KEVENT_BASE + 11`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_KEVENT_PING_COMP` = `KEVENT_BASE + 11`. In v3.4.113 on.
     pub const ISCSI_KEVENT_PING_COMP: Self = Self(111);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_UEVENT_UNKNOWN",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(11),
-            name: "ISCSI_UEVENT_CREATE_SESSION",
-            doc: "",
-            expr: "UEVENT_BASE + 1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(12),
-            name: "ISCSI_UEVENT_DESTROY_SESSION",
-            doc: "",
-            expr: "UEVENT_BASE + 2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(13),
-            name: "ISCSI_UEVENT_CREATE_CONN",
-            doc: "",
-            expr: "UEVENT_BASE + 3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(14),
-            name: "ISCSI_UEVENT_DESTROY_CONN",
-            doc: "",
-            expr: "UEVENT_BASE + 4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(15),
-            name: "ISCSI_UEVENT_BIND_CONN",
-            doc: "",
-            expr: "UEVENT_BASE + 5",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(16),
-            name: "ISCSI_UEVENT_SET_PARAM",
-            doc: "",
-            expr: "UEVENT_BASE + 6",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(17),
-            name: "ISCSI_UEVENT_START_CONN",
-            doc: "",
-            expr: "UEVENT_BASE + 7",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(18),
-            name: "ISCSI_UEVENT_STOP_CONN",
-            doc: "",
-            expr: "UEVENT_BASE + 8",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(19),
-            name: "ISCSI_UEVENT_SEND_PDU",
-            doc: "",
-            expr: "UEVENT_BASE + 9",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(20),
-            name: "ISCSI_UEVENT_GET_STATS",
-            doc: "",
-            expr: "UEVENT_BASE + 10",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(21),
-            name: "ISCSI_UEVENT_GET_PARAM",
-            doc: "",
-            expr: "UEVENT_BASE + 11",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(22),
-            name: "ISCSI_UEVENT_TRANSPORT_EP_CONNECT",
-            doc: "",
-            expr: "UEVENT_BASE + 12",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(23),
-            name: "ISCSI_UEVENT_TRANSPORT_EP_POLL",
-            doc: "",
-            expr: "UEVENT_BASE + 13",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(24),
-            name: "ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT",
-            doc: "",
-            expr: "UEVENT_BASE + 14",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(25),
-            name: "ISCSI_UEVENT_TGT_DSCVR",
-            doc: "",
-            expr: "UEVENT_BASE + 15",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(26),
-            name: "ISCSI_UEVENT_SET_HOST_PARAM",
-            doc: "",
-            expr: "UEVENT_BASE + 16",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(27),
-            name: "ISCSI_UEVENT_UNBIND_SESSION",
-            doc: "",
-            expr: "UEVENT_BASE + 17",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(28),
-            name: "ISCSI_UEVENT_CREATE_BOUND_SESSION",
-            doc: "",
-            expr: "UEVENT_BASE + 18",
-            since: Release(12),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(29),
-            name: "ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST",
-            doc: "",
-            expr: "UEVENT_BASE + 19",
-            since: Release(16),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(30),
-            name: "ISCSI_UEVENT_PATH_UPDATE",
-            doc: "",
-            expr: "UEVENT_BASE + 20",
-            since: Release(16),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(31),
-            name: "ISCSI_UEVENT_SET_IFACE_PARAMS",
-            doc: "",
-            expr: "UEVENT_BASE + 21",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(32),
-            name: "ISCSI_UEVENT_PING",
-            doc: "",
-            expr: "UEVENT_BASE + 22",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(33),
-            name: "ISCSI_UEVENT_GET_CHAP",
-            doc: "",
-            expr: "UEVENT_BASE + 23",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(34),
-            name: "ISCSI_UEVENT_DELETE_CHAP",
-            doc: "",
-            expr: "UEVENT_BASE + 24",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(35),
-            name: "ISCSI_UEVENT_SET_FLASHNODE_PARAMS",
-            doc: "",
-            expr: "UEVENT_BASE + 25",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(36),
-            name: "ISCSI_UEVENT_NEW_FLASHNODE",
-            doc: "",
-            expr: "UEVENT_BASE + 26",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(37),
-            name: "ISCSI_UEVENT_DEL_FLASHNODE",
-            doc: "",
-            expr: "UEVENT_BASE + 27",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(38),
-            name: "ISCSI_UEVENT_LOGIN_FLASHNODE",
-            doc: "",
-            expr: "UEVENT_BASE + 28",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(39),
-            name: "ISCSI_UEVENT_LOGOUT_FLASHNODE",
-            doc: "",
-            expr: "UEVENT_BASE + 29",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(40),
-            name: "ISCSI_UEVENT_LOGOUT_FLASHNODE_SID",
-            doc: "",
-            expr: "UEVENT_BASE + 30",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(41),
-            name: "ISCSI_UEVENT_SET_CHAP",
-            doc: "",
-            expr: "UEVENT_BASE + 31",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(42),
-            name: "ISCSI_UEVENT_GET_HOST_STATS",
-            doc: "",
-            expr: "UEVENT_BASE + 32",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(43),
-            name: "ISCSI_UEVENT_DESTROY_SESSION_ASYNC",
-            doc: "",
-            expr: "UEVENT_BASE + 33",
-            since: Release(63),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(101),
-            name: "ISCSI_KEVENT_RECV_PDU",
-            doc: "",
-            expr: "KEVENT_BASE + 1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(102),
-            name: "ISCSI_KEVENT_CONN_ERROR",
-            doc: "",
-            expr: "KEVENT_BASE + 2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(103),
-            name: "ISCSI_KEVENT_IF_ERROR",
-            doc: "",
-            expr: "KEVENT_BASE + 3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(104),
-            name: "ISCSI_KEVENT_DESTROY_SESSION",
-            doc: "",
-            expr: "KEVENT_BASE + 4",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(105),
-            name: "ISCSI_KEVENT_UNBIND_SESSION",
-            doc: "",
-            expr: "KEVENT_BASE + 5",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(106),
-            name: "ISCSI_KEVENT_CREATE_SESSION",
-            doc: "",
-            expr: "KEVENT_BASE + 6",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(107),
-            name: "ISCSI_KEVENT_PATH_REQ",
-            doc: "",
-            expr: "KEVENT_BASE + 7",
-            since: Release(16),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(108),
-            name: "ISCSI_KEVENT_IF_DOWN",
-            doc: "",
-            expr: "KEVENT_BASE + 8",
-            since: Release(16),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(109),
-            name: "ISCSI_KEVENT_CONN_LOGIN_STATE",
-            doc: "",
-            expr: "KEVENT_BASE + 9",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(110),
-            name: "ISCSI_KEVENT_HOST_EVENT",
-            doc: "",
-            expr: "KEVENT_BASE + 10",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(111),
-            name: "ISCSI_KEVENT_PING_COMP",
-            doc: "",
-            expr: "KEVENT_BASE + 11",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_UEVENT_UNKNOWN", "", "0", 0, 76),
+        Self::row(11, "ISCSI_UEVENT_CREATE_SESSION", "", "UEVENT_BASE + 1", 0, 76),
+        Self::row(12, "ISCSI_UEVENT_DESTROY_SESSION", "", "UEVENT_BASE + 2", 0, 76),
+        Self::row(13, "ISCSI_UEVENT_CREATE_CONN", "", "UEVENT_BASE + 3", 0, 76),
+        Self::row(14, "ISCSI_UEVENT_DESTROY_CONN", "", "UEVENT_BASE + 4", 0, 76),
+        Self::row(15, "ISCSI_UEVENT_BIND_CONN", "", "UEVENT_BASE + 5", 0, 76),
+        Self::row(16, "ISCSI_UEVENT_SET_PARAM", "", "UEVENT_BASE + 6", 0, 76),
+        Self::row(17, "ISCSI_UEVENT_START_CONN", "", "UEVENT_BASE + 7", 0, 76),
+        Self::row(18, "ISCSI_UEVENT_STOP_CONN", "", "UEVENT_BASE + 8", 0, 76),
+        Self::row(19, "ISCSI_UEVENT_SEND_PDU", "", "UEVENT_BASE + 9", 0, 76),
+        Self::row(20, "ISCSI_UEVENT_GET_STATS", "", "UEVENT_BASE + 10", 0, 76),
+        Self::row(21, "ISCSI_UEVENT_GET_PARAM", "", "UEVENT_BASE + 11", 0, 76),
+        Self::row(
+            22,
+            "ISCSI_UEVENT_TRANSPORT_EP_CONNECT",
+            "",
+            "UEVENT_BASE + 12",
+            3,
+            76,
+        ),
+        Self::row(23, "ISCSI_UEVENT_TRANSPORT_EP_POLL", "", "UEVENT_BASE + 13", 3, 76),
+        Self::row(
+            24,
+            "ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT",
+            "",
+            "UEVENT_BASE + 14",
+            3,
+            76,
+        ),
+        Self::row(25, "ISCSI_UEVENT_TGT_DSCVR", "", "UEVENT_BASE + 15", 3, 76),
+        Self::row(26, "ISCSI_UEVENT_SET_HOST_PARAM", "", "UEVENT_BASE + 16", 8, 76),
+        Self::row(27, "ISCSI_UEVENT_UNBIND_SESSION", "", "UEVENT_BASE + 17", 10, 76),
+        Self::row(
+            28,
+            "ISCSI_UEVENT_CREATE_BOUND_SESSION",
+            "",
+            "UEVENT_BASE + 18",
+            12,
+            76,
+        ),
+        Self::row(
+            29,
+            "ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST",
+            "",
+            "UEVENT_BASE + 19",
+            16,
+            76,
+        ),
+        Self::row(30, "ISCSI_UEVENT_PATH_UPDATE", "", "UEVENT_BASE + 20", 16, 76),
+        Self::row(31, "ISCSI_UEVENT_SET_IFACE_PARAMS", "", "UEVENT_BASE + 21", 27, 76),
+        Self::row(32, "ISCSI_UEVENT_PING", "", "UEVENT_BASE + 22", 29, 76),
+        Self::row(33, "ISCSI_UEVENT_GET_CHAP", "", "UEVENT_BASE + 23", 29, 76),
+        Self::row(34, "ISCSI_UEVENT_DELETE_CHAP", "", "UEVENT_BASE + 24", 29, 76),
+        Self::row(
+            35,
+            "ISCSI_UEVENT_SET_FLASHNODE_PARAMS",
+            "",
+            "UEVENT_BASE + 25",
+            35,
+            76,
+        ),
+        Self::row(36, "ISCSI_UEVENT_NEW_FLASHNODE", "", "UEVENT_BASE + 26", 35, 76),
+        Self::row(37, "ISCSI_UEVENT_DEL_FLASHNODE", "", "UEVENT_BASE + 27", 35, 76),
+        Self::row(38, "ISCSI_UEVENT_LOGIN_FLASHNODE", "", "UEVENT_BASE + 28", 35, 76),
+        Self::row(39, "ISCSI_UEVENT_LOGOUT_FLASHNODE", "", "UEVENT_BASE + 29", 35, 76),
+        Self::row(
+            40,
+            "ISCSI_UEVENT_LOGOUT_FLASHNODE_SID",
+            "",
+            "UEVENT_BASE + 30",
+            35,
+            76,
+        ),
+        Self::row(41, "ISCSI_UEVENT_SET_CHAP", "", "UEVENT_BASE + 31", 38, 76),
+        Self::row(42, "ISCSI_UEVENT_GET_HOST_STATS", "", "UEVENT_BASE + 32", 39, 76),
+        Self::row(
+            43,
+            "ISCSI_UEVENT_DESTROY_SESSION_ASYNC",
+            "",
+            "UEVENT_BASE + 33",
+            63,
+            76,
+        ),
+        Self::row(101, "ISCSI_KEVENT_RECV_PDU", "", "KEVENT_BASE + 1", 0, 76),
+        Self::row(102, "ISCSI_KEVENT_CONN_ERROR", "", "KEVENT_BASE + 2", 0, 76),
+        Self::row(103, "ISCSI_KEVENT_IF_ERROR", "", "KEVENT_BASE + 3", 0, 76),
+        Self::row(104, "ISCSI_KEVENT_DESTROY_SESSION", "", "KEVENT_BASE + 4", 3, 76),
+        Self::row(105, "ISCSI_KEVENT_UNBIND_SESSION", "", "KEVENT_BASE + 5", 10, 76),
+        Self::row(106, "ISCSI_KEVENT_CREATE_SESSION", "", "KEVENT_BASE + 6", 10, 76),
+        Self::row(107, "ISCSI_KEVENT_PATH_REQ", "", "KEVENT_BASE + 7", 16, 76),
+        Self::row(108, "ISCSI_KEVENT_IF_DOWN", "", "KEVENT_BASE + 8", 16, 76),
+        Self::row(109, "ISCSI_KEVENT_CONN_LOGIN_STATE", "", "KEVENT_BASE + 9", 27, 76),
+        Self::row(110, "ISCSI_KEVENT_HOST_EVENT", "", "KEVENT_BASE + 10", 29, 76),
+        Self::row(111, "ISCSI_KEVENT_PING_COMP", "", "KEVENT_BASE + 11", 29, 76),
     ];
 }
 
@@ -1399,46 +1160,19 @@ impl From<IscsiUeventEKnown> for IscsiUeventE {
 pub struct IscsiTgtDscvr(pub u32);
 
 impl IscsiTgtDscvr {
-    /// `ISCSI_TGT_DSCVR_SEND_TARGETS` = `1`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_TGT_DSCVR_SEND_TARGETS` = `1`. In v2.6.18 on.
     pub const ISCSI_TGT_DSCVR_SEND_TARGETS: Self = Self(1);
-    /// `ISCSI_TGT_DSCVR_ISNS` = `2`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_TGT_DSCVR_ISNS` = `2`. In v2.6.18 on.
     pub const ISCSI_TGT_DSCVR_ISNS: Self = Self(2);
-    /// `ISCSI_TGT_DSCVR_SLP` = `3`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_TGT_DSCVR_SLP` = `3`. In v2.6.18 on.
     pub const ISCSI_TGT_DSCVR_SLP: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_TGT_DSCVR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_TGT_DSCVR_SEND_TARGETS",
-            doc: "",
-            expr: "1",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_TGT_DSCVR_ISNS",
-            doc: "",
-            expr: "2",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_TGT_DSCVR_SLP",
-            doc: "",
-            expr: "3",
-            since: Release(3),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_TGT_DSCVR_SEND_TARGETS", "", "1", 3, 76),
+        Self::row(2, "ISCSI_TGT_DSCVR_ISNS", "", "2", 3, 76),
+        Self::row(3, "ISCSI_TGT_DSCVR_SLP", "", "3", 3, 76),
     ];
 }
 
@@ -1492,46 +1226,21 @@ impl From<IscsiTgtDscvrKnown> for IscsiTgtDscvr {
 pub struct IscsiHostEventCode(pub u32);
 
 impl IscsiHostEventCode {
-    /// `ISCSI_EVENT_LINKUP` = `1`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_EVENT_LINKUP` = `1`. In v3.4.113 on.
     pub const ISCSI_EVENT_LINKUP: Self = Self(1);
-    /// `ISCSI_EVENT_LINKDOWN` (implicit 2).
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_EVENT_LINKDOWN` (implicit 2). In v3.4.113 on.
     pub const ISCSI_EVENT_LINKDOWN: Self = Self(2);
-    /// `ISCSI_EVENT_MAX` (implicit 3).
+    /// must always be last
     ///
-    /// In v3.4.113 on.
+    /// `ISCSI_EVENT_MAX` (implicit 3). In v3.4.113 on.
     pub const ISCSI_EVENT_MAX: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_EVENT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_EVENT_LINKUP",
-            doc: "",
-            expr: "1",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_EVENT_LINKDOWN",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_EVENT_MAX",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_EVENT_LINKUP", "", "1", 29, 76),
+        Self::row(2, "ISCSI_EVENT_LINKDOWN", "", "", 29, 76),
+        Self::row(3, "ISCSI_EVENT_MAX", "must always be last", "", 29, 76),
     ];
 }
 
@@ -1557,6 +1266,8 @@ pub enum IscsiHostEventCodeKnown {
     Linkup = 1,
     /// `ISCSI_EVENT_LINKDOWN`.
     Linkdown = 2,
+    /// must always be last
+    ///
     /// `ISCSI_EVENT_MAX`.
     Max = 3,
 }
@@ -1585,82 +1296,47 @@ impl From<IscsiHostEventCodeKnown> for IscsiHostEventCode {
 pub struct IscsiParamType(pub u32);
 
 impl IscsiParamType {
-    /// `ISCSI_PARAM` (implicit 0).
+    /// iscsi_param (session, conn, target, LU)
     ///
-    /// In v3.2 on.
+    /// `ISCSI_PARAM` (implicit 0). In v3.2 on.
     pub const ISCSI_PARAM: Self = Self(0);
-    /// `ISCSI_HOST_PARAM` (implicit 1).
+    /// iscsi_host_param
     ///
-    /// In v3.2 on.
+    /// `ISCSI_HOST_PARAM` (implicit 1). In v3.2 on.
     pub const ISCSI_HOST_PARAM: Self = Self(1);
-    /// `ISCSI_NET_PARAM` (implicit 2).
+    /// iscsi_net_param
     ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM` (implicit 2). In v3.2 on.
     pub const ISCSI_NET_PARAM: Self = Self(2);
-    /// `ISCSI_FLASHNODE_PARAM` (implicit 3).
+    /// iscsi_flashnode_param
     ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PARAM` (implicit 3). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PARAM: Self = Self(3);
-    /// `ISCSI_CHAP_PARAM` (implicit 4).
+    /// iscsi_chap_param
     ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM` (implicit 4). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM: Self = Self(4);
-    /// `ISCSI_IFACE_PARAM` (implicit 5).
+    /// iscsi_iface_param
     ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM` (implicit 5). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM: Self = Self(5);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_HOST_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_NET_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_FLASHNODE_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_CHAP_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_IFACE_PARAM",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(
+            0,
+            "ISCSI_PARAM",
+            "iscsi_param (session, conn, target, LU)",
+            "",
+            27,
+            76,
+        ),
+        Self::row(1, "ISCSI_HOST_PARAM", "iscsi_host_param", "", 27, 76),
+        Self::row(2, "ISCSI_NET_PARAM", "iscsi_net_param", "", 27, 76),
+        Self::row(3, "ISCSI_FLASHNODE_PARAM", "iscsi_flashnode_param", "", 35, 76),
+        Self::row(4, "ISCSI_CHAP_PARAM", "iscsi_chap_param", "", 38, 76),
+        Self::row(5, "ISCSI_IFACE_PARAM", "iscsi_iface_param", "", 39, 76),
     ];
 }
 
@@ -1682,16 +1358,28 @@ impl core::fmt::Display for IscsiParamType {
 #[non_exhaustive]
 #[repr(u32)]
 pub enum IscsiParamTypeKnown {
+    /// iscsi_param (session, conn, target, LU)
+    ///
     /// `ISCSI_PARAM`.
     Param = 0,
+    /// iscsi_host_param
+    ///
     /// `ISCSI_HOST_PARAM`.
     HostParam = 1,
+    /// iscsi_net_param
+    ///
     /// `ISCSI_NET_PARAM`.
     NetParam = 2,
+    /// iscsi_flashnode_param
+    ///
     /// `ISCSI_FLASHNODE_PARAM`.
     FlashnodeParam = 3,
+    /// iscsi_chap_param
+    ///
     /// `ISCSI_CHAP_PARAM`.
     ChapParam = 4,
+    /// iscsi_iface_param
+    ///
     /// `ISCSI_IFACE_PARAM`.
     IfaceParam = 5,
 }
@@ -1719,267 +1407,168 @@ impl From<IscsiParamTypeKnown> for IscsiParamType {
 
 /// A value of `ISCSI_IFACE_DISABLE … ISCSI_IFACE_ENABLE (#define)` (`include/scsi/iscsi_if.h:351`). Holds any `u8`, known or not.
 ///
-/// iscsi
+/// iscsi iface enabled/disabled setting
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IfaceEnable(pub u8);
 
 impl IfaceEnable {
-    /// `ISCSI_IFACE_DISABLE` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IFACE_DISABLE` = `0x01`. In v3.2 on.
     pub const ISCSI_IFACE_DISABLE: Self = Self(0x01);
-    /// `ISCSI_IFACE_ENABLE` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IFACE_ENABLE` = `0x02`. In v3.2 on.
     pub const ISCSI_IFACE_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_IFACE_DISABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_IFACE_ENABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_IFACE_DISABLE", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_IFACE_ENABLE", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(IfaceEnable, u8);
 
-/// `2 ISCSI_IFACE_ENABLE`; an unknown value prints as `3 ISCSI_IFACE_???`.
+/// `0x02 ISCSI_IFACE_ENABLE`; an unknown value prints as `0x03 ISCSI_IFACE_???`.
 impl core::fmt::Display for IfaceEnable {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of `ISCSI_BOOTPROTO_* (#define)` (`include/scsi/iscsi_if.h:355`). Holds any `u8`, known or not.
 ///
-/// ipv4
+/// ipv4 bootproto
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Bootproto(pub u8);
 
 impl Bootproto {
-    /// `ISCSI_BOOTPROTO_STATIC` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_BOOTPROTO_STATIC` = `0x01`. In v3.2 on.
     pub const ISCSI_BOOTPROTO_STATIC: Self = Self(0x01);
-    /// `ISCSI_BOOTPROTO_DHCP` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_BOOTPROTO_DHCP` = `0x02`. In v3.2 on.
     pub const ISCSI_BOOTPROTO_DHCP: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_BOOTPROTO_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_BOOTPROTO_STATIC",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_BOOTPROTO_DHCP",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_BOOTPROTO_STATIC", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_BOOTPROTO_DHCP", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(Bootproto, u8);
 
-/// `2 ISCSI_BOOTPROTO_DHCP`; an unknown value prints as `3 ISCSI_BOOTPROTO_???`.
+/// `0x02 ISCSI_BOOTPROTO_DHCP`; an unknown value prints as `0x03 ISCSI_BOOTPROTO_???`.
 impl core::fmt::Display for Bootproto {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of `ISCSI_IPV6_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:359`). Holds any `u8`, known or not.
 ///
-/// ipv6
+/// ipv6 addr autoconfig type
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6Autocfg(pub u8);
 
 impl Ipv6Autocfg {
-    /// `ISCSI_IPV6_AUTOCFG_DISABLE` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_AUTOCFG_DISABLE` = `0x01`. In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_DISABLE: Self = Self(0x01);
-    /// `ISCSI_IPV6_AUTOCFG_ND_ENABLE` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_AUTOCFG_ND_ENABLE` = `0x02`. In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_ND_ENABLE: Self = Self(0x02);
-    /// `ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE` = `0x03`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE` = `0x03`. In v3.2 on.
     pub const ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE: Self = Self(0x03);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_IPV6_AUTOCFG_DISABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_IPV6_AUTOCFG_ND_ENABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE",
-            doc: "",
-            expr: "0x03",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_IPV6_AUTOCFG_DISABLE", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_IPV6_AUTOCFG_ND_ENABLE", "", "0x02", 27, 76),
+        Self::row(0x03, "ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE", "", "0x03", 27, 76),
     ];
 }
 
 family_impls!(Ipv6Autocfg, u8);
 
-/// `3 ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE`; an unknown value prints as `4 ISCSI_IPV6_AUTOCFG_???`.
+/// `0x03 ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE`; an unknown value prints as `0x04 ISCSI_IPV6_AUTOCFG_???`.
 impl core::fmt::Display for Ipv6Autocfg {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of `ISCSI_IPV6_LINKLOCAL_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:364`). Holds any `u8`, known or not.
 ///
-/// ipv6
+/// ipv6 link local addr type
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6LinklocalAutocfg(pub u8);
 
 impl Ipv6LinklocalAutocfg {
-    /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE` = `0x01`. In v3.2 on.
     pub const ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE: Self = Self(0x01);
-    /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE` = `0x02`. In v3.2 on.
     pub const ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_LINKLOCAL_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(Ipv6LinklocalAutocfg, u8);
 
-/// `2 ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE`; an unknown value prints as `3 ISCSI_IPV6_LINKLOCAL_AUTOCFG_???`.
+/// `0x02 ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE`; an unknown value prints as `0x03 ISCSI_IPV6_LINKLOCAL_AUTOCFG_???`.
 impl core::fmt::Display for Ipv6LinklocalAutocfg {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of `ISCSI_IPV6_ROUTER_AUTOCFG_* (#define)` (`include/scsi/iscsi_if.h:368`). Holds any `u8`, known or not.
 ///
-/// ipv6
+/// ipv6 router addr type
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Ipv6RouterAutocfg(pub u8);
 
 impl Ipv6RouterAutocfg {
-    /// `ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE` = `0x01`. In v3.2 on.
     pub const ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE: Self = Self(0x01);
-    /// `ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE` = `0x02`. In v3.2 on.
     pub const ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPV6_ROUTER_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(Ipv6RouterAutocfg, u8);
 
-/// `2 ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE`; an unknown value prints as `3 ISCSI_IPV6_ROUTER_AUTOCFG_???`.
+/// `0x02 ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE`; an unknown value prints as `0x03 ISCSI_IPV6_ROUTER_AUTOCFG_???`.
 impl core::fmt::Display for Ipv6RouterAutocfg {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -1992,57 +1581,35 @@ impl core::fmt::Display for Ipv6RouterAutocfg {
 pub struct IfaceType(pub u8);
 
 impl IfaceType {
-    /// `ISCSI_IFACE_TYPE_IPV4` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IFACE_TYPE_IPV4` = `0x01`. In v3.2 on.
     pub const ISCSI_IFACE_TYPE_IPV4: Self = Self(0x01);
-    /// `ISCSI_IFACE_TYPE_IPV6` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_IFACE_TYPE_IPV6` = `0x02`. In v3.2 on.
     pub const ISCSI_IFACE_TYPE_IPV6: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_IFACE_TYPE_IPV4",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_IFACE_TYPE_IPV6",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_IFACE_TYPE_IPV4", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_IFACE_TYPE_IPV6", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(IfaceType, u8);
 
-/// `2 ISCSI_IFACE_TYPE_IPV6`; an unknown value prints as `3 ISCSI_IFACE_TYPE_???`.
+/// `0x02 ISCSI_IFACE_TYPE_IPV6`; an unknown value prints as `0x03 ISCSI_IFACE_TYPE_???`.
 impl core::fmt::Display for IfaceType {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
-/// `ISCSI_MAX_VLAN_ID` = `4095`.
-///
-/// In v3.2 on.
+/// `ISCSI_MAX_VLAN_ID` = `4095`. In v3.2 on.
 pub const ISCSI_MAX_VLAN_ID: u32 = 4095;
 
-/// `ISCSI_MAX_VLAN_PRIORITY` = `7`.
-///
-/// In v3.2 on.
+/// `ISCSI_MAX_VLAN_PRIORITY` = `7`. In v3.2 on.
 pub const ISCSI_MAX_VLAN_PRIORITY: u32 = 7;
 
 /// `ISCSI_STATS_CUSTOM_MAX` = `32`.
@@ -2051,798 +1618,261 @@ pub const ISCSI_STATS_CUSTOM_MAX: u32 = 32;
 /// `ISCSI_STATS_CUSTOM_DESC_MAX` = `64`.
 pub const ISCSI_STATS_CUSTOM_DESC_MAX: u32 = 64;
 
-/// `ISCSI_CHAP_AUTH_NAME_MAX_LEN` = `256`.
-///
-/// In v3.4.113 on.
+/// `ISCSI_CHAP_AUTH_NAME_MAX_LEN` = `256`. In v3.4.113 on.
 pub const ISCSI_CHAP_AUTH_NAME_MAX_LEN: u32 = 256;
 
-/// `ISCSI_CHAP_AUTH_SECRET_MAX_LEN` = `256`.
-///
-/// In v3.4.113 on.
+/// `ISCSI_CHAP_AUTH_SECRET_MAX_LEN` = `256`. In v3.4.113 on.
 pub const ISCSI_CHAP_AUTH_SECRET_MAX_LEN: u32 = 256;
 
-/// `ISCSI_HOST_STATS_CUSTOM_MAX` = `32`.
-///
-/// In v3.14.1 on.
+/// `ISCSI_HOST_STATS_CUSTOM_MAX` = `32`. In v3.14.1 on.
 pub const ISCSI_HOST_STATS_CUSTOM_MAX: u32 = 32;
 
-/// `ISCSI_HOST_STATS_CUSTOM_DESC_MAX` = `64`.
-///
-/// In v3.14.1 on.
+/// `ISCSI_HOST_STATS_CUSTOM_DESC_MAX` = `64`. In v3.14.1 on.
 pub const ISCSI_HOST_STATS_CUSTOM_DESC_MAX: u32 = 64;
 
 /// A value of `ISCSI_VLAN_* (#define)` (`include/scsi/iscsi_if.h:378`). Holds any `u8`, known or not.
 ///
-/// iscsi
+/// iscsi vlan enable/disabled setting
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct VlanEnable(pub u8);
 
 impl VlanEnable {
-    /// `ISCSI_VLAN_DISABLE` = `0x01`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_VLAN_DISABLE` = `0x01`. In v3.2 on.
     pub const ISCSI_VLAN_DISABLE: Self = Self(0x01);
-    /// `ISCSI_VLAN_ENABLE` = `0x02`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_VLAN_ENABLE` = `0x02`. In v3.2 on.
     pub const ISCSI_VLAN_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_VLAN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_VLAN_DISABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_VLAN_ENABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_VLAN_DISABLE", "", "0x01", 27, 76),
+        Self::row(0x02, "ISCSI_VLAN_ENABLE", "", "0x02", 27, 76),
     ];
 }
 
 family_impls!(VlanEnable, u8);
 
-/// `2 ISCSI_VLAN_ENABLE`; an unknown value prints as `3 ISCSI_VLAN_???`.
+/// `0x02 ISCSI_VLAN_ENABLE`; an unknown value prints as `0x03 ISCSI_VLAN_???`.
 impl core::fmt::Display for VlanEnable {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of `ISCSI_NET_PARAM_DISABLE … ISCSI_NET_PARAM_ENABLE (#define)` (`include/scsi/iscsi_if.h:382`). Holds any `u8`, known or not.
 ///
-/// iscsi
+/// iscsi generic enable/disabled setting for various features
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct NetParamEnable(pub u8);
 
 impl NetParamEnable {
-    /// `ISCSI_NET_PARAM_DISABLE` = `0x01`.
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_DISABLE` = `0x01`. In v3.14.1 on.
     pub const ISCSI_NET_PARAM_DISABLE: Self = Self(0x01);
-    /// `ISCSI_NET_PARAM_ENABLE` = `0x02`.
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_ENABLE` = `0x02`. In v3.14.1 on.
     pub const ISCSI_NET_PARAM_ENABLE: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_NET_PARAM_DISABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_NET_PARAM_ENABLE",
-            doc: "",
-            expr: "0x02",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_NET_PARAM_DISABLE", "", "0x01", 39, 76),
+        Self::row(0x02, "ISCSI_NET_PARAM_ENABLE", "", "0x02", 39, 76),
     ];
 }
 
 family_impls!(NetParamEnable, u8);
 
-/// `2 ISCSI_NET_PARAM_ENABLE`; an unknown value prints as `3 ISCSI_NET_PARAM_???`.
+/// `0x02 ISCSI_NET_PARAM_ENABLE`; an unknown value prints as `0x03 ISCSI_NET_PARAM_???`.
 impl core::fmt::Display for NetParamEnable {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A value of C `enum iscsi_net_param` (`include/scsi/iscsi_if.h:386`). Holds any `u32`, known or not.
+///
+/// iSCSI network params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiNetParam(pub u32);
 
 impl IscsiNetParam {
-    /// `ISCSI_NET_PARAM_IPV4_ADDR` = `1`.
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV4_ADDR` = `1`. In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_ADDR: Self = Self(1);
-    /// `ISCSI_NET_PARAM_IPV4_SUBNET` (implicit 2).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV4_SUBNET` (implicit 2). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_SUBNET: Self = Self(2);
-    /// `ISCSI_NET_PARAM_IPV4_GW` (implicit 3).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV4_GW` (implicit 3). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_GW: Self = Self(3);
-    /// `ISCSI_NET_PARAM_IPV4_BOOTPROTO` (implicit 4).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV4_BOOTPROTO` (implicit 4). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV4_BOOTPROTO: Self = Self(4);
-    /// `ISCSI_NET_PARAM_MAC` (implicit 5).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_MAC` (implicit 5). In v3.2 on.
     pub const ISCSI_NET_PARAM_MAC: Self = Self(5);
-    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL` (implicit 6).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL` (implicit 6). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL: Self = Self(6);
-    /// `ISCSI_NET_PARAM_IPV6_ADDR` (implicit 7).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_ADDR` (implicit 7). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ADDR: Self = Self(7);
-    /// `ISCSI_NET_PARAM_IPV6_ROUTER` (implicit 8).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_ROUTER` (implicit 8). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER: Self = Self(8);
-    /// `ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG` (implicit 9).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG` (implicit 9). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG: Self = Self(9);
-    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG` (implicit 10).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG` (implicit 10). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG: Self = Self(10);
-    /// `ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG` (implicit 11).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG` (implicit 11). In v3.2 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG: Self = Self(11);
-    /// `ISCSI_NET_PARAM_IFACE_ENABLE` (implicit 12).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IFACE_ENABLE` (implicit 12). In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_ENABLE: Self = Self(12);
-    /// `ISCSI_NET_PARAM_VLAN_ID` (implicit 13).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_VLAN_ID` (implicit 13). In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_ID: Self = Self(13);
-    /// `ISCSI_NET_PARAM_VLAN_PRIORITY` (implicit 14).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_VLAN_PRIORITY` (implicit 14). In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_PRIORITY: Self = Self(14);
-    /// `ISCSI_NET_PARAM_VLAN_ENABLED` (implicit 15).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_VLAN_ENABLED` (implicit 15). In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_ENABLED: Self = Self(15);
-    /// `ISCSI_NET_PARAM_VLAN_TAG` (implicit 16).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_VLAN_TAG` (implicit 16). In v3.2 on.
     pub const ISCSI_NET_PARAM_VLAN_TAG: Self = Self(16);
-    /// `ISCSI_NET_PARAM_IFACE_TYPE` (implicit 17).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IFACE_TYPE` (implicit 17). In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_TYPE: Self = Self(17);
-    /// `ISCSI_NET_PARAM_IFACE_NAME` (implicit 18).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_IFACE_NAME` (implicit 18). In v3.2 on.
     pub const ISCSI_NET_PARAM_IFACE_NAME: Self = Self(18);
-    /// `ISCSI_NET_PARAM_MTU` (implicit 19).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_MTU` (implicit 19). In v3.2 on.
     pub const ISCSI_NET_PARAM_MTU: Self = Self(19);
-    /// `ISCSI_NET_PARAM_PORT` (implicit 20).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_NET_PARAM_PORT` (implicit 20). In v3.2 on.
     pub const ISCSI_NET_PARAM_PORT: Self = Self(20);
-    /// `ISCSI_NET_PARAM_IPADDR_STATE` (implicit 21).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPADDR_STATE` (implicit 21). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPADDR_STATE: Self = Self(21);
-    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE` (implicit 22).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE` (implicit 22). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE: Self = Self(22);
-    /// `ISCSI_NET_PARAM_IPV6_ROUTER_STATE` (implicit 23).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_ROUTER_STATE` (implicit 23). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ROUTER_STATE: Self = Self(23);
-    /// `ISCSI_NET_PARAM_DELAYED_ACK_EN` (implicit 24).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_DELAYED_ACK_EN` (implicit 24). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_DELAYED_ACK_EN: Self = Self(24);
-    /// `ISCSI_NET_PARAM_TCP_NAGLE_DISABLE` (implicit 25).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_TCP_NAGLE_DISABLE` (implicit 25). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_NAGLE_DISABLE: Self = Self(25);
-    /// `ISCSI_NET_PARAM_TCP_WSF_DISABLE` (implicit 26).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_TCP_WSF_DISABLE` (implicit 26). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_WSF_DISABLE: Self = Self(26);
-    /// `ISCSI_NET_PARAM_TCP_WSF` (implicit 27).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_TCP_WSF` (implicit 27). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_WSF: Self = Self(27);
-    /// `ISCSI_NET_PARAM_TCP_TIMER_SCALE` (implicit 28).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_TCP_TIMER_SCALE` (implicit 28). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_TIMER_SCALE: Self = Self(28);
-    /// `ISCSI_NET_PARAM_TCP_TIMESTAMP_EN` (implicit 29).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_TCP_TIMESTAMP_EN` (implicit 29). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_TCP_TIMESTAMP_EN: Self = Self(29);
-    /// `ISCSI_NET_PARAM_CACHE_ID` (implicit 30).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_CACHE_ID` (implicit 30). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_CACHE_ID: Self = Self(30);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN` (implicit 31).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN` (implicit 31). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN: Self = Self(31);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN` (implicit 32).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN` (implicit 32). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN: Self = Self(32);
-    /// `ISCSI_NET_PARAM_IPV4_TOS_EN` (implicit 33).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_TOS_EN` (implicit 33). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TOS_EN: Self = Self(33);
-    /// `ISCSI_NET_PARAM_IPV4_TOS` (implicit 34).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_TOS` (implicit 34). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TOS: Self = Self(34);
-    /// `ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN` (implicit 35).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN` (implicit 35). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN: Self = Self(35);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN` (implicit 36).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN` (implicit 36). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN: Self = Self(36);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID` (implicit 37).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID` (implicit 37). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID: Self = Self(37);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN` (implicit 38).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN` (implicit 38). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN: Self = Self(38);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN` (implicit 39).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN` (implicit 39). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN: Self = Self(39);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID` (implicit 40).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID` (implicit 40). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID: Self = Self(40);
-    /// `ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN` (implicit 41).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN` (implicit 41). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN: Self = Self(41);
-    /// `ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE` (implicit 42).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE` (implicit 42). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE: Self = Self(42);
-    /// `ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN` (implicit 43).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN` (implicit 43). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN: Self = Self(43);
-    /// `ISCSI_NET_PARAM_IPV4_TTL` (implicit 44).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV4_TTL` (implicit 44). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV4_TTL: Self = Self(44);
-    /// `ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN` (implicit 45).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN` (implicit 45). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN: Self = Self(45);
-    /// `ISCSI_NET_PARAM_IPV6_MLD_EN` (implicit 46).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_MLD_EN` (implicit 46). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_MLD_EN: Self = Self(46);
-    /// `ISCSI_NET_PARAM_IPV6_FLOW_LABEL` (implicit 47).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_FLOW_LABEL` (implicit 47). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_FLOW_LABEL: Self = Self(47);
-    /// `ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS` (implicit 48).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS` (implicit 48). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS: Self = Self(48);
-    /// `ISCSI_NET_PARAM_IPV6_HOP_LIMIT` (implicit 49).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_HOP_LIMIT` (implicit 49). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_HOP_LIMIT: Self = Self(49);
-    /// `ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO` (implicit 50).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO` (implicit 50). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO: Self = Self(50);
-    /// `ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME` (implicit 51).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME` (implicit 51). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME: Self = Self(51);
-    /// `ISCSI_NET_PARAM_IPV6_ND_STALE_TMO` (implicit 52).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_ND_STALE_TMO` (implicit 52). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_ND_STALE_TMO: Self = Self(52);
-    /// `ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT` (implicit 53).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT` (implicit 53). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT: Self = Self(53);
-    /// `ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU` (implicit 54).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU` (implicit 54). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU: Self = Self(54);
-    /// `ISCSI_NET_PARAM_REDIRECT_EN` (implicit 55).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_NET_PARAM_REDIRECT_EN` (implicit 55). In v3.14.1 on.
     pub const ISCSI_NET_PARAM_REDIRECT_EN: Self = Self(55);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_NET_PARAM_IPV4_ADDR",
-            doc: "",
-            expr: "1",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_NET_PARAM_IPV4_SUBNET",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_NET_PARAM_IPV4_GW",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_NET_PARAM_IPV4_BOOTPROTO",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_NET_PARAM_MAC",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(7),
-            name: "ISCSI_NET_PARAM_IPV6_ADDR",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(8),
-            name: "ISCSI_NET_PARAM_IPV6_ROUTER",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(9),
-            name: "ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(10),
-            name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(11),
-            name: "ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(12),
-            name: "ISCSI_NET_PARAM_IFACE_ENABLE",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(13),
-            name: "ISCSI_NET_PARAM_VLAN_ID",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(14),
-            name: "ISCSI_NET_PARAM_VLAN_PRIORITY",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(15),
-            name: "ISCSI_NET_PARAM_VLAN_ENABLED",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(16),
-            name: "ISCSI_NET_PARAM_VLAN_TAG",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(17),
-            name: "ISCSI_NET_PARAM_IFACE_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(18),
-            name: "ISCSI_NET_PARAM_IFACE_NAME",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(19),
-            name: "ISCSI_NET_PARAM_MTU",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(20),
-            name: "ISCSI_NET_PARAM_PORT",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(21),
-            name: "ISCSI_NET_PARAM_IPADDR_STATE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(22),
-            name: "ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(23),
-            name: "ISCSI_NET_PARAM_IPV6_ROUTER_STATE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(24),
-            name: "ISCSI_NET_PARAM_DELAYED_ACK_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(25),
-            name: "ISCSI_NET_PARAM_TCP_NAGLE_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(26),
-            name: "ISCSI_NET_PARAM_TCP_WSF_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(27),
-            name: "ISCSI_NET_PARAM_TCP_WSF",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(28),
-            name: "ISCSI_NET_PARAM_TCP_TIMER_SCALE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(29),
-            name: "ISCSI_NET_PARAM_TCP_TIMESTAMP_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(30),
-            name: "ISCSI_NET_PARAM_CACHE_ID",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(31),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(32),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(33),
-            name: "ISCSI_NET_PARAM_IPV4_TOS_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(34),
-            name: "ISCSI_NET_PARAM_IPV4_TOS",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(35),
-            name: "ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(36),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(37),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(38),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(39),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(40),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(41),
-            name: "ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(42),
-            name: "ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(43),
-            name: "ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(44),
-            name: "ISCSI_NET_PARAM_IPV4_TTL",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(45),
-            name: "ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(46),
-            name: "ISCSI_NET_PARAM_IPV6_MLD_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(47),
-            name: "ISCSI_NET_PARAM_IPV6_FLOW_LABEL",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(48),
-            name: "ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(49),
-            name: "ISCSI_NET_PARAM_IPV6_HOP_LIMIT",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(50),
-            name: "ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(51),
-            name: "ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(52),
-            name: "ISCSI_NET_PARAM_IPV6_ND_STALE_TMO",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(53),
-            name: "ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(54),
-            name: "ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(55),
-            name: "ISCSI_NET_PARAM_REDIRECT_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_NET_PARAM_IPV4_ADDR", "", "1", 27, 76),
+        Self::row(2, "ISCSI_NET_PARAM_IPV4_SUBNET", "", "", 27, 76),
+        Self::row(3, "ISCSI_NET_PARAM_IPV4_GW", "", "", 27, 76),
+        Self::row(4, "ISCSI_NET_PARAM_IPV4_BOOTPROTO", "", "", 27, 76),
+        Self::row(5, "ISCSI_NET_PARAM_MAC", "", "", 27, 76),
+        Self::row(6, "ISCSI_NET_PARAM_IPV6_LINKLOCAL", "", "", 27, 76),
+        Self::row(7, "ISCSI_NET_PARAM_IPV6_ADDR", "", "", 27, 76),
+        Self::row(8, "ISCSI_NET_PARAM_IPV6_ROUTER", "", "", 27, 76),
+        Self::row(9, "ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG", "", "", 27, 76),
+        Self::row(10, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG", "", "", 27, 76),
+        Self::row(11, "ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG", "", "", 27, 76),
+        Self::row(12, "ISCSI_NET_PARAM_IFACE_ENABLE", "", "", 27, 76),
+        Self::row(13, "ISCSI_NET_PARAM_VLAN_ID", "", "", 27, 76),
+        Self::row(14, "ISCSI_NET_PARAM_VLAN_PRIORITY", "", "", 27, 76),
+        Self::row(15, "ISCSI_NET_PARAM_VLAN_ENABLED", "", "", 27, 76),
+        Self::row(16, "ISCSI_NET_PARAM_VLAN_TAG", "", "", 27, 76),
+        Self::row(17, "ISCSI_NET_PARAM_IFACE_TYPE", "", "", 27, 76),
+        Self::row(18, "ISCSI_NET_PARAM_IFACE_NAME", "", "", 27, 76),
+        Self::row(19, "ISCSI_NET_PARAM_MTU", "", "", 27, 76),
+        Self::row(20, "ISCSI_NET_PARAM_PORT", "", "", 27, 76),
+        Self::row(21, "ISCSI_NET_PARAM_IPADDR_STATE", "", "", 39, 76),
+        Self::row(22, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE", "", "", 39, 76),
+        Self::row(23, "ISCSI_NET_PARAM_IPV6_ROUTER_STATE", "", "", 39, 76),
+        Self::row(24, "ISCSI_NET_PARAM_DELAYED_ACK_EN", "", "", 39, 76),
+        Self::row(25, "ISCSI_NET_PARAM_TCP_NAGLE_DISABLE", "", "", 39, 76),
+        Self::row(26, "ISCSI_NET_PARAM_TCP_WSF_DISABLE", "", "", 39, 76),
+        Self::row(27, "ISCSI_NET_PARAM_TCP_WSF", "", "", 39, 76),
+        Self::row(28, "ISCSI_NET_PARAM_TCP_TIMER_SCALE", "", "", 39, 76),
+        Self::row(29, "ISCSI_NET_PARAM_TCP_TIMESTAMP_EN", "", "", 39, 76),
+        Self::row(30, "ISCSI_NET_PARAM_CACHE_ID", "", "", 39, 76),
+        Self::row(31, "ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN", "", "", 39, 76),
+        Self::row(32, "ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN", "", "", 39, 76),
+        Self::row(33, "ISCSI_NET_PARAM_IPV4_TOS_EN", "", "", 39, 76),
+        Self::row(34, "ISCSI_NET_PARAM_IPV4_TOS", "", "", 39, 76),
+        Self::row(35, "ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN", "", "", 39, 76),
+        Self::row(36, "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN", "", "", 39, 76),
+        Self::row(37, "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID", "", "", 39, 76),
+        Self::row(38, "ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN", "", "", 39, 76),
+        Self::row(39, "ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN", "", "", 39, 76),
+        Self::row(40, "ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID", "", "", 39, 76),
+        Self::row(41, "ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN", "", "", 39, 76),
+        Self::row(42, "ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE", "", "", 39, 76),
+        Self::row(43, "ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN", "", "", 39, 76),
+        Self::row(44, "ISCSI_NET_PARAM_IPV4_TTL", "", "", 39, 76),
+        Self::row(45, "ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN", "", "", 39, 76),
+        Self::row(46, "ISCSI_NET_PARAM_IPV6_MLD_EN", "", "", 39, 76),
+        Self::row(47, "ISCSI_NET_PARAM_IPV6_FLOW_LABEL", "", "", 39, 76),
+        Self::row(48, "ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS", "", "", 39, 76),
+        Self::row(49, "ISCSI_NET_PARAM_IPV6_HOP_LIMIT", "", "", 39, 76),
+        Self::row(50, "ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO", "", "", 39, 76),
+        Self::row(51, "ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME", "", "", 39, 76),
+        Self::row(52, "ISCSI_NET_PARAM_IPV6_ND_STALE_TMO", "", "", 39, 76),
+        Self::row(53, "ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT", "", "", 39, 76),
+        Self::row(54, "ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU", "", "", 39, 76),
+        Self::row(55, "ISCSI_NET_PARAM_REDIRECT_EN", "", "", 39, 76),
     ];
 }
 
@@ -3052,94 +2082,31 @@ impl From<IscsiNetParamKnown> for IscsiNetParam {
 pub struct IscsiIpaddressState(pub u32);
 
 impl IscsiIpaddressState {
-    /// `ISCSI_IPDDRESS_STATE_UNCONFIGURED` (implicit 0).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_UNCONFIGURED` (implicit 0). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_UNCONFIGURED: Self = Self(0);
-    /// `ISCSI_IPDDRESS_STATE_ACQUIRING` (implicit 1).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_ACQUIRING` (implicit 1). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_ACQUIRING: Self = Self(1);
-    /// `ISCSI_IPDDRESS_STATE_TENTATIVE` (implicit 2).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_TENTATIVE` (implicit 2). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_TENTATIVE: Self = Self(2);
-    /// `ISCSI_IPDDRESS_STATE_VALID` (implicit 3).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_VALID` (implicit 3). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_VALID: Self = Self(3);
-    /// `ISCSI_IPDDRESS_STATE_DISABLING` (implicit 4).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_DISABLING` (implicit 4). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_DISABLING: Self = Self(4);
-    /// `ISCSI_IPDDRESS_STATE_INVALID` (implicit 5).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_INVALID` (implicit 5). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_INVALID: Self = Self(5);
-    /// `ISCSI_IPDDRESS_STATE_DEPRECATED` (implicit 6).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IPDDRESS_STATE_DEPRECATED` (implicit 6). In v3.14.1 on.
     pub const ISCSI_IPDDRESS_STATE_DEPRECATED: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IPDDRESS_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_IPDDRESS_STATE_UNCONFIGURED",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_IPDDRESS_STATE_ACQUIRING",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_IPDDRESS_STATE_TENTATIVE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_IPDDRESS_STATE_VALID",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_IPDDRESS_STATE_DISABLING",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_IPDDRESS_STATE_INVALID",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_IPDDRESS_STATE_DEPRECATED",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_IPDDRESS_STATE_UNCONFIGURED", "", "", 39, 76),
+        Self::row(1, "ISCSI_IPDDRESS_STATE_ACQUIRING", "", "", 39, 76),
+        Self::row(2, "ISCSI_IPDDRESS_STATE_TENTATIVE", "", "", 39, 76),
+        Self::row(3, "ISCSI_IPDDRESS_STATE_VALID", "", "", 39, 76),
+        Self::row(4, "ISCSI_IPDDRESS_STATE_DISABLING", "", "", 39, 76),
+        Self::row(5, "ISCSI_IPDDRESS_STATE_INVALID", "", "", 39, 76),
+        Self::row(6, "ISCSI_IPDDRESS_STATE_DEPRECATED", "", "", 39, 76),
     ];
 }
 
@@ -3205,58 +2172,22 @@ impl From<IscsiIpaddressStateKnown> for IscsiIpaddressState {
 pub struct IscsiRouterState(pub u32);
 
 impl IscsiRouterState {
-    /// `ISCSI_ROUTER_STATE_UNKNOWN` (implicit 0).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_ROUTER_STATE_UNKNOWN` (implicit 0). In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_UNKNOWN: Self = Self(0);
-    /// `ISCSI_ROUTER_STATE_ADVERTISED` (implicit 1).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_ROUTER_STATE_ADVERTISED` (implicit 1). In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_ADVERTISED: Self = Self(1);
-    /// `ISCSI_ROUTER_STATE_MANUAL` (implicit 2).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_ROUTER_STATE_MANUAL` (implicit 2). In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_MANUAL: Self = Self(2);
-    /// `ISCSI_ROUTER_STATE_STALE` (implicit 3).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_ROUTER_STATE_STALE` (implicit 3). In v3.14.1 on.
     pub const ISCSI_ROUTER_STATE_STALE: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_ROUTER_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_ROUTER_STATE_UNKNOWN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_ROUTER_STATE_ADVERTISED",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_ROUTER_STATE_MANUAL",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_ROUTER_STATE_STALE",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_ROUTER_STATE_UNKNOWN", "", "", 39, 76),
+        Self::row(1, "ISCSI_ROUTER_STATE_ADVERTISED", "", "", 39, 76),
+        Self::row(2, "ISCSI_ROUTER_STATE_MANUAL", "", "", 39, 76),
+        Self::row(3, "ISCSI_ROUTER_STATE_STALE", "", "", 39, 76),
     ];
 }
 
@@ -3308,231 +2239,71 @@ impl From<IscsiRouterStateKnown> for IscsiRouterState {
 }
 
 /// A value of C `enum iscsi_iface_param` (`include/scsi/iscsi_if.h:462`). Holds any `u32`, known or not.
+///
+/// iSCSI specific settings params for iface
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiIfaceParam(pub u32);
 
 impl IscsiIfaceParam {
-    /// `ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO` (implicit 0).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO` (implicit 0). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO: Self = Self(0);
-    /// `ISCSI_IFACE_PARAM_HDRDGST_EN` (implicit 1).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_HDRDGST_EN` (implicit 1). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_HDRDGST_EN: Self = Self(1);
-    /// `ISCSI_IFACE_PARAM_DATADGST_EN` (implicit 2).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_DATADGST_EN` (implicit 2). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DATADGST_EN: Self = Self(2);
-    /// `ISCSI_IFACE_PARAM_IMM_DATA_EN` (implicit 3).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_IMM_DATA_EN` (implicit 3). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_IMM_DATA_EN: Self = Self(3);
-    /// `ISCSI_IFACE_PARAM_INITIAL_R2T_EN` (implicit 4).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_INITIAL_R2T_EN` (implicit 4). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_INITIAL_R2T_EN: Self = Self(4);
-    /// `ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN` (implicit 5).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN` (implicit 5). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN: Self = Self(5);
-    /// `ISCSI_IFACE_PARAM_PDU_INORDER_EN` (implicit 6).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_PDU_INORDER_EN` (implicit 6). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_PDU_INORDER_EN: Self = Self(6);
-    /// `ISCSI_IFACE_PARAM_ERL` (implicit 7).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_ERL` (implicit 7). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_ERL: Self = Self(7);
-    /// `ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH` (implicit 8).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH` (implicit 8). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH: Self = Self(8);
-    /// `ISCSI_IFACE_PARAM_FIRST_BURST` (implicit 9).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_FIRST_BURST` (implicit 9). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_FIRST_BURST: Self = Self(9);
-    /// `ISCSI_IFACE_PARAM_MAX_R2T` (implicit 10).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_MAX_R2T` (implicit 10). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_R2T: Self = Self(10);
-    /// `ISCSI_IFACE_PARAM_MAX_BURST` (implicit 11).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_MAX_BURST` (implicit 11). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_MAX_BURST: Self = Self(11);
-    /// `ISCSI_IFACE_PARAM_CHAP_AUTH_EN` (implicit 12).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_CHAP_AUTH_EN` (implicit 12). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_CHAP_AUTH_EN: Self = Self(12);
-    /// `ISCSI_IFACE_PARAM_BIDI_CHAP_EN` (implicit 13).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_BIDI_CHAP_EN` (implicit 13). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_BIDI_CHAP_EN: Self = Self(13);
-    /// `ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 14).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 14). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL: Self = Self(14);
-    /// `ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN` (implicit 15).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN` (implicit 15). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN: Self = Self(15);
-    /// `ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN` (implicit 16).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN` (implicit 16). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN: Self = Self(16);
-    /// `ISCSI_IFACE_PARAM_INITIATOR_NAME` (implicit 17).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_IFACE_PARAM_INITIATOR_NAME` (implicit 17). In v3.14.1 on.
     pub const ISCSI_IFACE_PARAM_INITIATOR_NAME: Self = Self(17);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_IFACE_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_IFACE_PARAM_HDRDGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_IFACE_PARAM_DATADGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_IFACE_PARAM_IMM_DATA_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_IFACE_PARAM_INITIAL_R2T_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_IFACE_PARAM_PDU_INORDER_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(7),
-            name: "ISCSI_IFACE_PARAM_ERL",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(8),
-            name: "ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(9),
-            name: "ISCSI_IFACE_PARAM_FIRST_BURST",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(10),
-            name: "ISCSI_IFACE_PARAM_MAX_R2T",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(11),
-            name: "ISCSI_IFACE_PARAM_MAX_BURST",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(12),
-            name: "ISCSI_IFACE_PARAM_CHAP_AUTH_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(13),
-            name: "ISCSI_IFACE_PARAM_BIDI_CHAP_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(14),
-            name: "ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(15),
-            name: "ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(16),
-            name: "ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(17),
-            name: "ISCSI_IFACE_PARAM_INITIATOR_NAME",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO", "", "", 39, 76),
+        Self::row(1, "ISCSI_IFACE_PARAM_HDRDGST_EN", "", "", 39, 76),
+        Self::row(2, "ISCSI_IFACE_PARAM_DATADGST_EN", "", "", 39, 76),
+        Self::row(3, "ISCSI_IFACE_PARAM_IMM_DATA_EN", "", "", 39, 76),
+        Self::row(4, "ISCSI_IFACE_PARAM_INITIAL_R2T_EN", "", "", 39, 76),
+        Self::row(5, "ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN", "", "", 39, 76),
+        Self::row(6, "ISCSI_IFACE_PARAM_PDU_INORDER_EN", "", "", 39, 76),
+        Self::row(7, "ISCSI_IFACE_PARAM_ERL", "", "", 39, 76),
+        Self::row(8, "ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH", "", "", 39, 76),
+        Self::row(9, "ISCSI_IFACE_PARAM_FIRST_BURST", "", "", 39, 76),
+        Self::row(10, "ISCSI_IFACE_PARAM_MAX_R2T", "", "", 39, 76),
+        Self::row(11, "ISCSI_IFACE_PARAM_MAX_BURST", "", "", 39, 76),
+        Self::row(12, "ISCSI_IFACE_PARAM_CHAP_AUTH_EN", "", "", 39, 76),
+        Self::row(13, "ISCSI_IFACE_PARAM_BIDI_CHAP_EN", "", "", 39, 76),
+        Self::row(14, "ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL", "", "", 39, 76),
+        Self::row(15, "ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN", "", "", 39, 76),
+        Self::row(16, "ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN", "", "", 39, 76),
+        Self::row(17, "ISCSI_IFACE_PARAM_INITIATOR_NAME", "", "", 39, 76),
     ];
 }
 
@@ -3631,94 +2402,31 @@ impl From<IscsiIfaceParamKnown> for IscsiIfaceParam {
 pub struct IscsiConnState(pub u32);
 
 impl IscsiConnState {
-    /// `ISCSI_CONN_STATE_FREE` (implicit 0).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_FREE` (implicit 0). In v3.2 on.
     pub const ISCSI_CONN_STATE_FREE: Self = Self(0);
-    /// `ISCSI_CONN_STATE_XPT_WAIT` (implicit 1).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_XPT_WAIT` (implicit 1). In v3.2 on.
     pub const ISCSI_CONN_STATE_XPT_WAIT: Self = Self(1);
-    /// `ISCSI_CONN_STATE_IN_LOGIN` (implicit 2).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_IN_LOGIN` (implicit 2). In v3.2 on.
     pub const ISCSI_CONN_STATE_IN_LOGIN: Self = Self(2);
-    /// `ISCSI_CONN_STATE_LOGGED_IN` (implicit 3).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_LOGGED_IN` (implicit 3). In v3.2 on.
     pub const ISCSI_CONN_STATE_LOGGED_IN: Self = Self(3);
-    /// `ISCSI_CONN_STATE_IN_LOGOUT` (implicit 4).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_IN_LOGOUT` (implicit 4). In v3.2 on.
     pub const ISCSI_CONN_STATE_IN_LOGOUT: Self = Self(4);
-    /// `ISCSI_CONN_STATE_LOGOUT_REQUESTED` (implicit 5).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_LOGOUT_REQUESTED` (implicit 5). In v3.2 on.
     pub const ISCSI_CONN_STATE_LOGOUT_REQUESTED: Self = Self(5);
-    /// `ISCSI_CONN_STATE_CLEANUP_WAIT` (implicit 6).
-    ///
-    /// In v3.2 on.
+    /// `ISCSI_CONN_STATE_CLEANUP_WAIT` (implicit 6). In v3.2 on.
     pub const ISCSI_CONN_STATE_CLEANUP_WAIT: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_CONN_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_CONN_STATE_FREE",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_CONN_STATE_XPT_WAIT",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_CONN_STATE_IN_LOGIN",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_CONN_STATE_LOGGED_IN",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_CONN_STATE_IN_LOGOUT",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_CONN_STATE_LOGOUT_REQUESTED",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_CONN_STATE_CLEANUP_WAIT",
-            doc: "",
-            expr: "",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_CONN_STATE_FREE", "", "", 27, 76),
+        Self::row(1, "ISCSI_CONN_STATE_XPT_WAIT", "", "", 27, 76),
+        Self::row(2, "ISCSI_CONN_STATE_IN_LOGIN", "", "", 27, 76),
+        Self::row(3, "ISCSI_CONN_STATE_LOGGED_IN", "", "", 27, 76),
+        Self::row(4, "ISCSI_CONN_STATE_IN_LOGOUT", "", "", 27, 76),
+        Self::row(5, "ISCSI_CONN_STATE_LOGOUT_REQUESTED", "", "", 27, 76),
+        Self::row(6, "ISCSI_CONN_STATE_CLEANUP_WAIT", "", "", 27, 76),
     ];
 }
 
@@ -3779,6 +2487,8 @@ impl From<IscsiConnStateKnown> for IscsiConnState {
 }
 
 /// A value of C `enum iscsi_err` (`include/scsi/iscsi_if.h:496`). Holds any `u32`, known or not.
+///
+/// Common error codes
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiErr(pub u32);
@@ -3818,218 +2528,52 @@ impl IscsiErr {
     pub const ISCSI_ERR_DATA_DGST: Self = Self(1015);
     /// `ISCSI_ERR_PARAM_NOT_FOUND` = `ISCSI_ERR_BASE + 16`.
     pub const ISCSI_ERR_PARAM_NOT_FOUND: Self = Self(1016);
-    /// `ISCSI_ERR_NO_SCSI_CMD` = `ISCSI_ERR_BASE + 17`.
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_ERR_NO_SCSI_CMD` = `ISCSI_ERR_BASE + 17`. In v2.6.18 on.
     pub const ISCSI_ERR_NO_SCSI_CMD: Self = Self(1017);
-    /// `ISCSI_ERR_INVALID_HOST` = `ISCSI_ERR_BASE + 18`.
-    ///
-    /// In v2.6.28 on.
+    /// `ISCSI_ERR_INVALID_HOST` = `ISCSI_ERR_BASE + 18`. In v2.6.28 on.
     pub const ISCSI_ERR_INVALID_HOST: Self = Self(1018);
-    /// `ISCSI_ERR_XMIT_FAILED` = `ISCSI_ERR_BASE + 19`.
-    ///
-    /// In v2.6.28 on.
+    /// `ISCSI_ERR_XMIT_FAILED` = `ISCSI_ERR_BASE + 19`. In v2.6.28 on.
     pub const ISCSI_ERR_XMIT_FAILED: Self = Self(1019);
-    /// `ISCSI_ERR_TCP_CONN_CLOSE` = `ISCSI_ERR_BASE + 20`.
-    ///
-    /// In v2.6.32 on.
+    /// `ISCSI_ERR_TCP_CONN_CLOSE` = `ISCSI_ERR_BASE + 20`. In v2.6.32 on.
     pub const ISCSI_ERR_TCP_CONN_CLOSE: Self = Self(1020);
-    /// `ISCSI_ERR_SCSI_EH_SESSION_RST` = `ISCSI_ERR_BASE + 21`.
-    ///
-    /// In v2.6.38 on.
+    /// `ISCSI_ERR_SCSI_EH_SESSION_RST` = `ISCSI_ERR_BASE + 21`. In v2.6.38 on.
     pub const ISCSI_ERR_SCSI_EH_SESSION_RST: Self = Self(1021);
-    /// `ISCSI_ERR_NOP_TIMEDOUT` = `ISCSI_ERR_BASE + 22`.
-    ///
-    /// In v3.17 on.
+    /// `ISCSI_ERR_NOP_TIMEDOUT` = `ISCSI_ERR_BASE + 22`. In v3.17 on.
     pub const ISCSI_ERR_NOP_TIMEDOUT: Self = Self(1022);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_ERR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_OK",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1001),
-            name: "ISCSI_ERR_DATASN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1002),
-            name: "ISCSI_ERR_DATA_OFFSET",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1003),
-            name: "ISCSI_ERR_MAX_CMDSN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1004),
-            name: "ISCSI_ERR_EXP_CMDSN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1005),
-            name: "ISCSI_ERR_BAD_OPCODE",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 5",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1006),
-            name: "ISCSI_ERR_DATALEN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 6",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1007),
-            name: "ISCSI_ERR_AHSLEN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 7",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1008),
-            name: "ISCSI_ERR_PROTO",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 8",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1009),
-            name: "ISCSI_ERR_LUN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 9",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1010),
-            name: "ISCSI_ERR_BAD_ITT",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 10",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1011),
-            name: "ISCSI_ERR_CONN_FAILED",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 11",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1012),
-            name: "ISCSI_ERR_R2TSN",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 12",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1013),
-            name: "ISCSI_ERR_SESSION_FAILED",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 13",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1014),
-            name: "ISCSI_ERR_HDR_DGST",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 14",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1015),
-            name: "ISCSI_ERR_DATA_DGST",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 15",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1016),
-            name: "ISCSI_ERR_PARAM_NOT_FOUND",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 16",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1017),
-            name: "ISCSI_ERR_NO_SCSI_CMD",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 17",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1018),
-            name: "ISCSI_ERR_INVALID_HOST",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 18",
-            since: Release(13),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1019),
-            name: "ISCSI_ERR_XMIT_FAILED",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 19",
-            since: Release(13),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1020),
-            name: "ISCSI_ERR_TCP_CONN_CLOSE",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 20",
-            since: Release(17),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1021),
-            name: "ISCSI_ERR_SCSI_EH_SESSION_RST",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 21",
-            since: Release(23),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1022),
-            name: "ISCSI_ERR_NOP_TIMEDOUT",
-            doc: "",
-            expr: "ISCSI_ERR_BASE + 22",
-            since: Release(42),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_OK", "", "0", 0, 76),
+        Self::row(1001, "ISCSI_ERR_DATASN", "", "ISCSI_ERR_BASE + 1", 0, 76),
+        Self::row(1002, "ISCSI_ERR_DATA_OFFSET", "", "ISCSI_ERR_BASE + 2", 0, 76),
+        Self::row(1003, "ISCSI_ERR_MAX_CMDSN", "", "ISCSI_ERR_BASE + 3", 0, 76),
+        Self::row(1004, "ISCSI_ERR_EXP_CMDSN", "", "ISCSI_ERR_BASE + 4", 0, 76),
+        Self::row(1005, "ISCSI_ERR_BAD_OPCODE", "", "ISCSI_ERR_BASE + 5", 0, 76),
+        Self::row(1006, "ISCSI_ERR_DATALEN", "", "ISCSI_ERR_BASE + 6", 0, 76),
+        Self::row(1007, "ISCSI_ERR_AHSLEN", "", "ISCSI_ERR_BASE + 7", 0, 76),
+        Self::row(1008, "ISCSI_ERR_PROTO", "", "ISCSI_ERR_BASE + 8", 0, 76),
+        Self::row(1009, "ISCSI_ERR_LUN", "", "ISCSI_ERR_BASE + 9", 0, 76),
+        Self::row(1010, "ISCSI_ERR_BAD_ITT", "", "ISCSI_ERR_BASE + 10", 0, 76),
+        Self::row(1011, "ISCSI_ERR_CONN_FAILED", "", "ISCSI_ERR_BASE + 11", 0, 76),
+        Self::row(1012, "ISCSI_ERR_R2TSN", "", "ISCSI_ERR_BASE + 12", 0, 76),
+        Self::row(1013, "ISCSI_ERR_SESSION_FAILED", "", "ISCSI_ERR_BASE + 13", 0, 76),
+        Self::row(1014, "ISCSI_ERR_HDR_DGST", "", "ISCSI_ERR_BASE + 14", 0, 76),
+        Self::row(1015, "ISCSI_ERR_DATA_DGST", "", "ISCSI_ERR_BASE + 15", 0, 76),
+        Self::row(1016, "ISCSI_ERR_PARAM_NOT_FOUND", "", "ISCSI_ERR_BASE + 16", 0, 76),
+        Self::row(1017, "ISCSI_ERR_NO_SCSI_CMD", "", "ISCSI_ERR_BASE + 17", 3, 76),
+        Self::row(1018, "ISCSI_ERR_INVALID_HOST", "", "ISCSI_ERR_BASE + 18", 13, 76),
+        Self::row(1019, "ISCSI_ERR_XMIT_FAILED", "", "ISCSI_ERR_BASE + 19", 13, 76),
+        Self::row(1020, "ISCSI_ERR_TCP_CONN_CLOSE", "", "ISCSI_ERR_BASE + 20", 17, 76),
+        Self::row(
+            1021,
+            "ISCSI_ERR_SCSI_EH_SESSION_RST",
+            "",
+            "ISCSI_ERR_BASE + 21",
+            23,
+            76,
+        ),
+        Self::row(1022, "ISCSI_ERR_NOP_TIMEDOUT", "", "ISCSI_ERR_BASE + 22", 42, 76),
     ];
 }
 
@@ -4138,6 +2682,8 @@ impl From<IscsiErrKnown> for IscsiErr {
 }
 
 /// A value of C `enum iscsi_param` (`include/scsi/iscsi_if.h:526`). Holds any `u32`, known or not.
+///
+/// iSCSI Parameters (RFC3720)
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiParam(pub u32);
@@ -4171,902 +2717,212 @@ impl IscsiParam {
     pub const ISCSI_PARAM_IFMARKER_EN: Self = Self(12);
     /// `ISCSI_PARAM_OFMARKER_EN` (implicit 13).
     pub const ISCSI_PARAM_OFMARKER_EN: Self = Self(13);
-    /// `ISCSI_PARAM_EXP_STATSN` (implicit 14).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_EXP_STATSN` (implicit 14). In v2.6.18 on.
     pub const ISCSI_PARAM_EXP_STATSN: Self = Self(14);
-    /// `ISCSI_PARAM_TARGET_NAME` (implicit 15).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_TARGET_NAME` (implicit 15). In v2.6.18 on.
     pub const ISCSI_PARAM_TARGET_NAME: Self = Self(15);
-    /// `ISCSI_PARAM_TPGT` (implicit 16).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_TPGT` (implicit 16). In v2.6.18 on.
     pub const ISCSI_PARAM_TPGT: Self = Self(16);
-    /// `ISCSI_PARAM_PERSISTENT_ADDRESS` (implicit 17).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_PERSISTENT_ADDRESS` (implicit 17). In v2.6.18 on.
     pub const ISCSI_PARAM_PERSISTENT_ADDRESS: Self = Self(17);
-    /// `ISCSI_PARAM_PERSISTENT_PORT` (implicit 18).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_PERSISTENT_PORT` (implicit 18). In v2.6.18 on.
     pub const ISCSI_PARAM_PERSISTENT_PORT: Self = Self(18);
-    /// `ISCSI_PARAM_SESS_RECOVERY_TMO` (implicit 19).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_SESS_RECOVERY_TMO` (implicit 19). In v2.6.18 on.
     pub const ISCSI_PARAM_SESS_RECOVERY_TMO: Self = Self(19);
-    /// `ISCSI_PARAM_CONN_PORT` (implicit 20).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_CONN_PORT` (implicit 20). In v2.6.18 on.
     pub const ISCSI_PARAM_CONN_PORT: Self = Self(20);
-    /// `ISCSI_PARAM_CONN_ADDRESS` (implicit 21).
-    ///
-    /// In v2.6.18 on.
+    /// `ISCSI_PARAM_CONN_ADDRESS` (implicit 21). In v2.6.18 on.
     pub const ISCSI_PARAM_CONN_ADDRESS: Self = Self(21);
-    /// `ISCSI_PARAM_USERNAME` (implicit 22).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_PARAM_USERNAME` (implicit 22). In v2.6.23 on.
     pub const ISCSI_PARAM_USERNAME: Self = Self(22);
-    /// `ISCSI_PARAM_USERNAME_IN` (implicit 23).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_PARAM_USERNAME_IN` (implicit 23). In v2.6.23 on.
     pub const ISCSI_PARAM_USERNAME_IN: Self = Self(23);
-    /// `ISCSI_PARAM_PASSWORD` (implicit 24).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_PARAM_PASSWORD` (implicit 24). In v2.6.23 on.
     pub const ISCSI_PARAM_PASSWORD: Self = Self(24);
-    /// `ISCSI_PARAM_PASSWORD_IN` (implicit 25).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_PARAM_PASSWORD_IN` (implicit 25). In v2.6.23 on.
     pub const ISCSI_PARAM_PASSWORD_IN: Self = Self(25);
-    /// `ISCSI_PARAM_FAST_ABORT` (implicit 26).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_FAST_ABORT` (implicit 26). In v2.6.25 on.
     pub const ISCSI_PARAM_FAST_ABORT: Self = Self(26);
-    /// `ISCSI_PARAM_ABORT_TMO` (implicit 27).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_ABORT_TMO` (implicit 27). In v2.6.25 on.
     pub const ISCSI_PARAM_ABORT_TMO: Self = Self(27);
-    /// `ISCSI_PARAM_LU_RESET_TMO` (implicit 28).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_LU_RESET_TMO` (implicit 28). In v2.6.25 on.
     pub const ISCSI_PARAM_LU_RESET_TMO: Self = Self(28);
-    /// `ISCSI_PARAM_HOST_RESET_TMO` (implicit 29).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_HOST_RESET_TMO` (implicit 29). In v2.6.25 on.
     pub const ISCSI_PARAM_HOST_RESET_TMO: Self = Self(29);
-    /// `ISCSI_PARAM_PING_TMO` (implicit 30).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_PING_TMO` (implicit 30). In v2.6.25 on.
     pub const ISCSI_PARAM_PING_TMO: Self = Self(30);
-    /// `ISCSI_PARAM_RECV_TMO` (implicit 31).
-    ///
-    /// In v2.6.25 on.
+    /// `ISCSI_PARAM_RECV_TMO` (implicit 31). In v2.6.25 on.
     pub const ISCSI_PARAM_RECV_TMO: Self = Self(31);
-    /// `ISCSI_PARAM_IFACE_NAME` (implicit 32).
-    ///
-    /// In v2.6.27 on.
+    /// `ISCSI_PARAM_IFACE_NAME` (implicit 32). In v2.6.27 on.
     pub const ISCSI_PARAM_IFACE_NAME: Self = Self(32);
-    /// `ISCSI_PARAM_ISID` (implicit 33).
-    ///
-    /// In v2.6.27 on.
+    /// `ISCSI_PARAM_ISID` (implicit 33). In v2.6.27 on.
     pub const ISCSI_PARAM_ISID: Self = Self(33);
-    /// `ISCSI_PARAM_INITIATOR_NAME` (implicit 34).
-    ///
-    /// In v2.6.27 on.
+    /// `ISCSI_PARAM_INITIATOR_NAME` (implicit 34). In v2.6.27 on.
     pub const ISCSI_PARAM_INITIATOR_NAME: Self = Self(34);
-    /// `ISCSI_PARAM_TGT_RESET_TMO` (implicit 35).
-    ///
-    /// In v2.6.33 on.
+    /// `ISCSI_PARAM_TGT_RESET_TMO` (implicit 35). In v2.6.33 on.
     pub const ISCSI_PARAM_TGT_RESET_TMO: Self = Self(35);
-    /// `ISCSI_PARAM_TARGET_ALIAS` (implicit 36).
-    ///
-    /// In v2.6.36 on.
+    /// `ISCSI_PARAM_TARGET_ALIAS` (implicit 36). In v2.6.36 on.
     pub const ISCSI_PARAM_TARGET_ALIAS: Self = Self(36);
-    /// `ISCSI_PARAM_CHAP_IN_IDX` (implicit 37).
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PARAM_CHAP_IN_IDX` (implicit 37). In v3.4.113 on.
     pub const ISCSI_PARAM_CHAP_IN_IDX: Self = Self(37);
-    /// `ISCSI_PARAM_CHAP_OUT_IDX` (implicit 38).
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PARAM_CHAP_OUT_IDX` (implicit 38). In v3.4.113 on.
     pub const ISCSI_PARAM_CHAP_OUT_IDX: Self = Self(38);
-    /// `ISCSI_PARAM_BOOT_ROOT` (implicit 39).
-    ///
-    /// In v3.11 on.
+    /// `ISCSI_PARAM_BOOT_ROOT` (implicit 39). In v3.11 on.
     pub const ISCSI_PARAM_BOOT_ROOT: Self = Self(39);
-    /// `ISCSI_PARAM_BOOT_NIC` (implicit 40).
-    ///
-    /// In v3.11 on.
+    /// `ISCSI_PARAM_BOOT_NIC` (implicit 40). In v3.11 on.
     pub const ISCSI_PARAM_BOOT_NIC: Self = Self(40);
-    /// `ISCSI_PARAM_BOOT_TARGET` (implicit 41).
-    ///
-    /// In v3.11 on.
+    /// `ISCSI_PARAM_BOOT_TARGET` (implicit 41). In v3.11 on.
     pub const ISCSI_PARAM_BOOT_TARGET: Self = Self(41);
-    /// `ISCSI_PARAM_AUTO_SND_TGT_DISABLE` (implicit 42).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_AUTO_SND_TGT_DISABLE` (implicit 42). In v3.12 on.
     pub const ISCSI_PARAM_AUTO_SND_TGT_DISABLE: Self = Self(42);
-    /// `ISCSI_PARAM_DISCOVERY_SESS` (implicit 43).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DISCOVERY_SESS` (implicit 43). In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_SESS: Self = Self(43);
-    /// `ISCSI_PARAM_PORTAL_TYPE` (implicit 44).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_PORTAL_TYPE` (implicit 44). In v3.12 on.
     pub const ISCSI_PARAM_PORTAL_TYPE: Self = Self(44);
-    /// `ISCSI_PARAM_CHAP_AUTH_EN` (implicit 45).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_CHAP_AUTH_EN` (implicit 45). In v3.12 on.
     pub const ISCSI_PARAM_CHAP_AUTH_EN: Self = Self(45);
-    /// `ISCSI_PARAM_DISCOVERY_LOGOUT_EN` (implicit 46).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DISCOVERY_LOGOUT_EN` (implicit 46). In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_LOGOUT_EN: Self = Self(46);
-    /// `ISCSI_PARAM_BIDI_CHAP_EN` (implicit 47).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_BIDI_CHAP_EN` (implicit 47). In v3.12 on.
     pub const ISCSI_PARAM_BIDI_CHAP_EN: Self = Self(47);
-    /// `ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 48).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL` (implicit 48). In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL: Self = Self(48);
-    /// `ISCSI_PARAM_DEF_TIME2WAIT` (implicit 49).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DEF_TIME2WAIT` (implicit 49). In v3.12 on.
     pub const ISCSI_PARAM_DEF_TIME2WAIT: Self = Self(49);
-    /// `ISCSI_PARAM_DEF_TIME2RETAIN` (implicit 50).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DEF_TIME2RETAIN` (implicit 50). In v3.12 on.
     pub const ISCSI_PARAM_DEF_TIME2RETAIN: Self = Self(50);
-    /// `ISCSI_PARAM_MAX_SEGMENT_SIZE` (implicit 51).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_MAX_SEGMENT_SIZE` (implicit 51). In v3.12 on.
     pub const ISCSI_PARAM_MAX_SEGMENT_SIZE: Self = Self(51);
-    /// `ISCSI_PARAM_STATSN` (implicit 52).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_STATSN` (implicit 52). In v3.12 on.
     pub const ISCSI_PARAM_STATSN: Self = Self(52);
-    /// `ISCSI_PARAM_KEEPALIVE_TMO` (implicit 53).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_KEEPALIVE_TMO` (implicit 53). In v3.12 on.
     pub const ISCSI_PARAM_KEEPALIVE_TMO: Self = Self(53);
-    /// `ISCSI_PARAM_LOCAL_PORT` (implicit 54).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_LOCAL_PORT` (implicit 54). In v3.12 on.
     pub const ISCSI_PARAM_LOCAL_PORT: Self = Self(54);
-    /// `ISCSI_PARAM_TSID` (implicit 55).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TSID` (implicit 55). In v3.12 on.
     pub const ISCSI_PARAM_TSID: Self = Self(55);
-    /// `ISCSI_PARAM_DEF_TASKMGMT_TMO` (implicit 56).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DEF_TASKMGMT_TMO` (implicit 56). In v3.12 on.
     pub const ISCSI_PARAM_DEF_TASKMGMT_TMO: Self = Self(56);
-    /// `ISCSI_PARAM_TCP_TIMESTAMP_STAT` (implicit 57).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_TIMESTAMP_STAT` (implicit 57). In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMESTAMP_STAT: Self = Self(57);
-    /// `ISCSI_PARAM_TCP_WSF_DISABLE` (implicit 58).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_WSF_DISABLE` (implicit 58). In v3.12 on.
     pub const ISCSI_PARAM_TCP_WSF_DISABLE: Self = Self(58);
-    /// `ISCSI_PARAM_TCP_NAGLE_DISABLE` (implicit 59).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_NAGLE_DISABLE` (implicit 59). In v3.12 on.
     pub const ISCSI_PARAM_TCP_NAGLE_DISABLE: Self = Self(59);
-    /// `ISCSI_PARAM_TCP_TIMER_SCALE` (implicit 60).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_TIMER_SCALE` (implicit 60). In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMER_SCALE: Self = Self(60);
-    /// `ISCSI_PARAM_TCP_TIMESTAMP_EN` (implicit 61).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_TIMESTAMP_EN` (implicit 61). In v3.12 on.
     pub const ISCSI_PARAM_TCP_TIMESTAMP_EN: Self = Self(61);
-    /// `ISCSI_PARAM_TCP_XMIT_WSF` (implicit 62).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_XMIT_WSF` (implicit 62). In v3.12 on.
     pub const ISCSI_PARAM_TCP_XMIT_WSF: Self = Self(62);
-    /// `ISCSI_PARAM_TCP_RECV_WSF` (implicit 63).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_TCP_RECV_WSF` (implicit 63). In v3.12 on.
     pub const ISCSI_PARAM_TCP_RECV_WSF: Self = Self(63);
-    /// `ISCSI_PARAM_IP_FRAGMENT_DISABLE` (implicit 64).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_IP_FRAGMENT_DISABLE` (implicit 64). In v3.12 on.
     pub const ISCSI_PARAM_IP_FRAGMENT_DISABLE: Self = Self(64);
-    /// `ISCSI_PARAM_IPV4_TOS` (implicit 65).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_IPV4_TOS` (implicit 65). In v3.12 on.
     pub const ISCSI_PARAM_IPV4_TOS: Self = Self(65);
-    /// `ISCSI_PARAM_IPV6_TC` (implicit 66).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_IPV6_TC` (implicit 66). In v3.12 on.
     pub const ISCSI_PARAM_IPV6_TC: Self = Self(66);
-    /// `ISCSI_PARAM_IPV6_FLOW_LABEL` (implicit 67).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_IPV6_FLOW_LABEL` (implicit 67). In v3.12 on.
     pub const ISCSI_PARAM_IPV6_FLOW_LABEL: Self = Self(67);
-    /// `ISCSI_PARAM_IS_FW_ASSIGNED_IPV6` (implicit 68).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_IS_FW_ASSIGNED_IPV6` (implicit 68). In v3.12 on.
     pub const ISCSI_PARAM_IS_FW_ASSIGNED_IPV6: Self = Self(68);
-    /// `ISCSI_PARAM_DISCOVERY_PARENT_IDX` (implicit 69).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DISCOVERY_PARENT_IDX` (implicit 69). In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_PARENT_IDX: Self = Self(69);
-    /// `ISCSI_PARAM_DISCOVERY_PARENT_TYPE` (implicit 70).
-    ///
-    /// In v3.12 on.
+    /// `ISCSI_PARAM_DISCOVERY_PARENT_TYPE` (implicit 70). In v3.12 on.
     pub const ISCSI_PARAM_DISCOVERY_PARENT_TYPE: Self = Self(70);
-    /// `ISCSI_PARAM_LOCAL_IPADDR` (implicit 71).
-    ///
-    /// In v3.14.1 on.
+    /// `ISCSI_PARAM_LOCAL_IPADDR` (implicit 71). In v3.14.1 on.
     pub const ISCSI_PARAM_LOCAL_IPADDR: Self = Self(71);
-    /// `ISCSI_PARAM_MAX` (implicit 72).
+    /// must always be last
     ///
-    /// In v3.14.1 on; other values: 22 (v2.6.18 … v2.6.22), 26 (v2.6.23 … v2.6.24), 32 (v2.6.25 … v2.6.26), 35 (v2.6.27 … v2.6.32), 36 (v2.6.33 … v2.6.35), 37 (v2.6.36 … v3.3.8), 39 (v3.4.113 … v3.10.65), 42 (v3.11), 71 (v3.12 … v3.13.10).
+    /// `ISCSI_PARAM_MAX` (implicit 72). In v3.14.1 on; other values: 22 (v2.6.18 … v2.6.22), 26 (v2.6.23 … v2.6.24), 32 (v2.6.25 … v2.6.26), 35 (v2.6.27 … v2.6.32), 36 (v2.6.33 … v2.6.35), 37 (v2.6.36 … v3.3.8), 39 (v3.4.113 … v3.10.65), 42 (v3.11), 71 (v3.12 … v3.13.10).
     pub const ISCSI_PARAM_MAX: Self = Self(72);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_PARAM_MAX_RECV_DLENGTH",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_PARAM_MAX_XMIT_DLENGTH",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_PARAM_HDRDGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_PARAM_DATADGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_PARAM_INITIAL_R2T_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_PARAM_MAX_R2T",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_PARAM_IMM_DATA_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(7),
-            name: "ISCSI_PARAM_FIRST_BURST",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(8),
-            name: "ISCSI_PARAM_MAX_BURST",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(9),
-            name: "ISCSI_PARAM_PDU_INORDER_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(10),
-            name: "ISCSI_PARAM_DATASEQ_INORDER_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(11),
-            name: "ISCSI_PARAM_ERL",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(12),
-            name: "ISCSI_PARAM_IFMARKER_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(13),
-            name: "ISCSI_PARAM_OFMARKER_EN",
-            doc: "",
-            expr: "",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(14),
-            name: "ISCSI_PARAM_EXP_STATSN",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(15),
-            name: "ISCSI_PARAM_TARGET_NAME",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(16),
-            name: "ISCSI_PARAM_TPGT",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(17),
-            name: "ISCSI_PARAM_PERSISTENT_ADDRESS",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(18),
-            name: "ISCSI_PARAM_PERSISTENT_PORT",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(19),
-            name: "ISCSI_PARAM_SESS_RECOVERY_TMO",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(20),
-            name: "ISCSI_PARAM_CONN_PORT",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(21),
-            name: "ISCSI_PARAM_CONN_ADDRESS",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(22),
-            name: "ISCSI_PARAM_USERNAME",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(22),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(3),
-            until: Release(7),
-        },
-        Entry {
-            value: Self(23),
-            name: "ISCSI_PARAM_USERNAME_IN",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(24),
-            name: "ISCSI_PARAM_PASSWORD",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(25),
-            name: "ISCSI_PARAM_PASSWORD_IN",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(26),
-            name: "ISCSI_PARAM_FAST_ABORT",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(26),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(9),
-        },
-        Entry {
-            value: Self(27),
-            name: "ISCSI_PARAM_ABORT_TMO",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(28),
-            name: "ISCSI_PARAM_LU_RESET_TMO",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(29),
-            name: "ISCSI_PARAM_HOST_RESET_TMO",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(30),
-            name: "ISCSI_PARAM_PING_TMO",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(31),
-            name: "ISCSI_PARAM_RECV_TMO",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(32),
-            name: "ISCSI_PARAM_IFACE_NAME",
-            doc: "",
-            expr: "",
-            since: Release(12),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(32),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(10),
-            until: Release(11),
-        },
-        Entry {
-            value: Self(33),
-            name: "ISCSI_PARAM_ISID",
-            doc: "",
-            expr: "",
-            since: Release(12),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(34),
-            name: "ISCSI_PARAM_INITIATOR_NAME",
-            doc: "",
-            expr: "",
-            since: Release(12),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(35),
-            name: "ISCSI_PARAM_TGT_RESET_TMO",
-            doc: "",
-            expr: "",
-            since: Release(18),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(35),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(12),
-            until: Release(17),
-        },
-        Entry {
-            value: Self(36),
-            name: "ISCSI_PARAM_TARGET_ALIAS",
-            doc: "",
-            expr: "",
-            since: Release(21),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(36),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(18),
-            until: Release(20),
-        },
-        Entry {
-            value: Self(37),
-            name: "ISCSI_PARAM_CHAP_IN_IDX",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(37),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(21),
-            until: Release(28),
-        },
-        Entry {
-            value: Self(38),
-            name: "ISCSI_PARAM_CHAP_OUT_IDX",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(39),
-            name: "ISCSI_PARAM_BOOT_ROOT",
-            doc: "",
-            expr: "",
-            since: Release(36),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(39),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(35),
-        },
-        Entry {
-            value: Self(40),
-            name: "ISCSI_PARAM_BOOT_NIC",
-            doc: "",
-            expr: "",
-            since: Release(36),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(41),
-            name: "ISCSI_PARAM_BOOT_TARGET",
-            doc: "",
-            expr: "",
-            since: Release(36),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(42),
-            name: "ISCSI_PARAM_AUTO_SND_TGT_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(42),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(36),
-            until: Release(36),
-        },
-        Entry {
-            value: Self(43),
-            name: "ISCSI_PARAM_DISCOVERY_SESS",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(44),
-            name: "ISCSI_PARAM_PORTAL_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(45),
-            name: "ISCSI_PARAM_CHAP_AUTH_EN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(46),
-            name: "ISCSI_PARAM_DISCOVERY_LOGOUT_EN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(47),
-            name: "ISCSI_PARAM_BIDI_CHAP_EN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(48),
-            name: "ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(49),
-            name: "ISCSI_PARAM_DEF_TIME2WAIT",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(50),
-            name: "ISCSI_PARAM_DEF_TIME2RETAIN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(51),
-            name: "ISCSI_PARAM_MAX_SEGMENT_SIZE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(52),
-            name: "ISCSI_PARAM_STATSN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(53),
-            name: "ISCSI_PARAM_KEEPALIVE_TMO",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(54),
-            name: "ISCSI_PARAM_LOCAL_PORT",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(55),
-            name: "ISCSI_PARAM_TSID",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(56),
-            name: "ISCSI_PARAM_DEF_TASKMGMT_TMO",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(57),
-            name: "ISCSI_PARAM_TCP_TIMESTAMP_STAT",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(58),
-            name: "ISCSI_PARAM_TCP_WSF_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(59),
-            name: "ISCSI_PARAM_TCP_NAGLE_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(60),
-            name: "ISCSI_PARAM_TCP_TIMER_SCALE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(61),
-            name: "ISCSI_PARAM_TCP_TIMESTAMP_EN",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(62),
-            name: "ISCSI_PARAM_TCP_XMIT_WSF",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(63),
-            name: "ISCSI_PARAM_TCP_RECV_WSF",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(64),
-            name: "ISCSI_PARAM_IP_FRAGMENT_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(65),
-            name: "ISCSI_PARAM_IPV4_TOS",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(66),
-            name: "ISCSI_PARAM_IPV6_TC",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(67),
-            name: "ISCSI_PARAM_IPV6_FLOW_LABEL",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(68),
-            name: "ISCSI_PARAM_IS_FW_ASSIGNED_IPV6",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(69),
-            name: "ISCSI_PARAM_DISCOVERY_PARENT_IDX",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(70),
-            name: "ISCSI_PARAM_DISCOVERY_PARENT_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(71),
-            name: "ISCSI_PARAM_LOCAL_IPADDR",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(71),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(37),
-            until: Release(38),
-        },
-        Entry {
-            value: Self(72),
-            name: "ISCSI_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(39),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_PARAM_MAX_RECV_DLENGTH", "", "", 0, 76),
+        Self::row(1, "ISCSI_PARAM_MAX_XMIT_DLENGTH", "", "", 0, 76),
+        Self::row(2, "ISCSI_PARAM_HDRDGST_EN", "", "", 0, 76),
+        Self::row(3, "ISCSI_PARAM_DATADGST_EN", "", "", 0, 76),
+        Self::row(4, "ISCSI_PARAM_INITIAL_R2T_EN", "", "", 0, 76),
+        Self::row(5, "ISCSI_PARAM_MAX_R2T", "", "", 0, 76),
+        Self::row(6, "ISCSI_PARAM_IMM_DATA_EN", "", "", 0, 76),
+        Self::row(7, "ISCSI_PARAM_FIRST_BURST", "", "", 0, 76),
+        Self::row(8, "ISCSI_PARAM_MAX_BURST", "", "", 0, 76),
+        Self::row(9, "ISCSI_PARAM_PDU_INORDER_EN", "", "", 0, 76),
+        Self::row(10, "ISCSI_PARAM_DATASEQ_INORDER_EN", "", "", 0, 76),
+        Self::row(11, "ISCSI_PARAM_ERL", "", "", 0, 76),
+        Self::row(12, "ISCSI_PARAM_IFMARKER_EN", "", "", 0, 76),
+        Self::row(13, "ISCSI_PARAM_OFMARKER_EN", "", "", 0, 76),
+        Self::row(14, "ISCSI_PARAM_EXP_STATSN", "", "", 3, 76),
+        Self::row(15, "ISCSI_PARAM_TARGET_NAME", "", "", 3, 76),
+        Self::row(16, "ISCSI_PARAM_TPGT", "", "", 3, 76),
+        Self::row(17, "ISCSI_PARAM_PERSISTENT_ADDRESS", "", "", 3, 76),
+        Self::row(18, "ISCSI_PARAM_PERSISTENT_PORT", "", "", 3, 76),
+        Self::row(19, "ISCSI_PARAM_SESS_RECOVERY_TMO", "", "", 3, 76),
+        Self::row(20, "ISCSI_PARAM_CONN_PORT", "", "", 3, 76),
+        Self::row(21, "ISCSI_PARAM_CONN_ADDRESS", "", "", 3, 76),
+        Self::row(22, "ISCSI_PARAM_USERNAME", "", "", 8, 76),
+        Self::row(22, "ISCSI_PARAM_MAX", "must always be last", "", 3, 7),
+        Self::row(23, "ISCSI_PARAM_USERNAME_IN", "", "", 8, 76),
+        Self::row(24, "ISCSI_PARAM_PASSWORD", "", "", 8, 76),
+        Self::row(25, "ISCSI_PARAM_PASSWORD_IN", "", "", 8, 76),
+        Self::row(26, "ISCSI_PARAM_FAST_ABORT", "", "", 10, 76),
+        Self::row(26, "ISCSI_PARAM_MAX", "must always be last", "", 8, 9),
+        Self::row(27, "ISCSI_PARAM_ABORT_TMO", "", "", 10, 76),
+        Self::row(28, "ISCSI_PARAM_LU_RESET_TMO", "", "", 10, 76),
+        Self::row(29, "ISCSI_PARAM_HOST_RESET_TMO", "", "", 10, 76),
+        Self::row(30, "ISCSI_PARAM_PING_TMO", "", "", 10, 76),
+        Self::row(31, "ISCSI_PARAM_RECV_TMO", "", "", 10, 76),
+        Self::row(32, "ISCSI_PARAM_IFACE_NAME", "", "", 12, 76),
+        Self::row(32, "ISCSI_PARAM_MAX", "must always be last", "", 10, 11),
+        Self::row(33, "ISCSI_PARAM_ISID", "", "", 12, 76),
+        Self::row(34, "ISCSI_PARAM_INITIATOR_NAME", "", "", 12, 76),
+        Self::row(35, "ISCSI_PARAM_TGT_RESET_TMO", "", "", 18, 76),
+        Self::row(35, "ISCSI_PARAM_MAX", "must always be last", "", 12, 17),
+        Self::row(36, "ISCSI_PARAM_TARGET_ALIAS", "", "", 21, 76),
+        Self::row(36, "ISCSI_PARAM_MAX", "must always be last", "", 18, 20),
+        Self::row(37, "ISCSI_PARAM_CHAP_IN_IDX", "", "", 29, 76),
+        Self::row(37, "ISCSI_PARAM_MAX", "must always be last", "", 21, 28),
+        Self::row(38, "ISCSI_PARAM_CHAP_OUT_IDX", "", "", 29, 76),
+        Self::row(39, "ISCSI_PARAM_BOOT_ROOT", "", "", 36, 76),
+        Self::row(39, "ISCSI_PARAM_MAX", "must always be last", "", 29, 35),
+        Self::row(40, "ISCSI_PARAM_BOOT_NIC", "", "", 36, 76),
+        Self::row(41, "ISCSI_PARAM_BOOT_TARGET", "", "", 36, 76),
+        Self::row(42, "ISCSI_PARAM_AUTO_SND_TGT_DISABLE", "", "", 37, 76),
+        Self::row(42, "ISCSI_PARAM_MAX", "must always be last", "", 36, 36),
+        Self::row(43, "ISCSI_PARAM_DISCOVERY_SESS", "", "", 37, 76),
+        Self::row(44, "ISCSI_PARAM_PORTAL_TYPE", "", "", 37, 76),
+        Self::row(45, "ISCSI_PARAM_CHAP_AUTH_EN", "", "", 37, 76),
+        Self::row(46, "ISCSI_PARAM_DISCOVERY_LOGOUT_EN", "", "", 37, 76),
+        Self::row(47, "ISCSI_PARAM_BIDI_CHAP_EN", "", "", 37, 76),
+        Self::row(48, "ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL", "", "", 37, 76),
+        Self::row(49, "ISCSI_PARAM_DEF_TIME2WAIT", "", "", 37, 76),
+        Self::row(50, "ISCSI_PARAM_DEF_TIME2RETAIN", "", "", 37, 76),
+        Self::row(51, "ISCSI_PARAM_MAX_SEGMENT_SIZE", "", "", 37, 76),
+        Self::row(52, "ISCSI_PARAM_STATSN", "", "", 37, 76),
+        Self::row(53, "ISCSI_PARAM_KEEPALIVE_TMO", "", "", 37, 76),
+        Self::row(54, "ISCSI_PARAM_LOCAL_PORT", "", "", 37, 76),
+        Self::row(55, "ISCSI_PARAM_TSID", "", "", 37, 76),
+        Self::row(56, "ISCSI_PARAM_DEF_TASKMGMT_TMO", "", "", 37, 76),
+        Self::row(57, "ISCSI_PARAM_TCP_TIMESTAMP_STAT", "", "", 37, 76),
+        Self::row(58, "ISCSI_PARAM_TCP_WSF_DISABLE", "", "", 37, 76),
+        Self::row(59, "ISCSI_PARAM_TCP_NAGLE_DISABLE", "", "", 37, 76),
+        Self::row(60, "ISCSI_PARAM_TCP_TIMER_SCALE", "", "", 37, 76),
+        Self::row(61, "ISCSI_PARAM_TCP_TIMESTAMP_EN", "", "", 37, 76),
+        Self::row(62, "ISCSI_PARAM_TCP_XMIT_WSF", "", "", 37, 76),
+        Self::row(63, "ISCSI_PARAM_TCP_RECV_WSF", "", "", 37, 76),
+        Self::row(64, "ISCSI_PARAM_IP_FRAGMENT_DISABLE", "", "", 37, 76),
+        Self::row(65, "ISCSI_PARAM_IPV4_TOS", "", "", 37, 76),
+        Self::row(66, "ISCSI_PARAM_IPV6_TC", "", "", 37, 76),
+        Self::row(67, "ISCSI_PARAM_IPV6_FLOW_LABEL", "", "", 37, 76),
+        Self::row(68, "ISCSI_PARAM_IS_FW_ASSIGNED_IPV6", "", "", 37, 76),
+        Self::row(69, "ISCSI_PARAM_DISCOVERY_PARENT_IDX", "", "", 37, 76),
+        Self::row(70, "ISCSI_PARAM_DISCOVERY_PARENT_TYPE", "", "", 37, 76),
+        Self::row(71, "ISCSI_PARAM_LOCAL_IPADDR", "", "", 39, 76),
+        Self::row(71, "ISCSI_PARAM_MAX", "must always be last", "", 37, 38),
+        Self::row(72, "ISCSI_PARAM_MAX", "must always be last", "", 39, 76),
     ];
 }
 
@@ -5232,6 +3088,8 @@ pub enum IscsiParamKnown {
     DiscoveryParentType = 70,
     /// `ISCSI_PARAM_LOCAL_IPADDR`.
     LocalIpaddr = 71,
+    /// must always be last
+    ///
     /// `ISCSI_PARAM_MAX`.
     Max = 72,
 }
@@ -5325,107 +3183,39 @@ impl From<IscsiParamKnown> for IscsiParam {
 }
 
 /// A value of C `enum iscsi_host_param` (`include/scsi/iscsi_if.h:618`). Holds any `u32`, known or not.
+///
+/// iSCSI HBA params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiHostParam(pub u32);
 
 impl IscsiHostParam {
-    /// `ISCSI_HOST_PARAM_HWADDRESS` (implicit 0).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_HOST_PARAM_HWADDRESS` (implicit 0). In v2.6.23 on.
     pub const ISCSI_HOST_PARAM_HWADDRESS: Self = Self(0);
-    /// `ISCSI_HOST_PARAM_INITIATOR_NAME` (implicit 1).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_HOST_PARAM_INITIATOR_NAME` (implicit 1). In v2.6.23 on.
     pub const ISCSI_HOST_PARAM_INITIATOR_NAME: Self = Self(1);
-    /// `ISCSI_HOST_PARAM_NETDEV_NAME` (implicit 2).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_HOST_PARAM_NETDEV_NAME` (implicit 2). In v2.6.23 on.
     pub const ISCSI_HOST_PARAM_NETDEV_NAME: Self = Self(2);
-    /// `ISCSI_HOST_PARAM_IPADDRESS` (implicit 3).
-    ///
-    /// In v2.6.23 on.
+    /// `ISCSI_HOST_PARAM_IPADDRESS` (implicit 3). In v2.6.23 on.
     pub const ISCSI_HOST_PARAM_IPADDRESS: Self = Self(3);
-    /// `ISCSI_HOST_PARAM_PORT_STATE` (implicit 4).
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_HOST_PARAM_PORT_STATE` (implicit 4). In v3.4.113 on.
     pub const ISCSI_HOST_PARAM_PORT_STATE: Self = Self(4);
-    /// `ISCSI_HOST_PARAM_PORT_SPEED` (implicit 5).
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_HOST_PARAM_PORT_SPEED` (implicit 5). In v3.4.113 on.
     pub const ISCSI_HOST_PARAM_PORT_SPEED: Self = Self(5);
-    /// `ISCSI_HOST_PARAM_MAX` (implicit 6).
-    ///
-    /// In v3.4.113 on; other values: 4 (v2.6.23 … v3.3.8).
+    /// `ISCSI_HOST_PARAM_MAX` (implicit 6). In v3.4.113 on; other values: 4 (v2.6.23 … v3.3.8).
     pub const ISCSI_HOST_PARAM_MAX: Self = Self(6);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_HOST_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_HOST_PARAM_HWADDRESS",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_HOST_PARAM_INITIATOR_NAME",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_HOST_PARAM_NETDEV_NAME",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_HOST_PARAM_IPADDRESS",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_HOST_PARAM_PORT_STATE",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_HOST_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(8),
-            until: Release(28),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_HOST_PARAM_PORT_SPEED",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_HOST_PARAM_MAX",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_HOST_PARAM_HWADDRESS", "", "", 8, 76),
+        Self::row(1, "ISCSI_HOST_PARAM_INITIATOR_NAME", "", "", 8, 76),
+        Self::row(2, "ISCSI_HOST_PARAM_NETDEV_NAME", "", "", 8, 76),
+        Self::row(3, "ISCSI_HOST_PARAM_IPADDRESS", "", "", 8, 76),
+        Self::row(4, "ISCSI_HOST_PARAM_PORT_STATE", "", "", 29, 76),
+        Self::row(4, "ISCSI_HOST_PARAM_MAX", "", "", 8, 28),
+        Self::row(5, "ISCSI_HOST_PARAM_PORT_SPEED", "", "", 29, 76),
+        Self::row(6, "ISCSI_HOST_PARAM_MAX", "", "", 29, 76),
     ];
 }
 
@@ -5486,735 +3276,206 @@ impl From<IscsiHostParamKnown> for IscsiHostParam {
 }
 
 /// A value of C `enum iscsi_flashnode_param` (`include/scsi/iscsi_if.h:633`). Holds any `u32`, known or not.
+///
+/// iSCSI Flash Target params
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiFlashnodeParam(pub u32);
 
 impl IscsiFlashnodeParam {
-    /// `ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6` (implicit 0).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6` (implicit 0). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6: Self = Self(0);
-    /// `ISCSI_FLASHNODE_PORTAL_TYPE` (implicit 1).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PORTAL_TYPE` (implicit 1). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PORTAL_TYPE: Self = Self(1);
-    /// `ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE` (implicit 2).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE` (implicit 2). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE: Self = Self(2);
-    /// `ISCSI_FLASHNODE_DISCOVERY_SESS` (implicit 3).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DISCOVERY_SESS` (implicit 3). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_SESS: Self = Self(3);
-    /// `ISCSI_FLASHNODE_ENTRY_EN` (implicit 4).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_ENTRY_EN` (implicit 4). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ENTRY_EN: Self = Self(4);
-    /// `ISCSI_FLASHNODE_HDR_DGST_EN` (implicit 5).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_HDR_DGST_EN` (implicit 5). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_HDR_DGST_EN: Self = Self(5);
-    /// `ISCSI_FLASHNODE_DATA_DGST_EN` (implicit 6).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DATA_DGST_EN` (implicit 6). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DATA_DGST_EN: Self = Self(6);
-    /// `ISCSI_FLASHNODE_IMM_DATA_EN` (implicit 7).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IMM_DATA_EN` (implicit 7). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IMM_DATA_EN: Self = Self(7);
-    /// `ISCSI_FLASHNODE_INITIAL_R2T_EN` (implicit 8).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_INITIAL_R2T_EN` (implicit 8). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_INITIAL_R2T_EN: Self = Self(8);
-    /// `ISCSI_FLASHNODE_DATASEQ_INORDER` (implicit 9).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DATASEQ_INORDER` (implicit 9). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DATASEQ_INORDER: Self = Self(9);
-    /// `ISCSI_FLASHNODE_PDU_INORDER` (implicit 10).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PDU_INORDER` (implicit 10). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PDU_INORDER: Self = Self(10);
-    /// `ISCSI_FLASHNODE_CHAP_AUTH_EN` (implicit 11).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_CHAP_AUTH_EN` (implicit 11). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_AUTH_EN: Self = Self(11);
-    /// `ISCSI_FLASHNODE_SNACK_REQ_EN` (implicit 12).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_SNACK_REQ_EN` (implicit 12). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_SNACK_REQ_EN: Self = Self(12);
-    /// `ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN` (implicit 13).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN` (implicit 13). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN: Self = Self(13);
-    /// `ISCSI_FLASHNODE_BIDI_CHAP_EN` (implicit 14).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_BIDI_CHAP_EN` (implicit 14). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_BIDI_CHAP_EN: Self = Self(14);
-    /// `ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL` (implicit 15).
+    /// make authentication for discovery sessions optional
     ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL` (implicit 15). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL: Self = Self(15);
-    /// `ISCSI_FLASHNODE_ERL` (implicit 16).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_ERL` (implicit 16). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ERL: Self = Self(16);
-    /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT` (implicit 17).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT` (implicit 17). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT: Self = Self(17);
-    /// `ISCSI_FLASHNODE_TCP_NAGLE_DISABLE` (implicit 18).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_NAGLE_DISABLE` (implicit 18). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_NAGLE_DISABLE: Self = Self(18);
-    /// `ISCSI_FLASHNODE_TCP_WSF_DISABLE` (implicit 19).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_WSF_DISABLE` (implicit 19). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_WSF_DISABLE: Self = Self(19);
-    /// `ISCSI_FLASHNODE_TCP_TIMER_SCALE` (implicit 20).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_TIMER_SCALE` (implicit 20). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMER_SCALE: Self = Self(20);
-    /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_EN` (implicit 21).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_TIMESTAMP_EN` (implicit 21). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_TIMESTAMP_EN: Self = Self(21);
-    /// `ISCSI_FLASHNODE_IP_FRAG_DISABLE` (implicit 22).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IP_FRAG_DISABLE` (implicit 22). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IP_FRAG_DISABLE: Self = Self(22);
-    /// `ISCSI_FLASHNODE_MAX_RECV_DLENGTH` (implicit 23).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX_RECV_DLENGTH` (implicit 23). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_RECV_DLENGTH: Self = Self(23);
-    /// `ISCSI_FLASHNODE_MAX_XMIT_DLENGTH` (implicit 24).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX_XMIT_DLENGTH` (implicit 24). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_XMIT_DLENGTH: Self = Self(24);
-    /// `ISCSI_FLASHNODE_FIRST_BURST` (implicit 25).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_FIRST_BURST` (implicit 25). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_FIRST_BURST: Self = Self(25);
-    /// `ISCSI_FLASHNODE_DEF_TIME2WAIT` (implicit 26).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DEF_TIME2WAIT` (implicit 26). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TIME2WAIT: Self = Self(26);
-    /// `ISCSI_FLASHNODE_DEF_TIME2RETAIN` (implicit 27).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DEF_TIME2RETAIN` (implicit 27). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TIME2RETAIN: Self = Self(27);
-    /// `ISCSI_FLASHNODE_MAX_R2T` (implicit 28).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX_R2T` (implicit 28). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_R2T: Self = Self(28);
-    /// `ISCSI_FLASHNODE_KEEPALIVE_TMO` (implicit 29).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_KEEPALIVE_TMO` (implicit 29). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_KEEPALIVE_TMO: Self = Self(29);
-    /// `ISCSI_FLASHNODE_ISID` (implicit 30).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_ISID` (implicit 30). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ISID: Self = Self(30);
-    /// `ISCSI_FLASHNODE_TSID` (implicit 31).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TSID` (implicit 31). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TSID: Self = Self(31);
-    /// `ISCSI_FLASHNODE_PORT` (implicit 32).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PORT` (implicit 32). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PORT: Self = Self(32);
-    /// `ISCSI_FLASHNODE_MAX_BURST` (implicit 33).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX_BURST` (implicit 33). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_BURST: Self = Self(33);
-    /// `ISCSI_FLASHNODE_DEF_TASKMGMT_TMO` (implicit 34).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DEF_TASKMGMT_TMO` (implicit 34). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DEF_TASKMGMT_TMO: Self = Self(34);
-    /// `ISCSI_FLASHNODE_IPADDR` (implicit 35).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IPADDR` (implicit 35). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPADDR: Self = Self(35);
-    /// `ISCSI_FLASHNODE_ALIAS` (implicit 36).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_ALIAS` (implicit 36). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_ALIAS: Self = Self(36);
-    /// `ISCSI_FLASHNODE_REDIRECT_IPADDR` (implicit 37).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_REDIRECT_IPADDR` (implicit 37). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_REDIRECT_IPADDR: Self = Self(37);
-    /// `ISCSI_FLASHNODE_MAX_SEGMENT_SIZE` (implicit 38).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX_SEGMENT_SIZE` (implicit 38). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX_SEGMENT_SIZE: Self = Self(38);
-    /// `ISCSI_FLASHNODE_LOCAL_PORT` (implicit 39).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_LOCAL_PORT` (implicit 39). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_LOCAL_PORT: Self = Self(39);
-    /// `ISCSI_FLASHNODE_IPV4_TOS` (implicit 40).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IPV4_TOS` (implicit 40). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV4_TOS: Self = Self(40);
-    /// `ISCSI_FLASHNODE_IPV6_TC` (implicit 41).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IPV6_TC` (implicit 41). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV6_TC: Self = Self(41);
-    /// `ISCSI_FLASHNODE_IPV6_FLOW_LABEL` (implicit 42).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IPV6_FLOW_LABEL` (implicit 42). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IPV6_FLOW_LABEL: Self = Self(42);
-    /// `ISCSI_FLASHNODE_NAME` (implicit 43).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_NAME` (implicit 43). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_NAME: Self = Self(43);
-    /// `ISCSI_FLASHNODE_TPGT` (implicit 44).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TPGT` (implicit 44). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TPGT: Self = Self(44);
-    /// `ISCSI_FLASHNODE_LINK_LOCAL_IPV6` (implicit 45).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_LINK_LOCAL_IPV6` (implicit 45). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_LINK_LOCAL_IPV6: Self = Self(45);
-    /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX` (implicit 46).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX` (implicit 46). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX: Self = Self(46);
-    /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE` (implicit 47).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE` (implicit 47). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE: Self = Self(47);
-    /// `ISCSI_FLASHNODE_TCP_XMIT_WSF` (implicit 48).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_XMIT_WSF` (implicit 48). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_XMIT_WSF: Self = Self(48);
-    /// `ISCSI_FLASHNODE_TCP_RECV_WSF` (implicit 49).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_TCP_RECV_WSF` (implicit 49). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_TCP_RECV_WSF: Self = Self(49);
-    /// `ISCSI_FLASHNODE_CHAP_IN_IDX` (implicit 50).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_CHAP_IN_IDX` (implicit 50). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_IN_IDX: Self = Self(50);
-    /// `ISCSI_FLASHNODE_CHAP_OUT_IDX` (implicit 51).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_CHAP_OUT_IDX` (implicit 51). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_CHAP_OUT_IDX: Self = Self(51);
-    /// `ISCSI_FLASHNODE_USERNAME` (implicit 52).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_USERNAME` (implicit 52). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_USERNAME: Self = Self(52);
-    /// `ISCSI_FLASHNODE_USERNAME_IN` (implicit 53).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_USERNAME_IN` (implicit 53). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_USERNAME_IN: Self = Self(53);
-    /// `ISCSI_FLASHNODE_PASSWORD` (implicit 54).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PASSWORD` (implicit 54). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PASSWORD: Self = Self(54);
-    /// `ISCSI_FLASHNODE_PASSWORD_IN` (implicit 55).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_PASSWORD_IN` (implicit 55). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_PASSWORD_IN: Self = Self(55);
-    /// `ISCSI_FLASHNODE_STATSN` (implicit 56).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_STATSN` (implicit 56). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_STATSN: Self = Self(56);
-    /// `ISCSI_FLASHNODE_EXP_STATSN` (implicit 57).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_EXP_STATSN` (implicit 57). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_EXP_STATSN: Self = Self(57);
-    /// `ISCSI_FLASHNODE_IS_BOOT_TGT` (implicit 58).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_IS_BOOT_TGT` (implicit 58). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_IS_BOOT_TGT: Self = Self(58);
-    /// `ISCSI_FLASHNODE_MAX` (implicit 59).
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_FLASHNODE_MAX` (implicit 59). In v3.10.65 on.
     pub const ISCSI_FLASHNODE_MAX: Self = Self(59);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLASHNODE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_FLASHNODE_PORTAL_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_FLASHNODE_DISCOVERY_SESS",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_FLASHNODE_ENTRY_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_FLASHNODE_HDR_DGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_FLASHNODE_DATA_DGST_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(7),
-            name: "ISCSI_FLASHNODE_IMM_DATA_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(8),
-            name: "ISCSI_FLASHNODE_INITIAL_R2T_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(9),
-            name: "ISCSI_FLASHNODE_DATASEQ_INORDER",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(10),
-            name: "ISCSI_FLASHNODE_PDU_INORDER",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(11),
-            name: "ISCSI_FLASHNODE_CHAP_AUTH_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(12),
-            name: "ISCSI_FLASHNODE_SNACK_REQ_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(13),
-            name: "ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(14),
-            name: "ISCSI_FLASHNODE_BIDI_CHAP_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(15),
-            name: "ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(16),
-            name: "ISCSI_FLASHNODE_ERL",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(17),
-            name: "ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(18),
-            name: "ISCSI_FLASHNODE_TCP_NAGLE_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(19),
-            name: "ISCSI_FLASHNODE_TCP_WSF_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(20),
-            name: "ISCSI_FLASHNODE_TCP_TIMER_SCALE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(21),
-            name: "ISCSI_FLASHNODE_TCP_TIMESTAMP_EN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(22),
-            name: "ISCSI_FLASHNODE_IP_FRAG_DISABLE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(23),
-            name: "ISCSI_FLASHNODE_MAX_RECV_DLENGTH",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(24),
-            name: "ISCSI_FLASHNODE_MAX_XMIT_DLENGTH",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(25),
-            name: "ISCSI_FLASHNODE_FIRST_BURST",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(26),
-            name: "ISCSI_FLASHNODE_DEF_TIME2WAIT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(27),
-            name: "ISCSI_FLASHNODE_DEF_TIME2RETAIN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(28),
-            name: "ISCSI_FLASHNODE_MAX_R2T",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(29),
-            name: "ISCSI_FLASHNODE_KEEPALIVE_TMO",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(30),
-            name: "ISCSI_FLASHNODE_ISID",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(31),
-            name: "ISCSI_FLASHNODE_TSID",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(32),
-            name: "ISCSI_FLASHNODE_PORT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(33),
-            name: "ISCSI_FLASHNODE_MAX_BURST",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(34),
-            name: "ISCSI_FLASHNODE_DEF_TASKMGMT_TMO",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(35),
-            name: "ISCSI_FLASHNODE_IPADDR",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(36),
-            name: "ISCSI_FLASHNODE_ALIAS",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(37),
-            name: "ISCSI_FLASHNODE_REDIRECT_IPADDR",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(38),
-            name: "ISCSI_FLASHNODE_MAX_SEGMENT_SIZE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(39),
-            name: "ISCSI_FLASHNODE_LOCAL_PORT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(40),
-            name: "ISCSI_FLASHNODE_IPV4_TOS",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(41),
-            name: "ISCSI_FLASHNODE_IPV6_TC",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(42),
-            name: "ISCSI_FLASHNODE_IPV6_FLOW_LABEL",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(43),
-            name: "ISCSI_FLASHNODE_NAME",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(44),
-            name: "ISCSI_FLASHNODE_TPGT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(45),
-            name: "ISCSI_FLASHNODE_LINK_LOCAL_IPV6",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(46),
-            name: "ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(47),
-            name: "ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(48),
-            name: "ISCSI_FLASHNODE_TCP_XMIT_WSF",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(49),
-            name: "ISCSI_FLASHNODE_TCP_RECV_WSF",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(50),
-            name: "ISCSI_FLASHNODE_CHAP_IN_IDX",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(51),
-            name: "ISCSI_FLASHNODE_CHAP_OUT_IDX",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(52),
-            name: "ISCSI_FLASHNODE_USERNAME",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(53),
-            name: "ISCSI_FLASHNODE_USERNAME_IN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(54),
-            name: "ISCSI_FLASHNODE_PASSWORD",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(55),
-            name: "ISCSI_FLASHNODE_PASSWORD_IN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(56),
-            name: "ISCSI_FLASHNODE_STATSN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(57),
-            name: "ISCSI_FLASHNODE_EXP_STATSN",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(58),
-            name: "ISCSI_FLASHNODE_IS_BOOT_TGT",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(59),
-            name: "ISCSI_FLASHNODE_MAX",
-            doc: "",
-            expr: "",
-            since: Release(35),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6", "", "", 35, 76),
+        Self::row(1, "ISCSI_FLASHNODE_PORTAL_TYPE", "", "", 35, 76),
+        Self::row(2, "ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE", "", "", 35, 76),
+        Self::row(3, "ISCSI_FLASHNODE_DISCOVERY_SESS", "", "", 35, 76),
+        Self::row(4, "ISCSI_FLASHNODE_ENTRY_EN", "", "", 35, 76),
+        Self::row(5, "ISCSI_FLASHNODE_HDR_DGST_EN", "", "", 35, 76),
+        Self::row(6, "ISCSI_FLASHNODE_DATA_DGST_EN", "", "", 35, 76),
+        Self::row(7, "ISCSI_FLASHNODE_IMM_DATA_EN", "", "", 35, 76),
+        Self::row(8, "ISCSI_FLASHNODE_INITIAL_R2T_EN", "", "", 35, 76),
+        Self::row(9, "ISCSI_FLASHNODE_DATASEQ_INORDER", "", "", 35, 76),
+        Self::row(10, "ISCSI_FLASHNODE_PDU_INORDER", "", "", 35, 76),
+        Self::row(11, "ISCSI_FLASHNODE_CHAP_AUTH_EN", "", "", 35, 76),
+        Self::row(12, "ISCSI_FLASHNODE_SNACK_REQ_EN", "", "", 35, 76),
+        Self::row(13, "ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN", "", "", 35, 76),
+        Self::row(14, "ISCSI_FLASHNODE_BIDI_CHAP_EN", "", "", 35, 76),
+        Self::row(
+            15,
+            "ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL",
+            "make authentication for discovery sessions optional",
+            "",
+            35,
+            76,
+        ),
+        Self::row(16, "ISCSI_FLASHNODE_ERL", "", "", 35, 76),
+        Self::row(17, "ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT", "", "", 35, 76),
+        Self::row(18, "ISCSI_FLASHNODE_TCP_NAGLE_DISABLE", "", "", 35, 76),
+        Self::row(19, "ISCSI_FLASHNODE_TCP_WSF_DISABLE", "", "", 35, 76),
+        Self::row(20, "ISCSI_FLASHNODE_TCP_TIMER_SCALE", "", "", 35, 76),
+        Self::row(21, "ISCSI_FLASHNODE_TCP_TIMESTAMP_EN", "", "", 35, 76),
+        Self::row(22, "ISCSI_FLASHNODE_IP_FRAG_DISABLE", "", "", 35, 76),
+        Self::row(23, "ISCSI_FLASHNODE_MAX_RECV_DLENGTH", "", "", 35, 76),
+        Self::row(24, "ISCSI_FLASHNODE_MAX_XMIT_DLENGTH", "", "", 35, 76),
+        Self::row(25, "ISCSI_FLASHNODE_FIRST_BURST", "", "", 35, 76),
+        Self::row(26, "ISCSI_FLASHNODE_DEF_TIME2WAIT", "", "", 35, 76),
+        Self::row(27, "ISCSI_FLASHNODE_DEF_TIME2RETAIN", "", "", 35, 76),
+        Self::row(28, "ISCSI_FLASHNODE_MAX_R2T", "", "", 35, 76),
+        Self::row(29, "ISCSI_FLASHNODE_KEEPALIVE_TMO", "", "", 35, 76),
+        Self::row(30, "ISCSI_FLASHNODE_ISID", "", "", 35, 76),
+        Self::row(31, "ISCSI_FLASHNODE_TSID", "", "", 35, 76),
+        Self::row(32, "ISCSI_FLASHNODE_PORT", "", "", 35, 76),
+        Self::row(33, "ISCSI_FLASHNODE_MAX_BURST", "", "", 35, 76),
+        Self::row(34, "ISCSI_FLASHNODE_DEF_TASKMGMT_TMO", "", "", 35, 76),
+        Self::row(35, "ISCSI_FLASHNODE_IPADDR", "", "", 35, 76),
+        Self::row(36, "ISCSI_FLASHNODE_ALIAS", "", "", 35, 76),
+        Self::row(37, "ISCSI_FLASHNODE_REDIRECT_IPADDR", "", "", 35, 76),
+        Self::row(38, "ISCSI_FLASHNODE_MAX_SEGMENT_SIZE", "", "", 35, 76),
+        Self::row(39, "ISCSI_FLASHNODE_LOCAL_PORT", "", "", 35, 76),
+        Self::row(40, "ISCSI_FLASHNODE_IPV4_TOS", "", "", 35, 76),
+        Self::row(41, "ISCSI_FLASHNODE_IPV6_TC", "", "", 35, 76),
+        Self::row(42, "ISCSI_FLASHNODE_IPV6_FLOW_LABEL", "", "", 35, 76),
+        Self::row(43, "ISCSI_FLASHNODE_NAME", "", "", 35, 76),
+        Self::row(44, "ISCSI_FLASHNODE_TPGT", "", "", 35, 76),
+        Self::row(45, "ISCSI_FLASHNODE_LINK_LOCAL_IPV6", "", "", 35, 76),
+        Self::row(46, "ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX", "", "", 35, 76),
+        Self::row(47, "ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE", "", "", 35, 76),
+        Self::row(48, "ISCSI_FLASHNODE_TCP_XMIT_WSF", "", "", 35, 76),
+        Self::row(49, "ISCSI_FLASHNODE_TCP_RECV_WSF", "", "", 35, 76),
+        Self::row(50, "ISCSI_FLASHNODE_CHAP_IN_IDX", "", "", 35, 76),
+        Self::row(51, "ISCSI_FLASHNODE_CHAP_OUT_IDX", "", "", 35, 76),
+        Self::row(52, "ISCSI_FLASHNODE_USERNAME", "", "", 35, 76),
+        Self::row(53, "ISCSI_FLASHNODE_USERNAME_IN", "", "", 35, 76),
+        Self::row(54, "ISCSI_FLASHNODE_PASSWORD", "", "", 35, 76),
+        Self::row(55, "ISCSI_FLASHNODE_PASSWORD_IN", "", "", 35, 76),
+        Self::row(56, "ISCSI_FLASHNODE_STATSN", "", "", 35, 76),
+        Self::row(57, "ISCSI_FLASHNODE_EXP_STATSN", "", "", 35, 76),
+        Self::row(58, "ISCSI_FLASHNODE_IS_BOOT_TGT", "", "", 35, 76),
+        Self::row(59, "ISCSI_FLASHNODE_MAX", "", "", 35, 76),
     ];
 }
 
@@ -6266,6 +3527,8 @@ pub enum IscsiFlashnodeParamKnown {
     DiscoveryLogoutEn = 13,
     /// `ISCSI_FLASHNODE_BIDI_CHAP_EN`.
     BidiChapEn = 14,
+    /// make authentication for discovery sessions optional
+    ///
     /// `ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL`.
     DiscoveryAuthOptional = 15,
     /// `ISCSI_FLASHNODE_ERL`.
@@ -6439,57 +3702,30 @@ impl From<IscsiFlashnodeParamKnown> for IscsiFlashnodeParam {
 pub struct IscsiDiscoveryParentType(pub u32);
 
 impl IscsiDiscoveryParentType {
-    /// `ISCSI_DISC_PARENT_UNKNOWN` = `0x1`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_DISC_PARENT_UNKNOWN` = `0x1`. In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_UNKNOWN: Self = Self(0x01);
-    /// `ISCSI_DISC_PARENT_SENDTGT` = `0x2`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_DISC_PARENT_SENDTGT` = `0x2`. In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_SENDTGT: Self = Self(0x02);
-    /// `ISCSI_DISC_PARENT_ISNS` = `0x3`.
-    ///
-    /// In v3.10.65 on.
+    /// `ISCSI_DISC_PARENT_ISNS` = `0x3`. In v3.10.65 on.
     pub const ISCSI_DISC_PARENT_ISNS: Self = Self(0x03);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_DISC_PARENT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_DISC_PARENT_UNKNOWN",
-            doc: "",
-            expr: "0x1",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_DISC_PARENT_SENDTGT",
-            doc: "",
-            expr: "0x2",
-            since: Release(35),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_DISC_PARENT_ISNS",
-            doc: "",
-            expr: "0x3",
-            since: Release(35),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_DISC_PARENT_UNKNOWN", "", "0x1", 35, 76),
+        Self::row(0x02, "ISCSI_DISC_PARENT_SENDTGT", "", "0x2", 35, 76),
+        Self::row(0x03, "ISCSI_DISC_PARENT_ISNS", "", "0x3", 35, 76),
     ];
 }
 
 family_impls!(IscsiDiscoveryParentType, u32);
 
-/// `3 ISCSI_DISC_PARENT_ISNS`; an unknown value prints as `4 ISCSI_DISC_PARENT_???`.
+/// `0x03 ISCSI_DISC_PARENT_ISNS`; an unknown value prints as `0x04 ISCSI_DISC_PARENT_???`.
 impl core::fmt::Display for IscsiDiscoveryParentType {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -6527,110 +3763,49 @@ impl From<IscsiDiscoveryParentTypeKnown> for IscsiDiscoveryParentType {
 }
 
 /// A value of C `enum iscsi_port_speed` (`include/scsi/iscsi_if.h:711`). Holds any `u32`, known or not.
+///
+/// iSCSI port Speed
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPortSpeed(pub u32);
 
 impl IscsiPortSpeed {
-    /// `ISCSI_PORT_SPEED_UNKNOWN` = `0x1`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_SPEED_UNKNOWN` = `0x1`. In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_UNKNOWN: Self = Self(0x01);
-    /// `ISCSI_PORT_SPEED_10MBPS` = `0x2`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_SPEED_10MBPS` = `0x2`. In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_10MBPS: Self = Self(0x02);
-    /// `ISCSI_PORT_SPEED_100MBPS` = `0x4`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_SPEED_100MBPS` = `0x4`. In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_100MBPS: Self = Self(0x04);
-    /// `ISCSI_PORT_SPEED_1GBPS` = `0x8`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_SPEED_1GBPS` = `0x8`. In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_1GBPS: Self = Self(0x08);
-    /// `ISCSI_PORT_SPEED_10GBPS` = `0x10`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_SPEED_10GBPS` = `0x10`. In v3.4.113 on.
     pub const ISCSI_PORT_SPEED_10GBPS: Self = Self(0x10);
-    /// `ISCSI_PORT_SPEED_25GBPS` = `0x20`.
-    ///
-    /// In v4.6.2 on.
+    /// `ISCSI_PORT_SPEED_25GBPS` = `0x20`. In v4.6.2 on.
     pub const ISCSI_PORT_SPEED_25GBPS: Self = Self(0x20);
-    /// `ISCSI_PORT_SPEED_40GBPS` = `0x40`.
-    ///
-    /// In v4.6.2 on.
+    /// `ISCSI_PORT_SPEED_40GBPS` = `0x40`. In v4.6.2 on.
     pub const ISCSI_PORT_SPEED_40GBPS: Self = Self(0x40);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PORT_SPEED_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_PORT_SPEED_UNKNOWN",
-            doc: "",
-            expr: "0x1",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_PORT_SPEED_10MBPS",
-            doc: "",
-            expr: "0x2",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_PORT_SPEED_100MBPS",
-            doc: "",
-            expr: "0x4",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_PORT_SPEED_1GBPS",
-            doc: "",
-            expr: "0x8",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x10),
-            name: "ISCSI_PORT_SPEED_10GBPS",
-            doc: "",
-            expr: "0x10",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x20),
-            name: "ISCSI_PORT_SPEED_25GBPS",
-            doc: "",
-            expr: "0x20",
-            since: Release(48),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_PORT_SPEED_40GBPS",
-            doc: "",
-            expr: "0x40",
-            since: Release(48),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_PORT_SPEED_UNKNOWN", "", "0x1", 29, 76),
+        Self::row(0x02, "ISCSI_PORT_SPEED_10MBPS", "", "0x2", 29, 76),
+        Self::row(0x04, "ISCSI_PORT_SPEED_100MBPS", "", "0x4", 29, 76),
+        Self::row(0x08, "ISCSI_PORT_SPEED_1GBPS", "", "0x8", 29, 76),
+        Self::row(0x10, "ISCSI_PORT_SPEED_10GBPS", "", "0x10", 29, 76),
+        Self::row(0x20, "ISCSI_PORT_SPEED_25GBPS", "", "0x20", 48, 76),
+        Self::row(0x40, "ISCSI_PORT_SPEED_40GBPS", "", "0x40", 48, 76),
     ];
 }
 
 family_impls!(IscsiPortSpeed, u32);
 
-/// `64 ISCSI_PORT_SPEED_40GBPS`; an unknown value prints as `65 ISCSI_PORT_SPEED_???`.
+/// `0x40 ISCSI_PORT_SPEED_40GBPS`; an unknown value prints as `0x41 ISCSI_PORT_SPEED_???`.
 impl core::fmt::Display for IscsiPortSpeed {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -6680,50 +3855,34 @@ impl From<IscsiPortSpeedKnown> for IscsiPortSpeed {
 }
 
 /// A value of C `enum iscsi_port_state` (`include/scsi/iscsi_if.h:722`). Holds any `u32`, known or not.
+///
+/// iSCSI port state
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPortState(pub u32);
 
 impl IscsiPortState {
-    /// `ISCSI_PORT_STATE_DOWN` = `0x1`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_STATE_DOWN` = `0x1`. In v3.4.113 on.
     pub const ISCSI_PORT_STATE_DOWN: Self = Self(0x01);
-    /// `ISCSI_PORT_STATE_UP` = `0x2`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PORT_STATE_UP` = `0x2`. In v3.4.113 on.
     pub const ISCSI_PORT_STATE_UP: Self = Self(0x02);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PORT_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_PORT_STATE_DOWN",
-            doc: "",
-            expr: "0x1",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_PORT_STATE_UP",
-            doc: "",
-            expr: "0x2",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_PORT_STATE_DOWN", "", "0x1", 29, 76),
+        Self::row(0x02, "ISCSI_PORT_STATE_UP", "", "0x2", 29, 76),
     ];
 }
 
 family_impls!(IscsiPortState, u32);
 
-/// `2 ISCSI_PORT_STATE_UP`; an unknown value prints as `3 ISCSI_PORT_STATE_???`.
+/// `0x02 ISCSI_PORT_STATE_UP`; an unknown value prints as `0x03 ISCSI_PORT_STATE_???`.
 impl core::fmt::Display for IscsiPortState {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -6758,135 +3917,47 @@ impl From<IscsiPortStateKnown> for IscsiPortState {
 }
 
 /// A value of C `enum iscsi_ping_status_code` (`include/scsi/iscsi_if.h:728`). Holds any `u32`, known or not.
+///
+/// iSCSI PING status/error code
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct IscsiPingStatusCode(pub u32);
 
 impl IscsiPingStatusCode {
-    /// `ISCSI_PING_SUCCESS` = `0`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_SUCCESS` = `0`. In v3.4.113 on.
     pub const ISCSI_PING_SUCCESS: Self = Self(0);
-    /// `ISCSI_PING_FW_DISABLED` = `0x1`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_FW_DISABLED` = `0x1`. In v3.4.113 on.
     pub const ISCSI_PING_FW_DISABLED: Self = Self(0x01);
-    /// `ISCSI_PING_IPADDR_INVALID` = `0x2`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_IPADDR_INVALID` = `0x2`. In v3.4.113 on.
     pub const ISCSI_PING_IPADDR_INVALID: Self = Self(0x02);
-    /// `ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID` = `0x3`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID` = `0x3`. In v3.4.113 on.
     pub const ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID: Self = Self(0x03);
-    /// `ISCSI_PING_TIMEOUT` = `0x4`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_TIMEOUT` = `0x4`. In v3.4.113 on.
     pub const ISCSI_PING_TIMEOUT: Self = Self(0x04);
-    /// `ISCSI_PING_INVALID_DEST_ADDR` = `0x5`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_INVALID_DEST_ADDR` = `0x5`. In v3.4.113 on.
     pub const ISCSI_PING_INVALID_DEST_ADDR: Self = Self(0x05);
-    /// `ISCSI_PING_OVERSIZE_PACKET` = `0x6`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_OVERSIZE_PACKET` = `0x6`. In v3.4.113 on.
     pub const ISCSI_PING_OVERSIZE_PACKET: Self = Self(0x06);
-    /// `ISCSI_PING_ICMP_ERROR` = `0x7`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_ICMP_ERROR` = `0x7`. In v3.4.113 on.
     pub const ISCSI_PING_ICMP_ERROR: Self = Self(0x07);
-    /// `ISCSI_PING_MAX_REQ_EXCEEDED` = `0x8`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_MAX_REQ_EXCEEDED` = `0x8`. In v3.4.113 on.
     pub const ISCSI_PING_MAX_REQ_EXCEEDED: Self = Self(0x08);
-    /// `ISCSI_PING_NO_ARP_RECEIVED` = `0x9`.
-    ///
-    /// In v3.4.113 on.
+    /// `ISCSI_PING_NO_ARP_RECEIVED` = `0x9`. In v3.4.113 on.
     pub const ISCSI_PING_NO_ARP_RECEIVED: Self = Self(0x09);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_PING_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_PING_SUCCESS",
-            doc: "",
-            expr: "0",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_PING_FW_DISABLED",
-            doc: "",
-            expr: "0x1",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_PING_IPADDR_INVALID",
-            doc: "",
-            expr: "0x2",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID",
-            doc: "",
-            expr: "0x3",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_PING_TIMEOUT",
-            doc: "",
-            expr: "0x4",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x05),
-            name: "ISCSI_PING_INVALID_DEST_ADDR",
-            doc: "",
-            expr: "0x5",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x06),
-            name: "ISCSI_PING_OVERSIZE_PACKET",
-            doc: "",
-            expr: "0x6",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x07),
-            name: "ISCSI_PING_ICMP_ERROR",
-            doc: "",
-            expr: "0x7",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_PING_MAX_REQ_EXCEEDED",
-            doc: "",
-            expr: "0x8",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x09),
-            name: "ISCSI_PING_NO_ARP_RECEIVED",
-            doc: "",
-            expr: "0x9",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_PING_SUCCESS", "", "0", 29, 76),
+        Self::row(0x01, "ISCSI_PING_FW_DISABLED", "", "0x1", 29, 76),
+        Self::row(0x02, "ISCSI_PING_IPADDR_INVALID", "", "0x2", 29, 76),
+        Self::row(0x03, "ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID", "", "0x3", 29, 76),
+        Self::row(0x04, "ISCSI_PING_TIMEOUT", "", "0x4", 29, 76),
+        Self::row(0x05, "ISCSI_PING_INVALID_DEST_ADDR", "", "0x5", 29, 76),
+        Self::row(0x06, "ISCSI_PING_OVERSIZE_PACKET", "", "0x6", 29, 76),
+        Self::row(0x07, "ISCSI_PING_ICMP_ERROR", "", "0x7", 29, 76),
+        Self::row(0x08, "ISCSI_PING_MAX_REQ_EXCEEDED", "", "0x8", 29, 76),
+        Self::row(0x09, "ISCSI_PING_NO_ARP_RECEIVED", "", "0x9", 29, 76),
     ];
 }
 
@@ -6957,7 +4028,7 @@ impl From<IscsiPingStatusCodeKnown> for IscsiPingStatusCode {
 
 /// A set of flags of `CAP_* (#define)` (`include/scsi/iscsi_if.h:747`). Holds any `u32`, known bits or not.
 ///
-/// These
+/// These flags presents iSCSI Data-Path capabilities.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct TransportCaps(pub u32);
@@ -6981,154 +4052,76 @@ impl TransportCaps {
     pub const CAP_TEXT_NEGO: Self = Self(0x80);
     /// `CAP_MARKERS` = `0x100`.
     pub const CAP_MARKERS: Self = Self(0x100);
-    /// `CAP_FW_DB` = `0x200`.
-    ///
-    /// In v2.6.23 on.
+    /// `CAP_FW_DB` = `0x200`. In v2.6.23 on.
     pub const CAP_FW_DB: Self = Self(0x200);
-    /// `CAP_SENDTARGETS_OFFLOAD` = `0x400`.
+    /// offload discovery process
     ///
-    /// In v2.6.23 on.
+    /// `CAP_SENDTARGETS_OFFLOAD` = `0x400`. In v2.6.23 on.
     pub const CAP_SENDTARGETS_OFFLOAD: Self = Self(0x400);
-    /// `CAP_DATA_PATH_OFFLOAD` = `0x800`.
+    /// offload entire IO path
     ///
-    /// In v2.6.23 on.
+    /// `CAP_DATA_PATH_OFFLOAD` = `0x800`. In v2.6.23 on.
     pub const CAP_DATA_PATH_OFFLOAD: Self = Self(0x800);
-    /// `CAP_DIGEST_OFFLOAD` = `0x1000`.
+    /// offload hdr and data digests
     ///
-    /// In v2.6.29 on.
+    /// `CAP_DIGEST_OFFLOAD` = `0x1000`. In v2.6.29 on.
     pub const CAP_DIGEST_OFFLOAD: Self = Self(0x1000);
-    /// `CAP_PADDING_OFFLOAD` = `0x2000`.
+    /// offload padding insertion, removal,
+    /// and verification
     ///
-    /// In v2.6.29 on.
+    /// `CAP_PADDING_OFFLOAD` = `0x2000`. In v2.6.29 on.
     pub const CAP_PADDING_OFFLOAD: Self = Self(0x2000);
-    /// `CAP_LOGIN_OFFLOAD` = `0x4000`.
+    /// offload session login
     ///
-    /// In v3.2 on.
+    /// `CAP_LOGIN_OFFLOAD` = `0x4000`. In v3.2 on.
     pub const CAP_LOGIN_OFFLOAD: Self = Self(0x4000);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "CAP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "CAP_RECOVERY_L0",
-            doc: "",
-            expr: "0x1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "CAP_RECOVERY_L1",
-            doc: "",
-            expr: "0x2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "CAP_RECOVERY_L2",
-            doc: "",
-            expr: "0x4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "CAP_MULTI_R2T",
-            doc: "",
-            expr: "0x8",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x10),
-            name: "CAP_HDRDGST",
-            doc: "",
-            expr: "0x10",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x20),
-            name: "CAP_DATADGST",
-            doc: "",
-            expr: "0x20",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "CAP_MULTI_CONN",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x80),
-            name: "CAP_TEXT_NEGO",
-            doc: "",
-            expr: "0x80",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x100),
-            name: "CAP_MARKERS",
-            doc: "",
-            expr: "0x100",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x200),
-            name: "CAP_FW_DB",
-            doc: "",
-            expr: "0x200",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x400),
-            name: "CAP_SENDTARGETS_OFFLOAD",
-            doc: "",
-            expr: "0x400",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x800),
-            name: "CAP_DATA_PATH_OFFLOAD",
-            doc: "",
-            expr: "0x800",
-            since: Release(8),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x1000),
-            name: "CAP_DIGEST_OFFLOAD",
-            doc: "",
-            expr: "0x1000",
-            since: Release(14),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x2000),
-            name: "CAP_PADDING_OFFLOAD",
-            doc: "",
-            expr: "0x2000",
-            since: Release(14),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x4000),
-            name: "CAP_LOGIN_OFFLOAD",
-            doc: "",
-            expr: "0x4000",
-            since: Release(27),
-            until: Release(76),
-        },
+        Self::row(0x01, "CAP_RECOVERY_L0", "", "0x1", 0, 76),
+        Self::row(0x02, "CAP_RECOVERY_L1", "", "0x2", 0, 76),
+        Self::row(0x04, "CAP_RECOVERY_L2", "", "0x4", 0, 76),
+        Self::row(0x08, "CAP_MULTI_R2T", "", "0x8", 0, 76),
+        Self::row(0x10, "CAP_HDRDGST", "", "0x10", 0, 76),
+        Self::row(0x20, "CAP_DATADGST", "", "0x20", 0, 76),
+        Self::row(0x40, "CAP_MULTI_CONN", "", "0x40", 0, 76),
+        Self::row(0x80, "CAP_TEXT_NEGO", "", "0x80", 0, 76),
+        Self::row(0x100, "CAP_MARKERS", "", "0x100", 0, 76),
+        Self::row(0x200, "CAP_FW_DB", "", "0x200", 8, 76),
+        Self::row(
+            0x400,
+            "CAP_SENDTARGETS_OFFLOAD",
+            "offload discovery process",
+            "0x400",
+            8,
+            76,
+        ),
+        Self::row(
+            0x800,
+            "CAP_DATA_PATH_OFFLOAD",
+            "offload entire IO path",
+            "0x800",
+            8,
+            76,
+        ),
+        Self::row(
+            0x1000,
+            "CAP_DIGEST_OFFLOAD",
+            "offload hdr and data digests",
+            "0x1000",
+            14,
+            76,
+        ),
+        Self::row(
+            0x2000,
+            "CAP_PADDING_OFFLOAD",
+            "offload padding insertion, removal,\nand verification",
+            "0x2000",
+            14,
+            76,
+        ),
+        Self::row(0x4000, "CAP_LOGIN_OFFLOAD", "offload session login", "0x4000", 27, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[
@@ -7142,54 +4135,14 @@ impl TransportCaps {
 
 family_impls!(TransportCaps, u32);
 
-/// The hex value, then the known flags and any unknown bits: `0xe000 CAP_PADDING_OFFLOAD|CAP_LOGIN_OFFLOAD|0x8000`; zero prints as `0x0 0`.
-impl core::fmt::Display for TransportCaps {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 15];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for TransportCaps {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for TransportCaps {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    TransportCaps, 15, "0",
+    " The hex value, then the known flags and any unknown bits: `0xe000 CAP_PADDING_OFFLOAD|CAP_LOGIN_OFFLOAD|0x8000`; zero prints as `0x0 0`."
+);
 
 /// A value of `STOP_CONN_* (#define)` (`include/scsi/iscsi_if.h:767`). Holds any `u32`, known or not.
 ///
-/// These
+/// These flags describes reason of stop_conn() call
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct StopConn(pub u32);
@@ -7205,41 +4158,20 @@ impl StopConn {
     pub const PREFIX: &'static str = "STOP_CONN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "STOP_CONN_TERM",
-            doc: "",
-            expr: "0x1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "STOP_CONN_SUSPEND",
-            doc: "",
-            expr: "0x2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "STOP_CONN_RECOVER",
-            doc: "",
-            expr: "0x3",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x01, "STOP_CONN_TERM", "", "0x1", 0, 76),
+        Self::row(0x02, "STOP_CONN_SUSPEND", "", "0x2", 0, 76),
+        Self::row(0x03, "STOP_CONN_RECOVER", "", "0x3", 0, 76),
     ];
 }
 
 family_impls!(StopConn, u32);
 
-/// `3 STOP_CONN_RECOVER`; an unknown value prints as `4 STOP_CONN_???`.
+/// `0x03 STOP_CONN_RECOVER`; an unknown value prints as `0x04 STOP_CONN_???`.
 impl core::fmt::Display for StopConn {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -7250,34 +4182,16 @@ impl core::fmt::Display for StopConn {
 pub struct ChapTypeE(pub u32);
 
 impl ChapTypeE {
-    /// `CHAP_TYPE_OUT` (implicit 0).
-    ///
-    /// In v3.4.113 on.
+    /// `CHAP_TYPE_OUT` (implicit 0). In v3.4.113 on.
     pub const CHAP_TYPE_OUT: Self = Self(0);
-    /// `CHAP_TYPE_IN` (implicit 1).
-    ///
-    /// In v3.4.113 on.
+    /// `CHAP_TYPE_IN` (implicit 1). In v3.4.113 on.
     pub const CHAP_TYPE_IN: Self = Self(1);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "CHAP_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "CHAP_TYPE_OUT",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "CHAP_TYPE_IN",
-            doc: "",
-            expr: "",
-            since: Release(29),
-            until: Release(76),
-        },
+        Self::row(0, "CHAP_TYPE_OUT", "", "", 29, 76),
+        Self::row(1, "CHAP_TYPE_IN", "", "", 29, 76),
     ];
 }
 
@@ -7328,70 +4242,25 @@ impl From<ChapTypeEKnown> for ChapTypeE {
 pub struct IscsiChapParam(pub u32);
 
 impl IscsiChapParam {
-    /// `ISCSI_CHAP_PARAM_INDEX` (implicit 0).
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM_INDEX` (implicit 0). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_INDEX: Self = Self(0);
-    /// `ISCSI_CHAP_PARAM_CHAP_TYPE` (implicit 1).
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM_CHAP_TYPE` (implicit 1). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_CHAP_TYPE: Self = Self(1);
-    /// `ISCSI_CHAP_PARAM_USERNAME` (implicit 2).
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM_USERNAME` (implicit 2). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_USERNAME: Self = Self(2);
-    /// `ISCSI_CHAP_PARAM_PASSWORD` (implicit 3).
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM_PASSWORD` (implicit 3). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_PASSWORD: Self = Self(3);
-    /// `ISCSI_CHAP_PARAM_PASSWORD_LEN` (implicit 4).
-    ///
-    /// In v3.13.10 on.
+    /// `ISCSI_CHAP_PARAM_PASSWORD_LEN` (implicit 4). In v3.13.10 on.
     pub const ISCSI_CHAP_PARAM_PASSWORD_LEN: Self = Self(4);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_CHAP_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_CHAP_PARAM_INDEX",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_CHAP_PARAM_CHAP_TYPE",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_CHAP_PARAM_USERNAME",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_CHAP_PARAM_PASSWORD",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_CHAP_PARAM_PASSWORD_LEN",
-            doc: "",
-            expr: "",
-            since: Release(38),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_CHAP_PARAM_INDEX", "", "", 38, 76),
+        Self::row(1, "ISCSI_CHAP_PARAM_CHAP_TYPE", "", "", 38, 76),
+        Self::row(2, "ISCSI_CHAP_PARAM_USERNAME", "", "", 38, 76),
+        Self::row(3, "ISCSI_CHAP_PARAM_PASSWORD", "", "", 38, 76),
+        Self::row(4, "ISCSI_CHAP_PARAM_PASSWORD_LEN", "", "", 38, 76),
     ];
 }
 
@@ -7453,462 +4322,360 @@ impl From<IscsiChapParamKnown> for IscsiChapParam {
 pub struct ParamMask(pub i64);
 
 impl ParamMask {
-    /// `ISCSI_MAX_RECV_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_MAX_RECV_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_RECV_DLENGTH: Self = Self(0x01);
-    /// `ISCSI_MAX_XMIT_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_MAX_XMIT_DLENGTH` = `(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_XMIT_DLENGTH: Self = Self(0x02);
-    /// `ISCSI_HDRDGST_EN` = `(1ULL << ISCSI_PARAM_HDRDGST_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_HDRDGST_EN` = `(1ULL << ISCSI_PARAM_HDRDGST_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_HDRDGST_EN: Self = Self(0x04);
-    /// `ISCSI_DATADGST_EN` = `(1ULL << ISCSI_PARAM_DATADGST_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_DATADGST_EN` = `(1ULL << ISCSI_PARAM_DATADGST_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_DATADGST_EN: Self = Self(0x08);
-    /// `ISCSI_INITIAL_R2T_EN` = `(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_INITIAL_R2T_EN` = `(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_INITIAL_R2T_EN: Self = Self(0x10);
-    /// `ISCSI_MAX_R2T` = `(1ULL << ISCSI_PARAM_MAX_R2T)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_MAX_R2T` = `(1ULL << ISCSI_PARAM_MAX_R2T)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_R2T: Self = Self(0x20);
-    /// `ISCSI_IMM_DATA_EN` = `(1ULL << ISCSI_PARAM_IMM_DATA_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_IMM_DATA_EN` = `(1ULL << ISCSI_PARAM_IMM_DATA_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_IMM_DATA_EN: Self = Self(0x40);
-    /// `ISCSI_FIRST_BURST` = `(1ULL << ISCSI_PARAM_FIRST_BURST)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_FIRST_BURST` = `(1ULL << ISCSI_PARAM_FIRST_BURST)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_FIRST_BURST: Self = Self(0x80);
-    /// `ISCSI_MAX_BURST` = `(1ULL << ISCSI_PARAM_MAX_BURST)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_MAX_BURST` = `(1ULL << ISCSI_PARAM_MAX_BURST)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_MAX_BURST: Self = Self(0x100);
-    /// `ISCSI_PDU_INORDER_EN` = `(1ULL << ISCSI_PARAM_PDU_INORDER_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_PDU_INORDER_EN` = `(1ULL << ISCSI_PARAM_PDU_INORDER_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_PDU_INORDER_EN: Self = Self(0x200);
-    /// `ISCSI_DATASEQ_INORDER_EN` = `(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_DATASEQ_INORDER_EN` = `(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_DATASEQ_INORDER_EN: Self = Self(0x400);
-    /// `ISCSI_ERL` = `(1ULL << ISCSI_PARAM_ERL)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_ERL` = `(1ULL << ISCSI_PARAM_ERL)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_ERL: Self = Self(0x800);
-    /// `ISCSI_IFMARKER_EN` = `(1ULL << ISCSI_PARAM_IFMARKER_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_IFMARKER_EN` = `(1ULL << ISCSI_PARAM_IFMARKER_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_IFMARKER_EN: Self = Self(0x1000);
-    /// `ISCSI_OFMARKER_EN` = `(1ULL << ISCSI_PARAM_OFMARKER_EN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_OFMARKER_EN` = `(1ULL << ISCSI_PARAM_OFMARKER_EN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_OFMARKER_EN: Self = Self(0x2000);
-    /// `ISCSI_EXP_STATSN` = `(1ULL << ISCSI_PARAM_EXP_STATSN)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_EXP_STATSN` = `(1ULL << ISCSI_PARAM_EXP_STATSN)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_EXP_STATSN: Self = Self(0x4000);
-    /// `ISCSI_TARGET_NAME` = `(1ULL << ISCSI_PARAM_TARGET_NAME)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_TARGET_NAME` = `(1ULL << ISCSI_PARAM_TARGET_NAME)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_TARGET_NAME: Self = Self(0x8000);
-    /// `ISCSI_TPGT` = `(1ULL << ISCSI_PARAM_TPGT)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_TPGT` = `(1ULL << ISCSI_PARAM_TPGT)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_TPGT: Self = Self(0x10000);
-    /// `ISCSI_PERSISTENT_ADDRESS` = `(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_PERSISTENT_ADDRESS` = `(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_PERSISTENT_ADDRESS: Self = Self(0x20000);
-    /// `ISCSI_PERSISTENT_PORT` = `(1ULL << ISCSI_PARAM_PERSISTENT_PORT)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_PERSISTENT_PORT` = `(1ULL << ISCSI_PARAM_PERSISTENT_PORT)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_PERSISTENT_PORT: Self = Self(0x40000);
-    /// `ISCSI_SESS_RECOVERY_TMO` = `(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_SESS_RECOVERY_TMO` = `(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_SESS_RECOVERY_TMO: Self = Self(0x80000);
-    /// `ISCSI_CONN_PORT` = `(1ULL << ISCSI_PARAM_CONN_PORT)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_CONN_PORT` = `(1ULL << ISCSI_PARAM_CONN_PORT)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_CONN_PORT: Self = Self(0x100000);
-    /// `ISCSI_CONN_ADDRESS` = `(1ULL << ISCSI_PARAM_CONN_ADDRESS)`.
-    ///
-    /// In v2.6.18 … v3.1.3.
+    /// `ISCSI_CONN_ADDRESS` = `(1ULL << ISCSI_PARAM_CONN_ADDRESS)`. In v2.6.18 … v3.1.3.
     pub const ISCSI_CONN_ADDRESS: Self = Self(0x200000);
-    /// `ISCSI_USERNAME` = `(1ULL << ISCSI_PARAM_USERNAME)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_USERNAME` = `(1ULL << ISCSI_PARAM_USERNAME)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_USERNAME: Self = Self(0x400000);
-    /// `ISCSI_USERNAME_IN` = `(1ULL << ISCSI_PARAM_USERNAME_IN)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_USERNAME_IN` = `(1ULL << ISCSI_PARAM_USERNAME_IN)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_USERNAME_IN: Self = Self(0x800000);
-    /// `ISCSI_PASSWORD` = `(1ULL << ISCSI_PARAM_PASSWORD)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_PASSWORD` = `(1ULL << ISCSI_PARAM_PASSWORD)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_PASSWORD: Self = Self(0x1000000);
-    /// `ISCSI_PASSWORD_IN` = `(1ULL << ISCSI_PARAM_PASSWORD_IN)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_PASSWORD_IN` = `(1ULL << ISCSI_PARAM_PASSWORD_IN)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_PASSWORD_IN: Self = Self(0x2000000);
-    /// `ISCSI_FAST_ABORT` = `(1ULL << ISCSI_PARAM_FAST_ABORT)`.
-    ///
-    /// In v2.6.25 … v3.1.3.
+    /// `ISCSI_FAST_ABORT` = `(1ULL << ISCSI_PARAM_FAST_ABORT)`. In v2.6.25 … v3.1.3.
     pub const ISCSI_FAST_ABORT: Self = Self(0x4000000);
-    /// `ISCSI_ABORT_TMO` = `(1ULL << ISCSI_PARAM_ABORT_TMO)`.
-    ///
-    /// In v2.6.25 … v3.1.3.
+    /// `ISCSI_ABORT_TMO` = `(1ULL << ISCSI_PARAM_ABORT_TMO)`. In v2.6.25 … v3.1.3.
     pub const ISCSI_ABORT_TMO: Self = Self(0x8000000);
-    /// `ISCSI_LU_RESET_TMO` = `(1ULL << ISCSI_PARAM_LU_RESET_TMO)`.
-    ///
-    /// In v2.6.25 … v3.1.3.
+    /// `ISCSI_LU_RESET_TMO` = `(1ULL << ISCSI_PARAM_LU_RESET_TMO)`. In v2.6.25 … v3.1.3.
     pub const ISCSI_LU_RESET_TMO: Self = Self(0x10000000);
-    /// `ISCSI_HOST_RESET_TMO` = `(1ULL << ISCSI_PARAM_HOST_RESET_TMO)`.
-    ///
-    /// In v2.6.25 … v3.1.3.
+    /// `ISCSI_HOST_RESET_TMO` = `(1ULL << ISCSI_PARAM_HOST_RESET_TMO)`. In v2.6.25 … v3.1.3.
     pub const ISCSI_HOST_RESET_TMO: Self = Self(0x20000000);
-    /// `ISCSI_PING_TMO` = `(1ULL << ISCSI_PARAM_PING_TMO)`.
-    ///
-    /// In v2.6.25 … v3.1.3.
+    /// `ISCSI_PING_TMO` = `(1ULL << ISCSI_PARAM_PING_TMO)`. In v2.6.25 … v3.1.3.
     pub const ISCSI_PING_TMO: Self = Self(0x40000000);
-    /// `ISCSI_RECV_TMO` = `(1ULL << ISCSI_PARAM_RECV_TMO)`.
-    ///
-    /// In v2.6.27 … v3.1.3; other values: -2147483648 (v2.6.25 … v2.6.26).
+    /// `ISCSI_RECV_TMO` = `(1ULL << ISCSI_PARAM_RECV_TMO)`. In v2.6.27 … v3.1.3; other values: -2147483648 (v2.6.25 … v2.6.26).
     pub const ISCSI_RECV_TMO: Self = Self(0x80000000);
-    /// `ISCSI_IFACE_NAME` = `(1ULL << ISCSI_PARAM_IFACE_NAME)`.
-    ///
-    /// In v2.6.27 … v3.1.3.
+    /// `ISCSI_IFACE_NAME` = `(1ULL << ISCSI_PARAM_IFACE_NAME)`. In v2.6.27 … v3.1.3.
     pub const ISCSI_IFACE_NAME: Self = Self(0x100000000);
-    /// `ISCSI_ISID` = `(1ULL << ISCSI_PARAM_ISID)`.
-    ///
-    /// In v2.6.27 … v3.1.3.
+    /// `ISCSI_ISID` = `(1ULL << ISCSI_PARAM_ISID)`. In v2.6.27 … v3.1.3.
     pub const ISCSI_ISID: Self = Self(0x200000000);
-    /// `ISCSI_INITIATOR_NAME` = `(1ULL << ISCSI_PARAM_INITIATOR_NAME)`.
-    ///
-    /// In v2.6.27 … v3.1.3.
+    /// `ISCSI_INITIATOR_NAME` = `(1ULL << ISCSI_PARAM_INITIATOR_NAME)`. In v2.6.27 … v3.1.3.
     pub const ISCSI_INITIATOR_NAME: Self = Self(0x400000000);
-    /// `ISCSI_TGT_RESET_TMO` = `(1ULL << ISCSI_PARAM_TGT_RESET_TMO)`.
-    ///
-    /// In v2.6.33 … v3.1.3.
+    /// `ISCSI_TGT_RESET_TMO` = `(1ULL << ISCSI_PARAM_TGT_RESET_TMO)`. In v2.6.33 … v3.1.3.
     pub const ISCSI_TGT_RESET_TMO: Self = Self(0x800000000);
-    /// `ISCSI_TARGET_ALIAS` = `(1ULL << ISCSI_PARAM_TARGET_ALIAS)`.
-    ///
-    /// In v2.6.36 … v3.1.3.
+    /// `ISCSI_TARGET_ALIAS` = `(1ULL << ISCSI_PARAM_TARGET_ALIAS)`. In v2.6.36 … v3.1.3.
     pub const ISCSI_TARGET_ALIAS: Self = Self(0x1000000000);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(-2147483648),
-            name: "ISCSI_RECV_TMO",
-            doc: "",
-            expr: "(1 << ISCSI_PARAM_RECV_TMO)",
-            since: Release(10),
-            until: Release(11),
-        },
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_MAX_RECV_DLENGTH",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_MAX_XMIT_DLENGTH",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_HDRDGST_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_HDRDGST_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_DATADGST_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_DATADGST_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x10),
-            name: "ISCSI_INITIAL_R2T_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x20),
-            name: "ISCSI_MAX_R2T",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_MAX_R2T)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_IMM_DATA_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_IMM_DATA_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x80),
-            name: "ISCSI_FIRST_BURST",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_FIRST_BURST)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x100),
-            name: "ISCSI_MAX_BURST",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_MAX_BURST)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x200),
-            name: "ISCSI_PDU_INORDER_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PDU_INORDER_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x400),
-            name: "ISCSI_DATASEQ_INORDER_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x800),
-            name: "ISCSI_ERL",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_ERL)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x1000),
-            name: "ISCSI_IFMARKER_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_IFMARKER_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x2000),
-            name: "ISCSI_OFMARKER_EN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_OFMARKER_EN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x4000),
-            name: "ISCSI_EXP_STATSN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_EXP_STATSN)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x8000),
-            name: "ISCSI_TARGET_NAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_TARGET_NAME)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x10000),
-            name: "ISCSI_TPGT",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_TPGT)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x20000),
-            name: "ISCSI_PERSISTENT_ADDRESS",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x40000),
-            name: "ISCSI_PERSISTENT_PORT",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PERSISTENT_PORT)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x80000),
-            name: "ISCSI_SESS_RECOVERY_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x100000),
-            name: "ISCSI_CONN_PORT",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_CONN_PORT)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x200000),
-            name: "ISCSI_CONN_ADDRESS",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_CONN_ADDRESS)",
-            since: Release(3),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x400000),
-            name: "ISCSI_USERNAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_USERNAME)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x800000),
-            name: "ISCSI_USERNAME_IN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_USERNAME_IN)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x1000000),
-            name: "ISCSI_PASSWORD",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PASSWORD)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x2000000),
-            name: "ISCSI_PASSWORD_IN",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PASSWORD_IN)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x4000000),
-            name: "ISCSI_FAST_ABORT",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_FAST_ABORT)",
-            since: Release(10),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x8000000),
-            name: "ISCSI_ABORT_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_ABORT_TMO)",
-            since: Release(10),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x10000000),
-            name: "ISCSI_LU_RESET_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_LU_RESET_TMO)",
-            since: Release(10),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x20000000),
-            name: "ISCSI_HOST_RESET_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_HOST_RESET_TMO)",
-            since: Release(10),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x40000000),
-            name: "ISCSI_PING_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_PING_TMO)",
-            since: Release(10),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x80000000),
-            name: "ISCSI_RECV_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_RECV_TMO)",
-            since: Release(12),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x100000000),
-            name: "ISCSI_IFACE_NAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_IFACE_NAME)",
-            since: Release(12),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x200000000),
-            name: "ISCSI_ISID",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_ISID)",
-            since: Release(12),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x400000000),
-            name: "ISCSI_INITIATOR_NAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_INITIATOR_NAME)",
-            since: Release(12),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x800000000),
-            name: "ISCSI_TGT_RESET_TMO",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_TGT_RESET_TMO)",
-            since: Release(18),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x1000000000),
-            name: "ISCSI_TARGET_ALIAS",
-            doc: "",
-            expr: "(1ULL << ISCSI_PARAM_TARGET_ALIAS)",
-            since: Release(21),
-            until: Release(26),
-        },
+        Self::row(
+            -2147483648,
+            "ISCSI_RECV_TMO",
+            "",
+            "(1 << ISCSI_PARAM_RECV_TMO)",
+            10,
+            11,
+        ),
+        Self::row(
+            0x01,
+            "ISCSI_MAX_RECV_DLENGTH",
+            "",
+            "(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x02,
+            "ISCSI_MAX_XMIT_DLENGTH",
+            "",
+            "(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x04,
+            "ISCSI_HDRDGST_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_HDRDGST_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x08,
+            "ISCSI_DATADGST_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_DATADGST_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x10,
+            "ISCSI_INITIAL_R2T_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)",
+            3,
+            26,
+        ),
+        Self::row(0x20, "ISCSI_MAX_R2T", "", "(1ULL << ISCSI_PARAM_MAX_R2T)", 3, 26),
+        Self::row(
+            0x40,
+            "ISCSI_IMM_DATA_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_IMM_DATA_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x80,
+            "ISCSI_FIRST_BURST",
+            "",
+            "(1ULL << ISCSI_PARAM_FIRST_BURST)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x100,
+            "ISCSI_MAX_BURST",
+            "",
+            "(1ULL << ISCSI_PARAM_MAX_BURST)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x200,
+            "ISCSI_PDU_INORDER_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_PDU_INORDER_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x400,
+            "ISCSI_DATASEQ_INORDER_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)",
+            3,
+            26,
+        ),
+        Self::row(0x800, "ISCSI_ERL", "", "(1ULL << ISCSI_PARAM_ERL)", 3, 26),
+        Self::row(
+            0x1000,
+            "ISCSI_IFMARKER_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_IFMARKER_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x2000,
+            "ISCSI_OFMARKER_EN",
+            "",
+            "(1ULL << ISCSI_PARAM_OFMARKER_EN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x4000,
+            "ISCSI_EXP_STATSN",
+            "",
+            "(1ULL << ISCSI_PARAM_EXP_STATSN)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x8000,
+            "ISCSI_TARGET_NAME",
+            "",
+            "(1ULL << ISCSI_PARAM_TARGET_NAME)",
+            3,
+            26,
+        ),
+        Self::row(0x10000, "ISCSI_TPGT", "", "(1ULL << ISCSI_PARAM_TPGT)", 3, 26),
+        Self::row(
+            0x20000,
+            "ISCSI_PERSISTENT_ADDRESS",
+            "",
+            "(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x40000,
+            "ISCSI_PERSISTENT_PORT",
+            "",
+            "(1ULL << ISCSI_PARAM_PERSISTENT_PORT)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x80000,
+            "ISCSI_SESS_RECOVERY_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x100000,
+            "ISCSI_CONN_PORT",
+            "",
+            "(1ULL << ISCSI_PARAM_CONN_PORT)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x200000,
+            "ISCSI_CONN_ADDRESS",
+            "",
+            "(1ULL << ISCSI_PARAM_CONN_ADDRESS)",
+            3,
+            26,
+        ),
+        Self::row(
+            0x400000,
+            "ISCSI_USERNAME",
+            "",
+            "(1ULL << ISCSI_PARAM_USERNAME)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x800000,
+            "ISCSI_USERNAME_IN",
+            "",
+            "(1ULL << ISCSI_PARAM_USERNAME_IN)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x1000000,
+            "ISCSI_PASSWORD",
+            "",
+            "(1ULL << ISCSI_PARAM_PASSWORD)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x2000000,
+            "ISCSI_PASSWORD_IN",
+            "",
+            "(1ULL << ISCSI_PARAM_PASSWORD_IN)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x4000000,
+            "ISCSI_FAST_ABORT",
+            "",
+            "(1ULL << ISCSI_PARAM_FAST_ABORT)",
+            10,
+            26,
+        ),
+        Self::row(
+            0x8000000,
+            "ISCSI_ABORT_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_ABORT_TMO)",
+            10,
+            26,
+        ),
+        Self::row(
+            0x10000000,
+            "ISCSI_LU_RESET_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_LU_RESET_TMO)",
+            10,
+            26,
+        ),
+        Self::row(
+            0x20000000,
+            "ISCSI_HOST_RESET_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_HOST_RESET_TMO)",
+            10,
+            26,
+        ),
+        Self::row(
+            0x40000000,
+            "ISCSI_PING_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_PING_TMO)",
+            10,
+            26,
+        ),
+        Self::row(
+            0x80000000,
+            "ISCSI_RECV_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_RECV_TMO)",
+            12,
+            26,
+        ),
+        Self::row(
+            0x100000000,
+            "ISCSI_IFACE_NAME",
+            "",
+            "(1ULL << ISCSI_PARAM_IFACE_NAME)",
+            12,
+            26,
+        ),
+        Self::row(0x200000000, "ISCSI_ISID", "", "(1ULL << ISCSI_PARAM_ISID)", 12, 26),
+        Self::row(
+            0x400000000,
+            "ISCSI_INITIATOR_NAME",
+            "",
+            "(1ULL << ISCSI_PARAM_INITIATOR_NAME)",
+            12,
+            26,
+        ),
+        Self::row(
+            0x800000000,
+            "ISCSI_TGT_RESET_TMO",
+            "",
+            "(1ULL << ISCSI_PARAM_TGT_RESET_TMO)",
+            18,
+            26,
+        ),
+        Self::row(
+            0x1000000000,
+            "ISCSI_TARGET_ALIAS",
+            "",
+            "(1ULL << ISCSI_PARAM_TARGET_ALIAS)",
+            21,
+            26,
+        ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[
@@ -7923,50 +4690,10 @@ impl ParamMask {
 
 family_impls!(ParamMask, i64);
 
-/// The hex value, then the known flags and any unknown bits: `0x1800000000 ISCSI_TGT_RESET_TMO|ISCSI_TARGET_ALIAS`; zero prints as `0x0 0`.
-impl core::fmt::Display for ParamMask {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 38];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for ParamMask {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for ParamMask {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    ParamMask, 38, "0",
+    " The hex value, then the known flags and any unknown bits: `0x1800000000 ISCSI_TGT_RESET_TMO|ISCSI_TARGET_ALIAS`; zero prints as `0x0 0`."
+);
 
 /// A set of flags of `ISCSI_HOST_HWADDRESS … ISCSI_HOST_IPADDRESS (#define)` (`include/scsi/iscsi_if.h:369`). Holds any `u32`, known bits or not.
 ///
@@ -7976,58 +4703,50 @@ impl core::ops::BitAnd for ParamMask {
 pub struct HostParamMask(pub u32);
 
 impl HostParamMask {
-    /// `ISCSI_HOST_HWADDRESS` = `(1ULL << ISCSI_HOST_PARAM_HWADDRESS)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_HOST_HWADDRESS` = `(1ULL << ISCSI_HOST_PARAM_HWADDRESS)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_HWADDRESS: Self = Self(0x01);
-    /// `ISCSI_HOST_INITIATOR_NAME` = `(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_HOST_INITIATOR_NAME` = `(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_INITIATOR_NAME: Self = Self(0x02);
-    /// `ISCSI_HOST_NETDEV_NAME` = `(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_HOST_NETDEV_NAME` = `(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_NETDEV_NAME: Self = Self(0x04);
-    /// `ISCSI_HOST_IPADDRESS` = `(1ULL << ISCSI_HOST_PARAM_IPADDRESS)`.
-    ///
-    /// In v2.6.23 … v3.1.3.
+    /// `ISCSI_HOST_IPADDRESS` = `(1ULL << ISCSI_HOST_PARAM_IPADDRESS)`. In v2.6.23 … v3.1.3.
     pub const ISCSI_HOST_IPADDRESS: Self = Self(0x08);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_HOST_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_HOST_HWADDRESS",
-            doc: "",
-            expr: "(1ULL << ISCSI_HOST_PARAM_HWADDRESS)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_HOST_INITIATOR_NAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_HOST_NETDEV_NAME",
-            doc: "",
-            expr: "(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)",
-            since: Release(8),
-            until: Release(26),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_HOST_IPADDRESS",
-            doc: "",
-            expr: "(1ULL << ISCSI_HOST_PARAM_IPADDRESS)",
-            since: Release(8),
-            until: Release(26),
-        },
+        Self::row(
+            0x01,
+            "ISCSI_HOST_HWADDRESS",
+            "",
+            "(1ULL << ISCSI_HOST_PARAM_HWADDRESS)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x02,
+            "ISCSI_HOST_INITIATOR_NAME",
+            "",
+            "(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x04,
+            "ISCSI_HOST_NETDEV_NAME",
+            "",
+            "(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)",
+            8,
+            26,
+        ),
+        Self::row(
+            0x08,
+            "ISCSI_HOST_IPADDRESS",
+            "",
+            "(1ULL << ISCSI_HOST_PARAM_IPADDRESS)",
+            8,
+            26,
+        ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1, 0];
@@ -8039,50 +4758,10 @@ impl HostParamMask {
 
 family_impls!(HostParamMask, u32);
 
-/// The hex value, then the known flags and any unknown bits: `0x1c ISCSI_HOST_NETDEV_NAME|ISCSI_HOST_IPADDRESS|0x10`; zero prints as `0x0 0`.
-impl core::fmt::Display for HostParamMask {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 4];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for HostParamMask {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for HostParamMask {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    HostParamMask, 4, "0",
+    " The hex value, then the known flags and any unknown bits: `0x1c ISCSI_HOST_NETDEV_NAME|ISCSI_HOST_IPADDRESS|0x10`; zero prints as `0x0 0`."
+);
 
 /// Every family of this header, in header order.
 pub static FAMILIES: &[Family] = &[
@@ -8219,7 +4898,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IfaceEnable",
         c_name: "ISCSI_IFACE_DISABLE … ISCSI_IFACE_ENABLE (#define)",
         prefix: "ISCSI_IFACE_",
-        doc: "iscsi",
+        doc: "iscsi iface enabled/disabled setting",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8238,7 +4917,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Bootproto",
         c_name: "ISCSI_BOOTPROTO_* (#define)",
         prefix: "ISCSI_BOOTPROTO_",
-        doc: "ipv4",
+        doc: "ipv4 bootproto",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8257,7 +4936,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6Autocfg",
         c_name: "ISCSI_IPV6_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_AUTOCFG_",
-        doc: "ipv6",
+        doc: "ipv6 addr autoconfig type",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {
@@ -8276,7 +4955,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6LinklocalAutocfg",
         c_name: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_LINKLOCAL_AUTOCFG_",
-        doc: "ipv6",
+        doc: "ipv6 link local addr type",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8295,7 +4974,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "Ipv6RouterAutocfg",
         c_name: "ISCSI_IPV6_ROUTER_AUTOCFG_* (#define)",
         prefix: "ISCSI_IPV6_ROUTER_AUTOCFG_",
-        doc: "ipv6",
+        doc: "ipv6 router addr type",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8402,7 +5081,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "VlanEnable",
         c_name: "ISCSI_VLAN_* (#define)",
         prefix: "ISCSI_VLAN_",
-        doc: "iscsi",
+        doc: "iscsi vlan enable/disabled setting",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8421,7 +5100,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "NetParamEnable",
         c_name: "ISCSI_NET_PARAM_DISABLE … ISCSI_NET_PARAM_ENABLE (#define)",
         prefix: "ISCSI_NET_PARAM_",
-        doc: "iscsi",
+        doc: "iscsi generic enable/disabled setting for various features",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8440,7 +5119,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiNetParam",
         c_name: "enum iscsi_net_param",
         prefix: "ISCSI_NET_PARAM_",
-        doc: "",
+        doc: "iSCSI network params",
         kind: FamilyKind::Values,
         len: 55,
         entry: |i| {
@@ -8497,7 +5176,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiIfaceParam",
         c_name: "enum iscsi_iface_param",
         prefix: "ISCSI_IFACE_PARAM_",
-        doc: "",
+        doc: "iSCSI specific settings params for iface",
         kind: FamilyKind::Values,
         len: 18,
         entry: |i| {
@@ -8535,7 +5214,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiErr",
         c_name: "enum iscsi_err",
         prefix: "ISCSI_ERR_",
-        doc: "",
+        doc: "Common error codes",
         kind: FamilyKind::Values,
         len: 23,
         entry: |i| {
@@ -8554,7 +5233,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiParam",
         c_name: "enum iscsi_param",
         prefix: "ISCSI_PARAM_",
-        doc: "",
+        doc: "iSCSI Parameters (RFC3720)",
         kind: FamilyKind::Values,
         len: 82,
         entry: |i| {
@@ -8573,7 +5252,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiHostParam",
         c_name: "enum iscsi_host_param",
         prefix: "ISCSI_HOST_PARAM_",
-        doc: "",
+        doc: "iSCSI HBA params",
         kind: FamilyKind::Values,
         len: 8,
         entry: |i| {
@@ -8592,7 +5271,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiFlashnodeParam",
         c_name: "enum iscsi_flashnode_param",
         prefix: "ISCSI_FLASHNODE_",
-        doc: "",
+        doc: "iSCSI Flash Target params",
         kind: FamilyKind::Values,
         len: 60,
         entry: |i| {
@@ -8630,7 +5309,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPortSpeed",
         c_name: "enum iscsi_port_speed",
         prefix: "ISCSI_PORT_SPEED_",
-        doc: "",
+        doc: "iSCSI port Speed",
         kind: FamilyKind::Values,
         len: 7,
         entry: |i| {
@@ -8649,7 +5328,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPortState",
         c_name: "enum iscsi_port_state",
         prefix: "ISCSI_PORT_STATE_",
-        doc: "",
+        doc: "iSCSI port state",
         kind: FamilyKind::Values,
         len: 2,
         entry: |i| {
@@ -8668,7 +5347,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "IscsiPingStatusCode",
         c_name: "enum iscsi_ping_status_code",
         prefix: "ISCSI_PING_",
-        doc: "",
+        doc: "iSCSI PING status/error code",
         kind: FamilyKind::Values,
         len: 10,
         entry: |i| {
@@ -8687,7 +5366,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "TransportCaps",
         c_name: "CAP_* (#define)",
         prefix: "CAP_",
-        doc: "These",
+        doc: "These flags presents iSCSI Data-Path capabilities.",
         kind: FamilyKind::Flags,
         len: 15,
         entry: |i| {
@@ -8706,7 +5385,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "StopConn",
         c_name: "STOP_CONN_* (#define)",
         prefix: "STOP_CONN_",
-        doc: "These",
+        doc: "These flags describes reason of stop_conn() call",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {

@@ -233,48 +233,6 @@ impl Release {
     }
 }
 
-#[allow(unused_macros)]
-macro_rules! family_impls {
-    ($name:ident, $ty:ty) => {
-        impl $name { #[doc = r" Wraps any raw value."] pub const fn new(value : $ty) ->
-        Self { Self(value) } #[doc = r" The raw C value."] pub const fn get(self) -> $ty
-        { self.0 } #[doc = r" The rows of `TABLE` with this value (newest first)."] fn
-        rows(self) -> & 'static [Entry < Self >] { let lo = Self::TABLE.partition_point(|
-        e | e.value < self); let hi = Self::TABLE.partition_point(| e | e.value <= self);
-        Self::TABLE.get(lo..hi).unwrap_or(& []) } #[doc =
-        r" The table row for this value, if known: the newest release's name"] #[doc =
-        r" (the first by name on a tie)."] pub fn entry(self) -> Option < & 'static Entry
-        < Self >> { self.rows().first() } #[doc =
-        r" The table row for this value in `release`, if that release knows it."] pub fn
-        entry_in(self, release : Release) -> Option < & 'static Entry < Self >> { self
-        .rows().iter().find(| e | e.present_in(release)) } #[doc =
-        r" The C name, if known."] pub fn name(self) -> Option < & 'static str > { self
-        .entry().map(| e | e.name) } #[doc =
-        r" The C name `release` gives this value, if it has one."] pub fn name_in(self,
-        release : Release) -> Option < & 'static str > { self.entry_in(release).map(| e |
-        e.name) } #[doc = r" The header's comment, if known and non-empty."] pub fn
-        doc(self) -> Option < & 'static str > { self.entry().map(| e | e.doc).filter(| d
-        | ! d.is_empty()) } #[doc =
-        r" The first tracked release that has a name for this value."] pub fn since(self)
-        -> Option < Release > { self.rows().iter().map(| e | e.since).min() } #[doc =
-        r" The last tracked release that has a name for this value."] pub fn until(self)
-        -> Option < Release > { self.rows().iter().map(| e | e.until).max() } #[doc =
-        r" Looks a value up by its exact C name (aliases included): the value"] #[doc =
-        r" of the newest release that has the name."] pub fn from_name(name : & str) ->
-        Option < Self > { let rows = Self::TABLE.iter().filter(| e | e.name == name);
-        rows.max_by_key(| e | (e.until, e.since)).map(| e | e.value) } #[doc =
-        r" The value `release` gives the C name `name`, if it has the name."] pub fn
-        from_name_in(name : & str, release : Release) -> Option < Self > { let mut rows =
-        Self::TABLE.iter(); rows.find(| e | e.name == name && e.present_in(release))
-        .map(| e | e.value) } } impl Tracked for $name { fn known_in(self, release :
-        Release) -> bool { self.entry_in(release).is_some() } } impl From < $ty > for
-        $name { fn from(v : $ty) -> Self { Self(v) } } impl From < $name > for $ty { fn
-        from(v : $name) -> Self { v.0 } } impl core::fmt::Debug for $name { fn fmt(&
-        self, f : & mut core::fmt::Formatter < '_ >) -> core::fmt::Result { write!(f,
-        concat!(stringify!($name), "({})"), self) } }
-    };
-}
-
 /// What kind of number space a family is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum FamilyKind {
@@ -640,45 +598,190 @@ impl Release {
     pub const LATEST: Release = Release(76);
 }
 
+#[allow(unused_macros)]
+macro_rules! flags_display {
+    ($name:ident, $n:literal, $zero:literal, $doc:literal) => {
+        #[doc = $doc]
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{:#x} ", self.0)?;
+                let mut chosen = [false; $n];
+                let mut rest = self.0;
+                for &i in Self::DECOMPOSE {
+                    if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
+                        let bits = e.value.0;
+                        if bits & rest == bits {
+                            *c = true;
+                            rest &= !bits;
+                        }
+                    }
+                }
+                let mut sep = "";
+                for (e, c) in Self::TABLE.iter().zip(chosen) {
+                    if c {
+                        write!(f, "{sep}{}", e.name)?;
+                        sep = "|";
+                    }
+                }
+                if rest != 0 {
+                    write!(f, "{sep}{rest:#x}")?;
+                } else if sep.is_empty() {
+                    f.write_str($zero)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl core::ops::BitOr for $name {
+            type Output = Self;
+            fn bitor(self, rhs: Self) -> Self {
+                Self(self.0 | rhs.0)
+            }
+        }
+
+        impl core::ops::BitAnd for $name {
+            type Output = Self;
+            fn bitand(self, rhs: Self) -> Self {
+                Self(self.0 & rhs.0)
+            }
+        }
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! family_impls {
+    ($name:ident, $ty:ty) => {
+        impl $name {
+            /// Wraps any raw value.
+            pub const fn new(value: $ty) -> Self {
+                Self(value)
+            }
+            /// The raw C value.
+            pub const fn get(self) -> $ty {
+                self.0
+            }
+            /// One row of `TABLE` (shorthand for the generated table).
+            const fn row(
+                value: $ty,
+                name: &'static str,
+                doc: &'static str,
+                expr: &'static str,
+                since: u16,
+                until: u16,
+            ) -> Entry<Self> {
+                Entry { value: Self(value), name, doc, expr, since: Release(since), until: Release(until) }
+            }
+            /// The rows of `TABLE` with this value (newest first).
+            fn rows(self) -> &'static [Entry<Self>] {
+                let lo = Self::TABLE.partition_point(|e| e.value < self);
+                let hi = Self::TABLE.partition_point(|e| e.value <= self);
+                Self::TABLE.get(lo..hi).unwrap_or(&[])
+            }
+            /// The table row for this value, if known: the newest release's name
+            /// (the first by name on a tie).
+            pub fn entry(self) -> Option<&'static Entry<Self>> {
+                self.rows().first()
+            }
+            /// The table row for this value in `release`, if that release knows it.
+            pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
+                self.rows().iter().find(|e| e.present_in(release))
+            }
+            /// The C name, if known.
+            pub fn name(self) -> Option<&'static str> {
+                self.entry().map(|e| e.name)
+            }
+            /// The C name `release` gives this value, if it has one.
+            pub fn name_in(self, release: Release) -> Option<&'static str> {
+                self.entry_in(release).map(|e| e.name)
+            }
+            /// The header's comment, if known and non-empty.
+            pub fn doc(self) -> Option<&'static str> {
+                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
+            }
+            /// The first tracked release that has a name for this value.
+            pub fn since(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.since).min()
+            }
+            /// The last tracked release that has a name for this value.
+            pub fn until(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.until).max()
+            }
+            /// Looks a value up by its exact C name (aliases included): the value
+            /// of the newest release that has the name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                let rows = Self::TABLE.iter().filter(|e| e.name == name);
+                rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
+            }
+            /// The value `release` gives the C name `name`, if it has the name.
+            pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
+                let mut rows = Self::TABLE.iter();
+                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
+            }
+        }
+
+        impl Tracked for $name {
+            fn known_in(self, release: Release) -> bool {
+                self.entry_in(release).is_some()
+            }
+        }
+
+        impl From<$ty> for $name {
+            fn from(v: $ty) -> Self {
+                Self(v)
+            }
+        }
+
+        impl From<$name> for $ty {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+    };
+}
+
 /// `ISCSI_DRAFT20_VERSION` = `0x00`.
 pub const ISCSI_DRAFT20_VERSION: u32 = 0x00;
 
+/// default iSCSI listen port for incoming connections
+///
 /// `ISCSI_LISTEN_PORT` = `3260`.
 pub const ISCSI_LISTEN_PORT: u32 = 3260;
 
-/// `ISCSI_HDR_LEN` = `48`.
+/// iSCSI header length
 ///
-/// In v3.1.3 on.
+/// `ISCSI_HDR_LEN` = `48`. In v3.1.3 on.
 pub const ISCSI_HDR_LEN: u32 = 48;
 
-/// `ISCSI_CRC_LEN` = `4`.
+/// iSCSI CRC32C length
 ///
-/// In v3.1.3 on.
+/// `ISCSI_CRC_LEN` = `4`. In v3.1.3 on.
 pub const ISCSI_CRC_LEN: u32 = 4;
 
-/// `ISCSI_PAD_LEN` = `4`.
+/// Padding word length
 ///
-/// In v2.6.25 on.
+/// `ISCSI_PAD_LEN` = `4`. In v2.6.25 on.
 pub const ISCSI_PAD_LEN: u32 = 4;
 
-/// `PAD_WORD_LEN` = `4`.
-///
-/// In v2.6.15 … v2.6.24.
+/// `PAD_WORD_LEN` = `4`. In v2.6.15 … v2.6.24.
 pub const PAD_WORD_LEN: u32 = 4;
 
 /// `ISCSI_RESERVED_TAG` = `0xffffffff`.
 pub const ISCSI_RESERVED_TAG: u32 = 0xffffffff;
 
-/// `ISCSI_CDB_SIZE` = `16`.
-///
-/// In v2.6.26 on.
+/// `ISCSI_CDB_SIZE` = `16`. In v2.6.26 on.
 pub const ISCSI_CDB_SIZE: u32 = 16;
 
-/// `DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH` = `8192`.
-///
-/// In v2.6.15 … v2.6.21.
+/// `DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH` = `8192`. In v2.6.15 … v2.6.21.
 pub const DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH: u32 = 8192;
 
+/// Max. number of Key=Value pairs in a text message
+///
 /// `MAX_KEY_VALUE_PAIRS` = `8192`.
 pub const MAX_KEY_VALUE_PAIRS: u32 = 8192;
 
@@ -691,59 +794,37 @@ pub const VALUE_MAXLEN: u32 = 255;
 /// `TARGET_NAME_MAXLEN` = `VALUE_MAXLEN`.
 pub const TARGET_NAME_MAXLEN: u32 = 255;
 
-/// `ISCSI_DEF_MAX_RECV_SEG_LEN` = `8192`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_DEF_MAX_RECV_SEG_LEN` = `8192`. In v2.6.22 on.
 pub const ISCSI_DEF_MAX_RECV_SEG_LEN: u32 = 8192;
 
-/// `ISCSI_MIN_MAX_RECV_SEG_LEN` = `512`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MIN_MAX_RECV_SEG_LEN` = `512`. In v2.6.22 on.
 pub const ISCSI_MIN_MAX_RECV_SEG_LEN: u32 = 512;
 
-/// `ISCSI_MAX_MAX_RECV_SEG_LEN` = `16777215`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MAX_MAX_RECV_SEG_LEN` = `16777215`. In v2.6.22 on.
 pub const ISCSI_MAX_MAX_RECV_SEG_LEN: u32 = 16777215;
 
-/// `ISCSI_DEF_FIRST_BURST_LEN` = `65536`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_DEF_FIRST_BURST_LEN` = `65536`. In v2.6.22 on.
 pub const ISCSI_DEF_FIRST_BURST_LEN: u32 = 65536;
 
-/// `ISCSI_MIN_FIRST_BURST_LEN` = `512`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MIN_FIRST_BURST_LEN` = `512`. In v2.6.22 on.
 pub const ISCSI_MIN_FIRST_BURST_LEN: u32 = 512;
 
-/// `ISCSI_MAX_FIRST_BURST_LEN` = `16777215`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MAX_FIRST_BURST_LEN` = `16777215`. In v2.6.22 on.
 pub const ISCSI_MAX_FIRST_BURST_LEN: u32 = 16777215;
 
-/// `ISCSI_DEF_MAX_BURST_LEN` = `262144`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_DEF_MAX_BURST_LEN` = `262144`. In v2.6.22 on.
 pub const ISCSI_DEF_MAX_BURST_LEN: u32 = 262144;
 
-/// `ISCSI_MIN_MAX_BURST_LEN` = `512`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MIN_MAX_BURST_LEN` = `512`. In v2.6.22 on.
 pub const ISCSI_MIN_MAX_BURST_LEN: u32 = 512;
 
-/// `ISCSI_MAX_MAX_BURST_LEN` = `16777215`.
-///
-/// In v2.6.22 on.
+/// `ISCSI_MAX_MAX_BURST_LEN` = `16777215`. In v2.6.22 on.
 pub const ISCSI_MAX_MAX_BURST_LEN: u32 = 16777215;
 
-/// `ISCSI_DEF_TIME2WAIT` = `2`.
-///
-/// In v2.6.25 on.
+/// `ISCSI_DEF_TIME2WAIT` = `2`. In v2.6.25 on.
 pub const ISCSI_DEF_TIME2WAIT: u32 = 2;
 
-/// `ISCSI_NAME_LEN` = `224`.
-///
-/// In v3.5 on.
+/// `ISCSI_NAME_LEN` = `224`. In v3.5 on.
 pub const ISCSI_NAME_LEN: u32 = 224;
 
 /// A set of flags of `ISCSI_OP_RETRY … ISCSI_OPCODE_MASK (#define)` (`include/scsi/iscsi_proto.h:96`). Holds any `u8`, known bits or not.
@@ -764,30 +845,9 @@ impl OpcodeBits {
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x3f),
-            name: "ISCSI_OPCODE_MASK",
-            doc: "",
-            expr: "0x3F",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_OP_IMMEDIATE",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x80),
-            name: "ISCSI_OP_RETRY",
-            doc: "",
-            expr: "0x80",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x3f, "ISCSI_OPCODE_MASK", "", "0x3F", 0, 76),
+        Self::row(0x40, "ISCSI_OP_IMMEDIATE", "", "0x40", 0, 76),
+        Self::row(0x80, "ISCSI_OP_RETRY", "", "0x80", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[2, 1];
@@ -799,50 +859,10 @@ impl OpcodeBits {
 
 family_impls!(OpcodeBits, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0xc0 ISCSI_OP_IMMEDIATE|ISCSI_OP_RETRY`; zero prints as `0x0 0`.
-impl core::fmt::Display for OpcodeBits {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 3];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for OpcodeBits {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for OpcodeBits {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    OpcodeBits, 3, "0",
+    " The hex value, then the known flags and any unknown bits: `0xc0 ISCSI_OP_IMMEDIATE|ISCSI_OP_RETRY`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_OP_* (#define)` (`include/scsi/iscsi_proto.h:101`). Holds any `u8`, known or not.
 ///
@@ -900,193 +920,39 @@ impl IscsiOpcode {
     pub const PREFIX: &'static str = "ISCSI_OP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x00),
-            name: "ISCSI_OP_NOOP_OUT",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_OP_SCSI_CMD",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_OP_SCSI_TMFUNC",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_OP_LOGIN",
-            doc: "",
-            expr: "0x03",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_OP_TEXT",
-            doc: "",
-            expr: "0x04",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x05),
-            name: "ISCSI_OP_SCSI_DATA_OUT",
-            doc: "",
-            expr: "0x05",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x06),
-            name: "ISCSI_OP_LOGOUT",
-            doc: "",
-            expr: "0x06",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x10),
-            name: "ISCSI_OP_SNACK",
-            doc: "",
-            expr: "0x10",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x1c),
-            name: "ISCSI_OP_VENDOR1_CMD",
-            doc: "",
-            expr: "0x1c",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x1d),
-            name: "ISCSI_OP_VENDOR2_CMD",
-            doc: "",
-            expr: "0x1d",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x1e),
-            name: "ISCSI_OP_VENDOR3_CMD",
-            doc: "",
-            expr: "0x1e",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x1f),
-            name: "ISCSI_OP_VENDOR4_CMD",
-            doc: "",
-            expr: "0x1f",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x20),
-            name: "ISCSI_OP_NOOP_IN",
-            doc: "",
-            expr: "0x20",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x21),
-            name: "ISCSI_OP_SCSI_CMD_RSP",
-            doc: "",
-            expr: "0x21",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x22),
-            name: "ISCSI_OP_SCSI_TMFUNC_RSP",
-            doc: "",
-            expr: "0x22",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x23),
-            name: "ISCSI_OP_LOGIN_RSP",
-            doc: "",
-            expr: "0x23",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x24),
-            name: "ISCSI_OP_TEXT_RSP",
-            doc: "",
-            expr: "0x24",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x25),
-            name: "ISCSI_OP_SCSI_DATA_IN",
-            doc: "",
-            expr: "0x25",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x26),
-            name: "ISCSI_OP_LOGOUT_RSP",
-            doc: "",
-            expr: "0x26",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x31),
-            name: "ISCSI_OP_R2T",
-            doc: "",
-            expr: "0x31",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x32),
-            name: "ISCSI_OP_ASYNC_EVENT",
-            doc: "",
-            expr: "0x32",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x3f),
-            name: "ISCSI_OP_REJECT",
-            doc: "",
-            expr: "0x3f",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x00, "ISCSI_OP_NOOP_OUT", "", "0x00", 0, 76),
+        Self::row(0x01, "ISCSI_OP_SCSI_CMD", "", "0x01", 0, 76),
+        Self::row(0x02, "ISCSI_OP_SCSI_TMFUNC", "", "0x02", 0, 76),
+        Self::row(0x03, "ISCSI_OP_LOGIN", "", "0x03", 0, 76),
+        Self::row(0x04, "ISCSI_OP_TEXT", "", "0x04", 0, 76),
+        Self::row(0x05, "ISCSI_OP_SCSI_DATA_OUT", "", "0x05", 0, 76),
+        Self::row(0x06, "ISCSI_OP_LOGOUT", "", "0x06", 0, 76),
+        Self::row(0x10, "ISCSI_OP_SNACK", "", "0x10", 0, 76),
+        Self::row(0x1c, "ISCSI_OP_VENDOR1_CMD", "", "0x1c", 0, 76),
+        Self::row(0x1d, "ISCSI_OP_VENDOR2_CMD", "", "0x1d", 0, 76),
+        Self::row(0x1e, "ISCSI_OP_VENDOR3_CMD", "", "0x1e", 0, 76),
+        Self::row(0x1f, "ISCSI_OP_VENDOR4_CMD", "", "0x1f", 0, 76),
+        Self::row(0x20, "ISCSI_OP_NOOP_IN", "", "0x20", 0, 76),
+        Self::row(0x21, "ISCSI_OP_SCSI_CMD_RSP", "", "0x21", 0, 76),
+        Self::row(0x22, "ISCSI_OP_SCSI_TMFUNC_RSP", "", "0x22", 0, 76),
+        Self::row(0x23, "ISCSI_OP_LOGIN_RSP", "", "0x23", 0, 76),
+        Self::row(0x24, "ISCSI_OP_TEXT_RSP", "", "0x24", 0, 76),
+        Self::row(0x25, "ISCSI_OP_SCSI_DATA_IN", "", "0x25", 0, 76),
+        Self::row(0x26, "ISCSI_OP_LOGOUT_RSP", "", "0x26", 0, 76),
+        Self::row(0x31, "ISCSI_OP_R2T", "", "0x31", 0, 76),
+        Self::row(0x32, "ISCSI_OP_ASYNC_EVENT", "", "0x32", 0, 76),
+        Self::row(0x3f, "ISCSI_OP_REJECT", "", "0x3f", 0, 76),
     ];
 }
 
 family_impls!(IscsiOpcode, u8);
 
-/// `63 ISCSI_OP_REJECT`; an unknown value prints as `64 ISCSI_OP_???`.
+/// `0x3f ISCSI_OP_REJECT`; an unknown value prints as `0x40 ISCSI_OP_???`.
 impl core::fmt::Display for IscsiOpcode {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -1107,22 +973,8 @@ impl AhsType {
     pub const PREFIX: &'static str = "ISCSI_AHSTYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_AHSTYPE_CDB",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_AHSTYPE_RLENGTH",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_AHSTYPE_CDB", "", "1", 0, 76),
+        Self::row(2, "ISCSI_AHSTYPE_RLENGTH", "", "2", 0, 76),
     ];
 }
 
@@ -1140,12 +992,14 @@ impl core::fmt::Display for AhsType {
 
 /// A set of flags of `ISCSI_FLAG_CMD_FINAL … ISCSI_FLAG_CMD_ATTR_MASK (#define)` (`include/scsi/iscsi_proto.h:154`). Holds any `u8`, known bits or not.
 ///
-/// Command
+/// Command PDU flags
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiCmdFlags(pub u8);
 
 impl ScsiCmdFlags {
+    /// 3 bits
+    ///
     /// `ISCSI_FLAG_CMD_ATTR_MASK` = `0x07`.
     pub const ISCSI_FLAG_CMD_ATTR_MASK: Self = Self(0x07);
     /// `ISCSI_FLAG_CMD_WRITE` = `0x20`.
@@ -1158,38 +1012,10 @@ impl ScsiCmdFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_CMD_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x07),
-            name: "ISCSI_FLAG_CMD_ATTR_MASK",
-            doc: "",
-            expr: "0x07",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x20),
-            name: "ISCSI_FLAG_CMD_WRITE",
-            doc: "",
-            expr: "0x20",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_FLAG_CMD_READ",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x80),
-            name: "ISCSI_FLAG_CMD_FINAL",
-            doc: "",
-            expr: "0x80",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x07, "ISCSI_FLAG_CMD_ATTR_MASK", "3 bits", "0x07", 0, 76),
+        Self::row(0x20, "ISCSI_FLAG_CMD_WRITE", "", "0x20", 0, 76),
+        Self::row(0x40, "ISCSI_FLAG_CMD_READ", "", "0x40", 0, 76),
+        Self::row(0x80, "ISCSI_FLAG_CMD_FINAL", "", "0x80", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1];
@@ -1201,50 +1027,10 @@ impl ScsiCmdFlags {
 
 family_impls!(ScsiCmdFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0xc8 ISCSI_FLAG_CMD_READ|ISCSI_FLAG_CMD_FINAL|0x8`; zero prints as `0x0 0`.
-impl core::fmt::Display for ScsiCmdFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 4];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for ScsiCmdFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for ScsiCmdFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    ScsiCmdFlags, 4, "0",
+    " The hex value, then the known flags and any unknown bits: `0xc8 ISCSI_FLAG_CMD_READ|ISCSI_FLAG_CMD_FINAL|0x8`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_ATTR_* (#define)` (`include/scsi/iscsi_proto.h:160`). Holds any `u8`, known or not.
 ///
@@ -1268,46 +1054,11 @@ impl ScsiCmdAttr {
     pub const PREFIX: &'static str = "ISCSI_ATTR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_ATTR_UNTAGGED",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_ATTR_SIMPLE",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_ATTR_ORDERED",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_ATTR_HEAD_OF_QUEUE",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_ATTR_ACA",
-            doc: "",
-            expr: "4",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_ATTR_UNTAGGED", "", "0", 0, 76),
+        Self::row(1, "ISCSI_ATTR_SIMPLE", "", "1", 0, 76),
+        Self::row(2, "ISCSI_ATTR_ORDERED", "", "2", 0, 76),
+        Self::row(3, "ISCSI_ATTR_HEAD_OF_QUEUE", "", "3", 0, 76),
+        Self::row(4, "ISCSI_ATTR_ACA", "", "4", 0, 76),
     ];
 }
 
@@ -1325,7 +1076,7 @@ impl core::fmt::Display for ScsiCmdAttr {
 
 /// A set of flags of `ISCSI_FLAG_CMD_BIDI_OVERFLOW … ISCSI_FLAG_CMD_UNDERFLOW (#define)` (`include/scsi/iscsi_proto.h:203`). Holds any `u8`, known bits or not.
 ///
-/// Command
+/// Command Response PDU flags
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiRspFlags(pub u8);
@@ -1343,38 +1094,10 @@ impl ScsiRspFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_CMD_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_FLAG_CMD_UNDERFLOW",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_FLAG_CMD_OVERFLOW",
-            doc: "",
-            expr: "0x04",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_FLAG_CMD_BIDI_UNDERFLOW",
-            doc: "",
-            expr: "0x08",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x10),
-            name: "ISCSI_FLAG_CMD_BIDI_OVERFLOW",
-            doc: "",
-            expr: "0x10",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x02, "ISCSI_FLAG_CMD_UNDERFLOW", "", "0x02", 0, 76),
+        Self::row(0x04, "ISCSI_FLAG_CMD_OVERFLOW", "", "0x04", 0, 76),
+        Self::row(0x08, "ISCSI_FLAG_CMD_BIDI_UNDERFLOW", "", "0x08", 0, 76),
+        Self::row(0x10, "ISCSI_FLAG_CMD_BIDI_OVERFLOW", "", "0x10", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1, 0];
@@ -1386,54 +1109,14 @@ impl ScsiRspFlags {
 
 family_impls!(ScsiRspFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x19 ISCSI_FLAG_CMD_BIDI_UNDERFLOW|ISCSI_FLAG_CMD_BIDI_OVERFLOW|0x1`; zero prints as `0x0 0`.
-impl core::fmt::Display for ScsiRspFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 4];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for ScsiRspFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for ScsiRspFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    ScsiRspFlags, 4, "0",
+    " The hex value, then the known flags and any unknown bits: `0x19 ISCSI_FLAG_CMD_BIDI_UNDERFLOW|ISCSI_FLAG_CMD_BIDI_OVERFLOW|0x1`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_STATUS_CMD_COMPLETED … ISCSI_STATUS_SUBSYS_FAILURE (#define)` (`include/scsi/iscsi_proto.h:209`). Holds any `u8`, known or not.
 ///
-/// iSCSI
+/// iSCSI Status values. Valid if Rsp Selector bit is not set
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct ScsiResponse(pub u8);
@@ -1449,30 +1132,9 @@ impl ScsiResponse {
     pub const PREFIX: &'static str = "ISCSI_STATUS_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_STATUS_CMD_COMPLETED",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_STATUS_TARGET_FAILURE",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_STATUS_SUBSYS_FAILURE",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_STATUS_CMD_COMPLETED", "", "0", 0, 76),
+        Self::row(1, "ISCSI_STATUS_TARGET_FAILURE", "", "1", 0, 76),
+        Self::row(2, "ISCSI_STATUS_SUBSYS_FAILURE", "", "2", 0, 76),
     ];
 }
 
@@ -1490,7 +1152,7 @@ impl core::fmt::Display for ScsiResponse {
 
 /// A value of `ISCSI_ASYNC_MSG_* (#define)` (`include/scsi/iscsi_proto.h:234`). Holds any `u8`, known or not.
 ///
-/// iSCSI
+/// iSCSI Event Codes
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct AsyncEvent(pub u8);
@@ -1512,54 +1174,12 @@ impl AsyncEvent {
     pub const PREFIX: &'static str = "ISCSI_ASYNC_MSG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_ASYNC_MSG_SCSI_EVENT",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_ASYNC_MSG_REQUEST_LOGOUT",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_ASYNC_MSG_DROPPING_CONNECTION",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_ASYNC_MSG_PARAM_NEGOTIATION",
-            doc: "",
-            expr: "4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(255),
-            name: "ISCSI_ASYNC_MSG_VENDOR_SPECIFIC",
-            doc: "",
-            expr: "255",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_ASYNC_MSG_SCSI_EVENT", "", "0", 0, 76),
+        Self::row(1, "ISCSI_ASYNC_MSG_REQUEST_LOGOUT", "", "1", 0, 76),
+        Self::row(2, "ISCSI_ASYNC_MSG_DROPPING_CONNECTION", "", "2", 0, 76),
+        Self::row(3, "ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS", "", "3", 0, 76),
+        Self::row(4, "ISCSI_ASYNC_MSG_PARAM_NEGOTIATION", "", "4", 0, 76),
+        Self::row(255, "ISCSI_ASYNC_MSG_VENDOR_SPECIFIC", "", "255", 0, 76),
     ];
 }
 
@@ -1589,14 +1209,7 @@ impl TmFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_TM_FUNC_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x7f),
-            name: "ISCSI_FLAG_TM_FUNC_MASK",
-            doc: "",
-            expr: "0x7F",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x7f, "ISCSI_FLAG_TM_FUNC_MASK", "", "0x7F", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[];
@@ -1608,50 +1221,10 @@ impl TmFlags {
 
 family_impls!(TmFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x80 0x80`; zero prints as `0x0 0`.
-impl core::fmt::Display for TmFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 1];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for TmFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for TmFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    TmFlags, 1, "0",
+    " The hex value, then the known flags and any unknown bits: `0x80 0x80`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_TM_FUNC_* (#define)` (`include/scsi/iscsi_proto.h:292`). Holds any `u8`, known or not.
 ///
@@ -1681,70 +1254,14 @@ impl TmFunc {
     pub const PREFIX: &'static str = "ISCSI_TM_FUNC_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(1),
-            name: "ISCSI_TM_FUNC_ABORT_TASK",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_TM_FUNC_ABORT_TASK_SET",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_TM_FUNC_CLEAR_ACA",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(4),
-            name: "ISCSI_TM_FUNC_CLEAR_TASK_SET",
-            doc: "",
-            expr: "4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(5),
-            name: "ISCSI_TM_FUNC_LOGICAL_UNIT_RESET",
-            doc: "",
-            expr: "5",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(6),
-            name: "ISCSI_TM_FUNC_TARGET_WARM_RESET",
-            doc: "",
-            expr: "6",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(7),
-            name: "ISCSI_TM_FUNC_TARGET_COLD_RESET",
-            doc: "",
-            expr: "7",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(8),
-            name: "ISCSI_TM_FUNC_TASK_REASSIGN",
-            doc: "",
-            expr: "8",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(1, "ISCSI_TM_FUNC_ABORT_TASK", "", "1", 0, 76),
+        Self::row(2, "ISCSI_TM_FUNC_ABORT_TASK_SET", "", "2", 0, 76),
+        Self::row(3, "ISCSI_TM_FUNC_CLEAR_ACA", "", "3", 0, 76),
+        Self::row(4, "ISCSI_TM_FUNC_CLEAR_TASK_SET", "", "4", 0, 76),
+        Self::row(5, "ISCSI_TM_FUNC_LOGICAL_UNIT_RESET", "", "5", 0, 76),
+        Self::row(6, "ISCSI_TM_FUNC_TARGET_WARM_RESET", "", "6", 0, 76),
+        Self::row(7, "ISCSI_TM_FUNC_TARGET_COLD_RESET", "", "7", 0, 76),
+        Self::row(8, "ISCSI_TM_FUNC_TASK_REASSIGN", "", "8", 0, 76),
     ];
 }
 
@@ -1788,88 +1305,32 @@ impl TmfResponse {
     pub const PREFIX: &'static str = "ISCSI_TMF_RSP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x00),
-            name: "ISCSI_TMF_RSP_COMPLETE",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_TMF_RSP_NO_TASK",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_TMF_RSP_NO_LUN",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_TMF_RSP_TASK_ALLEGIANT",
-            doc: "",
-            expr: "0x03",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_TMF_RSP_NO_FAILOVER",
-            doc: "",
-            expr: "0x04",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x05),
-            name: "ISCSI_TMF_RSP_NOT_SUPPORTED",
-            doc: "",
-            expr: "0x05",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x06),
-            name: "ISCSI_TMF_RSP_AUTH_FAILED",
-            doc: "",
-            expr: "0x06",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0xff),
-            name: "ISCSI_TMF_RSP_REJECTED",
-            doc: "",
-            expr: "0xff",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x00, "ISCSI_TMF_RSP_COMPLETE", "", "0x00", 0, 76),
+        Self::row(0x01, "ISCSI_TMF_RSP_NO_TASK", "", "0x01", 0, 76),
+        Self::row(0x02, "ISCSI_TMF_RSP_NO_LUN", "", "0x02", 0, 76),
+        Self::row(0x03, "ISCSI_TMF_RSP_TASK_ALLEGIANT", "", "0x03", 0, 76),
+        Self::row(0x04, "ISCSI_TMF_RSP_NO_FAILOVER", "", "0x04", 0, 76),
+        Self::row(0x05, "ISCSI_TMF_RSP_NOT_SUPPORTED", "", "0x05", 0, 76),
+        Self::row(0x06, "ISCSI_TMF_RSP_AUTH_FAILED", "", "0x06", 0, 76),
+        Self::row(0xff, "ISCSI_TMF_RSP_REJECTED", "", "0xff", 0, 76),
     ];
 }
 
 family_impls!(TmfResponse, u8);
 
-/// `255 ISCSI_TMF_RSP_REJECTED`; an unknown value prints its number and `PREFIX???`.
+/// `0xff ISCSI_TMF_RSP_REJECTED`; an unknown value prints its number and `PREFIX???`.
 impl core::fmt::Display for TmfResponse {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
 
 /// A set of flags of `ISCSI_FLAG_DATA_* (#define)` (`include/scsi/iscsi_proto.h:387`). Holds any `u8`, known bits or not.
 ///
-/// Data
+/// Data Response PDU flags
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct DataFlags(pub u8);
@@ -1887,38 +1348,10 @@ impl DataFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_DATA_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_FLAG_DATA_STATUS",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_FLAG_DATA_UNDERFLOW",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_FLAG_DATA_OVERFLOW",
-            doc: "",
-            expr: "0x04",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_FLAG_DATA_ACK",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_FLAG_DATA_STATUS", "", "0x01", 0, 76),
+        Self::row(0x02, "ISCSI_FLAG_DATA_UNDERFLOW", "", "0x02", 0, 76),
+        Self::row(0x04, "ISCSI_FLAG_DATA_OVERFLOW", "", "0x04", 0, 76),
+        Self::row(0x40, "ISCSI_FLAG_DATA_ACK", "", "0x40", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1, 0];
@@ -1930,50 +1363,10 @@ impl DataFlags {
 
 family_impls!(DataFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x4c ISCSI_FLAG_DATA_OVERFLOW|ISCSI_FLAG_DATA_ACK|0x8`; zero prints as `0x0 0`.
-impl core::fmt::Display for DataFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 4];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for DataFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for DataFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    DataFlags, 4, "0",
+    " The hex value, then the known flags and any unknown bits: `0x4c ISCSI_FLAG_DATA_OVERFLOW|ISCSI_FLAG_DATA_ACK|0x8`; zero prints as `0x0 0`."
+);
 
 /// A set of flags of `ISCSI_FLAG_TEXT_* (#define)` (`include/scsi/iscsi_proto.h:408`). Holds any `u8`, known bits or not.
 ///
@@ -1989,14 +1382,7 @@ impl TextFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_TEXT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_FLAG_TEXT_CONTINUE",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x40, "ISCSI_FLAG_TEXT_CONTINUE", "", "0x40", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[0];
@@ -2008,85 +1394,37 @@ impl TextFlags {
 
 family_impls!(TextFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x41 ISCSI_FLAG_TEXT_CONTINUE|0x1`; zero prints as `0x0 0`.
-impl core::fmt::Display for TextFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 1];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for TextFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for TextFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    TextFlags, 1, "0",
+    " The hex value, then the known flags and any unknown bits: `0x41 ISCSI_FLAG_TEXT_CONTINUE|0x1`; zero prints as `0x0 0`."
+);
 
 /// A set of flags of `ISCSI_FLAG_LOGIN_* (#define)` (`include/scsi/iscsi_proto.h:446`). Holds any `u8`, known bits or not.
 ///
-/// Login
+/// Login PDU flags
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginFlags(pub u8);
 
 impl LoginFlags {
-    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE1` = `0x01`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE1` = `0x01`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE1: Self = Self(0x01);
-    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE2` = `0x02`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE2` = `0x02`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE2: Self = Self(0x02);
-    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE3` = `0x03`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_NEXT_STAGE3` = `0x03`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE3: Self = Self(0x03);
+    /// 2 bits
+    ///
     /// `ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK` = `0x03`.
     pub const ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK: Self = Self(0x03);
-    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE1` = `0x04`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE1` = `0x04`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE1: Self = Self(0x04);
-    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE2` = `0x08`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE2` = `0x08`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE2: Self = Self(0x08);
-    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE3` = `0x0C`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE3` = `0x0C`. In v3.1.3 on.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE3: Self = Self(0x0c);
+    /// 2 bits
+    ///
     /// `ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK` = `0x0C`.
     pub const ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK: Self = Self(0x0c);
     /// `ISCSI_FLAG_LOGIN_CONTINUE` = `0x40`.
@@ -2097,86 +1435,16 @@ impl LoginFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_LOGIN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_FLAG_LOGIN_NEXT_STAGE1",
-            doc: "",
-            expr: "0x01",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_FLAG_LOGIN_NEXT_STAGE2",
-            doc: "",
-            expr: "0x02",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_FLAG_LOGIN_NEXT_STAGE3",
-            doc: "",
-            expr: "0x03",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK",
-            doc: "",
-            expr: "0x03",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE1",
-            doc: "",
-            expr: "0x04",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE2",
-            doc: "",
-            expr: "0x08",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0c),
-            name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE3",
-            doc: "",
-            expr: "0x0C",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0c),
-            name: "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK",
-            doc: "",
-            expr: "0x0C",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x40),
-            name: "ISCSI_FLAG_LOGIN_CONTINUE",
-            doc: "",
-            expr: "0x40",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x80),
-            name: "ISCSI_FLAG_LOGIN_TRANSIT",
-            doc: "",
-            expr: "0x80",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x01, "ISCSI_FLAG_LOGIN_NEXT_STAGE1", "", "0x01", 26, 76),
+        Self::row(0x02, "ISCSI_FLAG_LOGIN_NEXT_STAGE2", "", "0x02", 26, 76),
+        Self::row(0x03, "ISCSI_FLAG_LOGIN_NEXT_STAGE3", "", "0x03", 26, 76),
+        Self::row(0x03, "ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK", "2 bits", "0x03", 0, 76),
+        Self::row(0x04, "ISCSI_FLAG_LOGIN_CURRENT_STAGE1", "", "0x04", 26, 76),
+        Self::row(0x08, "ISCSI_FLAG_LOGIN_CURRENT_STAGE2", "", "0x08", 26, 76),
+        Self::row(0x0c, "ISCSI_FLAG_LOGIN_CURRENT_STAGE3", "", "0x0C", 26, 76),
+        Self::row(0x0c, "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK", "2 bits", "0x0C", 0, 76),
+        Self::row(0x40, "ISCSI_FLAG_LOGIN_CONTINUE", "", "0x40", 0, 76),
+        Self::row(0x80, "ISCSI_FLAG_LOGIN_TRANSIT", "", "0x80", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[6, 2, 9, 8, 5, 4, 1, 0];
@@ -2188,54 +1456,14 @@ impl LoginFlags {
 
 family_impls!(LoginFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x1f ISCSI_FLAG_LOGIN_NEXT_STAGE3|ISCSI_FLAG_LOGIN_CURRENT_STAGE3|0x10`; zero prints as `0x0 0`.
-impl core::fmt::Display for LoginFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 10];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for LoginFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for LoginFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    LoginFlags, 10, "0",
+    " The hex value, then the known flags and any unknown bits: `0x1f ISCSI_FLAG_LOGIN_NEXT_STAGE3|ISCSI_FLAG_LOGIN_CURRENT_STAGE3|0x10`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_INITIAL_LOGIN_STAGE … ISCSI_FULL_FEATURE_PHASE (#define)` (`include/scsi/iscsi_proto.h:483`). Holds any `i8`, known or not.
 ///
-/// Login
+/// Login stage (phase) codes for CSG, NSG
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginStage(pub i8);
@@ -2253,38 +1481,10 @@ impl LoginStage {
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(-1),
-            name: "ISCSI_INITIAL_LOGIN_STAGE",
-            doc: "",
-            expr: "-1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0),
-            name: "ISCSI_SECURITY_NEGOTIATION_STAGE",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_OP_PARMS_NEGOTIATION_STAGE",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_FULL_FEATURE_PHASE",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(-1, "ISCSI_INITIAL_LOGIN_STAGE", "", "-1", 0, 76),
+        Self::row(0, "ISCSI_SECURITY_NEGOTIATION_STAGE", "", "0", 0, 76),
+        Self::row(1, "ISCSI_OP_PARMS_NEGOTIATION_STAGE", "", "1", 0, 76),
+        Self::row(3, "ISCSI_FULL_FEATURE_PHASE", "", "3", 0, 76),
     ];
 }
 
@@ -2302,7 +1502,7 @@ impl core::fmt::Display for LoginStage {
 
 /// A value of `ISCSI_STATUS_CLS_* (#define)` (`include/scsi/iscsi_proto.h:489`). Holds any `u8`, known or not.
 ///
-/// Login
+/// Login Status response classes
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LoginStatusClass(pub u8);
@@ -2320,49 +1520,21 @@ impl LoginStatusClass {
     pub const PREFIX: &'static str = "ISCSI_STATUS_CLS_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x00),
-            name: "ISCSI_STATUS_CLS_SUCCESS",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_STATUS_CLS_REDIRECT",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_STATUS_CLS_INITIATOR_ERR",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_STATUS_CLS_TARGET_ERR",
-            doc: "",
-            expr: "0x03",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x00, "ISCSI_STATUS_CLS_SUCCESS", "", "0x00", 0, 76),
+        Self::row(0x01, "ISCSI_STATUS_CLS_REDIRECT", "", "0x01", 0, 76),
+        Self::row(0x02, "ISCSI_STATUS_CLS_INITIATOR_ERR", "", "0x02", 0, 76),
+        Self::row(0x03, "ISCSI_STATUS_CLS_TARGET_ERR", "", "0x03", 0, 76),
     ];
 }
 
 family_impls!(LoginStatusClass, u8);
 
-/// `3 ISCSI_STATUS_CLS_TARGET_ERR`; an unknown value prints as `4 ISCSI_STATUS_CLS_???`.
+/// `0x03 ISCSI_STATUS_CLS_TARGET_ERR`; an unknown value prints as `0x04 ISCSI_STATUS_CLS_???`.
 impl core::fmt::Display for LoginStatusClass {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -2375,6 +1547,8 @@ impl core::fmt::Display for LoginStatusClass {
 pub struct LoginStatus(pub u16);
 
 impl LoginStatus {
+    /// Class-0 (Success)
+    ///
     /// `ISCSI_LOGIN_STATUS_ACCEPT` = `0x00`, class 0 detail 0.
     pub const ISCSI_LOGIN_STATUS_ACCEPT: Self = Self(0x0000);
     /// `ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP` = `0x01`, class 1 detail 1.
@@ -2415,150 +1589,31 @@ impl LoginStatus {
     pub const PREFIX: &'static str = "ISCSI_LOGIN_STATUS_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x0000),
-            name: "ISCSI_LOGIN_STATUS_ACCEPT",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0101),
-            name: "ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0102),
-            name: "ISCSI_LOGIN_STATUS_TGT_MOVED_PERM",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0200),
-            name: "ISCSI_LOGIN_STATUS_INIT_ERR",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0201),
-            name: "ISCSI_LOGIN_STATUS_AUTH_FAILED",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0202),
-            name: "ISCSI_LOGIN_STATUS_TGT_FORBIDDEN",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0203),
-            name: "ISCSI_LOGIN_STATUS_TGT_NOT_FOUND",
-            doc: "",
-            expr: "0x03",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0204),
-            name: "ISCSI_LOGIN_STATUS_TGT_REMOVED",
-            doc: "",
-            expr: "0x04",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0205),
-            name: "ISCSI_LOGIN_STATUS_NO_VERSION",
-            doc: "",
-            expr: "0x05",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0206),
-            name: "ISCSI_LOGIN_STATUS_ISID_ERROR",
-            doc: "",
-            expr: "0x06",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0207),
-            name: "ISCSI_LOGIN_STATUS_MISSING_FIELDS",
-            doc: "",
-            expr: "0x07",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0208),
-            name: "ISCSI_LOGIN_STATUS_CONN_ADD_FAILED",
-            doc: "",
-            expr: "0x08",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0209),
-            name: "ISCSI_LOGIN_STATUS_NO_SESSION_TYPE",
-            doc: "",
-            expr: "0x09",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x020a),
-            name: "ISCSI_LOGIN_STATUS_NO_SESSION",
-            doc: "",
-            expr: "0x0a",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x020b),
-            name: "ISCSI_LOGIN_STATUS_INVALID_REQUEST",
-            doc: "",
-            expr: "0x0b",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0300),
-            name: "ISCSI_LOGIN_STATUS_TARGET_ERROR",
-            doc: "",
-            expr: "0x00",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0301),
-            name: "ISCSI_LOGIN_STATUS_SVC_UNAVAILABLE",
-            doc: "",
-            expr: "0x01",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0302),
-            name: "ISCSI_LOGIN_STATUS_NO_RESOURCES",
-            doc: "",
-            expr: "0x02",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(
+            0x0000,
+            "ISCSI_LOGIN_STATUS_ACCEPT",
+            "Class-0 (Success)",
+            "0x00",
+            0,
+            76,
+        ),
+        Self::row(0x0101, "ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP", "", "0x01", 0, 76),
+        Self::row(0x0102, "ISCSI_LOGIN_STATUS_TGT_MOVED_PERM", "", "0x02", 0, 76),
+        Self::row(0x0200, "ISCSI_LOGIN_STATUS_INIT_ERR", "", "0x00", 0, 76),
+        Self::row(0x0201, "ISCSI_LOGIN_STATUS_AUTH_FAILED", "", "0x01", 0, 76),
+        Self::row(0x0202, "ISCSI_LOGIN_STATUS_TGT_FORBIDDEN", "", "0x02", 0, 76),
+        Self::row(0x0203, "ISCSI_LOGIN_STATUS_TGT_NOT_FOUND", "", "0x03", 0, 76),
+        Self::row(0x0204, "ISCSI_LOGIN_STATUS_TGT_REMOVED", "", "0x04", 0, 76),
+        Self::row(0x0205, "ISCSI_LOGIN_STATUS_NO_VERSION", "", "0x05", 0, 76),
+        Self::row(0x0206, "ISCSI_LOGIN_STATUS_ISID_ERROR", "", "0x06", 0, 76),
+        Self::row(0x0207, "ISCSI_LOGIN_STATUS_MISSING_FIELDS", "", "0x07", 0, 76),
+        Self::row(0x0208, "ISCSI_LOGIN_STATUS_CONN_ADD_FAILED", "", "0x08", 0, 76),
+        Self::row(0x0209, "ISCSI_LOGIN_STATUS_NO_SESSION_TYPE", "", "0x09", 0, 76),
+        Self::row(0x020a, "ISCSI_LOGIN_STATUS_NO_SESSION", "", "0x0a", 0, 76),
+        Self::row(0x020b, "ISCSI_LOGIN_STATUS_INVALID_REQUEST", "", "0x0b", 0, 76),
+        Self::row(0x0300, "ISCSI_LOGIN_STATUS_TARGET_ERROR", "", "0x00", 0, 76),
+        Self::row(0x0301, "ISCSI_LOGIN_STATUS_SVC_UNAVAILABLE", "", "0x01", 0, 76),
+        Self::row(0x0302, "ISCSI_LOGIN_STATUS_NO_RESOURCES", "", "0x02", 0, 76),
     ];
     /// Packs a class and a detail code.
     pub const fn from_parts(class: u8, detail: u8) -> Self {
@@ -2595,20 +1650,22 @@ impl core::fmt::Display for LoginStatus {
 pub struct LogoutFlags(pub u8);
 
 impl LogoutFlags {
+    /// Logout PDU flags
+    ///
     /// `ISCSI_FLAG_LOGOUT_REASON_MASK` = `0x7F`.
     pub const ISCSI_FLAG_LOGOUT_REASON_MASK: Self = Self(0x7f);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLAG_LOGOUT_REASON_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x7f),
-            name: "ISCSI_FLAG_LOGOUT_REASON_MASK",
-            doc: "",
-            expr: "0x7F",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(
+            0x7f,
+            "ISCSI_FLAG_LOGOUT_REASON_MASK",
+            "Logout PDU flags",
+            "0x7F",
+            0,
+            76,
+        ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[];
@@ -2620,54 +1677,14 @@ impl LogoutFlags {
 
 family_impls!(LogoutFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x80 0x80`; zero prints as `0x0 0`.
-impl core::fmt::Display for LogoutFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 1];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for LogoutFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for LogoutFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    LogoutFlags, 1, "0",
+    " The hex value, then the known flags and any unknown bits: `0x80 0x80`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_LOGOUT_REASON_* (#define)` (`include/scsi/iscsi_proto.h:542`). Holds any `u8`, known or not.
 ///
-/// logout
+/// logout reason_code values
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LogoutReason(pub u8);
@@ -2685,38 +1702,10 @@ impl LogoutReason {
     pub const PREFIX: &'static str = "ISCSI_LOGOUT_REASON_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_LOGOUT_REASON_CLOSE_SESSION",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_LOGOUT_REASON_CLOSE_CONNECTION",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_LOGOUT_REASON_RECOVERY",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_LOGOUT_REASON_AEN_REQUEST",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_LOGOUT_REASON_CLOSE_SESSION", "", "0", 0, 76),
+        Self::row(1, "ISCSI_LOGOUT_REASON_CLOSE_CONNECTION", "", "1", 0, 76),
+        Self::row(2, "ISCSI_LOGOUT_REASON_RECOVERY", "", "2", 0, 76),
+        Self::row(3, "ISCSI_LOGOUT_REASON_AEN_REQUEST", "", "3", 0, 76),
     ];
 }
 
@@ -2734,7 +1723,7 @@ impl core::fmt::Display for LogoutReason {
 
 /// A value of `ISCSI_LOGOUT_SUCCESS … ISCSI_LOGOUT_CLEANUP_FAILED (#define)` (`include/scsi/iscsi_proto.h:569`). Holds any `u8`, known or not.
 ///
-/// logout
+/// logout response status values
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct LogoutResponse(pub u8);
@@ -2752,38 +1741,10 @@ impl LogoutResponse {
     pub const PREFIX: &'static str = "ISCSI_LOGOUT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_LOGOUT_SUCCESS",
-            doc: "",
-            expr: "0",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_LOGOUT_CID_NOT_FOUND",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_LOGOUT_RECOVERY_UNSUPPORTED",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_LOGOUT_CLEANUP_FAILED",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_LOGOUT_SUCCESS", "", "0", 0, 76),
+        Self::row(1, "ISCSI_LOGOUT_CID_NOT_FOUND", "", "1", 0, 76),
+        Self::row(2, "ISCSI_LOGOUT_RECOVERY_UNSUPPORTED", "", "2", 0, 76),
+        Self::row(3, "ISCSI_LOGOUT_CLEANUP_FAILED", "", "3", 0, 76),
     ];
 }
 
@@ -2807,70 +1768,25 @@ impl core::fmt::Display for LogoutResponse {
 pub struct SnackType(pub u8);
 
 impl SnackType {
-    /// `ISCSI_FLAG_SNACK_TYPE_DATA` = `0`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_SNACK_TYPE_DATA` = `0`. In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_DATA: Self = Self(0);
-    /// `ISCSI_FLAG_SNACK_TYPE_R2T` = `0`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_SNACK_TYPE_R2T` = `0`. In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_R2T: Self = Self(0);
-    /// `ISCSI_FLAG_SNACK_TYPE_STATUS` = `1`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_SNACK_TYPE_STATUS` = `1`. In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_STATUS: Self = Self(1);
-    /// `ISCSI_FLAG_SNACK_TYPE_DATA_ACK` = `2`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_SNACK_TYPE_DATA_ACK` = `2`. In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_DATA_ACK: Self = Self(2);
-    /// `ISCSI_FLAG_SNACK_TYPE_RDATA` = `3`.
-    ///
-    /// In v3.1.3 on.
+    /// `ISCSI_FLAG_SNACK_TYPE_RDATA` = `3`. In v3.1.3 on.
     pub const ISCSI_FLAG_SNACK_TYPE_RDATA: Self = Self(3);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLAG_SNACK_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0),
-            name: "ISCSI_FLAG_SNACK_TYPE_DATA",
-            doc: "",
-            expr: "0",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0),
-            name: "ISCSI_FLAG_SNACK_TYPE_R2T",
-            doc: "",
-            expr: "0",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(1),
-            name: "ISCSI_FLAG_SNACK_TYPE_STATUS",
-            doc: "",
-            expr: "1",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(2),
-            name: "ISCSI_FLAG_SNACK_TYPE_DATA_ACK",
-            doc: "",
-            expr: "2",
-            since: Release(26),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(3),
-            name: "ISCSI_FLAG_SNACK_TYPE_RDATA",
-            doc: "",
-            expr: "3",
-            since: Release(26),
-            until: Release(76),
-        },
+        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_DATA", "", "0", 26, 76),
+        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_R2T", "", "0", 26, 76),
+        Self::row(1, "ISCSI_FLAG_SNACK_TYPE_STATUS", "", "1", 26, 76),
+        Self::row(2, "ISCSI_FLAG_SNACK_TYPE_DATA_ACK", "", "2", 26, 76),
+        Self::row(3, "ISCSI_FLAG_SNACK_TYPE_RDATA", "", "3", 26, 76),
     ];
 }
 
@@ -2894,20 +1810,15 @@ impl core::fmt::Display for SnackType {
 pub struct SnackFlags(pub u8);
 
 impl SnackFlags {
+    /// 4 bits
+    ///
     /// `ISCSI_FLAG_SNACK_TYPE_MASK` = `0x0F`.
     pub const ISCSI_FLAG_SNACK_TYPE_MASK: Self = Self(0x0f);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_FLAG_SNACK_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x0f),
-            name: "ISCSI_FLAG_SNACK_TYPE_MASK",
-            doc: "",
-            expr: "0x0F",
-            since: Release(0),
-            until: Release(76),
-        },
+        Self::row(0x0f, "ISCSI_FLAG_SNACK_TYPE_MASK", "4 bits", "0x0F", 0, 76),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[];
@@ -2919,54 +1830,14 @@ impl SnackFlags {
 
 family_impls!(SnackFlags, u8);
 
-/// The hex value, then the known flags and any unknown bits: `0x10 0x10`; zero prints as `0x0 0`.
-impl core::fmt::Display for SnackFlags {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:#x} ", self.0)?;
-        let mut chosen = [false; 1];
-        let mut rest = self.0;
-        for &i in Self::DECOMPOSE {
-            if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                let bits = e.value.0;
-                if bits & rest == bits {
-                    *c = true;
-                    rest &= !bits;
-                }
-            }
-        }
-        let mut sep = "";
-        for (e, c) in Self::TABLE.iter().zip(chosen) {
-            if c {
-                write!(f, "{sep}{}", e.name)?;
-                sep = "|";
-            }
-        }
-        if rest != 0 {
-            write!(f, "{sep}{rest:#x}")?;
-        } else if sep.is_empty() {
-            f.write_str("0")?;
-        }
-        Ok(())
-    }
-}
-
-impl core::ops::BitOr for SnackFlags {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl core::ops::BitAnd for SnackFlags {
-    type Output = Self;
-    fn bitand(self, rhs: Self) -> Self {
-        Self(self.0 & rhs.0)
-    }
-}
+flags_display!(
+    SnackFlags, 1, "0",
+    " The hex value, then the known flags and any unknown bits: `0x10 0x10`; zero prints as `0x0 0`."
+);
 
 /// A value of `ISCSI_REASON_* (#define)` (`include/scsi/iscsi_proto.h:619`). Holds any `u8`, known or not.
 ///
-/// Reason
+/// Reason for Reject
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct RejectReason(pub u8);
@@ -2994,121 +1865,35 @@ impl RejectReason {
     pub const ISCSI_REASON_BOOKMARK_NO_RESOURCES: Self = Self(0x0a);
     /// `ISCSI_REASON_NEGOTIATION_RESET` = `11`.
     pub const ISCSI_REASON_NEGOTIATION_RESET: Self = Self(0x0b);
-    /// `ISCSI_REASON_WAITING_FOR_LOGOUT` = `12`.
-    ///
-    /// In v4.19.95.
+    /// `ISCSI_REASON_WAITING_FOR_LOGOUT` = `12`. In v4.19.95.
     pub const ISCSI_REASON_WAITING_FOR_LOGOUT: Self = Self(0x0c);
     /// The prefix shared by the C names, stripped by short lookups.
     pub const PREFIX: &'static str = "ISCSI_REASON_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Entry {
-            value: Self(0x01),
-            name: "ISCSI_REASON_CMD_BEFORE_LOGIN",
-            doc: "",
-            expr: "1",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x02),
-            name: "ISCSI_REASON_DATA_DIGEST_ERROR",
-            doc: "",
-            expr: "2",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x03),
-            name: "ISCSI_REASON_DATA_SNACK_REJECT",
-            doc: "",
-            expr: "3",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x04),
-            name: "ISCSI_REASON_PROTOCOL_ERROR",
-            doc: "",
-            expr: "4",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x05),
-            name: "ISCSI_REASON_CMD_NOT_SUPPORTED",
-            doc: "",
-            expr: "5",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x06),
-            name: "ISCSI_REASON_IMM_CMD_REJECT",
-            doc: "",
-            expr: "6",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x07),
-            name: "ISCSI_REASON_TASK_IN_PROGRESS",
-            doc: "",
-            expr: "7",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x08),
-            name: "ISCSI_REASON_INVALID_SNACK",
-            doc: "",
-            expr: "8",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x09),
-            name: "ISCSI_REASON_BOOKMARK_INVALID",
-            doc: "",
-            expr: "9",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0a),
-            name: "ISCSI_REASON_BOOKMARK_NO_RESOURCES",
-            doc: "",
-            expr: "10",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0b),
-            name: "ISCSI_REASON_NEGOTIATION_RESET",
-            doc: "",
-            expr: "11",
-            since: Release(0),
-            until: Release(76),
-        },
-        Entry {
-            value: Self(0x0c),
-            name: "ISCSI_REASON_WAITING_FOR_LOGOUT",
-            doc: "",
-            expr: "12",
-            since: Release(56),
-            until: Release(56),
-        },
+        Self::row(0x01, "ISCSI_REASON_CMD_BEFORE_LOGIN", "", "1", 0, 76),
+        Self::row(0x02, "ISCSI_REASON_DATA_DIGEST_ERROR", "", "2", 0, 76),
+        Self::row(0x03, "ISCSI_REASON_DATA_SNACK_REJECT", "", "3", 0, 76),
+        Self::row(0x04, "ISCSI_REASON_PROTOCOL_ERROR", "", "4", 0, 76),
+        Self::row(0x05, "ISCSI_REASON_CMD_NOT_SUPPORTED", "", "5", 0, 76),
+        Self::row(0x06, "ISCSI_REASON_IMM_CMD_REJECT", "", "6", 0, 76),
+        Self::row(0x07, "ISCSI_REASON_TASK_IN_PROGRESS", "", "7", 0, 76),
+        Self::row(0x08, "ISCSI_REASON_INVALID_SNACK", "", "8", 0, 76),
+        Self::row(0x09, "ISCSI_REASON_BOOKMARK_INVALID", "", "9", 0, 76),
+        Self::row(0x0a, "ISCSI_REASON_BOOKMARK_NO_RESOURCES", "", "10", 0, 76),
+        Self::row(0x0b, "ISCSI_REASON_NEGOTIATION_RESET", "", "11", 0, 76),
+        Self::row(0x0c, "ISCSI_REASON_WAITING_FOR_LOGOUT", "", "12", 56, 56),
     ];
 }
 
 family_impls!(RejectReason, u8);
 
-/// `12 ISCSI_REASON_WAITING_FOR_LOGOUT`; an unknown value prints as `13 ISCSI_REASON_???`.
+/// `0x0c ISCSI_REASON_WAITING_FOR_LOGOUT`; an unknown value prints as `0x0d ISCSI_REASON_???`.
 impl core::fmt::Display for RejectReason {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.name() {
-            Some(n) => write!(f, "{} {}", self.0, n),
-            None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            Some(n) => write!(f, "{:#04x} {}", self.0, n),
+            None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
         }
     }
 }
@@ -3141,14 +1926,14 @@ pub static FAMILIES: &[Family] = &[
                 RawEntry {
                     value: 4,
                     name: "ISCSI_CRC_LEN",
-                    doc: "",
+                    doc: "iSCSI CRC32C length",
                     since: Release(26),
                     until: Release(76),
                 },
                 RawEntry {
                     value: 4,
                     name: "ISCSI_PAD_LEN",
-                    doc: "",
+                    doc: "Padding word length",
                     since: Release(10),
                     until: Release(76),
                 },
@@ -3169,7 +1954,7 @@ pub static FAMILIES: &[Family] = &[
                 RawEntry {
                     value: 48,
                     name: "ISCSI_HDR_LEN",
-                    doc: "",
+                    doc: "iSCSI header length",
                     since: Release(26),
                     until: Release(76),
                 },
@@ -3225,7 +2010,7 @@ pub static FAMILIES: &[Family] = &[
                 RawEntry {
                     value: 3260,
                     name: "ISCSI_LISTEN_PORT",
-                    doc: "",
+                    doc: "default iSCSI listen port for incoming connections",
                     since: Release(0),
                     until: Release(76),
                 },
@@ -3239,7 +2024,7 @@ pub static FAMILIES: &[Family] = &[
                 RawEntry {
                     value: 8192,
                     name: "MAX_KEY_VALUE_PAIRS",
-                    doc: "",
+                    doc: "Max. number of Key=Value pairs in a text message",
                     since: Release(0),
                     until: Release(76),
                 },
@@ -3357,7 +2142,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiCmdFlags",
         c_name: "ISCSI_FLAG_CMD_FINAL … ISCSI_FLAG_CMD_ATTR_MASK (#define)",
         prefix: "ISCSI_FLAG_CMD_",
-        doc: "Command",
+        doc: "Command PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3395,7 +2180,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiRspFlags",
         c_name: "ISCSI_FLAG_CMD_BIDI_OVERFLOW … ISCSI_FLAG_CMD_UNDERFLOW (#define)",
         prefix: "ISCSI_FLAG_CMD_",
-        doc: "Command",
+        doc: "Command Response PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3414,7 +2199,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "ScsiResponse",
         c_name: "ISCSI_STATUS_CMD_COMPLETED … ISCSI_STATUS_SUBSYS_FAILURE (#define)",
         prefix: "ISCSI_STATUS_",
-        doc: "iSCSI",
+        doc: "iSCSI Status values. Valid if Rsp Selector bit is not set",
         kind: FamilyKind::Values,
         len: 3,
         entry: |i| {
@@ -3433,7 +2218,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "AsyncEvent",
         c_name: "ISCSI_ASYNC_MSG_* (#define)",
         prefix: "ISCSI_ASYNC_MSG_",
-        doc: "iSCSI",
+        doc: "iSCSI Event Codes",
         kind: FamilyKind::Values,
         len: 6,
         entry: |i| {
@@ -3509,7 +2294,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "DataFlags",
         c_name: "ISCSI_FLAG_DATA_* (#define)",
         prefix: "ISCSI_FLAG_DATA_",
-        doc: "Data",
+        doc: "Data Response PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
         entry: |i| {
@@ -3547,7 +2332,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginFlags",
         c_name: "ISCSI_FLAG_LOGIN_* (#define)",
         prefix: "ISCSI_FLAG_LOGIN_",
-        doc: "Login",
+        doc: "Login PDU flags",
         kind: FamilyKind::Flags,
         len: 10,
         entry: |i| {
@@ -3566,7 +2351,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginStage",
         c_name: "ISCSI_INITIAL_LOGIN_STAGE … ISCSI_FULL_FEATURE_PHASE (#define)",
         prefix: "ISCSI_",
-        doc: "Login",
+        doc: "Login stage (phase) codes for CSG, NSG",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3585,7 +2370,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LoginStatusClass",
         c_name: "ISCSI_STATUS_CLS_* (#define)",
         prefix: "ISCSI_STATUS_CLS_",
-        doc: "Login",
+        doc: "Login Status response classes",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3642,7 +2427,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LogoutReason",
         c_name: "ISCSI_LOGOUT_REASON_* (#define)",
         prefix: "ISCSI_LOGOUT_REASON_",
-        doc: "logout",
+        doc: "logout reason_code values",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3661,7 +2446,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "LogoutResponse",
         c_name: "ISCSI_LOGOUT_SUCCESS … ISCSI_LOGOUT_CLEANUP_FAILED (#define)",
         prefix: "ISCSI_LOGOUT_",
-        doc: "logout",
+        doc: "logout response status values",
         kind: FamilyKind::Values,
         len: 4,
         entry: |i| {
@@ -3718,7 +2503,7 @@ pub static FAMILIES: &[Family] = &[
         rust_name: "RejectReason",
         c_name: "ISCSI_REASON_* (#define)",
         prefix: "ISCSI_REASON_",
-        doc: "Reason",
+        doc: "Reason for Reject",
         kind: FamilyKind::Values,
         len: 12,
         entry: |i| {

@@ -55,6 +55,40 @@ fn run() -> iscsi_codegen::Result<()> {
     println!("codegen bench: {iterations} iterations after {WARMUP} warm-up runs");
     report("one source", &sets[..1], &spec, iterations)?;
     report("all sources", &sets, &spec, iterations)?;
+    history(root, &spec, iterations.div_ceil(4))?;
+    Ok(())
+}
+
+/// What `generate` and `check` do: read every committed extracted source and emit
+/// the tables with since/until over all kernel releases (no header is parsed).
+fn history(root: &Path, spec: &Spec, iterations: usize) -> iscsi_codegen::Result<()> {
+    let dir = root.join("headers/extracted");
+    let mut load = Vec::new();
+    let mut emit = Vec::new();
+    let mut labels = 0;
+    for i in 0..iterations + WARMUP {
+        let t = Instant::now();
+        let extracted = iscsi_codegen::store::load_dir(&dir)?;
+        let docs = iscsi_codegen::store::load_docs(&dir)?;
+        let t_load = t.elapsed();
+        let t = Instant::now();
+        pipeline::generate_from_store(&extracted, &docs, spec)?;
+        let t_emit = t.elapsed();
+        labels = extracted.len();
+        if i >= WARMUP {
+            load.push(t_load);
+            emit.push(t_emit);
+        }
+    }
+    println!("committed history ({labels} extracted sources; generate/check):");
+    for (label, v) in [("load JSON", &mut load), ("plan+emit", &mut emit)] {
+        v.sort();
+        println!(
+            "  {label:<10} median {:>8.3} ms   min {:>8.3} ms",
+            ms(v[v.len() / 2]),
+            ms(v[0])
+        );
+    }
     Ok(())
 }
 

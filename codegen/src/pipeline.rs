@@ -110,9 +110,9 @@ pub fn generate(sets: &[HeaderSet], spec: &Spec) -> Result<Vec<GeneratedFile>> {
 }
 
 /// Generates every file from committed extracted data: the kernel series only
-/// (open-iscsi copies are checked and diffed, not emitted), oldest release first;
-/// the comments of `docs` go into the models of the label they were taken from
-/// (else the newest).
+/// (open-iscsi copies are checked and diffed, not emitted), oldest release first.
+/// The comments of `docs` (one label's, by C name) go into every model: a row takes
+/// its text from the newest release of its run, which need not be the docs' label.
 pub fn generate_from_store(
     extracted: &[Extracted],
     docs: &Docs,
@@ -122,16 +122,11 @@ pub fn generate_from_store(
         .iter()
         .filter(|x| x.series() == Series::Kernel)
         .collect();
-    let Some(newest) = kernel.last() else {
+    if kernel.is_empty() {
         return Err(Error::msg(
             "no kernel release in the extracted data to generate from",
         ));
-    };
-    let docs_label = if kernel.iter().any(|x| x.label == docs.label) {
-        docs.label.clone()
-    } else {
-        newest.label.clone()
-    };
+    }
     let mut names: Vec<String> = Vec::new();
     for x in &kernel {
         for f in &x.files {
@@ -149,12 +144,11 @@ pub fn generate_from_store(
                 if file_name(&h.source.path) != name {
                     continue;
                 }
-                if x.label == docs_label {
-                    docs.apply(&mut h);
-                }
+                docs.apply(&mut h);
                 headers.push(h);
             }
         }
+        spec.check_stale(&headers, &name)?;
         let contents = emit::emit_file_as(&headers, spec, &name)?;
         out.push(GeneratedFile {
             path: output_name(&name),

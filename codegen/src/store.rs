@@ -341,10 +341,12 @@ impl Docs {
         }
         for x in &mut header.defines {
             x.doc = d.names.get(&x.name).cloned();
-            if let Some(s) = d.sections.get(&x.name) {
-                if x.section.as_deref() == section_tag(s) {
-                    x.section = Some(s.clone());
-                }
+            if let Some(s) = d
+                .sections
+                .get(&x.name)
+                .filter(|s| x.section.as_deref() == section_tag(s))
+            {
+                x.section = Some(s.clone());
             }
         }
     }

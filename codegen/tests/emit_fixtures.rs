@@ -163,6 +163,16 @@ fn item_names(file: &syn::File) -> Vec<String> {
             syn::Item::Enum(e) => format!("enum {}", e.ident),
             syn::Item::Const(c) => format!("const {}", c.ident),
             syn::Item::Static(s) => format!("static {}", s.ident),
+            syn::Item::Trait(t) => format!("trait {}", t.ident),
+            syn::Item::Macro(m) => {
+                let path = &m.mac.path;
+                let name = m
+                    .ident
+                    .as_ref()
+                    .map(|i| format!(" {i}"))
+                    .unwrap_or_default();
+                format!("macro {}{name}", quote::quote!(#path))
+            }
             syn::Item::Impl(i) => {
                 let ty = &i.self_ty;
                 let tr = i
@@ -189,6 +199,12 @@ fn hostile_text_cannot_inject_code() {
                 || n.starts_with("enum ")
                 || n.starts_with("const ")
                 || n.starts_with("static FAMILIES")
+                || n.starts_with("static RELEASES")
+                || n == "trait Tracked"
+                || n == "macro macro_rules flags_display"
+                || n == "macro macro_rules family_impls"
+                || n == "macro family_impls"
+                || n == "macro flags_display"
                 || n.starts_with("impl "),
             "unexpected item {n}"
         );
@@ -202,6 +218,8 @@ fn hostile_text_cannot_inject_code() {
         types,
         [
             "struct Entry",
+            "struct Release",
+            "struct ReleaseInfo",
             "enum FamilyKind",
             "struct RawEntry",
             "struct Family",
@@ -231,6 +249,16 @@ fn hostile_text_cannot_inject_code() {
         "from_parts",
         "class",
         "detail",
+        // The release table's own methods.
+        "present_in",
+        "info",
+        "label",
+        "all",
+        "has",
+        "from_label_exact",
+        "from_label",
+        "line",
+        "parse_version",
     ];
     for item in &file.items {
         if let syn::Item::Impl(i) = item {

@@ -599,6 +599,7 @@ fn never_panics_on_mutated_fixtures() {
     let mut names: Vec<String> = std::fs::read_dir(repo().join("headers/fixtures"))
         .map(|d| {
             d.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()
         })

@@ -53,7 +53,10 @@ fn ours(x: &Extracted, file: &str, enums: bool) -> Facts {
     let Some(f) = x.file(file) else { return out };
     if enums {
         for e in &f.enums {
-            let g = e.name.clone().unwrap_or_else(|| String::from("(anonymous)"));
+            let g = e
+                .name
+                .clone()
+                .unwrap_or_else(|| String::from("(anonymous)"));
             for (n, v, _, _) in &e.enumerators {
                 out.insert((g.clone(), n.clone(), *v));
             }
@@ -99,14 +102,25 @@ fn extracted_data_matches_shared_history() {
         for (file, want) in [("iscsi_if.h", sha_if), ("iscsi_proto.h", sha_proto)] {
             let got = x.file(file).map(|f| f.sha256.as_str()).unwrap_or("-");
             if got != want {
-                problems.push(format!("{}: {file} sha256 {got}, history has {want}", x.label));
+                problems.push(format!(
+                    "{}: {file} sha256 {got}, history has {want}",
+                    x.label
+                ));
             }
         }
         let empty = Facts::new();
         let checks = [
             ("enumerators", ours(x, "iscsi_if.h", true), &enumerators),
-            ("iscsi_if.h defines", ours(x, "iscsi_if.h", false), &if_defines),
-            ("iscsi_proto.h defines", ours(x, "iscsi_proto.h", false), &proto_defines),
+            (
+                "iscsi_if.h defines",
+                ours(x, "iscsi_if.h", false),
+                &if_defines,
+            ),
+            (
+                "iscsi_proto.h defines",
+                ours(x, "iscsi_proto.h", false),
+                &proto_defines,
+            ),
         ];
         for (what, got, table) in checks {
             let want = table.get(&x.label).unwrap_or(&empty);

@@ -239,10 +239,7 @@ fn side(arg: &str, paths: &Paths) -> Result<(String, Vec<Header>)> {
     let found = wanted.and_then(|w| {
         all.iter()
             .filter(|x| x.series() == Series::Kernel)
-            .filter(|x| {
-                KernelVersion::parse(&x.label).is_some_and(|v| v == w || line(v) <= line(w))
-            })
-            .next_back()
+            .rfind(|x| KernelVersion::parse(&x.label).is_some_and(|v| v == w || line(v) <= line(w)))
     });
     match found {
         Some(x) => Ok((x.label.clone(), x.headers())),
@@ -256,8 +253,22 @@ fn side(arg: &str, paths: &Paths) -> Result<(String, Vec<Header>)> {
 
 /// `iscsi-codegen diff A B`.
 pub(super) fn diff(_cli: &Cli, paths: &Paths, a: &str, b: &str, json: bool) -> Result<i32> {
-    let (la, ha) = side(a, paths)?;
-    let (lb, hb) = side(b, paths)?;
+    let (la, mut ha) = side(a, paths)?;
+    let (lb, mut hb) = side(b, paths)?;
+    // A header file given alone is compared with the same file of the other side.
+    let names = |hs: &[Header]| -> Vec<String> {
+        hs.iter()
+            .map(|h| store::file_name(&h.source.path).to_string())
+            .collect()
+    };
+    if Path::new(a).is_file() {
+        let keep = names(&ha);
+        hb.retain(|h| keep.iter().any(|n| n == store::file_name(&h.source.path)));
+    }
+    if Path::new(b).is_file() {
+        let keep = names(&hb);
+        ha.retain(|h| keep.iter().any(|n| n == store::file_name(&h.source.path)));
+    }
     let d = diff::diff(&la, &ha, &lb, &hb);
     if json {
         print(&d.to_json())?;

@@ -23,6 +23,7 @@ pub const RESERVED: &[&str] = &[
     "RELEASES",
     "Tracked",
     "family_impls",
+    "flags_display",
 ];
 
 /// `Entry<T>`, `FamilyKind`, `RawEntry` and `Family`.
@@ -187,91 +188,6 @@ pub fn items() -> TokenStream {
             }
         }
 
-        #[allow(unused_macros)]
-        macro_rules! family_impls {
-            ($name:ident, $ty:ty) => {
-                impl $name {
-                    /// Wraps any raw value.
-                    pub const fn new(value: $ty) -> Self {
-                        Self(value)
-                    }
-                    /// The raw C value.
-                    pub const fn get(self) -> $ty {
-                        self.0
-                    }
-                    /// The rows of `TABLE` with this value (newest first).
-                    fn rows(self) -> &'static [Entry<Self>] {
-                        let lo = Self::TABLE.partition_point(|e| e.value < self);
-                        let hi = Self::TABLE.partition_point(|e| e.value <= self);
-                        Self::TABLE.get(lo..hi).unwrap_or(&[])
-                    }
-                    /// The table row for this value, if known: the newest release's name
-                    /// (the first by name on a tie).
-                    pub fn entry(self) -> Option<&'static Entry<Self>> {
-                        self.rows().first()
-                    }
-                    /// The table row for this value in `release`, if that release knows it.
-                    pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
-                        self.rows().iter().find(|e| e.present_in(release))
-                    }
-                    /// The C name, if known.
-                    pub fn name(self) -> Option<&'static str> {
-                        self.entry().map(|e| e.name)
-                    }
-                    /// The C name `release` gives this value, if it has one.
-                    pub fn name_in(self, release: Release) -> Option<&'static str> {
-                        self.entry_in(release).map(|e| e.name)
-                    }
-                    /// The header's comment, if known and non-empty.
-                    pub fn doc(self) -> Option<&'static str> {
-                        self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
-                    }
-                    /// The first tracked release that has a name for this value.
-                    pub fn since(self) -> Option<Release> {
-                        self.rows().iter().map(|e| e.since).min()
-                    }
-                    /// The last tracked release that has a name for this value.
-                    pub fn until(self) -> Option<Release> {
-                        self.rows().iter().map(|e| e.until).max()
-                    }
-                    /// Looks a value up by its exact C name (aliases included): the value
-                    /// of the newest release that has the name.
-                    pub fn from_name(name: &str) -> Option<Self> {
-                        let rows = Self::TABLE.iter().filter(|e| e.name == name);
-                        rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
-                    }
-                    /// The value `release` gives the C name `name`, if it has the name.
-                    pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
-                        let mut rows = Self::TABLE.iter();
-                        rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
-                    }
-                }
-
-                impl Tracked for $name {
-                    fn known_in(self, release: Release) -> bool {
-                        self.entry_in(release).is_some()
-                    }
-                }
-
-                impl From<$ty> for $name {
-                    fn from(v: $ty) -> Self {
-                        Self(v)
-                    }
-                }
-
-                impl From<$name> for $ty {
-                    fn from(v: $name) -> Self {
-                        v.0
-                    }
-                }
-
-                impl core::fmt::Debug for $name {
-                    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                        write!(f, concat!(stringify!($name), "({})"), self)
-                    }
-                }
-            };
-        }
 
         /// What kind of number space a family is.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -321,6 +237,157 @@ pub fn items() -> TokenStream {
         }
     }
 }
+
+/// The macros that expand what every newtype shares (its methods, conversions,
+/// `Debug`, and for flags `Display` and the bit operators). Fixed text, not built
+/// from any header: printed as written (prettyplease would flatten a macro body).
+pub const MACROS: &str = r##"#[allow(unused_macros)]
+macro_rules! flags_display {
+    ($name:ident, $n:literal, $zero:literal, $doc:literal) => {
+        #[doc = $doc]
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{:#x} ", self.0)?;
+                let mut chosen = [false; $n];
+                let mut rest = self.0;
+                for &i in Self::DECOMPOSE {
+                    if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
+                        let bits = e.value.0;
+                        if bits & rest == bits {
+                            *c = true;
+                            rest &= !bits;
+                        }
+                    }
+                }
+                let mut sep = "";
+                for (e, c) in Self::TABLE.iter().zip(chosen) {
+                    if c {
+                        write!(f, "{sep}{}", e.name)?;
+                        sep = "|";
+                    }
+                }
+                if rest != 0 {
+                    write!(f, "{sep}{rest:#x}")?;
+                } else if sep.is_empty() {
+                    f.write_str($zero)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl core::ops::BitOr for $name {
+            type Output = Self;
+            fn bitor(self, rhs: Self) -> Self {
+                Self(self.0 | rhs.0)
+            }
+        }
+
+        impl core::ops::BitAnd for $name {
+            type Output = Self;
+            fn bitand(self, rhs: Self) -> Self {
+                Self(self.0 & rhs.0)
+            }
+        }
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! family_impls {
+    ($name:ident, $ty:ty) => {
+        impl $name {
+            /// Wraps any raw value.
+            pub const fn new(value: $ty) -> Self {
+                Self(value)
+            }
+            /// The raw C value.
+            pub const fn get(self) -> $ty {
+                self.0
+            }
+            /// One row of `TABLE` (shorthand for the generated table).
+            const fn row(
+                value: $ty,
+                name: &'static str,
+                doc: &'static str,
+                expr: &'static str,
+                since: u16,
+                until: u16,
+            ) -> Entry<Self> {
+                Entry { value: Self(value), name, doc, expr, since: Release(since), until: Release(until) }
+            }
+            /// The rows of `TABLE` with this value (newest first).
+            fn rows(self) -> &'static [Entry<Self>] {
+                let lo = Self::TABLE.partition_point(|e| e.value < self);
+                let hi = Self::TABLE.partition_point(|e| e.value <= self);
+                Self::TABLE.get(lo..hi).unwrap_or(&[])
+            }
+            /// The table row for this value, if known: the newest release's name
+            /// (the first by name on a tie).
+            pub fn entry(self) -> Option<&'static Entry<Self>> {
+                self.rows().first()
+            }
+            /// The table row for this value in `release`, if that release knows it.
+            pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
+                self.rows().iter().find(|e| e.present_in(release))
+            }
+            /// The C name, if known.
+            pub fn name(self) -> Option<&'static str> {
+                self.entry().map(|e| e.name)
+            }
+            /// The C name `release` gives this value, if it has one.
+            pub fn name_in(self, release: Release) -> Option<&'static str> {
+                self.entry_in(release).map(|e| e.name)
+            }
+            /// The header's comment, if known and non-empty.
+            pub fn doc(self) -> Option<&'static str> {
+                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
+            }
+            /// The first tracked release that has a name for this value.
+            pub fn since(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.since).min()
+            }
+            /// The last tracked release that has a name for this value.
+            pub fn until(self) -> Option<Release> {
+                self.rows().iter().map(|e| e.until).max()
+            }
+            /// Looks a value up by its exact C name (aliases included): the value
+            /// of the newest release that has the name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                let rows = Self::TABLE.iter().filter(|e| e.name == name);
+                rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
+            }
+            /// The value `release` gives the C name `name`, if it has the name.
+            pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
+                let mut rows = Self::TABLE.iter();
+                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
+            }
+        }
+
+        impl Tracked for $name {
+            fn known_in(self, release: Release) -> bool {
+                self.entry_in(release).is_some()
+            }
+        }
+
+        impl From<$ty> for $name {
+            fn from(v: $ty) -> Self {
+                Self(v)
+            }
+        }
+
+        impl From<$name> for $ty {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+    };
+}
+"##;
 
 /// One `Family { .. }` row of `FAMILIES`.
 fn row(p: &FamilyPlan) -> TokenStream {

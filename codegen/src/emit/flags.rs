@@ -7,7 +7,7 @@
 //! a two-bit field value such as `ISCSI_FLAG_LOGIN_NEXT_STAGE3` wins over its
 //! single-bit neighbours, and plain single-bit flags print lowest bit first.
 
-use proc_macro2::Literal;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ident::code;
@@ -94,6 +94,7 @@ pub fn shape(p: &FamilyPlan) -> Shape {
         code(&example),
         code(&format!("0x0 {zero_name}"))
     );
+    let display_doc_lit = Literal::string(&format!(" {display_doc}"));
     Shape {
         summary: format!(
             "A set of flags of {}{}. Holds any `{}`, known bits or not.",
@@ -110,48 +111,10 @@ pub fn shape(p: &FamilyPlan) -> Shape {
             }
         },
         impls: quote! {
-            impl core::ops::BitOr for #name {
-                type Output = Self;
-                fn bitor(self, rhs: Self) -> Self {
-                    Self(self.0 | rhs.0)
-                }
-            }
-
-            impl core::ops::BitAnd for #name {
-                type Output = Self;
-                fn bitand(self, rhs: Self) -> Self {
-                    Self(self.0 & rhs.0)
-                }
-            }
+            flags_display!(#name, #n, #zero_lit, #display_doc_lit);
         },
         display_doc,
-        display_body: quote! {
-            write!(f, "{:#x} ", self.0)?;
-            let mut chosen = [false; #n];
-            let mut rest = self.0;
-            for &i in Self::DECOMPOSE {
-                if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                    let bits = e.value.0;
-                    if bits & rest == bits {
-                        *c = true;
-                        rest &= !bits;
-                    }
-                }
-            }
-            let mut sep = "";
-            for (e, c) in Self::TABLE.iter().zip(chosen) {
-                if c {
-                    write!(f, "{sep}{}", e.name)?;
-                    sep = "|";
-                }
-            }
-            if rest != 0 {
-                write!(f, "{sep}{rest:#x}")?;
-            } else if sep.is_empty() {
-                f.write_str(#zero_lit)?;
-            }
-            Ok(())
-        },
+        display_body: TokenStream::new(),
         reserved: &["DECOMPOSE", "contains"],
         hex_width: 2,
         keyed: false,

@@ -160,20 +160,93 @@ fn family_tokens(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
 /// Prints a plan: banner, common items, each family, `FAMILIES`.
 pub fn render(plan: &FilePlan) -> Result<String> {
     check_module_names(plan)?;
-    let mut tokens = common::items();
-    tokens.extend(common::releases_static(&plan.releases));
     let labels: Vec<String> = plan.releases.iter().map(|r| r.label.clone()).collect();
-    for p in &plan.families {
-        tokens.extend(family_tokens(p, &labels)?);
+    // Pieces in output order: the common items and the release table, each family,
+    // FAMILIES. Tokens are not `Send`, so each worker thread builds, parses and
+    // prints its own pieces; the text is joined in order, so the output does not
+    // depend on the number of threads.
+    let n = plan.families.len() + 2;
+    let piece = |i: usize| -> Result<String> {
+        let tokens = if i == 0 {
+            let mut t = common::items();
+            t.extend(common::releases_static(&plan.releases));
+            t
+        } else if i == n - 1 {
+            common::families_static(&plan.families)
+        } else {
+            family_tokens(&plan.families[i - 1], &labels)?
+        };
+        print_items(tokens, &plan.file)
+    };
+    // Balance by size: the i-th piece goes to the worker with the least work so far.
+    let weight = |i: usize| {
+        if i == 0 || i == n - 1 {
+            40
+        } else {
+            plan.families[i - 1].entries.len() + 4
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut assigned: Vec<Vec<usize>> = vec![Vec::new(); workers];
+    let mut load = vec![0usize; workers];
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(weight(*i)));
+    for i in order {
+        let w = (0..workers).min_by_key(|w| load[*w]).unwrap_or(0);
+        load[w] += weight(i);
+        assigned[w].push(i);
     }
-    tokens.extend(common::families_static(&plan.families));
+    let mut texts: Vec<Option<String>> = vec![None; n];
+    let results: Vec<Result<Vec<(usize, String)>>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = assigned
+                .iter()
+                .skip(1)
+                .map(|mine| {
+                    scope.spawn(|| {
+                        mine.iter()
+                            .map(|i| piece(*i).map(|t| (*i, t)))
+                            .collect::<Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            let mut out = vec![
+                assigned[0]
+                    .iter()
+                    .map(|i| piece(*i).map(|t| (*i, t)))
+                    .collect::<Result<Vec<_>>>(),
+            ];
+            for h in handles {
+                out.push(h.join().unwrap_or_else(|_| {
+                    Err(Error::msg("internal error: an emitter thread panicked"))
+                }));
+            }
+            out
+        });
+    for r in results {
+        for (i, t) in r? {
+            texts[i] = Some(t);
+        }
+    }
+    let mut body: Vec<String> = texts
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .collect();
+    // After the common items, before the first family that uses them.
+    body.insert(1.min(body.len()), common::MACROS.to_string());
+    Ok(format!("{}\n{}", banner(plan), body.join("\n")))
+}
+
+/// Parses tokens as items and prints them, a blank line between top-level items.
+fn print_items(tokens: TokenStream, file_name: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::msg(format!(
-            "internal error: the emitted tokens for {} do not parse as Rust: {e}",
-            plan.file
+            "internal error: the emitted tokens for {file_name} do not parse as Rust: {e}"
         ))
     })?;
-    // Printed item by item so that a blank line separates top-level items.
     let items: Vec<String> = file
         .items
         .into_iter()
@@ -186,5 +259,5 @@ pub fn render(plan: &FilePlan) -> Result<String> {
             })
         })
         .collect();
-    Ok(format!("{}\n{}", banner(plan), items.join("\n")))
+    Ok(items.join("\n"))
 }

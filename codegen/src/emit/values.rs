@@ -19,6 +19,7 @@ const ASSOCIATED: &[&str] = &[
     "TABLE",
     "new",
     "get",
+    "row",
     "rows",
     "entry",
     "entry_in",
@@ -42,7 +43,7 @@ pub struct Shape {
     pub impls: TokenStream,
     /// The doc of the `Display` impl.
     pub display_doc: String,
-    /// The body of `Display::fmt`.
+    /// The body of `Display::fmt`; empty when `impls` brings its own `Display`.
     pub display_body: TokenStream,
     /// Names of the extra associated items, which C names must not take.
     pub reserved: &'static [&'static str],
@@ -54,13 +55,39 @@ pub struct Shape {
 
 /// The shape of a plain `Values` family.
 pub fn plain(p: &FamilyPlan) -> Shape {
-    let example = p.entries.last().map(|e| format!("{} {}", e.value, e.name));
+    let hex = display_hex(p);
+    let num = |v: i128| {
+        if hex {
+            format!("{v:#04x}")
+        } else {
+            v.to_string()
+        }
+    };
+    let example = p
+        .entries
+        .last()
+        .map(|e| format!("{} {}", num(e.value), e.name));
     let unknown = p
         .entries
         .last()
         .map(|e| e.value + 1)
         .filter(|v| p.ty.fits(*v))
-        .map(|v| format!("{v} {}???", p.strip));
+        .map(|v| format!("{} {}???", num(v), p.strip));
+    let display_body = if hex {
+        quote! {
+            match self.name() {
+                Some(n) => write!(f, "{:#04x} {}", self.0, n),
+                None => write!(f, "{:#04x} {}???", self.0, Self::PREFIX),
+            }
+        }
+    } else {
+        quote! {
+            match self.name() {
+                Some(n) => write!(f, "{} {}", self.0, n),
+                None => write!(f, "{} {}???", self.0, Self::PREFIX),
+            }
+        }
+    };
     let display_doc = match (example, unknown) {
         (Some(e), Some(u)) => format!("{}; an unknown value prints as {}.", code(&e), code(&u)),
         (Some(e), None) => format!(
@@ -79,15 +106,24 @@ pub fn plain(p: &FamilyPlan) -> Shape {
         methods: TokenStream::new(),
         impls: TokenStream::new(),
         display_doc,
-        display_body: quote! {
-            match self.name() {
-                Some(n) => write!(f, "{} {}", self.0, n),
-                None => write!(f, "{} {}???", self.0, Self::PREFIX),
-            }
-        },
+        display_body,
         reserved: &[],
         hex_width: 2,
         keyed: false,
+    }
+}
+
+/// Whether a values family prints in hex, as its C source writes it: the spec's
+/// `hex`, else when every non-negative value was written as a hex literal (`0x23`).
+pub fn display_hex(p: &FamilyPlan) -> bool {
+    let written: Vec<&EntryPlan> = p
+        .entries
+        .iter()
+        .filter(|e| !e.expr.trim().is_empty())
+        .collect();
+    match p.hex {
+        Some(h) => h && p.entries.iter().all(|e| e.value >= 0),
+        None => !written.is_empty() && written.iter().all(|e| e.hex),
     }
 }
 
@@ -133,13 +169,15 @@ pub fn entry_doc_in(
         .map(|x| format!("{} ({})", x.value, span(x)))
         .collect();
     if (e.since, e.until) != (0, last) || !others.is_empty() {
-        let mut l = format!("In {}", span(e));
+        // On the definition's line: a doc line is a token whatever its length.
+        let mut l = format!(" In {}", span(e));
         if !others.is_empty() {
             l.push_str(&format!("; other values: {}", others.join(", ")));
         }
         l.push('.');
-        lines.push(String::new());
-        lines.push(l);
+        if let Some(def) = lines.last_mut() {
+            def.push_str(&l);
+        }
     }
     lines
 }
@@ -215,13 +253,23 @@ pub fn newtype(p: &FamilyPlan, shape: Shape, releases: &[String]) -> Result<Toke
         let d = str_lit(e.doc.trim());
         let x = str_lit(e.expr.trim());
         let (since, until) = release_lits(e);
-        rows.push(quote! {
-            Entry { value: Self(#v), name: #n, doc: #d, expr: #x, since: Release(#since), until: Release(#until) }
-        });
+        rows.push(quote! { Self::row(#v, #n, #d, #x, #since, #until) });
     }
     let prefix = str_lit(&p.strip);
     let display_doc = doc_attrs(&[shape.display_doc.as_str()]);
     let display_body = &shape.display_body;
+    let display = if display_body.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            #display_doc
+            impl core::fmt::Display for #name {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    #display_body
+                }
+            }
+        }
+    };
     let methods = &shape.methods;
     let impls = &shape.impls;
     Ok(quote! {
@@ -241,12 +289,7 @@ pub fn newtype(p: &FamilyPlan, shape: Shape, releases: &[String]) -> Result<Toke
 
         family_impls!(#name, #ty);
 
-        #display_doc
-        impl core::fmt::Display for #name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                #display_body
-            }
-        }
+        #display
 
         #impls
     })
