@@ -88,7 +88,9 @@ fn stage_timings() {
     for (i, l) in lines.iter().enumerate() {
         let mut store = String::new();
         if let Some(ev) = d.decode(i as u64, l, &mut store) {
-            e.feed(&ev);
+            if let Some(f) = iscsi_decode::decode::fact::Fact::of(&ev) {
+                e.feed(&f);
+            }
             e.drain_closed().for_each(drop);
         }
     }
@@ -120,10 +122,22 @@ fn one_message() {
         t.elapsed().as_nanos() as f64 / n as f64
     );
     for (name, pat) in [
-        ("digits09", r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>\S+) failed \((?P<errno_text>[^)]*)\)"),
-        ("nospace", r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>[^ ]+) failed \((?P<errno_text>[^)]*)\)"),
-        ("ascii-classes", r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>[!-~]+) failed \((?P<errno_text>[ -(*-~]*)\)"),
-        ("nocap", r"^(?:session-?\d+ )?connect to \S+ failed \([^)]*\)"),
+        (
+            "digits09",
+            r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>\S+) failed \((?P<errno_text>[^)]*)\)",
+        ),
+        (
+            "nospace",
+            r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>[^ ]+) failed \((?P<errno_text>[^)]*)\)",
+        ),
+        (
+            "ascii-classes",
+            r"^(?:session(?P<sid>-?[0-9]+) )?connect to (?P<addr_port>[!-~]+) failed \((?P<errno_text>[ -(*-~]*)\)",
+        ),
+        (
+            "nocap",
+            r"^(?:session-?\d+ )?connect to \S+ failed \([^)]*\)",
+        ),
     ] {
         let re = regex::Regex::new(pat).unwrap();
         let mut locs = re.capture_locations();
@@ -131,7 +145,10 @@ fn one_message() {
         for _ in 0..n {
             k += usize::from(re.captures_read(&mut locs, msg).is_some());
         }
-        eprintln!("captures_read {name}: {:.0} ns ({k})", t.elapsed().as_nanos() as f64 / n as f64);
+        eprintln!(
+            "captures_read {name}: {:.0} ns ({k})",
+            t.elapsed().as_nanos() as f64 / n as f64
+        );
     }
     let set = PatternSet::new();
     let mut scratch = set.scratch();
@@ -172,5 +189,64 @@ fn sizes() {
         std::mem::size_of::<iscsi_decode::decode::fields::Fields<'_>>(),
         std::mem::size_of::<envelope::Envelope<'_>>(),
         std::mem::size_of::<iscsi_decode::decode::Event<'_>>()
+    );
+}
+
+#[test]
+#[ignore]
+fn prefilter_variants() {
+    let Ok(path) = std::env::var("DECODE_PERF_LOG") else {
+        return;
+    };
+    let data = std::fs::read(path).unwrap();
+    let base: Vec<String> = iscsi_decode::decode::prefilter::LITERALS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut stems = base.clone();
+    stems.extend(["onnection".to_string(), "session".to_string()]);
+    let mut expanded = base.clone();
+    for st in ["onnection", "session"] {
+        for d in 0..10 {
+            expanded.push(format!("{st}{d}"));
+        }
+    }
+    let rg: Vec<String> = ["iscsi", "connection", "session", "rejecting I/O"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for (name, lits) in [("rg4", rg), ("stems", stems), ("expanded", expanded)] {
+        let p = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&lits)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        let mut n = 0;
+        let mut from = 0;
+        while let Some(m) = p.find_in(&data, aho_corasick::Span::from(from..data.len())) {
+            n += 1;
+            from = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i + 1);
+        }
+        let s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "{name} ({} literals): {:.2} GB/s, {n} lines",
+            lits.len(),
+            data.len() as f64 / s / 1e9
+        );
+    }
+    let pre = Prefilter::new();
+    let t = Instant::now();
+    let c = pre.candidates(&data).count();
+    eprintln!(
+        "Prefilter: {:.2} GB/s, {c} lines",
+        data.len() as f64 / t.elapsed().as_secs_f64() / 1e9
+    );
+    let t = Instant::now();
+    let c = memchr::memchr_iter(b'\n', &data).count();
+    eprintln!(
+        "newlines: {:.2} GB/s, {c}",
+        data.len() as f64 / t.elapsed().as_secs_f64() / 1e9
     );
 }

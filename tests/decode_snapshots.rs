@@ -3,7 +3,8 @@
 //! properties every output must have: valid JSON, no secrets, no raw control characters.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options, Sink};
+use iscsi_decode::decode::Event;
+use iscsi_decode::decode::run::{self, Options, Render, Sink};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::path::PathBuf;
 
@@ -159,6 +160,7 @@ fn forced_format_and_passthrough() {
     let opts = Options {
         format: Some(iscsi_decode::decode::envelope::Format::Journal),
         passthrough: true,
+        threads: 0,
     };
     let objs = parse_ndjson(&json_of("j", log.as_bytes().to_vec(), &opts));
     let ev: Vec<_> = objs.iter().filter(|o| o["type"] == "event").collect();
@@ -175,10 +177,20 @@ fn forced_format_and_passthrough() {
 /// The sink sees incidents after the event that closed them and before the summary.
 #[test]
 fn incident_order() {
+    struct Lines;
+    impl Render for Lines {
+        fn event(&mut self, _: usize, ev: &Event<'_>, out: &mut Vec<u8>, _: &mut Vec<u8>) {
+            out.extend_from_slice(format!("e{}\n", ev.line).as_bytes());
+        }
+    }
     struct Order(Vec<String>);
     impl Sink for Order {
-        fn event(&mut self, _: usize, ev: &iscsi_decode::decode::Event<'_>) -> std::io::Result<()> {
-            self.0.push(format!("e{}", ev.line));
+        fn renderer(&self) -> Box<dyn Render> {
+            Box::new(Lines)
+        }
+        fn write(&mut self, out: &[u8]) -> std::io::Result<()> {
+            self.0
+                .extend(String::from_utf8_lossy(out).lines().map(str::to_string));
             Ok(())
         }
         fn incident(
@@ -193,14 +205,50 @@ fn incident_order() {
             Ok(())
         }
     }
-    let mut o = Order(Vec::new());
+    for threads in [1, 2, 3] {
+        let mut o = Order(Vec::new());
+        let opts = Options {
+            threads,
+            ..Options::default()
+        };
+        run::run_bytes(
+            "x",
+            fixture("syslog-nop-timeout-recovered.log"),
+            &opts,
+            &mut o,
+        )
+        .unwrap();
+        let pos = |k: &str| o.0.iter().position(|x| x == k).unwrap();
+        assert_eq!(pos("i1"), pos("e12") + 1, "{:?}", o.0);
+        assert!(pos("i1") < pos("s"));
+    }
+}
+
+/// Many chunks, several workers: the output is the same as with one worker.
+#[test]
+fn threads_do_not_change_output() {
+    let mut big = Vec::new();
+    for i in 0..4000u32 {
+        big.extend_from_slice(&fixture("syslog-multipath-recovery-timeout.log"));
+        big.extend_from_slice(format!("Apr 11 04:00:00 db2 app[{i}]: noise line {i}\n").as_bytes());
+    }
+    let one = json_of_threads("big", big.clone(), 1);
+    let three = json_of_threads("big", big, 3);
+    assert_eq!(one, three);
+    assert!(one.lines().count() > 80_000);
+}
+
+fn json_of_threads(name: &str, bytes: Vec<u8>, threads: usize) -> String {
+    let mut sink = JsonSink::new(Vec::new(), false);
     run::run_bytes(
-        "x",
-        fixture("syslog-nop-timeout-recovered.log"),
-        &Options::default(),
-        &mut o,
+        name,
+        bytes,
+        &Options {
+            threads,
+            ..Options::default()
+        },
+        &mut sink,
     )
     .unwrap();
-    let pos = |k: &str| o.0.iter().position(|x| x == k).unwrap();
-    assert!(pos("e12") < pos("i1") && pos("i1") < pos("s"));
+    String::from_utf8(sink.into_inner()).unwrap()
 }

@@ -89,6 +89,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let opts = Options {
         format: format_of(args.format),
         passthrough: args.passthrough,
+        threads: 0,
     };
     let stdout = io::stdout();
     let color = match args.color {
@@ -104,7 +105,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let mut sink: Box<dyn Sink> = if args.json {
         Box::new(JsonSink::new(out, files.len() > 1))
     } else {
-        Box::new(HumanSink::new(out, style, args.verbose))
+        Box::new(HumanSink::new(out, style, args.verbose).several_inputs(files.len() > 1))
     };
     let mut checked;
     let target: &mut dyn Sink = match &args.kernel {

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use iscsi_decode::decode::Event;
+use iscsi_decode::decode::fact::Fact;
 use iscsi_decode::decode::incidents::Incident;
-use iscsi_decode::decode::run::{Sink, Summary};
+use iscsi_decode::decode::run::{Render, Sink, Summary};
 use iscsi_decode::explain::Space;
 use iscsi_decode::explain::release::{KernelRelease, Presence, ReleaseCheck};
 
@@ -99,17 +99,25 @@ impl Sink for KernelCheck<'_> {
         self.inner.begin_input(index, name)
     }
 
-    fn event(&mut self, file: usize, ev: &Event<'_>) -> io::Result<()> {
-        // Only the kernel's own error codes: iscsid prints its connection state from its own
-        // enum, and login statuses come from the target, whatever the kernel release.
-        if let Some(k) = ev.fields.kerr {
-            self.note(file, ev.line, Space::IscsiErr, i128::from(k));
-        }
-        self.inner.event(file, ev)
+    fn renderer(&self) -> Box<dyn Render> {
+        self.inner.renderer()
     }
 
-    fn unrecognised(&mut self, file: usize, line: u64, text: &str) -> io::Result<()> {
-        self.inner.unrecognised(file, line, text)
+    fn write(&mut self, out: &[u8]) -> io::Result<()> {
+        self.inner.write(out)
+    }
+
+    fn detail(&mut self, detail: &[u8]) -> io::Result<()> {
+        self.inner.detail(detail)
+    }
+
+    fn fact(&mut self, file: usize, fact: &Fact) -> io::Result<()> {
+        // Only the kernel's own error codes: iscsid prints its connection state from its own
+        // enum, and login statuses come from the target, whatever the kernel release.
+        if let Some(k) = fact.kerr {
+            self.note(file, fact.line, Space::IscsiErr, i128::from(k));
+        }
+        self.inner.fact(file, fact)
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {

@@ -33,7 +33,11 @@ pub struct Memo {
 
 impl Default for Memo {
     fn default() -> Self {
-        Memo { slots: vec![Slot::default(); SLOTS], hits: 0, misses: 0 }
+        Memo {
+            slots: vec![Slot::default(); SLOTS],
+            hits: 0,
+            misses: 0,
+        }
     }
 }
 
@@ -84,7 +88,13 @@ impl Memo {
     }
 
     /// Remembers the result for `msg`.
-    pub fn put(&mut self, msg: &str, source: Option<Source>, pattern: Option<usize>, spans: &[Option<(u32, u32)>]) {
+    pub fn put(
+        &mut self,
+        msg: &str,
+        source: Option<Source>,
+        pattern: Option<usize>,
+        spans: &[Option<(u32, u32)>],
+    ) {
         if msg.len() > MAX_KEY {
             return;
         }

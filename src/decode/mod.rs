@@ -17,6 +17,7 @@
 
 pub mod clock;
 pub mod envelope;
+pub mod fact;
 pub mod fields;
 pub mod incidents;
 pub mod input;
@@ -28,6 +29,7 @@ pub mod redact;
 pub mod run;
 pub mod scan;
 pub mod timing;
+pub mod worker;
 
 use clock::{Instant, Scale, YearTracker};
 use envelope::{Envelope, Format, RawTime};
@@ -154,7 +156,9 @@ impl Decoder {
     /// A decoder; `forced` overrides per-line format detection.
     pub fn new(forced: Option<Format>) -> Decoder {
         let set = PatternSet::new();
-        let maps = (0..set.patterns().len()).map(|_| std::sync::OnceLock::new()).collect();
+        let maps = (0..set.patterns().len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         let implies = set
             .patterns()
             .iter()
@@ -233,7 +237,8 @@ impl Decoder {
             }
         };
         env.message = std::borrow::Cow::Borrowed(msg);
-        let map = self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
+        let map =
+            self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
         let mut fields = Fields::from_spans(map, &self.spans, msg);
         for &(id, v) in &self.implies[idx] {
             if is_unset(&fields, id) {

@@ -25,7 +25,9 @@ fn build() -> Redactor {
     // Case-sensitive variants keep this a SIMD search (a case-insensitive automaton is
     // several times slower, and it runs on every candidate line).
     let quick = AhoCorasick::builder()
-        .build(["pass", "Pass", "PASS", "secret", "Secret", "SECRET", "chap_", "CHAP_", "Chap_"])
+        .build([
+            "pass", "Pass", "PASS", "secret", "Secret", "SECRET", "chap_", "CHAP_", "Chap_",
+        ])
         .unwrap_or_else(|e| panic!("redact literals: {e}"));
     // key (= or :) value; the key names a password/secret or a CHAP response/challenge.
     let key_value = Regex::new(

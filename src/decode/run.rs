@@ -1,39 +1,61 @@
-//! The driver: inputs → chunks → prefilter → decoder → incidents → a [`Sink`] (a renderer).
+//! The driver: inputs → reader thread → worker threads (prefilter, patterns, rendering) →
+//! this thread (incidents, output in line order) → a [`Sink`].
 //!
 //! Only lines that pass the literal prefilter are turned into text and parsed; the others
-//! are counted (by counting newlines) and, with `--passthrough`, handed to the sink as they
-//! are.
+//! are counted (by counting newlines) and, with `--passthrough`, rendered as they are.
+//! Memory is bounded by the number of chunks in flight, whatever the input's size.
 
-use super::envelope::Format;
+use super::clock::{Instant, Scale, YearTracker};
+use super::envelope::{Format, RawTime};
+use super::fact::Fact;
 use super::incidents::{Engine, HostSummary, Incident};
 use super::input::{self, Input, InputError};
 use super::patterns::Kind;
-use super::prefilter::Prefilter;
-use super::redact::Redactor;
-use super::scan::{ChunkReader, MAX_LINE};
-use super::{Decoder, Event, Stats};
-use std::borrow::Cow;
+use super::scan::ChunkReader;
+use super::worker::{self, Done, Worker};
+use super::{Event, Stats};
+use std::collections::BTreeMap;
 use std::io;
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
 /// Options of a run.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Force one input format instead of detecting it per line.
     pub format: Option<Format>,
-    /// Hand unrecognised lines to [`Sink::unrecognised`].
+    /// Render unrecognised lines too (see [`Render::unrecognised`]).
     pub passthrough: bool,
+    /// Worker threads; 0 picks one per available CPU (at most 4).
+    pub threads: usize,
 }
 
-/// Where decoded output goes.
+/// Renders lines on a worker thread, into buffers that the [`Sink`] writes in order.
+pub trait Render: Send {
+    /// A recognised line of input `file`: `out` is written in line order (with incidents
+    /// interleaved where they close), `detail` is kept for the end of a report.
+    fn event(&mut self, file: usize, ev: &Event<'_>, out: &mut Vec<u8>, detail: &mut Vec<u8>);
+    /// An unrecognised line (only with [`Options::passthrough`]), already redacted.
+    fn unrecognised(&mut self, _file: usize, _line: u64, _text: &str, _out: &mut Vec<u8>) {}
+}
+
+/// Where decoded output goes; runs on the calling thread.
 pub trait Sink {
     /// An input starts (`index` counts from 0).
     fn begin_input(&mut self, _index: usize, _name: &str) -> io::Result<()> {
         Ok(())
     }
-    /// A recognised line of input `file`.
-    fn event(&mut self, file: usize, ev: &Event<'_>) -> io::Result<()>;
-    /// An unrecognised line (only with [`Options::passthrough`]), redacted.
-    fn unrecognised(&mut self, _file: usize, _line: u64, _text: &str) -> io::Result<()> {
+    /// A renderer for one worker, for the current input.
+    fn renderer(&self) -> Box<dyn Render>;
+    /// Rendered lines, in order.
+    fn write(&mut self, out: &[u8]) -> io::Result<()>;
+    /// Rendered detail, in order.
+    fn detail(&mut self, _detail: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+    /// What the incident engine learns from a line of input `file`, in line order, before
+    /// the engine sees it (for checks over the decoded values; rendering is done by then).
+    fn fact(&mut self, _file: usize, _fact: &Fact) -> io::Result<()> {
         Ok(())
     }
     /// A closed incident.
@@ -75,10 +97,25 @@ impl Summary {
     pub fn incidents(&self) -> u64 {
         self.hosts.iter().map(HostSummary::incidents).sum()
     }
+
+    fn add(&mut self, st: &Stats, kinds: &[u64]) {
+        let s = &mut self.stats;
+        s.candidates += st.candidates;
+        s.recognised += st.recognised;
+        s.invalid_utf8 += st.invalid_utf8;
+        s.truncated += st.truncated;
+        s.redacted += st.redacted;
+        for (a, b) in s.formats.iter_mut().zip(st.formats) {
+            *a += b;
+        }
+        for (a, b) in self.kinds.iter_mut().zip(kinds) {
+            *a += b;
+        }
+    }
 }
 
 /// Decodes the named inputs (`-` is standard input) into `sink`. Inputs that cannot be
-/// opened are reported in [`Summary::open_errors`] (and on `errors`) and skipped.
+/// opened are reported in [`Summary::open_errors`] (and to `errors`) and skipped.
 pub fn run_files(
     names: &[String],
     opts: &Options,
@@ -116,13 +153,23 @@ pub fn run_bytes(
     r.finish(sink)
 }
 
+/// The number of worker threads for `opts`.
+fn threads(opts: &Options) -> usize {
+    match opts.threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4),
+        n => n,
+    }
+}
+
 /// The state of one run over several inputs.
 pub struct Runner {
     opts: Options,
-    pre: Prefilter,
-    decoder: Decoder,
     engine: Engine,
+    years: YearTracker,
     summary: Summary,
+    file: usize,
 }
 
 impl Runner {
@@ -130,126 +177,100 @@ impl Runner {
     pub fn new(opts: &Options) -> Runner {
         Runner {
             opts: opts.clone(),
-            pre: Prefilter::new(),
-            decoder: Decoder::new(opts.format),
             engine: Engine::new(),
+            years: YearTracker::default(),
             summary: Summary {
                 kinds: vec![0; Kind::ALL.len()],
                 ..Summary::default()
             },
+            file: 0,
         }
     }
 
     /// Decodes one input to its end.
     pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
         sink.begin_input(index, &inp.name)?;
+        self.file = index;
         self.engine.set_file(index);
+        self.years = YearTracker::default();
         let mut isum = InputSummary {
             name: inp.name.clone(),
             gzip: inp.gzip,
             ..Default::default()
         };
-        let mut reader = ChunkReader::spawn(inp.reader);
+        let n = threads(&self.opts);
+        let max_chunks = 2 * n + 2;
+        let (chunks, recycle) = ChunkReader::spawn(inp.reader, max_chunks).into_parts();
+        let queue = Arc::new(Mutex::new(chunks));
+        let (results_tx, results) = sync_channel::<Done>(max_chunks);
+        let (spare_tx, spare_rx) = channel::<Done>();
+        let spare = Arc::new(Mutex::new(spare_rx));
+        for _ in 0..n {
+            let w = Worker::new(
+                index,
+                self.opts.format,
+                self.opts.passthrough,
+                sink.renderer(),
+            );
+            let (q, r, s) = (Arc::clone(&queue), results_tx.clone(), Arc::clone(&spare));
+            std::thread::Builder::new()
+                .name("iscsi-decode-worker".into())
+                .spawn(move || worker::work_loop(w, q, r, s))?;
+        }
+        drop(results_tx);
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0u64;
         let mut lines = 0u64;
-        while let Some(chunk) = reader.recv_chunk() {
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    isum.error = Some(e.to_string());
-                    break;
+        let mut failure: io::Result<()> = Ok(());
+        for done in results.iter() {
+            if let Some(e) = &done.error {
+                isum.error = Some(e.to_string());
+                continue;
+            }
+            pending.insert(done.seq, done);
+            while let Some(mut done) = pending.remove(&next) {
+                next += 1;
+                lines += done.lines;
+                if failure.is_ok() {
+                    failure = self.apply(&mut done, sink);
                 }
-            };
-            self.chunk(index, &chunk.data, lines, sink)?;
-            lines += count_lines(&chunk.data);
-            self.summary.stats.truncated += chunk.truncated;
-            reader.give_back(chunk.data);
+                let _ = recycle.send(std::mem::take(&mut done.data));
+                let _ = spare_tx.send(done);
+            }
+            if failure.is_err() {
+                // Stop reading: dropping the queue ends the workers and the reader.
+                break;
+            }
         }
         isum.lines = lines;
         self.summary.stats.lines += lines;
         self.summary.inputs.push(isum);
-        Ok(())
+        failure
     }
 
-    fn chunk(
-        &mut self,
-        file: usize,
-        data: &[u8],
-        lines_before: u64,
-        sink: &mut dyn Sink,
-    ) -> io::Result<()> {
-        if self.opts.passthrough {
-            let mut line = lines_before;
-            for raw in data.split_inclusive(|&b| b == b'\n') {
-                line += 1;
-                let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-                let hit = self.pre.is_candidate(raw);
-                if !(hit && self.line(file, line, raw, sink)?) {
-                    let text = String::from_utf8_lossy(raw);
-                    let text = text.strip_suffix('\r').unwrap_or(&text);
-                    sink.unrecognised(file, line, &Redactor::get().redact(text))?;
-                }
-            }
-            return Ok(());
-        }
+    /// Writes one decoded chunk and feeds its facts to the engine, in line order.
+    fn apply(&mut self, done: &mut Done, sink: &mut dyn Sink) -> io::Result<()> {
+        self.summary.add(&done.stats, &done.kinds);
         let mut pos = 0;
-        let mut line = lines_before;
-        // The automaton is shared (an Arc inside), so the clone is cheap and frees `self`.
-        let pre = self.pre.clone();
-        for (s, e) in pre.candidates(data) {
-            line += memchr::memchr_iter(b'\n', &data[pos..s]).count() as u64;
-            pos = s;
-            self.line(file, line + 1, &data[s..e], sink)?;
-        }
-        Ok(())
-    }
-
-    /// Decodes one candidate line; true if it was recognised.
-    fn line(
-        &mut self,
-        file: usize,
-        line: u64,
-        raw: &[u8],
-        sink: &mut dyn Sink,
-    ) -> io::Result<bool> {
-        self.summary.stats.candidates += 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let raw = if raw.len() > MAX_LINE {
-            self.summary.stats.truncated += 1;
-            &raw[..MAX_LINE]
-        } else {
-            raw
-        };
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => Cow::Borrowed(t),
-            Err(_) => {
-                self.summary.stats.invalid_utf8 += 1;
-                String::from_utf8_lossy(raw)
+        for (end, fact) in done.facts.iter_mut() {
+            sink.write(&done.out[pos..*end])?;
+            pos = *end;
+            fact.wall = match fact.time {
+                RawTime::None => None,
+                RawTime::Wall(secs) => Some(Instant {
+                    secs,
+                    scale: Scale::Wall,
+                }),
+                RawTime::NoYear(ny) => Some(self.years.instant(ny)),
+            };
+            sink.fact(self.file, fact)?;
+            self.engine.feed(fact);
+            for inc in self.engine.drain_closed() {
+                sink.incident(&inc)?;
             }
-        };
-        let red = Redactor::get().redact(&text);
-        if matches!(red, Cow::Owned(_)) {
-            self.summary.stats.redacted += 1;
         }
-        let mut store = String::new();
-        let Some(ev) = self.decoder.decode(line, &red, &mut store) else {
-            return Ok(false);
-        };
-        self.summary.stats.recognised += 1;
-        if let Some(i) = super::envelope::Format::ALL
-            .iter()
-            .position(|f| *f == ev.env.format)
-        {
-            self.summary.stats.formats[i] += 1;
-        }
-        if let Some(i) = Kind::ALL.iter().position(|k| *k == ev.pattern.kind) {
-            self.summary.kinds[i] += 1;
-        }
-        self.engine.feed(&ev);
-        sink.event(file, &ev)?;
-        for inc in self.engine.drain_closed() {
-            sink.incident(&inc)?;
-        }
-        Ok(true)
+        sink.write(&done.out[pos..])?;
+        sink.detail(&done.detail)
     }
 
     /// Closes open incidents and hands the summary to the sink.
@@ -261,10 +282,4 @@ impl Runner {
         sink.finish(&self.summary)?;
         Ok(self.summary)
     }
-}
-
-/// Lines in a chunk of whole lines (the last may lack its newline).
-fn count_lines(data: &[u8]) -> u64 {
-    let n = memchr::memchr_iter(b'\n', data).count() as u64;
-    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
 }

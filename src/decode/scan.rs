@@ -9,18 +9,26 @@ use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError, channel, sync_channel};
 use std::thread::JoinHandle;
 
-/// The size of a chunk buffer.
-pub const CHUNK: usize = 1 << 20;
+/// The size of a chunk buffer: small enough that the rendered output of a chunk of
+/// iSCSI-only lines (several times its size in NDJSON) stays small, large enough that
+/// per-chunk costs vanish.
+pub const CHUNK: usize = 256 << 10;
 /// The longest line kept whole; longer lines are cut here.
 pub const MAX_LINE: usize = 64 * 1024;
 
 /// A chunk of whole lines (the last line of the input may lack its newline).
 #[derive(Debug, Default)]
 pub struct Chunk {
+    /// Order of the chunk in its input, from 0.
+    pub seq: u64,
+    /// Lines before this chunk.
+    pub first_line: u64,
     /// The bytes.
     pub data: Vec<u8>,
     /// Lines of this chunk that were cut at [`MAX_LINE`].
     pub truncated: u64,
+    /// Lines in this chunk.
+    pub lines: u64,
 }
 
 /// Cuts a byte stream into chunks of whole lines.
@@ -115,8 +123,16 @@ impl<R: Read> LineChunker<R> {
     }
 }
 
-/// A reader thread delivering chunks; dropping it makes the thread stop at its next send
-/// (it is not joined: it may be blocked reading a terminal).
+/// Lines in a chunk of whole lines (the last may lack its newline).
+pub fn count_lines(data: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', data).count() as u64;
+    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// A reader thread delivering numbered chunks. At most `max_chunks` buffers exist: once they
+/// are all out, the reader waits for one to come back through [`ChunkReader::give_back`],
+/// so memory stays bounded whatever the consumers do. Dropping the reader makes the thread
+/// stop at its next send (it is not joined: it may be blocked reading a terminal).
 pub struct ChunkReader {
     rx: Receiver<io::Result<Chunk>>,
     recycle: Sender<Vec<u8>>,
@@ -125,18 +141,23 @@ pub struct ChunkReader {
 
 impl ChunkReader {
     /// Starts a thread reading `reader`.
-    pub fn spawn(reader: Box<dyn Read + Send>) -> ChunkReader {
-        let (tx, rx) = sync_channel::<io::Result<Chunk>>(2);
+    pub fn spawn(reader: Box<dyn Read + Send>, max_chunks: usize) -> ChunkReader {
+        let (tx, rx) = sync_channel::<io::Result<Chunk>>(max_chunks);
         let (recycle, recycled) = channel::<Vec<u8>>();
         let handle = std::thread::Builder::new()
             .name("iscsi-decode-reader".into())
-            .spawn(move || read_loop(reader, tx, recycled))
+            .spawn(move || read_loop(reader, tx, recycled, max_chunks.max(1)))
             .ok();
         ChunkReader {
             rx,
             recycle,
             _handle: handle,
         }
+    }
+
+    /// The receiving end, for consumers that share it.
+    pub fn into_parts(self) -> (Receiver<io::Result<Chunk>>, Sender<Vec<u8>>) {
+        (self.rx, self.recycle)
     }
 
     /// The next chunk, `None` at the end.
@@ -154,24 +175,35 @@ fn read_loop(
     reader: Box<dyn Read + Send>,
     tx: SyncSender<io::Result<Chunk>>,
     recycled: Receiver<Vec<u8>>,
+    max_chunks: usize,
 ) {
     let mut chunker = LineChunker::new(reader);
+    let (mut allocated, mut seq, mut lines) = (0usize, 0u64, 0u64);
     loop {
         let mut buf = match recycled.try_recv() {
             Ok(b) => b,
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => {
+            Err(TryRecvError::Empty) if allocated < max_chunks => {
+                allocated += 1;
                 Vec::with_capacity(CHUNK + 64 * 1024)
             }
+            Err(_) => match recycled.recv() {
+                Ok(b) => b,
+                Err(_) => return,
+            },
         };
         match chunker.next_chunk(&mut buf) {
             Ok(Some(truncated)) => {
-                if tx
-                    .send(Ok(Chunk {
-                        data: buf,
-                        truncated,
-                    }))
-                    .is_err()
-                {
+                let n = count_lines(&buf);
+                let chunk = Chunk {
+                    seq,
+                    first_line: lines,
+                    data: buf,
+                    truncated,
+                    lines: n,
+                };
+                seq += 1;
+                lines += n;
+                if tx.send(Ok(chunk)).is_err() {
                     return;
                 }
             }
@@ -228,7 +260,7 @@ mod tests {
     #[test]
     fn thread_reader() {
         let data = b"a\nb\nc".to_vec();
-        let mut r = ChunkReader::spawn(Box::new(io::Cursor::new(data)));
+        let mut r = ChunkReader::spawn(Box::new(io::Cursor::new(data)), 2);
         let mut got = Vec::new();
         while let Some(c) = r.recv_chunk() {
             let c = c.unwrap();

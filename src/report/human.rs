@@ -8,7 +8,7 @@ use crate::decode::Event;
 use crate::decode::incidents::advice::{host_suggestions, human_duration, suggestions};
 use crate::decode::incidents::{CauseKind, HostSummary, Incident, Outcome};
 use crate::decode::names;
-use crate::decode::run::{Sink, Summary};
+use crate::decode::run::{Render, Sink, Summary};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -22,10 +22,55 @@ pub struct HumanSink<W: Write> {
     out: W,
     style: Style,
     verbose: bool,
+    multi: bool,
+    current: String,
     incidents: Vec<Incident>,
     dropped: u64,
     detail: Spool,
     names: Vec<String>,
+}
+
+/// Renders per-line detail (`--verbose`) and passthrough lines on a worker thread.
+pub struct HumanRender {
+    style: Style,
+    verbose: bool,
+    prefix: String,
+}
+
+impl Render for HumanRender {
+    fn event(&mut self, _file: usize, ev: &Event<'_>, _out: &mut Vec<u8>, detail: &mut Vec<u8>) {
+        if !self.verbose {
+            return;
+        }
+        let st = self.style;
+        let kind = format!("{:<24}", ev.pattern.kind.name());
+        let kind = match ev.pattern.kind.severity() {
+            crate::decode::patterns::Severity::Error => st.red(&kind),
+            crate::decode::patterns::Severity::Warning => st.yellow(&kind),
+            crate::decode::patterns::Severity::Info => kind,
+        };
+        let time = ev.time_text().unwrap_or_default();
+        let host = ev.env.host.as_deref().unwrap_or("");
+        let host = if host.is_empty() {
+            String::new()
+        } else {
+            format!("{}  ", e(host))
+        };
+        let line = format!(
+            "  {}{:>7}  {}  {host}{kind}{}\n         {}\n",
+            self.prefix,
+            ev.line,
+            e(&time),
+            event_summary(ev),
+            st.dim(&e(ev.raw))
+        );
+        detail.extend_from_slice(line.as_bytes());
+    }
+
+    fn unrecognised(&mut self, _file: usize, _line: u64, text: &str, out: &mut Vec<u8>) {
+        out.extend_from_slice(e(text).as_bytes());
+        out.push(b'\n');
+    }
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -43,11 +88,19 @@ impl<W: Write> HumanSink<W> {
             out,
             style,
             verbose,
+            multi: false,
+            current: String::new(),
             incidents: Vec::new(),
             dropped: 0,
             detail: Spool::new(),
             names: Vec::new(),
         }
+    }
+
+    /// Prefixes per-line detail with the input's name (for several inputs).
+    pub fn several_inputs(mut self, multi: bool) -> Self {
+        self.multi = multi;
+        self
     }
 
     /// The writer back.
@@ -473,47 +526,33 @@ impl<W: Write> Sink for HumanSink<W> {
             self.names.resize(index + 1, String::new());
         }
         self.names[index] = name.to_string();
+        self.current = name.to_string();
         Ok(())
     }
 
-    fn event(&mut self, file: usize, ev: &Event<'_>) -> io::Result<()> {
-        if !self.verbose {
-            return Ok(());
-        }
-        let st = self.style;
-        let sev = ev.pattern.kind.severity();
-        let kind = format!("{:<24}", ev.pattern.kind.name());
-        let kind = match sev {
-            crate::decode::patterns::Severity::Error => st.red(&kind),
-            crate::decode::patterns::Severity::Warning => st.yellow(&kind),
-            crate::decode::patterns::Severity::Info => kind,
-        };
-        let prefix = if self.names.len() > 1 {
-            format!("{}:", e(&self.names[file]))
+    fn renderer(&self) -> Box<dyn Render> {
+        let prefix = if self.multi {
+            format!("{}:", e(&self.current))
         } else {
             String::new()
         };
-        let time = ev.time_text().unwrap_or_default();
-        let host = ev.env.host.as_deref().unwrap_or("");
-        let line = format!(
-            "  {prefix}{:>7}  {}  {}{}{}\n         {}\n",
-            ev.line,
-            e(&time),
-            if host.is_empty() {
-                String::new()
-            } else {
-                format!("{}  ", e(host))
-            },
-            kind,
-            event_summary(ev),
-            st.dim(&e(ev.raw))
-        );
-        self.detail.write(line.as_bytes())
+        Box::new(HumanRender {
+            style: self.style,
+            verbose: self.verbose,
+            prefix,
+        })
     }
 
-    fn unrecognised(&mut self, _file: usize, _line: u64, text: &str) -> io::Result<()> {
-        self.out.write_all(e(text).as_bytes())?;
-        self.out.write_all(b"\n")
+    fn write(&mut self, out: &[u8]) -> io::Result<()> {
+        self.out.write_all(out)
+    }
+
+    fn detail(&mut self, detail: &[u8]) -> io::Result<()> {
+        if detail.is_empty() {
+            Ok(())
+        } else {
+            self.detail.write(detail)
+        }
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {

@@ -5,7 +5,7 @@ use super::jsonw::Obj;
 use crate::decode::incidents::{HostSummary, Incident, advice};
 use crate::decode::names;
 use crate::decode::patterns::Kind;
-use crate::decode::run::{Sink, Summary};
+use crate::decode::run::{Render, Sink, Summary};
 use crate::decode::{Event, envelope::Format};
 use std::io::{self, Write};
 
@@ -13,8 +13,9 @@ use std::io::{self, Write};
 pub struct JsonSink<W: Write> {
     out: W,
     obj: Obj,
-    names: Vec<String>,
     multi: bool,
+    current: String,
+    names: Vec<String>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -23,8 +24,9 @@ impl<W: Write> JsonSink<W> {
         JsonSink {
             out,
             obj: Obj::default(),
-            names: Vec::new(),
             multi,
+            current: String::new(),
+            names: Vec::new(),
         }
     }
 
@@ -38,14 +40,36 @@ impl<W: Write> JsonSink<W> {
         self.out.write_all(s.as_bytes())?;
         self.out.write_all(b"\n")
     }
+}
 
-    fn file(&mut self, file: usize) {
-        if self.multi {
-            if let Some(n) = self.names.get(file) {
-                let n = n.clone();
-                self.obj.str("file", &n);
-            }
+/// Renders event objects on a worker thread.
+pub struct JsonRender {
+    obj: Obj,
+    file: Option<String>,
+}
+
+impl Render for JsonRender {
+    fn event(&mut self, _file: usize, ev: &Event<'_>, out: &mut Vec<u8>, _detail: &mut Vec<u8>) {
+        self.obj.begin();
+        self.obj.str("type", "event");
+        if let Some(f) = &self.file {
+            self.obj.str("file", f);
         }
+        event_members(&mut self.obj, ev);
+        out.extend_from_slice(self.obj.end().as_bytes());
+        out.push(b'\n');
+    }
+
+    fn unrecognised(&mut self, _file: usize, line: u64, text: &str, out: &mut Vec<u8>) {
+        self.obj.begin();
+        self.obj.str("type", "unrecognised");
+        if let Some(f) = &self.file {
+            self.obj.str("file", f);
+        }
+        self.obj.int("line", line);
+        self.obj.str("raw", text);
+        out.extend_from_slice(self.obj.end().as_bytes());
+        out.push(b'\n');
     }
 }
 
@@ -382,30 +406,30 @@ impl<W: Write> Sink for JsonSink<W> {
             self.names.resize(index + 1, String::new());
         }
         self.names[index] = name.to_string();
+        self.current = name.to_string();
         Ok(())
     }
 
-    fn event(&mut self, file: usize, ev: &Event<'_>) -> io::Result<()> {
-        self.obj.begin();
-        self.obj.str("type", "event");
-        self.file(file);
-        event_members(&mut self.obj, ev);
-        self.emit()
+    fn renderer(&self) -> Box<dyn Render> {
+        Box::new(JsonRender {
+            obj: Obj::default(),
+            file: self.multi.then(|| self.current.clone()),
+        })
     }
 
-    fn unrecognised(&mut self, file: usize, line: u64, text: &str) -> io::Result<()> {
-        self.obj.begin();
-        self.obj.str("type", "unrecognised");
-        self.file(file);
-        self.obj.int("line", line);
-        self.obj.str("raw", text);
-        self.emit()
+    fn write(&mut self, out: &[u8]) -> io::Result<()> {
+        self.out.write_all(out)
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
         self.obj.begin();
         self.obj.str("type", "incident");
-        self.file(inc.file);
+        if self.multi {
+            if let Some(n) = self.names.get(inc.file) {
+                let n = n.clone();
+                self.obj.str("file", &n);
+            }
+        }
         incident_members(&mut self.obj, inc);
         self.emit()
     }

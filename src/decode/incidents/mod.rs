@@ -13,8 +13,8 @@ pub mod model;
 
 pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 
-use super::Event;
 use super::clock::Instant;
+use super::fact::Fact;
 use super::patterns::Kind;
 use std::collections::HashMap;
 
@@ -107,13 +107,13 @@ fn disk_base(d: &str) -> &str {
 }
 
 /// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
-fn portal_into(ev: &Event<'_>, buf: &mut String) -> bool {
+fn portal_into(ev: &Fact, buf: &mut String) -> bool {
     use std::fmt::Write as _;
     buf.clear();
-    let Some(a) = ev.fields.addr else {
+    let Some(a) = ev.addr.as_deref() else {
         return false;
     };
-    let _ = match ev.fields.port {
+    let _ = match ev.port {
         Some(p) if a.contains(':') => write!(buf, "[{a}]:{p}"),
         Some(p) => write!(buf, "{a}:{p}"),
         None => write!(buf, "{a}"),
@@ -121,7 +121,7 @@ fn portal_into(ev: &Event<'_>, buf: &mut String) -> bool {
     true
 }
 
-fn portal_of(ev: &Event<'_>) -> Option<String> {
+fn portal_of(ev: &Fact) -> Option<String> {
     let mut s = String::new();
     portal_into(ev, &mut s).then_some(s)
 }
@@ -178,27 +178,27 @@ impl Engine {
         v
     }
 
-    fn host_index(&mut self, ev: &Event<'_>) -> usize {
-        let host = ev.env.host.as_deref().unwrap_or("");
+    fn host_index(&mut self, ev: &Fact) -> usize {
+        let host = ev.host.as_deref().unwrap_or("");
         if let Some(&i) = self.index.get(host) {
             return i;
         }
         let mut st = HostState::default();
-        st.summary.host = ev.env.host.as_ref().map(|h| h.to_string());
+        st.summary.host = ev.host.as_deref().map(str::to_string);
         self.hosts.push(st);
         self.index.insert(host.to_string(), self.hosts.len() - 1);
         self.hosts.len() - 1
     }
 
     /// Feeds one event.
-    pub fn feed(&mut self, ev: &Event<'_>) {
+    pub fn feed(&mut self, ev: &Fact) {
         let h = self.host_index(ev);
-        let f = &ev.fields;
+        let f = ev;
         if let Some(sid) = f.sid.filter(|&s| s >= 0) {
             self.hosts[h].summary.sessions.insert(sid);
         }
         self.learn_disk(h, ev);
-        match ev.pattern.kind {
+        match ev.kind {
             Kind::PingTimeout
             | Kind::ConnError
             | Kind::ConnErrorIgnored
@@ -221,7 +221,7 @@ impl Engine {
             Kind::CallbacksSuppressed => self.suppressed(h, ev),
             Kind::MultipathFailingPath | Kind::MultipathdPathFailed => self.multipath(h, ev, true),
             Kind::MultipathReinstatingPath => self.multipath(h, ev, false),
-            Kind::MultipathdPathUp if f.devstate.is_none_or(|s| s == "up") => {
+            Kind::MultipathdPathUp if f.devstate.as_deref().is_none_or(|s| s == "up") => {
                 self.multipath(h, ev, false)
             }
             Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(h, ev),
@@ -233,7 +233,7 @@ impl Engine {
                     let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
                     st.summary.command_failures.push(format!(
                         "{} exited with status {code}",
-                        f.unit.unwrap_or("unit")
+                        f.unit.as_deref().unwrap_or("unit")
                     ));
                 }
             }
@@ -244,9 +244,9 @@ impl Engine {
         }
     }
 
-    fn open_incident(&mut self, h: usize, key: Key<'_>, ev: &Event<'_>) -> usize {
+    fn open_incident(&mut self, h: usize, key: Key<'_>, ev: &Fact) -> usize {
         self.seq += 1;
-        let mut inc = Incident::new(self.seq, self.file, ev.env.host.as_deref());
+        let mut inc = Incident::new(self.seq, self.file, ev.host.as_deref());
         inc.start = ev.instant();
         inc.start_text = ev.time_text();
         inc.lines = (ev.line, ev.line);
@@ -283,8 +283,8 @@ impl Engine {
     }
 
     /// Records that `ev` belongs to incident `idx`.
-    fn touch(&mut self, idx: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn touch(&mut self, idx: usize, ev: &Fact) {
+        let f = ev;
         let Some(inc) = self.slots.get_mut(idx).and_then(Option::as_mut) else {
             return;
         };
@@ -294,12 +294,16 @@ impl Engine {
             inc.last = Some(t);
             inc.end = Some(t);
         }
-        ev.write_time_text(inc.end_text.get_or_insert_with(String::new));
+        {
+            let t = inc.end_text.get_or_insert_with(String::new);
+            t.clear();
+            t.push_str(ev.time_text.as_deref().unwrap_or(""));
+        }
         if inc.cid.is_none() {
             inc.cid = f.cid;
         }
         if inc.target.is_none() {
-            inc.target = f.target.map(str::to_string);
+            inc.target = f.target.as_deref().map(str::to_string);
         }
         if inc.portal.is_none() {
             inc.portal = portal_of(ev);
@@ -345,10 +349,10 @@ impl Engine {
         st.unknown
     }
 
-    fn symptom(&mut self, h: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn symptom(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
         let Some(sid) = f.sid else { return };
-        let kind = ev.pattern.kind;
+        let kind = ev.kind;
         let class = match kind {
             Kind::PingTimeout => PING,
             Kind::ConnError | Kind::ConnErrorIgnored => CONN,
@@ -422,14 +426,14 @@ impl Engine {
         }
     }
 
-    fn recovery_timeout(&mut self, h: usize, ev: &Event<'_>) {
-        let Some(sid) = ev.fields.sid else { return };
+    fn recovery_timeout(&mut self, h: usize, ev: &Fact) {
+        let Some(sid) = ev.sid else { return };
         let i = match self.find(h, Key::Session(sid)) {
             Some(i) => i,
             None => {
                 let i = self.open_incident(h, Key::Session(sid), ev);
                 if let Some(inc) = self.inc(i) {
-                    inc.cause = Cause::recovery_timeout(ev.fields.secs);
+                    inc.cause = Cause::recovery_timeout(ev.secs);
                     inc.started_before_log = true;
                 }
                 i
@@ -438,13 +442,13 @@ impl Engine {
         self.touch(i, ev);
         if let Some(inc) = self.inc(i) {
             inc.outcome = Outcome::RecoveryTimedOut;
-            inc.recovery_timeout_s = ev.fields.secs;
+            inc.recovery_timeout_s = ev.secs;
         }
         self.hosts[h].last_timeout = Some((sid, ev.instant()));
     }
 
-    fn recovered(&mut self, h: usize, ev: &Event<'_>) {
-        let Some(sid) = ev.fields.sid else { return };
+    fn recovered(&mut self, h: usize, ev: &Fact) {
+        let Some(sid) = ev.sid else { return };
         let i = match self.find(h, Key::Session(sid)) {
             Some(i) => i,
             None => {
@@ -462,13 +466,13 @@ impl Engine {
             } else {
                 inc.outcome = Outcome::Recovered;
             }
-            inc.reported_attempts = ev.fields.attempts;
+            inc.reported_attempts = ev.attempts;
         }
         self.close(h, i);
     }
 
-    fn operational(&mut self, h: usize, ev: &Event<'_>) {
-        let Some(sid) = ev.fields.sid else { return };
+    fn operational(&mut self, h: usize, ev: &Fact) {
+        let Some(sid) = ev.sid else { return };
         let portal = portal_of(ev);
         let st = &mut self.hosts[h];
         if let Some(b) = st.pending_banner.take() {
@@ -492,9 +496,9 @@ impl Engine {
         }
     }
 
-    fn shutdown(&mut self, h: usize, ev: &Event<'_>) {
+    fn shutdown(&mut self, h: usize, ev: &Fact) {
         let portal = portal_of(ev);
-        let key = match (ev.fields.sid, portal.as_deref()) {
+        let key = match (ev.sid, portal.as_deref()) {
             (Some(s), _) if s >= 0 => Key::Session(s),
             (_, Some(p)) => Key::Portal(p),
             _ => return,
@@ -512,14 +516,14 @@ impl Engine {
         }
     }
 
-    fn failed_attempt(&mut self, h: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn failed_attempt(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
         let mut portal = std::mem::take(&mut self.portal_buf);
         let has_portal = portal_into(ev, &mut portal);
         let p = has_portal.then_some(portal.as_str());
         let i = match self.attribute(h, f.sid, p) {
             Some(i) => Some(i),
-            None if ev.pattern.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
+            None if ev.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
             None => {
                 let key = match (f.sid.filter(|&s| s >= 0), p) {
                     (Some(s), _) => Key::Session(s),
@@ -543,7 +547,7 @@ impl Engine {
             };
             (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
                 .then(|| Cause::login(c, d))
-        } else if ev.pattern.kind == Kind::ConnectFailed {
+        } else if ev.kind == Kind::ConnectFailed {
             let same =
                 |x: &Cause| x.kind == CauseKind::Connect && x.text.as_deref() == Some(&*text);
             (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
@@ -560,8 +564,8 @@ impl Engine {
         }
     }
 
-    fn gave_up(&mut self, h: usize, ev: &Event<'_>) {
-        if let Some(i) = self.attribute(h, ev.fields.sid, None) {
+    fn gave_up(&mut self, h: usize, ev: &Fact) {
+        if let Some(i) = self.attribute(h, ev.sid, None) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
                 inc.gave_up = true;
@@ -570,8 +574,8 @@ impl Engine {
         }
     }
 
-    fn learn_disk(&mut self, h: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn learn_disk(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
         if let (Some(hc), Some(d)) = (f.hctl, f.disk.as_deref()) {
             let st = &mut self.hosts[h];
             if !st.disk_host.contains_key(d) && st.disk_host.len() < 100_000 {
@@ -606,13 +610,13 @@ impl Engine {
         None
     }
 
-    fn device(&mut self, h: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn device(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
         let Some(hctl) = f.hctl else { return };
-        let bind = ev.pattern.kind == Kind::RejectingIo;
+        let bind = ev.kind == Kind::RejectingIo;
         let sid = self.session_of_scsi_host(h, hctl.host, ev.instant(), bind);
-        let offline = matches!(ev.pattern.kind, Kind::RejectingIo | Kind::DeviceOfflined)
-            && f.devstate.is_none_or(|s| s == "offline");
+        let offline = matches!(ev.kind, Kind::RejectingIo | Kind::DeviceOfflined)
+            && f.devstate.as_deref().is_none_or(|s| s == "offline");
         if offline {
             self.hosts[h].summary.offline_devices.insert(hctl);
         }
@@ -625,9 +629,9 @@ impl Engine {
             if offline {
                 inc.offline_devices.insert(hctl);
             }
-            if matches!(ev.pattern.kind, Kind::ScsiResult | Kind::CommandTimeout) {
+            if matches!(ev.kind, Kind::ScsiResult | Kind::CommandTimeout) {
                 inc.scsi_failures += 1;
-                if let Some(hb) = f.hostbyte {
+                if let Some(hb) = f.hostbyte.as_deref() {
                     if inc.hostbytes.len() < 8 && !inc.hostbytes.contains(hb) {
                         inc.hostbytes.insert(hb.to_string());
                     }
@@ -674,10 +678,10 @@ impl Engine {
         recent.then_some(i)
     }
 
-    fn io_error(&mut self, h: usize, ev: &Event<'_>) {
+    fn io_error(&mut self, h: usize, ev: &Fact) {
         let now = ev.instant();
         self.hosts[h].summary.io_errors += 1;
-        let disk = ev.fields.disk.as_deref().unwrap_or("");
+        let disk = ev.disk.as_deref().unwrap_or("");
         match self.incident_of_disk(h, disk, now) {
             Some(i) => {
                 self.touch(i, ev);
@@ -694,8 +698,8 @@ impl Engine {
         }
     }
 
-    fn suppressed(&mut self, h: usize, ev: &Event<'_>) {
-        let n = ev.fields.count.unwrap_or(0);
+    fn suppressed(&mut self, h: usize, ev: &Fact) {
+        let n = ev.count.unwrap_or(0);
         let st = &mut self.hosts[h];
         st.summary.suppressed += n;
         let target = st.last_io.map(|(i, _)| i).or_else(|| {
@@ -710,14 +714,14 @@ impl Engine {
         }
     }
 
-    fn multipath(&mut self, h: usize, ev: &Event<'_>, failing: bool) {
+    fn multipath(&mut self, h: usize, ev: &Fact, failing: bool) {
         let st = &mut self.hosts[h];
         if failing {
             st.summary.mp_failing += 1;
         } else {
             st.summary.mp_reinstated += 1;
         }
-        let Some(disk) = ev.fields.disk.as_deref() else {
+        let Some(disk) = ev.disk.as_deref() else {
             return;
         };
         let Some(hc) = st.disk_host.get(disk).copied() else {
@@ -741,8 +745,8 @@ impl Engine {
         }
     }
 
-    fn iscsiadm_failed(&mut self, h: usize, ev: &Event<'_>) {
-        let f = &ev.fields;
+    fn iscsiadm_failed(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
         let portal = portal_of(ev);
         if f.sid.is_none() && portal.is_none() {
             // `Could not logout of all requested sessions`: a summary line.
@@ -764,7 +768,7 @@ impl Engine {
         let mut seq = 0;
         if let Some(inc) = self.inc(i) {
             inc.failed_attempts += 1;
-            inc.add_error(if ev.pattern.kind == Kind::LoginFailed {
+            inc.add_error(if ev.kind == Kind::LoginFailed {
                 "iscsiadm login failed"
             } else {
                 "iscsiadm logout failed"
@@ -774,8 +778,8 @@ impl Engine {
         self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line));
     }
 
-    fn iscsiadm_error(&mut self, h: usize, ev: &Event<'_>) {
-        let Some(code) = ev.fields.iscsiadm else {
+    fn iscsiadm_error(&mut self, h: usize, ev: &Fact) {
+        let Some(code) = ev.iscsiadm else {
             return;
         };
         let Some((i, seq, line)) = self.hosts[h].pending_iscsiadm.take() else {
@@ -808,7 +812,7 @@ impl Engine {
         }
     }
 
-    fn login_succeeded(&mut self, h: usize, ev: &Event<'_>) {
+    fn login_succeeded(&mut self, h: usize, ev: &Fact) {
         let Some(p) = portal_of(ev) else { return };
         if let Some(i) = self.find(h, Key::Portal(&p)) {
             self.touch(i, ev);
@@ -826,24 +830,22 @@ impl Engine {
 }
 
 /// The text to count for a failed attempt.
-fn failure_text<'a>(ev: &Event<'a>) -> std::borrow::Cow<'a, str> {
+fn failure_text(ev: &Fact) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
-    let f = &ev.fields;
-    if let Some(t) = f.errno_text {
-        return Cow::Borrowed(t);
-    }
-    if let Some(t) = f.errno.and_then(super::fields::errno_text) {
+    if let Some(t) = ev.errno_words() {
         return t;
     }
-    if let Some((c, d)) = f.login {
+    if let Some((c, d)) = ev.login {
         return Cow::Owned(match super::names::login_status_name(c, d) {
             Some(n) => format!("login rejected {c:02x}/{d:02x} {n}"),
             None => format!("login rejected {c:02x}/{d:02x}"),
         });
     }
+    if let Some(c) = ev.login_code {
+        return Cow::Owned(format!("login error (iscsid status {c})"));
+    }
     Cow::Owned(
-        ev.pattern
-            .id
+        ev.pattern_id
             .rsplit('.')
             .next()
             .unwrap_or("failed")
