@@ -120,6 +120,42 @@ time_cmd() {
 gbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s+0 > 0) printf "%.2f", b/1e9/s; else print "n/a" }'; }
 mlps() { awk -v l="$1" -v s="$2" 'BEGIN { if (s+0 > 0) printf "%.2f", l/1e6/s; else print "n/a" }'; }
 
+# summary_note OUT: the decoder's own totals (first occurrence of each: hosts repeat the keys)
+summary_note() {
+    local last k v parts=()
+    last=$(tail -n 1 "$1")
+    for k in recognised incidents; do
+        v=$(grep -o "\"$k\":[0-9]*" <<<"$last" | head -n 1 | cut -d: -f2)
+        parts+=("$k $v")
+    done
+    echo "${parts[*]}"
+}
+
+# truth_note LOG OUT: how many planted incidents the decoder found with the right host, sid,
+# cause and outcome (needs python3; matched by first line, like tests/ground_truth.rs).
+truth_note() {
+    local truth="${1%.log}.truth.json"
+    command -v python3 >/dev/null && [ -s "$truth" ] || { echo "truth not checked"; return; }
+    python3 - "$truth" "$2" <<'PY'
+import json, sys
+truth = json.load(open(sys.argv[1]))
+found = {}
+with open(sys.argv[2]) as f:
+    for line in f:
+        if line.startswith('{"type":"incident"'):
+            r = json.loads(line)
+            found[r["lines"][0]] = r
+ok = 0
+for t in truth["incidents"]:
+    r = found.get(t["start"]["line"])
+    if r and r.get("host") == t["host"] and r.get("sid") == t["sid"] \
+            and r["cause"].get("code") == t["cause"]["code"] and r["outcome"] == t["outcome"]:
+        ok += 1
+lf = sum(1 for t in truth["login_failures"] if t["line"]["line"] in found)
+print(f"truth: {ok}/{len(truth['incidents'])} incidents and {lf}/{len(truth['login_failures'])} login failures found; decoder reported {len(found)}")
+PY
+}
+
 ROWS=()
 # row COMMAND LOG SECONDS GBPS MLPS NOTE (pipes in the command are escaped for Markdown)
 row() {
@@ -148,7 +184,7 @@ bench_file() { # bench_file TAG FILE TOOLS...
         t=$(time_cmd "$tag-$tool" "$cmd")
         local note=""
         case $tool in
-        decode) note="summary: $(tail -n 1 "$out" | grep -o '"\(lines\|recognised\|incidents\)":[0-9]*' | tr '\n' ' ')" ;;
+        decode) note="$(summary_note "$out"); $(truth_note "$f" "$out")" ;;
         grep | rg) note="matches: $(tail -c 40 "$out" | tr -d '\n')" ;;
         esac
         row "$(echo "$cmd" | sed "s#'$DECODE'#iscsi-decode#; s#'$f'#FILE#; s#> '$out'#> OUT#")" "$tag" "$t" "$(gbps "$b" "$t")" "$(mlps "$l" "$t")" "$note"

@@ -560,6 +560,8 @@ impl<W: Write> Gen<'_, W> {
                 let max = (tmo * S).saturating_sub(500 * MS).min(110 * S);
                 te + self.rng.range(600 * MS, max.max(700 * MS))
             };
+            // iscsid reports the error before it logs in again, however late its logger is.
+            let rec_at = rec_at.max(te + lag + self.rng.range(100, 600) * MS);
             loop {
                 let a = attempt_at(&mut self.rng, k);
                 if a + 300 * MS >= rec_at {
