@@ -176,3 +176,140 @@ fn anchors_hold_a_prefilter_literal() {
         "anchors without a prefilter literal: {missing:?}"
     );
 }
+
+/// The 30 messages of catalog/NOTES.md ("most likely to appear in real incident logs"), one
+/// line each, as a kernel or open-iscsi would print them, with the kind each must decode to.
+const THIRTY: &[(&str, &str)] = &[
+    (
+        "kernel:  connection3:0: ping timeout of 5 secs expired, recv timeout 5, last rx 4295032320, last ping 4295033570, now 4295034820",
+        "ping_timeout",
+    ),
+    (
+        "kernel:  connection3:0: detected conn error (1021)",
+        "conn_error",
+    ),
+    (
+        "iscsid: Kernel reported iSCSI connection 3:0 error (1012 - ISCSI_ERR_R2TSN: Received invalid R2T (Ready to Transfer) data sequence number from target) state (3)",
+        "kernel_reported",
+    ),
+    (
+        "iscsid: connect to 192.0.2.10:3260 failed (Network is unreachable)",
+        "connect_failed",
+    ),
+    (
+        "iscsid: connection3:0 is operational after recovery (1 attempts)",
+        "recovered",
+    ),
+    (
+        "kernel:  session3: session recovery timed out after 15 secs",
+        "recovery_timeout",
+    ),
+    (
+        "kernel: sd 3:0:0:1: rejecting I/O to offline device",
+        "rejecting_io",
+    ),
+    (
+        "kernel: sd 3:0:0:1: [sdc] tag#17 FAILED Result: hostbyte=DID_TRANSPORT_FAILFAST driverbyte=DRIVER_OK cmd_age=0s",
+        "scsi_result",
+    ),
+    (
+        "kernel: sd 3:0:0:1: [sdc] tag#17 CDB: Write(10) 2a 00 00 00 08 00 00 00 08 00",
+        "scsi_cdb",
+    ),
+    (
+        "kernel: I/O error, dev sdc, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2",
+        "io_error",
+    ),
+    (
+        "kernel: Buffer I/O error on dev sdc1, logical block 0, lost async page write",
+        "buffer_io_error",
+    ),
+    (
+        "kernel: device-mapper: multipath: 253:4: Failing path 8:32.",
+        "multipath_failing_path",
+    ),
+    (
+        "kernel: device-mapper: multipath: 253:4: Reinstating path 8:32.",
+        "multipath_reinstating_path",
+    ),
+    (
+        "kernel: blk_print_req_error: 53 callbacks suppressed",
+        "callbacks_suppressed",
+    ),
+    (
+        "iscsid: Connection3:0 to [target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260] through [iface: default] is operational now",
+        "operational_now",
+    ),
+    (
+        "iscsid: Connection3:0 to [target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260] through [iface: default] is shutdown.",
+        "conn_shutdown",
+    ),
+    (
+        "Login to [iface: default, target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260] successful.",
+        "login_succeeded",
+    ),
+    (
+        "iscsiadm: Could not login to [iface: default, target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260].",
+        "login_failed",
+    ),
+    (
+        "iscsiadm: initiator reported error (19 - encountered non-retryable iSCSI login failure)",
+        "initiator_error",
+    ),
+    (
+        "Logging out of session [sid: 3, target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260]",
+        "logging_out",
+    ),
+    (
+        "Logging in to [iface: default, target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260] (multiple)",
+        "logging_in",
+    ),
+    (
+        "iscsid: connection3:0 login rejected: initiator error - target not found (02/03)",
+        "login_rejected",
+    ),
+    (
+        "iscsid: Login failed to authenticate with target iqn.2001-05.com.example:t1",
+        "login_rejected",
+    ),
+    (
+        "iscsiadm: cannot make connection to 192.0.2.10: Connection refused",
+        "connect_failed",
+    ),
+    (
+        "kernel: scsi host3: iSCSI Initiator over iSER",
+        "host_added",
+    ),
+    (
+        "kernel: iscsi: registered transport (iser)",
+        "transport_loaded",
+    ),
+    (
+        "iscsid: connection3:0 Target requests logout within 5 seconds",
+        "target_async",
+    ),
+    (
+        "iscsid: Could not set session3 priority. READ/WRITE throughput and latency could be affected.",
+        "config_warning",
+    ),
+    (
+        "kernel: sd 3:0:0:1: Device offlined - not ready after error recovery",
+        "device_offlined",
+    ),
+    ("iscsiadm: No session found.", "nothing_found"),
+];
+
+#[test]
+fn the_thirty_incident_messages() {
+    let mut d = Decoder::new(None);
+    let pre = Prefilter::new();
+    for (line, kind) in THIRTY {
+        assert!(pre.is_candidate(line.as_bytes()), "prefilter drops {line}");
+        let mut store = String::new();
+        let ev = d
+            .decode(1, line, &mut store)
+            .unwrap_or_else(|| panic!("not recognised: {line}"));
+        assert_eq!(ev.pattern.kind.name(), *kind, "{line}");
+    }
+    assert_eq!(THIRTY.len(), 30);
+}
