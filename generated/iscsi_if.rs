@@ -660,6 +660,16 @@ macro_rules! family_impls {
             pub const fn get(self) -> $ty {
                 self.0
             }
+            /// Row `i` of `TABLE`, untyped (the `entry` of this family's `FAMILIES` row).
+            fn raw_entry(i: usize) -> Option<RawEntry> {
+                Self::TABLE.get(i).map(|e| RawEntry {
+                    value: e.value.0 as i128,
+                    name: e.name,
+                    doc: e.doc,
+                    since: e.since,
+                    until: e.until,
+                })
+            }
             /// One row of `TABLE` (shorthand for the generated table).
             const fn row(
                 value: $ty,
@@ -1094,55 +1104,63 @@ pub enum IscsiUeventEKnown {
     KeventPingComp = 111,
 }
 
+impl IscsiUeventEKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::UeventUnknown,
+        Self::UeventCreateSession,
+        Self::UeventDestroySession,
+        Self::UeventCreateConn,
+        Self::UeventDestroyConn,
+        Self::UeventBindConn,
+        Self::UeventSetParam,
+        Self::UeventStartConn,
+        Self::UeventStopConn,
+        Self::UeventSendPdu,
+        Self::UeventGetStats,
+        Self::UeventGetParam,
+        Self::UeventTransportEpConnect,
+        Self::UeventTransportEpPoll,
+        Self::UeventTransportEpDisconnect,
+        Self::UeventTgtDscvr,
+        Self::UeventSetHostParam,
+        Self::UeventUnbindSession,
+        Self::UeventCreateBoundSession,
+        Self::UeventTransportEpConnectThroughHost,
+        Self::UeventPathUpdate,
+        Self::UeventSetIfaceParams,
+        Self::UeventPing,
+        Self::UeventGetChap,
+        Self::UeventDeleteChap,
+        Self::UeventSetFlashnodeParams,
+        Self::UeventNewFlashnode,
+        Self::UeventDelFlashnode,
+        Self::UeventLoginFlashnode,
+        Self::UeventLogoutFlashnode,
+        Self::UeventLogoutFlashnodeSid,
+        Self::UeventSetChap,
+        Self::UeventGetHostStats,
+        Self::UeventDestroySessionAsync,
+        Self::KeventRecvPdu,
+        Self::KeventConnError,
+        Self::KeventIfError,
+        Self::KeventDestroySession,
+        Self::KeventUnbindSession,
+        Self::KeventCreateSession,
+        Self::KeventPathReq,
+        Self::KeventIfDown,
+        Self::KeventConnLoginState,
+        Self::KeventHostEvent,
+        Self::KeventPingComp,
+    ];
+}
+
 impl TryFrom<IscsiUeventE> for IscsiUeventEKnown {
     type Error = IscsiUeventE;
     fn try_from(v: IscsiUeventE) -> Result<Self, IscsiUeventE> {
-        match v.0 {
-            0 => Ok(Self::UeventUnknown),
-            11 => Ok(Self::UeventCreateSession),
-            12 => Ok(Self::UeventDestroySession),
-            13 => Ok(Self::UeventCreateConn),
-            14 => Ok(Self::UeventDestroyConn),
-            15 => Ok(Self::UeventBindConn),
-            16 => Ok(Self::UeventSetParam),
-            17 => Ok(Self::UeventStartConn),
-            18 => Ok(Self::UeventStopConn),
-            19 => Ok(Self::UeventSendPdu),
-            20 => Ok(Self::UeventGetStats),
-            21 => Ok(Self::UeventGetParam),
-            22 => Ok(Self::UeventTransportEpConnect),
-            23 => Ok(Self::UeventTransportEpPoll),
-            24 => Ok(Self::UeventTransportEpDisconnect),
-            25 => Ok(Self::UeventTgtDscvr),
-            26 => Ok(Self::UeventSetHostParam),
-            27 => Ok(Self::UeventUnbindSession),
-            28 => Ok(Self::UeventCreateBoundSession),
-            29 => Ok(Self::UeventTransportEpConnectThroughHost),
-            30 => Ok(Self::UeventPathUpdate),
-            31 => Ok(Self::UeventSetIfaceParams),
-            32 => Ok(Self::UeventPing),
-            33 => Ok(Self::UeventGetChap),
-            34 => Ok(Self::UeventDeleteChap),
-            35 => Ok(Self::UeventSetFlashnodeParams),
-            36 => Ok(Self::UeventNewFlashnode),
-            37 => Ok(Self::UeventDelFlashnode),
-            38 => Ok(Self::UeventLoginFlashnode),
-            39 => Ok(Self::UeventLogoutFlashnode),
-            40 => Ok(Self::UeventLogoutFlashnodeSid),
-            41 => Ok(Self::UeventSetChap),
-            42 => Ok(Self::UeventGetHostStats),
-            43 => Ok(Self::UeventDestroySessionAsync),
-            101 => Ok(Self::KeventRecvPdu),
-            102 => Ok(Self::KeventConnError),
-            103 => Ok(Self::KeventIfError),
-            104 => Ok(Self::KeventDestroySession),
-            105 => Ok(Self::KeventUnbindSession),
-            106 => Ok(Self::KeventCreateSession),
-            107 => Ok(Self::KeventPathReq),
-            108 => Ok(Self::KeventIfDown),
-            109 => Ok(Self::KeventConnLoginState),
-            110 => Ok(Self::KeventHostEvent),
-            111 => Ok(Self::KeventPingComp),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -1202,13 +1220,17 @@ pub enum IscsiTgtDscvrKnown {
     Slp = 3,
 }
 
+impl IscsiTgtDscvrKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[Self::SendTargets, Self::Isns, Self::Slp];
+}
+
 impl TryFrom<IscsiTgtDscvr> for IscsiTgtDscvrKnown {
     type Error = IscsiTgtDscvr;
     fn try_from(v: IscsiTgtDscvr) -> Result<Self, IscsiTgtDscvr> {
-        match v.0 {
-            1 => Ok(Self::SendTargets),
-            2 => Ok(Self::Isns),
-            3 => Ok(Self::Slp),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -1272,13 +1294,17 @@ pub enum IscsiHostEventCodeKnown {
     Max = 3,
 }
 
+impl IscsiHostEventCodeKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[Self::Linkup, Self::Linkdown, Self::Max];
+}
+
 impl TryFrom<IscsiHostEventCode> for IscsiHostEventCodeKnown {
     type Error = IscsiHostEventCode;
     fn try_from(v: IscsiHostEventCode) -> Result<Self, IscsiHostEventCode> {
-        match v.0 {
-            1 => Ok(Self::Linkup),
-            2 => Ok(Self::Linkdown),
-            3 => Ok(Self::Max),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -1384,16 +1410,24 @@ pub enum IscsiParamTypeKnown {
     IfaceParam = 5,
 }
 
+impl IscsiParamTypeKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Param,
+        Self::HostParam,
+        Self::NetParam,
+        Self::FlashnodeParam,
+        Self::ChapParam,
+        Self::IfaceParam,
+    ];
+}
+
 impl TryFrom<IscsiParamType> for IscsiParamTypeKnown {
     type Error = IscsiParamType;
     fn try_from(v: IscsiParamType) -> Result<Self, IscsiParamType> {
-        match v.0 {
-            0 => Ok(Self::Param),
-            1 => Ok(Self::HostParam),
-            2 => Ok(Self::NetParam),
-            3 => Ok(Self::FlashnodeParam),
-            4 => Ok(Self::ChapParam),
-            5 => Ok(Self::IfaceParam),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2006,65 +2040,73 @@ pub enum IscsiNetParamKnown {
     RedirectEn = 55,
 }
 
+impl IscsiNetParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Ipv4Addr,
+        Self::Ipv4Subnet,
+        Self::Ipv4Gw,
+        Self::Ipv4Bootproto,
+        Self::Mac,
+        Self::Ipv6Linklocal,
+        Self::Ipv6Addr,
+        Self::Ipv6Router,
+        Self::Ipv6AddrAutocfg,
+        Self::Ipv6LinklocalAutocfg,
+        Self::Ipv6RouterAutocfg,
+        Self::IfaceEnable,
+        Self::VlanId,
+        Self::VlanPriority,
+        Self::VlanEnabled,
+        Self::VlanTag,
+        Self::IfaceType,
+        Self::IfaceName,
+        Self::Mtu,
+        Self::Port,
+        Self::IpaddrState,
+        Self::Ipv6LinklocalState,
+        Self::Ipv6RouterState,
+        Self::DelayedAckEn,
+        Self::TcpNagleDisable,
+        Self::TcpWsfDisable,
+        Self::TcpWsf,
+        Self::TcpTimerScale,
+        Self::TcpTimestampEn,
+        Self::CacheId,
+        Self::Ipv4DhcpDnsAddrEn,
+        Self::Ipv4DhcpSlpDaEn,
+        Self::Ipv4TosEn,
+        Self::Ipv4Tos,
+        Self::Ipv4GratArpEn,
+        Self::Ipv4DhcpAltClientIdEn,
+        Self::Ipv4DhcpAltClientId,
+        Self::Ipv4DhcpReqVendorIdEn,
+        Self::Ipv4DhcpUseVendorIdEn,
+        Self::Ipv4DhcpVendorId,
+        Self::Ipv4DhcpLearnIqnEn,
+        Self::Ipv4FragmentDisable,
+        Self::Ipv4InForwardEn,
+        Self::Ipv4Ttl,
+        Self::Ipv6GratNeighborAdvEn,
+        Self::Ipv6MldEn,
+        Self::Ipv6FlowLabel,
+        Self::Ipv6TrafficClass,
+        Self::Ipv6HopLimit,
+        Self::Ipv6NdReachableTmo,
+        Self::Ipv6NdRexmitTime,
+        Self::Ipv6NdStaleTmo,
+        Self::Ipv6DupAddrDetectCnt,
+        Self::Ipv6RtrAdvLinkMtu,
+        Self::RedirectEn,
+    ];
+}
+
 impl TryFrom<IscsiNetParam> for IscsiNetParamKnown {
     type Error = IscsiNetParam;
     fn try_from(v: IscsiNetParam) -> Result<Self, IscsiNetParam> {
-        match v.0 {
-            1 => Ok(Self::Ipv4Addr),
-            2 => Ok(Self::Ipv4Subnet),
-            3 => Ok(Self::Ipv4Gw),
-            4 => Ok(Self::Ipv4Bootproto),
-            5 => Ok(Self::Mac),
-            6 => Ok(Self::Ipv6Linklocal),
-            7 => Ok(Self::Ipv6Addr),
-            8 => Ok(Self::Ipv6Router),
-            9 => Ok(Self::Ipv6AddrAutocfg),
-            10 => Ok(Self::Ipv6LinklocalAutocfg),
-            11 => Ok(Self::Ipv6RouterAutocfg),
-            12 => Ok(Self::IfaceEnable),
-            13 => Ok(Self::VlanId),
-            14 => Ok(Self::VlanPriority),
-            15 => Ok(Self::VlanEnabled),
-            16 => Ok(Self::VlanTag),
-            17 => Ok(Self::IfaceType),
-            18 => Ok(Self::IfaceName),
-            19 => Ok(Self::Mtu),
-            20 => Ok(Self::Port),
-            21 => Ok(Self::IpaddrState),
-            22 => Ok(Self::Ipv6LinklocalState),
-            23 => Ok(Self::Ipv6RouterState),
-            24 => Ok(Self::DelayedAckEn),
-            25 => Ok(Self::TcpNagleDisable),
-            26 => Ok(Self::TcpWsfDisable),
-            27 => Ok(Self::TcpWsf),
-            28 => Ok(Self::TcpTimerScale),
-            29 => Ok(Self::TcpTimestampEn),
-            30 => Ok(Self::CacheId),
-            31 => Ok(Self::Ipv4DhcpDnsAddrEn),
-            32 => Ok(Self::Ipv4DhcpSlpDaEn),
-            33 => Ok(Self::Ipv4TosEn),
-            34 => Ok(Self::Ipv4Tos),
-            35 => Ok(Self::Ipv4GratArpEn),
-            36 => Ok(Self::Ipv4DhcpAltClientIdEn),
-            37 => Ok(Self::Ipv4DhcpAltClientId),
-            38 => Ok(Self::Ipv4DhcpReqVendorIdEn),
-            39 => Ok(Self::Ipv4DhcpUseVendorIdEn),
-            40 => Ok(Self::Ipv4DhcpVendorId),
-            41 => Ok(Self::Ipv4DhcpLearnIqnEn),
-            42 => Ok(Self::Ipv4FragmentDisable),
-            43 => Ok(Self::Ipv4InForwardEn),
-            44 => Ok(Self::Ipv4Ttl),
-            45 => Ok(Self::Ipv6GratNeighborAdvEn),
-            46 => Ok(Self::Ipv6MldEn),
-            47 => Ok(Self::Ipv6FlowLabel),
-            48 => Ok(Self::Ipv6TrafficClass),
-            49 => Ok(Self::Ipv6HopLimit),
-            50 => Ok(Self::Ipv6NdReachableTmo),
-            51 => Ok(Self::Ipv6NdRexmitTime),
-            52 => Ok(Self::Ipv6NdStaleTmo),
-            53 => Ok(Self::Ipv6DupAddrDetectCnt),
-            54 => Ok(Self::Ipv6RtrAdvLinkMtu),
-            55 => Ok(Self::RedirectEn),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2144,17 +2186,25 @@ pub enum IscsiIpaddressStateKnown {
     Deprecated = 6,
 }
 
+impl IscsiIpaddressStateKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Unconfigured,
+        Self::Acquiring,
+        Self::Tentative,
+        Self::Valid,
+        Self::Disabling,
+        Self::Invalid,
+        Self::Deprecated,
+    ];
+}
+
 impl TryFrom<IscsiIpaddressState> for IscsiIpaddressStateKnown {
     type Error = IscsiIpaddressState;
     fn try_from(v: IscsiIpaddressState) -> Result<Self, IscsiIpaddressState> {
-        match v.0 {
-            0 => Ok(Self::Unconfigured),
-            1 => Ok(Self::Acquiring),
-            2 => Ok(Self::Tentative),
-            3 => Ok(Self::Valid),
-            4 => Ok(Self::Disabling),
-            5 => Ok(Self::Invalid),
-            6 => Ok(Self::Deprecated),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2219,14 +2269,22 @@ pub enum IscsiRouterStateKnown {
     Stale = 3,
 }
 
+impl IscsiRouterStateKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Unknown,
+        Self::Advertised,
+        Self::Manual,
+        Self::Stale,
+    ];
+}
+
 impl TryFrom<IscsiRouterState> for IscsiRouterStateKnown {
     type Error = IscsiRouterState;
     fn try_from(v: IscsiRouterState) -> Result<Self, IscsiRouterState> {
-        match v.0 {
-            0 => Ok(Self::Unknown),
-            1 => Ok(Self::Advertised),
-            2 => Ok(Self::Manual),
-            3 => Ok(Self::Stale),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2363,28 +2421,36 @@ pub enum IscsiIfaceParamKnown {
     InitiatorName = 17,
 }
 
+impl IscsiIfaceParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::DefTaskmgmtTmo,
+        Self::HdrdgstEn,
+        Self::DatadgstEn,
+        Self::ImmDataEn,
+        Self::InitialR2tEn,
+        Self::DataseqInorderEn,
+        Self::PduInorderEn,
+        Self::Erl,
+        Self::MaxRecvDlength,
+        Self::FirstBurst,
+        Self::MaxR2t,
+        Self::MaxBurst,
+        Self::ChapAuthEn,
+        Self::BidiChapEn,
+        Self::DiscoveryAuthOptional,
+        Self::DiscoveryLogoutEn,
+        Self::StrictLoginCompEn,
+        Self::InitiatorName,
+    ];
+}
+
 impl TryFrom<IscsiIfaceParam> for IscsiIfaceParamKnown {
     type Error = IscsiIfaceParam;
     fn try_from(v: IscsiIfaceParam) -> Result<Self, IscsiIfaceParam> {
-        match v.0 {
-            0 => Ok(Self::DefTaskmgmtTmo),
-            1 => Ok(Self::HdrdgstEn),
-            2 => Ok(Self::DatadgstEn),
-            3 => Ok(Self::ImmDataEn),
-            4 => Ok(Self::InitialR2tEn),
-            5 => Ok(Self::DataseqInorderEn),
-            6 => Ok(Self::PduInorderEn),
-            7 => Ok(Self::Erl),
-            8 => Ok(Self::MaxRecvDlength),
-            9 => Ok(Self::FirstBurst),
-            10 => Ok(Self::MaxR2t),
-            11 => Ok(Self::MaxBurst),
-            12 => Ok(Self::ChapAuthEn),
-            13 => Ok(Self::BidiChapEn),
-            14 => Ok(Self::DiscoveryAuthOptional),
-            15 => Ok(Self::DiscoveryLogoutEn),
-            16 => Ok(Self::StrictLoginCompEn),
-            17 => Ok(Self::InitiatorName),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2464,17 +2530,25 @@ pub enum IscsiConnStateKnown {
     CleanupWait = 6,
 }
 
+impl IscsiConnStateKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Free,
+        Self::XptWait,
+        Self::InLogin,
+        Self::LoggedIn,
+        Self::InLogout,
+        Self::LogoutRequested,
+        Self::CleanupWait,
+    ];
+}
+
 impl TryFrom<IscsiConnState> for IscsiConnStateKnown {
     type Error = IscsiConnState;
     fn try_from(v: IscsiConnState) -> Result<Self, IscsiConnState> {
-        match v.0 {
-            0 => Ok(Self::Free),
-            1 => Ok(Self::XptWait),
-            2 => Ok(Self::InLogin),
-            3 => Ok(Self::LoggedIn),
-            4 => Ok(Self::InLogout),
-            5 => Ok(Self::LogoutRequested),
-            6 => Ok(Self::CleanupWait),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -2643,33 +2717,41 @@ pub enum IscsiErrKnown {
     NopTimedout = 1022,
 }
 
+impl IscsiErrKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Ok,
+        Self::Datasn,
+        Self::DataOffset,
+        Self::MaxCmdsn,
+        Self::ExpCmdsn,
+        Self::BadOpcode,
+        Self::Datalen,
+        Self::Ahslen,
+        Self::Proto,
+        Self::Lun,
+        Self::BadItt,
+        Self::ConnFailed,
+        Self::R2tsn,
+        Self::SessionFailed,
+        Self::HdrDgst,
+        Self::DataDgst,
+        Self::ParamNotFound,
+        Self::NoScsiCmd,
+        Self::InvalidHost,
+        Self::XmitFailed,
+        Self::TcpConnClose,
+        Self::ScsiEhSessionRst,
+        Self::NopTimedout,
+    ];
+}
+
 impl TryFrom<IscsiErr> for IscsiErrKnown {
     type Error = IscsiErr;
     fn try_from(v: IscsiErr) -> Result<Self, IscsiErr> {
-        match v.0 {
-            0 => Ok(Self::Ok),
-            1001 => Ok(Self::Datasn),
-            1002 => Ok(Self::DataOffset),
-            1003 => Ok(Self::MaxCmdsn),
-            1004 => Ok(Self::ExpCmdsn),
-            1005 => Ok(Self::BadOpcode),
-            1006 => Ok(Self::Datalen),
-            1007 => Ok(Self::Ahslen),
-            1008 => Ok(Self::Proto),
-            1009 => Ok(Self::Lun),
-            1010 => Ok(Self::BadItt),
-            1011 => Ok(Self::ConnFailed),
-            1012 => Ok(Self::R2tsn),
-            1013 => Ok(Self::SessionFailed),
-            1014 => Ok(Self::HdrDgst),
-            1015 => Ok(Self::DataDgst),
-            1016 => Ok(Self::ParamNotFound),
-            1017 => Ok(Self::NoScsiCmd),
-            1018 => Ok(Self::InvalidHost),
-            1019 => Ok(Self::XmitFailed),
-            1020 => Ok(Self::TcpConnClose),
-            1021 => Ok(Self::ScsiEhSessionRst),
-            1022 => Ok(Self::NopTimedout),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3094,83 +3176,91 @@ pub enum IscsiParamKnown {
     Max = 72,
 }
 
+impl IscsiParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::MaxRecvDlength,
+        Self::MaxXmitDlength,
+        Self::HdrdgstEn,
+        Self::DatadgstEn,
+        Self::InitialR2tEn,
+        Self::MaxR2t,
+        Self::ImmDataEn,
+        Self::FirstBurst,
+        Self::MaxBurst,
+        Self::PduInorderEn,
+        Self::DataseqInorderEn,
+        Self::Erl,
+        Self::IfmarkerEn,
+        Self::OfmarkerEn,
+        Self::ExpStatsn,
+        Self::TargetName,
+        Self::Tpgt,
+        Self::PersistentAddress,
+        Self::PersistentPort,
+        Self::SessRecoveryTmo,
+        Self::ConnPort,
+        Self::ConnAddress,
+        Self::Username,
+        Self::UsernameIn,
+        Self::Password,
+        Self::PasswordIn,
+        Self::FastAbort,
+        Self::AbortTmo,
+        Self::LuResetTmo,
+        Self::HostResetTmo,
+        Self::PingTmo,
+        Self::RecvTmo,
+        Self::IfaceName,
+        Self::Isid,
+        Self::InitiatorName,
+        Self::TgtResetTmo,
+        Self::TargetAlias,
+        Self::ChapInIdx,
+        Self::ChapOutIdx,
+        Self::BootRoot,
+        Self::BootNic,
+        Self::BootTarget,
+        Self::AutoSndTgtDisable,
+        Self::DiscoverySess,
+        Self::PortalType,
+        Self::ChapAuthEn,
+        Self::DiscoveryLogoutEn,
+        Self::BidiChapEn,
+        Self::DiscoveryAuthOptional,
+        Self::DefTime2wait,
+        Self::DefTime2retain,
+        Self::MaxSegmentSize,
+        Self::Statsn,
+        Self::KeepaliveTmo,
+        Self::LocalPort,
+        Self::Tsid,
+        Self::DefTaskmgmtTmo,
+        Self::TcpTimestampStat,
+        Self::TcpWsfDisable,
+        Self::TcpNagleDisable,
+        Self::TcpTimerScale,
+        Self::TcpTimestampEn,
+        Self::TcpXmitWsf,
+        Self::TcpRecvWsf,
+        Self::IpFragmentDisable,
+        Self::Ipv4Tos,
+        Self::Ipv6Tc,
+        Self::Ipv6FlowLabel,
+        Self::IsFwAssignedIpv6,
+        Self::DiscoveryParentIdx,
+        Self::DiscoveryParentType,
+        Self::LocalIpaddr,
+        Self::Max,
+    ];
+}
+
 impl TryFrom<IscsiParam> for IscsiParamKnown {
     type Error = IscsiParam;
     fn try_from(v: IscsiParam) -> Result<Self, IscsiParam> {
-        match v.0 {
-            0 => Ok(Self::MaxRecvDlength),
-            1 => Ok(Self::MaxXmitDlength),
-            2 => Ok(Self::HdrdgstEn),
-            3 => Ok(Self::DatadgstEn),
-            4 => Ok(Self::InitialR2tEn),
-            5 => Ok(Self::MaxR2t),
-            6 => Ok(Self::ImmDataEn),
-            7 => Ok(Self::FirstBurst),
-            8 => Ok(Self::MaxBurst),
-            9 => Ok(Self::PduInorderEn),
-            10 => Ok(Self::DataseqInorderEn),
-            11 => Ok(Self::Erl),
-            12 => Ok(Self::IfmarkerEn),
-            13 => Ok(Self::OfmarkerEn),
-            14 => Ok(Self::ExpStatsn),
-            15 => Ok(Self::TargetName),
-            16 => Ok(Self::Tpgt),
-            17 => Ok(Self::PersistentAddress),
-            18 => Ok(Self::PersistentPort),
-            19 => Ok(Self::SessRecoveryTmo),
-            20 => Ok(Self::ConnPort),
-            21 => Ok(Self::ConnAddress),
-            22 => Ok(Self::Username),
-            23 => Ok(Self::UsernameIn),
-            24 => Ok(Self::Password),
-            25 => Ok(Self::PasswordIn),
-            26 => Ok(Self::FastAbort),
-            27 => Ok(Self::AbortTmo),
-            28 => Ok(Self::LuResetTmo),
-            29 => Ok(Self::HostResetTmo),
-            30 => Ok(Self::PingTmo),
-            31 => Ok(Self::RecvTmo),
-            32 => Ok(Self::IfaceName),
-            33 => Ok(Self::Isid),
-            34 => Ok(Self::InitiatorName),
-            35 => Ok(Self::TgtResetTmo),
-            36 => Ok(Self::TargetAlias),
-            37 => Ok(Self::ChapInIdx),
-            38 => Ok(Self::ChapOutIdx),
-            39 => Ok(Self::BootRoot),
-            40 => Ok(Self::BootNic),
-            41 => Ok(Self::BootTarget),
-            42 => Ok(Self::AutoSndTgtDisable),
-            43 => Ok(Self::DiscoverySess),
-            44 => Ok(Self::PortalType),
-            45 => Ok(Self::ChapAuthEn),
-            46 => Ok(Self::DiscoveryLogoutEn),
-            47 => Ok(Self::BidiChapEn),
-            48 => Ok(Self::DiscoveryAuthOptional),
-            49 => Ok(Self::DefTime2wait),
-            50 => Ok(Self::DefTime2retain),
-            51 => Ok(Self::MaxSegmentSize),
-            52 => Ok(Self::Statsn),
-            53 => Ok(Self::KeepaliveTmo),
-            54 => Ok(Self::LocalPort),
-            55 => Ok(Self::Tsid),
-            56 => Ok(Self::DefTaskmgmtTmo),
-            57 => Ok(Self::TcpTimestampStat),
-            58 => Ok(Self::TcpWsfDisable),
-            59 => Ok(Self::TcpNagleDisable),
-            60 => Ok(Self::TcpTimerScale),
-            61 => Ok(Self::TcpTimestampEn),
-            62 => Ok(Self::TcpXmitWsf),
-            63 => Ok(Self::TcpRecvWsf),
-            64 => Ok(Self::IpFragmentDisable),
-            65 => Ok(Self::Ipv4Tos),
-            66 => Ok(Self::Ipv6Tc),
-            67 => Ok(Self::Ipv6FlowLabel),
-            68 => Ok(Self::IsFwAssignedIpv6),
-            69 => Ok(Self::DiscoveryParentIdx),
-            70 => Ok(Self::DiscoveryParentType),
-            71 => Ok(Self::LocalIpaddr),
-            72 => Ok(Self::Max),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3253,17 +3343,25 @@ pub enum IscsiHostParamKnown {
     Max = 6,
 }
 
+impl IscsiHostParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Hwaddress,
+        Self::InitiatorName,
+        Self::NetdevName,
+        Self::Ipaddress,
+        Self::PortState,
+        Self::PortSpeed,
+        Self::Max,
+    ];
+}
+
 impl TryFrom<IscsiHostParam> for IscsiHostParamKnown {
     type Error = IscsiHostParam;
     fn try_from(v: IscsiHostParam) -> Result<Self, IscsiHostParam> {
-        match v.0 {
-            0 => Ok(Self::Hwaddress),
-            1 => Ok(Self::InitiatorName),
-            2 => Ok(Self::NetdevName),
-            3 => Ok(Self::Ipaddress),
-            4 => Ok(Self::PortState),
-            5 => Ok(Self::PortSpeed),
-            6 => Ok(Self::Max),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3621,70 +3719,78 @@ pub enum IscsiFlashnodeParamKnown {
     Max = 59,
 }
 
+impl IscsiFlashnodeParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::IsFwAssignedIpv6,
+        Self::PortalType,
+        Self::AutoSndTgtDisable,
+        Self::DiscoverySess,
+        Self::EntryEn,
+        Self::HdrDgstEn,
+        Self::DataDgstEn,
+        Self::ImmDataEn,
+        Self::InitialR2tEn,
+        Self::DataseqInorder,
+        Self::PduInorder,
+        Self::ChapAuthEn,
+        Self::SnackReqEn,
+        Self::DiscoveryLogoutEn,
+        Self::BidiChapEn,
+        Self::DiscoveryAuthOptional,
+        Self::Erl,
+        Self::TcpTimestampStat,
+        Self::TcpNagleDisable,
+        Self::TcpWsfDisable,
+        Self::TcpTimerScale,
+        Self::TcpTimestampEn,
+        Self::IpFragDisable,
+        Self::MaxRecvDlength,
+        Self::MaxXmitDlength,
+        Self::FirstBurst,
+        Self::DefTime2wait,
+        Self::DefTime2retain,
+        Self::MaxR2t,
+        Self::KeepaliveTmo,
+        Self::Isid,
+        Self::Tsid,
+        Self::Port,
+        Self::MaxBurst,
+        Self::DefTaskmgmtTmo,
+        Self::Ipaddr,
+        Self::Alias,
+        Self::RedirectIpaddr,
+        Self::MaxSegmentSize,
+        Self::LocalPort,
+        Self::Ipv4Tos,
+        Self::Ipv6Tc,
+        Self::Ipv6FlowLabel,
+        Self::Name,
+        Self::Tpgt,
+        Self::LinkLocalIpv6,
+        Self::DiscoveryParentIdx,
+        Self::DiscoveryParentType,
+        Self::TcpXmitWsf,
+        Self::TcpRecvWsf,
+        Self::ChapInIdx,
+        Self::ChapOutIdx,
+        Self::Username,
+        Self::UsernameIn,
+        Self::Password,
+        Self::PasswordIn,
+        Self::Statsn,
+        Self::ExpStatsn,
+        Self::IsBootTgt,
+        Self::Max,
+    ];
+}
+
 impl TryFrom<IscsiFlashnodeParam> for IscsiFlashnodeParamKnown {
     type Error = IscsiFlashnodeParam;
     fn try_from(v: IscsiFlashnodeParam) -> Result<Self, IscsiFlashnodeParam> {
-        match v.0 {
-            0 => Ok(Self::IsFwAssignedIpv6),
-            1 => Ok(Self::PortalType),
-            2 => Ok(Self::AutoSndTgtDisable),
-            3 => Ok(Self::DiscoverySess),
-            4 => Ok(Self::EntryEn),
-            5 => Ok(Self::HdrDgstEn),
-            6 => Ok(Self::DataDgstEn),
-            7 => Ok(Self::ImmDataEn),
-            8 => Ok(Self::InitialR2tEn),
-            9 => Ok(Self::DataseqInorder),
-            10 => Ok(Self::PduInorder),
-            11 => Ok(Self::ChapAuthEn),
-            12 => Ok(Self::SnackReqEn),
-            13 => Ok(Self::DiscoveryLogoutEn),
-            14 => Ok(Self::BidiChapEn),
-            15 => Ok(Self::DiscoveryAuthOptional),
-            16 => Ok(Self::Erl),
-            17 => Ok(Self::TcpTimestampStat),
-            18 => Ok(Self::TcpNagleDisable),
-            19 => Ok(Self::TcpWsfDisable),
-            20 => Ok(Self::TcpTimerScale),
-            21 => Ok(Self::TcpTimestampEn),
-            22 => Ok(Self::IpFragDisable),
-            23 => Ok(Self::MaxRecvDlength),
-            24 => Ok(Self::MaxXmitDlength),
-            25 => Ok(Self::FirstBurst),
-            26 => Ok(Self::DefTime2wait),
-            27 => Ok(Self::DefTime2retain),
-            28 => Ok(Self::MaxR2t),
-            29 => Ok(Self::KeepaliveTmo),
-            30 => Ok(Self::Isid),
-            31 => Ok(Self::Tsid),
-            32 => Ok(Self::Port),
-            33 => Ok(Self::MaxBurst),
-            34 => Ok(Self::DefTaskmgmtTmo),
-            35 => Ok(Self::Ipaddr),
-            36 => Ok(Self::Alias),
-            37 => Ok(Self::RedirectIpaddr),
-            38 => Ok(Self::MaxSegmentSize),
-            39 => Ok(Self::LocalPort),
-            40 => Ok(Self::Ipv4Tos),
-            41 => Ok(Self::Ipv6Tc),
-            42 => Ok(Self::Ipv6FlowLabel),
-            43 => Ok(Self::Name),
-            44 => Ok(Self::Tpgt),
-            45 => Ok(Self::LinkLocalIpv6),
-            46 => Ok(Self::DiscoveryParentIdx),
-            47 => Ok(Self::DiscoveryParentType),
-            48 => Ok(Self::TcpXmitWsf),
-            49 => Ok(Self::TcpRecvWsf),
-            50 => Ok(Self::ChapInIdx),
-            51 => Ok(Self::ChapOutIdx),
-            52 => Ok(Self::Username),
-            53 => Ok(Self::UsernameIn),
-            54 => Ok(Self::Password),
-            55 => Ok(Self::PasswordIn),
-            56 => Ok(Self::Statsn),
-            57 => Ok(Self::ExpStatsn),
-            58 => Ok(Self::IsBootTgt),
-            59 => Ok(Self::Max),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3744,13 +3850,17 @@ pub enum IscsiDiscoveryParentTypeKnown {
     Isns = 0x03,
 }
 
+impl IscsiDiscoveryParentTypeKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[Self::Unknown, Self::Sendtgt, Self::Isns];
+}
+
 impl TryFrom<IscsiDiscoveryParentType> for IscsiDiscoveryParentTypeKnown {
     type Error = IscsiDiscoveryParentType;
     fn try_from(v: IscsiDiscoveryParentType) -> Result<Self, IscsiDiscoveryParentType> {
-        match v.0 {
-            0x01 => Ok(Self::Unknown),
-            0x02 => Ok(Self::Sendtgt),
-            0x03 => Ok(Self::Isns),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3832,17 +3942,25 @@ pub enum IscsiPortSpeedKnown {
     Speed40Gbps = 0x40,
 }
 
+impl IscsiPortSpeedKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Unknown,
+        Self::Speed10Mbps,
+        Self::Speed100Mbps,
+        Self::Speed1Gbps,
+        Self::Speed10Gbps,
+        Self::Speed25Gbps,
+        Self::Speed40Gbps,
+    ];
+}
+
 impl TryFrom<IscsiPortSpeed> for IscsiPortSpeedKnown {
     type Error = IscsiPortSpeed;
     fn try_from(v: IscsiPortSpeed) -> Result<Self, IscsiPortSpeed> {
-        match v.0 {
-            0x01 => Ok(Self::Unknown),
-            0x02 => Ok(Self::Speed10Mbps),
-            0x04 => Ok(Self::Speed100Mbps),
-            0x08 => Ok(Self::Speed1Gbps),
-            0x10 => Ok(Self::Speed10Gbps),
-            0x20 => Ok(Self::Speed25Gbps),
-            0x40 => Ok(Self::Speed40Gbps),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -3899,12 +4017,17 @@ pub enum IscsiPortStateKnown {
     Up = 0x02,
 }
 
+impl IscsiPortStateKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[Self::Down, Self::Up];
+}
+
 impl TryFrom<IscsiPortState> for IscsiPortStateKnown {
     type Error = IscsiPortState;
     fn try_from(v: IscsiPortState) -> Result<Self, IscsiPortState> {
-        match v.0 {
-            0x01 => Ok(Self::Down),
-            0x02 => Ok(Self::Up),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -4001,20 +4124,28 @@ pub enum IscsiPingStatusCodeKnown {
     NoArpReceived = 0x09,
 }
 
+impl IscsiPingStatusCodeKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Success,
+        Self::FwDisabled,
+        Self::IpaddrInvalid,
+        Self::LinklocalIpv6AddrInvalid,
+        Self::Timeout,
+        Self::InvalidDestAddr,
+        Self::OversizePacket,
+        Self::IcmpError,
+        Self::MaxReqExceeded,
+        Self::NoArpReceived,
+    ];
+}
+
 impl TryFrom<IscsiPingStatusCode> for IscsiPingStatusCodeKnown {
     type Error = IscsiPingStatusCode;
     fn try_from(v: IscsiPingStatusCode) -> Result<Self, IscsiPingStatusCode> {
-        match v.0 {
-            0 => Ok(Self::Success),
-            0x01 => Ok(Self::FwDisabled),
-            0x02 => Ok(Self::IpaddrInvalid),
-            0x03 => Ok(Self::LinklocalIpv6AddrInvalid),
-            0x04 => Ok(Self::Timeout),
-            0x05 => Ok(Self::InvalidDestAddr),
-            0x06 => Ok(Self::OversizePacket),
-            0x07 => Ok(Self::IcmpError),
-            0x08 => Ok(Self::MaxReqExceeded),
-            0x09 => Ok(Self::NoArpReceived),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -4219,12 +4350,17 @@ pub enum ChapTypeEKnown {
     In = 1,
 }
 
+impl ChapTypeEKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[Self::Out, Self::In];
+}
+
 impl TryFrom<ChapTypeE> for ChapTypeEKnown {
     type Error = ChapTypeE;
     fn try_from(v: ChapTypeE) -> Result<Self, ChapTypeE> {
-        match v.0 {
-            0 => Ok(Self::Out),
-            1 => Ok(Self::In),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -4294,15 +4430,23 @@ pub enum IscsiChapParamKnown {
     PasswordLen = 4,
 }
 
+impl IscsiChapParamKnown {
+    /// Every variant, by value (what `TryFrom` searches).
+    const BY_VALUE: &'static [Self] = &[
+        Self::Index,
+        Self::ChapType,
+        Self::Username,
+        Self::Password,
+        Self::PasswordLen,
+    ];
+}
+
 impl TryFrom<IscsiChapParam> for IscsiChapParamKnown {
     type Error = IscsiChapParam;
     fn try_from(v: IscsiChapParam) -> Result<Self, IscsiChapParam> {
-        match v.0 {
-            0 => Ok(Self::Index),
-            1 => Ok(Self::ChapType),
-            2 => Ok(Self::Username),
-            3 => Ok(Self::Password),
-            4 => Ok(Self::PasswordLen),
+        let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
+        match Self::BY_VALUE.get(i) {
+            Some(k) if *k as u32 == v.0 => Ok(*k),
             _ => Err(v),
         }
     }
@@ -4772,17 +4916,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Netlink multicast groups of NETLINK_ISCSI.",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            NetlinkGroup::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: NetlinkGroup::raw_entry,
     },
     Family {
         rust_name: "EventBases",
@@ -4825,17 +4959,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 45,
-        entry: |i| {
-            IscsiUeventE::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiUeventE::raw_entry,
     },
     Family {
         rust_name: "IscsiTgtDscvr",
@@ -4844,17 +4968,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            IscsiTgtDscvr::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiTgtDscvr::raw_entry,
     },
     Family {
         rust_name: "IscsiHostEventCode",
@@ -4863,17 +4977,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            IscsiHostEventCode::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiHostEventCode::raw_entry,
     },
     Family {
         rust_name: "IscsiParamType",
@@ -4882,17 +4986,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 6,
-        entry: |i| {
-            IscsiParamType::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiParamType::raw_entry,
     },
     Family {
         rust_name: "IfaceEnable",
@@ -4901,17 +4995,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iscsi iface enabled/disabled setting",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            IfaceEnable::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IfaceEnable::raw_entry,
     },
     Family {
         rust_name: "Bootproto",
@@ -4920,17 +5004,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "ipv4 bootproto",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            Bootproto::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: Bootproto::raw_entry,
     },
     Family {
         rust_name: "Ipv6Autocfg",
@@ -4939,17 +5013,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "ipv6 addr autoconfig type",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            Ipv6Autocfg::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: Ipv6Autocfg::raw_entry,
     },
     Family {
         rust_name: "Ipv6LinklocalAutocfg",
@@ -4958,17 +5022,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "ipv6 link local addr type",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            Ipv6LinklocalAutocfg::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: Ipv6LinklocalAutocfg::raw_entry,
     },
     Family {
         rust_name: "Ipv6RouterAutocfg",
@@ -4977,17 +5031,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "ipv6 router addr type",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            Ipv6RouterAutocfg::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: Ipv6RouterAutocfg::raw_entry,
     },
     Family {
         rust_name: "IfaceType",
@@ -4996,17 +5040,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iface type: IPv4 or IPv6.",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            IfaceType::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IfaceType::raw_entry,
     },
     Family {
         rust_name: "IfLimits",
@@ -5084,17 +5118,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iscsi vlan enable/disabled setting",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            VlanEnable::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: VlanEnable::raw_entry,
     },
     Family {
         rust_name: "NetParamEnable",
@@ -5103,17 +5127,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iscsi generic enable/disabled setting for various features",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            NetParamEnable::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: NetParamEnable::raw_entry,
     },
     Family {
         rust_name: "IscsiNetParam",
@@ -5122,17 +5136,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI network params",
         kind: FamilyKind::Values,
         len: 55,
-        entry: |i| {
-            IscsiNetParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiNetParam::raw_entry,
     },
     Family {
         rust_name: "IscsiIpaddressState",
@@ -5141,17 +5145,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 7,
-        entry: |i| {
-            IscsiIpaddressState::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiIpaddressState::raw_entry,
     },
     Family {
         rust_name: "IscsiRouterState",
@@ -5160,17 +5154,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 4,
-        entry: |i| {
-            IscsiRouterState::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiRouterState::raw_entry,
     },
     Family {
         rust_name: "IscsiIfaceParam",
@@ -5179,17 +5163,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI specific settings params for iface",
         kind: FamilyKind::Values,
         len: 18,
-        entry: |i| {
-            IscsiIfaceParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiIfaceParam::raw_entry,
     },
     Family {
         rust_name: "IscsiConnState",
@@ -5198,17 +5172,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 7,
-        entry: |i| {
-            IscsiConnState::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiConnState::raw_entry,
     },
     Family {
         rust_name: "IscsiErr",
@@ -5217,17 +5181,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Common error codes",
         kind: FamilyKind::Values,
         len: 23,
-        entry: |i| {
-            IscsiErr::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiErr::raw_entry,
     },
     Family {
         rust_name: "IscsiParam",
@@ -5236,17 +5190,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI Parameters (RFC3720)",
         kind: FamilyKind::Values,
         len: 82,
-        entry: |i| {
-            IscsiParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiParam::raw_entry,
     },
     Family {
         rust_name: "IscsiHostParam",
@@ -5255,17 +5199,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI HBA params",
         kind: FamilyKind::Values,
         len: 8,
-        entry: |i| {
-            IscsiHostParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiHostParam::raw_entry,
     },
     Family {
         rust_name: "IscsiFlashnodeParam",
@@ -5274,17 +5208,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI Flash Target params",
         kind: FamilyKind::Values,
         len: 60,
-        entry: |i| {
-            IscsiFlashnodeParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiFlashnodeParam::raw_entry,
     },
     Family {
         rust_name: "IscsiDiscoveryParentType",
@@ -5293,17 +5217,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            IscsiDiscoveryParentType::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiDiscoveryParentType::raw_entry,
     },
     Family {
         rust_name: "IscsiPortSpeed",
@@ -5312,17 +5226,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI port Speed",
         kind: FamilyKind::Values,
         len: 7,
-        entry: |i| {
-            IscsiPortSpeed::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiPortSpeed::raw_entry,
     },
     Family {
         rust_name: "IscsiPortState",
@@ -5331,17 +5235,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI port state",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            IscsiPortState::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiPortState::raw_entry,
     },
     Family {
         rust_name: "IscsiPingStatusCode",
@@ -5350,17 +5244,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI PING status/error code",
         kind: FamilyKind::Values,
         len: 10,
-        entry: |i| {
-            IscsiPingStatusCode::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiPingStatusCode::raw_entry,
     },
     Family {
         rust_name: "TransportCaps",
@@ -5369,17 +5253,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "These flags presents iSCSI Data-Path capabilities.",
         kind: FamilyKind::Flags,
         len: 15,
-        entry: |i| {
-            TransportCaps::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: TransportCaps::raw_entry,
     },
     Family {
         rust_name: "StopConn",
@@ -5388,17 +5262,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "These flags describes reason of stop_conn() call",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            StopConn::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: StopConn::raw_entry,
     },
     Family {
         rust_name: "ChapTypeE",
@@ -5407,17 +5271,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            ChapTypeE::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ChapTypeE::raw_entry,
     },
     Family {
         rust_name: "IscsiChapParam",
@@ -5426,17 +5280,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "",
         kind: FamilyKind::Values,
         len: 5,
-        entry: |i| {
-            IscsiChapParam::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiChapParam::raw_entry,
     },
     Family {
         rust_name: "ParamMask",
@@ -5445,17 +5289,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Bit masks of the session and connection parameters a transport supports (v2.6.18 to v3.1.3).",
         kind: FamilyKind::Flags,
         len: 38,
-        entry: |i| {
-            ParamMask::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ParamMask::raw_entry,
     },
     Family {
         rust_name: "HostParamMask",
@@ -5464,16 +5298,6 @@ pub static FAMILIES: &[Family] = &[
         doc: "Bit masks of the host parameters a transport supports (v2.6.23 to v3.1.3).",
         kind: FamilyKind::Flags,
         len: 4,
-        entry: |i| {
-            HostParamMask::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: HostParamMask::raw_entry,
     },
 ];

@@ -660,6 +660,16 @@ macro_rules! family_impls {
             pub const fn get(self) -> $ty {
                 self.0
             }
+            /// Row `i` of `TABLE`, untyped (the `entry` of this family's `FAMILIES` row).
+            fn raw_entry(i: usize) -> Option<RawEntry> {
+                Self::TABLE.get(i).map(|e| RawEntry {
+                    value: e.value.0 as i128,
+                    name: e.name,
+                    doc: e.doc,
+                    since: e.since,
+                    until: e.until,
+                })
+            }
             /// One row of `TABLE` (shorthand for the generated table).
             const fn row(
                 value: $ty,
@@ -2088,17 +2098,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Bits of the opcode byte around the 6-bit opcode.",
         kind: FamilyKind::Flags,
         len: 3,
-        entry: |i| {
-            OpcodeBits::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: OpcodeBits::raw_entry,
     },
     Family {
         rust_name: "IscsiOpcode",
@@ -2107,17 +2107,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "PDU opcodes (the low 6 bits of byte 0; initiator 0x00-0x1f, target 0x20-0x3f).",
         kind: FamilyKind::Values,
         len: 22,
-        entry: |i| {
-            IscsiOpcode::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: IscsiOpcode::raw_entry,
     },
     Family {
         rust_name: "AhsType",
@@ -2126,17 +2116,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Additional header segment types.",
         kind: FamilyKind::Values,
         len: 2,
-        entry: |i| {
-            AhsType::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: AhsType::raw_entry,
     },
     Family {
         rust_name: "ScsiCmdFlags",
@@ -2145,17 +2125,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Command PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
-        entry: |i| {
-            ScsiCmdFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ScsiCmdFlags::raw_entry,
     },
     Family {
         rust_name: "ScsiCmdAttr",
@@ -2164,17 +2134,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "SCSI command task attributes (the ATTR bits of a SCSI command's flags).",
         kind: FamilyKind::Values,
         len: 5,
-        entry: |i| {
-            ScsiCmdAttr::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ScsiCmdAttr::raw_entry,
     },
     Family {
         rust_name: "ScsiRspFlags",
@@ -2183,17 +2143,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Command Response PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
-        entry: |i| {
-            ScsiRspFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ScsiRspFlags::raw_entry,
     },
     Family {
         rust_name: "ScsiResponse",
@@ -2202,17 +2152,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI Status values. Valid if Rsp Selector bit is not set",
         kind: FamilyKind::Values,
         len: 3,
-        entry: |i| {
-            ScsiResponse::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: ScsiResponse::raw_entry,
     },
     Family {
         rust_name: "AsyncEvent",
@@ -2221,17 +2161,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "iSCSI Event Codes",
         kind: FamilyKind::Values,
         len: 6,
-        entry: |i| {
-            AsyncEvent::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: AsyncEvent::raw_entry,
     },
     Family {
         rust_name: "TmFlags",
@@ -2240,17 +2170,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Task management request flags: the function code mask.",
         kind: FamilyKind::Flags,
         len: 1,
-        entry: |i| {
-            TmFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: TmFlags::raw_entry,
     },
     Family {
         rust_name: "TmFunc",
@@ -2259,17 +2179,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Task management functions.",
         kind: FamilyKind::Values,
         len: 8,
-        entry: |i| {
-            TmFunc::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: TmFunc::raw_entry,
     },
     Family {
         rust_name: "TmfResponse",
@@ -2278,17 +2188,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Task management function responses.",
         kind: FamilyKind::Values,
         len: 8,
-        entry: |i| {
-            TmfResponse::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: TmfResponse::raw_entry,
     },
     Family {
         rust_name: "DataFlags",
@@ -2297,17 +2197,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Data Response PDU flags",
         kind: FamilyKind::Flags,
         len: 4,
-        entry: |i| {
-            DataFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: DataFlags::raw_entry,
     },
     Family {
         rust_name: "TextFlags",
@@ -2316,17 +2206,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Text request and response flags.",
         kind: FamilyKind::Flags,
         len: 1,
-        entry: |i| {
-            TextFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: TextFlags::raw_entry,
     },
     Family {
         rust_name: "LoginFlags",
@@ -2335,17 +2215,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Login PDU flags",
         kind: FamilyKind::Flags,
         len: 10,
-        entry: |i| {
-            LoginFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LoginFlags::raw_entry,
     },
     Family {
         rust_name: "LoginStage",
@@ -2354,17 +2224,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Login stage (phase) codes for CSG, NSG",
         kind: FamilyKind::Values,
         len: 4,
-        entry: |i| {
-            LoginStage::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LoginStage::raw_entry,
     },
     Family {
         rust_name: "LoginStatusClass",
@@ -2373,17 +2233,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Login Status response classes",
         kind: FamilyKind::Values,
         len: 4,
-        entry: |i| {
-            LoginStatusClass::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LoginStatusClass::raw_entry,
     },
     Family {
         rust_name: "LoginStatus",
@@ -2392,17 +2242,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Login response status: class and detail (RFC 3720 10.13.5). The detail codes restart at 0 in each class.",
         kind: FamilyKind::Keyed,
         len: 18,
-        entry: |i| {
-            LoginStatus::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LoginStatus::raw_entry,
     },
     Family {
         rust_name: "LogoutFlags",
@@ -2411,17 +2251,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "Logout request flags: the reason code mask.",
         kind: FamilyKind::Flags,
         len: 1,
-        entry: |i| {
-            LogoutFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LogoutFlags::raw_entry,
     },
     Family {
         rust_name: "LogoutReason",
@@ -2430,17 +2260,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "logout reason_code values",
         kind: FamilyKind::Values,
         len: 4,
-        entry: |i| {
-            LogoutReason::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LogoutReason::raw_entry,
     },
     Family {
         rust_name: "LogoutResponse",
@@ -2449,17 +2269,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "logout response status values",
         kind: FamilyKind::Values,
         len: 4,
-        entry: |i| {
-            LogoutResponse::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: LogoutResponse::raw_entry,
     },
     Family {
         rust_name: "SnackType",
@@ -2468,17 +2278,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "SNACK types (the low 4 bits of a SNACK's flags). DATA and R2T share 0.",
         kind: FamilyKind::Values,
         len: 5,
-        entry: |i| {
-            SnackType::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: SnackType::raw_entry,
     },
     Family {
         rust_name: "SnackFlags",
@@ -2487,17 +2287,7 @@ pub static FAMILIES: &[Family] = &[
         doc: "SNACK request flags: the type mask.",
         kind: FamilyKind::Flags,
         len: 1,
-        entry: |i| {
-            SnackFlags::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: SnackFlags::raw_entry,
     },
     Family {
         rust_name: "RejectReason",
@@ -2506,16 +2296,6 @@ pub static FAMILIES: &[Family] = &[
         doc: "Reason for Reject",
         kind: FamilyKind::Values,
         len: 12,
-        entry: |i| {
-            RejectReason::TABLE
-                .get(i)
-                .map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-        },
+        entry: RejectReason::raw_entry,
     },
 ];

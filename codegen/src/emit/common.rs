@@ -303,6 +303,16 @@ macro_rules! family_impls {
             pub const fn get(self) -> $ty {
                 self.0
             }
+            /// Row `i` of `TABLE`, untyped (the `entry` of this family's `FAMILIES` row).
+            fn raw_entry(i: usize) -> Option<RawEntry> {
+                Self::TABLE.get(i).map(|e| RawEntry {
+                    value: e.value.0 as i128,
+                    name: e.name,
+                    doc: e.doc,
+                    since: e.since,
+                    until: e.until,
+                })
+            }
             /// One row of `TABLE` (shorthand for the generated table).
             const fn row(
                 value: $ty,
@@ -413,17 +423,7 @@ fn row(p: &FamilyPlan) -> TokenStream {
         }
     } else {
         let ty = format_ident!("{}", p.rust_name);
-        quote! {
-            |i| {
-                #ty::TABLE.get(i).map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-            }
-        }
+        quote! { #ty::raw_entry }
     };
     quote! {
         Family {

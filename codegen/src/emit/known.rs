@@ -1,7 +1,8 @@
 //! The Rust enum of a C enum's known values (`IscsiErrKnown`), for `match`:
 //! one variant per distinct value (the first declared name), later names for the
 //! same value as associated consts, `TryFrom` the
-//! newtype by matching the value and `From` back by an `as` cast of the repr.
+//! newtype by a binary search of the variants by value and `From` back by an `as`
+//! cast of the repr.
 //! Never a transmute.
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
     let name = format_ident!("{}Known", p.rust_name);
     let ty = format_ident!("{}", p.ty.name());
     let mut used: BTreeMap<String, &str> = BTreeMap::new();
+    used.insert(String::from("BY_VALUE"), "the generated table of variants");
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut aliases = Vec::new();
@@ -68,7 +70,7 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
                 lines.push(format!("{}.", code(&e.name)));
                 let doc = doc_attrs(&lines);
                 variants.push(quote! { #doc #id = #v });
-                arms.push(quote! { #v => Ok(Self::#id) });
+                arms.push(quote! { Self::#id });
                 first_of.insert(e.value, id);
             }
             Some(first) => {
@@ -83,13 +85,11 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
             }
         }
     }
-    let alias_impl = if aliases.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            impl #name {
-                #(#aliases)*
-            }
+    let alias_impl = quote! {
+        impl #name {
+            /// Every variant, by value (what `TryFrom` searches).
+            const BY_VALUE: &'static [Self] = &[#(#arms),*];
+            #(#aliases)*
         }
     };
     let doc = doc_attrs(&[
@@ -113,8 +113,9 @@ pub fn known_enum(p: &FamilyPlan) -> Result<TokenStream> {
         impl TryFrom<#newtype> for #name {
             type Error = #newtype;
             fn try_from(v: #newtype) -> Result<Self, #newtype> {
-                match v.0 {
-                    #(#arms,)*
+                let i = Self::BY_VALUE.partition_point(|k| (*k as #ty) < v.0);
+                match Self::BY_VALUE.get(i) {
+                    Some(k) if *k as #ty == v.0 => Ok(*k),
                     _ => Err(v),
                 }
             }

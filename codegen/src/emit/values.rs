@@ -20,6 +20,7 @@ const ASSOCIATED: &[&str] = &[
     "new",
     "get",
     "row",
+    "raw_entry",
     "rows",
     "entry",
     "entry_in",
