@@ -1,5 +1,5 @@
-//! The `iscsi-codegen` command line: fetch, generate, check, dump. See
-//! `headers/README.md` for the workflow.
+//! The `iscsi-codegen` command line: fetch, extract, history, generate, check, diff,
+//! dump. See `headers/README.md` and `docs/releases.md` for the workflow.
 
 mod cli;
 

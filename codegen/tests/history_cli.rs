@@ -343,3 +343,26 @@ fn history_fails_cleanly_outside_a_repository() {
     assert!(stderr.starts_with("iscsi-codegen: "), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn history_leaves_out_a_define_over_an_undeclared_identifier() {
+    use iscsi_codegen::extract::{ExtractOptions, extract_bytes};
+    let path = root().join("headers/fixtures/history_undefined_macro.h");
+    let bytes = std::fs::read(&path).unwrap();
+    let mut opts = ExtractOptions {
+        label: String::from("oi-fixture"),
+        path: String::from("include/iscsi_if.h"),
+        include_dirs: vec![],
+        skip_undefined: true,
+    };
+    let h = extract_bytes(&bytes, &path, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = h.defines.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["FIXTURE_BASE", "FIXTURE_MASK_A"]);
+    opts.skip_undefined = false;
+    let err = extract_bytes(&bytes, &path, &opts).unwrap_err().to_string();
+    assert!(
+        err.contains("history_undefined_macro.h:16:")
+            && err.contains("undefined identifier `FIXTURE_OPT_NEVER_DECLARED`"),
+        "{err}"
+    );
+}
