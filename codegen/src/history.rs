@@ -143,6 +143,7 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
                         commit: Some(commit),
                         date: Some(date),
                         release: Some(tag),
+                        kernel: None,
                     },
                     files,
                 });
@@ -191,6 +192,7 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
                         commit: Some(commit),
                         date: Some(date),
                         release: Some(label),
+                        kernel: None,
                     },
                     files,
                 });
@@ -229,6 +231,8 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
                 } else {
                     format!("{base}.{}", same_day + 1)
                 };
+                let subject = git_text(repo, &["log", "-1", "--format=%s", commit])?;
+                let kernel = kernel_named(&subject);
                 let release = git(repo, &["describe", "--tags", "--abbrev=0", commit])
                     .ok()
                     .map(|b| String::from_utf8_lossy(&b).trim().to_string())
@@ -241,6 +245,7 @@ pub fn versions(opts: &HistoryOptions) -> Result<Vec<GitVersion>> {
                         commit: Some(commit.to_string()),
                         date: Some(date.to_string()),
                         release,
+                        kernel,
                     },
                     files,
                 });
@@ -273,6 +278,17 @@ pub fn makefile_label(makefile: &str) -> Option<String> {
         label.push_str(&x);
     }
     Some(label)
+}
+
+/// The kernel release a commit subject names: `2.6.29` (a 2.6 release; later
+/// subjects say "kernel" without a number) → `v2.6.29`.
+pub fn kernel_named(subject: &str) -> Option<String> {
+    let at = subject.find("2.6.")?;
+    let digits: String = subject[at + 4..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then(|| format!("v2.6.{digits}"))
 }
 
 /// A scratch include directory, removed on drop.

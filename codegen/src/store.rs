@@ -35,9 +35,13 @@ pub struct Origin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The release the source names: the tag (`v2.6.18`), the nearest open-iscsi
-    /// release tag at or before the commit (`2.0-873`), or the kernel release.
+    /// release tag at or before the commit (`2.0.873`), or the kernel release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
+    /// For an open-iscsi copy, the kernel release its commit subject names, if any
+    /// (`sync up kernel modules with 2.6.29` → `v2.6.29`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
 }
 
 /// One extracted source: every header file it has.

@@ -53,6 +53,7 @@ fn extract_tracked(paths: &Paths) -> Result<Vec<Fresh>> {
             commit: None,
             date: None,
             release: Some(src.release.clone()),
+            kernel: None,
         };
         out.push(extract_set(set, &src.release, origin)?);
     }
