@@ -313,3 +313,50 @@ fn the_thirty_incident_messages() {
     }
     assert_eq!(THIRTY.len(), 30);
 }
+
+/// The shape cache relies on anchors without digits (messages that differ only in digits
+/// find the same anchors) and on regexes whose literal digits are flagged.
+#[test]
+fn anchors_have_no_digits_and_literal_digits_are_found() {
+    for p in patterns::all() {
+        assert!(
+            !p.anchor.bytes().any(|b| b.is_ascii_digit()),
+            "{}: anchor {:?}",
+            p.id,
+            p.anchor
+        );
+    }
+    use iscsi_decode::decode::patterns::has_literal_digit;
+    assert!(has_literal_digit(r"Using 5 seconds"));
+    assert!(has_literal_digit(r"op 0x[0-9a-f]+"));
+    assert!(!has_literal_digit(
+        r"(?P<sid_alt2>\d+) [0-9a-fA-F]{2} x{1,3}"
+    ));
+}
+
+/// Messages of one shape decode exactly as without the caches.
+#[test]
+fn caches_do_not_change_results() {
+    let lines = [
+        "kernel:  connection3:0: invalid ping timeout of zero. Using 5 seconds.",
+        "kernel:  connection3:0: invalid ping timeout of zero. Using 6 seconds.",
+        "kernel:  connection3:0: invalid ping timeout of zero. Using 5 seconds.",
+        "iscsid: connection2:0 login rejected: target error (03/01)",
+        "iscsid: connection2:0 login rejected: target error (3/1)",
+        "iscsid: connection2:0 login rejected: target error (03/02)",
+        "kernel:  connection7:0: ping timeout of 5 secs expired, recv timeout 5, last rx 4295152378, last ping 4295153633, now 4295154944",
+        "kernel:  connection8:0: ping timeout of 5 secs expired, recv timeout 5, last rx 4295152379, last ping 4295153634, now 4295154945",
+    ];
+    let mut cached = Decoder::new(None);
+    for l in lines.iter().chain(lines.iter()) {
+        let mut fresh = Decoder::new(None);
+        let (mut s1, mut s2) = (String::new(), String::new());
+        let a = cached
+            .decode(1, l, &mut s1)
+            .map(|e| (e.pattern.id, e.pairs()));
+        let b = fresh
+            .decode(1, l, &mut s2)
+            .map(|e| (e.pattern.id, e.pairs()));
+        assert_eq!(a, b, "{l}");
+    }
+}

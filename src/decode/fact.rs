@@ -8,45 +8,93 @@ use super::patterns::Kind;
 use super::timing::PingTiming;
 use super::{Event, fields};
 
+/// The text fields of a [`Fact`], in one buffer (one allocation per fact instead of one per
+/// field).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Texts {
+    buf: String,
+    spans: [(u32, u32); TEXTS],
+}
+
+const TEXTS: usize = 9;
+const NONE: (u32, u32) = (u32::MAX, 0);
+
+impl Texts {
+    fn push(&mut self, i: usize, v: Option<&str>) {
+        self.spans[i] = match v {
+            Some(v) => {
+                let start = self.buf.len() as u32;
+                self.buf.push_str(v);
+                (start, v.len() as u32)
+            }
+            None => NONE,
+        };
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let (s, n) = self.spans[i];
+        if s == u32::MAX {
+            return None;
+        }
+        self.buf.get(s as usize..(s + n) as usize)
+    }
+}
+
+macro_rules! texts {
+    ($($i:literal $name:ident $doc:literal;)*) => {
+        impl Fact {
+            $(
+                #[doc = $doc]
+                pub fn $name(&self) -> Option<&str> {
+                    self.texts.get($i)
+                }
+            )*
+        }
+    };
+}
+
+texts! {
+    0 host "Host name.";
+    1 time_text "The time as the log printed it (or the uptime).";
+    2 disk "See [`fields::Fields::disk`].";
+    3 addr "See [`fields::Fields::addr`].";
+    4 target "See [`fields::Fields::target`].";
+    5 errno_text "See [`fields::Fields::errno_text`].";
+    6 hostbyte "See [`fields::Fields::hostbyte`].";
+    7 unit "See [`fields::Fields::unit`].";
+    8 devstate "See [`fields::Fields::devstate`].";
+}
+
 /// What the incident engine knows about one recognised line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
+    /// Host, time text, disk, portal address, target, errno text, host byte, unit and
+    /// device state (see the accessors).
+    pub texts: Texts,
     /// 1-based line number.
     pub line: u64,
     /// The pattern's kind.
     pub kind: Kind,
     /// The pattern's id.
     pub pattern_id: &'static str,
-    /// Host name.
-    pub host: Option<Box<str>>,
     /// The timestamp as read (placed on a scale by the engine's caller, in line order).
     pub time: RawTime,
     /// The wall-clock instant, once placed.
     pub wall: Option<Instant>,
     /// printk uptime.
     pub uptime: Option<f64>,
-    /// The time as the log printed it (or the uptime).
-    pub time_text: Option<Box<str>>,
     /// See [`fields::Fields::sid`].
     pub sid: Option<i64>,
     /// See [`fields::Fields::cid`].
     pub cid: Option<u32>,
     /// See [`fields::Fields::hctl`].
     pub hctl: Option<Hctl>,
-    /// See [`fields::Fields::disk`].
-    pub disk: Option<Box<str>>,
     /// See [`fields::Fields::scsi_host`].
     pub scsi_host: Option<u32>,
-    /// See [`fields::Fields::addr`].
-    pub addr: Option<Box<str>>,
     /// See [`fields::Fields::port`].
     pub port: Option<u16>,
-    /// See [`fields::Fields::target`].
-    pub target: Option<Box<str>>,
     /// See [`fields::Fields::errno`].
     pub errno: Option<u32>,
-    /// See [`fields::Fields::errno_text`].
-    pub errno_text: Option<Box<str>>,
     /// See [`fields::Fields::kerr`].
     pub kerr: Option<u32>,
     /// See [`fields::Fields::state`].
@@ -61,22 +109,12 @@ pub struct Fact {
     pub attempts: Option<u32>,
     /// See [`fields::Fields::secs`].
     pub secs: Option<u64>,
-    /// See [`fields::Fields::hostbyte`].
-    pub hostbyte: Option<Box<str>>,
     /// See [`fields::Fields::count`].
     pub count: Option<u64>,
-    /// See [`fields::Fields::unit`].
-    pub unit: Option<Box<str>>,
     /// See [`fields::Fields::exit_status`].
     pub exit_status: Option<u32>,
-    /// See [`fields::Fields::devstate`].
-    pub devstate: Option<Box<str>>,
     /// The ping-timeout timing.
     pub timing: Option<PingTiming>,
-}
-
-fn b(s: Option<&str>) -> Option<Box<str>> {
-    s.map(Box::from)
 }
 
 /// Whether the engine does anything with events of this kind (others need no fact unless
@@ -121,25 +159,41 @@ impl Fact {
         }
         let mut time_text = String::new();
         ev.write_time_text(&mut time_text);
+        let mut texts = Texts {
+            buf: String::new(),
+            spans: [NONE; TEXTS],
+        };
+        let vals = [
+            ev.env.host.as_deref(),
+            (!time_text.is_empty()).then_some(time_text.as_str()),
+            f.disk.as_deref(),
+            f.addr,
+            f.target,
+            f.errno_text,
+            f.hostbyte,
+            f.unit,
+            f.devstate,
+        ];
+        texts
+            .buf
+            .reserve(vals.iter().flatten().map(|v| v.len()).sum());
+        for (i, v) in vals.into_iter().enumerate() {
+            texts.push(i, v);
+        }
         Some(Fact {
+            texts,
             line: ev.line,
             kind: ev.pattern.kind,
             pattern_id: ev.pattern.id,
-            host: b(ev.env.host.as_deref()),
             time: ev.env.time,
             wall: ev.wall,
             uptime: ev.env.uptime,
-            time_text: (!time_text.is_empty()).then(|| time_text.into_boxed_str()),
             sid: f.sid,
             cid: f.cid,
             hctl: f.hctl,
-            disk: b(f.disk.as_deref()),
             scsi_host: f.scsi_host,
-            addr: b(f.addr),
             port: f.port,
-            target: b(f.target),
             errno: f.errno,
-            errno_text: b(f.errno_text),
             kerr: f.kerr,
             state: f.state,
             login: f.login,
@@ -147,11 +201,8 @@ impl Fact {
             iscsiadm: f.iscsiadm,
             attempts: f.attempts,
             secs: f.secs,
-            hostbyte: b(f.hostbyte),
             count: f.count,
-            unit: b(f.unit),
             exit_status: f.exit_status,
-            devstate: b(f.devstate),
             timing: ev.timing,
         })
     }
@@ -164,14 +215,9 @@ impl Fact {
         }))
     }
 
-    /// The time text, owned.
-    pub fn time_text(&self) -> Option<String> {
-        self.time_text.as_deref().map(str::to_string)
-    }
-
     /// The errno text as logged, or the C library's words for the errno number.
     pub fn errno_words(&self) -> Option<std::borrow::Cow<'_, str>> {
-        match &self.errno_text {
+        match self.errno_text() {
             Some(t) => Some(std::borrow::Cow::Borrowed(t)),
             None => self.errno.and_then(fields::errno_text),
         }

@@ -1,7 +1,16 @@
-//! A small direct-mapped cache from message text to the pattern that matched it and the
-//! spans of its groups. Logs repeat messages verbatim (`connect to 10.0.0.1:3260 failed (No
-//! route to host)` every few seconds, `rejecting I/O to offline device` by the thousand), so
-//! a repeated message costs a hash and a compare instead of the anchors and a regex.
+//! Small direct-mapped caches in front of the patterns.
+//!
+//! [`Memo`] maps a message's text to the pattern that matched it and the spans of its groups.
+//! Logs repeat messages verbatim (`connect to 10.0.0.1:3260 failed (No route to host)` every
+//! few seconds, `rejecting I/O to offline device` by the thousand), so a repeated message
+//! costs a hash and a compare instead of the anchors and a regex.
+//!
+//! [`Shapes`] maps a message's *shape* (its text with each run of digits replaced by the
+//! run's length) to the pattern that matched a message of that shape. Messages that differ
+//! only in their digits (jiffies, sectors, attempt counts) find the same anchors, and every
+//! regex that has no literal digit matches them alike; so the cached pattern's regex is tried
+//! alone, after the few higher-priority candidates whose regexes do have literal digits.
+//! Anchors hold no digits (a test checks it).
 
 use super::patterns::Source;
 
@@ -110,6 +119,87 @@ impl Memo {
     }
 }
 
+/// The shape key of `msg` into `out`: digit runs become `0xFF` and the run's length (bytes
+/// that never occur in UTF-8 text).
+pub fn shape_key(msg: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let b = msg.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push(0xff);
+            out.push((i - start).min(0xfe) as u8);
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct ShapeSlot {
+    key: Vec<u8>,
+    source: u8,
+    used: bool,
+    pattern: Option<usize>,
+    sensitive: Vec<usize>,
+}
+
+/// The shape cache (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Shapes {
+    slots: Vec<ShapeSlot>,
+}
+
+impl Default for Shapes {
+    fn default() -> Self {
+        Shapes {
+            slots: vec![ShapeSlot::default(); SLOTS],
+        }
+    }
+}
+
+impl Shapes {
+    fn index(key: &[u8], source: u8) -> usize {
+        (hash(key, source) as usize) & (SLOTS - 1)
+    }
+
+    /// The pattern that matched a message of this shape (`None`: none did), and the
+    /// digit-sensitive candidates of higher priority to try first.
+    pub fn get(&self, key: &[u8], source: Option<Source>) -> Option<(Option<usize>, &[usize])> {
+        let code = source_code(source);
+        let slot = &self.slots[Self::index(key, code)];
+        (slot.used && slot.source == code && slot.key == key)
+            .then(|| (slot.pattern, &slot.sensitive[..]))
+    }
+
+    /// Remembers the pattern for a shape.
+    pub fn put(
+        &mut self,
+        key: &[u8],
+        source: Option<Source>,
+        pattern: Option<usize>,
+        sensitive: impl Iterator<Item = usize>,
+    ) {
+        if key.len() > MAX_KEY {
+            return;
+        }
+        let code = source_code(source);
+        let slot = &mut self.slots[Self::index(key, code)];
+        slot.key.clear();
+        slot.key.extend_from_slice(key);
+        slot.source = code;
+        slot.used = true;
+        slot.pattern = pattern;
+        slot.sensitive.clear();
+        slot.sensitive.extend(sensitive);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +212,18 @@ mod tests {
         assert_eq!(m.get("a", None).map(|x| x.0), Some(Some(3)));
         assert!(m.get("a", Some(Source::Kernel)).is_none());
         assert!(m.get("b", None).is_none());
+    }
+
+    #[test]
+    fn shapes() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        shape_key("now 4295154944, x 12", &mut a);
+        shape_key("now 4295999999, x 99", &mut b);
+        assert_eq!(a, b);
+        shape_key("now 42951549440, x 12", &mut b);
+        assert_ne!(a, b);
+        let mut s = Shapes::default();
+        s.put(&a, None, Some(7), [3usize].into_iter());
+        assert_eq!(s.get(&a, None), Some((Some(7), &[3usize][..])));
     }
 }

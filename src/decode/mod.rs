@@ -147,6 +147,8 @@ pub struct Decoder {
     implies: Vec<Vec<(FieldId, &'static str)>>,
     scratch: Scratch,
     memo: memo::Memo,
+    shapes: memo::Shapes,
+    shape_buf: Vec<u8>,
     spans: memo::Spans,
     forced: Option<Format>,
     years: YearTracker,
@@ -176,6 +178,8 @@ impl Decoder {
             implies,
             scratch,
             memo: memo::Memo::default(),
+            shapes: memo::Shapes::default(),
+            shape_buf: Vec::new(),
             spans: Vec::new(),
             forced,
             years: YearTracker::default(),
@@ -206,7 +210,7 @@ impl Decoder {
                 found
             }
             None => {
-                let found = self.set.find(&env.message, source, &mut self.scratch);
+                let found = self.find_by_shape(&env.message, source);
                 match found {
                     Some(i) => match self.set.locations(i, &self.scratch) {
                         Some(locs) => fields::spans_of(locs, &mut self.spans),
@@ -258,6 +262,39 @@ impl Decoder {
             wall,
             raw,
         })
+    }
+
+    /// The pattern of a message not in the memo: through the shape cache when a message of
+    /// the same shape was seen, else by the anchors and regexes (and then remembered).
+    fn find_by_shape(&mut self, msg: &str, source: Option<Source>) -> Option<usize> {
+        memo::shape_key(msg, &mut self.shape_buf);
+        if let Some((cached, sensitive)) = self.shapes.get(&self.shape_buf, source) {
+            if let Some(&q) = sensitive
+                .iter()
+                .find(|&&q| self.set.try_one(q, msg, &mut self.scratch))
+            {
+                return Some(q);
+            }
+            match cached {
+                None => return None,
+                Some(p) if self.set.try_one(p, msg, &mut self.scratch) => return Some(p),
+                Some(_) => {}
+            }
+        }
+        let found = self.set.find(msg, source, &mut self.scratch);
+        let limit = found.unwrap_or(usize::MAX);
+        let set = &self.set;
+        let sensitive = set
+            .last_candidates(&self.scratch)
+            .iter()
+            .copied()
+            .filter(|&i| {
+                i < limit
+                    && set.digit_sensitive(i)
+                    && source.is_none_or(|s| s == set.patterns()[i].source)
+            });
+        self.shapes.put(&self.shape_buf, source, found, sensitive);
+        found
     }
 
     /// Parses the envelope only (for lines no pattern recognised, e.g. `--passthrough`).

@@ -47,7 +47,7 @@ impl Obj {
     /// An integer field.
     pub fn int(&mut self, k: &str, v: impl Into<i128>) {
         self.key(k);
-        let _ = write!(self.buf, "{}", v.into());
+        push_int(&mut self.buf, v.into());
     }
 
     /// An integer field, if present.
@@ -142,7 +142,7 @@ impl Obj {
             }
             *f = false;
         }
-        let _ = write!(self.buf, "{}", v.into());
+        push_int(&mut self.buf, v.into());
     }
 
     /// Closes the innermost array.
@@ -158,6 +158,39 @@ impl Obj {
             self.first.pop();
         }
         &self.buf
+    }
+}
+
+/// Appends an integer in decimal (without `fmt`, which is slow for `i128`).
+pub fn push_int(out: &mut String, v: i128) {
+    if v < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    match u64::try_from(v.unsigned_abs()) {
+        Ok(mut n) => loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = v.unsigned_abs();
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -259,11 +292,17 @@ mod tests {
         o.bool("b", true);
         o.close();
         o.strs("l", ["p", "q"]);
+        o.int("neg", -42i64);
+        o.int("zero", 0u8);
         let s = o.end().to_string();
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["a"], "x\"y\u{1b}[31m\n");
         assert_eq!(v["f"], 10.08);
         assert_eq!(v["in"]["b"], true);
+        assert_eq!(
+            (v["neg"].as_i64(), v["zero"].as_i64()),
+            (Some(-42), Some(0))
+        );
         assert!(s.contains("\\u001b"));
         let mut t = String::new();
         push_json_string(&mut t, "é\u{85}x\\\u{202e}–");

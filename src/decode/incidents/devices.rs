@@ -9,7 +9,7 @@ use crate::decode::patterns::Kind;
 impl Engine {
     pub(super) fn learn_disk(&mut self, h: usize, ev: &Fact) {
         let f = ev;
-        if let (Some(hc), Some(d)) = (f.hctl, f.disk.as_deref()) {
+        if let (Some(hc), Some(d)) = (f.hctl, f.disk()) {
             let st = &mut self.hosts[h];
             if !st.disk_host.contains_key(d) && st.disk_host.len() < 100_000 {
                 st.disk_host.insert(d.to_string(), hc.host);
@@ -49,7 +49,7 @@ impl Engine {
         let bind = ev.kind == Kind::RejectingIo;
         let sid = self.session_of_scsi_host(h, hctl.host, ev.instant(), bind);
         let offline = matches!(ev.kind, Kind::RejectingIo | Kind::DeviceOfflined)
-            && f.devstate.as_deref().is_none_or(|s| s == "offline");
+            && f.devstate().is_none_or(|s| s == "offline");
         if offline {
             self.hosts[h].summary.offline_devices.insert(hctl);
         }
@@ -64,7 +64,7 @@ impl Engine {
             }
             if matches!(ev.kind, Kind::ScsiResult | Kind::CommandTimeout) {
                 inc.scsi_failures += 1;
-                if let Some(hb) = f.hostbyte.as_deref() {
+                if let Some(hb) = f.hostbyte() {
                     if inc.hostbytes.len() < 8 && !inc.hostbytes.contains(hb) {
                         inc.hostbytes.insert(hb.to_string());
                     }
@@ -119,7 +119,7 @@ impl Engine {
     pub(super) fn io_error(&mut self, h: usize, ev: &Fact) {
         let now = ev.instant();
         self.hosts[h].summary.io_errors += 1;
-        let disk = ev.disk.as_deref().unwrap_or("");
+        let disk = ev.disk().unwrap_or("");
         match self.incident_of_disk(h, disk, now) {
             Some(i) => {
                 self.touch(i, ev);
@@ -159,7 +159,7 @@ impl Engine {
         } else {
             st.summary.mp_reinstated += 1;
         }
-        let Some(disk) = ev.disk.as_deref() else {
+        let Some(disk) = ev.disk() else {
             return;
         };
         let Some(hc) = st.disk_host.get(disk).copied() else {

@@ -111,7 +111,7 @@ fn disk_base(d: &str) -> &str {
 fn portal_into(ev: &Fact, buf: &mut String) -> bool {
     use std::fmt::Write as _;
     buf.clear();
-    let Some(a) = ev.addr.as_deref() else {
+    let Some(a) = ev.addr() else {
         return false;
     };
     let _ = match ev.port {
@@ -180,12 +180,12 @@ impl Engine {
     }
 
     fn host_index(&mut self, ev: &Fact) -> usize {
-        let host = ev.host.as_deref().unwrap_or("");
+        let host = ev.host().unwrap_or("");
         if let Some(&i) = self.index.get(host) {
             return i;
         }
         let mut st = HostState::default();
-        st.summary.host = ev.host.as_deref().map(str::to_string);
+        st.summary.host = ev.host().map(str::to_string);
         self.hosts.push(st);
         self.index.insert(host.to_string(), self.hosts.len() - 1);
         self.hosts.len() - 1
@@ -222,7 +222,7 @@ impl Engine {
             Kind::CallbacksSuppressed => self.suppressed(h, ev),
             Kind::MultipathFailingPath | Kind::MultipathdPathFailed => self.multipath(h, ev, true),
             Kind::MultipathReinstatingPath => self.multipath(h, ev, false),
-            Kind::MultipathdPathUp if f.devstate.as_deref().is_none_or(|s| s == "up") => {
+            Kind::MultipathdPathUp if f.devstate().is_none_or(|s| s == "up") => {
                 self.multipath(h, ev, false)
             }
             Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(h, ev),
@@ -234,7 +234,7 @@ impl Engine {
                     let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
                     st.summary.command_failures.push(format!(
                         "{} exited with status {code}",
-                        f.unit.as_deref().unwrap_or("unit")
+                        f.unit().unwrap_or("unit")
                     ));
                 }
             }
@@ -247,9 +247,9 @@ impl Engine {
 
     fn open_incident(&mut self, h: usize, key: Key<'_>, ev: &Fact) -> usize {
         self.seq += 1;
-        let mut inc = Incident::new(self.seq, self.file, ev.host.as_deref());
+        let mut inc = Incident::new(self.seq, self.file, ev.host());
         inc.start = ev.instant();
-        inc.start_text = ev.time_text();
+        inc.start_text = ev.time_text().map(str::to_string);
         inc.lines = (ev.line, ev.line);
         match key {
             Key::Session(s) => inc.sid = Some(s),
@@ -298,13 +298,13 @@ impl Engine {
         {
             let t = inc.end_text.get_or_insert_with(String::new);
             t.clear();
-            t.push_str(ev.time_text.as_deref().unwrap_or(""));
+            t.push_str(ev.time_text().unwrap_or(""));
         }
         if inc.cid.is_none() {
             inc.cid = f.cid;
         }
         if inc.target.is_none() {
-            inc.target = f.target.as_deref().map(str::to_string);
+            inc.target = f.target().map(str::to_string);
         }
         if inc.portal.is_none() {
             inc.portal = portal_of(ev);

@@ -298,6 +298,35 @@ pub struct PatternSet {
     regexes: Vec<OnceLock<Regex>>,
     anchors: AhoCorasick,
     anchor_info: Vec<AnchorInfo>,
+    /// Per pattern: whether its regex has a literal digit, so that two messages that differ
+    /// only in their digits may match it differently (see `memo`'s shape cache).
+    digit_sensitive: Vec<bool>,
+}
+
+/// Whether a regex has a literal digit outside classes, escapes, quantifiers and group
+/// names: only such a regex can tell apart messages that differ in digits alone.
+pub fn has_literal_digit(re: &str) -> bool {
+    let b = re.as_bytes();
+    let (mut i, mut class, mut quant, mut name) = (0, false, false, false);
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'[' if !class => class = true,
+            b']' if class => class = false,
+            b'{' if !class => quant = true,
+            b'}' if quant => quant = false,
+            b'<' if !class && i >= 2 && &b[i - 2..i] == b"?P" => name = true,
+            b'>' if name => name = false,
+            c if c.is_ascii_digit() && !class && !quant && !name => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Reusable per-decoder buffers for [`PatternSet::find`].
@@ -366,11 +395,16 @@ impl PatternSet {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .unwrap_or_else(|e| panic!("anchors: {e}"));
+        let digit_sensitive = patterns
+            .iter()
+            .map(|p| has_literal_digit(p.regex))
+            .collect();
         PatternSet {
             patterns,
             regexes,
             anchors,
             anchor_info,
+            digit_sensitive,
         }
     }
 
@@ -450,6 +484,24 @@ impl PatternSet {
         }
         scratch.candidates = cands;
         found
+    }
+
+    /// Whether pattern `i`'s regex can tell apart messages that differ in digits alone.
+    pub fn digit_sensitive(&self, i: usize) -> bool {
+        self.digit_sensitive[i]
+    }
+
+    /// The candidate patterns of the last [`PatternSet::find`], in priority order.
+    pub fn last_candidates<'s>(&self, scratch: &'s Scratch) -> &'s [usize] {
+        &scratch.candidates
+    }
+
+    /// Runs pattern `i`'s regex alone on `message`; on a match its capture locations are
+    /// left in `scratch`.
+    pub fn try_one(&self, i: usize, message: &str, scratch: &mut Scratch) -> bool {
+        let re = self.regex(i);
+        let locs = scratch.locs[i].get_or_insert_with(|| re.capture_locations());
+        re.captures_read(locs, message).is_some()
     }
 
     /// The regex of pattern `i` (compiled on first use; the tests compile every one).
