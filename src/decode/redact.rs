@@ -13,10 +13,17 @@ use std::sync::OnceLock;
 /// What replaces a secret.
 pub const MASK: &str = "<redacted>";
 
+/// The literal test: SIMD Teddy where available.
+#[derive(Debug)]
+enum Quick {
+    Packed(aho_corasick::packed::Searcher),
+    Ac(AhoCorasick),
+}
+
 /// The redactor: a literal test first (so ordinary lines cost one SIMD scan), then regexes.
 #[derive(Debug)]
 pub struct Redactor {
-    quick: AhoCorasick,
+    quick: Quick,
     key_value: Regex,
     option_value: Regex,
 }
@@ -24,11 +31,15 @@ pub struct Redactor {
 fn build() -> Redactor {
     // Case-sensitive variants keep this a SIMD search (a case-insensitive automaton is
     // several times slower, and it runs on every candidate line).
-    let quick = AhoCorasick::builder()
-        .build([
-            "pass", "Pass", "PASS", "secret", "Secret", "SECRET", "chap_", "CHAP_", "Chap_",
-        ])
-        .unwrap_or_else(|e| panic!("redact literals: {e}"));
+    let words = [
+        "pass", "Pass", "PASS", "secret", "Secret", "SECRET", "chap_", "CHAP_", "Chap_",
+    ];
+    let quick = match aho_corasick::packed::Searcher::new(words) {
+        Some(p) => Quick::Packed(p),
+        None => {
+            Quick::Ac(AhoCorasick::new(words).unwrap_or_else(|e| panic!("redact literals: {e}")))
+        }
+    };
     // key (= or :) value; the key names a password/secret or a CHAP response/challenge.
     let key_value = Regex::new(
         r#"(?i)((?:[\w.\[\]]*(?:password(?:_in)?|passwd|secret)|chap_[rc])\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;"']+)"#,
@@ -55,7 +66,10 @@ impl Redactor {
 
     /// True if the line may hold a secret (cheap).
     pub fn may_contain(&self, line: &str) -> bool {
-        self.quick.is_match(line)
+        match &self.quick {
+            Quick::Packed(p) => p.find(line).is_some(),
+            Quick::Ac(a) => a.is_match(line),
+        }
     }
 
     /// The line with secrets replaced by [`MASK`].

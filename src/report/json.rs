@@ -81,18 +81,14 @@ pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
     o.str("pattern", ev.pattern.id);
     o.str("severity", ev.pattern.kind.severity().name());
     o.opt_str("host", ev.env.host.as_deref());
-    if let Some(t) = ev.time_text() {
-        if ev.env.time_text.is_some() {
-            o.str("time", &t);
-        }
-    }
+    o.opt_str("time", ev.env.time_text.as_deref());
     o.opt_num("uptime", ev.env.uptime);
     o.opt_str("program", ev.env.program.as_deref());
     o.opt_int("pid", ev.env.pid);
     o.opt_int("sid", f.sid);
     o.opt_int("cid", f.cid);
     if let Some(h) = f.hctl {
-        o.str("hctl", &h.to_string());
+        o.hctl("hctl", h.host, h.channel, h.target, h.lun);
     }
     o.opt_str("disk", f.disk.as_deref());
     o.opt_int("scsi_host", f.scsi_host);
@@ -105,11 +101,10 @@ pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
     }
     o.opt_str("target", f.target);
     o.opt_str("iface", f.iface);
-    let errno_text = f.errno_text.map(str::to_string).or_else(|| {
-        f.errno
-            .and_then(crate::decode::fields::errno_text)
-            .map(|c| c.into_owned())
-    });
+    let errno_text = match f.errno_text {
+        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
+        None => f.errno.and_then(crate::decode::fields::errno_text),
+    };
     if f.errno.is_some() || errno_text.is_some() {
         o.open("errno");
         o.opt_int("code", f.errno);

@@ -50,6 +50,20 @@ impl Obj {
         push_int(&mut self.buf, v.into());
     }
 
+    /// A SCSI address `h:c:t:l` as a string field.
+    pub fn hctl(&mut self, k: &str, h: u32, c: u32, t: u32, l: u64) {
+        self.key(k);
+        self.buf.push('"');
+        push_int(&mut self.buf, i128::from(h));
+        self.buf.push(':');
+        push_int(&mut self.buf, i128::from(c));
+        self.buf.push(':');
+        push_int(&mut self.buf, i128::from(t));
+        self.buf.push(':');
+        push_int(&mut self.buf, i128::from(l));
+        self.buf.push('"');
+    }
+
     /// An integer field, if present.
     pub fn opt_int<T: Into<i128>>(&mut self, k: &str, v: Option<T>) {
         if let Some(v) = v {
@@ -211,6 +225,18 @@ const fn escape_table() -> [bool; 256] {
 }
 static ESCAPE: [bool; 256] = escape_table();
 
+/// Whether any byte of `x` is one that [`ESCAPE`] marks (SWAR: bytes below 0x20, `"`, `\`,
+/// DEL, and the lead bytes 0xC2 and 0xE2).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let eq = |n: u8| zero(x ^ (ONES * u64::from(n)));
+    // Bytes below 0x20 (exact for bytes below 0x80; a byte >= 0x80 is never flagged here).
+    let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (below | eq(b'"') | eq(b'\\') | eq(0x7f) | eq(0xc2) | eq(0xe2)) != 0
+}
+
 /// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
 pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
@@ -218,6 +244,15 @@ pub fn push_json_string(out: &mut String, s: &str) {
     let mut last = 0;
     let mut i = 0;
     while i < b.len() {
+        // Skip eight plain bytes at a time.
+        if let Some(w) = b.get(i..i + 8) {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            if !needs_escape(u64::from_le_bytes(a)) {
+                i += 8;
+                continue;
+            }
+        }
         let c = b[i];
         if !ESCAPE[c as usize] {
             i += 1;
@@ -304,6 +339,17 @@ mod tests {
             (Some(-42), Some(0))
         );
         assert!(s.contains("\\u001b"));
+        for probe in [
+            "plain ascii text here",
+            "tab\there!",
+            "x\u{7f}yyyyyyyyy",
+            "aaaaaaa\"b",
+            "é and ü ok ok",
+        ] {
+            let mut t = String::new();
+            push_json_string(&mut t, probe);
+            assert_eq!(serde_json::from_str::<String>(&t).unwrap(), probe);
+        }
         let mut t = String::new();
         push_json_string(&mut t, "é\u{85}x\\\u{202e}–");
         assert_eq!(t, "\"é\\u0085x\\\\\\u202e–\"");
