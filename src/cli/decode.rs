@@ -86,6 +86,18 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     } else {
         args.files.clone()
     };
+    // When no input can be opened there is nothing to report: say why and stop.
+    let unreadable: Vec<String> = files
+        .iter()
+        .filter(|f| *f != "-")
+        .filter_map(|f| std::fs::File::open(f).err().map(|e| format!("{f}: {e}")))
+        .collect();
+    if unreadable.len() == files.len() {
+        for e in &unreadable {
+            eprintln!("iscsi-decode: {e}");
+        }
+        return ExitCode::from(2);
+    }
     let opts = Options {
         format: format_of(args.format),
         passthrough: args.passthrough,
