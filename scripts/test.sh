@@ -18,5 +18,8 @@ cargo clippy -p iscsi-decode --lib --no-default-features -- -D warnings
 step "cargo test (workspace, bindgen front end on)"
 cargo test --workspace --features iscsi-codegen/bindgen
 
-step "generated/ is fresh"
+step "generated/ is fresh (offline, from headers/extracted/)"
 cargo run -q -p iscsi-codegen -- check
+
+step "headers/extracted/ matches the Debian headers, re-extracted"
+cargo run -q -p iscsi-codegen -- check --reextract
