@@ -147,7 +147,10 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
         }
         return show_all(o, &all, json);
     }
-    let mut found: Vec<Reading> = explain::lookup_names(word).collect();
+    let mut found: Vec<Reading> = match &o.kernel {
+        Some(_) => explain::lookup_names_in_every_era(word).collect(),
+        None => explain::lookup_names(word).collect(),
+    };
     if !found.is_empty() {
         if let Some((_, k)) = &o.kernel {
             keep_release_values(&mut found, k);

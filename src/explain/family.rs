@@ -141,8 +141,13 @@ fn rows(space: Space) -> impl Iterator<Item = Known> {
 /// (the name was renumbered since) is left out, so each name appears once, at the value
 /// the newest release that has it gives it.
 pub(crate) fn iter(space: Space) -> impl Iterator<Item = Known> {
+    iter_eras(space, false)
+}
+
+/// [`iter`], or with `every_era` every row: a renumbered name once per value it has had.
+pub(crate) fn iter_eras(space: Space, every_era: bool) -> impl Iterator<Item = Known> {
     rows(space).filter(move |k| {
-        !rows(space).any(|o| o.name == k.name && o.value != k.value && o.era > k.era)
+        every_era || !rows(space).any(|o| o.name == k.name && o.value != k.value && o.era > k.era)
     })
 }
 

@@ -327,11 +327,28 @@ fn name_matches(name: &str, prefix: &str, word: &str, level: u8) -> bool {
 /// assert_eq!(lookup_names("ISCSI_ERR_TRANS_TIMEOUT").next().unwrap().space, Space::IscsiadmError);
 /// ```
 pub fn lookup_names(name: &str) -> impl Iterator<Item = Reading> + '_ {
+    names_matching(name, false)
+}
+
+/// Like [`lookup_names`], but a name the kernel renumbered over the releases
+/// (`ISCSI_PARAM_MAX`) yields one reading per value it has had, newest first; pick the one a
+/// given release has with [`release::check`].
+///
+/// ```
+/// use iscsi_decode::explain::lookup_names_in_every_era;
+/// let values: Vec<i128> = lookup_names_in_every_era("ISCSI_PARAM_MAX").map(|r| r.value).collect();
+/// assert!(values.contains(&22) && values.len() > 2);
+/// ```
+pub fn lookup_names_in_every_era(name: &str) -> impl Iterator<Item = Reading> + '_ {
+    names_matching(name, true)
+}
+
+fn names_matching(name: &str, every_era: bool) -> impl Iterator<Item = Reading> + '_ {
     let word = name.trim();
     (0..LEVELS).flat_map(move |level| {
         Space::all().flat_map(move |space| {
             let prefix = space.prefix();
-            family::iter(space)
+            family::iter_eras(space, every_era)
                 .filter(move |k| name_matches(k.name, prefix, word, level))
                 .map(move |k| Reading {
                     name: Some(k.name),
