@@ -82,6 +82,41 @@ fn stage_timings() {
     }
     eprintln!("decode (+ fields, timing): {} ({k})", per(t));
 
+    {
+        use iscsi_decode::decode::run::Sink;
+        let sink = iscsi_decode::report::JsonSink::new(Vec::new(), false);
+        let mut r = sink.renderer();
+        let mut d = Decoder::new(None);
+        let (mut out, mut detail) = (Vec::with_capacity(1 << 20), Vec::new());
+        let t = Instant::now();
+        for (i, l) in lines.iter().enumerate() {
+            let mut store = String::new();
+            if let Some(ev) = d.decode(i as u64, l, &mut store) {
+                r.event(0, &ev, &mut out, &mut detail);
+                if out.len() > 1 << 20 {
+                    out.clear();
+                }
+            }
+        }
+        eprintln!("decode + JSON render: {}", per(t));
+        let mut d = Decoder::new(None);
+        let t = Instant::now();
+        let mut k = 0;
+        for (i, l) in lines.iter().enumerate() {
+            let mut store = String::new();
+            if let Some(ev) = d.decode(i as u64, l, &mut store) {
+                k += iscsi_decode::decode::fact::Fact::of(&ev).map_or(0, |f| f.line as usize);
+            }
+        }
+        eprintln!("decode + fact: {} ({k})", per(t));
+        let red = iscsi_decode::decode::redact::Redactor::get();
+        let t = Instant::now();
+        let mut k = 0;
+        for l in &lines {
+            k += usize::from(red.may_contain(l));
+        }
+        eprintln!("redaction test: {} ({k})", per(t));
+    }
     let mut d = Decoder::new(None);
     let mut e = Engine::new();
     let t = Instant::now();

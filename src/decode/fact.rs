@@ -157,27 +157,30 @@ impl Fact {
         if !(engine_kind(ev.pattern.kind) || f.hctl.is_some() && f.disk.is_some()) {
             return None;
         }
-        let mut time_text = String::new();
-        ev.write_time_text(&mut time_text);
+        let vals = [
+            (0, ev.env.host.as_deref()),
+            (2, f.disk.as_deref()),
+            (3, f.addr),
+            (4, f.target),
+            (5, f.errno_text),
+            (6, f.hostbyte),
+            (7, f.unit),
+            (8, f.devstate),
+        ];
+        let time_len = ev.env.time_text.as_deref().map_or(16, str::len);
+        let len = time_len + vals.iter().filter_map(|v| v.1).map(str::len).sum::<usize>();
         let mut texts = Texts {
-            buf: String::new(),
+            buf: String::with_capacity(len),
             spans: [NONE; TEXTS],
         };
-        let vals = [
-            ev.env.host.as_deref(),
-            (!time_text.is_empty()).then_some(time_text.as_str()),
-            f.disk.as_deref(),
-            f.addr,
-            f.target,
-            f.errno_text,
-            f.hostbyte,
-            f.unit,
-            f.devstate,
-        ];
-        texts
-            .buf
-            .reserve(vals.iter().flatten().map(|v| v.len()).sum());
-        for (i, v) in vals.into_iter().enumerate() {
+        // The time text is written in place (an uptime is formatted, not copied).
+        ev.write_time_text(&mut texts.buf);
+        texts.spans[1] = if texts.buf.is_empty() {
+            NONE
+        } else {
+            (0, texts.buf.len() as u32)
+        };
+        for (i, v) in vals {
             texts.push(i, v);
         }
         Some(Fact {

@@ -42,10 +42,72 @@ impl<W: Write> JsonSink<W> {
     }
 }
 
-/// Renders event objects on a worker thread.
+/// Renders event objects on a worker thread. The members decoded from a message are the
+/// same whenever the message repeats, so they are rendered once per distinct message and
+/// kept in a small cache (lines with timing depend on the uptime too, and are not cached).
 pub struct JsonRender {
     obj: Obj,
     file: Option<String>,
+    cache: Vec<Fragment>,
+}
+
+#[derive(Default, Clone)]
+struct Fragment {
+    pattern: &'static str,
+    message: String,
+    json: String,
+}
+
+const FRAGMENTS: usize = 4096;
+
+fn fragment_slot(pattern: &str, message: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ pattern.len() as u64;
+    for &b in message.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h as usize) & (FRAGMENTS - 1)
+}
+
+impl JsonRender {
+    /// A renderer; `file` adds a `file` member.
+    pub fn new(file: Option<String>) -> JsonRender {
+        JsonRender {
+            obj: Obj::default(),
+            file,
+            cache: vec![Fragment::default(); FRAGMENTS],
+        }
+    }
+
+    /// Appends the field members of `ev` (with a trailing comma when there are any).
+    fn fields(&mut self, ev: &Event<'_>, out: &mut Vec<u8>) {
+        let msg: &str = &ev.env.message;
+        let cacheable = ev.timing.is_none() && msg.len() <= 512;
+        let slot = fragment_slot(ev.pattern.id, msg);
+        if cacheable {
+            let c = &self.cache[slot];
+            if std::ptr::eq(c.pattern, ev.pattern.id) && c.message == msg {
+                out.extend_from_slice(c.json.as_bytes());
+                return;
+            }
+        }
+        self.obj.begin();
+        field_members(&mut self.obj, ev);
+        let whole = self.obj.end();
+        let inner = &whole[1..whole.len() - 1];
+        let mut json = String::with_capacity(inner.len() + 1);
+        if !inner.is_empty() {
+            json.push_str(inner);
+            json.push(',');
+        }
+        out.extend_from_slice(json.as_bytes());
+        if cacheable {
+            let c = &mut self.cache[slot];
+            c.pattern = ev.pattern.id;
+            c.message.clear();
+            c.message.push_str(msg);
+            c.json = json;
+        }
+    }
 }
 
 impl Render for JsonRender {
@@ -55,9 +117,18 @@ impl Render for JsonRender {
         if let Some(f) = &self.file {
             self.obj.str("file", f);
         }
-        event_members(&mut self.obj, ev);
-        out.extend_from_slice(self.obj.end().as_bytes());
-        out.push(b'\n');
+        self.obj.int("line", ev.line);
+        self.obj.str("kind", ev.pattern.kind.name());
+        self.obj.str("pattern", ev.pattern.id);
+        self.obj.str("severity", ev.pattern.kind.severity().name());
+        envelope_members(&mut self.obj, ev);
+        let head = self.obj.end();
+        out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
+        out.push(b',');
+        self.fields(ev, out);
+        out.extend_from_slice(b"\"raw\":");
+        super::jsonw::push_json_string(out, ev.raw);
+        out.extend_from_slice(b"}\n");
     }
 
     fn unrecognised(&mut self, _file: usize, line: u64, text: &str, out: &mut Vec<u8>) {
@@ -73,18 +144,31 @@ impl Render for JsonRender {
     }
 }
 
-/// Writes the members of an event object (without `type`) into `o`.
+/// Writes the members of an event object (without `type`) into `o`: line, kind, pattern,
+/// severity, the envelope, the fields, raw.
 pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
-    let f = &ev.fields;
     o.int("line", ev.line);
     o.str("kind", ev.pattern.kind.name());
     o.str("pattern", ev.pattern.id);
     o.str("severity", ev.pattern.kind.severity().name());
+    envelope_members(o, ev);
+    field_members(o, ev);
+    o.str("raw", ev.raw);
+}
+
+/// The envelope members of an event: host, time, uptime, program, pid, format.
+pub fn envelope_members(o: &mut Obj, ev: &Event<'_>) {
     o.opt_str("host", ev.env.host.as_deref());
     o.opt_str("time", ev.env.time_text.as_deref());
     o.opt_num("uptime", ev.env.uptime);
     o.opt_str("program", ev.env.program.as_deref());
     o.opt_int("pid", ev.env.pid);
+    o.str("format", ev.env.format.name());
+}
+
+/// The members decoded from the message (the same for every line with the same message).
+pub fn field_members(o: &mut Obj, ev: &Event<'_>) {
+    let f = &ev.fields;
     o.opt_int("sid", f.sid);
     o.opt_int("cid", f.cid);
     if let Some(h) = f.hctl {
@@ -192,8 +276,6 @@ pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
     o.opt_str("device_state", f.devstate);
     o.opt_str("level", f.level);
     o.opt_str("text", f.text);
-    o.str("format", ev.env.format.name());
-    o.str("raw", ev.raw);
 }
 
 /// Writes the members of an incident object (without `type`) into `o`.
@@ -406,10 +488,7 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn renderer(&self) -> Box<dyn Render> {
-        Box::new(JsonRender {
-            obj: Obj::default(),
-            file: self.multi.then(|| self.current.clone()),
-        })
+        Box::new(JsonRender::new(self.multi.then(|| self.current.clone())))
     }
 
     fn write(&mut self, out: &[u8]) -> io::Result<()> {

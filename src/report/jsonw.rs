@@ -1,8 +1,6 @@
 //! A small streaming JSON object writer: the NDJSON renderer writes millions of objects, so
 //! it formats straight into a reused buffer instead of building `serde_json::Value`s.
 
-use std::fmt::Write as _;
-
 /// Writes one JSON object into a buffer; nested objects with [`Obj::open`]/[`Obj::close`].
 #[derive(Debug, Default)]
 pub struct Obj {
@@ -237,9 +235,41 @@ fn needs_escape(x: u64) -> bool {
     (below | eq(b'"') | eq(b'\\') | eq(0x7f) | eq(0xc2) | eq(0xe2)) != 0
 }
 
+/// Where JSON text can be appended: a `String` or a byte buffer.
+pub trait JsonBuf {
+    /// Appends text.
+    fn put(&mut self, s: &str);
+}
+
+impl JsonBuf for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl JsonBuf for Vec<u8> {
+    fn put(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Appends `\uXXXX`.
+fn put_u4<B: JsonBuf + ?Sized>(out: &mut B, cp: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let d = [
+        b'\\',
+        b'u',
+        HEX[(cp >> 12 & 0xf) as usize],
+        HEX[(cp >> 8 & 0xf) as usize],
+        HEX[(cp >> 4 & 0xf) as usize],
+        HEX[(cp & 0xf) as usize],
+    ];
+    out.put(std::str::from_utf8(&d).unwrap_or(""));
+}
+
 /// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
-pub fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
+pub fn push_json_string<B: JsonBuf + ?Sized>(out: &mut B, s: &str) {
+    out.put("\"");
     let b = s.as_bytes();
     let mut last = 0;
     let mut i = 0;
@@ -272,8 +302,8 @@ pub fn push_json_string(out: &mut String, s: &str) {
             };
             match bidi {
                 Some(cp) => {
-                    out.push_str(&s[last..i]);
-                    let _ = write!(out, "\\u{cp:04x}");
+                    out.put(&s[last..i]);
+                    put_u4(out, cp);
                     i += 3;
                     last = i;
                 }
@@ -285,8 +315,8 @@ pub fn push_json_string(out: &mut String, s: &str) {
         if c == 0xc2 {
             match b.get(i + 1) {
                 Some(&n) if (0x80..=0x9f).contains(&n) => {
-                    out.push_str(&s[last..i]);
-                    let _ = write!(out, "\\u{:04x}", n);
+                    out.put(&s[last..i]);
+                    put_u4(out, u32::from(n));
                     i += 2;
                     last = i;
                 }
@@ -294,22 +324,22 @@ pub fn push_json_string(out: &mut String, s: &str) {
             }
             continue;
         }
-        out.push_str(&s[last..i]);
+        out.put(&s[last..i]);
         match c {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
+            b'"' => out.put("\\\""),
+            b'\\' => out.put("\\\\"),
+            b'\n' => out.put("\\n"),
+            b'\r' => out.put("\\r"),
+            b'\t' => out.put("\\t"),
             _ => {
-                let _ = write!(out, "\\u{:04x}", c);
+                put_u4(out, u32::from(c));
             }
         }
         i += 1;
         last = i;
     }
-    out.push_str(&s[last..]);
-    out.push('"');
+    out.put(&s[last..]);
+    out.put("\"");
 }
 
 #[cfg(test)]

@@ -250,6 +250,9 @@ impl Engine {
         let mut inc = Incident::new(self.seq, self.file, ev.host());
         inc.start = ev.instant();
         inc.start_text = ev.time_text().map(str::to_string);
+        self.hosts[h]
+            .summary
+            .note_start(inc.start, inc.start_text.as_deref());
         inc.lines = (ev.line, ev.line);
         match key {
             Key::Session(s) => inc.sid = Some(s),

@@ -339,8 +339,8 @@ pub struct HostSummary {
     pub command_failures: Vec<String>,
     /// The most incidents that started within 5 seconds of each other, and when.
     pub burst: (u64, Option<String>),
-    /// Start instants of incidents, for the burst.
-    pub(crate) starts: Vec<(f64, crate::decode::clock::Scale, Option<String>)>,
+    /// Starts of the incidents within the last 5 seconds (in log order), for the burst.
+    pub(crate) window: std::collections::VecDeque<(f64, crate::decode::clock::Scale)>,
 }
 
 impl HostSummary {
@@ -361,28 +361,28 @@ impl HostSummary {
             self.down_s += d;
             self.longest_s = self.longest_s.max(d);
         }
-        if let Some(s) = inc.start {
-            if self.starts.len() < 1_000_000 {
-                self.starts.push((s.secs, s.scale, inc.start_text.clone()));
+    }
+
+    /// Notes an incident's start (in log order) for [`HostSummary::burst`]: a sliding window
+    /// of the starts within 5 seconds, so memory does not grow with the incidents.
+    pub fn note_start(&mut self, start: Option<crate::decode::clock::Instant>, text: Option<&str>) {
+        let Some(s) = start else { return };
+        while let Some(&(t, scale)) = self.window.front() {
+            if scale != s.scale || s.secs - t > 5.0 || s.secs < t {
+                self.window.pop_front();
+            } else {
+                break;
             }
+        }
+        self.window.push_back((s.secs, s.scale));
+        let n = self.window.len() as u64;
+        if n > self.burst.0 {
+            self.burst = (n, text.map(str::to_string));
         }
     }
 
-    /// Computes [`HostSummary::burst`] from the incident starts.
+    /// Ends the summary (frees the burst window).
     pub fn finish(&mut self) {
-        let mut v = std::mem::take(&mut self.starts);
-        v.sort_by(|a, b| (a.1 as u8).cmp(&(b.1 as u8)).then(a.0.total_cmp(&b.0)));
-        let mut best = (0u64, None);
-        let mut lo = 0;
-        for hi in 0..v.len() {
-            while v[hi].1 != v[lo].1 || v[hi].0 - v[lo].0 > 5.0 {
-                lo += 1;
-            }
-            let n = (hi - lo + 1) as u64;
-            if n > best.0 {
-                best = (n, v[lo].2.clone());
-            }
-        }
-        self.burst = best;
+        self.window.clear();
     }
 }
