@@ -5,7 +5,7 @@
 use iscsi_decode::decode::Decoder;
 use iscsi_decode::decode::fields::GroupMap;
 use iscsi_decode::decode::patterns::{self, Source, split_anchor};
-use iscsi_decode::decode::prefilter::{DIGIT_STEMS, LITERALS, NEED_DIGIT, Prefilter};
+use iscsi_decode::decode::prefilter::{LITERALS, NEED_DIGIT, Prefilter};
 use std::collections::HashSet;
 
 /// Programs whose name (in the syslog tag, or as the `prog: ` prefix open-iscsi's stderr
@@ -151,18 +151,18 @@ fn anchors_hold_a_prefilter_literal() {
         // A literal that needs a digit after it only covers text that ends with it and is
         // followed by a number (a `+digit` anchor, or a regex prefix before its id group).
         let covers = |t: &str, digit_follows: bool| {
-            let lit = LITERALS.iter().any(|l| {
+            LITERALS.iter().any(|l| {
                 if NEED_DIGIT.contains(l) {
-                    digit_follows && t.ends_with(l)
+                    (digit_follows && t.ends_with(l))
+                        || t.match_indices(l).any(|(k, _)| {
+                            t.as_bytes()
+                                .get(k + l.len())
+                                .is_some_and(u8::is_ascii_digit)
+                        })
                 } else {
                     t.contains(l)
                 }
-            });
-            let stem = DIGIT_STEMS.iter().any(|st| {
-                (digit_follows && t.ends_with(st))
-                    || (0..10).any(|d| t.contains(&format!("{st}{d}")))
-            });
-            lit || stem
+            })
         };
         for alt in p.anchor.split('|') {
             let (text, digit) = split_anchor(alt);

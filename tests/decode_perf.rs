@@ -271,6 +271,68 @@ fn prefilter_variants() {
             data.len() as f64 / s / 1e9
         );
     }
+    // Stems with a digit check after each hit, restarting the search on a miss.
+    {
+        let mut lits = base.clone();
+        lits.extend(["onnection".to_string(), "session".to_string()]);
+        let gate: Vec<bool> = lits
+            .iter()
+            .map(|l| l == "onnection" || l == "session" || l == "sd ")
+            .collect();
+        let p = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&lits)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        let (mut n, mut from) = (0, 0);
+        while let Some(m) = p.find_in(&data, aho_corasick::Span::from(from..data.len())) {
+            if gate[m.pattern().as_usize()] && !data.get(m.end()).is_some_and(u8::is_ascii_digit) {
+                from = m.start() + 1;
+                continue;
+            }
+            n += 1;
+            from = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i + 1);
+        }
+        let s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "gated stems ({} literals): {:.2} GB/s, {n} lines",
+            lits.len(),
+            data.len() as f64 / s / 1e9
+        );
+    }
+    // Stems with a digit check after each hit, restarting the search on a miss.
+    {
+        let mut lits = base.clone();
+        lits.extend(["onnection".to_string(), "session".to_string()]);
+        let gate: Vec<bool> = lits
+            .iter()
+            .map(|l| l == "onnection" || l == "session" || l == "sd ")
+            .collect();
+        let p = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&lits)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        let (mut n, mut from) = (0, 0);
+        while let Some(m) = p.find_in(&data, aho_corasick::Span::from(from..data.len())) {
+            if gate[m.pattern().as_usize()] && !data.get(m.end()).is_some_and(u8::is_ascii_digit) {
+                from = m.start() + 1;
+                continue;
+            }
+            n += 1;
+            from = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i + 1);
+        }
+        let s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "gated stems ({} literals): {:.2} GB/s, {n} lines",
+            lits.len(),
+            data.len() as f64 / s / 1e9
+        );
+    }
     let pre = Prefilter::new();
     let t = Instant::now();
     let c = pre.candidates(&data).count();
