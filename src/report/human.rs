@@ -445,7 +445,13 @@ impl<W: Write> HumanSink<W> {
 
     fn host_block(&self, h: &HostSummary) -> String {
         let st = self.style;
-        let name = h.host.as_deref().map_or(Cow::Borrowed("(no host name)"), e);
+        let name = match (&h.host, h.file.and_then(|f| self.names.get(f))) {
+            (Some(n), _) => e(n),
+            (None, Some(f)) if self.names.len() > 1 => {
+                Cow::Owned(format!("(no host name, {})", e(f)))
+            }
+            (None, _) => Cow::Borrowed("(no host name)"),
+        };
         let mut s = format!("  {}: ", st.bold(&name));
         let n = h.incidents();
         if n == 0 {

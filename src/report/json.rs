@@ -380,10 +380,15 @@ pub fn incident_members(o: &mut Obj, inc: &Incident) {
     }
 }
 
-fn host_members(o: &mut Obj, h: &HostSummary) {
+fn host_members(o: &mut Obj, h: &HostSummary, names: &[String]) {
     match &h.host {
         Some(n) => o.str("host", n),
         None => o.null("host"),
+    }
+    if names.len() > 1 {
+        if let Some(f) = h.file.and_then(|f| names.get(f)) {
+            o.str("file", f);
+        }
     }
     o.open_array("sessions");
     for s in &h.sessions {
@@ -424,6 +429,7 @@ fn host_members(o: &mut Obj, h: &HostSummary) {
 
 /// Writes the members of the summary object (without `type`) into `o`.
 pub fn summary_members(o: &mut Obj, s: &Summary) {
+    let names: Vec<String> = s.inputs.iter().map(|i| i.name.clone()).collect();
     let st = &s.stats;
     o.int("lines", st.lines);
     o.int("recognised", st.recognised);
@@ -471,7 +477,7 @@ pub fn summary_members(o: &mut Obj, s: &Summary) {
     o.open_array("hosts");
     for h in &s.hosts {
         o.open_elem();
-        host_members(o, h);
+        host_members(o, h, &names);
         o.close();
     }
     o.close_array();

@@ -89,6 +89,7 @@ impl HostState {
 #[derive(Debug, Default)]
 pub struct Engine {
     index: HashMap<String, usize>,
+    hostless: HashMap<usize, usize>,
     hosts: Vec<HostState>,
     slots: Vec<Option<Incident>>,
     free: Vec<usize>,
@@ -167,6 +168,7 @@ impl Engine {
             self.close(h, i);
         }
         self.index.clear();
+        self.hostless.clear();
         let mut v: Vec<HostSummary> = self
             .hosts
             .drain(..)
@@ -179,16 +181,26 @@ impl Engine {
         v
     }
 
+    /// The state of the line's host. Lines without a host name (dmesg, bare messages) are
+    /// kept apart per input, since two such files may come from two machines.
     fn host_index(&mut self, ev: &Fact) -> usize {
-        let host = ev.host().unwrap_or("");
-        if let Some(&i) = self.index.get(host) {
+        let found = match ev.host() {
+            Some(h) => self.index.get(h).copied(),
+            None => self.hostless.get(&self.file).copied(),
+        };
+        if let Some(i) = found {
             return i;
         }
         let mut st = HostState::default();
         st.summary.host = ev.host().map(str::to_string);
+        st.summary.file = ev.host().is_none().then_some(self.file);
         self.hosts.push(st);
-        self.index.insert(host.to_string(), self.hosts.len() - 1);
-        self.hosts.len() - 1
+        let i = self.hosts.len() - 1;
+        match ev.host() {
+            Some(h) => self.index.insert(h.to_string(), i),
+            None => self.hostless.insert(self.file, i),
+        };
+        i
     }
 
     /// Feeds one event.

@@ -313,6 +313,8 @@ impl Incident {
 pub struct HostSummary {
     /// The host name from the log (`None`: lines without one).
     pub host: Option<String>,
+    /// For lines without a host name: the input (0-based) they came from.
+    pub file: Option<usize>,
     /// Session ids seen.
     pub sessions: BTreeSet<i64>,
     /// Incidents by outcome: recovered, recovery timed out, unresolved.
