@@ -251,10 +251,10 @@ impl Runner {
     /// Writes one decoded chunk and feeds its facts to the engine, in line order.
     fn apply(&mut self, done: &mut Done, sink: &mut dyn Sink) -> io::Result<()> {
         self.summary.add(&done.stats, &done.kinds);
+        // Rendered lines are written in as few pieces as possible: only where an incident
+        // closes does the output have to be cut.
         let mut pos = 0;
         for (end, fact) in done.facts.iter_mut() {
-            sink.write(&done.out[pos..*end])?;
-            pos = *end;
             fact.wall = match fact.time {
                 RawTime::None => None,
                 RawTime::Wall(secs) => Some(Instant {
@@ -265,8 +265,13 @@ impl Runner {
             };
             sink.fact(self.file, fact)?;
             self.engine.feed(fact);
-            for inc in self.engine.drain_closed() {
-                sink.incident(&inc)?;
+            let mut closed = self.engine.drain_closed().peekable();
+            if closed.peek().is_some() {
+                sink.write(&done.out[pos..*end])?;
+                pos = *end;
+                for inc in closed {
+                    sink.incident(&inc)?;
+                }
             }
         }
         sink.write(&done.out[pos..])?;

@@ -297,15 +297,23 @@ impl<W: Write> HumanSink<W> {
     }
 
     fn outcome_sentence(&self, inc: &Incident) -> String {
-        let dur = inc.duration_s().map(human_duration);
         let mut s = match inc.outcome {
             Outcome::Recovered if inc.outcome_inferred => {
                 "Recovered (inferred: the same connection failed again later while logged in)"
                     .to_string()
             }
-            Outcome::Recovered => match &dur {
-                Some(d) => format!("Recovered; the path was down for {d}"),
-                None => "Recovered".to_string(),
+            Outcome::Recovered => match (inc.duration_s(), &inc.timing) {
+                (Some(d), Some(t)) => format!(
+                    "Recovered; the path was down for about {} ({} of silence before the NOP \
+                     timeout, {} until iscsid logged in again)",
+                    human_duration(t.silence_s + d),
+                    human_duration(t.silence_s),
+                    human_duration(d)
+                ),
+                (Some(d), None) => {
+                    format!("Recovered; the path was down for {}", human_duration(d))
+                }
+                (None, _) => "Recovered".to_string(),
             },
             Outcome::RecoveryTimedOut => {
                 let mut s = match inc.recovery_timeout_s {
