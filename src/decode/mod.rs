@@ -8,9 +8,9 @@
 //! ```
 //! use iscsi_decode::decode::Decoder;
 //! let mut d = Decoder::new(None);
-//! let ev = d
-//!     .decode(1, "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)", &mut String::new())
-//!     .unwrap();
+//! let mut scratch = String::new();
+//! let line = "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)";
+//! let ev = d.decode(1, line, &mut scratch).unwrap();
 //! assert_eq!(ev.pattern.id, "kernel.conn_error");
 //! assert_eq!((ev.fields.sid, ev.fields.kerr), (Some(3), Some(1022)));
 //! ```
