@@ -238,6 +238,211 @@ pub fn items() -> TokenStream {
     }
 }
 
+/// [`items`] as prettyplease prints them (a blank line between items), so the
+/// emitter need not parse and print these fixed tokens for every file; a unit test
+/// checks it against the tokens.
+pub const ITEMS_TEXT: &str = r##"/// One known value of a family: the value, its C name, and the header's comment.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Entry<T: 'static> {
+    /// The value.
+    pub value: T,
+    /// The C name, e.g. `ISCSI_ERR_NOP_TIMEDOUT`.
+    pub name: &'static str,
+    /// The header's comment for it, or "" when it has none.
+    pub doc: &'static str,
+    /// The C initializer or macro body as written, or "" when implicit.
+    pub expr: &'static str,
+    /// The first tracked release of the run of releases that have this name
+    /// with this value.
+    pub since: Release,
+    /// The last tracked release of that run.
+    pub until: Release,
+}
+
+impl<T> Entry<T> {
+    /// Whether `release` has this name with this value.
+    pub const fn present_in(&self, release: Release) -> bool {
+        self.since.0 <= release.0 && release.0 <= self.until.0
+    }
+}
+
+/// A tracked source of these tables, oldest first: an index into [`RELEASES`].
+/// Kernel releases are ordered by version number, not by date.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Release(pub u16);
+
+/// One tracked release.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ReleaseInfo {
+    /// The label: `v3.10.65`, or a file name for an ad-hoc header.
+    pub label: &'static str,
+    /// The kernel version the label names, `[major, minor, patch, rc]` (rc 0 for a
+    /// release), or `None` when it names none.
+    pub version: Option<[u16; 4]>,
+}
+
+/// A number space whose values can be looked up per release.
+pub trait Tracked: Copy {
+    /// Whether `release` has a name for this value.
+    fn known_in(self, release: Release) -> bool;
+}
+
+impl Release {
+    /// The oldest tracked release.
+    pub const FIRST: Release = Release(0);
+    /// What is known about this release; `None` past the end of [`RELEASES`].
+    pub fn info(self) -> Option<&'static ReleaseInfo> {
+        RELEASES.get(usize::from(self.0))
+    }
+    /// The label, or "" past the end of [`RELEASES`].
+    pub fn label(self) -> &'static str {
+        self.info().map_or("", |i| i.label)
+    }
+    /// Every tracked release, oldest first.
+    pub fn all() -> impl Iterator<Item = Release> {
+        (0..RELEASES.len() as u16).map(Release)
+    }
+    /// Whether this release has a name for `value`.
+    pub fn has<T: Tracked>(self, value: T) -> bool {
+        value.known_in(self)
+    }
+    /// The tracked release with exactly this label or version: `v2.6.18`,
+    /// `2.6.18` and `linux-2.6.18` all name `v2.6.18`.
+    pub fn from_label_exact(label: &str) -> Option<Release> {
+        let version = Self::parse_version(label);
+        RELEASES
+            .iter()
+            .position(|r| {
+                r.label == label || (version.is_some() && r.version == version)
+            })
+            .map(|i| Release(i as u16))
+    }
+    /// The release-line floor rule: the tracked release of exactly this label or
+    /// version, else the newest tracked release whose release line (`2.6.x`
+    /// before 3.0, `major.minor` from 3.0) is not newer than the one `label`
+    /// names. So `3.10.0-1160.el7` resolves to the tracked 3.10 release (or the
+    /// newest before it), `6.15` past the newest tracked one to the newest.
+    /// `None` when `label` names no version, or one older than every tracked
+    /// release.
+    pub fn from_label(label: &str) -> Option<Release> {
+        if let Some(r) = Self::from_label_exact(label) {
+            return Some(r);
+        }
+        let line = Self::line(Self::parse_version(label)?);
+        let mut found = None;
+        for (i, r) in RELEASES.iter().enumerate() {
+            if let Some(v) = r.version {
+                if Self::line(v) <= line {
+                    found = Some(Release(i as u16));
+                }
+            }
+        }
+        found
+    }
+    /// The release line of a version: `[2, 6, x]` before 3.0, `[major, minor, 0]`
+    /// after.
+    const fn line(v: [u16; 4]) -> [u16; 3] {
+        if v[0] < 3 { [v[0], v[1], v[2]] } else { [v[0], v[1], 0] }
+    }
+    /// Parses `[linux-headers-|linux-][v]major.minor[.patch][-rcN]`, ignoring
+    /// anything after (`-1160.el7`, `+deb12`): `[major, minor, patch, rc]`.
+    pub fn parse_version(label: &str) -> Option<[u16; 4]> {
+        let mut s = label.trim().as_bytes();
+        for p in [&b"linux-headers-"[..], b"linux-", b"v", b"V"] {
+            if let Some(rest) = s.strip_prefix(p) {
+                s = rest;
+                break;
+            }
+        }
+        let mut out = [0u16; 4];
+        let mut count = 0;
+        let mut i = 0;
+        loop {
+            let start = i;
+            let mut n: u32 = 0;
+            while let Some(d) = s.get(i).filter(|b| b.is_ascii_digit()) {
+                n = n * 10 + u32::from(d - b'0');
+                if n > u32::from(u16::MAX) {
+                    return None;
+                }
+                i += 1;
+            }
+            if i == start {
+                break;
+            }
+            if count < 3 {
+                out[count] = n as u16;
+            }
+            count += 1;
+            let more = s.get(i) == Some(&b'.')
+                && s.get(i + 1).is_some_and(|b| b.is_ascii_digit());
+            if !more {
+                break;
+            }
+            i += 1;
+        }
+        if count < 2 {
+            return None;
+        }
+        if let Some(rest) = s.get(i..).and_then(|r| r.strip_prefix(b"-rc")) {
+            let mut n: u32 = 0;
+            for d in rest.iter().take_while(|b| b.is_ascii_digit()) {
+                n = (n * 10 + u32::from(d - b'0')).min(u32::from(u16::MAX));
+            }
+            out[3] = n as u16;
+        }
+        Some(out)
+    }
+}
+
+/// What kind of number space a family is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum FamilyKind {
+    /// Distinct values (an enum, a code list).
+    Values,
+    /// Bits that combine with `|`.
+    Flags,
+    /// Values keyed by (class, detail) packed as `class << 8 | detail`.
+    Keyed,
+    /// Unrelated limits and sizes: named constants, no newtype semantics.
+    Constants,
+}
+
+/// A uniform, untyped view of one entry, for code that walks every family.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct RawEntry {
+    /// The value widened to i128.
+    pub value: i128,
+    /// The C name.
+    pub name: &'static str,
+    /// The header's comment, or "".
+    pub doc: &'static str,
+    /// See [`Entry::since`].
+    pub since: Release,
+    /// See [`Entry::until`].
+    pub until: Release,
+}
+
+/// A description of one family, for code that walks every family.
+#[derive(Clone, Copy)]
+pub struct Family {
+    /// The Rust type name: `IscsiErr`.
+    pub rust_name: &'static str,
+    /// What the C side calls it: `enum iscsi_err` or `ISCSI_OP_* (#define)`.
+    pub c_name: &'static str,
+    /// The common prefix of the C names, stripped for short lookups: `ISCSI_ERR_`.
+    pub prefix: &'static str,
+    /// The header comment above the enum or section, or "".
+    pub doc: &'static str,
+    /// Values, flags, keyed or constants.
+    pub kind: FamilyKind,
+    /// Number of known entries.
+    pub len: usize,
+    /// The i-th known entry (sorted by value, then name), or `None` past the end.
+    pub entry: fn(usize) -> Option<RawEntry>,
+}
+"##;
+
 /// The macros that expand what every newtype shares (its methods, conversions,
 /// `Debug`, and for flags `Display` and the bit operators). Fixed text, not built
 /// from any header: printed as written (prettyplease would flatten a macro body).

@@ -95,7 +95,7 @@ pub fn ident(name: &str, at: At<'_>) -> Result<Ident> {
 /// `#[allow(non_upper_case_globals)]` when a const name is not SCREAMING_CASE (a C
 /// name in lower case), so the including crate builds without warnings.
 pub fn allow_case(name: &str) -> TokenStream {
-    if name.chars().any(|c| c.is_ascii_lowercase()) {
+    if needs_allow_case(name) {
         quote! { #[allow(non_upper_case_globals)] }
     } else {
         TokenStream::new()
@@ -273,24 +273,37 @@ pub fn comment_lines(text: &str) -> Vec<String> {
 /// [`comment_lines`]); any line break inside one splits it, and
 /// [`visible_chars`] is applied again as a last guard.
 pub fn doc_attrs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
-    let attrs = lines
-        .iter()
-        .flat_map(|l| {
-            l.as_ref()
-                .split('\n')
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .map(|l| {
-            let l = visible_chars(l.trim_end());
-            let lit = if l.is_empty() {
-                Literal::string("")
-            } else {
-                Literal::string(&format!(" {l}"))
-            };
-            quote! { #[doc = #lit] }
-        });
+    let attrs = doc_values(lines).map(|v| {
+        let lit = Literal::string(&v);
+        quote! { #[doc = #lit] }
+    });
     quote! { #(#attrs)* }
+}
+
+/// The value of each `#[doc = "..."]` attribute [`doc_attrs`] makes for `lines`.
+fn doc_values<S: AsRef<str>>(lines: &[S]) -> impl Iterator<Item = String> + '_ {
+    lines.iter().flat_map(|l| l.as_ref().split('\n')).map(|l| {
+        let l = visible_chars(l.trim_end());
+        if l.is_empty() { l } else { format!(" {l}") }
+    })
+}
+
+/// The text prettyplease prints for [`doc_attrs`]`(lines)`: one `///` line per
+/// attribute at `indent`, appended to `out`. Every value [`doc_values`] makes is
+/// single-line and starts with a space (or is empty), so it prints as `///` plus
+/// the value with trailing spaces trimmed.
+pub fn push_doc_lines<S: AsRef<str>>(lines: &[S], indent: &str, out: &mut String) {
+    for v in doc_values(lines) {
+        out.push_str(indent);
+        out.push_str("///");
+        out.push_str(v.trim_end_matches(' '));
+        out.push('\n');
+    }
+}
+
+/// Whether [`allow_case`] gives the attribute for `name`.
+pub fn needs_allow_case(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_lowercase())
 }
 
 /// A string literal token: escapes everything that needs it.

@@ -22,3 +22,15 @@ pub fn value_lit(value: i128, hex: bool, width: usize) -> TokenStream {
         quote! { #lit }
     }
 }
+
+/// The source text of [`value_lit`]`(value, hex, width)` as prettyplease prints it
+/// (a negative value as `-` directly before its magnitude).
+pub fn value_text(value: i128, hex: bool, width: usize) -> String {
+    let magnitude = value.unsigned_abs();
+    let sign = if value < 0 { "-" } else { "" };
+    if hex && value >= 0 {
+        format!("0x{magnitude:0width$x}")
+    } else {
+        format!("{sign}{magnitude}")
+    }
+}

@@ -143,18 +143,36 @@ fn check_module_names(plan: &FilePlan) -> Result<()> {
     Ok(())
 }
 
-/// The tokens of one family.
-fn family_tokens(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
-    let mut out = match p.kind {
-        Kind::Values => values::newtype(p, values::plain(p), releases)?,
-        Kind::Flags => values::newtype(p, flags::shape(p), releases)?,
-        Kind::Keyed => values::newtype(p, keyed::shape(p), releases)?,
-        Kind::Constants => constants::constants(p, releases)?,
+/// The printed text of one family. The bulk (associated consts, `TABLE` rows,
+/// module-level constants) is rendered straight to text in exactly the form
+/// prettyplease gives it, from the same validated identifiers and escaped
+/// literals; the rest goes through tokens, `syn` and prettyplease.
+fn family_text(p: &FamilyPlan, releases: &[String], file: &str) -> Result<String> {
+    let shape = match p.kind {
+        Kind::Values => values::plain(p),
+        Kind::Flags => flags::shape(p),
+        Kind::Keyed => keyed::shape(p),
+        Kind::Constants => {
+            return match constants::constants_text(p, releases)? {
+                Some(text) => Ok(text),
+                None => print_items(constants::constants(p, releases)?, file),
+            };
+        }
     };
-    if p.is_enum && p.kind != Kind::Constants {
+    let (mut out, spliced) = values::newtype_parts(p, shape, releases, true)?;
+    if p.is_enum {
         out.extend(known::known_enum(p)?);
     }
-    Ok(out)
+    let printed = print_items(out, file)?;
+    match spliced {
+        None => Ok(printed),
+        Some(s) => s.apply(&printed).ok_or_else(|| {
+            Error::msg(format!(
+                "internal error: the printed family {} of {file} lost a marker",
+                p.rust_name
+            ))
+        }),
+    }
 }
 
 /// Prints a plan: banner, common items, each family, `FAMILIES`.
@@ -168,13 +186,13 @@ pub fn render(plan: &FilePlan) -> Result<String> {
     let n = plan.families.len() + 2;
     let piece = |i: usize| -> Result<String> {
         let tokens = if i == 0 {
-            let mut t = common::items();
-            t.extend(common::releases_static(&plan.releases));
-            t
+            // The common items are fixed: their printed text is a constant.
+            let releases = print_items(common::releases_static(&plan.releases), &plan.file)?;
+            return Ok(format!("{}\n{releases}", common::ITEMS_TEXT));
         } else if i == n - 1 {
             common::families_static(&plan.families)
         } else {
-            family_tokens(&plan.families[i - 1], &labels)?
+            return family_text(&plan.families[i - 1], &labels, &plan.file);
         };
         print_items(tokens, &plan.file)
     };
@@ -260,4 +278,14 @@ fn print_items(tokens: TokenStream, file_name: &str) -> Result<String> {
         })
         .collect();
     Ok(items.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// [`common::ITEMS_TEXT`] is what prettyplease prints for [`common::items`].
+    #[test]
+    fn common_items_text_is_the_printed_tokens() {
+        let printed = super::print_items(super::common::items(), "common").unwrap();
+        assert_eq!(super::common::ITEMS_TEXT, printed);
+    }
 }
