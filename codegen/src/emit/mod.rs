@@ -160,19 +160,30 @@ fn family_text(p: &FamilyPlan, releases: &[String], file: &str) -> Result<String
         }
     };
     let (mut out, spliced) = values::newtype_parts(p, shape, releases, true)?;
+    let mut known_splices = Vec::new();
     if p.is_enum {
-        out.extend(known::known_enum(p)?);
+        let (tokens, splices) = known::known_enum_parts(p, true)?;
+        out.extend(tokens);
+        known_splices = splices;
     }
-    let printed = print_items(out, file)?;
-    match spliced {
-        None => Ok(printed),
-        Some(s) => s.apply(&printed).ok_or_else(|| {
-            Error::msg(format!(
-                "internal error: the printed family {} of {file} lost a marker",
-                p.rust_name
-            ))
-        }),
+    let lost = || {
+        Error::msg(format!(
+            "internal error: the printed family {} of {file} lost a marker",
+            p.rust_name
+        ))
+    };
+    let mut printed = print_items(out, file)?;
+    if let Some(s) = spliced {
+        printed = s.apply(&printed).ok_or_else(lost)?;
     }
+    for (marker, text) in known_splices {
+        let at = printed.find(marker).ok_or_else(lost)?;
+        if printed[at + 1..].contains(marker) {
+            return Err(lost());
+        }
+        printed.replace_range(at..at + marker.len(), &text);
+    }
+    Ok(printed)
 }
 
 /// Prints a plan: banner, common items, each family, `FAMILIES`.
