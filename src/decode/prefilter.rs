@@ -1,22 +1,28 @@
-//! The literal prefilter: a few literals searched over whole buffers (SIMD Aho-Corasick), so
-//! that the many lines of a log that have nothing to do with iSCSI cost next to nothing.
+//! The literal prefilter: a few literals searched over whole buffers (SIMD Teddy), so that
+//! the many lines of a log that have nothing to do with iSCSI cost next to nothing.
 //!
 //! Every pattern's anchor contains one of these literals (a test checks it), so a line the
 //! prefilter skips can never be recognised. False positives are fine: the anchors and the
 //! regexes sort them out.
+//!
+//! The kernel's device names (`connection3:0`, `session12`, `sd 3:0:0:0`) only count when a
+//! digit follows, and noise is full of the bare words (`Connection closed`, `session
+//! opened`). Searching for `session` and checking the next byte would stop the SIMD search at
+//! every such word; instead the searcher looks for `ion` followed by each digit (`ion0` ..
+//! `ion9`, rare in any text) and checks the word before it, and for `sd ` at the start of a
+//! word. So the search stops only where a candidate almost surely is.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-/// The literals: the names of the iSCSI programs and modules, the device names the kernel
-/// prints (`connectionN:N`, `sessionN`, `sd H:C:T:L`), and the few phrases of iSCSI lines that
-/// carry none of them (open-iscsi's error lines all carry `iscsid: ` or `iscsiadm: `). A
-/// handful of literals keeps this as fast as ripgrep with
-/// `iscsi|connection[0-9]|session[0-9]|rejecting I/O`.
+/// The literals: a line is a candidate when it contains one of them (for [`NEED_DIGIT`]
+/// literals, followed by a digit). They are the names of the iSCSI programs and modules (in
+/// `scsi`/`SCSI`: `iscsid`, `iSCSI`, `scsi_transport_iscsi`), the device names the kernel prints
+/// (`connectionN:N`, `sessionN`, `sd H:C:T:L`), and the few phrases of iSCSI lines that carry
+/// none of them (open-iscsi's error lines all carry `iscsid: ` or `iscsiadm: `).
 pub const LITERALS: &[&str] = &[
-    "iscsi",
-    "iSCSI",
-    "sd ",
     "scsi",
+    "SCSI",
+    "sd ",
     "I/O error",
     "error, dev",
     "multipath",
@@ -32,9 +38,52 @@ pub const LITERALS: &[&str] = &[
 
 /// Literals that only count when a digit follows: the kernel's device names
 /// (`connection3:0`, `session12`, `sd 3:0:0:0`), not `Connection closed`, `session opened` or
-/// `usd 5`. The `-1` of open-iscsi's not-yet-created sessions (`Connection-1:0 to [...]`) only
-/// appears in lines that carry the iscsid tag or prefix; `session-1505.scope` is systemd's.
+/// `usd 5`. `sd ` also only counts at the start of a word (the start of a line, or after a
+/// space or a `"`). The `-1` of open-iscsi's not-yet-created sessions (`Connection-1:0 to
+/// [...]`) only appears in lines that carry the iscsid tag or prefix; `session-1505.scope` is
+/// systemd's.
 pub const NEED_DIGIT: &[&str] = &["sd ", "onnection", "session"];
+
+/// What a literal of the searcher stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// The literal itself.
+    Plain,
+    /// `sd ` after the byte searched with it; a digit must follow.
+    Sd,
+    /// `ion` + digit: the end of `connection`/`session` + a digit, when the word before
+    /// it says so.
+    IonDigit,
+}
+
+/// The searched literals, in the order that spreads them best over Teddy's buckets (the
+/// ten `ion` + digit literals get buckets of their own).
+const SEARCHED: &[(&str, Check)] = &[
+    ("scsi", Check::Plain),
+    ("SCSI", Check::Plain),
+    ("I/O error", Check::Plain),
+    ("error, dev", Check::Plain),
+    ("multipath", Check::Plain),
+    ("iser: ", Check::Plain),
+    ("ion0", Check::IonDigit),
+    ("ion1", Check::IonDigit),
+    ("ion2", Check::IonDigit),
+    ("ion3", Check::IonDigit),
+    ("ion4", Check::IonDigit),
+    ("ion5", Check::IonDigit),
+    ("ion6", Check::IonDigit),
+    ("ion7", Check::IonDigit),
+    ("ion8", Check::IonDigit),
+    ("ion9", Check::IonDigit),
+    ("[iface: ", Check::Plain),
+    ("[sid: ", Check::Plain),
+    ("callbacks suppressed", Check::Plain),
+    ("iqn.", Check::Plain),
+    ("\"MESSAGE\":[", Check::Plain),
+    (" sd ", Check::Sd),
+    ("\nsd ", Check::Sd),
+    ("\"sd ", Check::Sd),
+];
 
 /// The searcher: SIMD Teddy where the CPU has it, else Aho-Corasick.
 #[derive(Debug, Clone)]
@@ -47,29 +96,33 @@ enum Engine {
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     engine: Engine,
-    /// Per literal: whether a digit must follow.
-    need_digit: Vec<bool>,
 }
 
 /// Every literal searched, in order.
 pub fn all_literals() -> Vec<String> {
-    LITERALS.iter().map(|s| s.to_string()).collect()
+    SEARCHED.iter().map(|(s, _)| s.to_string()).collect()
+}
+
+/// Whether `hay[at]` is an ASCII digit.
+fn digit_at(hay: &[u8], at: usize) -> bool {
+    hay.get(at).is_some_and(u8::is_ascii_digit)
 }
 
 impl Prefilter {
     /// Builds the searcher.
     pub fn new() -> Prefilter {
         let lits = all_literals();
-        let need_digit = lits
-            .iter()
-            .map(|l| NEED_DIGIT.contains(&l.as_str()))
-            .collect();
-        let packed = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(&lits)
-            .build();
-        let engine = match packed {
+        let packed = |fat| {
+            aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .only_teddy_fat(fat)
+                .builder()
+                .extend(&lits)
+                .build()
+        };
+        // Fat Teddy (16 buckets, AVX2) keeps the ten `ion` + digit literals apart; without
+        // AVX2, whatever the packed searcher picks; without SIMD, an Aho-Corasick DFA.
+        let engine = match packed(Some(true)).or_else(|| packed(None)) {
             Some(p) => Engine::Packed(p),
             None => Engine::Ac(
                 AhoCorasick::builder()
@@ -79,7 +132,7 @@ impl Prefilter {
                     .unwrap_or_else(|e| panic!("prefilter literals: {e}")),
             ),
         };
-        Prefilter { engine, need_digit }
+        Prefilter { engine }
     }
 
     fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize, usize)> {
@@ -95,14 +148,33 @@ impl Prefilter {
         }
     }
 
-    /// The offset of the first (valid) literal at or after `from`, if any.
-    pub fn next_hit(&self, hay: &[u8], mut from: usize) -> Option<usize> {
+    /// An offset inside the first line at or after `from` that holds a (valid) literal, if
+    /// any. `from` is 0 or the start of a line.
+    pub fn next_hit(&self, hay: &[u8], from: usize) -> Option<usize> {
+        if from == 0 && hay.starts_with(b"sd ") && digit_at(hay, 3) {
+            return Some(0);
+        }
+        // Start on the newline before a line, so that `\nsd ` finds `sd ` at its start.
+        let mut pos = if from > 0 && hay.get(from - 1) == Some(&b'\n') {
+            from - 1
+        } else {
+            from
+        };
         loop {
-            let (start, end, pat) = self.find(hay, from)?;
-            if !self.need_digit[pat] || hay.get(end).is_some_and(u8::is_ascii_digit) {
-                return Some(start);
+            let (start, end, pat) = self.find(hay, pos)?;
+            let ok = match SEARCHED[pat].1 {
+                Check::Plain => return Some(start),
+                Check::Sd => digit_at(hay, end),
+                Check::IonDigit => {
+                    let word = &hay[..start + 3];
+                    word.ends_with(b"onnection") || word.ends_with(b"session")
+                }
+            };
+            if ok {
+                // `start` may be the byte before `sd `: the hit is the byte after it.
+                return Some(start + 1);
             }
-            from = start + 1;
+            pos = start + 1;
         }
     }
 
@@ -157,20 +229,51 @@ impl Default for Prefilter {
 mod tests {
     use super::*;
 
+    fn lines(buf: &[u8]) -> Vec<String> {
+        let p = Prefilter::new();
+        p.candidates(buf)
+            .map(|(s, e)| String::from_utf8_lossy(&buf[s..e]).into_owned())
+            .collect()
+    }
+
     #[test]
     fn finds_lines() {
-        let p = Prefilter::new();
         let buf = b"noise one\nkernel:  connection3:0: detected conn error (1022)\nmore noise\nsd 3:0:0:0: x";
-        let got: Vec<String> = p
-            .candidates(buf)
-            .map(|(s, e)| String::from_utf8_lossy(&buf[s..e]).into_owned())
-            .collect();
         assert_eq!(
-            got,
+            lines(buf),
             [
                 "kernel:  connection3:0: detected conn error (1022)",
                 "sd 3:0:0:0: x"
             ]
         );
+    }
+
+    #[test]
+    fn device_names_need_a_digit() {
+        let buf = b"sd 0:0:0:0: first\n\
+            sshd[1]: Connection closed by 10.0.0.1\n\
+            pam_unix(sshd:session): session opened for user root\n\
+            systemd[1]: Started session-1505.scope\n\
+            usd 5 and passwd 3 and version3 and partition1\n\
+            kernel:  session12: session recovery timed out after 120 secs\n\
+            iscsid: Connection1:0 to [target: t, portal: p,3260] through [iface: default] is operational now\n\
+            {\"MESSAGE\":\"sd 5:0:0:1: rejecting I/O to offline device\"}\n\
+            kernel: [  1.0] sd 2:0:0:0: [sdb] Attached disk\n\
+            sd 7:0:0:0: last";
+        assert_eq!(
+            lines(buf),
+            [
+                "sd 0:0:0:0: first",
+                "kernel:  session12: session recovery timed out after 120 secs",
+                "iscsid: Connection1:0 to [target: t, portal: p,3260] through [iface: default] is operational now",
+                "{\"MESSAGE\":\"sd 5:0:0:1: rejecting I/O to offline device\"}",
+                "kernel: [  1.0] sd 2:0:0:0: [sdb] Attached disk",
+                "sd 7:0:0:0: last",
+            ]
+        );
+        let p = Prefilter::new();
+        assert!(p.is_candidate(b"connection2:0: ping timeout"));
+        assert!(!p.is_candidate(b"sshd: Connection closed"));
+        assert!(!p.is_candidate(b"sd x"));
     }
 }

@@ -23,12 +23,21 @@ pub struct Chunk {
     pub seq: u64,
     /// Lines before this chunk.
     pub first_line: u64,
-    /// The bytes.
+    /// The buffer: its first [`Chunk::len`] bytes are the chunk.
     pub data: Vec<u8>,
+    /// The length of the chunk in [`Chunk::data`].
+    pub len: usize,
     /// Lines of this chunk that were cut at [`MAX_LINE`].
     pub truncated: u64,
     /// Lines in this chunk.
     pub lines: u64,
+}
+
+impl Chunk {
+    /// The chunk's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
 }
 
 /// Cuts a byte stream into chunks of whole lines.
@@ -50,73 +59,73 @@ impl<R: Read> LineChunker<R> {
         }
     }
 
-    fn read_some(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
-        let start = out.len();
-        let want = (CHUNK - start).max(64 * 1024);
-        out.resize(start + want, 0);
-        let n = loop {
-            match self.reader.read(&mut out[start..]) {
-                Ok(n) => break n,
+    /// Reads once into `out[start..CHUNK]`; the number of bytes read (0 at the end).
+    fn read_some(&mut self, out: &mut [u8], start: usize) -> io::Result<usize> {
+        loop {
+            match self.reader.read(&mut out[start..CHUNK]) {
+                Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    out.truncate(start);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
-        };
-        out.truncate(start + n);
-        Ok(n)
+        }
     }
 
-    /// Fills `out` (cleared first) with whole lines; returns the number of lines cut at
-    /// [`MAX_LINE`], or `None` at the end of the input.
-    pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> io::Result<Option<u64>> {
-        out.clear();
-        out.extend_from_slice(&self.pending);
+    /// Fills the front of `out` with whole lines; returns how many bytes that is and the
+    /// number of lines cut at [`MAX_LINE`], or `None` at the end of the input.
+    ///
+    /// `out` is grown to [`CHUNK`] bytes the first time and never shrunk, so a reused buffer
+    /// is not cleared again for every read: the bytes after the returned length are stale.
+    pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> io::Result<Option<(usize, u64)>> {
+        if out.len() < CHUNK {
+            out.resize(CHUNK, 0);
+        }
+        let mut len = self.pending.len();
+        out[..len].copy_from_slice(&self.pending);
         self.pending.clear();
         let mut truncated = 0;
         loop {
             if self.eof {
-                return Ok((!out.is_empty()).then_some(truncated));
+                return Ok((len > 0).then_some((len, truncated)));
             }
-            let start = out.len();
-            let n = self.read_some(out)?;
+            // Here `len` < CHUNK / 2: the carried-over line is at most MAX_LINE + 1 bytes.
+            let start = len;
+            let n = self.read_some(out, start)?;
             if n == 0 {
                 self.eof = true;
                 continue;
             }
+            len = start + n;
             if self.skipping {
-                match memchr::memchr(b'\n', &out[start..]) {
+                match memchr::memchr(b'\n', &out[start..len]) {
                     None => {
-                        out.truncate(start);
+                        len = start;
                         continue;
                     }
                     Some(i) => {
-                        out.drain(start..start + i + 1);
+                        out.copy_within(start + i + 1..len, start);
+                        len -= i + 1;
                         self.skipping = false;
                     }
                 }
             }
-            if out.len() < CHUNK / 2 {
+            if len < CHUNK / 2 {
                 continue;
             }
-            match memchr::memrchr(b'\n', out) {
+            match memchr::memrchr(b'\n', &out[..len]) {
                 Some(p) => {
-                    self.pending.extend_from_slice(&out[p + 1..]);
-                    out.truncate(p + 1);
+                    self.pending.extend_from_slice(&out[p + 1..len]);
                     if self.pending.len() > MAX_LINE {
                         self.pending.truncate(MAX_LINE);
                         self.pending.push(b'\n');
                         self.skipping = true;
                         truncated += 1;
                     }
-                    return Ok(Some(truncated));
+                    return Ok(Some((p + 1, truncated)));
                 }
                 None => {
-                    out.truncate(MAX_LINE);
-                    out.push(b'\n');
+                    out[MAX_LINE] = b'\n';
                     self.skipping = true;
-                    return Ok(Some(truncated + 1));
+                    return Ok(Some((MAX_LINE + 1, truncated + 1)));
                 }
             }
         }
@@ -184,7 +193,7 @@ fn read_loop(
             Ok(b) => b,
             Err(TryRecvError::Empty) if allocated < max_chunks => {
                 allocated += 1;
-                Vec::with_capacity(CHUNK + 64 * 1024)
+                Vec::new()
             }
             Err(_) => match recycled.recv() {
                 Ok(b) => b,
@@ -192,12 +201,13 @@ fn read_loop(
             },
         };
         match chunker.next_chunk(&mut buf) {
-            Ok(Some(truncated)) => {
-                let n = count_lines(&buf);
+            Ok(Some((len, truncated))) => {
+                let n = count_lines(&buf[..len]);
                 let chunk = Chunk {
                     seq,
                     first_line: lines,
                     data: buf,
+                    len,
                     truncated,
                     lines: n,
                 };
@@ -225,9 +235,10 @@ mod tests {
         let mut all = Vec::new();
         let mut cut = 0;
         let mut buf = Vec::new();
-        while let Some(t) = c.next_chunk(&mut buf).unwrap() {
-            assert!(buf.ends_with(b"\n") || c.eof, "chunks hold whole lines");
-            all.extend_from_slice(&buf);
+        while let Some((len, t)) = c.next_chunk(&mut buf).unwrap() {
+            let chunk = &buf[..len];
+            assert!(chunk.ends_with(b"\n") || c.eof, "chunks hold whole lines");
+            all.extend_from_slice(chunk);
             cut += t;
         }
         (all, cut)
@@ -264,7 +275,7 @@ mod tests {
         let mut got = Vec::new();
         while let Some(c) = r.recv_chunk() {
             let c = c.unwrap();
-            got.extend_from_slice(&c.data);
+            got.extend_from_slice(c.bytes());
             r.give_back(c.data);
         }
         assert_eq!(got, b"a\nb\nc");

@@ -77,7 +77,7 @@ impl Worker {
         done.kinds.clear();
         done.kinds.resize(Kind::ALL.len(), 0);
         done.error = None;
-        let data = &chunk.data;
+        let data = chunk.bytes();
         let mut line = chunk.first_line;
         if self.passthrough {
             for raw in data.split_inclusive(|&b| b == b'\n') {
