@@ -4,7 +4,7 @@
 /// Writes one JSON object into a buffer; nested objects with [`Obj::open`]/[`Obj::close`].
 #[derive(Debug, Default)]
 pub struct Obj {
-    buf: String,
+    buf: Vec<u8>,
     first: Vec<bool>,
 }
 
@@ -13,20 +13,20 @@ impl Obj {
     pub fn begin(&mut self) {
         self.buf.clear();
         self.first.clear();
-        self.buf.push('{');
+        self.buf.push(b'{');
         self.first.push(true);
     }
 
     fn key(&mut self, k: &str) {
         if let Some(f) = self.first.last_mut() {
             if !*f {
-                self.buf.push(',');
+                self.buf.push(b',');
             }
             *f = false;
         }
-        self.buf.push('"');
-        self.buf.push_str(k);
-        self.buf.push_str("\":");
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(k.as_bytes());
+        self.buf.extend_from_slice(b"\":");
     }
 
     /// A string field.
@@ -51,15 +51,15 @@ impl Obj {
     /// A SCSI address `h:c:t:l` as a string field.
     pub fn hctl(&mut self, k: &str, h: u32, c: u32, t: u32, l: u64) {
         self.key(k);
-        self.buf.push('"');
+        self.buf.push(b'"');
         push_int(&mut self.buf, i128::from(h));
-        self.buf.push(':');
+        self.buf.push(b':');
         push_int(&mut self.buf, i128::from(c));
-        self.buf.push(':');
+        self.buf.push(b':');
         push_int(&mut self.buf, i128::from(t));
-        self.buf.push(':');
+        self.buf.push(b':');
         push_int(&mut self.buf, i128::from(l));
-        self.buf.push('"');
+        self.buf.push(b'"');
     }
 
     /// An integer field, if present.
@@ -72,14 +72,7 @@ impl Obj {
     /// A number with up to 6 decimals (trailing zeros trimmed); non-finite numbers are null.
     pub fn num(&mut self, k: &str, v: f64) {
         self.key(k);
-        if v.is_finite() {
-            let s = format!("{v:.6}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            self.buf
-                .push_str(if s.is_empty() || s == "-" { "0" } else { s });
-        } else {
-            self.buf.push_str("null");
-        }
+        push_num(&mut self.buf, v);
     }
 
     /// A number field, if present.
@@ -92,32 +85,33 @@ impl Obj {
     /// A boolean field.
     pub fn bool(&mut self, k: &str, v: bool) {
         self.key(k);
-        self.buf.push_str(if v { "true" } else { "false" });
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
     }
 
     /// A null field.
     pub fn null(&mut self, k: &str) {
         self.key(k);
-        self.buf.push_str("null");
+        self.buf.extend_from_slice(b"null");
     }
 
     /// An array of strings.
     pub fn strs<'a>(&mut self, k: &str, v: impl IntoIterator<Item = &'a str>) {
         self.key(k);
-        self.buf.push('[');
+        self.buf.push(b'[');
         for (i, s) in v.into_iter().enumerate() {
             if i > 0 {
-                self.buf.push(',');
+                self.buf.push(b',');
             }
             push_json_string(&mut self.buf, s);
         }
-        self.buf.push(']');
+        self.buf.push(b']');
     }
 
     /// Opens a nested object under `k`.
     pub fn open(&mut self, k: &str) {
         self.key(k);
-        self.buf.push('{');
+        self.buf.push(b'{');
         self.first.push(true);
     }
 
@@ -125,24 +119,24 @@ impl Obj {
     pub fn open_elem(&mut self) {
         if let Some(f) = self.first.last_mut() {
             if !*f {
-                self.buf.push(',');
+                self.buf.push(b',');
             }
             *f = false;
         }
-        self.buf.push('{');
+        self.buf.push(b'{');
         self.first.push(true);
     }
 
     /// Closes the innermost object.
     pub fn close(&mut self) {
-        self.buf.push('}');
+        self.buf.push(b'}');
         self.first.pop();
     }
 
     /// Opens an array under `k`.
     pub fn open_array(&mut self, k: &str) {
         self.key(k);
-        self.buf.push('[');
+        self.buf.push(b'[');
         self.first.push(true);
     }
 
@@ -150,7 +144,7 @@ impl Obj {
     pub fn elem_int(&mut self, v: impl Into<i128>) {
         if let Some(f) = self.first.last_mut() {
             if !*f {
-                self.buf.push(',');
+                self.buf.push(b',');
             }
             *f = false;
         }
@@ -159,51 +153,140 @@ impl Obj {
 
     /// Closes the innermost array.
     pub fn close_array(&mut self) {
-        self.buf.push(']');
+        self.buf.push(b']');
         self.first.pop();
     }
 
     /// Ends the object and returns its text (without a newline).
     pub fn end(&mut self) -> &str {
+        std::str::from_utf8(self.end_bytes()).unwrap_or_default()
+    }
+
+    /// Ends the object and returns its bytes (UTF-8, without a newline).
+    pub fn end_bytes(&mut self) -> &[u8] {
         while !self.first.is_empty() {
-            self.buf.push('}');
+            self.buf.push(b'}');
             self.first.pop();
         }
         &self.buf
     }
 }
 
+/// Two decimal digits per entry: `00`, `01`, ... `99`.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends an unsigned integer in decimal.
+#[inline]
+pub fn push_u64<B: JsonBuf + ?Sized>(out: &mut B, mut n: u64) {
+    let mut d = [0u8; 20];
+    let mut i = d.len();
+    while n >= 100 {
+        let p = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        d[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+    }
+    if n >= 10 {
+        let p = n as usize * 2;
+        i -= 2;
+        d[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+    } else {
+        i -= 1;
+        d[i] = b'0' + n as u8;
+    }
+    out.put_ascii(&d[i..]);
+}
+
 /// Appends an integer in decimal (without `fmt`, which is slow for `i128`).
-pub fn push_int(out: &mut String, v: i128) {
+pub fn push_int<B: JsonBuf + ?Sized>(out: &mut B, v: i128) {
     if v < 0 {
-        out.push('-');
+        out.put("-");
+    }
+    if let Ok(n) = u64::try_from(v.unsigned_abs()) {
+        push_u64(out, n);
+        return;
     }
     let mut digits = [0u8; 40];
     let mut i = digits.len();
-    match u64::try_from(v.unsigned_abs()) {
-        Ok(mut n) => loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        },
-        Err(_) => {
-            let mut n = v.unsigned_abs();
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
+    out.put_ascii(&digits[i..]);
+}
+
+/// `v` rounded to millionths the way `format!("{v:.6}")` rounds it (the exact binary value,
+/// ties to even), as (negative, millionths); `None` when it is too large for this path.
+fn millionths(v: f64) -> Option<(bool, u128)> {
+    let bits = v.to_bits();
+    let neg = bits >> 63 != 0;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = u128::from(bits & ((1 << 52) - 1));
+    let (m, e) = match exp {
+        0x7ff => return None,
+        0 => (frac, -1074),
+        _ => (frac | 1 << 52, exp - 1075),
+    };
+    let n = m * 1_000_000;
+    if e >= 0 {
+        // m < 2^53 and 10^6 < 2^20: exact below 2^128.
+        return (e <= 50).then(|| (neg, n << e));
     }
+    let s = (-e) as u32;
+    if s >= 127 {
+        // n < 2^73: less than half a millionth.
+        return Some((neg, 0));
+    }
+    let q = n >> s;
+    let r = n & ((1 << s) - 1);
+    let half = 1u128 << (s - 1);
+    let up = r > half || (r == half && q & 1 == 1);
+    Some((neg, q + u128::from(up)))
+}
+
+/// Appends `v` with up to 6 decimals, trailing zeros trimmed (`format!("{v:.6}")` without
+/// its trailing zeros and point); non-finite numbers are `null`.
+pub fn push_num<B: JsonBuf + ?Sized>(out: &mut B, v: f64) {
+    if !v.is_finite() {
+        out.put("null");
+        return;
+    }
+    let Some((neg, q)) = millionths(v) else {
+        let s = format!("{v:.6}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        out.put(if s.is_empty() || s == "-" { "0" } else { s });
+        return;
+    };
+    if neg {
+        out.put("-");
+    }
+    let (int, mut frac) = (q / 1_000_000, (q % 1_000_000) as u32);
+    match u64::try_from(int) {
+        Ok(i) => push_u64(out, i),
+        Err(_) => push_int(out, int as i128),
+    }
+    if frac == 0 {
+        return;
+    }
+    let mut d = [b'.', 0, 0, 0, 0, 0, 0];
+    for k in (1..7).rev() {
+        d[k] = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    let mut len = d.len();
+    while d[len - 1] == b'0' {
+        len -= 1;
+    }
+    out.put_ascii(&d[..len]);
 }
 
 /// Bytes that need escaping in a JSON string (and the C1 lead byte 0xC2, checked further).
@@ -223,33 +306,48 @@ const fn escape_table() -> [bool; 256] {
 }
 static ESCAPE: [bool; 256] = escape_table();
 
-/// Whether any byte of `x` is one that [`ESCAPE`] marks (SWAR: bytes below 0x20, `"`, `\`,
-/// DEL, and the lead bytes 0xC2 and 0xE2).
-fn needs_escape(x: u64) -> bool {
+/// The bytes of `x` that may need a look (SWAR): a set high bit marks the first such byte
+/// exactly (higher marks may be false). Flags bytes below 0x20, `"`, `\`, DEL and every
+/// byte >= 0x80 (only the lead bytes 0xC2 and 0xE2 matter among those).
+#[inline]
+fn escape_mask(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let eq = |n: u8| zero(x ^ (ONES * u64::from(n)));
-    // Bytes below 0x20 (exact for bytes below 0x80; a byte >= 0x80 is never flagged here).
-    let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    (below | eq(b'"') | eq(b'\\') | eq(0x7f) | eq(0xc2) | eq(0xe2)) != 0
+    // Below 0x20 or at least 0x80: without a byte below 0x20 nothing borrows, and a byte in
+    // 0x20..0x80 minus 0x20 keeps its high bit clear.
+    let ctl_or_high = (x.wrapping_sub(ONES * 0x20) | x) & HIGH;
+    ctl_or_high | eq(b'"') | eq(b'\\') | eq(0x7f)
 }
 
 /// Where JSON text can be appended: a `String` or a byte buffer.
 pub trait JsonBuf {
     /// Appends text.
     fn put(&mut self, s: &str);
+    /// Appends ASCII bytes (digits, punctuation).
+    fn put_ascii(&mut self, b: &[u8]);
 }
 
 impl JsonBuf for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
     }
+    fn put_ascii(&mut self, b: &[u8]) {
+        for &c in b {
+            self.push(char::from(c));
+        }
+    }
 }
 
 impl JsonBuf for Vec<u8> {
+    #[inline]
     fn put(&mut self, s: &str) {
         self.extend_from_slice(s.as_bytes());
+    }
+    #[inline]
+    fn put_ascii(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
     }
 }
 
@@ -264,82 +362,92 @@ fn put_u4<B: JsonBuf + ?Sized>(out: &mut B, cp: u32) {
         HEX[(cp >> 4 & 0xf) as usize],
         HEX[(cp & 0xf) as usize],
     ];
-    out.put(std::str::from_utf8(&d).unwrap_or(""));
+    out.put_ascii(&d);
 }
 
 /// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
+#[inline]
 pub fn push_json_string<B: JsonBuf + ?Sized>(out: &mut B, s: &str) {
     out.put("\"");
     let b = s.as_bytes();
     let mut last = 0;
     let mut i = 0;
     while i < b.len() {
-        // Skip eight plain bytes at a time.
+        // Skip eight plain bytes at a time; else go straight to the first byte to look at.
         if let Some(w) = b.get(i..i + 8) {
             let mut a = [0u8; 8];
             a.copy_from_slice(w);
-            if !needs_escape(u64::from_le_bytes(a)) {
+            let m = escape_mask(u64::from_le_bytes(a));
+            if m == 0 {
                 i += 8;
                 continue;
             }
+            i += (m.trailing_zeros() / 8) as usize;
         }
         let c = b[i];
         if !ESCAPE[c as usize] {
             i += 1;
             continue;
         }
-        // 0xE2 0x80 0xAA..0xAE and 0xE2 0x81 0xA6..0xA9: the bidi overrides and isolates,
-        // escaped so that a log line cannot reorder a terminal's text.
-        if c == 0xe2 {
-            let bidi = match (b.get(i + 1), b.get(i + 2)) {
-                (Some(0x80), Some(&n)) if (0xaa..=0xae).contains(&n) => {
-                    Some(0x2000 + u32::from(n - 0x80))
-                }
-                (Some(0x81), Some(&n)) if (0xa6..=0xa9).contains(&n) => {
-                    Some(0x2040 + u32::from(n - 0x80))
-                }
-                _ => None,
-            };
-            match bidi {
-                Some(cp) => {
-                    out.put(&s[last..i]);
-                    put_u4(out, cp);
-                    i += 3;
-                    last = i;
-                }
-                None => i += 1,
-            }
-            continue;
-        }
-        // 0xC2 starts U+0080..U+00BF; only U+0080..U+009F (C1 controls) are escaped.
-        if c == 0xc2 {
-            match b.get(i + 1) {
-                Some(&n) if (0x80..=0x9f).contains(&n) => {
-                    out.put(&s[last..i]);
-                    put_u4(out, u32::from(n));
-                    i += 2;
-                    last = i;
-                }
-                _ => i += 1,
-            }
-            continue;
-        }
-        out.put(&s[last..i]);
-        match c {
-            b'"' => out.put("\\\""),
-            b'\\' => out.put("\\\\"),
-            b'\n' => out.put("\\n"),
-            b'\r' => out.put("\\r"),
-            b'\t' => out.put("\\t"),
-            _ => {
-                put_u4(out, u32::from(c));
-            }
-        }
-        i += 1;
-        last = i;
+        escape_at(out, s, &mut i, &mut last);
     }
     out.put(&s[last..]);
     out.put("\"");
+}
+
+/// Escapes what starts at `b[*i]` (a byte [`ESCAPE`] marks), after the plain text from
+/// `*last`; moves both past it.
+#[cold]
+fn escape_at<B: JsonBuf + ?Sized>(out: &mut B, s: &str, i: &mut usize, last: &mut usize) {
+    let b = s.as_bytes();
+    let c = b[*i];
+    // 0xE2 0x80 0xAA..0xAE and 0xE2 0x81 0xA6..0xA9: the bidi overrides and isolates,
+    // escaped so that a log line cannot reorder a terminal's text.
+    if c == 0xe2 {
+        let bidi = match (b.get(*i + 1), b.get(*i + 2)) {
+            (Some(0x80), Some(&n)) if (0xaa..=0xae).contains(&n) => {
+                Some(0x2000 + u32::from(n - 0x80))
+            }
+            (Some(0x81), Some(&n)) if (0xa6..=0xa9).contains(&n) => {
+                Some(0x2040 + u32::from(n - 0x80))
+            }
+            _ => None,
+        };
+        match bidi {
+            Some(cp) => {
+                out.put(&s[*last..*i]);
+                put_u4(out, cp);
+                *i += 3;
+                *last = *i;
+            }
+            None => *i += 1,
+        }
+        return;
+    }
+    // 0xC2 starts U+0080..U+00BF; only U+0080..U+009F (C1 controls) are escaped.
+    if c == 0xc2 {
+        match b.get(*i + 1) {
+            Some(&n) if (0x80..=0x9f).contains(&n) => {
+                out.put(&s[*last..*i]);
+                put_u4(out, u32::from(n));
+                *i += 2;
+                *last = *i;
+            }
+            _ => *i += 1,
+        }
+        return;
+    }
+    out.put(&s[*last..*i]);
+    match c {
+        b'"' => out.put("\\\""),
+        b'\\' => out.put("\\\\"),
+        b'\n' => out.put("\\n"),
+        b'\r' => out.put("\\r"),
+        b'\t' => out.put("\\t"),
+        _ => put_u4(out, u32::from(c)),
+    }
+    *i += 1;
+    *last = *i;
 }
 
 #[cfg(test)]
@@ -383,5 +491,116 @@ mod tests {
         let mut t = String::new();
         push_json_string(&mut t, "é\u{85}x\\\u{202e}–");
         assert_eq!(t, "\"é\\u0085x\\\\\\u202e–\"");
+    }
+
+    /// The reference: what the renderer printed before [`push_num`].
+    fn num_by_fmt(v: f64) -> String {
+        if !v.is_finite() {
+            return "null".into();
+        }
+        let s = format!("{v:.6}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        (if s.is_empty() || s == "-" { "0" } else { s }).to_string()
+    }
+
+    #[test]
+    fn numbers_match_fmt() {
+        let mut probes = vec![
+            0.0,
+            -0.0,
+            1e-9,
+            -1e-9,
+            0.5,
+            1.5,
+            2.5,
+            0.0078125,
+            -0.0078125,
+            0.0000005,
+            0.0000015,
+            3.0000005,
+            10.54,
+            5.073333,
+            885.245923,
+            1e15,
+            1.2345678e17,
+            9.007_199_254_740_993e15,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // Exact ties at the sixth decimal: odd multiples of 2^-k with k = 7..20.
+        for k in 7..=26 {
+            for m in [1u64, 3, 5, 7, 15625, 46875, 1_000_001] {
+                probes.push(m as f64 / f64::from(1u32 << k));
+            }
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            probes.push(f64::from_bits(x));
+            let scale = 10f64.powi((x % 19) as i32 - 9);
+            probes.push((x >> 11) as f64 / (1u64 << 53) as f64 * scale);
+            probes.push((x % 100_000_000) as f64 / 1e6);
+            probes.push(-((x % 100_000_000_000) as f64) / 1e6);
+        }
+        for v in probes {
+            let mut b = Vec::new();
+            push_num(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), num_by_fmt(v), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn integers_match_fmt() {
+        let mut probes: Vec<i128> = vec![0, 9, 10, 99, 100, 101, i128::MAX, i128::MIN];
+        probes.extend([u64::MAX, i64::MAX as u64].map(i128::from));
+        probes.push(i128::from(i64::MIN));
+        let mut p: i128 = 1;
+        for _ in 0..38 {
+            probes.extend([p - 1, p, p + 1, -p, -p + 1]);
+            p *= 10;
+        }
+        for v in probes {
+            let (mut a, mut b) = (String::new(), Vec::new());
+            push_int(&mut a, v);
+            push_int(&mut b, v);
+            assert_eq!(a, v.to_string());
+            assert_eq!(b, v.to_string().into_bytes());
+        }
+    }
+
+    #[test]
+    fn strings_match_bytewise_escaping() {
+        // Every byte (as its character, or in a UTF-8 sequence) at every offset of a word.
+        let specials = [
+            "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1f}", "\u{7f}", "\u{85}",
+        ];
+        let more = [
+            "\u{9f}", "\u{a0}", "é", "\u{202a}", "\u{202e}", "\u{2066}", "\u{2069}",
+        ];
+        let extra = ["\u{2065}", "\u{202f}", "–", "€", " ", "~", "a"];
+        for sp in specials.iter().chain(&more).chain(&extra) {
+            for pre in 0..17 {
+                for post in [0, 1, 7, 8, 9] {
+                    let s = format!("{}{sp}{}", "x".repeat(pre), "y".repeat(post));
+                    let mut t = String::new();
+                    push_json_string(&mut t, &s);
+                    let back: String = serde_json::from_str(&t).unwrap();
+                    assert_eq!(back, s);
+                    let escaped = t.contains("\\u");
+                    let must = sp.chars().any(|c| {
+                        c.is_control()
+                            || ('\u{202a}'..='\u{202e}').contains(&c)
+                            || ('\u{2066}'..='\u{2069}').contains(&c)
+                    }) && !matches!(*sp, "\n" | "\r" | "\t");
+                    assert_eq!(escaped, must, "{s:?} -> {t}");
+                }
+            }
+        }
     }
 }
