@@ -31,6 +31,26 @@ impl Texts {
         };
     }
 
+    /// Refills from `ev`, reusing the buffer.
+    fn fill(&mut self, ev: &Event<'_>) {
+        let f = &ev.fields;
+        self.buf.clear();
+        // The time text is written in place (an uptime is formatted, not copied).
+        ev.write_time_text(&mut self.buf);
+        self.spans = [NONE; TEXTS];
+        if !self.buf.is_empty() {
+            self.spans[1] = (0, self.buf.len() as u32);
+        }
+        self.push(0, ev.env.host.as_deref());
+        self.push(2, f.disk.as_deref());
+        self.push(3, f.addr);
+        self.push(4, f.target);
+        self.push(5, f.errno_text);
+        self.push(6, f.hostbyte);
+        self.push(7, f.unit);
+        self.push(8, f.devstate);
+    }
+
     fn get(&self, i: usize) -> Option<&str> {
         let (s, n) = self.spans[i];
         if s == u32::MAX {
@@ -150,40 +170,26 @@ pub fn engine_kind(k: Kind) -> bool {
     )
 }
 
+/// Whether the engine needs a fact of `ev`.
+fn wanted(ev: &Event<'_>) -> bool {
+    let f = &ev.fields;
+    engine_kind(ev.pattern.kind) || f.hctl.is_some() && f.disk.is_some()
+}
+
 impl Fact {
     /// The fact of an event, if the engine needs one.
     pub fn of(ev: &Event<'_>) -> Option<Fact> {
-        let f = &ev.fields;
-        if !(engine_kind(ev.pattern.kind) || f.hctl.is_some() && f.disk.is_some()) {
+        if !wanted(ev) {
             return None;
         }
-        let vals = [
-            (0, ev.env.host.as_deref()),
-            (2, f.disk.as_deref()),
-            (3, f.addr),
-            (4, f.target),
-            (5, f.errno_text),
-            (6, f.hostbyte),
-            (7, f.unit),
-            (8, f.devstate),
-        ];
-        let time_len = ev.env.time_text.as_deref().map_or(16, str::len);
-        let len = time_len + vals.iter().filter_map(|v| v.1).map(str::len).sum::<usize>();
-        let mut texts = Texts {
-            buf: String::with_capacity(len),
-            spans: [NONE; TEXTS],
-        };
-        // The time text is written in place (an uptime is formatted, not copied).
-        ev.write_time_text(&mut texts.buf);
-        texts.spans[1] = if texts.buf.is_empty() {
-            NONE
-        } else {
-            (0, texts.buf.len() as u32)
-        };
-        for (i, v) in vals {
-            texts.push(i, v);
-        }
-        Some(Fact {
+        let mut texts = Texts::default();
+        texts.fill(ev);
+        Some(Fact::with_texts(texts, ev))
+    }
+
+    fn with_texts(texts: Texts, ev: &Event<'_>) -> Fact {
+        let f = &ev.fields;
+        Fact {
             texts,
             line: ev.line,
             kind: ev.pattern.kind,
@@ -207,7 +213,7 @@ impl Fact {
             count: f.count,
             exit_status: f.exit_status,
             timing: ev.timing,
-        })
+        }
     }
 
     /// The best instant: wall clock, else printk uptime.
@@ -224,5 +230,54 @@ impl Fact {
             Some(t) => Some(std::borrow::Cow::Borrowed(t)),
             None => self.errno.and_then(fields::errno_text),
         }
+    }
+}
+
+/// The facts of a chunk, in line order, each with the length of the chunk's output just
+/// after its event. Cleared facts keep their buffers, so a worker reusing a `Facts`
+/// allocates nothing for its texts once warm.
+#[derive(Debug, Default)]
+pub struct Facts {
+    items: Vec<(usize, Fact)>,
+    len: usize,
+}
+
+impl Facts {
+    /// Empties the list (keeping the buffers).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Adds the fact of `ev` if the engine needs one; `end` is the output length after it.
+    pub fn push(&mut self, end: usize, ev: &Event<'_>) {
+        if !wanted(ev) {
+            return;
+        }
+        if let Some((e, slot)) = self.items.get_mut(self.len) {
+            let texts = std::mem::take(&mut slot.texts);
+            *slot = Fact::with_texts(texts, ev);
+            slot.texts.fill(ev);
+            *e = end;
+        } else {
+            let mut texts = Texts::default();
+            texts.fill(ev);
+            self.items.push((end, Fact::with_texts(texts, ev)));
+        }
+        self.len += 1;
+    }
+
+    /// The facts, in order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut (usize, Fact)> {
+        self.items[..self.len].iter_mut()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }

@@ -2,7 +2,7 @@
 //! parallel; what the incident engine needs comes back as [`Fact`]s, in order, to the one
 //! thread that runs it.
 
-use super::fact::Fact;
+use super::fact::Facts;
 use super::patterns::Kind;
 use super::prefilter::Prefilter;
 use super::redact::Redactor;
@@ -25,7 +25,7 @@ pub struct Done {
     /// Rendered detail kept for the end of the report (`--verbose`).
     pub detail: Vec<u8>,
     /// Facts for the engine, each with the length of `out` just after its event.
-    pub facts: Vec<(usize, Fact)>,
+    pub facts: Facts,
     /// Counters of this chunk.
     pub stats: Stats,
     /// Recognised lines per kind, in [`Kind::ALL`] order.
@@ -141,9 +141,7 @@ impl Worker {
                 }
                 self.render
                     .event(self.file, &ev, &mut done.out, &mut done.detail);
-                if let Some(f) = Fact::of(&ev) {
-                    done.facts.push((done.out.len(), f));
-                }
+                done.facts.push(done.out.len(), &ev);
                 true
             }
             None => false,
@@ -161,7 +159,7 @@ pub fn empty_done() -> Done {
         data: Vec::new(),
         out: Vec::new(),
         detail: Vec::new(),
-        facts: Vec::new(),
+        facts: Facts::default(),
         stats: Stats::default(),
         kinds: Vec::new(),
         lines: 0,
