@@ -326,12 +326,15 @@ fn anchors_have_no_digits_and_literal_digits_are_found() {
             p.anchor
         );
     }
-    use iscsi_decode::decode::patterns::has_literal_digit;
-    assert!(has_literal_digit(r"Using 5 seconds"));
-    assert!(has_literal_digit(r"op 0x[0-9a-f]+"));
-    assert!(!has_literal_digit(
-        r"(?P<sid_alt2>\d+) [0-9a-fA-F]{2} x{1,3}"
-    ));
+    use iscsi_decode::decode::patterns::distinguishes_digits as sensitive;
+    assert!(sensitive(r"Using 5 seconds"));
+    assert!(sensitive(r"op 0x[0-9a-f]+"));
+    assert!(sensitive(r"lun [1-9]\d*"));
+    assert!(sensitive(r"[0-7]+"));
+    assert!(sensitive(r"(?i)x\x31"));
+    assert!(sensitive(r"(unbalanced"));
+    assert!(!sensitive(r"(?P<sid_alt2>\d+) [0-9a-fA-F]{2} x{1,3}"));
+    assert!(!sensitive(r"^\w+ \S+ [^:]+: [\d.]+ \b"));
 }
 
 /// Messages of one shape decode exactly as without the caches.

@@ -17,6 +17,9 @@ use super::patterns::Source;
 /// Group spans of a match: one entry per regex group, byte offsets into the message.
 pub type Spans = Vec<Option<(u32, u32)>>;
 
+/// A group's span, if the group took part in the match.
+pub type Span = Option<(u32, u32)>;
+
 const SLOTS: usize = 4096;
 /// Messages longer than this are not cached (they rarely repeat, and the copy costs).
 const MAX_KEY: usize = 512;
@@ -62,7 +65,7 @@ fn source_code(s: Option<Source>) -> u8 {
 }
 
 /// FxHash over 8-byte words: fast, and good enough for a cache index.
-fn hash(b: &[u8], seed: u8) -> u64 {
+pub fn hash(b: &[u8], seed: u8) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h = u64::from(seed).wrapping_mul(K);
     let mut chunks = b.chunks_exact(8);
@@ -147,6 +150,20 @@ struct ShapeSlot {
     used: bool,
     pattern: Option<usize>,
     sensitive: Vec<usize>,
+    /// The group spans of the message that filled the slot, when its pattern is
+    /// digit-blind: every message of the same shape and length matches it with these spans.
+    spans: Option<(usize, Spans)>,
+}
+
+/// What the shape cache knows about a shape.
+#[derive(Debug)]
+pub struct ShapeHit<'a> {
+    /// The pattern that matched (`None`: none did).
+    pub pattern: Option<usize>,
+    /// Digit-sensitive candidates of higher priority, to try first.
+    pub sensitive: &'a [usize],
+    /// The spans of `pattern`'s groups, when they hold for this message as they are.
+    pub spans: Option<&'a Spans>,
 }
 
 /// The shape cache (see the module docs).
@@ -168,22 +185,30 @@ impl Shapes {
         (hash(key, source) as usize) & (SLOTS - 1)
     }
 
-    /// The pattern that matched a message of this shape (`None`: none did), and the
-    /// digit-sensitive candidates of higher priority to try first.
-    pub fn get(&self, key: &[u8], source: Option<Source>) -> Option<(Option<usize>, &[usize])> {
+    /// What is known of the shape `key` of a message of `len` bytes from `source`.
+    pub fn get(&self, key: &[u8], len: usize, source: Option<Source>) -> Option<ShapeHit<'_>> {
         let code = source_code(source);
         let slot = &self.slots[Self::index(key, code)];
-        (slot.used && slot.source == code && slot.key == key)
-            .then(|| (slot.pattern, &slot.sensitive[..]))
+        (slot.used && slot.source == code && slot.key == key).then(|| ShapeHit {
+            pattern: slot.pattern,
+            sensitive: &slot.sensitive[..],
+            spans: slot
+                .spans
+                .as_ref()
+                .filter(|(n, _)| *n == len)
+                .map(|(_, s)| s),
+        })
     }
 
-    /// Remembers the pattern for a shape.
+    /// Remembers the pattern for a shape; `spans` (with the message's length) when the
+    /// pattern is digit-blind.
     pub fn put(
         &mut self,
         key: &[u8],
         source: Option<Source>,
         pattern: Option<usize>,
         sensitive: impl Iterator<Item = usize>,
+        spans: Option<(usize, &[Span])>,
     ) {
         if key.len() > MAX_KEY {
             return;
@@ -197,6 +222,15 @@ impl Shapes {
         slot.pattern = pattern;
         slot.sensitive.clear();
         slot.sensitive.extend(sensitive);
+        match (spans, &mut slot.spans) {
+            (Some((n, v)), Some((m, w))) => {
+                *m = n;
+                w.clear();
+                w.extend_from_slice(v);
+            }
+            (Some((n, v)), none) => *none = Some((n, v.to_vec())),
+            (None, s) => *s = None,
+        }
     }
 }
 
@@ -223,7 +257,17 @@ mod tests {
         shape_key("now 42951549440, x 12", &mut b);
         assert_ne!(a, b);
         let mut s = Shapes::default();
-        s.put(&a, None, Some(7), [3usize].into_iter());
-        assert_eq!(s.get(&a, None), Some((Some(7), &[3usize][..])));
+        s.put(
+            &a,
+            None,
+            Some(7),
+            [3usize].into_iter(),
+            Some((20, &[Some((4, 14))])),
+        );
+        let hit = s.get(&a, 20, None).unwrap();
+        assert_eq!((hit.pattern, hit.sensitive), (Some(7), &[3usize][..]));
+        assert_eq!(hit.spans, Some(&vec![Some((4, 14))]));
+        // Another length (a digit run longer than the key can say) gets no spans.
+        assert_eq!(s.get(&a, 21, None).unwrap().spans, None);
     }
 }

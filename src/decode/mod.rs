@@ -211,13 +211,6 @@ impl Decoder {
             }
             None => {
                 let found = self.find_by_shape(&env.message, source);
-                match found {
-                    Some(i) => match self.set.locations(i, &self.scratch) {
-                        Some(locs) => fields::spans_of(locs, &mut self.spans),
-                        None => self.spans.clear(),
-                    },
-                    None => self.spans.clear(),
-                }
                 self.memo.put(&env.message, source, found, &self.spans);
                 found?
             }
@@ -264,24 +257,42 @@ impl Decoder {
         })
     }
 
-    /// The pattern of a message not in the memo: through the shape cache when a message of
-    /// the same shape was seen, else by the anchors and regexes (and then remembered).
+    /// The pattern of a message not in the memo, with its group spans in `self.spans`:
+    /// through the shape cache when a message of the same shape was seen, else by the
+    /// anchors and regexes (and then remembered).
     fn find_by_shape(&mut self, msg: &str, source: Option<Source>) -> Option<usize> {
         memo::shape_key(msg, &mut self.shape_buf);
-        if let Some((cached, sensitive)) = self.shapes.get(&self.shape_buf, source) {
-            if let Some(&q) = sensitive
+        if let Some(hit) = self.shapes.get(&self.shape_buf, msg.len(), source) {
+            if let Some(&q) = hit
+                .sensitive
                 .iter()
                 .find(|&&q| self.set.try_one(q, msg, &mut self.scratch))
             {
+                self.spans_from_regex(q);
                 return Some(q);
             }
-            match cached {
-                None => return None,
-                Some(p) if self.set.try_one(p, msg, &mut self.scratch) => return Some(p),
-                Some(_) => {}
+            match (hit.pattern, hit.spans) {
+                (None, _) => {
+                    self.spans.clear();
+                    return None;
+                }
+                // A digit-blind pattern matches this message as it matched the first one.
+                (Some(p), Some(spans)) => {
+                    self.spans.clone_from(spans);
+                    return Some(p);
+                }
+                (Some(p), None) if self.set.try_one(p, msg, &mut self.scratch) => {
+                    self.spans_from_regex(p);
+                    return Some(p);
+                }
+                (Some(_), None) => {}
             }
         }
         let found = self.set.find(msg, source, &mut self.scratch);
+        match found {
+            Some(i) => self.spans_from_regex(i),
+            None => self.spans.clear(),
+        }
         let limit = found.unwrap_or(usize::MAX);
         let set = &self.set;
         let sensitive = set
@@ -293,8 +304,20 @@ impl Decoder {
                     && set.digit_sensitive(i)
                     && source.is_none_or(|s| s == set.patterns()[i].source)
             });
-        self.shapes.put(&self.shape_buf, source, found, sensitive);
+        let blind = found
+            .filter(|&i| !set.digit_sensitive(i))
+            .map(|_| (msg.len(), &self.spans[..]));
+        self.shapes
+            .put(&self.shape_buf, source, found, sensitive, blind);
         found
+    }
+
+    /// Fills `self.spans` from the capture locations the last regex run of pattern `i` left.
+    fn spans_from_regex(&mut self, i: usize) {
+        match self.set.locations(i, &self.scratch) {
+            Some(locs) => fields::spans_of(locs, &mut self.spans),
+            None => self.spans.clear(),
+        }
     }
 
     /// Parses the envelope only (for lines no pattern recognised, e.g. `--passthrough`).

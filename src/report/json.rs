@@ -1,7 +1,7 @@
 //! The NDJSON renderer: one object per recognised line, per incident (when it closes) and a
 //! last summary object. The schema is documented in docs/decode.md.
 
-use super::jsonw::Obj;
+use super::jsonw::{Obj, push_json_string, push_num, push_u64};
 use crate::decode::incidents::{HostSummary, Incident, advice};
 use crate::decode::names;
 use crate::decode::patterns::Kind;
@@ -61,11 +61,8 @@ struct Fragment {
 const FRAGMENTS: usize = 4096;
 
 fn fragment_slot(pattern: &str, message: &str) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ pattern.len() as u64;
-    for &b in message.as_bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (h as usize) & (FRAGMENTS - 1)
+    let seed = pattern.len() as u8;
+    (crate::decode::memo::hash(message.as_bytes(), seed) as usize) & (FRAGMENTS - 1)
 }
 
 impl JsonRender {
@@ -94,40 +91,72 @@ impl JsonRender {
         field_members(&mut self.obj, ev);
         let whole = self.obj.end();
         let inner = &whole[1..whole.len() - 1];
-        let mut json = String::with_capacity(inner.len() + 1);
+        let start = out.len();
         if !inner.is_empty() {
-            json.push_str(inner);
-            json.push(',');
+            out.extend_from_slice(inner.as_bytes());
+            out.push(b',');
         }
-        out.extend_from_slice(json.as_bytes());
         if cacheable {
             let c = &mut self.cache[slot];
             c.pattern = ev.pattern.id;
             c.message.clear();
             c.message.push_str(msg);
-            c.json = json;
+            c.json.clear();
+            // What was just appended is the JSON text of `inner` and a comma: UTF-8.
+            c.json
+                .push_str(std::str::from_utf8(&out[start..]).unwrap_or_default());
         }
+    }
+}
+
+/// Appends `"key":` and a string that needs no escaping (names of this crate: kinds,
+/// pattern ids, severities, formats; a test checks that they need none).
+fn push_plain(out: &mut Vec<u8>, key: &[u8], v: &str) {
+    out.extend_from_slice(key);
+    out.push(b'"');
+    out.extend_from_slice(v.as_bytes());
+    out.push(b'"');
+}
+
+/// Appends `,"key":"v"` for a string from the log (escaped), if present.
+fn push_opt_str(out: &mut Vec<u8>, key: &[u8], v: Option<&str>) {
+    if let Some(v) = v {
+        out.extend_from_slice(key);
+        push_json_string(out, v);
     }
 }
 
 impl Render for JsonRender {
     fn event(&mut self, _file: usize, ev: &Event<'_>, out: &mut Vec<u8>, _detail: &mut Vec<u8>) {
-        self.obj.begin();
-        self.obj.str("type", "event");
+        // The members in the order `event_members` writes them, without the object writer:
+        // this runs once per recognised line.
+        out.reserve(256 + ev.raw.len());
+        out.extend_from_slice(b"{\"type\":\"event\"");
         if let Some(f) = &self.file {
-            self.obj.str("file", f);
+            push_opt_str(out, b",\"file\":", Some(f));
         }
-        self.obj.int("line", ev.line);
-        self.obj.str("kind", ev.pattern.kind.name());
-        self.obj.str("pattern", ev.pattern.id);
-        self.obj.str("severity", ev.pattern.kind.severity().name());
-        envelope_members(&mut self.obj, ev);
-        let head = self.obj.end();
-        out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
+        out.extend_from_slice(b",\"line\":");
+        push_u64(out, ev.line);
+        push_plain(out, b",\"kind\":", ev.pattern.kind.name());
+        push_plain(out, b",\"pattern\":", ev.pattern.id);
+        push_plain(out, b",\"severity\":", ev.pattern.kind.severity().name());
+        let env = &ev.env;
+        push_opt_str(out, b",\"host\":", env.host.as_deref());
+        push_opt_str(out, b",\"time\":", env.time_text.as_deref());
+        if let Some(u) = env.uptime {
+            out.extend_from_slice(b",\"uptime\":");
+            push_num(out, u);
+        }
+        push_opt_str(out, b",\"program\":", env.program.as_deref());
+        if let Some(p) = env.pid {
+            out.extend_from_slice(b",\"pid\":");
+            push_u64(out, u64::from(p));
+        }
+        push_plain(out, b",\"format\":", env.format.name());
         out.push(b',');
         self.fields(ev, out);
         out.extend_from_slice(b"\"raw\":");
-        super::jsonw::push_json_string(out, ev.raw);
+        push_json_string(out, ev.raw);
         out.extend_from_slice(b"}\n");
     }
 

@@ -298,35 +298,57 @@ pub struct PatternSet {
     regexes: Vec<OnceLock<Regex>>,
     anchors: AhoCorasick,
     anchor_info: Vec<AnchorInfo>,
-    /// Per pattern: whether its regex has a literal digit, so that two messages that differ
-    /// only in their digits may match it differently (see `memo`'s shape cache).
+    /// Per pattern: whether its regex can tell digits apart, so that two messages that
+    /// differ only in their digits may match it differently (see `memo`'s shape cache).
     digit_sensitive: Vec<bool>,
 }
 
-/// Whether a regex has a literal digit outside classes, escapes, quantifiers and group
-/// names: only such a regex can tell apart messages that differ in digits alone.
-pub fn has_literal_digit(re: &str) -> bool {
-    let b = re.as_bytes();
-    let (mut i, mut class, mut quant, mut name) = (0, false, false, false);
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'[' if !class => class = true,
-            b']' if class => class = false,
-            b'{' if !class => quant = true,
-            b'}' if quant => quant = false,
-            b'<' if !class && i >= 2 && &b[i - 2..i] == b"?P" => name = true,
-            b'>' if name => name = false,
-            c if c.is_ascii_digit() && !class && !quant && !name => return true,
-            _ => {}
-        }
-        i += 1;
+/// Whether a regex can tell apart two texts that differ only in which ASCII digit stands
+/// at each position: true when a literal holds a digit or a class holds some digits but not
+/// all ten (`[1-9]`, `[0-7]`). A regex that cannot ("digit-blind": `\d+`, `[0-9a-f]+`,
+/// `\w`) matches such texts alike, with the same group spans, which is what `memo`'s shape
+/// cache relies on. Decided on the parsed regex (regex-syntax's HIR); a regex that does
+/// not parse counts as sensitive.
+pub fn distinguishes_digits(re: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn digits_in(ranges: impl Iterator<Item = (u32, u32)>) -> u32 {
+        ranges
+            .map(|(a, b)| {
+                b.min(u32::from(b'9'))
+                    .saturating_add(1)
+                    .saturating_sub(a.max(u32::from(b'0')))
+            })
+            .sum()
     }
-    false
+    fn walk(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => false,
+            HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+            HirKind::Class(Class::Unicode(c)) => {
+                let n = digits_in(
+                    c.ranges()
+                        .iter()
+                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+                );
+                n != 0 && n != 10
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                let n = digits_in(
+                    c.ranges()
+                        .iter()
+                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+                );
+                n != 0 && n != 10
+            }
+            HirKind::Repetition(r) => walk(&r.sub),
+            HirKind::Capture(c) => walk(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(walk),
+        }
+    }
+    match regex_syntax::Parser::new().parse(re) {
+        Ok(h) => walk(&h),
+        Err(_) => true,
+    }
 }
 
 /// Reusable per-decoder buffers for [`PatternSet::find`].
@@ -397,7 +419,7 @@ impl PatternSet {
             .unwrap_or_else(|e| panic!("anchors: {e}"));
         let digit_sensitive = patterns
             .iter()
-            .map(|p| has_literal_digit(p.regex))
+            .map(|p| distinguishes_digits(p.regex))
             .collect();
         PatternSet {
             patterns,
