@@ -354,15 +354,21 @@ impl<'a> Fields<'a> {
     /// Fills fields from group spans (as [`spans_of`] records them) on `msg`.
     pub fn from_spans(map: &GroupMap, spans: &[Option<(u32, u32)>], msg: &'a str) -> Fields<'a> {
         let mut f = Fields::default();
+        f.fill_from_spans(map, spans, msg);
+        f
+    }
+
+    /// Like [`Fields::from_spans`], into fields that are all unset (in place: the struct is
+    /// large, and this runs once per recognised line).
+    pub fn fill_from_spans(&mut self, map: &GroupMap, spans: &[Option<(u32, u32)>], msg: &'a str) {
         for &(i, id) in &map.0 {
             if let Some(Some((s, e))) = spans.get(i) {
                 if let Some(v) = msg.get(*s as usize..*e as usize) {
-                    f.set(id, v);
+                    self.set(id, v);
                 }
             }
         }
-        f.derive();
-        f
+        self.derive();
     }
 
     /// Sets one field from its text; a value that does not parse leaves the field as it was.
@@ -378,7 +384,7 @@ impl<'a> Fields<'a> {
             ScsiHost => self.scsi_host = v.parse().ok(),
             Addr => self.addr = Some(v),
             Port => self.port = v.parse().ok(),
-            AddrPort => match v.rsplit_once(':') {
+            AddrPort => match memchr::memrchr(b':', v.as_bytes()).map(|i| (&v[..i], &v[i + 1..])) {
                 Some((a, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
                     let a = a
                         .strip_prefix('[')

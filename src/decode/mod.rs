@@ -201,18 +201,34 @@ impl Decoder {
         raw: &'a str,
         store: &'a mut String,
     ) -> Option<Event<'a>> {
+        let mut slot = None;
+        self.decode_into(line, raw, store, &mut slot);
+        slot
+    }
+
+    /// [`Decoder::decode`] into `slot` (built in place: an [`Event`] is large); returns
+    /// whether the line was recognised. `slot` is `None` when it was not.
+    pub fn decode_into<'a>(
+        &mut self,
+        line: u64,
+        raw: &'a str,
+        store: &'a mut String,
+        slot: &mut Option<Event<'a>>,
+    ) -> bool {
+        *slot = None;
         let mut env = envelope::parse(raw, self.forced);
         let source = env.program.as_deref().and_then(Source::of_program);
         let idx = match self.memo.get(&env.message, source) {
             Some((found, spans)) => {
-                let found = found?;
+                let Some(found) = found else { return false };
                 self.spans.clone_from(spans);
                 found
             }
             None => {
                 let found = self.find_by_shape(&env.message, source);
                 self.memo.put(&env.message, source, found, &self.spans);
-                found?
+                let Some(found) = found else { return false };
+                found
             }
         };
         let pattern = self.set.patterns()[idx];
@@ -236,25 +252,27 @@ impl Decoder {
         env.message = std::borrow::Cow::Borrowed(msg);
         let map =
             self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
-        let mut fields = Fields::from_spans(map, &self.spans, msg);
-        for &(id, v) in &self.implies[idx] {
-            if is_unset(&fields, id) {
-                fields.set(id, v);
-            }
-        }
-        let timing = fields
-            .ping
-            .as_ref()
-            .and_then(|p| timing::ping_timing(p, env.uptime));
-        Some(Event {
+        let ev = slot.insert(Event {
             line,
             pattern,
             env,
-            fields,
-            timing,
+            fields: Fields::default(),
+            timing: None,
             wall,
             raw,
-        })
+        });
+        let fields = &mut ev.fields;
+        fields.fill_from_spans(map, &self.spans, msg);
+        for &(id, v) in &self.implies[idx] {
+            if is_unset(fields, id) {
+                fields.set(id, v);
+            }
+        }
+        ev.timing = fields
+            .ping
+            .as_ref()
+            .and_then(|p| timing::ping_timing(p, ev.env.uptime));
+        true
     }
 
     /// The pattern of a message not in the memo, with its group spans in `self.spans`:

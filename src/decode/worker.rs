@@ -130,7 +130,9 @@ impl Worker {
             st.redacted += 1;
         }
         let mut store = std::mem::take(&mut self.store);
-        let recognised = match self.decoder.decode(line, &red, &mut store) {
+        let mut slot = None;
+        self.decoder.decode_into(line, &red, &mut store, &mut slot);
+        let recognised = match &slot {
             Some(ev) => {
                 st.recognised += 1;
                 if let Some(i) = Format::ALL.iter().position(|f| *f == ev.env.format) {
@@ -140,12 +142,13 @@ impl Worker {
                     done.kinds[i] += 1;
                 }
                 self.render
-                    .event(self.file, &ev, &mut done.out, &mut done.detail);
-                done.facts.push(done.out.len(), &ev);
+                    .event(self.file, ev, &mut done.out, &mut done.detail);
+                done.facts.push(done.out.len(), ev);
                 true
             }
             None => false,
         };
+        drop(slot);
         store.clear();
         self.store = store;
         recognised

@@ -135,16 +135,40 @@ fn disk_base(d: &str) -> &str {
 
 /// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
 fn portal_into(ev: &Fact, buf: &mut String) -> bool {
-    use std::fmt::Write as _;
     buf.clear();
     let Some(a) = ev.addr() else {
         return false;
     };
-    let _ = match ev.port {
-        Some(p) if a.contains(':') => write!(buf, "[{a}]:{p}"),
-        Some(p) => write!(buf, "{a}:{p}"),
-        None => write!(buf, "{a}"),
-    };
+    // `addr:port`, `[v6]:port` or the address alone; written by hand (this runs for every
+    // connect failure, and `fmt` costs more than the rest of the line's bookkeeping).
+    match ev.port {
+        Some(p) => {
+            let v6 = a.contains(':');
+            if v6 {
+                buf.push('[');
+            }
+            buf.push_str(a);
+            if v6 {
+                buf.push(']');
+            }
+            buf.push(':');
+            let mut d = [0u8; 5];
+            let mut i = d.len();
+            let mut n = p;
+            loop {
+                i -= 1;
+                d[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            for &c in &d[i..] {
+                buf.push(char::from(c));
+            }
+        }
+        None => buf.push_str(a),
+    }
     true
 }
 
