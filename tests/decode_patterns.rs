@@ -363,3 +363,16 @@ fn caches_do_not_change_results() {
         assert_eq!(a, b, "{l}");
     }
 }
+
+/// `Kind::index` and `Format::index` are the positions in `ALL` that the counters use.
+#[test]
+fn kind_and_format_indices_are_positions_in_all() {
+    use iscsi_decode::decode::envelope::Format;
+    use iscsi_decode::decode::patterns::Kind;
+    for (i, k) in Kind::ALL.iter().enumerate() {
+        assert_eq!(k.index(), i, "{k:?}");
+    }
+    for (i, f) in Format::ALL.iter().enumerate() {
+        assert_eq!(f.index(), i, "{f:?}");
+    }
+}

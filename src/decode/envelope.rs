@@ -39,6 +39,11 @@ impl Format {
         Format::Bare,
     ];
 
+    /// The position of this format in [`Format::ALL`] (the declaration order).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The `--format` name: `syslog`, `rfc5424`, `journal`, `journal-json`, `dmesg`,
     /// `dmesg-t` or `bare`.
     pub fn name(self) -> &'static str {

@@ -60,6 +60,18 @@ pub trait Sink {
     }
     /// A closed incident.
     fn incident(&mut self, inc: &Incident) -> io::Result<()>;
+    /// The rendered lines of one chunk, `out`, with the incidents that closed inside it:
+    /// each `(end, incident)` comes right after `out[..end]` (the ends ascend). By default
+    /// [`Sink::write`] and [`Sink::incident`] in that order; a sink may write it all at once.
+    fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
+        let mut pos = 0;
+        for (end, inc) in cuts {
+            self.write(&out[pos..*end])?;
+            pos = *end;
+            self.incident(inc)?;
+        }
+        self.write(&out[pos..])
+    }
     /// The end: totals and host summaries.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -170,6 +182,8 @@ pub struct Runner {
     years: YearTracker,
     summary: Summary,
     file: usize,
+    /// Incidents closed in the chunk being applied (reused).
+    cuts: Vec<(usize, Incident)>,
 }
 
 impl Runner {
@@ -184,6 +198,7 @@ impl Runner {
                 ..Summary::default()
             },
             file: 0,
+            cuts: Vec::new(),
         }
     }
 
@@ -251,9 +266,10 @@ impl Runner {
     /// Writes one decoded chunk and feeds its facts to the engine, in line order.
     fn apply(&mut self, done: &mut Done, sink: &mut dyn Sink) -> io::Result<()> {
         self.summary.add(&done.stats, &done.kinds);
-        // Rendered lines are written in as few pieces as possible: only where an incident
-        // closes does the output have to be cut.
-        let mut pos = 0;
+        // The chunk's lines and the incidents that close among them go to the sink in one
+        // call, each incident after the line that closed it.
+        let mut cuts = std::mem::take(&mut self.cuts);
+        cuts.clear();
         for (end, fact) in done.facts.iter_mut() {
             fact.wall = match fact.time {
                 RawTime::None => None,
@@ -265,16 +281,12 @@ impl Runner {
             };
             sink.fact(self.file, fact)?;
             self.engine.feed(fact);
-            let mut closed = self.engine.drain_closed().peekable();
-            if closed.peek().is_some() {
-                sink.write(&done.out[pos..*end])?;
-                pos = *end;
-                for inc in closed {
-                    sink.incident(&inc)?;
-                }
-            }
+            cuts.extend(self.engine.drain_closed().map(|inc| (*end, inc)));
         }
-        sink.write(&done.out[pos..])?;
+        let written = sink.write_chunk(&done.out, &cuts);
+        cuts.clear();
+        self.cuts = cuts;
+        written?;
         sink.detail(&done.detail)
     }
 

@@ -135,11 +135,11 @@ impl Worker {
         let recognised = match &slot {
             Some(ev) => {
                 st.recognised += 1;
-                if let Some(i) = Format::ALL.iter().position(|f| *f == ev.env.format) {
-                    st.formats[i] += 1;
+                if let Some(n) = st.formats.get_mut(ev.env.format.index()) {
+                    *n += 1;
                 }
-                if let Some(i) = Kind::ALL.iter().position(|k| *k == ev.pattern.kind) {
-                    done.kinds[i] += 1;
+                if let Some(n) = done.kinds.get_mut(ev.pattern.kind.index()) {
+                    *n += 1;
                 }
                 self.render
                     .event(self.file, ev, &mut done.out, &mut done.detail);

@@ -16,6 +16,8 @@ pub struct JsonSink<W: Write> {
     multi: bool,
     current: String,
     names: Vec<String>,
+    /// Rendered incidents of the chunk being written (reused).
+    incidents: Vec<u8>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -27,6 +29,7 @@ impl<W: Write> JsonSink<W> {
             multi,
             current: String::new(),
             names: Vec::new(),
+            incidents: Vec::new(),
         }
     }
 
@@ -40,6 +43,32 @@ impl<W: Write> JsonSink<W> {
         self.out.write_all(s.as_bytes())?;
         self.out.write_all(b"\n")
     }
+
+    /// Renders an incident object into `self.obj`.
+    fn render_incident(&mut self, inc: &Incident) {
+        self.obj.begin();
+        self.obj.str("type", "incident");
+        if self.multi {
+            if let Some(n) = self.names.get(inc.file) {
+                self.obj.str("file", n);
+            }
+        }
+        incident_members(&mut self.obj, inc);
+    }
+}
+
+/// Writes every byte of `slices` (advancing them), retrying when interrupted.
+fn write_all_vectored(out: &mut impl Write, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match out.write_vectored(slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Renders event objects on a worker thread. The members decoded from a message are the
@@ -531,16 +560,37 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
-        self.obj.begin();
-        self.obj.str("type", "incident");
-        if self.multi {
-            if let Some(n) = self.names.get(inc.file) {
-                let n = n.clone();
-                self.obj.str("file", &n);
-            }
-        }
-        incident_members(&mut self.obj, inc);
+        self.render_incident(inc);
         self.emit()
+    }
+
+    fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
+        if cuts.is_empty() {
+            return self.out.write_all(out);
+        }
+        // The incidents are rendered into one buffer, then the lines and incidents go out
+        // in one vectored write: the chunk's lines are not copied again.
+        let mut text = std::mem::take(&mut self.incidents);
+        text.clear();
+        let mut ends = Vec::with_capacity(cuts.len());
+        for (_, inc) in cuts {
+            self.render_incident(inc);
+            text.extend_from_slice(self.obj.end_bytes());
+            text.push(b'\n');
+            ends.push(text.len());
+        }
+        let mut slices = Vec::with_capacity(2 * cuts.len() + 1);
+        let (mut pos, mut ipos) = (0, 0);
+        for ((end, _), iend) in cuts.iter().zip(&ends) {
+            slices.push(io::IoSlice::new(&out[pos..*end]));
+            slices.push(io::IoSlice::new(&text[ipos..*iend]));
+            pos = *end;
+            ipos = *iend;
+        }
+        slices.push(io::IoSlice::new(&out[pos..]));
+        let written = write_all_vectored(&mut self.out, &mut slices);
+        self.incidents = text;
+        written
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -90,6 +90,10 @@ macro_rules! kinds {
         impl Kind {
             /// Every kind.
             pub const ALL: &'static [Kind] = &[$(Kind::$v,)*];
+            /// The position of this kind in [`Kind::ALL`] (the declaration order).
+            pub fn index(self) -> usize {
+                self as usize
+            }
             /// The snake_case name used in JSON.
             pub fn name(self) -> &'static str {
                 match self { $(Kind::$v => $name,)* }
