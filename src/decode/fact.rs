@@ -187,6 +187,34 @@ impl Fact {
         Some(Fact::with_texts(texts, ev))
     }
 
+    /// Overwrites every member from `ev` in place (the texts reuse their buffer).
+    fn refill(&mut self, ev: &Event<'_>) {
+        let f = &ev.fields;
+        self.texts.fill(ev);
+        self.line = ev.line;
+        self.kind = ev.pattern.kind;
+        self.pattern_id = ev.pattern.id;
+        self.time = ev.env.time;
+        self.wall = ev.wall;
+        self.uptime = ev.env.uptime;
+        self.sid = f.sid;
+        self.cid = f.cid;
+        self.hctl = f.hctl;
+        self.scsi_host = f.scsi_host;
+        self.port = f.port;
+        self.errno = f.errno;
+        self.kerr = f.kerr;
+        self.state = f.state;
+        self.login = f.login;
+        self.login_code = f.login_code;
+        self.iscsiadm = f.iscsiadm;
+        self.attempts = f.attempts;
+        self.secs = f.secs;
+        self.count = f.count;
+        self.exit_status = f.exit_status;
+        self.timing = ev.timing;
+    }
+
     fn with_texts(texts: Texts, ev: &Event<'_>) -> Fact {
         let f = &ev.fields;
         Fact {
@@ -254,9 +282,7 @@ impl Facts {
             return;
         }
         if let Some((e, slot)) = self.items.get_mut(self.len) {
-            let texts = std::mem::take(&mut slot.texts);
-            *slot = Fact::with_texts(texts, ev);
-            slot.texts.fill(ev);
+            slot.refill(ev);
             *e = end;
         } else {
             let mut texts = Texts::default();

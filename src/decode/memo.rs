@@ -126,20 +126,25 @@ impl Memo {
 /// that never occur in UTF-8 text).
 pub fn shape_key(msg: &str, out: &mut Vec<u8>) {
     out.clear();
+    out.reserve(msg.len());
     let b = msg.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_digit() {
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            out.push(0xff);
-            out.push((i - start).min(0xfe) as u8);
-        } else {
-            out.push(b[i]);
+        // The text up to the next digit is copied in one piece.
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_digit() {
             i += 1;
         }
+        out.extend_from_slice(&b[start..i]);
+        if i == b.len() {
+            break;
+        }
+        let digits = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        out.push(0xff);
+        out.push((i - digits).min(0xfe) as u8);
     }
 }
 

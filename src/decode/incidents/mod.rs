@@ -81,6 +81,8 @@ struct HostState {
     /// The incident of the last iscsiadm `Could not login/logout` line: (slot, seq, line).
     pending_iscsiadm: Option<(usize, u64, u64)>,
     last_io: Option<(usize, Option<Instant>)>,
+    /// The last session id added to `summary.sessions` (which only grows).
+    last_sid: Option<i64>,
 }
 
 impl HostState {
@@ -257,7 +259,12 @@ impl Engine {
         let h = self.host_index(ev);
         let f = ev;
         if let Some(sid) = f.sid.filter(|&s| s >= 0) {
-            self.hosts[h].summary.sessions.insert(sid);
+            let st = &mut self.hosts[h];
+            // Most lines name the session the previous line of the host named.
+            if st.last_sid != Some(sid) {
+                st.summary.sessions.insert(sid);
+                st.last_sid = Some(sid);
+            }
         }
         self.learn_disk(h, ev);
         match ev.kind {
