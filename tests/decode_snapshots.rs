@@ -252,3 +252,23 @@ fn json_of_threads(name: &str, bytes: Vec<u8>, threads: usize) -> String {
     .unwrap();
     String::from_utf8(sink.into_inner()).unwrap()
 }
+
+/// iscsiadm's `Could not login` and its `initiator reported error` pair by process id, with
+/// other programs' lines between them; another iscsiadm's error does not take the pending
+/// line.
+#[test]
+fn iscsiadm_error_pairs_with_its_own_process() {
+    let login = "Mar  4 00:00:56 node01 iscsiadm[35214]: iscsiadm: Could not login to [iface: default, target: iqn.2001-05.com.example:t1, portal: 198.51.100.40,3260].\n";
+    let noise = "Mar  4 00:00:56 esx-gw01 iscsid: connect to 10.20.30.11:3260 failed (Connection refused)\n";
+    let other = "Mar  4 00:00:56 node01 iscsiadm[40000]: iscsiadm: initiator reported error (8 - connection timed out)\n";
+    let own = "Mar  4 00:00:57 node01 iscsiadm[35214]: iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)\n";
+    let log = format!("{login}{}{other}{noise}{own}", noise.repeat(6));
+    let objs = parse_ndjson(&json_of("pairing", log.into_bytes(), &Options::default()));
+    let inc: Vec<_> = objs
+        .iter()
+        .filter(|o| o["type"] == "incident" && o["host"] == "node01")
+        .collect();
+    assert_eq!(inc.len(), 1, "{inc:?}");
+    assert_eq!(inc[0]["cause"]["kind"], "iscsiadm_error", "{:?}", inc[0]);
+    assert_eq!(inc[0]["cause"]["code"], 24, "{:?}", inc[0]);
+}

@@ -103,6 +103,8 @@ pub struct Fact {
     pub wall: Option<Instant>,
     /// printk uptime.
     pub uptime: Option<f64>,
+    /// The process id of the envelope (`iscsiadm[28960]:`): the process that logged the line.
+    pub pid: Option<u32>,
     /// See [`fields::Fields::sid`].
     pub sid: Option<i64>,
     /// See [`fields::Fields::cid`].
@@ -197,6 +199,7 @@ impl Fact {
         self.time = ev.env.time;
         self.wall = ev.wall;
         self.uptime = ev.env.uptime;
+        self.pid = ev.env.pid;
         self.sid = f.sid;
         self.cid = f.cid;
         self.hctl = f.hctl;
@@ -225,6 +228,7 @@ impl Fact {
             time: ev.env.time,
             wall: ev.wall,
             uptime: ev.env.uptime,
+            pid: ev.env.pid,
             sid: f.sid,
             cid: f.cid,
             hctl: f.hctl,

@@ -78,8 +78,9 @@ struct HostState {
     disk_host: HashMap<String, u32>,
     pending_banner: Option<u32>,
     last_timeout: Option<(i64, Option<Instant>)>,
-    /// The incident of the last iscsiadm `Could not login/logout` line: (slot, seq, line).
-    pending_iscsiadm: Option<(usize, u64, u64)>,
+    /// The incident of the last iscsiadm `Could not login/logout` line: (slot, seq, line,
+    /// the iscsiadm process id when the line had one).
+    pending_iscsiadm: Option<(usize, u64, u64, Option<u32>)>,
     last_io: Option<(usize, Option<Instant>)>,
     /// The last session id added to `summary.sessions` (which only grows).
     last_sid: Option<i64>,
@@ -136,6 +137,10 @@ fn disk_base(d: &str) -> &str {
 }
 
 /// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
+/// How many lines after its `Could not login` an error line of the same iscsiadm process
+/// is still paired with it.
+const ISCSIADM_PAIR_LINES: u64 = 1000;
+
 fn portal_into(ev: &Fact, buf: &mut String) -> bool {
     buf.clear();
     let Some(a) = ev.addr() else {
@@ -676,17 +681,32 @@ impl Engine {
             });
             seq = inc.seq;
         }
-        self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line));
+        self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line, ev.pid));
     }
 
     fn iscsiadm_error(&mut self, h: usize, ev: &Fact) {
         let Some(code) = ev.iscsiadm else {
             return;
         };
-        let Some((i, seq, line)) = self.hosts[h].pending_iscsiadm.take() else {
+        let Some(&(i, seq, line, pid)) = self.hosts[h].pending_iscsiadm.as_ref() else {
             return;
         };
-        if ev.line.saturating_sub(line) > 3
+        // The error line of the same iscsiadm process belongs to it however many lines of
+        // other programs came between; without process ids, only a nearby line does.
+        let distance = ev.line.saturating_sub(line);
+        let paired = match (pid, ev.pid) {
+            (Some(a), Some(b)) if a == b => distance <= ISCSIADM_PAIR_LINES,
+            (Some(_), Some(_)) => {
+                // Another iscsiadm's error: the pending line waits for its own.
+                if distance > ISCSIADM_PAIR_LINES {
+                    self.hosts[h].pending_iscsiadm = None;
+                }
+                return;
+            }
+            _ => distance <= 3,
+        };
+        self.hosts[h].pending_iscsiadm = None;
+        if !paired
             || self
                 .slots
                 .get(i)
