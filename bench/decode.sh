@@ -175,6 +175,11 @@ bench_file() { # bench_file TAG FILE TOOLS...
         case $tool in
         decode) [ "$HAVE_DECODE" = 1 ] || { row "iscsi-decode decode --json" "$tag" skipped - - "decoder not available"; continue; }
             cmd="'$DECODE' decode --json '$f' > '$out'" ;;
+        human) [ "$HAVE_DECODE" = 1 ] || continue
+            cmd="'$DECODE' decode '$f' > '$out'" ;;
+        writefloor) # the cost of writing the decoder's NDJSON alone: the same bytes, copied
+            [ -s "$BENCH_DIR/out/$tag-decode.out" ] || continue
+            cmd="cat '$BENCH_DIR/out/$tag-decode.out' > '$out'" ;;
         grep) cmd="LC_ALL=C grep -c -E '$PATTERN' '$f' > '$out'" ;;
         rg) [ "$HAVE_RG" = 1 ] || continue
             cmd="rg --no-mmap -c '$PATTERN' '$f' > '$out'" ;;
@@ -184,15 +189,17 @@ bench_file() { # bench_file TAG FILE TOOLS...
         t=$(time_cmd "$tag-$tool" "$cmd")
         local note=""
         case $tool in
-        decode) note="$(summary_note "$out"); $(truth_note "$f" "$out")" ;;
+        decode) note="$(summary_note "$out"); $(truth_note "$f" "$out"); $(bytes "$out") bytes out" ;;
+        human) note="the human report (no per-line events): $(bytes "$out") bytes out" ;;
+        writefloor) note="copying the decoder's $(bytes "$out") bytes of NDJSON into a file, no decoding: a floor for the --json row" ;;
         grep | rg) note="matches: $(tail -c 40 "$out" | tr -d '\n')" ;;
         esac
-        row "$(echo "$cmd" | sed "s#'$DECODE'#iscsi-decode#; s#'$f'#FILE#; s#> '$out'#> OUT#")" "$tag" "$t" "$(gbps "$b" "$t")" "$(mlps "$l" "$t")" "$note"
+        row "$(echo "$cmd" | sed "s#'$DECODE'#iscsi-decode#; s#'$f'#FILE#; s#> '$out'#> OUT#; s#'$BENCH_DIR/out/$tag-decode.out'#DECODE_OUT#")" "$tag" "$t" "$(gbps "$b" "$t")" "$(mlps "$l" "$t")" "$note"
     done
 }
 
 bench_file "main-$SIZE_MAIN" "$MAIN" decode grep rg wc
-bench_file "iscsi-$SIZE_ISCSI" "$ISCSI" decode grep rg wc
+bench_file "iscsi-$SIZE_ISCSI" "$ISCSI" decode human writefloor grep rg wc
 bench_file "big-$SIZE_BIG" "$BIG" decode wc
 
 RSS="skipped (decoder not available)"
