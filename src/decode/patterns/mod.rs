@@ -328,20 +328,20 @@ pub fn distinguishes_digits(re: &str) -> bool {
         match h.kind() {
             HirKind::Empty | HirKind::Look(_) => false,
             HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
-            HirKind::Class(Class::Unicode(c)) => {
-                let n = digits_in(
-                    c.ranges()
-                        .iter()
-                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-                );
-                n != 0 && n != 10
-            }
-            HirKind::Class(Class::Bytes(c)) => {
-                let n = digits_in(
-                    c.ranges()
-                        .iter()
-                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-                );
+            HirKind::Class(class) => {
+                // Digits in the class: a class with some but not all ten tells them apart.
+                let n = match class {
+                    Class::Unicode(c) => digits_in(
+                        c.ranges()
+                            .iter()
+                            .map(|r| (r.start().into(), r.end().into())),
+                    ),
+                    Class::Bytes(c) => digits_in(
+                        c.ranges()
+                            .iter()
+                            .map(|r| (r.start().into(), r.end().into())),
+                    ),
+                };
                 n != 0 && n != 10
             }
             HirKind::Repetition(r) => walk(&r.sub),
