@@ -327,6 +327,12 @@ pub trait JsonBuf {
     fn put(&mut self, s: &str);
     /// Appends ASCII bytes (digits, punctuation).
     fn put_ascii(&mut self, b: &[u8]);
+    /// Appends `"s"` (`s` needs no escaping).
+    fn put_quoted(&mut self, s: &str) {
+        self.put("\"");
+        self.put(s);
+        self.put("\"");
+    }
 }
 
 impl JsonBuf for String {
@@ -348,6 +354,13 @@ impl JsonBuf for Vec<u8> {
     #[inline]
     fn put_ascii(&mut self, b: &[u8]) {
         self.extend_from_slice(b);
+    }
+    #[inline]
+    fn put_quoted(&mut self, s: &str) {
+        self.reserve(s.len() + 2);
+        self.push(b'"');
+        self.extend_from_slice(s.as_bytes());
+        self.push(b'"');
     }
 }
 
@@ -380,8 +393,13 @@ fn block_needs_look(b: &[u8; 32]) -> bool {
 /// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
 #[inline]
 pub fn push_json_string<B: JsonBuf + ?Sized>(out: &mut B, s: &str) {
-    out.put("\"");
     let b = s.as_bytes();
+    // Short plain strings (host names, times, program names) in one piece.
+    if b.len() <= 24 && !b.iter().any(|&c| ESCAPE[c as usize]) {
+        out.put_quoted(s);
+        return;
+    }
+    out.put("\"");
     let mut last = 0;
     let mut i = 0;
     // Plain text (the whole of most log lines) is skipped 32 bytes at a time.
