@@ -201,7 +201,7 @@ pub fn push_u64<B: JsonBuf + ?Sized>(out: &mut B, mut n: u64) {
     out.put_ascii(&d[i..]);
 }
 
-/// Appends an integer in decimal (without `fmt`, which is slow for `i128`).
+/// Appends an integer in decimal (without `fmt` within the range of `u64`).
 pub fn push_int<B: JsonBuf + ?Sized>(out: &mut B, v: i128) {
     if v < 0 {
         out.put("-");
@@ -210,18 +210,8 @@ pub fn push_int<B: JsonBuf + ?Sized>(out: &mut B, v: i128) {
         push_u64(out, n);
         return;
     }
-    let mut digits = [0u8; 40];
-    let mut i = digits.len();
-    let mut n = v.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.put_ascii(&digits[i..]);
+    // Beyond u64 (no member of this crate's output gets there): through fmt.
+    out.put(&v.unsigned_abs().to_string());
 }
 
 /// `v` rounded to millionths the way `format!("{v:.6}")` rounds it (the exact binary value,

@@ -136,18 +136,19 @@ fn disk_base(d: &str) -> &str {
     }
 }
 
-/// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
 /// How many lines after its `Could not login` an error line of the same iscsiadm process
 /// is still paired with it.
 const ISCSIADM_PAIR_LINES: u64 = 1000;
 
+/// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
 fn portal_into(ev: &Fact, buf: &mut String) -> bool {
+    use std::fmt::Write as _;
     buf.clear();
     let Some(a) = ev.addr() else {
         return false;
     };
-    // `addr:port`, `[v6]:port` or the address alone; written by hand (this runs for every
-    // connect failure, and `fmt` costs more than the rest of the line's bookkeeping).
+    // `addr:port`, `[v6]:port` or the address alone (this runs for every connect failure:
+    // only the port goes through `fmt`).
     match ev.port {
         Some(p) => {
             let v6 = a.contains(':');
@@ -155,24 +156,8 @@ fn portal_into(ev: &Fact, buf: &mut String) -> bool {
                 buf.push('[');
             }
             buf.push_str(a);
-            if v6 {
-                buf.push(']');
-            }
-            buf.push(':');
-            let mut d = [0u8; 5];
-            let mut i = d.len();
-            let mut n = p;
-            loop {
-                i -= 1;
-                d[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            for &c in &d[i..] {
-                buf.push(char::from(c));
-            }
+            buf.push_str(if v6 { "]:" } else { ":" });
+            let _ = write!(buf, "{p}");
         }
         None => buf.push_str(a),
     }
