@@ -272,3 +272,40 @@ fn iscsiadm_error_pairs_with_its_own_process() {
     assert_eq!(inc[0]["cause"]["kind"], "iscsiadm_error", "{:?}", inc[0]);
     assert_eq!(inc[0]["cause"]["code"], 24, "{:?}", inc[0]);
 }
+
+/// SCSI lines of a SCSI host that no iSCSI banner or session claims (a local disk) are
+/// recognised, and counted apart in the summaries, so "recognised as iSCSI" stays true.
+#[test]
+fn local_scsi_lines_are_counted_apart() {
+    let log = "Mar  4 00:00:01 node1 kernel: sd 0:0:0:0: [sda] Attached SCSI disk\n\
+               Mar  4 00:00:02 node1 kernel: sd 0:0:0:0: [sda] Write cache: enabled, read cache: enabled\n\
+               Mar  4 00:00:06 node1 kernel: scsi host5: iSCSI Initiator over TCP/IP\n\
+               Mar  4 00:00:06 node1 iscsid: Connection1:0 to [target: iqn.2001-05.com.example:t1, portal: 10.0.0.1,3260] through [iface: default] is operational now\n\
+               Mar  4 00:00:07 node1 kernel: sd 5:0:0:1: [sdb] Attached SCSI disk\n";
+    let objs = parse_ndjson(&json_of(
+        "local",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+    ));
+    let summary = objs.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["recognised"], 5, "{summary}");
+    assert_eq!(summary["unattributed_scsi"], 2, "{summary}");
+    assert_eq!(summary["hosts"][0]["unattributed_scsi"], 2, "{summary}");
+    let human = human_of("local", log.as_bytes().to_vec(), &Options::default(), false);
+    assert!(
+        human.contains("5 recognised (2 of them SCSI lines of devices no iSCSI session claims"),
+        "{human}"
+    );
+    let clean = human_of(
+        "iscsi",
+        log.lines()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+        &Options::default(),
+        false,
+    );
+    assert!(clean.contains("3 recognised as iSCSI"), "{clean}");
+}

@@ -172,10 +172,29 @@ pub fn engine_kind(k: Kind) -> bool {
     )
 }
 
+/// SCSI-layer messages (`sd H:C:T:L: ...`, `scsi hostN: ...`): about iSCSI disks or local
+/// ones alike; the engine counts those whose SCSI host no iSCSI session claims.
+pub fn generic_scsi_kind(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::ScsiHostMessage
+            | Kind::RejectingIo
+            | Kind::ScsiResult
+            | Kind::ScsiCdb
+            | Kind::ScsiSense
+            | Kind::CommandTimeout
+            | Kind::DeviceOfflined
+            | Kind::DiskAttached
+            | Kind::ScsiDeviceMessage
+    )
+}
+
 /// Whether the engine needs a fact of `ev`.
 fn wanted(ev: &Event<'_>) -> bool {
     let f = &ev.fields;
-    engine_kind(ev.pattern.kind) || f.hctl.is_some() && f.disk.is_some()
+    engine_kind(ev.pattern.kind)
+        || f.hctl.is_some() && f.disk.is_some()
+        || generic_scsi_kind(ev.pattern.kind) && (f.hctl.is_some() || f.scsi_host.is_some())
 }
 
 impl Fact {

@@ -589,11 +589,20 @@ impl<W: Write> Sink for HumanSink<W> {
         );
         let stats = &s.stats;
         let hosts_with = s.hosts.iter().filter(|h| h.incidents() > 0).count();
+        let scsi: u64 = s.hosts.iter().map(|h| h.unattributed_scsi).sum();
+        let recognised = if scsi == 0 {
+            format!("{} recognised as iSCSI", stats.recognised)
+        } else {
+            format!(
+                "{} recognised ({scsi} of them SCSI lines of devices no iSCSI session claims, \
+                 such as local disks)",
+                stats.recognised
+            )
+        };
         let _ = write!(
             o,
-            "{} lines read, {} recognised as iSCSI; {} incident{}",
+            "{} lines read, {recognised}; {} incident{}",
             stats.lines,
-            stats.recognised,
             s.incidents(),
             if s.incidents() == 1 { "" } else { "s" }
         );

@@ -461,6 +461,7 @@ fn host_members(o: &mut Obj, h: &HostSummary, names: &[String]) {
     o.num("longest_s", h.longest_s);
     o.int("io_errors", h.io_errors);
     o.int("unattributed_io_errors", h.unattributed_io_errors);
+    o.int("unattributed_scsi", h.unattributed_scsi);
     o.int("suppressed", h.suppressed);
     let off: Vec<String> = h.offline_devices.iter().map(|d| d.to_string()).collect();
     o.strs("offline_devices", off.iter().map(String::as_str));
@@ -493,6 +494,10 @@ pub fn summary_members(o: &mut Obj, s: &Summary) {
     o.int("recognised", st.recognised);
     o.int("unrecognised", st.lines - st.recognised.min(st.lines));
     o.int("candidates", st.candidates);
+    o.int(
+        "unattributed_scsi",
+        s.hosts.iter().map(|h| h.unattributed_scsi).sum::<u64>(),
+    );
     o.int("incidents", s.incidents());
     o.open("outcomes");
     for (i, name) in ["recovered", "recovery_timed_out", "unresolved"]

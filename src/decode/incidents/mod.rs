@@ -15,9 +15,10 @@ pub mod model;
 pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 
 use super::clock::Instant;
-use super::fact::Fact;
+use super::fact::{Fact, generic_scsi_kind};
 use super::patterns::Kind;
 use std::collections::HashMap as StdHashMap;
+use std::collections::HashSet as StdHashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FxHash: the engine's keys are small (ids, short names) and not attacker-chosen in a way
@@ -43,6 +44,7 @@ impl Hasher for FxHasher {
 }
 
 type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<FxHasher>>;
+type HashSet<K> = StdHashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Symptom classes within one failure cycle.
 const PING: u8 = 1;
@@ -84,6 +86,10 @@ struct HostState {
     last_io: Option<(usize, Option<Instant>)>,
     /// The last session id added to `summary.sessions` (which only grows).
     last_sid: Option<i64>,
+    /// SCSI-layer lines per SCSI host number (see [`generic_scsi_kind`]).
+    scsi_lines: HashMap<u32, u64>,
+    /// SCSI hosts an iSCSI banner (`scsi hostN: iSCSI Initiator over TCP/IP`) named.
+    iscsi_scsi_hosts: HashSet<u32>,
 }
 
 impl HostState {
@@ -214,6 +220,14 @@ impl Engine {
             .hosts
             .drain(..)
             .map(|mut st| {
+                st.summary.unattributed_scsi = st
+                    .scsi_lines
+                    .iter()
+                    .filter(|(n, _)| {
+                        !st.iscsi_scsi_hosts.contains(n) && !st.host_sid.contains_key(n)
+                    })
+                    .map(|(_, c)| c)
+                    .sum();
                 st.summary.finish();
                 st.summary
             })
@@ -257,6 +271,14 @@ impl Engine {
             }
         }
         self.learn_disk(h, ev);
+        if generic_scsi_kind(ev.kind) {
+            if let Some(n) = f.hctl.map(|x| x.host).or(f.scsi_host) {
+                let st = &mut self.hosts[h];
+                if st.scsi_lines.len() < 4096 || st.scsi_lines.contains_key(&n) {
+                    *st.scsi_lines.entry(n).or_default() += 1;
+                }
+            }
+        }
         match ev.kind {
             Kind::PingTimeout
             | Kind::ConnError
@@ -272,7 +294,11 @@ impl Engine {
             | Kind::LoginError
             | Kind::KernelCallFailed => self.failed_attempt(h, ev),
             Kind::GaveUp => self.gave_up(h, ev),
-            Kind::HostAdded => self.hosts[h].pending_banner = f.scsi_host,
+            Kind::HostAdded => {
+                let st = &mut self.hosts[h];
+                st.pending_banner = f.scsi_host;
+                st.iscsi_scsi_hosts.extend(f.scsi_host);
+            }
             Kind::RejectingIo | Kind::DeviceOfflined | Kind::ScsiResult | Kind::CommandTimeout => {
                 self.device(h, ev)
             }

@@ -327,6 +327,10 @@ pub struct HostSummary {
     pub io_errors: u64,
     /// I/O error lines that no incident could claim.
     pub unattributed_io_errors: u64,
+    /// SCSI-layer lines (`sd H:C:T:L: ...`, `scsi hostN: ...`) of SCSI hosts that no iSCSI
+    /// banner or session claimed in the log: local disks, or iSCSI ones whose login the log
+    /// does not show.
+    pub unattributed_scsi: u64,
     /// Messages the kernel suppressed.
     pub suppressed: u64,
     /// Offlined devices.
