@@ -124,7 +124,7 @@ mlps() { awk -v l="$1" -v s="$2" 'BEGIN { if (s+0 > 0) printf "%.2f", l/1e6/s; e
 summary_note() {
     local last k v parts=()
     last=$(tail -n 1 "$1")
-    for k in recognised incidents; do
+    for k in recognised unattributed_scsi incidents; do
         v=$(grep -o "\"$k\":[0-9]*" <<<"$last" | head -n 1 | cut -d: -f2)
         parts+=("$k $v")
     done
