@@ -376,3 +376,26 @@ fn kind_and_format_indices_are_positions_in_all() {
         assert_eq!(f.index(), i, "{f:?}");
     }
 }
+
+/// A fact carries its portal as `addr:port`, IPv6 addresses in brackets.
+#[test]
+fn facts_carry_the_portal_text() {
+    use iscsi_decode::decode::fact::Fact;
+    let mut d = Decoder::new(None);
+    let mut store = String::new();
+    for (line, portal) in [
+        (
+            "Mar  4 00:00:14 h1 iscsid: connect to 10.20.30.11:3260 failed (No route to host)",
+            "10.20.30.11:3260",
+        ),
+        (
+            "Mar  4 00:00:14 h1 iscsid: connect to [fd00::11]:3260 failed (Connection refused)",
+            "[fd00::11]:3260",
+        ),
+    ] {
+        let ev = d.decode(1, line, &mut store).expect(line);
+        let fact = Fact::of(&ev).expect(line);
+        assert_eq!(fact.portal(), Some(portal), "{line}");
+        store.clear();
+    }
+}

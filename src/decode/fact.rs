@@ -16,7 +16,7 @@ pub struct Texts {
     spans: [(u32, u32); TEXTS],
 }
 
-const TEXTS: usize = 9;
+const TEXTS: usize = 10;
 const NONE: (u32, u32) = (u32::MAX, 0);
 
 impl Texts {
@@ -49,6 +49,25 @@ impl Texts {
         self.push(6, f.hostbyte);
         self.push(7, f.unit);
         self.push(8, f.devstate);
+        self.spans[9] = match (f.addr, f.port) {
+            (Some(a), port) => {
+                let start = self.buf.len();
+                let v6 = port.is_some() && a.as_bytes().contains(&b':');
+                if v6 {
+                    self.buf.push('[');
+                }
+                self.buf.push_str(a);
+                if let Some(p) = port {
+                    self.buf.push_str(if v6 { "]:" } else { ":" });
+                    let mut d = [0u8; 20];
+                    let digits = fields::decimal(u64::from(p), &mut d);
+                    self.buf
+                        .push_str(std::str::from_utf8(digits).unwrap_or_default());
+                }
+                (start as u32, (self.buf.len() - start) as u32)
+            }
+            (None, _) => NONE,
+        };
     }
 
     fn get(&self, i: usize) -> Option<&str> {
@@ -83,13 +102,14 @@ texts! {
     6 hostbyte "See [`fields::Fields::hostbyte`].";
     7 unit "See [`fields::Fields::unit`].";
     8 devstate "See [`fields::Fields::devstate`].";
+    9 portal "The portal as `addr:port` (`[v6]:port` for IPv6; the address alone without a port).";
 }
 
 /// What the incident engine knows about one recognised line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
-    /// Host, time text, disk, portal address, target, errno text, host byte, unit and
-    /// device state (see the accessors).
+    /// Host, time text, disk, portal address, target, errno text, host byte, unit, device
+    /// state and portal (see the accessors).
     pub texts: Texts,
     /// 1-based line number.
     pub line: u64,

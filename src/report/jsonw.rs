@@ -172,33 +172,11 @@ impl Obj {
     }
 }
 
-/// Two decimal digits per entry: `00`, `01`, ... `99`.
-const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
 /// Appends an unsigned integer in decimal.
 #[inline]
-pub fn push_u64<B: JsonBuf + ?Sized>(out: &mut B, mut n: u64) {
+pub fn push_u64<B: JsonBuf + ?Sized>(out: &mut B, n: u64) {
     let mut d = [0u8; 20];
-    let mut i = d.len();
-    while n >= 100 {
-        let p = (n % 100) as usize * 2;
-        n /= 100;
-        i -= 2;
-        d[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
-    }
-    if n >= 10 {
-        let p = n as usize * 2;
-        i -= 2;
-        d[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
-    } else {
-        i -= 1;
-        d[i] = b'0' + n as u8;
-    }
-    out.put_ascii(&d[i..]);
+    out.put_ascii(crate::decode::fields::decimal(n, &mut d));
 }
 
 /// Appends an integer in decimal (without `fmt` within the range of `u64`).

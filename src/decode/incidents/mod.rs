@@ -130,8 +130,6 @@ pub struct Engine {
     closed: Vec<Incident>,
     seq: u64,
     file: usize,
-    /// A reused buffer for `addr:port` keys.
-    portal_buf: String,
 }
 
 fn disk_base(d: &str) -> &str {
@@ -146,33 +144,8 @@ fn disk_base(d: &str) -> &str {
 /// is still paired with it.
 const ISCSIADM_PAIR_LINES: u64 = 1000;
 
-/// `addr:port` of an event (`[v6]:port` for IPv6), into `buf`; false if it has no address.
-fn portal_into(ev: &Fact, buf: &mut String) -> bool {
-    use std::fmt::Write as _;
-    buf.clear();
-    let Some(a) = ev.addr() else {
-        return false;
-    };
-    // `addr:port`, `[v6]:port` or the address alone (this runs for every connect failure:
-    // only the port goes through `fmt`).
-    match ev.port {
-        Some(p) => {
-            let v6 = a.contains(':');
-            if v6 {
-                buf.push('[');
-            }
-            buf.push_str(a);
-            buf.push_str(if v6 { "]:" } else { ":" });
-            let _ = write!(buf, "{p}");
-        }
-        None => buf.push_str(a),
-    }
-    true
-}
-
 fn portal_of(ev: &Fact) -> Option<String> {
-    let mut s = String::new();
-    portal_into(ev, &mut s).then_some(s)
+    ev.portal().map(str::to_string)
 }
 
 impl Engine {
@@ -606,9 +579,7 @@ impl Engine {
 
     fn failed_attempt(&mut self, h: usize, ev: &Fact) {
         let f = ev;
-        let mut portal = std::mem::take(&mut self.portal_buf);
-        let has_portal = portal_into(ev, &mut portal);
-        let p = has_portal.then_some(portal.as_str());
+        let p = ev.portal();
         let i = match self.attribute(h, f.sid, p) {
             Some(i) => Some(i),
             None if ev.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
@@ -621,7 +592,6 @@ impl Engine {
                 Some(self.open_incident(h, key, ev))
             }
         };
-        self.portal_buf = portal;
         let Some(i) = i else { return };
         self.touch(i, ev);
         let text = failure_text(ev);
