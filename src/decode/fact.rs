@@ -220,41 +220,20 @@ fn wanted(ev: &Event<'_>) -> bool {
 impl Fact {
     /// The fact of an event, if the engine needs one.
     pub fn of(ev: &Event<'_>) -> Option<Fact> {
-        if !wanted(ev) {
-            return None;
-        }
-        let mut texts = Texts::default();
-        texts.fill(ev);
-        Some(Fact::with_texts(texts, ev))
+        wanted(ev).then(|| Fact::new(ev))
     }
 
-    /// Overwrites every member from `ev` in place (the texts reuse their buffer).
+    fn new(ev: &Event<'_>) -> Fact {
+        let mut texts = Texts::default();
+        texts.fill(ev);
+        Fact::with_texts(texts, ev)
+    }
+
+    /// Overwrites every member from `ev` (the texts reuse their buffer).
     fn refill(&mut self, ev: &Event<'_>) {
-        let f = &ev.fields;
-        self.texts.fill(ev);
-        self.line = ev.line;
-        self.kind = ev.pattern.kind;
-        self.pattern_id = ev.pattern.id;
-        self.time = ev.env.time;
-        self.wall = ev.wall;
-        self.uptime = ev.env.uptime;
-        self.pid = ev.env.pid;
-        self.sid = f.sid;
-        self.cid = f.cid;
-        self.hctl = f.hctl;
-        self.scsi_host = f.scsi_host;
-        self.port = f.port;
-        self.errno = f.errno;
-        self.kerr = f.kerr;
-        self.state = f.state;
-        self.login = f.login;
-        self.login_code = f.login_code;
-        self.iscsiadm = f.iscsiadm;
-        self.attempts = f.attempts;
-        self.secs = f.secs;
-        self.count = f.count;
-        self.exit_status = f.exit_status;
-        self.timing = ev.timing;
+        let mut texts = std::mem::take(&mut self.texts);
+        texts.fill(ev);
+        *self = Fact::with_texts(texts, ev);
     }
 
     fn with_texts(texts: Texts, ev: &Event<'_>) -> Fact {
@@ -328,9 +307,7 @@ impl Facts {
             slot.refill(ev);
             *e = end;
         } else {
-            let mut texts = Texts::default();
-            texts.fill(ev);
-            self.items.push((end, Fact::with_texts(texts, ev)));
+            self.items.push((end, Fact::new(ev)));
         }
         self.len += 1;
     }
@@ -338,15 +315,5 @@ impl Facts {
     /// The facts, in order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut (usize, Fact)> {
         self.items[..self.len].iter_mut()
-    }
-
-    /// How many there are.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }

@@ -14,11 +14,11 @@
 
 use super::patterns::Source;
 
-/// Group spans of a match: one entry per regex group, byte offsets into the message.
-pub type Spans = Vec<Option<(u32, u32)>>;
-
-/// A group's span, if the group took part in the match.
+/// A group's span (byte offsets into the message), if the group took part in the match.
 pub type Span = Option<(u32, u32)>;
+
+/// Group spans of a match: one entry per regex group.
+pub type Spans = Vec<Span>;
 
 const SLOTS: usize = 4096;
 /// Messages longer than this are not cached (they rarely repeat, and the copy costs).
@@ -227,15 +227,7 @@ impl Shapes {
         slot.pattern = pattern;
         slot.sensitive.clear();
         slot.sensitive.extend(sensitive);
-        match (spans, &mut slot.spans) {
-            (Some((n, v)), Some((m, w))) => {
-                *m = n;
-                w.clear();
-                w.extend_from_slice(v);
-            }
-            (Some((n, v)), none) => *none = Some((n, v.to_vec())),
-            (None, s) => *s = None,
-        }
+        slot.spans = spans.map(|(n, v)| (n, v.to_vec()));
     }
 }
 

@@ -139,7 +139,7 @@ impl JsonRender {
 }
 
 /// Appends `"key":` and a string that needs no escaping (names of this crate: kinds,
-/// pattern ids, severities, formats; a test checks that they need none).
+/// pattern ids, severities, formats; `plain_names_need_no_escaping` checks them).
 fn push_plain(out: &mut Vec<u8>, key: &[u8], v: &str) {
     out.extend_from_slice(key);
     out.push(b'"');
@@ -157,8 +157,8 @@ fn push_opt_str(out: &mut Vec<u8>, key: &[u8], v: Option<&str>) {
 
 impl Render for JsonRender {
     fn event(&mut self, _file: usize, ev: &Event<'_>, out: &mut Vec<u8>, _detail: &mut Vec<u8>) {
-        // The members in the order `event_members` writes them, without the object writer:
-        // this runs once per recognised line.
+        // Written without the object writer: this runs once per recognised line. The order
+        // of the members is the schema's (docs/decode.md), pinned by the snapshot tests.
         out.reserve(256 + ev.raw.len());
         out.extend_from_slice(b"{\"type\":\"event\"");
         if let Some(f) = &self.file {
@@ -200,28 +200,6 @@ impl Render for JsonRender {
         out.extend_from_slice(self.obj.end().as_bytes());
         out.push(b'\n');
     }
-}
-
-/// Writes the members of an event object (without `type`) into `o`: line, kind, pattern,
-/// severity, the envelope, the fields, raw.
-pub fn event_members(o: &mut Obj, ev: &Event<'_>) {
-    o.int("line", ev.line);
-    o.str("kind", ev.pattern.kind.name());
-    o.str("pattern", ev.pattern.id);
-    o.str("severity", ev.pattern.kind.severity().name());
-    envelope_members(o, ev);
-    field_members(o, ev);
-    o.str("raw", ev.raw);
-}
-
-/// The envelope members of an event: host, time, uptime, program, pid, format.
-pub fn envelope_members(o: &mut Obj, ev: &Event<'_>) {
-    o.opt_str("host", ev.env.host.as_deref());
-    o.opt_str("time", ev.env.time_text.as_deref());
-    o.opt_num("uptime", ev.env.uptime);
-    o.opt_str("program", ev.env.program.as_deref());
-    o.opt_int("pid", ev.env.pid);
-    o.str("format", ev.env.format.name());
 }
 
 /// The members decoded from the message (the same for every line with the same message).
@@ -604,5 +582,32 @@ impl<W: Write> Sink for JsonSink<W> {
         summary_members(&mut self.obj, summary);
         self.emit()?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::decode::envelope::Format;
+    use crate::decode::patterns::{Kind, all};
+
+    /// What `push_plain` writes unescaped: every kind, severity, pattern id and format name
+    /// is plain ASCII without quotes, backslashes or controls.
+    #[test]
+    fn plain_names_need_no_escaping() {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        };
+        for k in Kind::ALL {
+            assert!(plain(k.name()), "{k:?}");
+            assert!(plain(k.severity().name()), "{k:?}");
+        }
+        for p in all() {
+            assert!(plain(p.id), "{}", p.id);
+        }
+        for f in Format::ALL {
+            assert!(plain(f.name()), "{f:?}");
+        }
     }
 }
