@@ -95,11 +95,16 @@ impl Worker {
                 }
             }
         } else {
+            // `line` counts the lines before `pos`; only the gaps between candidates are
+            // scanned for newlines (none when candidates are adjacent, as in iSCSI-only logs).
             let mut pos = 0;
             for (s, e) in self.pre.clone().candidates(data) {
-                line += memchr::memchr_iter(b'\n', &data[pos..s]).count() as u64;
-                pos = s;
-                self.line(line + 1, &data[s..e], &mut done);
+                if s > pos {
+                    line += memchr::memchr_iter(b'\n', &data[pos..s]).count() as u64;
+                }
+                line += 1;
+                pos = (e + 1).min(data.len());
+                self.line(line, &data[s..e], &mut done);
             }
         }
         done.lines = chunk.lines;
