@@ -29,8 +29,22 @@ struct Slot {
     key: String,
     source: u8,
     used: bool,
+    /// The entry's [`MessageId`].
+    id: u64,
     pattern: Option<usize>,
     spans: Spans,
+}
+
+/// An id of a cached message (with its source), unique in the process: two events with the
+/// same id have the same message, source, pattern and fields, so that renderers can cache
+/// what they derive from those by id instead of hashing and comparing the text again. A
+/// message that drops out of the cache and comes back gets a new id.
+pub type MessageId = u64;
+
+/// Ids come from one counter, so that ids of different decoders (threads) never collide.
+fn next_id() -> MessageId {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The cache.
@@ -85,30 +99,34 @@ impl Memo {
         (hash(msg.as_bytes(), source) as usize) & (SLOTS - 1)
     }
 
-    /// The cached result for `msg` from `source`: `Some(pattern, spans)`, where `pattern` is
-    /// `None` when no pattern matched.
-    pub fn get(&mut self, msg: &str, source: Option<Source>) -> Option<(Option<usize>, &Spans)> {
+    /// The cached result for `msg` from `source`: `Some(pattern, spans, id)`, where
+    /// `pattern` is `None` when no pattern matched.
+    pub fn get(
+        &mut self,
+        msg: &str,
+        source: Option<Source>,
+    ) -> Option<(Option<usize>, &Spans, MessageId)> {
         let code = source_code(source);
         let slot = &self.slots[Self::index(msg, code)];
         if slot.used && slot.source == code && slot.key == msg {
             self.hits += 1;
-            Some((slot.pattern, &slot.spans))
+            Some((slot.pattern, &slot.spans, slot.id))
         } else {
             self.misses += 1;
             None
         }
     }
 
-    /// Remembers the result for `msg`.
+    /// Remembers the result for `msg`; its id, unless the message is too long to keep.
     pub fn put(
         &mut self,
         msg: &str,
         source: Option<Source>,
         pattern: Option<usize>,
         spans: &[Option<(u32, u32)>],
-    ) {
+    ) -> Option<MessageId> {
         if msg.len() > MAX_KEY {
-            return;
+            return None;
         }
         let code = source_code(source);
         let slot = &mut self.slots[Self::index(msg, code)];
@@ -116,9 +134,11 @@ impl Memo {
         slot.key.push_str(msg);
         slot.source = code;
         slot.used = true;
+        slot.id = next_id();
         slot.pattern = pattern;
         slot.spans.clear();
         slot.spans.extend_from_slice(spans);
+        Some(slot.id)
     }
 }
 
@@ -239,10 +259,20 @@ mod tests {
     fn remembers_and_distinguishes() {
         let mut m = Memo::default();
         assert!(m.get("a", None).is_none());
-        m.put("a", None, Some(3), &[Some((0, 1))]);
-        assert_eq!(m.get("a", None).map(|x| x.0), Some(Some(3)));
+        let id = m.put("a", None, Some(3), &[Some((0, 1))]);
+        assert_eq!(
+            m.get("a", None).map(|x| (x.0, x.2)),
+            Some((Some(3), id.unwrap()))
+        );
         assert!(m.get("a", Some(Source::Kernel)).is_none());
         assert!(m.get("b", None).is_none());
+        // Another message gets another id, even in the same slot; too long a one, none.
+        let other = m.put("b", None, Some(3), &[]);
+        assert!(other.is_some() && other != id);
+        assert_eq!(m.put(&"x".repeat(MAX_KEY + 1), None, None, &[]), None);
+        // The same message put again (after an eviction) gets a new id.
+        let again = m.put("a", None, Some(3), &[Some((0, 1))]);
+        assert!(again.is_some() && again != id);
     }
 
     #[test]

@@ -54,6 +54,13 @@ pub struct Event<'a> {
     pub wall: Option<Instant>,
     /// The whole line as read (after redaction).
     pub raw: &'a str,
+    /// Whether `raw` is printable ASCII without `"` or `\`: such text needs no escaping in
+    /// JSON or on a terminal, and neither do the envelope's texts then (they are parts of
+    /// the line; journal JSON, whose texts are decoded, always has quotes).
+    pub plain: bool,
+    /// The message's id in the decoder's cache, when it is cached: events with the same id
+    /// have the same message, pattern and fields (see [`memo::MessageId`]).
+    pub message_id: Option<memo::MessageId>,
 }
 
 impl Event<'_> {
@@ -218,17 +225,17 @@ impl Decoder {
         *slot = None;
         let mut env = envelope::parse(raw, self.forced);
         let source = env.program.as_deref().and_then(Source::of_program);
-        let idx = match self.memo.get(&env.message, source) {
-            Some((found, spans)) => {
+        let (idx, message_id) = match self.memo.get(&env.message, source) {
+            Some((found, spans, id)) => {
                 let Some(found) = found else { return false };
                 self.spans.clone_from(spans);
-                found
+                (found, Some(id))
             }
             None => {
                 let found = self.find_by_shape(&env.message, source);
-                self.memo.put(&env.message, source, found, &self.spans);
+                let id = self.memo.put(&env.message, source, found, &self.spans);
                 let Some(found) = found else { return false };
-                found
+                (found, id)
             }
         };
         let pattern = self.set.patterns()[idx];
@@ -260,6 +267,8 @@ impl Decoder {
             timing: None,
             wall,
             raw,
+            plain: is_plain(raw.as_bytes()),
+            message_id,
         });
         let fields = &mut ev.fields;
         fields.fill_from_spans(map, &self.spans, msg);
@@ -344,6 +353,36 @@ impl Decoder {
     }
 }
 
+/// Whether `b` is printable ASCII without `"` or `\\` (see [`Event::plain`]). The test runs
+/// on blocks of 32 bytes without branches, which the compiler vectorises; the tail is
+/// tested as the last 32 bytes (overlapping the blocks before it) or, in a short text,
+/// padded with spaces.
+pub fn is_plain(b: &[u8]) -> bool {
+    fn bad(block: &[u8; 32]) -> bool {
+        let mut m = false;
+        for &c in block {
+            m |= !(0x20..=0x7e).contains(&c) | (c == b'"') | (c == b'\\');
+        }
+        m
+    }
+    let mut blocks = b.chunks_exact(32);
+    for block in &mut blocks {
+        if <&[u8; 32]>::try_from(block).map_or(true, bad) {
+            return false;
+        }
+    }
+    let rest = blocks.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    let mut tail = [b' '; 32];
+    match b.len().checked_sub(32) {
+        Some(from) => tail.copy_from_slice(&b[from..]),
+        None => tail[..rest.len()].copy_from_slice(rest),
+    }
+    !bad(&tail)
+}
+
 /// Whether an implied field is still empty (a printed value wins over an implied one).
 fn is_unset(f: &Fields<'_>, id: FieldId) -> bool {
     match id {
@@ -351,5 +390,32 @@ fn is_unset(f: &Fields<'_>, id: FieldId) -> bool {
         FieldId::Login | FieldId::LoginClass | FieldId::LoginDetail => f.login.is_none(),
         FieldId::ErrnoText => f.errno_text.is_none(),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::is_plain;
+
+    #[test]
+    fn plain_lines() {
+        let line =
+            "Mar  4 00:06:28 db01 iscsid: connect to 10.20.30.11:3260 failed (No route to host)";
+        assert!(is_plain(line.as_bytes()));
+        assert!(is_plain(b""));
+        // Every length around the block size, with the odd byte at every position.
+        for len in [1, 5, 31, 32, 33, 63, 64, 65, 100] {
+            let text = vec![b'a'; len];
+            assert!(is_plain(&text), "{len}");
+            for at in 0..len {
+                for odd in [
+                    b'"', b'\\', 0x1b, 0x7f, 0x00, 0x80, 0xc2, 0xff, b'\n', b'\t',
+                ] {
+                    let mut t = text.clone();
+                    t[at] = odd;
+                    assert!(!is_plain(&t), "{len} {at} {odd:#x}");
+                }
+            }
+        }
     }
 }

@@ -73,7 +73,8 @@ fn write_all_vectored(out: &mut impl Write, mut slices: &mut [io::IoSlice<'_>]) 
 
 /// Renders event objects on a worker thread. The members decoded from a message are the
 /// same whenever the message repeats, so they are rendered once per distinct message and
-/// kept in a small cache (lines with timing depend on the uptime too, and are not cached).
+/// kept in a small cache by [`Event::message_id`] (lines with timing depend on the uptime
+/// too, and are not cached).
 pub struct JsonRender {
     obj: Obj,
     file: Option<String>,
@@ -82,17 +83,15 @@ pub struct JsonRender {
 
 #[derive(Default, Clone)]
 struct Fragment {
-    pattern: &'static str,
-    message: String,
-    json: String,
+    /// The message id the fragment was rendered for (0: none).
+    id: u64,
+    /// `,"kind":…,"pattern":…,"severity":…`
+    head: Vec<u8>,
+    /// The field members, each followed by a comma.
+    fields: Vec<u8>,
 }
 
 const FRAGMENTS: usize = 4096;
-
-fn fragment_slot(pattern: &str, message: &str) -> usize {
-    let seed = pattern.len() as u8;
-    (crate::decode::memo::hash(message.as_bytes(), seed) as usize) & (FRAGMENTS - 1)
-}
 
 impl JsonRender {
     /// A renderer; `file` adds a `file` member.
@@ -104,38 +103,41 @@ impl JsonRender {
         }
     }
 
+    /// The cache slot of `ev`'s message, its fragment rendered first if needed; `None` when
+    /// the event cannot be cached (no message id, or timing).
+    fn fragment(&mut self, ev: &Event<'_>) -> Option<usize> {
+        let id = ev.message_id.filter(|_| ev.timing.is_none())?;
+        let slot = (id as usize) & (FRAGMENTS - 1);
+        if self.cache[slot].id != id {
+            let mut head = std::mem::take(&mut self.cache[slot].head);
+            let mut fields = std::mem::take(&mut self.cache[slot].fields);
+            head.clear();
+            push_head(&mut head, ev);
+            fields.clear();
+            self.fields(ev, &mut fields);
+            self.cache[slot] = Fragment { id, head, fields };
+        }
+        Some(slot)
+    }
+
     /// Appends the field members of `ev` (with a trailing comma when there are any).
     fn fields(&mut self, ev: &Event<'_>, out: &mut Vec<u8>) {
-        let msg: &str = &ev.env.message;
-        let cacheable = ev.timing.is_none() && msg.len() <= 512;
-        let slot = fragment_slot(ev.pattern.id, msg);
-        if cacheable {
-            let c = &self.cache[slot];
-            if std::ptr::eq(c.pattern, ev.pattern.id) && c.message == msg {
-                out.extend_from_slice(c.json.as_bytes());
-                return;
-            }
-        }
         self.obj.begin();
         field_members(&mut self.obj, ev);
-        let whole = self.obj.end();
+        let whole = self.obj.end_bytes();
         let inner = &whole[1..whole.len() - 1];
-        let start = out.len();
         if !inner.is_empty() {
-            out.extend_from_slice(inner.as_bytes());
+            out.extend_from_slice(inner);
             out.push(b',');
         }
-        if cacheable {
-            let c = &mut self.cache[slot];
-            c.pattern = ev.pattern.id;
-            c.message.clear();
-            c.message.push_str(msg);
-            c.json.clear();
-            // What was just appended is the JSON text of `inner` and a comma: UTF-8.
-            c.json
-                .push_str(std::str::from_utf8(&out[start..]).unwrap_or_default());
-        }
     }
+}
+
+/// Appends the members that follow from the pattern alone.
+fn push_head(out: &mut Vec<u8>, ev: &Event<'_>) {
+    push_plain(out, b",\"kind\":", ev.pattern.kind.name());
+    push_plain(out, b",\"pattern\":", ev.pattern.id);
+    push_plain(out, b",\"severity\":", ev.pattern.kind.severity().name());
 }
 
 /// Appends `"key":` and a string that needs no escaping (names of this crate: kinds,
@@ -147,11 +149,18 @@ fn push_plain(out: &mut Vec<u8>, key: &[u8], v: &str) {
     out.push(b'"');
 }
 
-/// Appends `,"key":"v"` for a string from the log (escaped), if present.
-fn push_opt_str(out: &mut Vec<u8>, key: &[u8], v: Option<&str>) {
+/// Appends `,"key":"v"` for a string from the log, if present: escaped, unless `plain`
+/// says that it needs no escaping.
+fn push_opt_str(out: &mut Vec<u8>, key: &[u8], v: Option<&str>, plain: bool) {
     if let Some(v) = v {
         out.extend_from_slice(key);
-        push_json_string(out, v);
+        if plain {
+            out.push(b'"');
+            out.extend_from_slice(v.as_bytes());
+            out.push(b'"');
+        } else {
+            push_json_string(out, v);
+        }
     }
 }
 
@@ -159,33 +168,46 @@ impl Render for JsonRender {
     fn event(&mut self, _file: usize, ev: &Event<'_>, out: &mut Vec<u8>, _detail: &mut Vec<u8>) {
         // Written without the object writer: this runs once per recognised line. The order
         // of the members is the schema's (docs/decode.md), pinned by the snapshot tests.
+        // Texts of a plain line (Event::plain) are copied without an escaping pass.
         out.reserve(256 + ev.raw.len());
         out.extend_from_slice(b"{\"type\":\"event\"");
         if let Some(f) = &self.file {
-            push_opt_str(out, b",\"file\":", Some(f));
+            push_opt_str(out, b",\"file\":", Some(f), false);
         }
         out.extend_from_slice(b",\"line\":");
         push_u64(out, ev.line);
-        push_plain(out, b",\"kind\":", ev.pattern.kind.name());
-        push_plain(out, b",\"pattern\":", ev.pattern.id);
-        push_plain(out, b",\"severity\":", ev.pattern.kind.severity().name());
+        let slot = self.fragment(ev);
+        match slot {
+            Some(i) => out.extend_from_slice(&self.cache[i].head),
+            None => push_head(out, ev),
+        }
         let env = &ev.env;
-        push_opt_str(out, b",\"host\":", env.host.as_deref());
-        push_opt_str(out, b",\"time\":", env.time_text.as_deref());
+        let plain = ev.plain;
+        push_opt_str(out, b",\"host\":", env.host.as_deref(), plain);
+        push_opt_str(out, b",\"time\":", env.time_text.as_deref(), plain);
         if let Some(u) = env.uptime {
             out.extend_from_slice(b",\"uptime\":");
             push_num(out, u);
         }
-        push_opt_str(out, b",\"program\":", env.program.as_deref());
+        push_opt_str(out, b",\"program\":", env.program.as_deref(), plain);
         if let Some(p) = env.pid {
             out.extend_from_slice(b",\"pid\":");
             push_u64(out, u64::from(p));
         }
         push_plain(out, b",\"format\":", env.format.name());
         out.push(b',');
-        self.fields(ev, out);
+        match slot {
+            Some(i) => out.extend_from_slice(&self.cache[i].fields),
+            None => self.fields(ev, out),
+        }
         out.extend_from_slice(b"\"raw\":");
-        push_json_string(out, ev.raw);
+        if plain {
+            out.push(b'"');
+            out.extend_from_slice(ev.raw.as_bytes());
+            out.push(b'"');
+        } else {
+            push_json_string(out, ev.raw);
+        }
         out.extend_from_slice(b"}\n");
     }
 
