@@ -1,0 +1,132 @@
+//! What each stage of the decoder costs on a log file, in CPU time per line of this one
+//! thread (from /proc/thread-self/schedstat, so that the figures hold on a busy machine;
+//! wall time elsewhere). Each row runs the stages before it too: the difference between two
+//! rows is the cost of a stage. One decoder serves every row and is warmed up by a first
+//! pass, so that its lazily compiled regexes and its caches cost what they cost in a long
+//! run.
+//!
+//! ```text
+//! cargo run --release --example decode_stages -- /tmp/iscsi-bench/iscsi-only-1G-….log
+//! ```
+//!
+//! `bench/decode.sh` measures the whole program; this is for finding where its time goes.
+
+use iscsi_decode::decode::fact::Fact;
+use iscsi_decode::decode::incidents::Engine;
+use iscsi_decode::decode::prefilter::Prefilter;
+use iscsi_decode::decode::redact::Redactor;
+use iscsi_decode::decode::run::Sink;
+use iscsi_decode::decode::{Decoder, envelope};
+use iscsi_decode::report::JsonSink;
+use std::process::ExitCode;
+
+/// A point in this thread's CPU time (or wall time where schedstat is missing).
+#[derive(Clone, Copy)]
+struct Clock(Option<u128>, std::time::Instant);
+
+fn cpu_ns() -> Option<u128> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+impl Clock {
+    fn now() -> Clock {
+        Clock(cpu_ns(), std::time::Instant::now())
+    }
+
+    fn ns(&self) -> u128 {
+        match (self.0, cpu_ns()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => self.1.elapsed().as_nanos(),
+        }
+    }
+}
+
+/// Runs `f` over every line and prints its cost per line; `f` returns a count that is
+/// printed too (so that the work cannot be optimised away, and as a check).
+fn stage(name: &str, lines: &[&str], mut f: impl FnMut(u64, &str) -> usize) {
+    let t = Clock::now();
+    let mut k = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        k += f(i as u64 + 1, l);
+    }
+    let per = t.ns() as f64 / lines.len().max(1) as f64;
+    println!("{name:<44} {per:>7.0} ns/line  ({k})");
+}
+
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: decode_stages LOGFILE");
+        return ExitCode::from(2);
+    };
+    let data = match std::fs::read(&path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = String::from_utf8_lossy(&data);
+    let lines: Vec<&str> = text.lines().collect();
+    println!("{path}: {} bytes, {} lines", data.len(), lines.len());
+
+    let pre = Prefilter::new();
+    let t = Clock::now();
+    let c = pre.candidates(&data).count();
+    let per = t.ns() as f64 / lines.len().max(1) as f64;
+    println!(
+        "{:<44} {per:>7.0} ns/line  ({c} candidates)",
+        "prefilter (over the whole buffer)"
+    );
+
+    let red = Redactor::get();
+    stage("redaction test", &lines, |_, l| {
+        usize::from(red.may_contain(l))
+    });
+    stage("envelope", &lines, |_, l| {
+        envelope::parse(l, None).message.len()
+    });
+    let mut d = Decoder::new(None);
+    let mut store = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        store.clear();
+        d.decode(i as u64 + 1, l, &mut store);
+    }
+    stage("decode (envelope, patterns, fields)", &lines, |n, l| {
+        store.clear();
+        usize::from(d.decode(n, l, &mut store).is_some())
+    });
+
+    let sink = JsonSink::new(Vec::new(), false);
+    let mut render = sink.renderer();
+    let (mut out, mut detail) = (Vec::with_capacity(1 << 21), Vec::new());
+    stage("decode + NDJSON rendering", &lines, |n, l| {
+        store.clear();
+        let Some(ev) = d.decode(n, l, &mut store) else {
+            return 0;
+        };
+        render.event(0, &ev, &mut out, &mut detail);
+        if out.len() > 1 << 20 {
+            out.clear();
+        }
+        1
+    });
+
+    stage("decode + fact", &lines, |n, l| {
+        store.clear();
+        d.decode(n, l, &mut store)
+            .and_then(|ev| Fact::of(&ev))
+            .map_or(0, |_| 1)
+    });
+
+    let mut engine = Engine::new();
+    stage("decode + fact + incidents", &lines, |n, l| {
+        store.clear();
+        let Some(fact) = d.decode(n, l, &mut store).and_then(|ev| Fact::of(&ev)) else {
+            return 0;
+        };
+        engine.feed(&fact);
+        engine.drain_closed().count()
+    });
+    ExitCode::SUCCESS
+}
