@@ -353,18 +353,12 @@ impl Decoder {
     }
 }
 
-/// Whether `b` is printable ASCII without `"` or `\\` (see [`Event::plain`]). The test runs
+/// Whether `b` is printable ASCII without `"` or `\` (see [`Event::plain`]). The test runs
 /// on blocks of 32 bytes without branches, which the compiler vectorises; the tail is
 /// tested as the last 32 bytes (overlapping the blocks before it) or, in a short text,
 /// padded with spaces.
 pub fn is_plain(b: &[u8]) -> bool {
-    fn bad(block: &[u8; 32]) -> bool {
-        let mut m = false;
-        for &c in block {
-            m |= !(0x20..=0x7e).contains(&c) | (c == b'"') | (c == b'\\');
-        }
-        m
-    }
+    let bad = |block: &[u8; 32]| !block_is_plain(block);
     let mut blocks = b.chunks_exact(32);
     for block in &mut blocks {
         if <&[u8; 32]>::try_from(block).map_or(true, bad) {
@@ -381,6 +375,17 @@ pub fn is_plain(b: &[u8]) -> bool {
         None => tail[..rest.len()].copy_from_slice(rest),
     }
     !bad(&tail)
+}
+
+/// [`is_plain`] of one block of 32 bytes, without branches (the JSON writer's escaping
+/// pass skips plain text with it too).
+#[inline]
+pub fn block_is_plain(block: &[u8; 32]) -> bool {
+    let mut m = false;
+    for &c in block {
+        m |= !(0x20..=0x7e).contains(&c) | (c == b'"') | (c == b'\\');
+    }
+    !m
 }
 
 /// Whether an implied field is still empty (a printed value wins over an implied one).

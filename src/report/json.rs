@@ -1,7 +1,7 @@
 //! The NDJSON renderer: one object per recognised line, per incident (when it closes) and a
 //! last summary object. The schema is documented in docs/decode.md.
 
-use super::jsonw::{Obj, push_json_string, push_num, push_u64};
+use super::jsonw::{JsonBuf, Obj, push_json_string, push_num, push_u64};
 use crate::decode::incidents::{HostSummary, Incident, advice};
 use crate::decode::names;
 use crate::decode::patterns::Kind;
@@ -149,18 +149,20 @@ fn push_plain(out: &mut Vec<u8>, key: &[u8], v: &str) {
     out.push(b'"');
 }
 
-/// Appends `,"key":"v"` for a string from the log, if present: escaped, unless `plain`
-/// says that it needs no escaping.
+/// Appends a string from the log: escaped, unless `plain` says it needs no escaping.
+fn push_text(out: &mut Vec<u8>, v: &str, plain: bool) {
+    if plain {
+        out.put_quoted(v);
+    } else {
+        push_json_string(out, v);
+    }
+}
+
+/// Appends `,"key":"v"` for a string from the log (see [`push_text`]), if present.
 fn push_opt_str(out: &mut Vec<u8>, key: &[u8], v: Option<&str>, plain: bool) {
     if let Some(v) = v {
         out.extend_from_slice(key);
-        if plain {
-            out.push(b'"');
-            out.extend_from_slice(v.as_bytes());
-            out.push(b'"');
-        } else {
-            push_json_string(out, v);
-        }
+        push_text(out, v, plain);
     }
 }
 
@@ -201,13 +203,7 @@ impl Render for JsonRender {
             None => self.fields(ev, out),
         }
         out.extend_from_slice(b"\"raw\":");
-        if plain {
-            out.push(b'"');
-            out.extend_from_slice(ev.raw.as_bytes());
-            out.push(b'"');
-        } else {
-            push_json_string(out, ev.raw);
-        }
+        push_text(out, ev.raw, plain);
         out.extend_from_slice(b"}\n");
     }
 

@@ -346,18 +346,6 @@ fn put_u4<B: JsonBuf + ?Sized>(out: &mut B, cp: u32) {
     out.put_ascii(&d);
 }
 
-/// Whether any byte of a 32-byte block may need a look: below 0x20, `"`, `\`, or at least
-/// 0x7F (the same bytes [`escape_mask`] flags). Written as a fold over a fixed-size array so
-/// that the compiler turns it into a few SIMD compares.
-#[inline]
-fn block_needs_look(b: &[u8; 32]) -> bool {
-    let mut m = false;
-    for &c in b {
-        m |= (c < 0x20) | (c == b'"') | (c == b'\\') | (c >= 0x7f);
-    }
-    m
-}
-
 /// Appends `s` as a JSON string; control characters (C0, DEL, C1) become `\u00XX`.
 #[inline]
 pub fn push_json_string<B: JsonBuf + ?Sized>(out: &mut B, s: &str) {
@@ -372,7 +360,7 @@ pub fn push_json_string<B: JsonBuf + ?Sized>(out: &mut B, s: &str) {
     let mut i = 0;
     // Plain text (the whole of most log lines) is skipped 32 bytes at a time.
     while let Some(w) = b.get(i..i + 32).and_then(|w| <&[u8; 32]>::try_from(w).ok()) {
-        if block_needs_look(w) {
+        if !crate::decode::block_is_plain(w) {
             break;
         }
         i += 32;
