@@ -5,6 +5,7 @@
 //! that does not fit it falls back to [`Format::Bare`] rather than being dropped.
 
 use super::clock::{self, NoYear};
+use super::unwrap;
 use std::borrow::Cow;
 
 /// A log line format.
@@ -98,6 +99,11 @@ pub struct Envelope<'a> {
     /// True when the message carried the program's own `<prog>: ` prefix (open-iscsi's
     /// stderr logging under systemd: only error, warning and debug messages have it).
     pub inner_prefix: bool,
+    /// How many times the line stands for its message: rsyslog's `message repeated N
+    /// times: [ ... ]`, logwatch's `...: N Time(s)`.
+    pub repeated: Option<u32>,
+    /// The printk caller id (`T1234`: a task, `C3`: a CPU), when the line shows one.
+    pub caller: Option<Cow<'a, str>>,
 }
 
 /// Programs whose `name: ` may start a bare line.
@@ -116,12 +122,51 @@ const BARE_TAGS: &[&str] = &[
 pub fn parse(line: &str, forced: Option<Format>) -> Envelope<'_> {
     let env = match forced {
         Some(f) => parse_as(line, f),
-        None => detect(line),
+        None => detect(line).or_else(|| recover(line)),
     };
-    let mut env = env.unwrap_or_else(|| bare(line));
+    let mut env = env.unwrap_or_else(|| bare(unwrap::strip_leading(line)));
     finish(&mut env);
     env
 }
+
+/// A line whose start is no envelope: the envelope after the wrappers that stand before
+/// it ([`unwrap::strip_leading`]), else one further into the line (a console line that a
+/// kernel message interrupted, an unknown prefix): the first position, after a byte that
+/// ends a word, where a timestamped envelope parses. Only strong envelopes count there:
+/// a dmesg stamp, RFC 5424, journal JSON, or syslog with a program tag.
+fn recover(line: &str) -> Option<Envelope<'_>> {
+    let inner = unwrap::strip_leading(line);
+    if inner.len() != line.len() {
+        if let Some(env) = detect(inner) {
+            return Some(env);
+        }
+    }
+    let b = inner.as_bytes();
+    for i in 1..b.len().min(RECOVER_SCAN) {
+        let c = b[i];
+        let boundary = c == b'[' || !b[i - 1].is_ascii_alphanumeric();
+        if !boundary || !(c == b'[' || c == b'<' || c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        if !inner.is_char_boundary(i) {
+            continue;
+        }
+        if let Some(env) = detect(&inner[i..]) {
+            let strong = match env.format {
+                Format::Syslog | Format::Journal => env.program.is_some(),
+                Format::Bare => false,
+                _ => true,
+            };
+            if strong {
+                return Some(env);
+            }
+        }
+    }
+    None
+}
+
+/// How far into a line [`recover`] looks for an envelope.
+const RECOVER_SCAN: usize = 160;
 
 fn detect(line: &str) -> Option<Envelope<'_>> {
     let b = line.as_bytes();
@@ -133,7 +178,7 @@ fn detect(line: &str) -> Option<Envelope<'_>> {
         b'[' => parse_dmesg(line),
         b'0'..=b'9' => parse_syslog(line),
         b'A'..=b'Z' => parse_syslog(line),
-        b'k' => parse_dmesg(line),
+        b'a'..=b'z' => parse_dmesg(line),
         _ => None,
     }
 }
@@ -163,6 +208,8 @@ fn empty(format: Format, message: &str) -> Envelope<'_> {
         pid: None,
         message: Cow::Borrowed(message),
         inner_prefix: false,
+        repeated: None,
+        caller: None,
     }
 }
 
@@ -329,34 +376,148 @@ fn skip_structured_data(s: &str) -> Option<&str> {
     Some(r.strip_prefix(' ').unwrap_or(r))
 }
 
+/// syslog facility names, as `dmesg -x` (`--decode`) prints them before the level.
+const FACILITIES: &[&str] = &[
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
+    "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+];
+
+/// syslog level names, as `dmesg -x` prints them.
+const LEVELS: &[&str] = &[
+    "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
+];
+
+/// Strips `dmesg -x`'s `kern  :info  : ` (facility and level, each padded to its column).
+fn strip_facility(s: &str) -> Option<&str> {
+    let (fac, rest) = s.split_once(':')?;
+    let (lvl, rest) = rest.split_once(':')?;
+    (FACILITIES.contains(&fac.trim_end()) && LEVELS.contains(&lvl.trim_end()))
+        .then(|| rest.strip_prefix(' ').unwrap_or(rest))
+}
+
+/// What one `[...]` group of a dmesg line holds.
+enum Stamp<'a> {
+    /// `[  171.334125]` (with `dmesg -d`: `[  171.334125 <    0.000042>]`).
+    Uptime(f64),
+    /// `[Wed Apr 17 15:28:54 2024]` (`dmesg -T`).
+    Ctime(f64, &'a str),
+    /// `[Jan13 04:31]` (`dmesg --human`, the first line of a minute).
+    Human(NoYear, &'a str),
+    /// `[  +0.010370]` (`dmesg --human`/`-d`: time since the previous line).
+    Relative,
+    /// `[T1234]`, `[  C3]` (printk caller id: task or CPU).
+    Caller(&'a str),
+}
+
+fn stamp(inner: &str) -> Option<Stamp<'_>> {
+    let t = inner.trim();
+    if let Some(up) = parse_uptime(t.split_once(" <").map_or(t, |(a, _)| a)) {
+        return Some(Stamp::Uptime(up));
+    }
+    if let Some(secs) = clock::parse_ctime(t.as_bytes()) {
+        return Some(Stamp::Ctime(secs, t));
+    }
+    if let Some(r) = t.strip_prefix('+') {
+        return parse_uptime(r).map(|_| Stamp::Relative);
+    }
+    let b = t.as_bytes();
+    if matches!(b.first(), Some(b'T' | b'C'))
+        && b.len() > 1
+        && b[1..].iter().all(u8::is_ascii_digit)
+    {
+        return Some(Stamp::Caller(t));
+    }
+    // `Jan13 04:31`: month, day, hours and minutes.
+    let month = clock::month_from_abbr(b)?;
+    let (day, at) = match (b.get(3), b.get(4)) {
+        (Some(d1), Some(d2)) if d1.is_ascii_digit() && d2.is_ascii_digit() => {
+            (u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0'), 5)
+        }
+        (Some(d), Some(b' ')) if d.is_ascii_digit() => (u32::from(d - b'0'), 4),
+        _ => return None,
+    };
+    let hm = b.get(at + 1..)?;
+    if b.get(at) != Some(&b' ') || hm.len() != 5 || hm[2] != b':' {
+        return None;
+    }
+    let (h, m) = (clock::digits(hm, 2)?, clock::digits(&hm[3..], 2)?);
+    ((1..=31).contains(&day) && h < 24 && m < 60).then(|| {
+        Stamp::Human(
+            NoYear {
+                month,
+                day,
+                sod: f64::from(h * 3600 + m * 60),
+            },
+            t,
+        )
+    })
+}
+
 /// `[  171.334125] msg`, `[Wed Apr 17 15:28:54 2024] msg`, `<6>[ 1.0] msg`,
-/// `kern  :info  : [ 1.0] msg`.
+/// `kern  :info  : [ 1.0] msg`, and the stacked stamps of `dmesg -x --human -T` with
+/// printk caller ids: `kern  :info  : [Jan13 04:31] [Tue Jan 13 04:31:07 2026] [T10489] msg`.
+/// `journalctl -o short-monotonic` (`[ 1.0] host prog[pid]: msg`) is read here too.
 fn parse_dmesg(line: &str) -> Option<Envelope<'_>> {
     let mut s = line;
     if let Some(r) = strip_pri(s) {
         s = r;
     }
-    if s.starts_with("kern") || s.starts_with("user") || s.starts_with("daemon") {
-        // dmesg -x: "kern  :info  : "
-        let (_, r) = s.split_once(':')?;
-        let (_, r) = r.split_once(": ")?;
+    if let Some(r) = strip_facility(s) {
         s = r.trim_start();
+        // `dmesg -x --time-format iso`: the ISO time follows the level.
+        if !s.starts_with('[') {
+            let mut env = parse_syslog(s).filter(|e| e.format == Format::Dmesg)?;
+            env.program = Some(Cow::Borrowed("kernel"));
+            return Some(env);
+        }
     }
-    let inner_end = s.strip_prefix('[')?.find(']')? + 1;
-    let inner = &s[1..inner_end];
-    let msg = s[inner_end + 1..]
-        .strip_prefix(' ')
-        .unwrap_or(&s[inner_end + 1..]);
-    let mut env = empty(Format::Dmesg, msg);
+    let mut env = empty(Format::Dmesg, "");
     env.program = Some(Cow::Borrowed("kernel"));
-    if let Some(up) = parse_uptime(inner) {
-        env.uptime = Some(up);
-    } else if let Some(secs) = clock::parse_ctime(inner.as_bytes()) {
-        env.format = Format::DmesgT;
-        env.time = RawTime::Wall(secs);
-        env.time_text = Some(Cow::Borrowed(inner));
-    } else {
+    let mut seen = false;
+    while let Some(r) = s.strip_prefix('[') {
+        let Some(close) = r.find(']') else { break };
+        let Some(st) = stamp(&r[..close]) else { break };
+        match st {
+            Stamp::Uptime(up) => env.uptime = env.uptime.or(Some(up)),
+            Stamp::Ctime(secs, text) => {
+                env.format = Format::DmesgT;
+                env.time = RawTime::Wall(secs);
+                env.time_text = Some(Cow::Borrowed(text));
+            }
+            Stamp::Human(ny, text) => {
+                if env.time_text.is_none() {
+                    env.format = Format::DmesgT;
+                    env.time = RawTime::NoYear(ny);
+                    env.time_text = Some(Cow::Borrowed(text));
+                }
+            }
+            Stamp::Relative => {}
+            Stamp::Caller(c) => env.caller = Some(Cow::Borrowed(c)),
+        }
+        seen = true;
+        s = &r[close + 1..];
+        s = s.strip_prefix(' ').unwrap_or(s);
+        if s.starts_with(" [") {
+            s = s.trim_start();
+        }
+    }
+    if !seen {
         return None;
+    }
+    env.message = Cow::Borrowed(s);
+    // journalctl -o short-monotonic: `HOST TAG[PID]: MSG` after the stamp.
+    if let Some((host, after)) = s.split_once(' ') {
+        if !host.ends_with(':') && !host.is_empty() {
+            if let Some((tag, pid, msg)) = split_tag(after) {
+                if pid.is_some() || BARE_TAGS.contains(&tag) {
+                    env.format = Format::Journal;
+                    env.host = Some(Cow::Borrowed(host));
+                    env.program = Some(Cow::Borrowed(tag));
+                    env.pid = pid;
+                    env.message = Cow::Borrowed(msg);
+                }
+            }
+        }
     }
     Some(env)
 }
@@ -545,59 +706,179 @@ fn parse_json(line: &str) -> Option<Envelope<'_>> {
     Some(env)
 }
 
-/// Slices a `Cow` without copying when it is borrowed.
-fn cow_tail<'a>(c: &mut Cow<'a, str>, from: usize) {
-    match c {
-        Cow::Borrowed(s) => *s = &s[from..],
-        Cow::Owned(s) => {
-            s.drain(..from);
+/// Replaces the message with what `f` makes of it (a part of it, or decoded text); true if
+/// it did.
+fn rewrite<'a>(
+    m: &mut Cow<'a, str>,
+    mut f: impl for<'x> FnMut(&'x str) -> Option<Cow<'x, str>>,
+) -> bool {
+    if let Cow::Borrowed(s) = *m {
+        return match f(s) {
+            Some(v) => {
+                *m = v;
+                true
+            }
+            None => false,
+        };
+    }
+    match f(m.as_ref()).map(Cow::into_owned) {
+        Some(v) => {
+            *m = Cow::Owned(v);
+            true
         }
+        None => false,
     }
 }
 
-/// Normalises the message: the kernel's `[uptime] ` inside syslog lines, the inner
-/// `iscsid: ` prefix, the leading space of dev_printk lines and trailing blanks.
+/// Normalises the message: wrappers after it (frames, pager status, logwatch counts), the
+/// kernel's `[uptime] ` and caller id inside syslog lines, rsyslog's repeat reduction,
+/// a klog header, a message relayed in logfmt or JSON, the program's own `prog: ` prefix
+/// (open-iscsi under systemd, doubled `kernel: kernel:` tags), Markdown markup, the
+/// leading space of dev_printk lines and trailing blanks.
 fn finish(env: &mut Envelope<'_>) {
-    // Trailing CR, spaces and tabs.
-    let trimmed = env.message.trim_end_matches([' ', '\t', '\r', '\n']).len();
-    match &mut env.message {
-        Cow::Borrowed(s) => *s = &s[..trimmed],
-        Cow::Owned(s) => s.truncate(trimmed),
+    let mut count = None;
+    rewrite(&mut env.message, |m| {
+        let (t, n) = unwrap::strip_trailing(m);
+        count = n;
+        (t.len() != m.len()).then_some(Cow::Borrowed(t))
+    });
+    if count.is_some() {
+        env.repeated = count;
     }
-    let prog = env.program.as_deref();
-    if matches!(prog, None | Some("kernel")) {
-        let m = env.message.trim_start_matches(' ');
-        if let Some(r) = m.strip_prefix('[') {
-            if let Some(close) = r.find(']') {
-                if let Some(up) = parse_uptime(&r[..close]) {
-                    env.uptime = env.uptime.or(Some(up));
-                    let skip = env.message.len() - r.len() + close + 1;
-                    cow_tail(&mut env.message, skip);
-                    if prog.is_none() && env.format == Format::Bare {
-                        env.program = Some(Cow::Borrowed("kernel"));
+    rewrite(&mut env.message, |m| {
+        let t = m.trim_start_matches([' ', '\t']);
+        (t.len() != m.len()).then_some(Cow::Borrowed(t))
+    });
+    if let Some(c) = env.message.chars().next() {
+        if c == '{' || c == '"' || env.message.contains("msg=") {
+            rewrite(&mut env.message, unwrap::relayed);
+            if env.program.is_none() && env.format == Format::Bare {
+                // A relayed line may carry its own envelope: `msg="Mar 3 ... iscsid: x"`.
+                if let Some(inner) = detect(&env.message) {
+                    let inner = owned(inner);
+                    let keep_time = env.time_text.is_some();
+                    let (t, tt) = (env.time, env.time_text.take());
+                    *env = inner;
+                    if keep_time && env.time_text.is_none() {
+                        env.time = t;
+                        env.time_text = tt;
                     }
                 }
             }
         }
     }
-    if matches!(
-        env.program.as_deref(),
-        None | Some("iscsid" | "iscsiadm" | "iscsistart")
-    ) {
-        for p in ["iscsid: ", "iscsiadm: ", "iscsistart: "] {
-            if env.message.starts_with(p) {
-                if env.program.is_none() {
-                    env.program = Some(Cow::Owned(p[..p.len() - 2].to_string()));
+    if env.message.starts_with("MESSAGE=") {
+        // `journalctl -o verbose`: one field per line.
+        rewrite(&mut env.message, |m| {
+            m.strip_prefix("MESSAGE=").map(Cow::Borrowed)
+        });
+    }
+    let mut times = None;
+    rewrite(&mut env.message, |m| {
+        let (n, inner) = unwrap::repeated(m)?;
+        times = Some(n);
+        Some(Cow::Borrowed(inner))
+    });
+    if times.is_some() {
+        env.repeated = times;
+    }
+    let mut klog_time = None;
+    rewrite(&mut env.message, |m| {
+        let (month, day, sod, rest) = unwrap::klog(m)?;
+        klog_time = Some(NoYear { month, day, sod });
+        Some(Cow::Borrowed(rest))
+    });
+    if let (Some(ny), None) = (klog_time, &env.time_text) {
+        env.time = RawTime::NoYear(ny);
+    }
+    let prog = env.program.as_deref();
+    if matches!(prog, None | Some("kernel")) {
+        let mut up = None;
+        let mut caller = None;
+        rewrite(&mut env.message, |m| {
+            let t = m.trim_start_matches(' ');
+            let r = t.strip_prefix('[')?;
+            let close = r.find(']')?;
+            up = Some(parse_uptime(&r[..close])?);
+            let mut rest = r[close + 1..].trim_start_matches(' ');
+            // A printk caller id after the uptime: `[  T123]`.
+            if let Some(r2) = rest.strip_prefix('[') {
+                if let Some(c) = r2.find(']') {
+                    if let Some(Stamp::Caller(id)) = stamp(&r2[..c]) {
+                        caller = Some(id.to_string());
+                        rest = &r2[c + 1..];
+                    }
                 }
-                cow_tail(&mut env.message, p.len());
-                env.inner_prefix = true;
-                break;
+            }
+            Some(Cow::Borrowed(rest))
+        });
+        if let Some(up) = up {
+            env.uptime = env.uptime.or(Some(up));
+            if prog.is_none() && env.format == Format::Bare {
+                env.program = Some(Cow::Borrowed("kernel"));
             }
         }
+        if let Some(c) = caller {
+            env.caller = Some(Cow::Owned(c));
+        }
     }
-    let lead = env.message.len() - env.message.trim_start_matches([' ', '\t']).len();
-    if lead > 0 {
-        cow_tail(&mut env.message, lead);
+    strip_own_tags(env);
+    rewrite(&mut env.message, |m| {
+        unwrap::strip_markup(m).map(Cow::Owned)
+    });
+    rewrite(&mut env.message, |m| {
+        let t = m.trim_matches([' ', '\t', '\r', '\n']);
+        (t.len() != m.len()).then_some(Cow::Borrowed(t))
+    });
+}
+
+/// Removes the `prog: ` prefixes a program's message carries inside its envelope: open-iscsi
+/// logging to stderr under systemd (`iscsid: iscsid: ...`), and the doubled tags of
+/// relays (`kernel: kernel: ...`). Without a tag, the first such prefix names the program.
+fn strip_own_tags(env: &mut Envelope<'_>) {
+    const OWN: [&str; 4] = ["iscsid: ", "iscsiadm: ", "iscsistart: ", "kernel: "];
+    const OPEN_ISCSI: [&str; 3] = ["iscsid", "iscsiadm", "iscsistart"];
+    for _ in 0..4 {
+        let prog = env.program.as_deref();
+        let Some(p) = OWN.iter().find(|p| env.message.starts_with(**p)) else {
+            break;
+        };
+        let name = &p[..p.len() - 2];
+        let same = match prog {
+            None => true,
+            Some(q) => q == name || (OPEN_ISCSI.contains(&q) && OPEN_ISCSI.contains(&name)),
+        };
+        if !same {
+            break;
+        }
+        if prog.is_none() {
+            env.program = Some(Cow::Owned(name.to_string()));
+        }
+        if name != "kernel" {
+            env.inner_prefix = true;
+        }
+        let n = p.len();
+        rewrite(&mut env.message, |m| {
+            Some(Cow::Borrowed(m[n..].trim_start_matches(' ')))
+        });
+    }
+}
+
+/// An envelope that owns its texts (for one parsed from text the caller builds).
+fn owned(e: Envelope<'_>) -> Envelope<'static> {
+    let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+    Envelope {
+        format: e.format,
+        time_text: own(e.time_text),
+        time: e.time,
+        uptime: e.uptime,
+        host: own(e.host),
+        program: own(e.program),
+        pid: e.pid,
+        message: Cow::Owned(e.message.into_owned()),
+        inner_prefix: e.inner_prefix,
+        repeated: e.repeated,
+        caller: own(e.caller),
     }
 }
 

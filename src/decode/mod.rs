@@ -29,6 +29,7 @@ pub mod redact;
 pub mod run;
 pub mod scan;
 pub mod timing;
+pub mod unwrap;
 pub mod worker;
 
 use clock::{Instant, Scale, YearTracker};
@@ -114,6 +115,12 @@ impl Event<'_> {
         }
         if self.env.inner_prefix {
             v.push("inner_prefix=true".into());
+        }
+        if let Some(n) = self.env.repeated {
+            v.push(format!("repeated={n}"));
+        }
+        if let Some(c) = &self.env.caller {
+            v.push(format!("caller={c}"));
         }
         if let Some(t) = &self.timing {
             v.push(format!("hz={}", t.hz));

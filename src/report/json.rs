@@ -196,6 +196,11 @@ impl Render for JsonRender {
             out.extend_from_slice(b",\"pid\":");
             push_u64(out, u64::from(p));
         }
+        push_opt_str(out, b",\"caller\":", env.caller.as_deref(), plain);
+        if let Some(n) = env.repeated {
+            out.extend_from_slice(b",\"repeated\":");
+            push_u64(out, u64::from(n));
+        }
         push_plain(out, b",\"format\":", env.format.name());
         out.push(b',');
         match slot {

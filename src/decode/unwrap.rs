@@ -1,0 +1,477 @@
+//! Wrappers: what a terminal, a mail client, a forum, a pager, a log shipper or another
+//! program puts around a log line before a person pastes it.
+//!
+//! The envelope parser ([`super::envelope`]) reads a line from its start; when that fails,
+//! [`strip_leading`] removes the wrappers that stand before the envelope (quote markers,
+//! terminal-UI frames, Markdown, shell prompts, `grep -H` file names, container and
+//! compose tags), and the parser tries again, then looks for an envelope further into the
+//! line. After the envelope, the message is cleaned of what stands around it:
+//! [`strip_trailing`] (frame borders and their padding, pager status, logwatch counts,
+//! forum tags), [`repeated`] (rsyslog's `message repeated N times: [ ... ]`), [`klog`]
+//! (Kubernetes' glog header), [`relayed`] (the `msg="..."` of logfmt/logrus and the
+//! message member of a JSON record) and [`strip_markup`] (Markdown bold and code spans).
+//!
+//! Every function here recognises a *form* from its documentation, never a sample line;
+//! each is a no-op on a line without the form, and none allocates unless it must unescape
+//! or cut text out of the middle.
+
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// Frame characters of terminal UIs (tmux, screen, k9s, lazydocker, dialog boxes): box
+/// drawing verticals and the ASCII bar.
+const FRAMES: &[char] = &[
+    '│', '┃', '║', '┆', '┇', '┊', '┋', '╎', '╏', '¦', '|', '├', '┤', '┠', '┨', '╟', '╢',
+];
+
+/// Compiles one of this module's regexes once.
+fn re(cell: &'static OnceLock<Regex>, src: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(src).unwrap_or_else(|e| panic!("unwrap regex: {e}")))
+}
+
+/// A shell prompt: `$ `, `# `, `% `, `user@host:~$ `, `[user@host dir]# `, `(venv) ...`.
+fn prompt() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^(?:\([^)\s]*\) )?(?:\[[^\]\s]+@[^\]]+\]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?)?\s?[$#%] ",
+    )
+}
+
+/// A `grep -H`/`grep -r` file name (a path with a `/`, or a name with a log-like
+/// extension), with the optional `-n` line number: `./node/logs/dmesg.log:`,
+/// `/var/log/messages:1234:`, `syslog.1:`.
+fn grep_prefix() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^(?:[^\s:\[\]=]*/[^\s:\[\]=]*|[\w.-]+\.(?:log|txt|out|err|gz)(?:\.[0-9]+)?|[A-Za-z][\w-]*\.[0-9]+)(?::[0-9]+)?:",
+    )
+}
+
+/// A container or harness tag before the line: `[pod-name] `, `[node-1/kubelet] `,
+/// docker compose's `web_1  | `, Kubernetes' CRI log form `2024-04-03T12:00:00.1Z stdout F `.
+fn container_prefix() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^(?:\[[A-Za-z][\w.:/@-]*\] |[\w.-]+\s+\| |\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (?:stdout|stderr) [FP] )",
+    )
+}
+
+/// Forum markup tags (BBCode) at the start or end: `[COLOR=#FF0040]`, `[/COLOR]`, `[code]`.
+fn bbcode() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^\[/?(?i:b|i|u|s|code|quote|color|size|font|pre)(?:=[^\]]*)?\]",
+    )
+}
+
+/// Strips the wrappers that can stand before a log line's envelope, in any combination and
+/// order: indentation, mail quote markers (`> `, `>> `), terminal-UI frames, Markdown list
+/// markers, bold and code spans, numbered lists, shell prompts, `grep -H` file names,
+/// container/compose/CRI tags and forum markup. Returns the rest of `line`.
+pub fn strip_leading(line: &str) -> &str {
+    let mut s = line;
+    for _ in 0..12 {
+        let before = s.len();
+        s = s.trim_start_matches([' ', '\t', '\u{a0}']);
+        if let Some(r) = s.strip_prefix('>') {
+            s = r;
+        } else if let Some(c) = s.chars().next().filter(|c| FRAMES.contains(c)) {
+            s = &s[c.len_utf8()..];
+        } else if s.starts_with("**") || s.starts_with("__") {
+            s = &s[2..];
+        } else if s.starts_with('`') {
+            s = s.trim_start_matches('`');
+        } else if let Some(r) = ["- ", "* ", "+ ", "• "]
+            .iter()
+            .find_map(|m| s.strip_prefix(m))
+        {
+            s = r;
+        } else if let Some(n) = numbered_item(s) {
+            s = &s[n..];
+        } else if let Some(m) = bbcode().find(s) {
+            s = &s[m.end()..];
+        } else if let Some(m) = container_prefix().find(s) {
+            s = &s[m.end()..];
+        } else if let Some(m) = grep_prefix().find(s) {
+            s = &s[m.end()..];
+        } else if let Some(m) = prompt().find(s) {
+            s = &s[m.end()..];
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    s
+}
+
+/// The length of a Markdown numbered-list marker (`1. `, `12) `) at the start of `s`.
+fn numbered_item(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let n = b.iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    (n > 0 && matches!(b.get(n), Some(b'.' | b')')) && b.get(n + 1) == Some(&b' ')).then_some(n + 2)
+}
+
+/// The pager's status line glued to the end of a line (`less`: `lines 1-20/200 (END)`,
+/// `lines 5-30 45%`, with `>` where `less -S` cut the line).
+fn pager_residue() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r">?(?:lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?|\(END\))\s*$",
+    )
+}
+
+/// logwatch's summary count after a message: `...:  17 Time(s)`.
+fn logwatch_count() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\s*(?:\.\.\.)?:\s+(\d+) Time\(s\)\s*$")
+}
+
+/// A closing forum tag at the end: `[/COLOR]`, `[/code]`.
+fn bbcode_close() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\[/[A-Za-z]+\]\s*$")
+}
+
+/// Strips what can stand after a message: a terminal-UI frame border and the padding
+/// before it, a pager status, a closing forum tag, and logwatch's `...: N Time(s)`
+/// (returned as the repeat count). Returns the message and the count.
+pub fn strip_trailing(msg: &str) -> (&str, Option<u32>) {
+    let mut s = msg;
+    let mut count = None;
+    for _ in 0..6 {
+        let before = s.len();
+        s = s.trim_end_matches([' ', '\t', '\r', '\n', '\u{a0}']);
+        if let Some(c) = s.chars().next_back().filter(|c| FRAMES.contains(c)) {
+            // A bar ends a frame only after padding (a message may end in `|`).
+            let rest = &s[..s.len() - c.len_utf8()];
+            if c != '|' || rest.ends_with("  ") {
+                s = rest;
+            }
+        } else if s.ends_with(')') || s.ends_with('%') {
+            if let Some(m) = pager_residue().find(s) {
+                s = &s[..m.start()];
+            }
+            if let Some(c) = logwatch_count().captures(s) {
+                count = c.get(1).and_then(|m| m.as_str().parse().ok());
+                s = &s[..c.get(0).map_or(s.len(), |m| m.start())];
+            }
+        } else if s.ends_with(']') {
+            if let Some(m) = bbcode_close().find(s) {
+                s = &s[..m.start()];
+            }
+        } else if s.ends_with("**") || s.ends_with("__") {
+            s = &s[..s.len() - 2];
+        } else if s.ends_with('`') {
+            s = s.trim_end_matches('`');
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    (s, count)
+}
+
+/// rsyslog's repeat-message reduction: `message repeated N times: [ MSG]` gives `(N, MSG)`
+/// (rsyslog `$RepeatedMsgReduction`; the inner message keeps its own text).
+pub fn repeated(msg: &str) -> Option<(u32, &str)> {
+    let rest = msg.strip_prefix("message repeated ")?;
+    let (n, rest) = rest.split_once(" times: [")?;
+    let n = n.parse().ok()?;
+    let inner = rest.strip_suffix(']').unwrap_or(rest);
+    Some((n, inner.trim_start()))
+}
+
+/// Kubernetes' klog (glog) header: `I0403 12:00:00.123456    1234 file.go:12] MSG`
+/// (severity `IWEF`, month and day, time, thread id, source). Returns the month, day,
+/// seconds of the day and the message.
+pub fn klog(msg: &str) -> Option<(u32, u32, f64, &str)> {
+    let b = msg.as_bytes();
+    if !matches!(b.first(), Some(b'I' | b'W' | b'E' | b'F')) || b.get(5) != Some(&b' ') {
+        return None;
+    }
+    let month = super::clock::digits(&b[1..], 2)?;
+    let day = super::clock::digits(&b[3..], 2)?;
+    let (sod, used) = super::clock::parse_hms(b.get(6..)?)?;
+    let rest = msg.get(6 + used..)?.trim_start();
+    let (_thread, rest) = rest.split_once(' ')?;
+    let close = rest.find("] ")?;
+    if rest[..close].contains(' ') || !rest[..close].contains(':') {
+        return None;
+    }
+    ((1..=12).contains(&month) && (1..=31).contains(&day))
+        .then(|| (month, day, sod, &rest[close + 2..]))
+}
+
+/// The message relayed inside a structured line: logfmt/logrus `msg="..."` (or
+/// `message=`), or the `msg`/`message`/`log`/`MESSAGE` member of a JSON record (one-line
+/// JSON, or one member line of a pretty-printed record). Escapes are decoded.
+pub fn relayed(msg: &str) -> Option<Cow<'_, str>> {
+    let t = msg.trim_start();
+    if t.starts_with('{') {
+        return json_member(t);
+    }
+    if t.starts_with('"') {
+        // One member line of a pretty-printed record, or a whole line as a JSON string
+        // (an element of a JSON array of lines).
+        return json_member_line(t).or_else(|| {
+            let (v, used) = quoted(t)?;
+            matches!(t[used..].trim(), "" | ",").then_some(v)
+        });
+    }
+    logfmt(msg)
+}
+
+/// The value of `msg=`/`message=` in a logfmt line (quoted with Go escapes, or bare up to
+/// the next space).
+fn logfmt(msg: &str) -> Option<Cow<'_, str>> {
+    let b = msg.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], b"msg=").map(|i| i + from) {
+        from = i + 4;
+        let start = if i >= 4 && &b[i - 4..i] == b"mess" {
+            i - 4
+        } else {
+            i
+        };
+        if start > 0 && !b[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let v = &msg[i + 4..];
+        if v.starts_with('"') {
+            return quoted(v).map(|(s, _)| s);
+        }
+        let end = v.find(' ').unwrap_or(v.len());
+        return Some(Cow::Borrowed(&v[..end]));
+    }
+    None
+}
+
+/// A double-quoted string at the start of `s`, with C/Go/JSON escapes decoded (`\"`,
+/// `\\`, `\n`, `\t`, `\r`, `\uXXXX`, `\xHH`); returns it and the bytes used.
+pub fn quoted(s: &str) -> Option<(Cow<'_, str>, usize)> {
+    let body = s.strip_prefix('"')?;
+    let b = body.as_bytes();
+    let mut i = 0;
+    let mut escaped = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
+            b'"' => {
+                let raw = &body[..i];
+                let v = if escaped {
+                    Cow::Owned(unescape(raw))
+                } else {
+                    Cow::Borrowed(raw)
+                };
+                return Some((v, i + 2));
+            }
+            _ => i += 1,
+        }
+    }
+    // An unterminated string (cut by the pasting): what there is.
+    Some((Cow::Owned(unescape(body)), s.len()))
+}
+
+/// Decodes C/Go/JSON backslash escapes; an unknown escape keeps its character.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let hex: String = it.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == 4 => {
+                        out.push(ch);
+                        it.nth(3);
+                    }
+                    _ => out.push('u'),
+                }
+            }
+            Some('x') => {
+                let hex: String = it.clone().take(2).collect();
+                match u8::from_str_radix(&hex, 16) {
+                    Ok(v) if hex.len() == 2 && v.is_ascii() => {
+                        out.push(char::from(v));
+                        it.nth(1);
+                    }
+                    _ => out.push('x'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Keys whose string value is the log message in JSON records (journald, docker's
+/// json-file `log`, zap/logrus/bunyan `msg`/`message`).
+const MESSAGE_KEYS: &[&str] = &["MESSAGE", "message", "msg", "log", "Message"];
+
+/// The message member of a one-line JSON object.
+fn json_member(t: &str) -> Option<Cow<'_, str>> {
+    for key in MESSAGE_KEYS {
+        let pat = format!("\"{key}\"");
+        let mut from = 0;
+        while let Some(i) = t[from..].find(&pat).map(|i| i + from) {
+            from = i + pat.len();
+            let rest = t[from..].trim_start();
+            let Some(rest) = rest.strip_prefix(':') else {
+                continue;
+            };
+            if let Some((v, _)) = quoted(rest.trim_start()) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// One member line of a pretty-printed JSON record: `"MESSAGE" : "...",`.
+fn json_member_line(t: &str) -> Option<Cow<'_, str>> {
+    let (key, used) = quoted(t)?;
+    if !MESSAGE_KEYS.contains(&key.as_ref()) {
+        return None;
+    }
+    let rest = t[used..].trim_start().strip_prefix(':')?.trim_start();
+    quoted(rest).map(|(v, _)| v)
+}
+
+/// Removes Markdown bold markers (`**`) and code-span backticks from inside a message
+/// (iSCSI messages contain neither). `None` when there is nothing to remove.
+pub fn strip_markup(msg: &str) -> Option<String> {
+    if !msg.contains("**") && !msg.contains('`') {
+        return None;
+    }
+    Some(msg.replace("**", "").replace('`', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_wrappers_in_combination() {
+        let l = "kernel:  connection3:0: detected conn error (1022)";
+        for w in [
+            "> ",
+            ">> ",
+            "> > ",
+            "│ ",
+            "| ",
+            "    ",
+            "\t",
+            "- ",
+            "* ",
+            "3. ",
+            "**",
+            "`",
+            "$ ",
+            "root@node1:~# ",
+            "[root@node1 ~]# ",
+            "./node/logs/kern.log:",
+            "/var/log/messages:1234:",
+            "syslog.1:",
+            "kern.log.2.gz:",
+            "[iscsi-node-1] ",
+            "web_1  | ",
+            "2024-04-03T12:00:00.123456789Z stdout F ",
+            "[COLOR=#FF0040]",
+            "> │ - ",
+        ] {
+            let line = format!("{w}{l}");
+            assert_eq!(strip_leading(&line), l, "{w:?}");
+        }
+        assert_eq!(strip_leading(l), l);
+        let listing = "192.168.3.126:3260,1 iqn.2018-06.node1.vdi1";
+        assert_eq!(strip_leading(listing), listing, "a portal is no file name");
+        assert_eq!(
+            strip_leading("connection3:0: x"),
+            "connection3:0: x",
+            "device names are no grep prefix"
+        );
+    }
+
+    #[test]
+    fn trailing_wrappers() {
+        let m = "connection2:0: detected conn error (1020)";
+        assert_eq!(strip_trailing(&format!("{m}        │")), (m, None));
+        assert_eq!(strip_trailing(&format!("{m}   |")), (m, None));
+        assert_eq!(strip_trailing("a|b|"), ("a|b|", None));
+        assert_eq!(
+            strip_trailing("Connection1:0 to [target: iqn.x>lines 69199-69227/69227 (END)"),
+            ("Connection1:0 to [target: iqn.x", None)
+        );
+        assert_eq!(
+            strip_trailing(&format!("{m} ...:  17 Time(s)")),
+            (m, Some(17))
+        );
+        assert_eq!(strip_trailing(&format!("{m}[/COLOR]")), (m, None));
+        assert_eq!(strip_trailing(&format!("{m}**")), (m, None));
+    }
+
+    #[test]
+    fn repeated_and_klog() {
+        assert_eq!(
+            repeated(
+                "message repeated 13 times: [ connect to 192.0.2.1:3260 failed (No route to host)]"
+            ),
+            Some((13, "connect to 192.0.2.1:3260 failed (No route to host)"))
+        );
+        assert_eq!(repeated("message repeated x times: [ a]"), None);
+        let (mo, d, sod, rest) =
+            klog("E0403 12:00:01.500000    1234 iscsi_util.go:57] iscsiadm: x").unwrap();
+        assert_eq!((mo, d, sod, rest), (4, 3, 43201.5, "iscsiadm: x"));
+        assert_eq!(klog("Info 12:00:00 x"), None);
+    }
+
+    #[test]
+    fn relayed_messages() {
+        let m = r#"time="2024-01-02T03:04:05Z" level=error msg="iscsiadm: Could not login to [iface: default, target: \"t\"]\n" node=x"#;
+        assert_eq!(
+            relayed(m).unwrap(),
+            "iscsiadm: Could not login to [iface: default, target: \"t\"]\n"
+        );
+        assert_eq!(relayed("level=info msg=hello other=1").unwrap(), "hello");
+        assert_eq!(
+            relayed(
+                r#"{"level":"error","msg":"connect to 1.2.3.4:3260 failed (Connection refused)"}"#
+            )
+            .unwrap(),
+            "connect to 1.2.3.4:3260 failed (Connection refused)"
+        );
+        assert_eq!(
+            relayed(r#""MESSAGE" : "session3: session recovery timed out after 5 secs","#).unwrap(),
+            "session3: session recovery timed out after 5 secs"
+        );
+        assert_eq!(relayed(r#""__CURSOR" : "s=1","#), None);
+        assert_eq!(relayed("no message here"), None);
+        assert_eq!(unescape(r"a\u001b\x41\\\q"), "a\u{1b}A\\q");
+    }
+
+    #[test]
+    fn markup() {
+        assert_eq!(
+            strip_markup("initiator reported error (24 - **iSCSI login failed**)").unwrap(),
+            "initiator reported error (24 - iSCSI login failed)"
+        );
+        assert_eq!(strip_markup("plain"), None);
+    }
+}
