@@ -81,7 +81,8 @@ pub fn format_utc(secs: i64, micros: u32) -> String {
     }
 }
 
-/// `Jan`..`Dec` to 1..=12.
+/// `Jan`..`Dec` to 1..=12: the English names, exactly as written (the fast path of
+/// [`parse_rfc3164`]; [`month_from_name`] also knows other cases and other languages).
 pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
     const MONTHS: [&[u8; 3]; 12] = [
         b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
@@ -92,6 +93,131 @@ pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
         .iter()
         .position(|m| &m[..] == b)
         .map(|i| i as u32 + 1)
+}
+
+/// Abbreviated month names, January first, as glibc's `strftime` prints `%b` (the locale's
+/// `LC_TIME` `abmon` in glibc's `localedata/locales/*`) and `%Ob` where it differs
+/// (`ab_alt_mon`): journalctl (`%b %d`) and syslog daemons that format with `%b %e` print these
+/// under a localised `LC_TIME`. One row per locale; checked against glibc 2.36 with
+/// `LC_ALL=<locale>.UTF-8 date -d 2024-MM-05 '+%b'` (and `'+%Ob'`) for every month.
+///
+/// Notes on the data: glibc pads the one-digit months of ko_KR, ja_JP and zh_TW with a space
+/// (` 4월`, ` 4月`) and not those of zh_CN (`4月`); fr_FR abbreviates with a dot and leaves
+/// `mars`, `avril`, `mai`, `juin` and `août` whole; ru_RU's `abmon` is genitive (`мая`, used
+/// after a day number), its `ab_alt_mon` nominative (`май`, also what older glibc had as its only
+/// `abmon`). [`month_from_name`] matches these with either case of ASCII letters.
+#[rustfmt::skip]
+pub const MONTH_NAMES: &[(&str, [&str; 12])] = &[
+    ("en_US", ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]),
+    ("es_ES", ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]),
+    ("de_DE", ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]),
+    ("fr_FR", ["janv.", "févr.", "mars", "avril", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]),
+    ("it_IT", ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"]),
+    ("pt_PT", ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"]),
+    ("pt_BR", ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"]),
+    ("nl_NL", ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]),
+    ("ru_RU", ["янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]),
+    ("ru_RU ab_alt_mon", ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]),
+    ("ko_KR", [" 1월", " 2월", " 3월", " 4월", " 5월", " 6월", " 7월", " 8월", " 9월", "10월", "11월", "12월"]),
+    ("ja_JP", [" 1月", " 2月", " 3月", " 4月", " 5月", " 6月", " 7月", " 8月", " 9月", "10月", "11月", "12月"]),
+    ("zh_CN", ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"]),
+    ("zh_TW", [" 1月", " 2月", " 3月", " 4月", " 5月", " 6月", " 7月", " 8月", " 9月", "10月", "11月", "12月"]),
+];
+
+/// The most bytes a name of [`MONTH_NAMES`] may have without its pad (what a `u64` holds; the
+/// longest, `févr.` and the Russian ones, have 6).
+const MAX_NAME: usize = 8;
+
+/// A name of [`MONTH_NAMES`] as [`month_from_name`] looks it up.
+#[derive(Clone, Copy)]
+struct NameKey {
+    /// The name without its leading pad, ASCII letters lowered, packed by [`pack`].
+    key: u64,
+    /// Whether glibc prints it with a leading space.
+    padded: bool,
+    /// 1..=12.
+    month: u8,
+}
+
+/// Packs up to [`MAX_NAME`] bytes little-endian into a `u64`, ASCII letters lowered. Names
+/// hold no NUL byte, so names of different lengths never pack alike.
+const fn pack(b: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < b.len() {
+        k |= (b[i].to_ascii_lowercase() as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The distinct names of [`MONTH_NAMES`] (in the first `.1` entries of the array), built at
+/// compile time; the build fails if a name is too long or two rows give one name to different
+/// months.
+static NAME_KEYS: ([NameKey; MONTH_NAMES.len() * 12], usize) = {
+    let mut keys = [NameKey {
+        key: 0,
+        padded: false,
+        month: 0,
+    }; MONTH_NAMES.len() * 12];
+    let mut n = 0;
+    let mut row = 0;
+    while row < MONTH_NAMES.len() {
+        let mut m = 0;
+        while m < 12 {
+            let mut name = MONTH_NAMES[row].1[m].as_bytes();
+            let padded = name[0] == b' ';
+            if padded {
+                name = name.split_at(1).1;
+            }
+            assert!(
+                !name.is_empty() && name.len() <= MAX_NAME,
+                "month name length"
+            );
+            let key = pack(name);
+            let mut seen = false;
+            let mut j = 0;
+            while j < n {
+                if keys[j].key == key {
+                    assert!(keys[j].month as usize == m + 1, "one name, two months");
+                    if keys[j].padded == padded {
+                        seen = true;
+                    }
+                }
+                j += 1;
+            }
+            if !seen {
+                keys[n] = NameKey {
+                    key,
+                    padded,
+                    month: m as u8 + 1,
+                };
+                n += 1;
+            }
+            m += 1;
+        }
+        row += 1;
+    }
+    (keys, n)
+};
+
+/// A month name of [`MONTH_NAMES`] (English or localised, either case of ASCII letters) to
+/// 1..=12. A name glibc pads (` 4월`) matches with or without its leading space; a leading
+/// space on any other name does not match.
+pub fn month_from_name(name: &[u8]) -> Option<u32> {
+    let (padded, name) = match name.split_first() {
+        Some((b' ', rest)) => (true, rest),
+        _ => (false, name),
+    };
+    if name.is_empty() || name.len() > MAX_NAME {
+        return None;
+    }
+    let key = pack(name);
+    let (keys, n) = &NAME_KEYS;
+    keys[..*n]
+        .iter()
+        .find(|k| k.key == key && (k.padded || !padded))
+        .map(|k| u32::from(k.month))
 }
 
 /// Parses `N` ASCII digits at the start of `b`.
@@ -144,24 +270,57 @@ pub fn parse_hms(b: &[u8]) -> Option<(f64, usize)> {
 
 /// Parses an RFC 3164 timestamp `Mmm dd HH:MM:SS[.frac]` (day may be space-padded).
 /// Returns the reading and the bytes consumed.
+///
+/// The month is English (`Jan`, tried first and as written) or any name of [`MONTH_NAMES`]
+/// (`abr`, `ABR`, `janv.`, `мая`, ` 4월`, `4月`), so the month takes 3 to 9 bytes.
 pub fn parse_rfc3164(b: &[u8]) -> Option<(NoYear, usize)> {
-    let month = month_from_abbr(b)?;
-    if b.get(3) != Some(&b' ') {
+    if let Some(month) = month_from_abbr(b) {
+        if let Some((day, sod, used)) = day_time(b, 3) {
+            return Some((NoYear { month, day, sod }, used));
+        }
+    }
+    parse_rfc3164_localised(b)
+}
+
+/// [`parse_rfc3164`] with a month name of [`MONTH_NAMES`]: the shape after the name is
+/// checked first, so lines that are no timestamp cost no table look-up.
+#[inline(never)]
+fn parse_rfc3164_localised(b: &[u8]) -> Option<(NoYear, usize)> {
+    let start = usize::from(b.first() == Some(&b' '));
+    let len = b
+        .get(start..)?
+        .iter()
+        .take(MAX_NAME + 1)
+        .position(|&c| c == b' ')?;
+    if len == 0 {
         return None;
     }
-    let (day, at) = match (b.get(4), b.get(5)) {
-        (Some(b' '), Some(d)) if d.is_ascii_digit() => (u32::from(d - b'0'), 6),
+    let end = start + len;
+    let (day, sod, used) = day_time(b, end)?;
+    let month = month_from_name(&b[..end])?;
+    Some((NoYear { month, day, sod }, used))
+}
+
+/// Parses ` dd HH:MM:SS[.frac]` (day space-padded or not) from `b[m..]`, where the month
+/// name ends at `m`. Returns the day, the seconds since midnight and the end of the time.
+#[inline(always)]
+fn day_time(b: &[u8], m: usize) -> Option<(u32, f64, usize)> {
+    if b.get(m) != Some(&b' ') {
+        return None;
+    }
+    let (day, at) = match (b.get(m + 1), b.get(m + 2)) {
+        (Some(b' '), Some(d)) if d.is_ascii_digit() => (u32::from(d - b'0'), m + 3),
         (Some(d1), Some(d2)) if d1.is_ascii_digit() && d2.is_ascii_digit() => {
-            (u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0'), 6)
+            (u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0'), m + 3)
         }
-        (Some(d), Some(b' ')) if d.is_ascii_digit() => (u32::from(d - b'0'), 5),
+        (Some(d), Some(b' ')) if d.is_ascii_digit() => (u32::from(d - b'0'), m + 2),
         _ => return None,
     };
     if !(1..=31).contains(&day) || b.get(at) != Some(&b' ') {
         return None;
     }
     let (sod, used) = parse_hms(b.get(at + 1..)?)?;
-    Some((NoYear { month, day, sod }, at + 1 + used))
+    Some((day, sod, at + 1 + used))
 }
 
 /// Parses an ISO 8601 timestamp `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±HH[:]MM]`.
@@ -270,6 +429,113 @@ mod tests {
         );
         assert!(parse_rfc3164(b"Fxb 26 19:02:41").is_none());
         assert!(parse_iso(b"2024-13-01T00:00:00").is_none());
+    }
+
+    /// One line per locale as `date '+%b %e %H:%M:%S'` prints it under glibc 2.36 (and the
+    /// `%b %d` and unpadded forms): month, day and the bytes the timestamp takes.
+    #[test]
+    fn parses_localised_months() {
+        let cases: &[(&str, &str, u32, u32)] = &[
+            ("en_US", "Apr 25 19:15:55 host", 4, 25),
+            ("es_ES", "abr 25 19:15:55 nodo1", 4, 25),
+            ("es_ES", "ABR  5 19:15:55 nodo1", 4, 5),
+            ("es_ES", "Abr 05 19:15:55 nodo1", 4, 5),
+            ("es_ES", "ene 25 19:15:55 h", 1, 25),
+            ("de_DE", "Mär 25 19:15:55 h", 3, 25),
+            ("de_DE", "Okt 25 19:15:55 h", 10, 25),
+            ("de_DE", "Dez  1 19:15:55 h", 12, 1),
+            ("fr_FR", "janv. 25 19:15:55 h", 1, 25),
+            ("fr_FR", "févr. 25 19:15:55 h", 2, 25),
+            ("fr_FR", "avril 25 19:15:55 h", 4, 25),
+            ("fr_FR", "août  5 19:15:55 h", 8, 5),
+            ("fr_FR", "déc. 25 19:15:55 h", 12, 25),
+            ("it_IT", "gen 25 19:15:55 h", 1, 25),
+            ("it_IT", "mag 25 19:15:55 h", 5, 25),
+            ("it_IT", "ott 25 19:15:55 h", 10, 25),
+            ("pt_PT", "out 25 19:15:55 h", 10, 25),
+            ("pt_BR", "fev 25 19:15:55 h", 2, 25),
+            ("pt_BR", "DEZ 25 19:15:55 h", 12, 25),
+            ("nl_NL", "mrt 25 19:15:55 h", 3, 25),
+            ("nl_NL", "mei 25 19:15:55 h", 5, 25),
+            ("ru_RU", "апр 25 19:15:55 h", 4, 25),
+            ("ru_RU", "мая 25 19:15:55 h", 5, 25),
+            ("ru_RU", "май  5 19:15:55 h", 5, 5),
+            ("ko_KR", " 4월 25 19:15:55 h", 4, 25),
+            ("ko_KR", "4월 25 19:15:55 h", 4, 25),
+            ("ko_KR", " 4월  5 19:15:55 h", 4, 5),
+            ("ko_KR", "12월 25 19:15:55 h", 12, 25),
+            ("ja_JP", " 4月 25 19:15:55 h", 4, 25),
+            ("ja_JP", "11月 05 19:15:55 h", 11, 5),
+            ("zh_CN", "4月 25 19:15:55 h", 4, 25),
+            ("zh_CN", "10月 25 19:15:55 h", 10, 25),
+            ("zh_TW", " 4月 25 19:15:55.250 h", 4, 25),
+        ];
+        for &(locale, line, month, day) in cases {
+            let ts = line.rsplit_once(' ').unwrap().0;
+            let (t, n) = parse_rfc3164(line.as_bytes())
+                .unwrap_or_else(|| panic!("{locale}: {line:?} not parsed"));
+            assert_eq!(
+                (t.month, t.day, n),
+                (month, day, ts.len()),
+                "{locale}: {line:?}"
+            );
+            let frac = if ts.ends_with(".250") { 0.25 } else { 0.0 };
+            assert_eq!(
+                t.sod,
+                f64::from(19 * 3600 + 15 * 60 + 55) + frac,
+                "{line:?}"
+            );
+        }
+        // Every name of the table, as glibc prints it and in both ASCII cases.
+        for (locale, names) in MONTH_NAMES {
+            for (i, name) in names.iter().enumerate() {
+                let month = i as u32 + 1;
+                for name in [
+                    name.to_string(),
+                    name.to_ascii_uppercase(),
+                    name.to_ascii_lowercase(),
+                ] {
+                    assert_eq!(
+                        month_from_name(name.as_bytes()),
+                        Some(month),
+                        "{locale}: {name:?}"
+                    );
+                    let line = format!("{name} 25 19:15:55");
+                    let parsed = parse_rfc3164(line.as_bytes()).map(|(t, n)| (t.month, t.day, n));
+                    assert_eq!(parsed, Some((month, 25, line.len())), "{locale}: {line:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for line in [
+            "Foo 12 10:00:00",
+            "abr 32 10:00:00",
+            "abr 0 10:00:00",
+            "abr 25 25:00:00",
+            "abr25 10:00:00",
+            "abr 25 10:00",
+            "abril 25 10:00:00",
+            "janv 25 10:00:00",
+            " abr 25 10:00:00",
+            " 10월 25 10:00:00",
+            "13월 25 10:00:00",
+            "0月 25 10:00:00",
+            "4 月 25 10:00:00",
+            "Jann 25 10:00:00",
+            "kernel: abr 25 10:00:00",
+            "",
+            " ",
+        ] {
+            assert!(parse_rfc3164(line.as_bytes()).is_none(), "{line:?}");
+        }
+        assert_eq!(month_from_name(b"Foo"), None);
+        assert_eq!(month_from_name(b""), None);
+        assert_eq!(month_from_name(b" "), None);
+        assert_eq!(month_from_name(b" abr"), None);
+        assert_eq!(month_from_name("  4월".as_bytes()), None);
     }
 
     #[test]

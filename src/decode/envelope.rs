@@ -176,9 +176,11 @@ fn detect(line: &str) -> Option<Envelope<'_>> {
             .or_else(|| parse_pri_syslog(line))
             .or_else(|| parse_dmesg(line)),
         b'[' => parse_dmesg(line),
-        b'0'..=b'9' => parse_syslog(line),
-        b'A'..=b'Z' => parse_syslog(line),
-        b'a'..=b'z' => parse_dmesg(line),
+        b'0'..=b'9' | b'A'..=b'Z' => parse_syslog(line),
+        // dmesg -x facility names, or syslog's month localised (`abr`, `мая`, `4月`, ` 4월`
+        // with glibc's pad).
+        b'a'..=b'z' => parse_dmesg(line).or_else(|| parse_syslog(line)),
+        b' ' | 0x80..=0xff => parse_syslog(line),
         _ => None,
     }
 }
@@ -929,6 +931,50 @@ mod tests {
         assert_eq!(e.message, "Kernel reported x");
         let e = p("Nov 21 00:54:02 node-xxx kernel:  connection275:0: detected conn error (1020) ");
         assert_eq!(e.message, "connection275:0: detected conn error (1020)");
+    }
+
+    #[test]
+    fn syslog_with_localised_month() {
+        let e =
+            p("abr 25 19:15:55 nodo1.example.com kernel: scsi host6: iSCSI Initiator over TCP/IP");
+        assert_eq!(e.format, Format::Syslog);
+        assert_eq!(e.time_text.as_deref(), Some("abr 25 19:15:55"));
+        assert!(matches!(
+            e.time,
+            RawTime::NoYear(NoYear {
+                month: 4,
+                day: 25,
+                ..
+            })
+        ));
+        assert_eq!(e.host.as_deref(), Some("nodo1.example.com"));
+        assert_eq!(e.program.as_deref(), Some("kernel"));
+        assert_eq!(e.message, "scsi host6: iSCSI Initiator over TCP/IP");
+        // glibc's pad before a one-digit month, and a month of two-byte letters.
+        let e = p(" 4월  5 09:08:07 host iscsid: x");
+        assert_eq!(e.time_text.as_deref(), Some(" 4월  5 09:08:07"));
+        assert_eq!(
+            (e.host.as_deref(), e.program.as_deref()),
+            (Some("host"), Some("iscsid"))
+        );
+        let e = p("мая 05 09:08:07 host kernel: x");
+        assert!(matches!(
+            e.time,
+            RawTime::NoYear(NoYear {
+                month: 5,
+                day: 5,
+                ..
+            })
+        ));
+        // Lowercase first bytes that are no month still make bare or dmesg lines.
+        let e = p("kernel: connection1:0: detected conn error (1020)");
+        assert_eq!(
+            (e.format, e.program.as_deref()),
+            (Format::Bare, Some("kernel"))
+        );
+        let e = p("kern  :info  : [  171.334125] x");
+        assert_eq!((e.format, e.uptime), (Format::Dmesg, Some(171.334125)));
+        assert_eq!(p(" abr 25 19:15:55 h kernel: x").format, Format::Bare);
     }
 
     #[test]
