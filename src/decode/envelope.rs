@@ -974,7 +974,8 @@ mod tests {
         );
         let e = p("kern  :info  : [  171.334125] x");
         assert_eq!((e.format, e.uptime), (Format::Dmesg, Some(171.334125)));
-        assert_eq!(p(" abr 25 19:15:55 h kernel: x").format, Format::Bare);
+        // Indentation is a wrapper: the line under it is syslog.
+        assert_eq!(p(" abr 25 19:15:55 h kernel: x").format, Format::Syslog);
     }
 
     #[test]
