@@ -135,7 +135,7 @@ fn gzip_and_long_lines() {
     };
     assert_eq!(strip(&a), strip(&b), "gzip decodes to the same events");
 
-    let mut long = b"Mar  3 10:00:00 node1 iscsid: ".to_vec();
+    let mut long = b"Mar  3 10:00:00 node1 app: iscsi ".to_vec();
     long.extend(std::iter::repeat_n(b'x', 300_000));
     long.extend_from_slice(
         b"\nMar  3 10:10:01 node1 kernel:  connection3:0: detected conn error (1022)\n",
@@ -146,7 +146,7 @@ fn gzip_and_long_lines() {
     assert_eq!(s["recognised"], 1);
     assert_eq!(objs[0]["line"], 2);
     // Longer than a chunk: cut by the reader, memory stays bounded.
-    let mut huge = b"iscsid: ".to_vec();
+    let mut huge = b"app: iscsi ".to_vec();
     huge.extend(std::iter::repeat_n(b'y', 3 << 20));
     huge.extend_from_slice(b"\nkernel:  connection3:0: detected conn error (1022)\n");
     let objs = parse_ndjson(&json_of("huge", huge, &opts));

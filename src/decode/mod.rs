@@ -327,6 +327,10 @@ impl Decoder {
             Some(i) => self.spans_from_regex(i),
             None => self.spans.clear(),
         }
+        if self.set.last_was_embedded(&self.scratch) {
+            // Where inside the text a message stands is no matter of shape alone.
+            return found;
+        }
         let limit = found.unwrap_or(usize::MAX);
         let set = &self.set;
         let sensitive = set

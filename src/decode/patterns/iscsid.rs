@@ -567,4 +567,24 @@ pub static PATTERNS: &[Pattern] = &[
             "sid=2 cid=0"
         )],
     },
+    // Last resort: any other line of iscsid, iscsiadm or iscsistart (by its tag or its
+    // `prog: ` prefix) is iSCSI, with the ids it shows (`connection2:0`, `conn 0`,
+    // `sid 3`/`sid=3`, `session3`).
+    Pattern {
+        id: "open_iscsi.other",
+        kind: Kind::Other,
+        source: Source::OpenIscsi,
+        anchor: super::ANY,
+        regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|[Ss][Ii][Dd][:= ]\s*(?P<sid_alt>\d+)|session(?P<sid_alt2>\d+)\b))?",
+        implies: &[],
+        wording: "",
+        samples: &[
+            s!(
+                "Aug 11 09:15:05 node iscsid[35041]: sendmsg: bug? ctrl_fd 5",
+                "program=iscsid"
+            ),
+            s!("iscsiadm: in read_transports", "program=iscsiadm"),
+            s!("iscsistart: sid 5 not found", "sid=5"),
+        ],
+    },
 ];

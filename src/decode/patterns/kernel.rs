@@ -225,6 +225,58 @@ pub static PATTERNS: &[Pattern] = &[
             "initiator=iqn.1996-04.de.suse:01:54cab487975b"
         )],
     },
+    // ISCSI_DBG_TCP/_CONN/_SESSION/_EH and ISCSI_DBG_TRANS_*: the device prefix, then the
+    // function name (`%s ` or `%s: ` of __func__); initiator functions all start with
+    // `iscsi_`, `__iscsi_`, `session_` or `fail_` (libiscsi.c, libiscsi_tcp.c, iscsi_tcp.c,
+    // scsi_transport_iscsi.c). `iscsi_tcp: ` is the module's own prefix, not a function.
+    Pattern {
+        id: "kernel.debug_conn",
+        kind: Kind::Debug,
+        source: Source::Kernel,
+        anchor: "connection+digit",
+        regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): (?P<func>_*(?:iscsi|session|fail)_[a-z0-9_]+):? (?P<text>.*)",
+        implies: &[],
+        wording: "debug builds of the module parameters debug_libiscsi_*, debug_iscsi_tcp",
+        samples: &[s!(
+            "[ 5.0]  connection1:0: iscsi_tcp_recv_skb in 48 bytes",
+            "sid=1 cid=0 func=iscsi_tcp_recv_skb"
+        )],
+    },
+    Pattern {
+        id: "kernel.debug_session",
+        kind: Kind::Debug,
+        source: Source::Kernel,
+        anchor: "session+digit",
+        regex: r"^session(?P<sid>\d+): (?P<func>_*(?:iscsi|session|fail)_[a-z0-9_]+):? (?P<text>.*)",
+        implies: &[],
+        wording: "debug_session / debug_transport module parameters",
+        samples: &[s!(
+            "[ 5.0]  session3: session_recovery_timedout: Unblocking SCSI target",
+            "sid=3 func=session_recovery_timedout"
+        )],
+    },
+    // The kernel's iSCSI initiator modules and offload drivers prefix their other messages
+    // with the module or function name (`pr_*`/`printk` with `DRV_NAME`/`__func__`), or
+    // print through dev_printk on their PCI device (`qla4xxx 0000:04:00.0: `).
+    Pattern {
+        id: "kernel.module_message",
+        kind: Kind::Other,
+        source: Source::Kernel,
+        anchor: "iser_|iscsi|bnx|cxgb|qedi|qla",
+        regex: r"^(?P<func>(?:iscsi_iser|iser|iscsi_sw_tcp|iscsi_tcp|libiscsi_tcp|libiscsi|bnx2i|cxgb3i|cxgb4i|libcxgbi|cxgbi|qedi|be2iscsi|beiscsi|qla4xxx|scsi_transport_iscsi)[a-z0-9_]*)(?:\[\d+\]|\s[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f])?: (?P<text>.*)",
+        implies: &[],
+        wording: "",
+        samples: &[
+            s!(
+                "iser_cma_handler: established (9): status 0 conn 00000000090aa4de id 00000000167d3b5a",
+                "func=iser_cma_handler"
+            ),
+            s!(
+                "[ 9.1] qedi 0000:04:00.2: Invalid login response",
+                "func=qedi"
+            ),
+        ],
+    },
     // Generic: any other kernel message about a connection or a session keeps its ids.
     Pattern {
         id: "kernel.conn_message",

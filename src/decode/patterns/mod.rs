@@ -227,6 +227,12 @@ kinds! {
     IscsiuioMessage = "iscsiuio_message", Info;
     /// An iSCSI target (LIO) message on the same host.
     TargetSide = "target_side", Info;
+    /// A line of the iSCSI initiator stack (iscsid, iscsiadm, iscsistart, iscsiuio, the
+    /// kernel's iSCSI modules) whose text no pattern knows: its ids are kept.
+    Other = "other", Warning;
+    /// Debug output of the kernel's iSCSI modules (`ISCSI_DBG_*`: the function name after
+    /// the device prefix), printed only when a debug module parameter is set.
+    Debug = "debug", Info;
 }
 
 /// One sample line of a pattern and the fields the decoder must extract from it.
@@ -250,7 +256,8 @@ pub struct Pattern {
     pub source: Source,
     /// Literals, separated by `|`, one of which every matching message contains; an
     /// alternative ending in `+digit` must also be followed by an ASCII digit (for generic
-    /// patterns such as `session3: ...`).
+    /// patterns such as `session3: ...`). [`ANY`] makes the pattern a last resort for any
+    /// message whose program is the pattern's source.
     pub anchor: &'static str,
     /// The regex with named groups (see `fields` for the names), applied to the message.
     pub regex: &'static str,
@@ -261,6 +268,10 @@ pub struct Pattern {
     /// Sample lines, each decoded by a test.
     pub samples: &'static [Sample],
 }
+
+/// The anchor of a pattern that any message of its source may match: tried only after
+/// every anchored pattern failed, and only for lines whose program tag names the source.
+pub const ANY: &str = "*";
 
 /// Every pattern, in matching priority order within each anchor.
 pub fn all() -> impl Iterator<Item = &'static Pattern> {
@@ -291,10 +302,10 @@ struct AnchorInfo {
 
 /// The compiled patterns: one Aho-Corasick automaton over the anchors and one regex each.
 ///
-/// The anchors are searched leftmost-first, restarting one byte after each match's start, so
-/// every position where an anchor begins is seen once; anchors that contain other anchors
-/// carry those anchors' patterns too (a shorter anchor starting at the same position, or
-/// inside a longer one, is never reported on its own).
+/// The anchors are searched leftmost-longest, restarting one byte after each match's start,
+/// so every position where an anchor begins is seen once, with its longest anchor; anchors
+/// that contain other anchors carry those anchors' patterns too (a shorter anchor starting
+/// at the same position, or inside a longer one, is never reported on its own).
 #[derive(Debug)]
 pub struct PatternSet {
     patterns: Vec<&'static Pattern>,
@@ -305,6 +316,11 @@ pub struct PatternSet {
     /// Per pattern: whether its regex can tell digits apart, so that two messages that
     /// differ only in their digits may match it differently (see `memo`'s shape cache).
     digit_sensitive: Vec<bool>,
+    /// Per pattern: its regex without the `^`/`$` anchors, for a message that stands
+    /// inside a longer text (relayed by another program, after an unknown prefix).
+    embedded: Vec<OnceLock<Regex>>,
+    /// The [`ANY`] patterns, in priority order.
+    fallback: Vec<usize>,
 }
 
 /// Whether a regex can tell apart two texts that differ only in which ASCII digit stands
@@ -359,7 +375,10 @@ pub fn distinguishes_digits(re: &str) -> bool {
 #[derive(Debug)]
 pub struct Scratch {
     locs: Vec<Option<CaptureLocations>>,
+    elocs: Vec<Option<CaptureLocations>>,
     candidates: Vec<usize>,
+    /// The pattern whose last match was found inside the text rather than at its start.
+    embedded: Option<usize>,
 }
 
 impl PatternSet {
@@ -371,7 +390,12 @@ impl PatternSet {
         // Own entries per distinct text.
         let mut texts: Vec<&str> = Vec::new();
         let mut own: Vec<AnchorInfo> = Vec::new();
+        let mut fallback = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
+            if p.anchor == ANY {
+                fallback.push(i);
+                continue;
+            }
             for alt in p.anchor.split('|') {
                 let (text, digit) = split_anchor(alt);
                 let j = match texts.iter().position(|t| *t == text) {
@@ -417,7 +441,7 @@ impl PatternSet {
             }
         }
         let anchors = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .unwrap_or_else(|e| panic!("anchors: {e}"));
@@ -425,12 +449,15 @@ impl PatternSet {
             .iter()
             .map(|p| distinguishes_digits(p.regex))
             .collect();
+        let embedded = patterns.iter().map(|_| OnceLock::new()).collect();
         PatternSet {
             patterns,
             regexes,
             anchors,
             anchor_info,
             digit_sensitive,
+            embedded,
+            fallback,
         }
     }
 
@@ -438,7 +465,9 @@ impl PatternSet {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             locs: self.regexes.iter().map(|_| None).collect(),
+            elocs: self.regexes.iter().map(|_| None).collect(),
             candidates: Vec::with_capacity(8),
+            embedded: None,
         }
     }
 
@@ -479,12 +508,18 @@ impl PatternSet {
 
     /// The first pattern (in priority order) that matches `message` and may come from
     /// `source` (`None`: any). Its capture locations are left in `scratch`.
+    ///
+    /// Three passes: the patterns whose anchor occurs, at the start of the message; the
+    /// same patterns anywhere in it, at the start of a word (a message relayed by another
+    /// program or after a prefix no envelope parser knows); and the [`ANY`] patterns of the
+    /// line's program.
     pub fn find(
         &self,
         message: &str,
         source: Option<Source>,
         scratch: &mut Scratch,
     ) -> Option<usize> {
+        scratch.embedded = None;
         let mut cands = std::mem::take(&mut scratch.candidates);
         cands.clear();
         self.each_anchor(message.as_bytes(), |pats| {
@@ -495,9 +530,9 @@ impl PatternSet {
         if !cands.is_empty() {
             cands.sort_unstable();
             cands.dedup();
+            let admitted = |i: usize| source.is_none_or(|s| s == self.patterns[i].source);
             for &i in &cands {
-                let p = self.patterns[i];
-                if source.is_some_and(|s| s != p.source) {
+                if !admitted(i) {
                     continue;
                 }
                 let re = self.regex(i);
@@ -507,9 +542,72 @@ impl PatternSet {
                     break;
                 }
             }
+            if found.is_none() {
+                found = cands
+                    .iter()
+                    .copied()
+                    .find(|&i| admitted(i) && self.try_embedded(i, message, scratch));
+            }
+        }
+        if found.is_none() {
+            if let Some(src) = source {
+                found = self.fallback.iter().copied().find(|&i| {
+                    self.patterns[i].source == src && self.try_anchored(i, message, scratch)
+                });
+            }
         }
         scratch.candidates = cands;
         found
+    }
+
+    /// Whether the last [`PatternSet::find`] or [`PatternSet::try_one`] matched inside the
+    /// text rather than at its start.
+    pub fn last_was_embedded(&self, scratch: &Scratch) -> bool {
+        scratch.embedded.is_some()
+    }
+
+    /// Runs pattern `i`'s unanchored regex on `message`, accepting the first match that
+    /// starts a word (the byte before it is no letter or digit, or the match starts with
+    /// punctuation such as `[`).
+    fn try_embedded(&self, i: usize, message: &str, scratch: &mut Scratch) -> bool {
+        let re = self.embedded_regex(i);
+        let locs = scratch.elocs[i].get_or_insert_with(|| re.capture_locations());
+        let b = message.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            let Some(m) = re.captures_read_at(locs, message, at) else {
+                return false;
+            };
+            let s = m.start();
+            let starts_word = s == 0
+                || !b[s].is_ascii_alphanumeric()
+                || !(b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_');
+            if starts_word {
+                scratch.embedded = Some(i);
+                return true;
+            }
+            at = s + 1;
+            while at < b.len() && !message.is_char_boundary(at) {
+                at += 1;
+            }
+        }
+        false
+    }
+
+    fn try_anchored(&self, i: usize, message: &str, scratch: &mut Scratch) -> bool {
+        let re = self.regex(i);
+        let locs = scratch.locs[i].get_or_insert_with(|| re.capture_locations());
+        re.captures_read(locs, message).is_some()
+    }
+
+    /// The regex of pattern `i` without its `^` and `$` anchors (compiled on first use).
+    pub fn embedded_regex(&self, i: usize) -> &Regex {
+        self.embedded[i].get_or_init(|| {
+            let p = self.patterns[i];
+            let src = p.regex.strip_prefix('^').unwrap_or(p.regex);
+            let src = src.strip_suffix('$').unwrap_or(src);
+            Regex::new(src).unwrap_or_else(|e| panic!("pattern {}: {e}", p.id))
+        })
     }
 
     /// Whether pattern `i`'s regex can tell apart messages that differ in digits alone.
@@ -525,9 +623,8 @@ impl PatternSet {
     /// Runs pattern `i`'s regex alone on `message`; on a match its capture locations are
     /// left in `scratch`.
     pub fn try_one(&self, i: usize, message: &str, scratch: &mut Scratch) -> bool {
-        let re = self.regex(i);
-        let locs = scratch.locs[i].get_or_insert_with(|| re.capture_locations());
-        re.captures_read(locs, message).is_some()
+        scratch.embedded = None;
+        self.try_anchored(i, message, scratch) || self.try_embedded(i, message, scratch)
     }
 
     /// The regex of pattern `i` (compiled on first use; the tests compile every one).
@@ -540,6 +637,9 @@ impl PatternSet {
 
     /// The capture locations left by the last successful [`PatternSet::find`] for pattern `i`.
     pub fn locations<'s>(&self, i: usize, scratch: &'s Scratch) -> Option<&'s CaptureLocations> {
+        if scratch.embedded == Some(i) {
+            return scratch.elocs[i].as_ref();
+        }
         scratch.locs[i].as_ref()
     }
 }

@@ -98,4 +98,17 @@ pub static PATTERNS: &[Pattern] = &[
             "level=INFO"
         )],
     },
+    Pattern {
+        id: "iscsiuio.other",
+        kind: Kind::Other,
+        source: Source::Iscsiuio,
+        anchor: super::ANY,
+        regex: r"^",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "Mar  3 10:00:01 node1 iscsiuio[700]: Started iSCSI uio daemon",
+            "program=iscsiuio"
+        )],
+    },
 ];
