@@ -4,7 +4,7 @@
 use super::clock::{Instant, Scale};
 use super::envelope::RawTime;
 use super::fields::Hctl;
-use super::patterns::Kind;
+use super::patterns::{Kind, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
 
@@ -213,6 +213,7 @@ pub fn generic_scsi_kind(k: Kind) -> bool {
 fn wanted(ev: &Event<'_>) -> bool {
     let f = &ev.fields;
     engine_kind(ev.pattern.kind)
+        || ev.pattern.kind.scope() == Scope::Context
         || f.hctl.is_some() && f.disk.is_some()
         || generic_scsi_kind(ev.pattern.kind) && (f.hctl.is_some() || f.scsi_host.is_some())
 }

@@ -10,7 +10,7 @@ use super::envelope::{Format, RawTime};
 use super::fact::Fact;
 use super::incidents::{Engine, HostSummary, Incident};
 use super::input::{self, Input, InputError};
-use super::patterns::Kind;
+use super::patterns::{Kind, Scope};
 use super::scan::ChunkReader;
 use super::worker::{self, Done, Worker};
 use super::{Event, Stats};
@@ -58,6 +58,10 @@ pub trait Sink {
     fn fact(&mut self, _file: usize, _fact: &Fact) -> io::Result<()> {
         Ok(())
     }
+    /// The log ties the SCSI, block or multipath line whose rendered event ends `out` to an
+    /// iSCSI session (see [`crate::decode::patterns::Scope::Context`]); the renderer may mark
+    /// it so in place.
+    fn tied_to_iscsi(&mut self, _out: &mut [u8]) {}
     /// A closed incident.
     fn incident(&mut self, inc: &Incident) -> io::Result<()>;
     /// The rendered lines of one chunk, `out`, with the incidents that closed inside it:
@@ -281,6 +285,11 @@ impl Runner {
             };
             sink.fact(self.file, fact)?;
             self.engine.feed(fact);
+            if fact.kind.scope() == Scope::Context && self.engine.ties_to_iscsi(fact) {
+                if let Some(out) = done.out.get_mut(..*end) {
+                    sink.tied_to_iscsi(out);
+                }
+            }
             cuts.extend(self.engine.drain_closed().map(|inc| (*end, inc)));
         }
         let written = sink.write_chunk(&done.out, &cuts);

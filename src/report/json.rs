@@ -4,7 +4,7 @@
 use super::jsonw::{JsonBuf, Obj, push_json_string, push_num, push_u64};
 use crate::decode::incidents::{HostSummary, Incident, advice};
 use crate::decode::names;
-use crate::decode::patterns::Kind;
+use crate::decode::patterns::{Kind, Scope};
 use crate::decode::run::{Render, Sink, Summary};
 use crate::decode::{Event, envelope::Format};
 use std::io::{self, Write};
@@ -209,7 +209,12 @@ impl Render for JsonRender {
         }
         out.extend_from_slice(b"\"raw\":");
         push_text(out, ev.raw, plain);
-        out.extend_from_slice(b"}\n");
+        // Context lines are written `false` and turned ` true` in place when the incident
+        // engine ties them to a session (JsonSink::tied_to_iscsi).
+        out.extend_from_slice(match ev.pattern.kind.scope() {
+            Scope::Initiator => b",\"iscsi\":true}\n",
+            Scope::Context | Scope::Foreign => b",\"iscsi\":false}\n",
+        });
     }
 
     fn unrecognised(&mut self, _file: usize, line: u64, text: &str, out: &mut Vec<u8>) {
@@ -548,6 +553,14 @@ pub fn summary_members(o: &mut Obj, s: &Summary) {
 }
 
 impl<W: Write> Sink for JsonSink<W> {
+    fn tied_to_iscsi(&mut self, out: &mut [u8]) {
+        // The event ends `"iscsi":false}\n` (see JsonRender::event).
+        let n = out.len();
+        if n >= 7 && &out[n - 7..n - 2] == b"false" {
+            out[n - 7..n - 2].copy_from_slice(b" true");
+        }
+    }
+
     fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
         if self.names.len() <= index {
             self.names.resize(index + 1, String::new());

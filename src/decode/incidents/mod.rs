@@ -11,6 +11,7 @@
 pub mod advice;
 mod devices;
 pub mod model;
+mod scope;
 
 pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 
@@ -130,6 +131,10 @@ pub struct Engine {
     closed: Vec<Incident>,
     seq: u64,
     file: usize,
+    /// The host state of the last fact fed.
+    last_host: usize,
+    /// Whether the last fact fed joined an incident.
+    touched: bool,
 }
 
 fn disk_base(d: &str) -> &str {
@@ -234,6 +239,8 @@ impl Engine {
     /// Feeds one event.
     pub fn feed(&mut self, ev: &Fact) {
         let h = self.host_index(ev);
+        self.last_host = h;
+        self.touched = false;
         let f = ev;
         if let Some(sid) = f.sid.filter(|&s| s >= 0) {
             let st = &mut self.hosts[h];
@@ -349,6 +356,7 @@ impl Engine {
         let Some(inc) = self.slots.get_mut(idx).and_then(Option::as_mut) else {
             return;
         };
+        self.touched = true;
         inc.events += 1;
         inc.lines.1 = ev.line;
         if let Some(t) = ev.instant() {

@@ -80,8 +80,20 @@ impl Severity {
     }
 }
 
+/// Whether a kind of line is iSCSI (the NDJSON `iscsi` member).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Printed by the iSCSI initiator stack (or about an iSCSI unit): always iSCSI.
+    Initiator,
+    /// A SCSI, block or multipath line: iSCSI when the log ties its host, disk or path to
+    /// an iSCSI session (the incident engine decides, in line order).
+    Context,
+    /// Not the initiator: a target (LIO) on the same host.
+    Foreign,
+}
+
 macro_rules! kinds {
-    ($($(#[doc = $doc:literal])* $v:ident = $name:literal, $sev:ident;)*) => {
+    ($($(#[doc = $doc:literal])* $v:ident = $name:literal, $sev:ident, $scope:ident;)*) => {
         /// What a recognised message means. The JSON `kind` is [`Kind::name`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Kind {
@@ -102,137 +114,141 @@ macro_rules! kinds {
             pub fn severity(self) -> Severity {
                 match self { $(Kind::$v => Severity::$sev,)* }
             }
+            /// Whether lines of this kind are iSCSI.
+            pub fn scope(self) -> Scope {
+                match self { $(Kind::$v => Scope::$scope,)* }
+            }
         }
     };
 }
 
 kinds! {
     /// Kernel: a NOP-Out ping got no answer in time (then conn error 1022).
-    PingTimeout = "ping_timeout", Error;
+    PingTimeout = "ping_timeout", Error, Initiator;
     /// Kernel: `detected conn error (N)`.
-    ConnError = "conn_error", Error;
+    ConnError = "conn_error", Error, Initiator;
     /// Kernel: a conn error or login event the kernel could not deliver to iscsid.
-    ConnErrorIgnored = "conn_error_ignored", Error;
+    ConnErrorIgnored = "conn_error_ignored", Error, Initiator;
     /// Kernel (offload drivers): `detected conn login (N)`.
-    ConnLogin = "conn_login", Info;
+    ConnLogin = "conn_login", Info, Initiator;
     /// Kernel: replacement_timeout expired; I/O is failed and devices go offline.
-    RecoveryTimeout = "recovery_timeout", Error;
+    RecoveryTimeout = "recovery_timeout", Error, Initiator;
     /// Kernel: another message about `connectionS:C`.
-    KernelConnMessage = "kernel_conn_message", Warning;
+    KernelConnMessage = "kernel_conn_message", Warning, Initiator;
     /// Kernel: another message about `sessionS`.
-    KernelSessionMessage = "kernel_session_message", Warning;
+    KernelSessionMessage = "kernel_session_message", Warning, Initiator;
     /// Kernel: `scsi hostN: iSCSI Initiator over TCP/IP` (one SCSI host per session).
-    HostAdded = "host_added", Info;
+    HostAdded = "host_added", Info, Initiator;
     /// Kernel: another message about `scsi hostN`.
-    ScsiHostMessage = "scsi_host_message", Info;
+    ScsiHostMessage = "scsi_host_message", Info, Context;
     /// Kernel: an iSCSI transport module registered or the transport class loaded.
-    TransportLoaded = "transport_loaded", Info;
+    TransportLoaded = "transport_loaded", Info, Initiator;
     /// Kernel: `rejecting I/O to offline device` (or dead).
-    RejectingIo = "rejecting_io", Error;
+    RejectingIo = "rejecting_io", Error, Context;
     /// Kernel: a SCSI command's final result (`FAILED Result: hostbyte=...`).
-    ScsiResult = "scsi_result", Error;
+    ScsiResult = "scsi_result", Error, Context;
     /// Kernel: the CDB of a failed SCSI command.
-    ScsiCdb = "scsi_cdb", Info;
+    ScsiCdb = "scsi_cdb", Info, Context;
     /// Kernel: sense data of a failed SCSI command.
-    ScsiSense = "scsi_sense", Warning;
+    ScsiSense = "scsi_sense", Warning, Context;
     /// Kernel: a SCSI command ran out of time (`timing out command, waited Ns`).
-    CommandTimeout = "command_timeout", Error;
+    CommandTimeout = "command_timeout", Error, Context;
     /// Kernel: error handling gave up and offlined the device.
-    DeviceOfflined = "device_offlined", Error;
+    DeviceOfflined = "device_offlined", Error, Context;
     /// Kernel: a disk was attached (`[sdX] Attached SCSI disk`): maps the disk to H:C:T:L.
-    DiskAttached = "disk_attached", Info;
+    DiskAttached = "disk_attached", Info, Context;
     /// Kernel: another message about a SCSI device `H:C:T:L`.
-    ScsiDeviceMessage = "scsi_device_message", Info;
+    ScsiDeviceMessage = "scsi_device_message", Info, Context;
     /// Kernel block layer: an I/O request failed.
-    IoError = "io_error", Error;
+    IoError = "io_error", Error, Context;
     /// Kernel: a buffer-cache I/O failed.
-    BufferIoError = "buffer_io_error", Error;
+    BufferIoError = "buffer_io_error", Error, Context;
     /// Kernel: rate limiting dropped N messages of a storage function.
-    CallbacksSuppressed = "callbacks_suppressed", Warning;
+    CallbacksSuppressed = "callbacks_suppressed", Warning, Context;
     /// device-mapper multipath: a path failed.
-    MultipathFailingPath = "multipath_failing_path", Error;
+    MultipathFailingPath = "multipath_failing_path", Error, Context;
     /// device-mapper multipath: a path came back.
-    MultipathReinstatingPath = "multipath_reinstating_path", Info;
+    MultipathReinstatingPath = "multipath_reinstating_path", Info, Context;
     /// device-mapper multipath: another kernel message.
-    MultipathMessage = "multipath_message", Warning;
+    MultipathMessage = "multipath_message", Warning, Context;
     /// multipathd: a path was marked failed.
-    MultipathdPathFailed = "multipathd_path_failed", Error;
+    MultipathdPathFailed = "multipathd_path_failed", Error, Context;
     /// multipathd: a path was reinstated or reported up.
-    MultipathdPathUp = "multipathd_path_up", Info;
+    MultipathdPathUp = "multipathd_path_up", Info, Context;
     /// multipathd: the number of active paths left in a map.
-    MultipathdPaths = "multipathd_paths", Warning;
+    MultipathdPaths = "multipathd_paths", Warning, Context;
     /// iscsid: `Kernel reported iSCSI connection S:C error (N - text) state (N)`.
-    KernelReported = "kernel_reported", Error;
+    KernelReported = "kernel_reported", Error, Initiator;
     /// iscsid: a userspace NOP-Out timed out (offload drivers).
-    NopOutTimeout = "nop_out_timeout", Error;
+    NopOutTimeout = "nop_out_timeout", Error, Initiator;
     /// iscsid/iscsiadm: a TCP connect to the portal failed (one relogin attempt).
-    ConnectFailed = "connect_failed", Error;
+    ConnectFailed = "connect_failed", Error, Initiator;
     /// iscsid: the session is logged in again after a failure.
-    Recovered = "recovered", Info;
+    Recovered = "recovered", Info, Initiator;
     /// iscsid: a new session is logged in.
-    OperationalNow = "operational_now", Info;
+    OperationalNow = "operational_now", Info, Initiator;
     /// iscsid: a connection was shut down (logout, or the end of a failed login).
-    ConnShutdown = "conn_shutdown", Warning;
+    ConnShutdown = "conn_shutdown", Warning, Initiator;
     /// iscsid: the target rejected a login.
-    LoginRejected = "login_rejected", Error;
+    LoginRejected = "login_rejected", Error, Initiator;
     /// iscsid: another login failure.
-    LoginError = "login_error", Error;
+    LoginError = "login_error", Error, Initiator;
     /// iscsid: the target asked to log out or announced it drops connections.
-    TargetAsync = "target_async", Warning;
+    TargetAsync = "target_async", Warning, Initiator;
     /// iscsid: iscsid stopped retrying a session.
-    GaveUp = "gave_up", Error;
+    GaveUp = "gave_up", Error, Initiator;
     /// iscsid: a relogin attempt started.
-    Reopening = "reopening", Info;
+    Reopening = "reopening", Info, Initiator;
     /// iscsid: a netlink call to the kernel failed (bind, start, stop, set param).
-    KernelCallFailed = "kernel_call_failed", Error;
+    KernelCallFailed = "kernel_call_failed", Error, Initiator;
     /// iscsid: the daemon started or stopped, or its version.
-    DaemonLifecycle = "daemon_lifecycle", Info;
+    DaemonLifecycle = "daemon_lifecycle", Info, Initiator;
     /// iscsid/iscsiadm: a configuration problem (initiator name, CHAP, timeouts, priority).
-    ConfigWarning = "config_warning", Warning;
+    ConfigWarning = "config_warning", Warning, Initiator;
     /// iscsid: another message with a session id.
-    IscsidSessionMessage = "iscsid_session_message", Warning;
+    IscsidSessionMessage = "iscsid_session_message", Warning, Initiator;
     /// iscsiadm: `Logging in to [...]`.
-    LoggingIn = "logging_in", Info;
+    LoggingIn = "logging_in", Info, Initiator;
     /// iscsiadm: `Login to [...] successful.`
-    LoginSucceeded = "login_succeeded", Info;
+    LoginSucceeded = "login_succeeded", Info, Initiator;
     /// iscsiadm: `Could not login to [...]`.
-    LoginFailed = "login_failed", Error;
+    LoginFailed = "login_failed", Error, Initiator;
     /// iscsiadm: `initiator reported error (N - text)`.
-    InitiatorError = "initiator_error", Error;
+    InitiatorError = "initiator_error", Error, Initiator;
     /// iscsiadm: `Could not log into all portals` (summary of failed logins).
-    LoginAllFailed = "login_all_failed", Error;
+    LoginAllFailed = "login_all_failed", Error, Initiator;
     /// iscsiadm: `Logging out of session [...]`.
-    LoggingOut = "logging_out", Info;
+    LoggingOut = "logging_out", Info, Initiator;
     /// iscsiadm: `Logout of [...] successful.`
-    LogoutSucceeded = "logout_succeeded", Info;
+    LogoutSucceeded = "logout_succeeded", Info, Initiator;
     /// iscsiadm: `Could not logout of [...]`.
-    LogoutFailed = "logout_failed", Error;
+    LogoutFailed = "logout_failed", Error, Initiator;
     /// iscsiadm: no session or record matched.
-    NothingFound = "nothing_found", Warning;
+    NothingFound = "nothing_found", Warning, Initiator;
     /// iscsiadm: SendTargets discovery failed.
-    DiscoveryFailed = "discovery_failed", Error;
+    DiscoveryFailed = "discovery_failed", Error, Initiator;
     /// iscsiadm report output: a discovered target or a logged-in session.
-    RecordListing = "record_listing", Info;
+    RecordListing = "record_listing", Info, Initiator;
     /// libopeniscsiusr (iscsiadm): `iSCSI ERROR: ...`.
-    LibraryMessage = "library_message", Warning;
+    LibraryMessage = "library_message", Warning, Initiator;
     /// systemd: an iSCSI unit's main process exited (the status is iscsiadm's code).
-    ServiceExit = "service_exit", Error;
+    ServiceExit = "service_exit", Error, Initiator;
     /// systemd: an iSCSI unit started, stopped or failed.
-    ServiceState = "service_state", Info;
+    ServiceState = "service_state", Info, Initiator;
     /// journald: messages of an iSCSI unit were dropped by rate limiting.
-    JournalSuppressed = "journal_suppressed", Warning;
+    JournalSuppressed = "journal_suppressed", Warning, Initiator;
     /// iSER transport: a message of the ib_iser driver.
-    IserMessage = "iser_message", Warning;
+    IserMessage = "iser_message", Warning, Initiator;
     /// iscsiuio: a message of the uIP offload helper.
-    IscsiuioMessage = "iscsiuio_message", Info;
+    IscsiuioMessage = "iscsiuio_message", Info, Initiator;
     /// An iSCSI target (LIO) message on the same host.
-    TargetSide = "target_side", Info;
+    TargetSide = "target_side", Info, Foreign;
     /// A line of the iSCSI initiator stack (iscsid, iscsiadm, iscsistart, iscsiuio, the
     /// kernel's iSCSI modules) whose text no pattern knows: its ids are kept.
-    Other = "other", Warning;
+    Other = "other", Warning, Initiator;
     /// Debug output of the kernel's iSCSI modules (`ISCSI_DBG_*`: the function name after
     /// the device prefix), printed only when a debug module parameter is set.
-    Debug = "debug", Info;
+    Debug = "debug", Info, Initiator;
 }
 
 /// One sample line of a pattern and the fields the decoder must extract from it.
