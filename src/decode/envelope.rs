@@ -837,7 +837,7 @@ fn finish(env: &mut Envelope<'_>) {
 /// Removes the `prog: ` prefixes a program's message carries inside its envelope: open-iscsi
 /// logging to stderr under systemd (`iscsid: iscsid: ...`), and the doubled tags of
 /// relays (`kernel: kernel: ...`). Without a tag, the first such prefix names the program.
-fn strip_own_tags(env: &mut Envelope<'_>) {
+pub fn strip_own_tags(env: &mut Envelope<'_>) {
     const OWN: [&str; 4] = ["iscsid: ", "iscsiadm: ", "iscsistart: ", "kernel: "];
     const OPEN_ISCSI: [&str; 3] = ["iscsid", "iscsiadm", "iscsistart"];
     for _ in 0..4 {

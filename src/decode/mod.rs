@@ -36,6 +36,7 @@ use clock::{Instant, Scale, YearTracker};
 use envelope::{Envelope, Format, RawTime};
 use fields::{FieldId, Fields, GroupMap};
 use patterns::{Pattern, PatternSet, Scratch, Source};
+use std::borrow::Cow;
 use timing::PingTiming;
 
 /// One recognised line.
@@ -62,6 +63,12 @@ pub struct Event<'a> {
     /// The message's id in the decoder's cache, when it is cached: events with the same id
     /// have the same message, pattern and fields (see [`memo::MessageId`]).
     pub message_id: Option<memo::MessageId>,
+    /// The last line of a message that mail or forum software wrapped over two lines (see
+    /// [`Decoder::join`]); `None` for a message on one line.
+    pub line_end: Option<u64>,
+    /// Which of the messages relayed in one line this is (from 0; see
+    /// [`Decoder::segments`]); `None` for a line with one message.
+    pub part: Option<u32>,
 }
 
 impl Event<'_> {
@@ -230,7 +237,110 @@ impl Decoder {
         slot: &mut Option<Event<'a>>,
     ) -> bool {
         *slot = None;
+        let env = envelope::parse(raw, self.forced);
+        self.decode_env(line, raw, env, store, slot)
+    }
+
+    /// The messages of a line that relays another program's output with its newlines
+    /// (escaped as `\n` in a quoted string, or decoded by the envelope from JSON or
+    /// logfmt): each non-blank line of that output, when there are several. `None` for a
+    /// line with one message.
+    pub fn segments(&self, raw: &str) -> Option<Vec<String>> {
+        let env = envelope::parse(raw, self.forced);
+        let m: &str = &env.message;
+        let text = if m.contains("\\n") {
+            Cow::Owned(unwrap::unescape(m))
+        } else if m.contains('\n') {
+            Cow::Borrowed(m)
+        } else {
+            return None;
+        };
+        let parts: Vec<String> = text
+            .split('\n')
+            .map(str::trim)
+            .filter(|s| s.chars().any(char::is_alphanumeric))
+            .map(str::to_string)
+            .collect();
+        (parts.len() > 1).then_some(parts)
+    }
+
+    /// Decodes `segment`, one of the [`Decoder::segments`] of `raw`, as message `part` of
+    /// the line: the envelope (time, host, program) is the line's.
+    pub fn decode_segment<'a>(
+        &mut self,
+        line: u64,
+        raw: &'a str,
+        segment: &'a str,
+        part: u32,
+        store: &'a mut String,
+        slot: &mut Option<Event<'a>>,
+    ) -> bool {
+        *slot = None;
         let mut env = envelope::parse(raw, self.forced);
+        env.message = Cow::Borrowed(unwrap::strip_leading(segment));
+        envelope::strip_own_tags(&mut env);
+        let ok = self.decode_env(line, raw, env, store, slot);
+        if let Some(ev) = slot {
+            ev.part = Some(part);
+        }
+        ok
+    }
+
+    /// Decodes a message that mail or forum software wrapped in two: `first` (line `line`)
+    /// and `second`, the next line, which has no envelope of its own and alone is no
+    /// message. `joined` is the caller's buffer for the joined text. The join is taken
+    /// only when it is recognised by a more specific pattern than `first` alone
+    /// (`first_pattern`, its index, or `None` when `first` alone was not recognised).
+    pub fn join<'a>(
+        &mut self,
+        line: u64,
+        joined: &'a str,
+        first_pattern: Option<usize>,
+        store: &'a mut String,
+        slot: &mut Option<Event<'a>>,
+    ) -> bool {
+        if !self.decode_into(line, joined, store, slot) {
+            return false;
+        }
+        let better = match (slot.as_ref(), first_pattern) {
+            (Some(ev), Some(f)) => self.index_of(ev.pattern) < f,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !better {
+            *slot = None;
+        }
+        better
+    }
+
+    /// The priority index of a pattern of this decoder's set.
+    pub fn index_of(&self, p: &'static Pattern) -> usize {
+        self.set
+            .patterns()
+            .iter()
+            .position(|q| std::ptr::eq(*q, p))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Whether a line's second half, `text`, could stand alone: it has an envelope, or is
+    /// recognised by itself. (A wrapped line's second half does neither.)
+    pub fn stands_alone(&mut self, text: &str) -> bool {
+        let env = envelope::parse(text, self.forced);
+        if env.format != Format::Bare || env.program.is_some() {
+            return true;
+        }
+        let mut store = String::new();
+        self.decode(0, text, &mut store).is_some()
+    }
+
+    fn decode_env<'a>(
+        &mut self,
+        line: u64,
+        raw: &'a str,
+        mut env: Envelope<'a>,
+        store: &'a mut String,
+        slot: &mut Option<Event<'a>>,
+    ) -> bool {
         let source = env.program.as_deref().and_then(Source::of_program);
         let (idx, message_id) = match self.memo.get(&env.message, source) {
             Some((found, spans, id)) => {
@@ -246,6 +356,9 @@ impl Decoder {
             }
         };
         let pattern = self.set.patterns()[idx];
+        if pattern.id == patterns::RELAYED_EXIT_STATUS && !relays_iscsiadm(raw) {
+            return false;
+        }
         let wall = match env.time {
             RawTime::None => None,
             RawTime::Wall(secs) => Some(Instant {
@@ -276,6 +389,8 @@ impl Decoder {
             raw,
             plain: is_plain(raw.as_bytes()),
             message_id,
+            line_end: None,
+            part: None,
         });
         let fields = &mut ev.fields;
         fields.fill_from_spans(map, &self.spans, msg);
@@ -397,6 +512,12 @@ pub fn block_is_plain(block: &[u8; 32]) -> bool {
         m |= !(0x20..=0x7e).contains(&c) | (c == b'"') | (c == b'\\');
     }
     !m
+}
+
+/// Whether a line relays iscsiadm's or iscsistart's output (the condition under which its
+/// `exit status N` is that program's error code).
+fn relays_iscsiadm(raw: &str) -> bool {
+    raw.contains("iscsiadm") || raw.contains("iscsistart")
 }
 
 /// Whether an implied field is still empty (a printed value wins over an implied one).

@@ -80,18 +80,22 @@ impl Worker {
         let data = chunk.bytes();
         let mut line = chunk.first_line;
         if self.passthrough {
-            for raw in data.split_inclusive(|&b| b == b'\n') {
+            let mut lines = data.split_inclusive(|&b| b == b'\n').peekable();
+            while let Some(raw) = lines.next() {
                 line += 1;
                 let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-                if !(self.pre.is_candidate(raw) && self.line(line, raw, &mut done)) {
-                    let text = String::from_utf8_lossy(raw);
-                    let text = text.strip_suffix('\r').unwrap_or(&text);
-                    self.render.unrecognised(
-                        self.file,
-                        line,
-                        &Redactor::get().redact(text),
-                        &mut done.out,
-                    );
+                let next = lines.peek().map(|n| n.strip_suffix(b"\n").unwrap_or(n));
+                let (recognised, joined) = if self.pre.is_candidate(raw) {
+                    self.line(line, raw, next, &mut done)
+                } else {
+                    (false, false)
+                };
+                if !recognised {
+                    self.passthrough_line(line, raw, &mut done);
+                }
+                if joined {
+                    lines.next();
+                    line += 1;
                 }
             }
         } else {
@@ -99,12 +103,24 @@ impl Worker {
             // scanned for newlines (none when candidates are adjacent, as in iSCSI-only logs).
             let mut pos = 0;
             for (s, e) in self.pre.clone().candidates(data) {
+                if s < pos {
+                    // The second half of a wrapped line, joined to the line before it.
+                    continue;
+                }
                 if s > pos {
                     line += memchr::memchr_iter(b'\n', &data[pos..s]).count() as u64;
                 }
                 line += 1;
                 pos = (e + 1).min(data.len());
-                self.line(line, &data[s..e], &mut done);
+                let next = (e < data.len()).then(|| {
+                    let rest = &data[e + 1..];
+                    &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
+                });
+                let (_, joined) = self.line(line, &data[s..e], next, &mut done);
+                if let (true, Some(n)) = (joined, next) {
+                    line += 1;
+                    pos = (pos + n.len() + 1).min(data.len());
+                }
             }
         }
         done.lines = chunk.lines;
@@ -112,10 +128,63 @@ impl Worker {
         done
     }
 
-    /// Decodes one candidate line; true if it was recognised.
-    fn line(&mut self, line: u64, raw: &[u8], done: &mut Done) -> bool {
+    fn passthrough_line(&mut self, line: u64, raw: &[u8], done: &mut Done) {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        self.render.unrecognised(
+            self.file,
+            line,
+            &Redactor::get().redact(text),
+            &mut done.out,
+        );
+    }
+
+    /// Decodes one candidate line; `next` is the line after it, for a message wrapped over
+    /// two lines. Returns whether the line was recognised and whether `next` was joined
+    /// to it.
+    fn line(
+        &mut self,
+        line: u64,
+        raw: &[u8],
+        next: Option<&[u8]>,
+        done: &mut Done,
+    ) -> (bool, bool) {
         let st = &mut done.stats;
         st.candidates += 1;
+        let text = self.text(raw, st);
+        let red = Redactor::get().redact(&text);
+        if matches!(red, Cow::Owned(_)) {
+            st.redacted += 1;
+        }
+        if memchr::memchr(b'\\', red.as_bytes()).is_some() || red.contains('\n') {
+            if let Some(parts) = self.decoder.segments(&red) {
+                return (self.parts(line, &red, &parts, done), false);
+            }
+        }
+        let mut store = std::mem::take(&mut self.store);
+        let mut slot = None;
+        self.decoder.decode_into(line, &red, &mut store, &mut slot);
+        let first = slot
+            .as_ref()
+            .map(|ev| (ev.pattern.kind, self.decoder.index_of(ev.pattern)));
+        let mut joined = false;
+        if let Some(next) = next.filter(|_| first.is_none_or(|(k, _)| k.is_generic())) {
+            joined = self.try_join(line, &red, next, first.map(|(_, i)| i), done);
+        }
+        let recognised = joined || slot.is_some();
+        if !joined {
+            if let Some(ev) = &slot {
+                self.emit(ev, done);
+            }
+        }
+        drop(slot);
+        store.clear();
+        self.store = store;
+        (recognised, joined)
+    }
+
+    /// The line as text: cut at the line limit, decoded lossily when it is no UTF-8.
+    fn text<'r>(&self, raw: &'r [u8], st: &mut Stats) -> Cow<'r, str> {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let raw = if raw.len() > MAX_LINE {
             st.truncated += 1;
@@ -123,40 +192,83 @@ impl Worker {
         } else {
             raw
         };
-        let text = match std::str::from_utf8(raw) {
+        match std::str::from_utf8(raw) {
             Ok(t) => Cow::Borrowed(t),
             Err(_) => {
                 st.invalid_utf8 += 1;
                 String::from_utf8_lossy(raw)
             }
-        };
-        let red = Redactor::get().redact(&text);
-        if matches!(red, Cow::Owned(_)) {
-            st.redacted += 1;
         }
-        let mut store = std::mem::take(&mut self.store);
+    }
+
+    /// The messages relayed in one line, each its own event; true if any was recognised.
+    fn parts(&mut self, line: u64, red: &str, parts: &[String], done: &mut Done) -> bool {
+        let mut any = false;
+        for (k, seg) in parts.iter().enumerate() {
+            let mut store = String::new();
+            let mut slot = None;
+            if self
+                .decoder
+                .decode_segment(line, red, seg, k as u32, &mut store, &mut slot)
+            {
+                if let Some(ev) = &slot {
+                    self.emit(ev, done);
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+
+    /// Joins `next` to the line when it is the second half of a wrapped message (no
+    /// envelope of its own, no message alone) and the join is recognised better than the
+    /// first half alone; renders the joined event.
+    fn try_join(
+        &mut self,
+        line: u64,
+        red: &str,
+        next: &[u8],
+        first: Option<usize>,
+        done: &mut Done,
+    ) -> bool {
+        let next = String::from_utf8_lossy(next.strip_suffix(b"\r").unwrap_or(next));
+        let second = crate::decode::unwrap::strip_leading(&next).trim_end();
+        if second.is_empty() || second.len() > 512 || self.decoder.stands_alone(second) {
+            return false;
+        }
+        let joined = format!("{} {second}", red.trim_end());
+        let joined = Redactor::get().redact(&joined);
+        let mut store = String::new();
         let mut slot = None;
-        self.decoder.decode_into(line, &red, &mut store, &mut slot);
-        let recognised = match &slot {
+        if !self
+            .decoder
+            .join(line, &joined, first, &mut store, &mut slot)
+        {
+            return false;
+        }
+        match &mut slot {
             Some(ev) => {
-                st.recognised += 1;
-                if let Some(n) = st.formats.get_mut(ev.env.format.index()) {
-                    *n += 1;
-                }
-                if let Some(n) = done.kinds.get_mut(ev.pattern.kind.index()) {
-                    *n += 1;
-                }
-                self.render
-                    .event(self.file, ev, &mut done.out, &mut done.detail);
-                done.facts.push(done.out.len(), ev);
+                ev.line_end = Some(line + 1);
+                self.emit(ev, done);
                 true
             }
             None => false,
-        };
-        drop(slot);
-        store.clear();
-        self.store = store;
-        recognised
+        }
+    }
+
+    /// Counts, renders and records the fact of one event.
+    fn emit(&mut self, ev: &crate::decode::Event<'_>, done: &mut Done) {
+        let st = &mut done.stats;
+        st.recognised += 1;
+        if let Some(n) = st.formats.get_mut(ev.env.format.index()) {
+            *n += 1;
+        }
+        if let Some(n) = done.kinds.get_mut(ev.pattern.kind.index()) {
+            *n += 1;
+        }
+        self.render
+            .event(self.file, ev, &mut done.out, &mut done.detail);
+        done.facts.push(done.out.len(), ev);
     }
 }
 

@@ -178,6 +178,14 @@ impl Render for JsonRender {
         }
         out.extend_from_slice(b",\"line\":");
         push_u64(out, ev.line);
+        if let Some(n) = ev.line_end {
+            out.extend_from_slice(b",\"line_end\":");
+            push_u64(out, n);
+        }
+        if let Some(k) = ev.part {
+            out.extend_from_slice(b",\"part\":");
+            push_u64(out, u64::from(k));
+        }
         let slot = self.fragment(ev);
         match slot {
             Some(i) => out.extend_from_slice(&self.cache[i].head),

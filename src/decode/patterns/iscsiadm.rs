@@ -230,4 +230,20 @@ pub static PATTERNS: &[Pattern] = &[
             "level=ERROR func=session.c:iscsi_session_get():150"
         )],
     },
+    // A program that ran iscsiadm (a CSI driver, kubelet, os-brick) logs its exit status:
+    // iscsiadm's exit status is its error code (usr/iscsiadm.c main() returns the
+    // ISCSI_ERR_* value). Kept only in lines that name iscsiadm or iscsistart.
+    Pattern {
+        id: super::RELAYED_EXIT_STATUS,
+        kind: Kind::InitiatorError,
+        source: Source::OpenIscsi,
+        anchor: "exit status",
+        regex: r"^exit status (?P<iscsiadm>\d+)",
+        implies: &[],
+        wording: "",
+        samples: &[s!(
+            "E0403 12:00:01.500000    1234 iscsi_util.go:57] iscsi: failed to login: iscsiadm -m node -T iqn.2001-05.com.example:t1 -p 192.0.2.10:3260 --login failed: exit status 8",
+            "iscsiadm=8"
+        )],
+    },
 ];

@@ -114,6 +114,21 @@ macro_rules! kinds {
             pub fn severity(self) -> Severity {
                 match self { $(Kind::$v => Severity::$sev,)* }
             }
+            /// Whether the kind is a generic one (a message no specific pattern knows, with
+            /// its ids): such a line may be the first half of a wrapped message.
+            pub fn is_generic(self) -> bool {
+                matches!(
+                    self,
+                    Kind::KernelConnMessage
+                        | Kind::KernelSessionMessage
+                        | Kind::ScsiHostMessage
+                        | Kind::ScsiDeviceMessage
+                        | Kind::IscsidSessionMessage
+                        | Kind::MultipathMessage
+                        | Kind::Other
+                        | Kind::Debug
+                )
+            }
             /// Whether lines of this kind are iSCSI.
             pub fn scope(self) -> Scope {
                 match self { $(Kind::$v => Scope::$scope,)* }
@@ -288,6 +303,10 @@ pub struct Pattern {
 /// The anchor of a pattern that any message of its source may match: tried only after
 /// every anchored pattern failed, and only for lines whose program tag names the source.
 pub const ANY: &str = "*";
+
+/// The id of the pattern for `exit status N` in a line that relays an iscsiadm or
+/// iscsistart invocation (the decoder keeps it only in such lines).
+pub const RELAYED_EXIT_STATUS: &str = "iscsiadm.relayed_exit_status";
 
 /// Every pattern, in matching priority order within each anchor.
 pub fn all() -> impl Iterator<Item = &'static Pattern> {

@@ -28,10 +28,10 @@ pub static PATTERNS: &[Pattern] = &[
         anchor: "rejecting I/O to",
         regex: concat!(
             dev!(),
-            r"rejecting I/O to (?P<devstate>offline|dead) device"
+            r"(?:(?P<func>scsi_[a-z_]+): )?rejecting I/O to (?P<devstate>offline|dead) device"
         ),
         implies: &[],
-        wording: "",
+        wording: "some 4.x kernels print the function first: `scsi_prep_state_check: rejecting I/O ...`",
         samples: &[
             s!(
                 "Feb 26 19:04:45 kernel: sd 11:0:0:0: rejecting I/O to offline device",
@@ -40,6 +40,10 @@ pub static PATTERNS: &[Pattern] = &[
             s!(
                 "[Wed Apr 17 15:28:54 2024] sd 5:0:0:1: rejecting I/O to offline device",
                 "hctl=5:0:0:1"
+            ),
+            s!(
+                "[ 9.1] sd 8:0:0:8: scsi_prep_state_check: rejecting I/O to offline device",
+                "hctl=8:0:0:8 func=scsi_prep_state_check devstate=offline"
             ),
         ],
     },
