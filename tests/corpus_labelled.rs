@@ -90,7 +90,7 @@ fn events(path: &std::path::Path) -> HashMap<u64, Vec<serde_json::Value>> {
 fn field_errors(l: &Label, ev: &serde_json::Value) -> Vec<String> {
     let mut errs = Vec::new();
     let mut check = |name: &str, want: &str, got: &serde_json::Value| {
-        if !want.is_empty() && got.to_string() != want {
+        if !want.is_empty() && got.to_string().as_str() != want {
             errs.push(format!("{name}: want {want}, got {got}"));
         }
     };
