@@ -141,6 +141,13 @@ fn recover(line: &str) -> Option<Envelope<'_>> {
             return Some(env);
         }
     }
+    if let Some(env) = bracketed_time(inner) {
+        return Some(env);
+    }
+    if inner.starts_with(['{', '"']) {
+        // A JSON record or string: the message is a member, read after the envelope.
+        return None;
+    }
     let b = inner.as_bytes();
     for i in 1..b.len().min(RECOVER_SCAN) {
         let c = b[i];
@@ -165,6 +172,44 @@ fn recover(line: &str) -> Option<Envelope<'_>> {
     None
 }
 
+/// A harness's or script's bracketed time before a line: `[2024-03-03 10:10:05] msg`,
+/// `[2024-03-03T10:10:05.123Z] msg`.
+fn bracketed_time(line: &str) -> Option<Envelope<'_>> {
+    let r = line.strip_prefix('[')?;
+    let close = r.find(']')?;
+    let text = &r[..close];
+    let (secs, used) = clock::parse_iso(text.as_bytes())?;
+    if used != text.len() {
+        return None;
+    }
+    let rest = r[close + 1..].trim_start();
+    let mut env = detect(rest).unwrap_or_else(|| bare(unwrap::strip_leading(rest)));
+    if env.time_text.is_none() {
+        env.time = RawTime::Wall(secs);
+        env.time_text = Some(Cow::Borrowed(text));
+    }
+    Some(env)
+}
+
+/// Kubernetes' CRI log line (containerd, CRI-O: `/var/log/containers/*.log`):
+/// `TIMESTAMP STREAM TAG MSG`, stream `stdout`/`stderr`, tag `F` (full) or `P` (partial).
+/// The message is read as a line of its own; the CRI time stands when it has none.
+fn parse_cri(line: &str) -> Option<Envelope<'_>> {
+    let (secs, used) = clock::parse_iso(line.as_bytes())?;
+    let rest = line[used..].strip_prefix(' ')?;
+    let rest = ["stdout F ", "stderr F ", "stdout P ", "stderr P "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))?;
+    let mut env = detect(rest)
+        .or_else(|| recover(rest))
+        .unwrap_or_else(|| bare(unwrap::strip_leading(rest)));
+    if env.time_text.is_none() {
+        env.time = RawTime::Wall(secs);
+        env.time_text = Some(Cow::Borrowed(&line[..used]));
+    }
+    Some(env)
+}
+
 /// How far into a line [`recover`] looks for an envelope.
 const RECOVER_SCAN: usize = 160;
 
@@ -176,7 +221,8 @@ fn detect(line: &str) -> Option<Envelope<'_>> {
             .or_else(|| parse_pri_syslog(line))
             .or_else(|| parse_dmesg(line)),
         b'[' => parse_dmesg(line),
-        b'0'..=b'9' | b'A'..=b'Z' => parse_syslog(line),
+        b'0'..=b'9' => parse_cri(line).or_else(|| parse_syslog(line)),
+        b'A'..=b'Z' => parse_syslog(line),
         // dmesg -x facility names, or syslog's month localised (`abr`, `мая`, `4月`, ` 4월`
         // with glibc's pad).
         b'a'..=b'z' => parse_dmesg(line).or_else(|| parse_syslog(line)),
@@ -389,12 +435,14 @@ const LEVELS: &[&str] = &[
     "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
 ];
 
-/// Strips `dmesg -x`'s `kern  :info  : ` (facility and level, each padded to its column).
-fn strip_facility(s: &str) -> Option<&str> {
+/// Strips `dmesg -x`'s `kern  :info  : ` (facility and level, each padded to its column);
+/// returns the facility and the rest.
+fn strip_facility(s: &str) -> Option<(&str, &str)> {
     let (fac, rest) = s.split_once(':')?;
     let (lvl, rest) = rest.split_once(':')?;
-    (FACILITIES.contains(&fac.trim_end()) && LEVELS.contains(&lvl.trim_end()))
-        .then(|| rest.strip_prefix(' ').unwrap_or(rest))
+    let fac = fac.trim_end();
+    (FACILITIES.contains(&fac) && LEVELS.contains(&lvl.trim_end()))
+        .then(|| (fac, rest.strip_prefix(' ').unwrap_or(rest)))
 }
 
 /// What one `[...]` group of a dmesg line holds.
@@ -464,7 +512,9 @@ fn parse_dmesg(line: &str) -> Option<Envelope<'_>> {
     if let Some(r) = strip_pri(s) {
         s = r;
     }
-    if let Some(r) = strip_facility(s) {
+    let mut facility = "kern";
+    if let Some((fac, r)) = strip_facility(s) {
+        facility = fac;
         s = r.trim_start();
         // `dmesg -x --time-format iso`: the ISO time follows the level.
         if !s.starts_with('[') {
@@ -507,6 +557,16 @@ fn parse_dmesg(line: &str) -> Option<Envelope<'_>> {
         return None;
     }
     env.message = Cow::Borrowed(s);
+    if facility != "kern" {
+        // A user-space message written to /dev/kmsg: its own `tag[pid]: ` names it.
+        env.program = None;
+        if let Some((tag, pid, msg)) = split_tag(s) {
+            env.program = Some(Cow::Borrowed(tag));
+            env.pid = pid;
+            env.message = Cow::Borrowed(msg);
+        }
+        return Some(env);
+    }
     // journalctl -o short-monotonic: `HOST TAG[PID]: MSG` after the stamp.
     if let Some((host, after)) = s.split_once(' ') {
         if !host.ends_with(':') && !host.is_empty() {
@@ -753,6 +813,12 @@ fn finish(env: &mut Envelope<'_>) {
     });
     if let Some(c) = env.message.chars().next() {
         if c == '{' || c == '"' || env.message.contains("msg=") {
+            if env.time_text.is_none() {
+                if let Some((secs, text)) = unwrap::record_time(&env.message) {
+                    env.time = RawTime::Wall(secs);
+                    env.time_text = Some(Cow::Owned(text));
+                }
+            }
             rewrite(&mut env.message, unwrap::relayed);
             if env.program.is_none() && env.format == Format::Bare {
                 // A relayed line may carry its own envelope: `msg="Mar 3 ... iscsid: x"`.
@@ -786,12 +852,13 @@ fn finish(env: &mut Envelope<'_>) {
     }
     let mut klog_time = None;
     rewrite(&mut env.message, |m| {
-        let (month, day, sod, rest) = unwrap::klog(m)?;
-        klog_time = Some(NoYear { month, day, sod });
+        let (month, day, sod, text, rest) = unwrap::klog(m)?;
+        klog_time = Some((NoYear { month, day, sod }, text.to_string()));
         Some(Cow::Borrowed(rest))
     });
-    if let (Some(ny), None) = (klog_time, &env.time_text) {
+    if let (Some((ny, text)), None) = (klog_time, &env.time_text) {
         env.time = RawTime::NoYear(ny);
+        env.time_text = Some(Cow::Owned(text));
     }
     let prog = env.program.as_deref();
     if matches!(prog, None | Some("kernel")) {

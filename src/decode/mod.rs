@@ -313,6 +313,16 @@ impl Decoder {
         better
     }
 
+    /// Where in its message the last recognised line's match stands (start, end in bytes;
+    /// a start after 0 means the message was found inside a longer text).
+    pub fn last_match(&self) -> Option<(usize, usize)> {
+        self.spans
+            .first()
+            .copied()
+            .flatten()
+            .map(|(s, e)| (s as usize, e as usize))
+    }
+
     /// The priority index of a pattern of this decoder's set.
     pub fn index_of(&self, p: &'static Pattern) -> usize {
         self.set

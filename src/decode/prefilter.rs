@@ -37,6 +37,7 @@ pub const LITERALS: &[&str] = &[
     "callbacks suppressed",
     "iqn.",
     "\"MESSAGE\":[",
+    "MESSAGE=",
     "onnection",
     "session",
 ];
@@ -90,6 +91,7 @@ const SEARCHED: &[(&str, Check)] = &[
     ("callbacks suppressed", Check::Plain),
     ("iqn.", Check::Plain),
     ("\"MESSAGE\":[", Check::Plain),
+    ("MESSAGE=", Check::Plain),
     (" sd ", Check::Sd),
     ("\nsd ", Check::Sd),
     ("\"sd ", Check::Sd),

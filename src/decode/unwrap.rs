@@ -189,8 +189,8 @@ pub fn repeated(msg: &str) -> Option<(u32, &str)> {
 
 /// Kubernetes' klog (glog) header: `I0403 12:00:00.123456    1234 file.go:12] MSG`
 /// (severity `IWEF`, month and day, time, thread id, source). Returns the month, day,
-/// seconds of the day and the message.
-pub fn klog(msg: &str) -> Option<(u32, u32, f64, &str)> {
+/// seconds of the day, the time as printed (`0403 12:00:00.123456`) and the message.
+pub fn klog(msg: &str) -> Option<(u32, u32, f64, &str, &str)> {
     let b = msg.as_bytes();
     if !matches!(b.first(), Some(b'I' | b'W' | b'E' | b'F')) || b.get(5) != Some(&b' ') {
         return None;
@@ -205,7 +205,47 @@ pub fn klog(msg: &str) -> Option<(u32, u32, f64, &str)> {
         return None;
     }
     ((1..=12).contains(&month) && (1..=31).contains(&day))
-        .then(|| (month, day, sod, &rest[close + 2..]))
+        .then(|| (month, day, sod, &msg[1..6 + used], &rest[close + 2..]))
+}
+
+/// The time of a structured record: the `time`/`ts`/`timestamp`/`@timestamp` member of a
+/// JSON record or logfmt line, as RFC 3339 text or seconds since the epoch. Returns the
+/// seconds since the epoch and the text.
+pub fn record_time(msg: &str) -> Option<(f64, String)> {
+    const KEYS: [&str; 4] = ["time", "ts", "timestamp", "@timestamp"];
+    let b = msg.as_bytes();
+    for key in KEYS {
+        for (quoted_key, sep) in [(true, ':'), (false, '=')] {
+            let pat = if quoted_key {
+                format!("\"{key}\"")
+            } else {
+                format!("{key}=")
+            };
+            let Some(i) = msg.find(&pat) else { continue };
+            if i > 0 && !quoted_key && !b[i - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let mut v = msg[i + pat.len()..].trim_start();
+            if quoted_key {
+                v = v.strip_prefix(sep)?.trim_start();
+            }
+            let text = match v.strip_prefix('"') {
+                Some(q) => &q[..q.find('"')?],
+                None => &v[..v.find([' ', ',', '}']).unwrap_or(v.len())],
+            };
+            if let Some((secs, used)) = super::clock::parse_iso(text.as_bytes()) {
+                if used == text.len() {
+                    return Some((secs, text.to_string()));
+                }
+            }
+            if let Ok(secs) = text.parse::<f64>() {
+                if (1e9..1e10).contains(&secs) {
+                    return Some((secs, text.to_string()));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The message relayed inside a structured line: logfmt/logrus `msg="..."` (or
@@ -436,9 +476,12 @@ mod tests {
             Some((13, "connect to 192.0.2.1:3260 failed (No route to host)"))
         );
         assert_eq!(repeated("message repeated x times: [ a]"), None);
-        let (mo, d, sod, rest) =
+        let (mo, d, sod, text, rest) =
             klog("E0403 12:00:01.500000    1234 iscsi_util.go:57] iscsiadm: x").unwrap();
-        assert_eq!((mo, d, sod, rest), (4, 3, 43201.5, "iscsiadm: x"));
+        assert_eq!(
+            (mo, d, sod, text, rest),
+            (4, 3, 43201.5, "0403 12:00:01.500000", "iscsiadm: x")
+        );
         assert_eq!(klog("Info 12:00:00 x"), None);
     }
 
@@ -464,6 +507,17 @@ mod tests {
         assert_eq!(relayed(r#""__CURSOR" : "s=1","#), None);
         assert_eq!(relayed("no message here"), None);
         assert_eq!(unescape(r"a\u001b\x41\\\q"), "a\u{1b}A\\q");
+    }
+
+    #[test]
+    fn record_times() {
+        let t = record_time(r#"{"level":"error","ts":"2024-03-03T10:10:01Z","msg":"x"}"#);
+        assert_eq!(t.map(|t| t.1), Some("2024-03-03T10:10:01Z".into()));
+        let t = record_time(r#"time="2024-03-03T10:10:01.5+01:00" level=info msg=x"#);
+        assert_eq!(t.map(|t| t.1), Some("2024-03-03T10:10:01.5+01:00".into()));
+        let t = record_time(r#"{"ts":1709460601.25,"msg":"x"}"#);
+        assert_eq!(t.map(|t| t.0), Some(1709460601.25));
+        assert_eq!(record_time("uptime=12 msg=x"), None);
     }
 
     #[test]

@@ -173,8 +173,19 @@ impl Worker {
         }
         let recognised = joined || slot.is_some();
         if !joined {
-            if let Some(ev) = &slot {
+            // A message found inside another program's line may be followed by more.
+            let rest = slot
+                .as_ref()
+                .and_then(|ev| self.rest_after_embedded(&ev.env.message));
+            let rest = rest.filter(|r| self.holds_message(line, &red, r));
+            if let Some(ev) = &mut slot {
+                if rest.is_some() {
+                    ev.part = Some(0);
+                }
                 self.emit(ev, done);
+            }
+            if let Some(r) = rest {
+                self.more_parts(line, &red, r, done);
             }
         }
         drop(slot);
@@ -201,23 +212,65 @@ impl Worker {
         }
     }
 
+    /// The text after the last match, when that match was found inside a longer text
+    /// (a relay, where more messages may follow).
+    fn rest_after_embedded(&self, msg: &str) -> Option<String> {
+        let (s, e) = self.decoder.last_match()?;
+        (s > 0 && e > s && e < msg.len() && msg.is_char_boundary(e)).then(|| msg[e..].to_string())
+    }
+
+    /// Whether `rest` holds a message of its own.
+    fn holds_message(&mut self, line: u64, red: &str, rest: &str) -> bool {
+        let mut store = String::new();
+        let mut slot = None;
+        self.decoder
+            .decode_segment(line, red, rest, 1, &mut store, &mut slot)
+    }
+
+    /// The messages after the first in a relayed line (parts 1, 2, ...).
+    fn more_parts(&mut self, line: u64, red: &str, mut rest: String, done: &mut Done) {
+        for k in 1..MAX_PARTS {
+            let mut store = String::new();
+            let mut slot = None;
+            let seg = std::mem::take(&mut rest);
+            if !self
+                .decoder
+                .decode_segment(line, red, &seg, k, &mut store, &mut slot)
+            {
+                return;
+            }
+            let next = slot.as_ref().and_then(|ev| {
+                let (_, e) = self.decoder.last_match()?;
+                let m = &ev.env.message;
+                (e > 0 && e < m.len() && m.is_char_boundary(e)).then(|| m[e..].to_string())
+            });
+            if let Some(ev) = &slot {
+                self.emit(ev, done);
+            }
+            match next {
+                Some(n) if n.chars().any(char::is_alphanumeric) => rest = n,
+                _ => return,
+            }
+        }
+    }
+
     /// The messages relayed in one line, each its own event; true if any was recognised.
     fn parts(&mut self, line: u64, red: &str, parts: &[String], done: &mut Done) -> bool {
-        let mut any = false;
-        for (k, seg) in parts.iter().enumerate() {
+        let mut n = 0u32;
+        for seg in parts {
             let mut store = String::new();
             let mut slot = None;
             if self
                 .decoder
-                .decode_segment(line, red, seg, k as u32, &mut store, &mut slot)
+                .decode_segment(line, red, seg, n, &mut store, &mut slot)
             {
                 if let Some(ev) = &slot {
                     self.emit(ev, done);
-                    any = true;
+                    n += 1;
                 }
             }
         }
-        any
+        n > 0
     }
 
     /// Joins `next` to the line when it is the second half of a wrapped message (no
@@ -271,6 +324,9 @@ impl Worker {
         done.facts.push(done.out.len(), ev);
     }
 }
+
+/// The most messages read from one line.
+const MAX_PARTS: u32 = 16;
 
 /// An empty result with fresh buffers.
 pub fn empty_done() -> Done {

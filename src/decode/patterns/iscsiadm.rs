@@ -237,13 +237,19 @@ pub static PATTERNS: &[Pattern] = &[
         id: super::RELAYED_EXIT_STATUS,
         kind: Kind::InitiatorError,
         source: Source::OpenIscsi,
-        anchor: "exit status",
-        regex: r"^exit status (?P<iscsiadm>\d+)",
+        anchor: "exit status|xit code|exited with",
+        regex: r"^(?:exit status|[Ee]xit code:?|exited with (?:status|code)) (?P<iscsiadm>\d+)",
         implies: &[],
         wording: "",
-        samples: &[s!(
-            "E0403 12:00:01.500000    1234 iscsi_util.go:57] iscsi: failed to login: iscsiadm -m node -T iqn.2001-05.com.example:t1 -p 192.0.2.10:3260 --login failed: exit status 8",
-            "iscsiadm=8"
-        )],
+        samples: &[
+            s!(
+                "E0403 12:00:01.500000    1234 iscsi_util.go:57] iscsi: failed to login: iscsiadm -m node -T iqn.2001-05.com.example:t1 -p 192.0.2.10:3260 --login failed: exit status 8",
+                "iscsiadm=8"
+            ),
+            s!(
+                "2024-03-03 10:10:02.123 4242 ERROR os_brick [req-1] Command: iscsiadm -m node --login Exit code: 19",
+                "iscsiadm=19"
+            ),
+        ],
     },
 ];
