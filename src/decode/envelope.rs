@@ -811,8 +811,11 @@ fn finish(env: &mut Envelope<'_>) {
         let t = m.trim_start_matches([' ', '\t']);
         (t.len() != m.len()).then_some(Cow::Borrowed(t))
     });
+    // One scan for the bytes that the rarer forms need (logfmt's `=`, Markdown's `*` and
+    // backtick): most messages have none of them.
+    let special = memchr::memchr3(b'*', b'`', b'=', env.message.as_bytes()).is_some();
     if let Some(c) = env.message.chars().next() {
-        if c == '{' || c == '"' || env.message.contains("msg=") {
+        if c == '{' || c == '"' || (special && env.message.contains("msg=")) {
             if env.time_text.is_none() {
                 if let Some((secs, text)) = unwrap::record_time(&env.message) {
                     env.time = RawTime::Wall(secs);

@@ -93,20 +93,46 @@ pub fn strip_leading(line: &str) -> &str {
             s = r;
         } else if let Some(n) = numbered_item(s) {
             s = &s[n..];
-        } else if let Some(m) = bbcode().find(s) {
-            s = &s[m.end()..];
-        } else if let Some(m) = container_prefix().find(s) {
-            s = &s[m.end()..];
-        } else if let Some(m) = grep_prefix().find(s) {
-            s = &s[m.end()..];
-        } else if let Some(m) = prompt().find(s) {
-            s = &s[m.end()..];
+        } else if let Some(n) = tagged_prefix(s) {
+            s = &s[n..];
         }
         if s.len() == before {
             break;
         }
     }
     s
+}
+
+/// The length of a forum tag, container/compose/CRI tag, `grep -H` file name or shell
+/// prompt at the start of `s`. Each regex runs only where a cheap test of its first bytes
+/// allows it (this runs on lines whose start is no envelope).
+fn tagged_prefix(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let head = &b[..b.len().min(128)];
+    let word_end = memchr::memchr(b' ', head).unwrap_or(head.len());
+    let first = *b.first()?;
+    if first == b'[' {
+        if let Some(m) = bbcode().find(s).or_else(|| container_prefix().find(s)) {
+            return Some(m.end());
+        }
+    }
+    if (first.is_ascii_digit() || memchr::memchr(b'|', head).is_some()) && first != b'[' {
+        if let Some(m) = container_prefix().find(s) {
+            return Some(m.end());
+        }
+    }
+    let word = &head[..word_end];
+    if memchr::memchr(b':', word).is_some() && memchr::memchr2(b'/', b'.', word).is_some() {
+        if let Some(m) = grep_prefix().find(s) {
+            return Some(m.end());
+        }
+    }
+    if memchr::memchr3(b'$', b'#', b'%', head).is_some() {
+        if let Some(m) = prompt().find(s) {
+            return Some(m.end());
+        }
+    }
+    None
 }
 
 /// The length of a Markdown numbered-list marker (`1. `, `12) `) at the start of `s`.
@@ -122,7 +148,7 @@ fn pager_residue() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r">?(?:lines \d+-\d+(?:/\d+)?(?: \(END\)| \d+%)?|\(END\))\s*$",
+        r">?(?:lines \d+-\d+(?:/\d+)? (?:\(END\)|\d+%)|\(END\))\s*$",
     )
 }
 
@@ -153,10 +179,11 @@ pub fn strip_trailing(msg: &str) -> (&str, Option<u32>) {
             if c != '|' || rest.ends_with("  ") {
                 s = rest;
             }
-        } else if s.ends_with(')') || s.ends_with('%') {
+        } else if s.ends_with("(END)") || s.ends_with('%') {
             if let Some(m) = pager_residue().find(s) {
                 s = &s[..m.start()];
             }
+        } else if s.ends_with(" Time(s)") {
             if let Some(c) = logwatch_count().captures(s) {
                 count = c.get(1).and_then(|m| m.as_str().parse().ok());
                 s = &s[..c.get(0).map_or(s.len(), |m| m.start())];

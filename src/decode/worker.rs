@@ -156,7 +156,7 @@ impl Worker {
         if matches!(red, Cow::Owned(_)) {
             st.redacted += 1;
         }
-        if memchr::memchr(b'\\', red.as_bytes()).is_some() || red.contains('\n') {
+        if memchr::memchr2(b'\\', b'\n', red.as_bytes()).is_some() {
             if let Some(parts) = self.decoder.segments(&red) {
                 return (self.parts(line, &red, &parts, done), false);
             }
@@ -285,8 +285,11 @@ impl Worker {
         done: &mut Done,
     ) -> bool {
         let next = String::from_utf8_lossy(next.strip_suffix(b"\r").unwrap_or(next));
+        if next.len() > 512 || self.decoder.stands_alone(&next) {
+            return false;
+        }
         let second = crate::decode::unwrap::strip_leading(&next).trim_end();
-        if second.is_empty() || second.len() > 512 || self.decoder.stands_alone(second) {
+        if second.is_empty() {
             return false;
         }
         let joined = format!("{} {second}", red.trim_end());
