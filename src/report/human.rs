@@ -194,6 +194,16 @@ pub fn event_summary(ev: &Event<'_>) -> String {
     if let Some(u) = f.unit {
         parts.push(e(u).into_owned());
     }
+    match (f.listing_key, f.listing_value) {
+        (Some(k), Some(v)) => parts.push(format!("{} = {}", e(k), e(v))),
+        (Some(k), None) => parts.push(e(k).into_owned()),
+        _ => {}
+    }
+    if let Some(s) = f.devstate {
+        if f.listing_key.is_some() {
+            parts.push(format!("state {}", e(s)));
+        }
+    }
     parts.join(", ")
 }
 
