@@ -112,3 +112,104 @@ fn forced_format_and_verbose() {
     let bad = decode(&["--format", "xml", f.to_str().unwrap()], None, &[]);
     assert_eq!(bad.status.code(), Some(2), "clap rejects an unknown format");
 }
+
+/// The NDJSON objects of a run.
+fn objects(o: &Output) -> Vec<serde_json::Value> {
+    text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Kernel lines after a pasted `iscsiadm -m session -P 3`: session 1 (SCSI host 3, disks
+/// sdb and sdc) times out first, session 2 (host 4, sdd) second, then host 3's LUN 1 rejects
+/// I/O, sdc fails a read and host 4 prints a line.
+const AFTER_LISTING: &str = "\
+[ 5000.100000]  session1: session recovery timed out after 120 secs
+[ 5002.200000]  session2: session recovery timed out after 120 secs
+[ 5003.000000] sd 3:0:0:1: rejecting I/O to offline device
+[ 5003.100000] I/O error, dev sdc, sector 2048 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0
+[ 5004.000000] sd 4:0:0:0: rejecting I/O to offline device
+";
+
+#[test]
+fn a_session_listing_maps_hosts_and_disks_to_sessions() {
+    let mut log = std::fs::read(fixture("iscsiadm-session-P3.log")).unwrap();
+    log.extend_from_slice(b"node.session.auth.password = hunter2\n");
+    log.extend_from_slice(AFTER_LISTING.as_bytes());
+    let o = decode(&["--json"], Some(&log), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains("hunter2"));
+    let objs = objects(&o);
+    let incident = |sid: i64| {
+        objs.iter()
+            .find(|x| x["type"] == "incident" && x["sid"] == sid)
+            .unwrap_or_else(|| panic!("no incident of session {sid}"))
+    };
+    // The listing says host 3 is session 1's and sdc is 3:0:0:2: the rejecting I/O line
+    // and the I/O error belong to session 1, although session 2 timed out last.
+    let one = incident(1);
+    assert_eq!(one["outcome"], "recovery_timed_out");
+    assert_eq!(
+        one["offline_devices"],
+        serde_json::json!(["3:0:0:1"]),
+        "{one}"
+    );
+    assert_eq!(one["disks"], serde_json::json!(["sdc"]), "{one}");
+    assert_eq!(one["io_errors"], 1);
+    let two = incident(2);
+    assert_eq!(
+        two["offline_devices"],
+        serde_json::json!(["4:0:0:0"]),
+        "{two}"
+    );
+    let summary = objs.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["unattributed_scsi"], 0, "hosts 3 and 4 are iSCSI");
+
+    // Without the listing, host 3 is bound to the session that timed out last.
+    let o = decode(&["--json"], Some(AFTER_LISTING.as_bytes()), &[]);
+    let objs = objects(&o);
+    let two = objs
+        .iter()
+        .find(|x| x["type"] == "incident" && x["sid"] == 2)
+        .unwrap();
+    assert_eq!(two["offline_devices"], serde_json::json!(["3:0:0:1"]));
+    assert_ne!(objs.last().unwrap()["unattributed_scsi"], 0);
+}
+
+#[test]
+fn every_line_of_a_session_listing_is_recognised() {
+    let o = decode(
+        &[
+            "--json",
+            "--passthrough",
+            fixture("iscsiadm-session-P3.log").to_str().unwrap(),
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    // Not recognised: the prompts, rules and headers, `version`, the CHAP and negotiated
+    // parameters of -P 2 and the record markers.
+    let skipped = regex::Regex::new(
+        r"^(?:#.*|\s*\*+|\s*[A-Za-z ]+:|version \S+|\s*(?:username|password)(?:_in)?: .*|\s*(?:HeaderDigest|DataDigest|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|FirstBurstLength|MaxBurstLength|ImmediateData|InitialR2T|MaxOutstandingR2T): \S+|No targets found\.)$",
+    )
+    .unwrap();
+    let objs = objects(&o);
+    for x in &objs {
+        if x["type"] == "unrecognised" {
+            let raw = x["raw"].as_str().unwrap();
+            assert!(skipped.is_match(raw), "not recognised: {raw:?}");
+        }
+    }
+    let kinds = &objs.last().unwrap()["kinds"];
+    assert_eq!(kinds["listing_line"], 96, "{kinds}");
+    assert_eq!(kinds["record_listing"], 4, "{kinds}");
+    let state = objs
+        .iter()
+        .find(|x| x["pattern"] == "listing.conn_state")
+        .unwrap();
+    assert_eq!(state["state"]["name"], "ISCSI_CONN_STATE_LOGGED_IN");
+    assert_eq!(state["listing"]["value"], "LOGGED IN");
+}

@@ -25,6 +25,21 @@ const UNTAGGED: &[&str] = &[
     "iscsiadm.logout_succeeded",
     "iscsiadm.session_listing",
     "iscsiadm.discovery_record",
+    "listing.target",
+    "listing.current_portal",
+    "listing.portal",
+    "listing.iface",
+    "listing.sid",
+    "listing.conn_state",
+    "listing.session_state",
+    "listing.iscsid_state",
+    "listing.timeout",
+    "listing.host_number",
+    "listing.scsi_device",
+    "listing.attached_disk",
+    "listing.transport_class",
+    "listing.record_setting",
+    "listing.discovery_address",
 ];
 
 /// Patterns whose anchor and literal regex prefix hold no prefilter literal, and why every
@@ -47,6 +62,10 @@ const ANCHOR_EXCEPTIONS: &[(&str, &str)] = &[
     ),
     (
         "iscsiadm.discovery_record",
+        "holds the target's `iqn.` (eui./naa. as above)",
+    ),
+    (
+        "listing.target",
         "holds the target's `iqn.` (eui./naa. as above)",
     ),
     ("block.io_error", "holds `error, dev`"),

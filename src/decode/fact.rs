@@ -212,6 +212,16 @@ pub fn generic_scsi_kind(k: Kind) -> bool {
 /// Whether the engine needs a fact of `ev`.
 fn wanted(ev: &Event<'_>) -> bool {
     let f = &ev.fields;
+    if ev.pattern.kind == Kind::ListingLine {
+        // Only the tree lines that name a target, portal, session, SCSI host, LUN or disk
+        // teach the engine something (see `incidents::listing`).
+        return f.sid.is_some()
+            || f.scsi_host.is_some()
+            || f.hctl.is_some()
+            || f.disk.is_some()
+            || f.addr.is_some()
+            || f.target.is_some();
+    }
     engine_kind(ev.pattern.kind)
         || ev.pattern.kind.scope() == Scope::Context
         || f.hctl.is_some() && f.disk.is_some()

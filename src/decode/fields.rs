@@ -146,6 +146,11 @@ pub struct Fields<'a> {
     pub pid: Option<u32>,
     /// Free text of the message (generic patterns, detail words).
     pub text: Option<&'a str>,
+    /// The name of a setting or tree line of iscsiadm's report output, as printed:
+    /// `node.session.timeo.replacement_timeout`, `iSCSI Session State`, `Iface Name`.
+    pub listing_key: Option<&'a str>,
+    /// Its value as printed: `120`, `LOGGED_IN`, `NO CHANGE`, `default`.
+    pub listing_value: Option<&'a str>,
 }
 
 /// Which field a regex group fills.
@@ -249,6 +254,17 @@ pub enum FieldId {
     Pid,
     /// See [`Fields::text`].
     Text,
+    /// A SCSI address printed as words, its four numbers in `H:C:T:L` order
+    /// (`3 Channel 00 Id 0 Lun: 1` of iscsiadm's `scsi3 Channel 00 Id 0 Lun: 1`): fills
+    /// [`Fields::hctl`].
+    HctlWords,
+    /// See [`Fields::listing_key`].
+    ListingKey,
+    /// See [`Fields::listing_value`].
+    ListingValue,
+    /// iscsiadm's words for a connection state (`LOGGED IN`): fills [`Fields::state`] with
+    /// the state's number when the words name exactly one state.
+    StateLabel,
     /// `login` in `implies`: `02/02`.
     Login,
 }
@@ -312,6 +328,10 @@ impl FieldId {
             "level" => Level,
             "pid" => Pid,
             "text" => Text,
+            "hctl_words" => HctlWords,
+            "listing_key" => ListingKey,
+            "listing_value" => ListingValue,
+            "state_label" => StateLabel,
             _ => return None,
         })
     }
@@ -458,6 +478,29 @@ impl<'a> Fields<'a> {
             Level => self.level = Some(v),
             Pid => self.pid = v.parse().ok(),
             Text => self.text = Some(v),
+            HctlWords => {
+                let mut n = v
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|w| !w.is_empty());
+                let mut next = || n.next().and_then(|w| w.parse().ok());
+                if let (Some(host), Some(channel), Some(target), Some(lun)) =
+                    (next(), next(), next(), next())
+                {
+                    self.hctl = Some(self::Hctl {
+                        host,
+                        channel,
+                        target,
+                        lun: u64::from(lun),
+                    });
+                }
+            }
+            ListingKey => self.listing_key = Some(v),
+            ListingValue => self.listing_value = Some(v),
+            StateLabel => {
+                if let Some(n) = super::names::conn_state_of_label(v) {
+                    self.state = Some(n);
+                }
+            }
         }
     }
 
@@ -526,6 +569,8 @@ impl<'a> Fields<'a> {
         p!("level", self.level);
         p!("pid", self.pid);
         p!("text", self.text);
+        p!("listing_key", self.listing_key);
+        p!("listing_value", self.listing_value);
         v
     }
 }

@@ -46,6 +46,14 @@ pub fn conn_state_label(state: u32) -> Option<&'static str> {
     explain::conn_state_label(IscsiConnState(state))
 }
 
+/// The connection state whose iscsiadm words are `label` (`LOGGED IN` → 3), when exactly
+/// one state has them (`iscsiadm -m session -P 1` prints these words; `Unknown` names none).
+pub fn conn_state_of_label(label: &str) -> Option<u32> {
+    let mut found = (0..64).filter(|&s| conn_state_label(s) == Some(label));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
 /// The phase a state means, in plain words.
 pub fn conn_state_phase(state: u32) -> &'static str {
     explain::conn_state_phase(IscsiConnState(state))
@@ -115,5 +123,9 @@ mod tests {
         assert_eq!(iscsiadm_name(8), Some("ISCSI_ERR_TRANS_TIMEOUT"));
         assert_eq!(iscsiadm_text(8), Some("connection timed out"));
         assert_eq!(kernel_error(1099).name, None);
+        assert_eq!(conn_state_of_label("LOGGED IN"), Some(3));
+        assert_eq!(conn_state_of_label("FREE"), Some(0));
+        assert_eq!(conn_state_of_label("CLEANUP WAIT"), Some(6));
+        assert_eq!(conn_state_of_label("Unknown"), None);
     }
 }

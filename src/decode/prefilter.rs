@@ -40,6 +40,18 @@ pub const LITERALS: &[&str] = &[
     "MESSAGE=",
     "onnection",
     "session",
+    // iscsiadm's report output (`-m session -P N`, `-m node`, `-m discovery`), whose lines
+    // carry no program name; see `patterns::listing`.
+    "Portal: ",
+    "SID: ",
+    "Host Number: ",
+    "Iface ",
+    "Timeout: ",
+    "node.",
+    "iface.",
+    "discovery.",
+    "DiscoveryAddress: ",
+    "via sendtargets",
 ];
 
 /// Literals that only count when a digit follows: the kernel's device names
@@ -49,6 +61,11 @@ pub const LITERALS: &[&str] = &[
 /// [...]`) only appears in lines that carry the iscsid tag or prefix; `session-1505.scope` is
 /// systemd's.
 pub const NEED_DIGIT: &[&str] = &["sd ", "onnection", "session"];
+
+/// Literals that only count at the start of a word (the start of the text, or after a
+/// blank, a `"` or a newline): the keys of iscsiadm's record dumps (`node.startup = ...`),
+/// not `inode.c`, and its `SID: 3`, not a Wi-Fi `SSID: `.
+pub const WORD_START: &[&str] = &["SID: ", "node.", "iface.", "discovery."];
 
 /// What a literal of the searcher stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +77,8 @@ enum Check {
     /// `ion` + digit: the end of `connection`/`session` + a digit, when the word before
     /// it says so.
     IonDigit,
+    /// The literal at the start of a word (see [`WORD_START`]).
+    WordStart,
 }
 
 /// The searched literals, in the order that spreads them best over Teddy's buckets (the
@@ -95,6 +114,16 @@ const SEARCHED: &[(&str, Check)] = &[
     (" sd ", Check::Sd),
     ("\nsd ", Check::Sd),
     ("\"sd ", Check::Sd),
+    ("Portal: ", Check::Plain),
+    ("SID: ", Check::WordStart),
+    ("Host Number: ", Check::Plain),
+    ("Iface ", Check::Plain),
+    ("Timeout: ", Check::Plain),
+    ("node.", Check::WordStart),
+    ("iface.", Check::WordStart),
+    ("discovery.", Check::WordStart),
+    ("DiscoveryAddress: ", Check::Plain),
+    ("via sendtargets", Check::Plain),
 ];
 
 /// The searcher: SIMD Teddy where the CPU has it, else Aho-Corasick.
@@ -180,6 +209,12 @@ impl Prefilter {
                 Check::IonDigit => {
                     let word = &hay[..start + 3];
                     word.ends_with(b"onnection") || word.ends_with(b"session")
+                }
+                Check::WordStart => {
+                    if start == 0 || matches!(hay[start - 1], b' ' | b'\t' | b'\n' | b'"') {
+                        return Some(start);
+                    }
+                    false
                 }
             };
             if ok {
@@ -287,5 +322,35 @@ mod tests {
         assert!(p.is_candidate(b"connection2:0: ping timeout"));
         assert!(!p.is_candidate(b"sshd: Connection closed"));
         assert!(!p.is_candidate(b"sd x"));
+    }
+
+    #[test]
+    fn listing_lines_pass_and_look_alikes_do_not() {
+        let p = Prefilter::new();
+        for line in [
+            "\tCurrent Portal: 192.0.2.10:3260,1",
+            "\t\tSID: 3",
+            "        SID: 3",
+            "SID: 3",
+            "\t\tHost Number: 3\tState: running",
+            "\t\tIface Name: default",
+            "\t\tRecovery Timeout: 120",
+            "node.session.timeo.replacement_timeout = 120",
+            "iface.iscsi_ifacename = default",
+            "discovery.sendtargets.auth.authmethod = None",
+            "192.0.2.10:3260 via sendtargets",
+            "DiscoveryAddress: 192.0.2.10,3260",
+        ] {
+            assert!(p.is_candidate(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "wpa_supplicant[812]: wlan0: SSID: home",
+            "kernel: EXT4-fs (sda1): fs/inode.c: x",
+            "NetworkManager: hostname.iface.x",
+        ] {
+            assert!(!p.is_candidate(line.as_bytes()), "{line}");
+        }
+        // A rejected look-alike does not hide a literal later in the line.
+        assert!(p.is_candidate(b"SSID: x inode. then SID: 4"));
     }
 }

@@ -82,7 +82,7 @@ pub fn strip_leading(line: &str) -> &str {
             s = r;
         } else if let Some(c) = s.chars().next().filter(|c| FRAMES.contains(c)) {
             s = &s[c.len_utf8()..];
-        } else if s.starts_with("**") || s.starts_with("__") {
+        } else if (s.starts_with("**") || s.starts_with("__")) && !s[2..].starts_with(['*', '_']) {
             s = &s[2..];
         } else if s.starts_with('`') {
             s = s.trim_start_matches('`');
@@ -192,7 +192,9 @@ pub fn strip_trailing(msg: &str) -> (&str, Option<u32>) {
             if let Some(m) = bbcode_close().find(s) {
                 s = &s[..m.start()];
             }
-        } else if s.ends_with("**") || s.ends_with("__") {
+        } else if (s.ends_with("**") || s.ends_with("__"))
+            && !s[..s.len() - 2].ends_with(['*', '_'])
+        {
             s = &s[..s.len() - 2];
         } else if s.ends_with('`') {
             s = s.trim_end_matches('`');
@@ -421,13 +423,30 @@ fn json_member_line(t: &str) -> Option<Cow<'_, str>> {
     quoted(rest).map(|(v, _)| v)
 }
 
-/// Removes Markdown bold markers (`**`) and code-span backticks from inside a message
+/// Markdown bold: `**text**` (no space inside the markers; iscsiadm's `********` for a
+/// hidden password is no markup).
+fn bold() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\*\*([^*\s](?:[^*]*[^*\s])?)\*\*")
+}
+
+/// Removes Markdown bold markers (`**text**`) and code-span backticks from inside a message
 /// (iSCSI messages contain neither). `None` when there is nothing to remove.
 pub fn strip_markup(msg: &str) -> Option<String> {
-    if !msg.contains("**") && !msg.contains('`') {
+    let ticks = msg.contains('`');
+    let stars = msg.contains("**") && bold().is_match(msg);
+    if !ticks && !stars {
         return None;
     }
-    Some(msg.replace("**", "").replace('`', ""))
+    let mut out = if stars {
+        bold().replace_all(msg, "$1").into_owned()
+    } else {
+        msg.to_string()
+    };
+    if ticks {
+        out.retain(|c| c != '`');
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -554,5 +573,10 @@ mod tests {
             "initiator reported error (24 - iSCSI login failed)"
         );
         assert_eq!(strip_markup("plain"), None);
+        assert_eq!(strip_markup("node.session.auth.password = ********"), None);
+        assert_eq!(
+            strip_trailing("password = ********"),
+            ("password = ********", None)
+        );
     }
 }

@@ -194,6 +194,20 @@ pub fn event_summary(ev: &Event<'_>) -> String {
     if let Some(u) = f.unit {
         parts.push(e(u).into_owned());
     }
+    match (f.listing_key, f.listing_value) {
+        (Some(k), Some(v)) => parts.push(format!("{} = {}", e(k), e(v))),
+        // A listing line whose value went to a typed field the summary does not show.
+        (Some(k), None) => match f.iface.or(f.transport).or(f.initiator).or(f.version) {
+            Some(v) => parts.push(format!("{} = {}", e(k), e(v))),
+            None => parts.push(e(k).into_owned()),
+        },
+        _ => {}
+    }
+    if let Some(s) = f.devstate {
+        if f.listing_key.is_some() {
+            parts.push(format!("state {}", e(s)));
+        }
+    }
     parts.join(", ")
 }
 

@@ -348,6 +348,12 @@ pub fn field_members(o: &mut Obj, ev: &Event<'_>) {
     o.opt_str("device_state", f.devstate);
     o.opt_str("level", f.level);
     o.opt_str("text", f.text);
+    if f.listing_key.is_some() || f.listing_value.is_some() {
+        o.open("listing");
+        o.opt_str("key", f.listing_key);
+        o.opt_str("value", f.listing_value);
+        o.close();
+    }
 }
 
 /// Writes the members of an incident object (without `type`) into `o`.

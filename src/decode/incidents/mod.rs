@@ -10,6 +10,7 @@
 
 pub mod advice;
 mod devices;
+mod listing;
 pub mod model;
 mod scope;
 
@@ -89,8 +90,11 @@ struct HostState {
     last_sid: Option<i64>,
     /// SCSI-layer lines per SCSI host number (see [`generic_scsi_kind`]).
     scsi_lines: HashMap<u32, u64>,
-    /// SCSI hosts an iSCSI banner (`scsi hostN: iSCSI Initiator over TCP/IP`) named.
+    /// SCSI hosts an iSCSI banner (`scsi hostN: iSCSI Initiator over TCP/IP`) or an
+    /// `iscsiadm -m session -P 3` listing named.
     iscsi_scsi_hosts: HashSet<u32>,
+    /// Where the host's last pasted iscsiadm listing is (see `listing`).
+    listing: listing::Listing,
 }
 
 impl HostState {
@@ -302,6 +306,7 @@ impl Engine {
                     ));
                 }
             }
+            Kind::ListingLine => self.listing_line(h, ev),
             Kind::JournalSuppressed => {
                 self.hosts[h].summary.journal_dropped += f.count.unwrap_or(0)
             }

@@ -10,6 +10,7 @@
 mod iscsiadm;
 mod iscsid;
 mod kernel;
+mod listing;
 mod storage;
 mod system;
 
@@ -244,6 +245,9 @@ kinds! {
     DiscoveryFailed = "discovery_failed", Error, Initiator;
     /// iscsiadm report output: a discovered target or a logged-in session.
     RecordListing = "record_listing", Info, Initiator;
+    /// iscsiadm report output: a line of a `-P N` tree (`-m session`, `-m node`,
+    /// `-m discovery`) or of a record dump (`node.startup = automatic`); see `listing`.
+    ListingLine = "listing_line", Info, Initiator;
     /// libopeniscsiusr (iscsiadm): `iSCSI ERROR: ...`.
     LibraryMessage = "library_message", Warning, Initiator;
     /// systemd: an iSCSI unit's main process exited (the status is iscsiadm's code).
@@ -315,6 +319,7 @@ pub fn all() -> impl Iterator<Item = &'static Pattern> {
         .chain(storage::PATTERNS)
         .chain(iscsid::PATTERNS)
         .chain(iscsiadm::PATTERNS)
+        .chain(listing::PATTERNS)
         .chain(system::PATTERNS)
 }
 
