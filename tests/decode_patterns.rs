@@ -46,6 +46,22 @@ const UNTAGGED: &[&str] = &[
 /// line they match still passes the prefilter.
 const ANCHOR_EXCEPTIONS: &[(&str, &str)] = &[
     (
+        "listing.iface",
+        "prefilter-gated: `Iface ` would cost every log; lines with `iqn.` (Initiatorname) pass",
+    ),
+    (
+        "listing.timeout",
+        "prefilter-gated: `Timeout: ` would cost every log",
+    ),
+    (
+        "listing.record_setting",
+        "prefilter-gated: `node.` would stop the search at every `node.example.com`; settings with an `iqn.` or `session`+digit value pass",
+    ),
+    (
+        "listing.discovery_address",
+        "prefilter-gated: `via ` is everywhere in noise",
+    ),
+    (
         "kernel.module_message",
         "the offload drivers' names hold digits (bnx2i, qla4xxx), which anchors cannot; the prefilter searches the whole names",
     ),
@@ -146,7 +162,15 @@ fn group_names_are_fields() {
 #[test]
 fn prefilter_lets_every_sample_through() {
     let pre = Prefilter::new();
+    let gated: HashSet<&str> = ANCHOR_EXCEPTIONS
+        .iter()
+        .filter(|e| e.1.starts_with("prefilter-gated"))
+        .map(|e| e.0)
+        .collect();
     for p in patterns::all() {
+        if gated.contains(p.id) {
+            continue;
+        }
         for s in p.samples {
             assert!(
                 pre.is_candidate(s.line.as_bytes()),
