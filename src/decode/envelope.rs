@@ -342,6 +342,12 @@ fn parse_syslog(line: &str) -> Option<Envelope<'_>> {
         return Some(env);
     }
     let (host, after) = rest.split_once(' ').unwrap_or((rest, ""));
+    if host.bytes().all(|c| c.is_ascii_digit()) && split_tag(after).is_none() {
+        // An application log's process id after its time (Python logging's `%(process)d`,
+        // oslo.log): no host, and the rest is the message.
+        env.message = Cow::Borrowed(rest);
+        return Some(env);
+    }
     env.host = Some(Cow::Borrowed(host));
     if let Some((tag, pid, msg)) = split_tag(after) {
         env.program = Some(Cow::Borrowed(tag));
