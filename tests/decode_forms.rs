@@ -81,6 +81,12 @@ const FORMS: &[Form] = &[
     ("journal-cat.log", &[1, 2, 3], (2, "/state/value", "3")),
     ("journal-verbose.log", &[6, 9], (6, "/error/code", "1020")),
     (
+        "journal-short-full-unix.log",
+        &[1, 2, 3],
+        (3, "/host", "\"node1\""),
+    ),
+    ("html-archive.log", &[1, 2, 3], (3, "/iscsiadm/code", "24")),
+    (
         "localised-months.log",
         &[1, 2, 3, 4, 5, 6, 7],
         (4, "/host", "\"узел1\""),

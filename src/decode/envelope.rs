@@ -120,6 +120,16 @@ const BARE_TAGS: &[&str] = &[
 
 /// Parses one line (without its newline). `forced` picks a parser; `None` detects it.
 pub fn parse(line: &str, forced: Option<Format>) -> Envelope<'_> {
+    // Text from a web archive of a mailing list or forum: HTML character references.
+    if memchr::memchr(b'&', line.as_bytes()).is_some() {
+        if let Some(decoded) = unwrap::html_entities(line) {
+            return owned(parse_text(&decoded, forced));
+        }
+    }
+    parse_text(line, forced)
+}
+
+fn parse_text(line: &str, forced: Option<Format>) -> Envelope<'_> {
     let env = match forced {
         Some(f) => parse_as(line, f),
         None => detect(line).or_else(|| recover(line)),
@@ -318,8 +328,10 @@ fn parse_syslog(line: &str) -> Option<Envelope<'_>> {
     let b = line.as_bytes();
     let (time, used) = if let Some((ny, used)) = clock::parse_rfc3164(b) {
         (RawTime::NoYear(ny), used)
+    } else if let Some((secs, used)) = clock::parse_iso(b) {
+        (RawTime::Wall(secs), used)
     } else {
-        let (secs, used) = clock::parse_iso(b)?;
+        let (secs, used) = journal_time(b)?;
         (RawTime::Wall(secs), used)
     };
     let mut env = empty(Format::Syslog, "");
@@ -357,6 +369,38 @@ fn parse_syslog(line: &str) -> Option<Envelope<'_>> {
         env.message = Cow::Borrowed(after);
     }
     Some(env)
+}
+
+/// The times of `journalctl -o short-full` (`Tue 2024-01-13 04:31:07 UTC`, the zone's
+/// offset not applied) and `-o short-unix` (`1705120267.123456`): seconds and bytes used.
+fn journal_time(b: &[u8]) -> Option<(f64, usize)> {
+    if b.first()?.is_ascii_uppercase() {
+        if b.get(3) != Some(&b' ') || !b[..3].iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let (secs, used) = clock::parse_iso(&b[4..])?;
+        let at = 4 + used;
+        let zone = b.get(at + 1..)?;
+        if b.get(at) != Some(&b' ') {
+            return None;
+        }
+        let n = zone
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-'))
+            .count();
+        return (1..=6).contains(&n).then_some((secs, at + 1 + n));
+    }
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(9..=10).contains(&int) || b.get(int) != Some(&b'.') {
+        return None;
+    }
+    let frac = b[int + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let used = int + 1 + frac;
+    let secs = std::str::from_utf8(&b[..used]).ok()?.parse().ok()?;
+    (frac == 6).then_some((secs, used))
 }
 
 /// `<PRI>` followed by an RFC 3164 line.
@@ -1052,6 +1096,20 @@ mod tests {
         assert_eq!((e.format, e.uptime), (Format::Dmesg, Some(171.334125)));
         // Indentation is a wrapper: the line under it is syslog.
         assert_eq!(p(" abr 25 19:15:55 h kernel: x").format, Format::Syslog);
+    }
+
+    #[test]
+    fn journal_short_full_and_unix() {
+        let e = p("Tue 2024-01-13 04:31:07 UTC node1 iscsid[812]: connect to x failed");
+        assert_eq!(
+            (e.format, e.host.as_deref(), e.program.as_deref()),
+            (Format::Syslog, Some("node1"), Some("iscsid"))
+        );
+        assert_eq!(e.time_text.as_deref(), Some("Tue 2024-01-13 04:31:07 UTC"));
+        let e =
+            p("1705120267.123456 node1 kernel: session2: session recovery timed out after 5 secs");
+        assert_eq!(e.time, RawTime::Wall(1705120267.123456));
+        assert_eq!(e.program.as_deref(), Some("kernel"));
     }
 
     #[test]

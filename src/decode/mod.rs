@@ -397,7 +397,8 @@ impl Decoder {
             timing: None,
             wall,
             raw,
-            plain: is_plain(raw.as_bytes()),
+            // An `&` may have been decoded into a quote (HTML references): not plain.
+            plain: is_plain(raw.as_bytes()) && memchr::memchr(b'&', raw.as_bytes()).is_none(),
             message_id,
             line_end: None,
             part: None,

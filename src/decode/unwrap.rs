@@ -78,7 +78,8 @@ pub fn strip_leading(line: &str) -> &str {
     for _ in 0..12 {
         let before = s.len();
         s = s.trim_start_matches([' ', '\t', '\u{a0}']);
-        if let Some(r) = s.strip_prefix('>') {
+        if let Some(r) = s.strip_prefix('>').or_else(|| s.strip_prefix("&gt;")) {
+            // A quote marker, also as an HTML-rendered mail archive shows it.
             s = r;
         } else if let Some(c) = s.chars().next().filter(|c| FRAMES.contains(c)) {
             s = &s[c.len_utf8()..];
@@ -423,6 +424,52 @@ fn json_member_line(t: &str) -> Option<Cow<'_, str>> {
     quoted(rest).map(|(v, _)| v)
 }
 
+/// Decodes the HTML character references that web archives of mail and forums leave in
+/// pasted text (`&gt;`, `&lt;`, `&amp;`, `&quot;`, `&#39;`, `&#NN;`, `&#xNN;`). `None`
+/// when there are none.
+pub fn html_entities(msg: &str) -> Option<String> {
+    if !msg.contains('&') || !msg.contains(';') {
+        return None;
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    let mut changed = false;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail[..tail.len().min(10)].find(';');
+        let ch = end.and_then(|e| match &tail[1..e] {
+            "gt" => Some('>'),
+            "lt" => Some('<'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            n => {
+                let num = n.strip_prefix('#')?;
+                let v = match num.strip_prefix(['x', 'X']) {
+                    Some(h) => u32::from_str_radix(h, 16).ok()?,
+                    None => num.parse().ok()?,
+                };
+                char::from_u32(v).filter(|c| !c.is_control())
+            }
+        });
+        match (ch, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+                changed = true;
+            }
+            _ => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// Markdown bold: `**text**` (no space inside the markers; iscsiadm's `********` for a
 /// hidden password is no markup).
 fn bold() -> &'static Regex {
@@ -564,6 +611,20 @@ mod tests {
         let t = record_time(r#"{"ts":1709460601.25,"msg":"x"}"#);
         assert_eq!(t.map(|t| t.0), Some(1709460601.25));
         assert_eq!(record_time("uptime=12 msg=x"), None);
+    }
+
+    #[test]
+    fn html() {
+        assert_eq!(
+            html_entities(
+                "connect to [fd00::1]:3260 failed (&quot;x&quot; &amp; &#39;y&#x27; &lt;z&gt;)"
+            )
+            .unwrap(),
+            "connect to [fd00::1]:3260 failed (\"x\" & 'y' <z>)"
+        );
+        assert_eq!(html_entities("a & b; c"), None);
+        assert_eq!(html_entities("&#27;"), None, "no control characters");
+        assert_eq!(strip_leading("&gt; &gt; x"), "x");
     }
 
     #[test]
