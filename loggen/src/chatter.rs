@@ -205,7 +205,7 @@ pub enum C {
     KubeletSyncError,
 }
 
-/// Weights per 1,000 lines: sshd and PAM about a third, logind and systemd's session units
+/// Weights (965 in all): sshd and PAM about a third, logind and systemd's session units
 /// about a third, cron an eighth, dockerd/containerd and the kubelet the rest.
 pub const WEIGHTS: [(C, u32); 30] = [
     (C::SshAccepted, 50),
