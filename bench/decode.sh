@@ -8,7 +8,8 @@
 # Environment:
 #   BENCH_DIR         where the generated logs and outputs live (never inside the repo) [/tmp/iscsi-bench]
 #   RUNS              timed runs per command (after one warm-up) [5]
-#   SIZE_MAIN         the noise-dominated log [1G]
+#   SIZE_MAIN         the noise-dominated log (loggen's default noise mix) [1G]
+#   SIZE_CHATTER      the noise-dominated log of heavy session chatter (--noise-mix chatter) [1G]
 #   SIZE_BIG          the log used for peak RSS [2G]
 #   SIZE_ISCSI        the iSCSI-only log [1G]
 #   CARGO_TARGET_DIR  cargo's target dir [<repo>/target]
@@ -19,6 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/iscsi-bench}
 RUNS=${RUNS:-5}
 SIZE_MAIN=${SIZE_MAIN:-1G}
+SIZE_CHATTER=${SIZE_CHATTER:-1G}
 SIZE_BIG=${SIZE_BIG:-2G}
 SIZE_ISCSI=${SIZE_ISCSI:-1G}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -82,6 +84,7 @@ gen_log() { # gen_log NAME ARGS... -> prints the path
     echo "$f"
 }
 MAIN=$(gen_log "syslog-$SIZE_MAIN" --size "$SIZE_MAIN" --seed 1 --format syslog --hosts 8)
+CHATTER=$(gen_log "chatter-$SIZE_CHATTER" --size "$SIZE_CHATTER" --seed 4 --format syslog --hosts 8 --noise-mix chatter)
 BIG=$(gen_log "syslog-$SIZE_BIG" --size "$SIZE_BIG" --seed 2 --format syslog --hosts 16)
 ISCSI=$(gen_log "iscsi-only-$SIZE_ISCSI" --size "$SIZE_ISCSI" --seed 3 --format syslog --only-iscsi)
 
@@ -163,6 +166,7 @@ PY
 }
 
 ROWS=()
+declare -A SECS # SECS[TAG/TOOL]: the median of a row, for the ratios under the table
 # row COMMAND LOG SECONDS GBPS MLPS NOTE (pipes in the command are escaped for Markdown)
 row() {
     local c=${1//|/\\|} s=$3
@@ -196,6 +200,7 @@ bench_file() { # bench_file TAG FILE TOOLS...
         esac
         log "timing $tool on $tag"
         t=$(time_cmd "$tag-$tool" "$cmd" "$out")
+        SECS[$tag/$tool]=$t
         local note=""
         case $tool in
         decode) note="$(summary_note "$out"); $(truth_note "$f" "$out"); $(bytes "$out") bytes out" ;;
@@ -209,6 +214,7 @@ bench_file() { # bench_file TAG FILE TOOLS...
 }
 
 bench_file "main-$SIZE_MAIN" "$MAIN" decode grep rg wc
+bench_file "chatter-$SIZE_CHATTER" "$CHATTER" decode grep rg wc
 bench_file "iscsi-$SIZE_ISCSI" "$ISCSI" decode devnull human writefloor grep rg wc
 bench_file "big-$SIZE_BIG" "$BIG" decode wc
 
@@ -227,13 +233,26 @@ fi
     echo "- host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- tools: $(grep --version | sed -n 1p); $([ "$HAVE_RG" = 1 ] && rg --version | sed -n 1p); $([ "$HAVE_HF" = 1 ] && hyperfine --version)"
     echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD); generator tree $GEN_ID; median of $RUNS runs after 1 warm-up, page cache warm"
-    for f in "$MAIN" "$BIG" "$ISCSI"; do
+    for f in "$MAIN" "$CHATTER" "$BIG" "$ISCSI"; do
         echo "- $(basename "$f"): $(bytes "$f") bytes, $(lines_of "$f") lines"
     done
     echo
     echo "| command | log | median s | GB/s | Mlines/s | notes |"
     echo "|---|---|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "Decoder / rg, median wall time of \`iscsi-decode decode --json FILE > OUT\` over \`rg --no-mmap -c ... FILE > OUT\` (target: at most 1.00):"
+    echo
+    for tag in "main-$SIZE_MAIN" "chatter-$SIZE_CHATTER"; do
+        d=${SECS[$tag/decode]:-} r=${SECS[$tag/rg]:-}
+        case $tag in main-*) mix="loggen's default noise" ;; *) mix="heavy session chatter, --noise-mix chatter" ;; esac
+        awk -v tag="$tag" -v mix="$mix" -v d="$d" -v r="$r" 'BEGIN {
+            if (d ~ /^[0-9.]+$/ && r ~ /^[0-9.]+$/ && r + 0 > 0)
+                printf "- %s (%s): decoder %.3f s, rg %.3f s: **%.2f**\n", tag, mix, d, r, d / r
+            else
+                printf "- %s (%s): decoder %s s, rg %s s: n/a\n", tag, mix, d == "" ? "n/a" : d, r == "" ? "n/a" : r
+        }'
+    done
     echo
     echo "Decoder peak RSS on $(basename "$BIG"): $RSS"
 } | tee "$BENCH_DIR/results-$(date -u +%Y%m%dT%H%M%S).md"

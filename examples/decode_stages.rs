@@ -16,6 +16,7 @@ use iscsi_decode::decode::incidents::Engine;
 use iscsi_decode::decode::prefilter::Prefilter;
 use iscsi_decode::decode::redact::Redactor;
 use iscsi_decode::decode::run::Sink;
+use iscsi_decode::decode::scan::CHUNK;
 use iscsi_decode::decode::{Decoder, envelope};
 use iscsi_decode::report::JsonSink;
 use std::process::ExitCode;
@@ -77,6 +78,41 @@ fn main() -> ExitCode {
     println!(
         "{:<44} {per:>7.0} ns/line  ({c} candidates)",
         "prefilter (over the whole buffer)"
+    );
+    // As the decoder runs it: over chunks that the reader has just copied (so that they are
+    // in the cache), which a search over the whole buffer, bound by memory, does not show.
+    // The cost of the copies alone is measured apart and taken off.
+    let chunks = {
+        let (mut v, mut at) = (Vec::new(), 0);
+        while at < data.len() {
+            let end = (at + CHUNK).min(data.len());
+            let end = memchr::memrchr(b'\n', &data[at..end]).map_or(end, |i| at + i + 1);
+            v.push(at..end);
+            at = end;
+        }
+        v
+    };
+    let mut buf = Vec::with_capacity(CHUNK);
+    let copy = |buf: &mut Vec<u8>, r: &std::ops::Range<usize>| {
+        buf.clear();
+        buf.extend_from_slice(&data[r.clone()]);
+        buf.len()
+    };
+    let t = Clock::now();
+    let n: usize = chunks.iter().map(|r| copy(&mut buf, r)).sum();
+    let copied = t.ns();
+    let t = Clock::now();
+    let c: usize = chunks
+        .iter()
+        .map(|r| {
+            copy(&mut buf, r);
+            pre.candidates(&buf).count()
+        })
+        .sum();
+    let per = t.ns().saturating_sub(copied) as f64 / lines.len().max(1) as f64;
+    println!(
+        "{:<44} {per:>7.0} ns/line  ({c} candidates, {n} bytes)",
+        "prefilter (per 256 KiB chunk, in the cache)"
     );
 
     let red = Redactor::get();

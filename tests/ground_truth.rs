@@ -6,7 +6,7 @@
 //! `loggen/src/truth.rs`), so a recovery that the format cannot show (dmesg has no iscsid
 //! lines) is `unresolved` in the truth too. Incidents are matched by their first line.
 
-use iscsi_loggen::{Config, Format, Incident, LoginFailure, Outcome, Truth, generate};
+use iscsi_loggen::{Config, Format, Incident, LoginFailure, Mix, Outcome, Truth, generate};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,8 +31,9 @@ fn config(format: Format, seed: u64) -> Config {
 
 fn write_log(cfg: &Config) -> (PathBuf, Truth) {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "ground-truth-{}-{}.log",
+        "ground-truth-{}-{}-{}.log",
         cfg.format.name(),
+        cfg.noise_mix.name(),
         cfg.seed
     ));
     let file = std::fs::File::create(&path).expect("create log");
@@ -166,9 +167,13 @@ fn check_login_failure(t: &LoginFailure, d: &Value, errs: &mut Vec<String>) {
 }
 
 fn check_format(format: Format, seed: u64) {
-    let cfg = config(format, seed);
-    let (path, truth) = write_log(&cfg);
-    let name = format.name();
+    check_config(&config(format, seed));
+}
+
+fn check_config(cfg: &Config) {
+    let format = cfg.format;
+    let (path, truth) = write_log(cfg);
+    let name = format!("{} ({} noise)", format.name(), cfg.noise_mix.name());
     // The log must be worth testing: several incidents of every outcome it can show.
     assert!(
         truth.count(Outcome::RecoveryTimedOut) >= 3,
@@ -277,6 +282,74 @@ fn dmesg_incidents_match_ground_truth() {
 #[test]
 fn dmesg_t_incidents_match_ground_truth() {
     check_format(Format::DmesgT, 15);
+}
+
+#[test]
+fn syslog_chatter_incidents_match_ground_truth() {
+    check_config(&Config {
+        noise_mix: Mix::Chatter,
+        ..config(Format::Syslog, 17)
+    });
+}
+
+#[test]
+fn journal_chatter_incidents_match_ground_truth() {
+    check_config(&Config {
+        noise_mix: Mix::Chatter,
+        ..config(Format::Journal, 18)
+    });
+}
+
+/// The chatter mix's noise lines are syslog lines of their programs, and none is recognised.
+#[test]
+fn chatter_lines_parse_as_syslog_and_are_not_recognised() {
+    use iscsi_decode::decode::{Decoder, envelope};
+    let cfg = Config {
+        noise_mix: Mix::Chatter,
+        max_bytes: 0,
+        max_lines: 30_000,
+        incident_rate: 0.0,
+        tail_incidents: 0,
+        ..config(Format::Syslog, 19)
+    };
+    let mut log = Vec::new();
+    generate(&cfg, &mut log).expect("generate");
+    let log = String::from_utf8(log).expect("utf-8");
+    let mut d = Decoder::new(None);
+    let mut store = String::new();
+    let mut noise = 0;
+    for (i, l) in log.lines().enumerate() {
+        let env = envelope::parse(l, None);
+        assert_eq!(env.format, envelope::Format::Syslog, "{l}");
+        assert!(env.host.is_some(), "{l}");
+        let program = env
+            .program
+            .as_deref()
+            .unwrap_or_else(|| panic!("no program: {l}"));
+        if ["kernel", "iscsid", "iscsiadm", "multipathd"].contains(&program) {
+            continue;
+        }
+        assert!(
+            [
+                "sshd",
+                "systemd-logind",
+                "systemd",
+                "CRON",
+                "dockerd",
+                "containerd",
+                "kubelet"
+            ]
+            .contains(&program),
+            "{l}"
+        );
+        noise += 1;
+        store.clear();
+        assert!(
+            d.decode(i as u64 + 1, l, &mut store).is_none(),
+            "recognised: {l}"
+        );
+    }
+    assert!(noise > 29_000, "{noise}");
 }
 
 #[test]

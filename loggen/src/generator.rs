@@ -3,7 +3,7 @@
 
 use crate::envelope::{Envelope, Format, HostEnv};
 use crate::event::{Ev, Kind, NONE, Reason, kernel_err, render};
-use crate::noise::Noise;
+use crate::noise::{Mix, Noise};
 use crate::rng::Rng;
 use crate::truth::{Incident, LoginFailure, Outcome, Stamp, Truth};
 use crate::world::{SessState, World};
@@ -37,6 +37,8 @@ pub struct Config {
     pub late_recovery: bool,
     /// Incidents started near the end that never resolve.
     pub tail_incidents: usize,
+    /// Which background lines (the iSCSI lines and their truth do not depend on it).
+    pub noise_mix: Mix,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             start_unix: 1_709_510_400, // 2024-03-04T00:00:00Z
             late_recovery: true,
             tail_incidents: 2,
+            noise_mix: Mix::Default,
         }
     }
 }
@@ -121,7 +124,7 @@ pub fn generate<W: Write>(cfg: &Config, out: W) -> io::Result<Truth> {
         rng,
         w,
         env: Envelope::new(cfg.format),
-        noise: Noise::new(kernel_only),
+        noise: Noise::with_mix(kernel_only, cfg.noise_mix),
         heap: BinaryHeap::new(),
         seq: 0,
         now: start_us,

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod chatter;
 pub mod envelope;
 pub mod event;
 mod generator;
@@ -26,4 +27,5 @@ pub mod world;
 
 pub use envelope::Format;
 pub use generator::{Config, generate};
+pub use noise::Mix;
 pub use truth::{Incident, LoginFailure, Outcome, Stamp, Truth};

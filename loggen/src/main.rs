@@ -1,6 +1,6 @@
 //! `iscsi-loggen`: writes a realistic syslog with iSCSI incidents and their ground truth.
 
-use iscsi_loggen::{Config, Format, generate, text::parse_iso};
+use iscsi_loggen::{Config, Format, Mix, generate, text::parse_iso};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -17,6 +17,8 @@ usage: iscsi-loggen [options]
   --sessions N          iSCSI sessions (paths) per host [4]
   --incident-rate R     incidents per 10,000 noise lines [2]
   --noise-rate R        noise lines per second per host [40]
+  --noise-mix MIX       default | chatter (heavy sshd/logind/cron session, dockerd and
+                        kubelet chatter) [default]
   --only-iscsi          no noise: every line is an iSCSI-stack line
   --start TIME          first timestamp, UTC, YYYY-MM-DDTHH:MM:SS [2024-03-04T00:00:00]
   --no-late-recovery    never bring a timed-out multipath session back
@@ -113,6 +115,10 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
                     .ok()
                     .filter(|&r: &f64| r > 0.0)
                     .ok_or_else(|| bad("rate", &v))?;
+            }
+            "--noise-mix" => {
+                let v = val()?;
+                cli.cfg.noise_mix = Mix::parse(&v).ok_or_else(|| bad("noise mix", &v))?;
             }
             "--only-iscsi" => cli.cfg.only_iscsi = true,
             "--no-late-recovery" => cli.cfg.late_recovery = false,
@@ -214,6 +220,8 @@ mod tests {
             "--only-iscsi",
             "-o",
             "x.log",
+            "--noise-mix",
+            "chatter",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -223,6 +231,15 @@ mod tests {
         assert_eq!(c.cfg.format, Format::DmesgT);
         assert!(c.cfg.only_iscsi);
         assert_eq!(c.output.as_deref(), Some("x.log"));
+        assert_eq!(c.cfg.noise_mix, Mix::Chatter);
+        assert_eq!(
+            parse_args(&["--size".into(), "1M".into()])
+                .unwrap()
+                .cfg
+                .noise_mix,
+            Mix::Default
+        );
+        assert!(parse_args(&["--noise-mix".into(), "loud".into()]).is_err());
         assert!(parse_args(&["--bogus".to_string()]).is_err());
     }
 }

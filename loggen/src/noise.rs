@@ -5,6 +5,7 @@
 //! `New session`, `lost connection`, `session opened`, `link is down`, `not responding`,
 //! even `iscsid` (in sudo command lines). A decoder must stay quiet on all of them.
 
+use crate::chatter::{self, C, ChatterHost};
 use crate::envelope::{Envelope, HostEnv, Src};
 use crate::rng::Rng;
 use crate::text::{push_hex, push_ip, push_u64, push_u64_pad};
@@ -21,6 +22,7 @@ pub struct NoiseHost {
     nic: &'static str,
     mac: [u8; 6],
     my_ip: [u8; 4],
+    chatter: ChatterHost,
 }
 
 impl NoiseHost {
@@ -32,16 +34,32 @@ impl NoiseHost {
             *b = rng.below(256) as u8;
         }
         mac[0] &= 0xfe;
+        let logind_pid = rng.range(600, 1200) as u32;
+        let chronyd_pid = rng.range(600, 1200) as u32;
+        let nm_pid = rng.range(600, 1200) as u32;
+        let multipathd_pid = rng.range(400, 900) as u32;
+        let qmgr_pid = rng.range(1500, 3000) as u32;
+        let next_session = rng.range(1, 5000);
+        let nic = NICS[rng.below(NICS.len() as u64) as usize];
+        let my_ip = [192, 0, 2, rng.range(20, 250) as u8];
+        // The chatter mix's host state comes from its own stream, seeded by what was drawn
+        // here: the default mix draws exactly what it always did.
+        let seed = mac
+            .iter()
+            .fold(u64::from(logind_pid) << 32 | next_session, |a, &b| {
+                a.rotate_left(8) ^ u64::from(b)
+            });
         NoiseHost {
-            logind_pid: rng.range(600, 1200) as u32,
-            chronyd_pid: rng.range(600, 1200) as u32,
-            nm_pid: rng.range(600, 1200) as u32,
-            multipathd_pid: rng.range(400, 900) as u32,
-            qmgr_pid: rng.range(1500, 3000) as u32,
-            next_session: rng.range(1, 5000),
-            nic: NICS[rng.below(NICS.len() as u64) as usize],
+            logind_pid,
+            chronyd_pid,
+            nm_pid,
+            multipathd_pid,
+            qmgr_pid,
+            next_session,
+            nic,
             mac,
-            my_ip: [192, 0, 2, rng.range(20, 250) as u8],
+            my_ip,
+            chatter: ChatterHost::new(seed),
         }
     }
 }
@@ -172,23 +190,77 @@ fn is_kernel(t: T) -> bool {
     (t as u32) >= (T::KAudit as u32)
 }
 
+/// Which background lines a log gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mix {
+    /// A mixed server: sshd, logind, cron, postfix, chronyd, NetworkManager, sudo and kernel
+    /// lines (UFW, audit, USB, NICs, EXT4, NFS, docker veths, local disks).
+    #[default]
+    Default,
+    /// Heavy login-session chatter: sshd, pam_unix, systemd-logind and session scopes, cron,
+    /// dockerd/containerd logfmt with `connection=... session=...` and `sessionID=...`,
+    /// kubelet klog lines (see the `chatter` module). The kernel formats, which have no
+    /// userspace lines, get the default mix's kernel lines.
+    Chatter,
+}
+
+impl Mix {
+    /// Every mix, in CLI order.
+    pub const ALL: [Mix; 2] = [Mix::Default, Mix::Chatter];
+
+    /// Parses the CLI name (`default`, `chatter`).
+    pub fn parse(s: &str) -> Option<Mix> {
+        Mix::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    /// The CLI name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mix::Default => "default",
+            Mix::Chatter => "chatter",
+        }
+    }
+}
+
+/// The templates of a mix, each repeated by its weight.
+#[derive(Debug)]
+enum Table {
+    Default(Vec<T>),
+    Chatter(Vec<C>),
+}
+
 /// Picks and writes noise lines.
 #[derive(Debug)]
 pub struct Noise {
-    table: Vec<T>,
+    table: Table,
 }
 
 impl Noise {
-    /// A noise source; `kernel_only` restricts it to kernel lines (dmesg).
+    /// A noise source of the default mix; `kernel_only` restricts it to kernel lines (dmesg).
     pub fn new(kernel_only: bool) -> Self {
-        let mut table = Vec::new();
-        for &(t, w) in &WEIGHTS {
-            if !kernel_only || is_kernel(t) {
-                for _ in 0..w {
-                    table.push(t);
+        Noise::with_mix(kernel_only, Mix::Default)
+    }
+
+    /// A noise source of `mix`; `kernel_only` restricts it to kernel lines (dmesg), which
+    /// only the default mix has.
+    pub fn with_mix(kernel_only: bool, mix: Mix) -> Self {
+        let table = if mix == Mix::Chatter && !kernel_only {
+            let mut table = Vec::new();
+            for &(c, w) in &chatter::WEIGHTS {
+                table.extend(std::iter::repeat_n(c, w as usize));
+            }
+            Table::Chatter(table)
+        } else {
+            let mut table = Vec::new();
+            for &(t, w) in &WEIGHTS {
+                if !kernel_only || is_kernel(t) {
+                    for _ in 0..w {
+                        table.push(t);
+                    }
                 }
             }
-        }
+            Table::Default(table)
+        };
         Noise { table }
     }
 
@@ -203,7 +275,19 @@ impl Noise {
         host: &HostEnv,
         nh: &mut NoiseHost,
     ) {
-        let t = *rng.pick(&self.table);
+        let table = match &self.table {
+            Table::Default(table) => table,
+            Table::Chatter(table) => {
+                let c = *rng.pick(table);
+                let login = chatter::pick_login(c, rng, &mut nh.chatter);
+                let src = chatter::source(c, rng, &nh.chatter, nh.logind_pid, login);
+                env.push_prefix(buf, t_us, host, src);
+                chatter::body(c, rng, buf, &mut nh.chatter, t_us, login);
+                buf.push(b'\n');
+                return;
+            }
+        };
+        let t = *rng.pick(table);
         let src = match t {
             T::SshClosed
             | T::SshAccepted
@@ -619,6 +703,184 @@ mod tests {
                 !l.contains("iscsid[") && !l.contains("rejecting I/O"),
                 "{l}"
             );
+        }
+    }
+
+    /// `n` lines of `mix` noise in `format`, from `seed`.
+    fn lines_of(mix: Mix, format: Format, seed: u64, n: usize) -> String {
+        let noise = Noise::with_mix(format.kernel_only(), mix);
+        let mut rng = Rng::new(seed);
+        let host = HostEnv {
+            name: "node01".into(),
+            boot_us: 1_699_999_000_000_000,
+            kernel_uptime_prefix: false,
+        };
+        let mut nh = NoiseHost::new(&mut rng);
+        let mut env = Envelope::new(format);
+        let mut buf = Vec::new();
+        let mut t = 1_700_000_000_000_000;
+        for _ in 0..n {
+            t += rng.range(1, 200_000);
+            noise.write(&mut rng, &mut buf, &mut env, t, &host, &mut nh);
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn chatter_is_deterministic_per_seed() {
+        let a = lines_of(Mix::Chatter, Format::Syslog, 7, 5000);
+        assert_eq!(a, lines_of(Mix::Chatter, Format::Syslog, 7, 5000));
+        assert_ne!(a, lines_of(Mix::Chatter, Format::Syslog, 8, 5000));
+        assert_ne!(a, lines_of(Mix::Default, Format::Syslog, 7, 5000));
+        assert_eq!(Mix::parse("chatter"), Some(Mix::Chatter));
+        assert_eq!(Mix::parse("default"), Some(Mix::Default));
+        assert_eq!(Mix::parse("x"), None);
+    }
+
+    /// `Mar  4 00:02:51 node01 tag[pid]: message`, as rsyslog writes it: the tag and the
+    /// message, or None.
+    fn syslog_parts(l: &str) -> Option<(&str, &str)> {
+        let b = l.as_bytes();
+        let month_ok = crate::text::MONTHS.contains(&l.get(0..3)?);
+        let day_ok = b.get(3) == Some(&b' ')
+            && (b[4] == b' ' || b[4].is_ascii_digit())
+            && b[5].is_ascii_digit()
+            && b[6] == b' ';
+        let time = l.get(7..15)?.as_bytes();
+        let time_ok = time.iter().enumerate().all(|(i, c)| {
+            if i == 2 || i == 5 {
+                *c == b':'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        if !(month_ok && day_ok && time_ok && b.get(15) == Some(&b' ')) {
+            return None;
+        }
+        let rest = l[16..].strip_prefix("node01 ")?;
+        let (tag, msg) = rest.split_once(": ")?;
+        let name = match tag.split_once('[') {
+            Some((name, pid)) => {
+                let pid = pid.strip_suffix(']')?;
+                (!pid.is_empty() && pid.bytes().all(|c| c.is_ascii_digit())).then_some(name)?
+            }
+            None => tag,
+        };
+        let name_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'/');
+        (name_ok && !msg.is_empty() && !msg.ends_with(' ')).then_some((name, msg))
+    }
+
+    #[test]
+    fn every_chatter_line_parses_as_syslog() {
+        const PROGRAMS: [&str; 8] = [
+            "sshd",
+            "systemd-logind",
+            "systemd",
+            "CRON",
+            "dockerd",
+            "containerd",
+            "kubelet",
+            "kernel",
+        ];
+        let s = lines_of(Mix::Chatter, Format::Syslog, 3, 20_000);
+        let mut per = [0usize; PROGRAMS.len()];
+        let mut session_words = 0;
+        for l in s.lines() {
+            let Some((name, msg)) = syslog_parts(l) else {
+                panic!("not a syslog line: {l}");
+            };
+            let Some(k) = PROGRAMS.iter().position(|p| *p == name) else {
+                panic!("unexpected program {name}: {l}");
+            };
+            per[k] += 1;
+            match name {
+                "dockerd" | "containerd" => assert!(
+                    msg.starts_with("time=\"2023-11-14T")
+                        && msg.contains(" level=")
+                        && msg.contains(" msg=\""),
+                    "{l}"
+                ),
+                "kubelet" => assert!(
+                    (msg.starts_with("I1114 ") || msg.starts_with("E1114 "))
+                        && msg.contains(".go:"),
+                    "{l}"
+                ),
+                _ => {}
+            }
+            let lower = msg.to_ascii_lowercase();
+            if lower.contains("session") || lower.contains("connection") {
+                session_words += 1;
+            }
+        }
+        // Realistic proportions: sshd and PAM the most, then logind and systemd, cron,
+        // the container runtimes and the kubelet; no kernel line.
+        let n = s.lines().count();
+        assert_eq!(n, 20_000);
+        let share = |p: &str| per[PROGRAMS.iter().position(|x| *x == p).unwrap()] as f64 / n as f64;
+        assert!((0.25..0.40).contains(&share("sshd")), "{per:?}");
+        assert!((0.10..0.22).contains(&share("systemd-logind")), "{per:?}");
+        assert!((0.08..0.20).contains(&share("systemd")), "{per:?}");
+        assert!((0.08..0.18).contains(&share("CRON")), "{per:?}");
+        assert!((0.04..0.12).contains(&share("dockerd")), "{per:?}");
+        assert!((0.04..0.12).contains(&share("containerd")), "{per:?}");
+        assert!((0.05..0.15).contains(&share("kubelet")), "{per:?}");
+        assert_eq!(share("kernel"), 0.0);
+        assert!(session_words * 2 > n, "{session_words} of {n}");
+    }
+
+    #[test]
+    fn chatter_sessions_are_consistent() {
+        // A session logind removes was opened before, and is not removed twice.
+        let s = lines_of(Mix::Chatter, Format::Syslog, 5, 20_000);
+        let mut opened = std::collections::HashSet::new();
+        let mut removed = std::collections::HashSet::new();
+        let mut first = None;
+        for l in s.lines() {
+            let msg = syslog_parts(l).unwrap().1;
+            if let Some(n) = msg.strip_prefix("New session ") {
+                let n: u64 = n.split(' ').next().unwrap().parse().unwrap();
+                first.get_or_insert(n);
+                opened.insert(n);
+            } else if let Some(n) = msg.strip_prefix("Removed session ") {
+                let n: u64 = n.trim_end_matches('.').parse().unwrap();
+                assert!(removed.insert(n), "removed twice: {l}");
+            }
+        }
+        assert!(opened.len() > 500 && removed.len() > 500);
+    }
+
+    #[test]
+    fn chatter_never_looks_like_iscsi() {
+        for format in [
+            Format::Syslog,
+            Format::Journal,
+            Format::SyslogIso,
+            Format::Dmesg,
+        ] {
+            let s = lines_of(Mix::Chatter, format, 9, 20_000);
+            for l in s.lines() {
+                let bad = [
+                    "iscsi",
+                    "iSCSI",
+                    "scsi ",
+                    "rejecting I/O",
+                    "I/O error",
+                    "multipath",
+                ];
+                assert!(!bad.iter().any(|w| l.contains(w)), "{l}");
+                for w in ["connection", "session", "Connection", "Session"] {
+                    for (i, _) in l.match_indices(w) {
+                        let next = l.as_bytes().get(i + w.len());
+                        assert!(!next.is_some_and(u8::is_ascii_digit), "{l}");
+                    }
+                }
+            }
+            if format.kernel_only() {
+                assert!(s.lines().all(|l| !l.contains("sshd")), "dmesg has no sshd");
+            }
         }
     }
 }

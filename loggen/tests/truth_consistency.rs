@@ -1,7 +1,7 @@
 //! Checks that the ground truth describes the log that was written: line numbers, texts,
 //! attempt counts, durations, monotonic time, and no incident left out.
 
-use iscsi_loggen::{Config, Format, Outcome, Truth, generate};
+use iscsi_loggen::{Config, Format, Mix, Outcome, Truth, generate};
 
 fn small(format: Format, seed: u64, only_iscsi: bool) -> Config {
     Config {
@@ -275,6 +275,48 @@ fn many_seeds_stay_consistent() {
         cfg.max_bytes = 200 << 10;
         check(&cfg);
     }
+}
+
+#[test]
+fn chatter_mix_is_consistent_and_keeps_the_incidents() {
+    for format in Format::ALL {
+        let cfg = Config {
+            noise_mix: Mix::Chatter,
+            ..small(format, 7, false)
+        };
+        let t = check(&cfg);
+        let name = format.name();
+        assert!(t.incidents.len() >= 10, "{name}: {}", t.incidents.len());
+        assert!(t.count(Outcome::RecoveryTimedOut) >= 2, "{name}");
+        assert!(t.count(Outcome::Unresolved) >= 1, "{name}");
+        if !format.kernel_only() {
+            assert!(t.count(Outcome::Recovered) >= 2, "{name}");
+            assert!(!t.login_failures.is_empty(), "{name}");
+            let (log, _) = run(&cfg);
+            assert!(log.contains(" sshd["), "{name}: no chatter");
+            assert!(
+                !log.contains("postfix"),
+                "{name}: default noise in the chatter mix"
+            );
+        }
+    }
+}
+
+#[test]
+fn chatter_mix_is_deterministic() {
+    let mut cfg = Config {
+        noise_mix: Mix::Chatter,
+        ..small(Format::Syslog, 4, false)
+    };
+    let (a, ta) = run(&cfg);
+    let (b, tb) = run(&cfg);
+    assert_eq!(a, b);
+    assert_eq!(ta.to_json(), tb.to_json());
+    cfg.seed = 5;
+    assert_ne!(a, run(&cfg).0);
+    cfg.seed = 4;
+    cfg.noise_mix = Mix::Default;
+    assert_ne!(a, run(&cfg).0);
 }
 
 #[test]
