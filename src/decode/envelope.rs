@@ -139,6 +139,12 @@ fn parse_text(line: &str, forced: Option<Format>) -> Envelope<'_> {
     env
 }
 
+/// Whether `line` starts with an envelope (time, or dmesg stamp): no wrapper taken off, no
+/// message normalised.
+pub fn starts_with_envelope(line: &str) -> bool {
+    detect(line).is_some_and(|e| e.format != Format::Bare)
+}
+
 /// A line whose start is no envelope: the envelope after the wrappers that stand before
 /// it ([`unwrap::strip_leading`]), else one further into the line (a console line that a
 /// kernel message interrupted, an unknown prefix): the first position, after a byte that

@@ -335,6 +335,10 @@ impl Decoder {
     /// Whether a line's second half, `text`, could stand alone: it has an envelope, or is
     /// recognised by itself. (A wrapped line's second half does neither.)
     pub fn stands_alone(&mut self, text: &str) -> bool {
+        // Most lines start with their envelope: the cheap test settles them.
+        if envelope::starts_with_envelope(text) {
+            return true;
+        }
         let env = envelope::parse(text, self.forced);
         if env.format != Format::Bare || env.program.is_some() {
             return true;
