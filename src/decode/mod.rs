@@ -173,6 +173,7 @@ pub struct Decoder {
     spans: memo::Spans,
     forced: Option<Format>,
     years: YearTracker,
+    last_index: Option<usize>,
 }
 
 impl Decoder {
@@ -204,6 +205,7 @@ impl Decoder {
             spans: Vec::new(),
             forced,
             years: YearTracker::default(),
+            last_index: None,
         }
     }
 
@@ -303,7 +305,7 @@ impl Decoder {
             return false;
         }
         let better = match (slot.as_ref(), first_pattern) {
-            (Some(ev), Some(f)) => self.index_of(ev.pattern) < f,
+            (Some(_), Some(f)) => self.last_index().is_some_and(|i| i < f),
             (Some(_), None) => true,
             (None, _) => false,
         };
@@ -323,13 +325,9 @@ impl Decoder {
             .map(|(s, e)| (s as usize, e as usize))
     }
 
-    /// The priority index of a pattern of this decoder's set.
-    pub fn index_of(&self, p: &'static Pattern) -> usize {
-        self.set
-            .patterns()
-            .iter()
-            .position(|q| std::ptr::eq(*q, p))
-            .unwrap_or(usize::MAX)
+    /// The priority index of the pattern of the last recognised line.
+    pub fn last_index(&self) -> Option<usize> {
+        self.last_index
     }
 
     /// Whether a line's second half, `text`, could stand alone: it has an envelope, or is
@@ -370,6 +368,7 @@ impl Decoder {
             }
         };
         let pattern = self.set.patterns()[idx];
+        self.last_index = Some(idx);
         if pattern.id == patterns::RELAYED_EXIT_STATUS && !relays_iscsiadm(raw) {
             return false;
         }

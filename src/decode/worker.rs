@@ -164,12 +164,11 @@ impl Worker {
         let mut store = std::mem::take(&mut self.store);
         let mut slot = None;
         self.decoder.decode_into(line, &red, &mut store, &mut slot);
-        let first = slot
-            .as_ref()
-            .map(|ev| (ev.pattern.kind, self.decoder.index_of(ev.pattern)));
+        let generic = slot.as_ref().is_none_or(|ev| ev.pattern.kind.is_generic());
         let mut joined = false;
-        if let Some(next) = next.filter(|_| first.is_none_or(|(k, _)| k.is_generic())) {
-            joined = self.try_join(line, &red, next, first.map(|(_, i)| i), done);
+        if let Some(next) = next.filter(|_| generic) {
+            let first = slot.as_ref().and(self.decoder.last_index());
+            joined = self.try_join(line, &red, next, first, done);
         }
         let recognised = joined || slot.is_some();
         if !joined {
@@ -284,8 +283,16 @@ impl Worker {
         first: Option<usize>,
         done: &mut Done,
     ) -> bool {
+        // A line that starts with a syslog time stands alone: settled on the bytes, before
+        // any text is made of them (this runs for every unrecognised candidate).
+        if next.len() > 512
+            || crate::decode::clock::parse_rfc3164(next).is_some()
+            || crate::decode::clock::parse_iso(next).is_some()
+        {
+            return false;
+        }
         let next = String::from_utf8_lossy(next.strip_suffix(b"\r").unwrap_or(next));
-        if next.len() > 512 || self.decoder.stands_alone(&next) {
+        if self.decoder.stands_alone(&next) {
             return false;
         }
         let second = crate::decode::unwrap::strip_leading(&next).trim_end();
