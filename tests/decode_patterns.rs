@@ -62,6 +62,10 @@ const ANCHOR_EXCEPTIONS: &[(&str, &str)] = &[
         "prefilter-gated: `via ` is everywhere in noise",
     ),
     (
+        "kernel.module_debug",
+        "the debug twin of kernel.module_message, with its anchor",
+    ),
+    (
         "kernel.module_message",
         "the offload drivers' names hold digits (bnx2i, qla4xxx), which anchors cannot; the prefilter searches the whole names",
     ),

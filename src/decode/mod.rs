@@ -367,6 +367,12 @@ impl Decoder {
                 (found, id)
             }
         };
+        // A line the envelope marks as debug output (syslog severity 7) that only a
+        // catch-all row knows is debug output.
+        let idx = match (env.severity, self.set.debug_twin(idx)) {
+            (Some(7), Some(twin)) => twin,
+            _ => idx,
+        };
         let pattern = self.set.patterns()[idx];
         self.last_index = Some(idx);
         if pattern.id == patterns::RELAYED_EXIT_STATUS && !relays_iscsiadm(raw) {

@@ -205,6 +205,10 @@ impl Render for JsonRender {
             push_u64(out, u64::from(p));
         }
         push_opt_str(out, b",\"caller\":", env.caller.as_deref(), plain);
+        if let Some(p) = env.severity {
+            out.extend_from_slice(b",\"priority\":");
+            push_u64(out, u64::from(p));
+        }
         if let Some(n) = env.repeated {
             out.extend_from_slice(b",\"repeated\":");
             push_u64(out, u64::from(n));

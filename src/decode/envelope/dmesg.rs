@@ -2,7 +2,7 @@
 //! stamps, `-d` deltas, printk caller ids, `--time-format iso`, and `journalctl -o
 //! short-monotonic`.
 
-use super::syslog::{parse_syslog, strip_pri};
+use super::syslog::{parse_syslog, pri_severity, strip_pri};
 use super::types::{BARE_TAGS, Envelope, Format, RawTime, empty, split_tag};
 use crate::decode::clock::{self, NoYear};
 use std::borrow::Cow;
@@ -92,22 +92,31 @@ pub(super) fn stamp(inner: &str) -> Option<Stamp<'_>> {
 /// `journalctl -o short-monotonic` (`[ 1.0] host prog[pid]: msg`) is read here too.
 pub(super) fn parse_dmesg(line: &str) -> Option<Envelope<'_>> {
     let mut s = line;
+    let mut severity = None;
     if let Some(r) = strip_pri(s) {
         s = r;
+        severity = pri_severity(line);
     }
     let mut facility = "kern";
     if let Some((fac, r)) = strip_facility(s) {
         facility = fac;
+        let level = s[fac.len()..].trim_start_matches([' ', ':']);
+        severity = LEVELS
+            .iter()
+            .position(|l| level.starts_with(l))
+            .map(|i| i as u8);
         s = r.trim_start();
         // `dmesg -x --time-format iso`: the ISO time follows the level.
         if !s.starts_with('[') {
             let mut env = parse_syslog(s).filter(|e| e.format == Format::Dmesg)?;
             env.program = Some(Cow::Borrowed("kernel"));
+            env.severity = severity;
             return Some(env);
         }
     }
     let mut env = empty(Format::Dmesg, "");
     env.program = Some(Cow::Borrowed("kernel"));
+    env.severity = severity;
     let mut seen = false;
     while let Some(r) = s.strip_prefix('[') {
         let Some(close) = r.find(']') else { break };

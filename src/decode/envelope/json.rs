@@ -131,6 +131,7 @@ pub(super) fn parse_json(line: &str) -> Option<Envelope<'_>> {
             "_COMM" => comm = Some(s),
             "_PID" => pid = Some(s),
             "SYSLOG_PID" => spid = Some(s),
+            "PRIORITY" => env.severity = s.parse().ok().filter(|p: &u8| *p < 8),
             "_SOURCE_MONOTONIC_TIMESTAMP" => mono = Some(s),
             _ => {}
         }

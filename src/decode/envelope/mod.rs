@@ -360,5 +360,6 @@ fn owned(e: Envelope<'_>) -> Envelope<'static> {
         inner_prefix: e.inner_prefix,
         repeated: e.repeated,
         caller: own(e.caller),
+        severity: e.severity,
     }
 }

@@ -88,7 +88,16 @@ pub(super) fn journal_time(b: &[u8]) -> Option<(f64, usize)> {
 /// `<PRI>` followed by an RFC 3164 line.
 pub(super) fn parse_pri_syslog(line: &str) -> Option<Envelope<'_>> {
     let rest = strip_pri(line)?;
-    parse_syslog(rest)
+    let mut env = parse_syslog(rest)?;
+    env.severity = pri_severity(line);
+    Some(env)
+}
+
+/// The severity of a line's `<PRI>` (PRI = facility × 8 + severity, RFC 5424 §6.2.1).
+pub(super) fn pri_severity(line: &str) -> Option<u8> {
+    let rest = line.strip_prefix('<')?;
+    let close = rest.find('>')?;
+    rest[..close].parse::<u16>().ok().map(|p| (p % 8) as u8)
 }
 
 pub(super) fn strip_pri(line: &str) -> Option<&str> {
@@ -102,6 +111,7 @@ pub(super) fn strip_pri(line: &str) -> Option<&str> {
 
 /// `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG`.
 pub(super) fn parse_rfc5424(line: &str) -> Option<Envelope<'_>> {
+    let severity = pri_severity(line);
     let rest = strip_pri(line)?.strip_prefix("1 ")?;
     let mut it = rest.splitn(6, ' ');
     let ts = it.next()?;
@@ -111,6 +121,7 @@ pub(super) fn parse_rfc5424(line: &str) -> Option<Envelope<'_>> {
     let _msgid = it.next()?;
     let tail = it.next().unwrap_or("");
     let mut env = empty(Format::Rfc5424, "");
+    env.severity = severity;
     if ts != "-" {
         let (secs, _) = clock::parse_iso(ts.as_bytes())?;
         env.time = RawTime::Wall(secs);

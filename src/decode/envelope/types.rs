@@ -99,6 +99,10 @@ pub struct Envelope<'a> {
     pub repeated: Option<u32>,
     /// The printk caller id (`T1234`: a task, `C3`: a CPU), when the line shows one.
     pub caller: Option<Cow<'a, str>>,
+    /// The syslog severity (0 emerg .. 7 debug), when the line shows it: a `<PRI>`
+    /// (RFC 5424, `dmesg -r`, syslog with PRI), the level of `dmesg -x`, the `PRIORITY` of
+    /// journal JSON.
+    pub severity: Option<u8>,
 }
 
 /// Programs whose `name: ` may start a bare line.
@@ -126,6 +130,7 @@ pub(super) fn empty(format: Format, message: &str) -> Envelope<'_> {
         inner_prefix: false,
         repeated: None,
         caller: None,
+        severity: None,
     }
 }
 

@@ -587,4 +587,19 @@ pub static PATTERNS: &[Pattern] = &[
             s!("iscsistart: sid 5 not found", "sid=5"),
         ],
     },
+    // The debug twin of the row above (see `super::DEBUG_TWINS`): the same regex, for
+    // lines whose envelope shows syslog severity 7.
+    Pattern {
+        id: "open_iscsi.debug",
+        kind: Kind::Debug,
+        source: Source::OpenIscsi,
+        anchor: super::ANY,
+        regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|[Ss][Ii][Dd][:= ]\s*(?P<sid_alt>\d+)|session(?P<sid_alt2>\d+)\b))?",
+        implies: &[],
+        wording: "debug level (`-d N`) shown by the envelope",
+        samples: &[s!(
+            "<15>Mar  3 10:10:01 node1 iscsid: in read_transports",
+            "program=iscsid"
+        )],
+    },
 ];

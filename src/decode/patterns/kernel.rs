@@ -277,6 +277,21 @@ pub static PATTERNS: &[Pattern] = &[
             ),
         ],
     },
+    // The debug twin of the row above (see `super::DEBUG_TWINS`): the same regex, for
+    // lines whose envelope shows syslog severity 7.
+    Pattern {
+        id: "kernel.module_debug",
+        kind: Kind::Debug,
+        source: Source::Kernel,
+        anchor: "iser_|iscsi|bnx|cxgb|qedi|qla",
+        regex: r"^(?P<func>(?:iscsi_iser|iser|iscsi_sw_tcp|iscsi_tcp|libiscsi_tcp|libiscsi|bnx2i|cxgb3i|cxgb4i|libcxgbi|cxgbi|qedi|be2iscsi|beiscsi|qla4xxx|scsi_transport_iscsi)[a-z0-9_]*)(?:\[\d+\]|\s[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f])?: (?P<text>.*)",
+        implies: &[],
+        wording: "KERN_DEBUG (`iser_dbg`, `pr_debug`) shown by the envelope",
+        samples: &[s!(
+            "kern  :debug : [ 9.1] iser_connect: connecting to: 192.0.2.10:3260",
+            "func=iser_connect"
+        )],
+    },
     // Generic: any other kernel message about a connection or a session keeps its ids.
     Pattern {
         id: "kernel.conn_message",

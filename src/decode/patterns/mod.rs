@@ -63,6 +63,15 @@ pub const ANY: &str = "*";
 /// iscsistart invocation (the decoder keeps it only in such lines).
 pub const RELAYED_EXIT_STATUS: &str = "iscsiadm.relayed_exit_status";
 
+/// The rows of messages no pattern knows (kind `other`) and their debug twins (kind
+/// `debug`): a line the first recognises is the second's when its envelope shows syslog
+/// severity 7 (debug). The twins are never matched on their own.
+pub const DEBUG_TWINS: &[(&str, &str)] = &[
+    ("open_iscsi.other", "open_iscsi.debug"),
+    ("iscsiuio.other", "iscsiuio.debug"),
+    ("kernel.module_message", "kernel.module_debug"),
+];
+
 /// Every pattern, in matching priority order within each anchor.
 pub fn all() -> impl Iterator<Item = &'static Pattern> {
     kernel::PATTERNS
@@ -112,6 +121,8 @@ pub struct PatternSet {
     embedded: Vec<OnceLock<Regex>>,
     /// The [`ANY`] patterns, in priority order.
     fallback: Vec<usize>,
+    /// Per pattern: its debug twin (see [`DEBUG_TWINS`]).
+    debug_twin: Vec<Option<usize>>,
 }
 
 /// Whether a regex can tell apart two texts that differ only in which ASCII digit stands
@@ -182,7 +193,17 @@ impl PatternSet {
         let mut texts: Vec<&str> = Vec::new();
         let mut own: Vec<AnchorInfo> = Vec::new();
         let mut fallback = Vec::new();
+        let index = |id: &str| patterns.iter().position(|p| p.id == id);
+        let mut debug_twin = vec![None; patterns.len()];
+        for (other, debug) in DEBUG_TWINS {
+            if let Some(o) = index(other) {
+                debug_twin[o] = index(debug);
+            }
+        }
         for (i, p) in patterns.iter().enumerate() {
+            if DEBUG_TWINS.iter().any(|(_, d)| *d == p.id) {
+                continue;
+            }
             if p.anchor == ANY {
                 fallback.push(i);
                 continue;
@@ -249,6 +270,7 @@ impl PatternSet {
             digit_sensitive,
             embedded,
             fallback,
+            debug_twin,
         }
     }
 
@@ -399,6 +421,11 @@ impl PatternSet {
             let src = src.strip_suffix('$').unwrap_or(src);
             Regex::new(src).unwrap_or_else(|e| panic!("pattern {}: {e}", p.id))
         })
+    }
+
+    /// The debug twin of pattern `i` (see [`DEBUG_TWINS`]).
+    pub fn debug_twin(&self, i: usize) -> Option<usize> {
+        self.debug_twin[i]
     }
 
     /// Whether pattern `i`'s regex can tell apart messages that differ in digits alone.

@@ -111,4 +111,19 @@ pub static PATTERNS: &[Pattern] = &[
             "program=iscsiuio"
         )],
     },
+    // The debug twin of the row above (see `super::DEBUG_TWINS`): the same regex, for
+    // lines whose envelope shows syslog severity 7.
+    Pattern {
+        id: "iscsiuio.debug",
+        kind: Kind::Debug,
+        source: Source::Iscsiuio,
+        anchor: super::ANY,
+        regex: r"^",
+        implies: &[],
+        wording: "debug level shown by the envelope",
+        samples: &[s!(
+            "<31>1 2024-03-03T10:10:01Z node1 iscsiuio 700 - - nic_utils eth0: polling",
+            "program=iscsiuio"
+        )],
+    },
 ];
