@@ -13,6 +13,8 @@ use std::thread::JoinHandle;
 /// iSCSI-only lines (several times its size in NDJSON) stays small, large enough that
 /// per-chunk costs vanish.
 pub const CHUNK: usize = 256 << 10;
+/// The size of the blocks whose line counts a chunk carries ([`Chunk::blocks`]).
+pub const BLOCK: usize = 4 << 10;
 /// The longest line kept whole; longer lines are cut here.
 pub const MAX_LINE: usize = 64 * 1024;
 
@@ -31,6 +33,10 @@ pub struct Chunk {
     pub truncated: u64,
     /// Lines in this chunk.
     pub lines: u64,
+    /// Newlines before each [`BLOCK`] of the chunk (`blocks[k]`: in the first `k * BLOCK`
+    /// bytes), counted with the chunk's lines: a worker numbers a candidate line by counting
+    /// from the start of its block, not from the last candidate.
+    pub blocks: Vec<u32>,
 }
 
 impl Chunk {
@@ -132,6 +138,17 @@ impl<R: Read> LineChunker<R> {
     }
 }
 
+/// [`count_lines`] of `data`, filling `blocks` with the newlines before each [`BLOCK`].
+pub fn count_blocks(data: &[u8], blocks: &mut Vec<u32>) -> u64 {
+    blocks.clear();
+    let mut n = 0u64;
+    for block in data.chunks(BLOCK) {
+        blocks.push(n as u32);
+        n += memchr::memchr_iter(b'\n', block).count() as u64;
+    }
+    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
+}
+
 /// Lines in a chunk of whole lines (the last may lack its newline).
 pub fn count_lines(data: &[u8]) -> u64 {
     let n = memchr::memchr_iter(b'\n', data).count() as u64;
@@ -202,7 +219,8 @@ fn read_loop(
         };
         match chunker.next_chunk(&mut buf) {
             Ok(Some((len, truncated))) => {
-                let n = count_lines(&buf[..len]);
+                let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK));
+                let n = count_blocks(&buf[..len], &mut blocks);
                 let chunk = Chunk {
                     seq,
                     first_line: lines,
@@ -210,6 +228,7 @@ fn read_loop(
                     len,
                     truncated,
                     lines: n,
+                    blocks,
                 };
                 seq += 1;
                 lines += n;

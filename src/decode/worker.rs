@@ -7,7 +7,7 @@ use super::patterns::Kind;
 use super::prefilter::Prefilter;
 use super::redact::Redactor;
 use super::run::Render;
-use super::scan::{Chunk, MAX_LINE};
+use super::scan::{BLOCK, Chunk, MAX_LINE};
 use super::{Decoder, Stats, envelope::Format};
 use std::borrow::Cow;
 use std::io;
@@ -99,13 +99,24 @@ impl Worker {
                 }
             }
         } else {
-            // `line` counts the lines before `pos`; only the gaps between candidates are
-            // scanned for newlines (none when candidates are adjacent, as in iSCSI-only logs).
+            // `line` counts the lines before `pos`. A candidate is numbered by counting the
+            // newlines from `pos` or from the start of its block (whose count the reader
+            // took), whichever is nearer: none when candidates are adjacent (iSCSI-only
+            // logs), at most a block in noise.
+            let first = line;
             let mut pos = 0;
             for (s, e) in self.pre.clone().candidates(data) {
                 if s < pos {
                     // The second half of a wrapped line, joined to the line before it.
                     continue;
+                }
+                let b = s / BLOCK;
+                match chunk.blocks.get(b) {
+                    Some(&n) if b * BLOCK > pos => {
+                        line = first + u64::from(n);
+                        pos = b * BLOCK;
+                    }
+                    _ => {}
                 }
                 if s > pos {
                     line += memchr::memchr_iter(b'\n', &data[pos..s]).count() as u64;
@@ -164,18 +175,19 @@ impl Worker {
         let mut store = std::mem::take(&mut self.store);
         let mut slot = None;
         self.decoder.decode_into(line, &red, &mut store, &mut slot);
+        // What the decoder knows of this line's match, taken before it decodes anything else.
+        let first = slot.as_ref().and(self.decoder.last_index());
+        // A message found inside another program's line may be followed by more.
+        let rest = slot
+            .as_ref()
+            .and_then(|ev| self.rest_after_embedded(&ev.env.message));
         let generic = slot.as_ref().is_none_or(|ev| ev.pattern.kind.is_generic());
         let mut joined = false;
         if let Some(next) = next.filter(|_| generic) {
-            let first = slot.as_ref().and(self.decoder.last_index());
             joined = self.try_join(line, &red, next, first, done);
         }
         let recognised = joined || slot.is_some();
         if !joined {
-            // A message found inside another program's line may be followed by more.
-            let rest = slot
-                .as_ref()
-                .and_then(|ev| self.rest_after_embedded(&ev.env.message));
             let rest = rest.filter(|r| self.holds_message(line, &red, r));
             if let Some(ev) = &mut slot {
                 if rest.is_some() {
