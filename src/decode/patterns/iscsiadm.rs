@@ -4,16 +4,7 @@
 //! `iscsiadm: ...`; under systemd both land in the journal. The `Could not login` line is
 //! followed by `initiator reported error (N - text)`, N being iscsiadm's exit status.
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The iscsiadm patterns.
 pub static PATTERNS: &[Pattern] = &[

@@ -4,16 +4,7 @@
 //! `<field>_alt` fill the same field as `<field>` (e.g. `conn %d` before 2.1.7 and
 //! `connection%d:%d` after).
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The iscsid patterns, specific before generic.
 pub static PATTERNS: &[Pattern] = &[

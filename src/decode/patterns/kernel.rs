@@ -3,16 +3,7 @@
 //! dev_printk on iscsi_cls_conn/iscsi_cls_session devices starts the line with a space
 //! (` connection3:0: `); the envelope strips it, so the regexes start at `connection`.
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The kernel patterns, specific before generic.
 pub static PATTERNS: &[Pattern] = &[

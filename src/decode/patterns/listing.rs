@@ -32,16 +32,7 @@
 //! `Attached SCSI devices:`, `Negotiated iSCSI params:`), the `****` rules and the
 //! negotiated parameters of `-P 2` are not recognised.
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The listing patterns.
 pub static PATTERNS: &[Pattern] = &[

@@ -7,6 +7,16 @@
 //! (one Aho-Corasick pass), then the regexes of the patterns whose anchor occurred, in table
 //! order (specific patterns before the generic ones at the end of each table).
 
+/// A [`Sample`] row: `s!(line, expect)`; the tables of every submodule use it.
+macro_rules! s {
+    ($line:literal, $expect:literal) => {
+        $crate::decode::patterns::Sample {
+            line: $line,
+            expect: $expect,
+        }
+    };
+}
+
 mod iscsiadm;
 mod iscsid;
 mod kernel;

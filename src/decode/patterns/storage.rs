@@ -1,16 +1,7 @@
 //! What the layers above iSCSI print when a session fails: SCSI devices (`sd H:C:T:L:`),
 //! the block layer, device-mapper multipath, and multipathd.
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The `{sd|scsi} H:C:T:L: [sdX] tag#N ` prefix of sdev_printk/scmd_printk.
 macro_rules! dev {

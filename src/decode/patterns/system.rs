@@ -1,16 +1,7 @@
 //! What the service manager says about iSCSI units, and other programs around iSCSI
 //! (iscsiuio).
 
-use super::{Kind, Pattern, Sample, Source};
-
-macro_rules! s {
-    ($line:literal, $expect:literal) => {
-        Sample {
-            line: $line,
-            expect: $expect,
-        }
-    };
-}
+use super::{Kind, Pattern, Source};
 
 /// The systemd, journald and iscsiuio patterns.
 pub static PATTERNS: &[Pattern] = &[
