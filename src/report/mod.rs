@@ -6,6 +6,7 @@ pub mod json;
 pub mod jsonw;
 pub mod spool;
 pub mod style;
+pub mod term;
 
 pub use human::HumanSink;
 pub use json::JsonSink;
