@@ -5,15 +5,27 @@ use crate::decode::clock;
 use std::borrow::Cow;
 
 /// A value of a flat journal JSON object.
-enum JsonValue<'a> {
+pub(crate) enum JsonValue<'a> {
+    /// A string, unescaped.
     Str(Cow<'a, str>),
+    /// An array of bytes (journalctl's form of a value that is not printable UTF-8).
     Bytes(Vec<u8>),
+    /// Anything else.
     Other,
 }
 
 /// Scans a flat JSON object (`journalctl -o json` prints one per line), calling `f` for each
 /// top-level key. Strings without escapes are borrowed; nested values are skipped.
 fn scan_json<'a>(line: &'a str, mut f: impl FnMut(&'a str, JsonValue<'a>)) -> Option<()> {
+    json_members(line, |k, _, v| f(k, v)).map(|_| ())
+}
+
+/// As [`scan_json`], also giving each value's byte range in `line` (for the redactor, which
+/// rewrites a value that holds a secret). Returns where the object ends (after its `}`).
+pub(crate) fn json_members<'a>(
+    line: &'a str,
+    mut f: impl FnMut(&'a str, std::ops::Range<usize>, JsonValue<'a>),
+) -> Option<usize> {
     let b = line.as_bytes();
     let ws = |i: &mut usize| {
         while b.get(*i).is_some_and(|c| c.is_ascii_whitespace()) {
@@ -44,7 +56,7 @@ fn scan_json<'a>(line: &'a str, mut f: impl FnMut(&'a str, JsonValue<'a>)) -> Op
     loop {
         ws(&mut i);
         match b.get(i)? {
-            b'}' => return Some(()),
+            b'}' => return Some(i + 1),
             b',' => {
                 i += 1;
                 continue;
@@ -106,7 +118,7 @@ fn scan_json<'a>(line: &'a str, mut f: impl FnMut(&'a str, JsonValue<'a>)) -> Op
                 JsonValue::Other
             }
         };
-        f(key, value);
+        f(key, vstart..i, value);
     }
 }
 

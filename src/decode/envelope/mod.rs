@@ -5,7 +5,7 @@
 //! that does not fit it falls back to [`Format::Bare`] rather than being dropped.
 
 mod dmesg;
-mod json;
+pub(crate) mod json;
 mod syslog;
 #[cfg(test)]
 mod tests;
