@@ -20,9 +20,10 @@ use crate::eval::{EvalError, Mode, TypeName, Value, int_type_of};
 use crate::model::{Define, Enum, Enumerator, Header, Source};
 use crate::parse::{RawEnum, parse};
 use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, scan_typedef_names};
+use crate::preprocess::docs::Docs;
 use crate::preprocess::lexer::{lex, normalise_ws};
 use crate::preprocess::symbols::Symbols;
-use crate::preprocess::{Prepared, docs, predefine, preprocess, utf8};
+use crate::preprocess::{Prepared, predefine, preprocess, utf8};
 
 /// How to extract one header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,6 +109,7 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
         .map(|f| f.lines.clone())
         .unwrap_or_default();
 
+    let docs = Docs::new(&prepared, &lines);
     let mut enums = Vec::with_capacity(parsed.enums.len());
     for e in &parsed.enums {
         let values = evaluate_enum(e, &prepared, &mut syms)?;
@@ -120,19 +122,19 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
                 name: x.name.clone(),
                 value,
                 expr,
-                doc: docs::enumerator_doc(&prepared, &lines, e, idx),
+                doc: docs.enumerator_doc(e, idx),
                 line: lines.line_of(x.offset),
             })
             .collect();
         enums.push(Enum {
             name: e.name.clone(),
-            doc: docs::enum_doc(&prepared, &lines, e),
+            doc: docs.enum_doc(e),
             line: lines.line_of(e.offset),
             enumerators,
         });
     }
 
-    let mut defines = Vec::new();
+    let mut defines = Vec::with_capacity(prepared.defines.len());
     for site in prepared.defines.iter().filter(|s| !s.function_like) {
         let Some(m) = syms.macros.get(&site.name) else {
             continue;
@@ -159,8 +161,8 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
             value,
             expr: m.body_text.clone(),
             family: None,
-            doc: docs::define_doc(&prepared, site),
-            section: docs::define_section(&prepared, site),
+            doc: docs.define_doc(site),
+            section: docs.define_section(site),
             line: site.line,
         });
     }

@@ -31,8 +31,13 @@ impl Logical {
 /// Reads the logical line starting at `start` of `text` (comments already blanked).
 pub fn logical_line(text: &str, start: usize) -> Logical {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut map = Vec::new();
+    // Room for the first physical line (most logical lines are one).
+    let first = b
+        .get(start..)
+        .and_then(|r| r.iter().position(|&c| c == b'\n'))
+        .unwrap_or_else(|| b.len().saturating_sub(start));
+    let mut out = Vec::with_capacity(first);
+    let mut map = Vec::with_capacity(first + 1);
     let mut i = start;
     let mut end = b.len();
     let mut next = b.len();

@@ -107,7 +107,7 @@ pub fn predefine(syms: &mut Symbols) {
         let body = lex_lenient(body, u32::MAX, &|o| o);
         syms.macros.insert(
             name.to_string(),
-            Macro {
+            Box::new(Macro {
                 name: name.to_string(),
                 params: None,
                 variadic: false,
@@ -116,7 +116,7 @@ pub fn predefine(syms: &mut Symbols) {
                 file: u32::MAX,
                 offset: 0,
                 directive_offset: 0,
-            },
+            }),
         );
     }
 }
@@ -242,7 +242,7 @@ pub fn preprocess(
                 let body = lex_lenient(body_text, file, &|i| l.offset(h.body_at + i));
                 syms.macros.insert(
                     h.name.clone(),
-                    Macro {
+                    Box::new(Macro {
                         name: h.name.clone(),
                         variadic: h.variadic,
                         params: h.params.clone(),
@@ -251,7 +251,7 @@ pub fn preprocess(
                         file,
                         offset: at(h.name_at),
                         directive_offset: at(first),
-                    },
+                    }),
                 );
                 defines.push(DefineSite {
                     name: h.name,

@@ -48,8 +48,9 @@ pub struct Macro {
 pub struct Symbols {
     /// Every file read, the header first.
     pub files: Vec<SourceFile>,
-    /// The macros defined at this point of preprocessing.
-    pub macros: HashMap<String, Macro>,
+    /// The macros defined at this point of preprocessing (boxed: a header of many
+    /// `#define`s grows the table, and moving small entries is cheap).
+    pub macros: HashMap<String, Box<Macro>>,
     /// Enumeration constants declared so far.
     pub enum_consts: HashMap<String, Value>,
     /// Typedef names: `Some` for an integer type, `None` for any other type.
