@@ -198,6 +198,74 @@ fn prefilter_lets_every_sample_through() {
     }
 }
 
+/// What the library recognises, the CLI must not skip (the prefilter dropped bare
+/// `connect to A:P failed (…)` lines, `journalctl -u iscsid -o cat`'s form, that
+/// `Decoder::decode` recognised). Each sample and each sample's message without its
+/// envelope: whenever the decoder recognises it, a log of it gives that event through the
+/// CLI's path, alone and amid lines of the other form. An enveloped line passes the
+/// prefilter (unless its pattern is gated above); an input of bare lines is decoded line by
+/// line, since no program name is there for the prefilter to find.
+#[test]
+fn the_cli_path_recognises_whatever_the_decoder_does() {
+    use iscsi_decode::decode::run::{self, Options};
+    use iscsi_decode::report::json::JsonSink;
+    let mut d = Decoder::new(None);
+    let (mut enveloped, mut bare) = (Vec::new(), Vec::new());
+    for p in patterns::all() {
+        for s in p.samples {
+            let env = iscsi_decode::decode::envelope::parse(s.line, None);
+            for (line, into) in [
+                (s.line.to_string(), &mut enveloped),
+                (env.message.to_string(), &mut bare),
+            ] {
+                let mut store = String::new();
+                if let Some(ev) = d.decode(1, &line, &mut store) {
+                    let kind = ev.pattern.kind.name().to_string();
+                    into.push((line, kind, p.id));
+                }
+            }
+        }
+    }
+    let gated: HashSet<&str> = ANCHOR_EXCEPTIONS
+        .iter()
+        .filter(|e| e.1.starts_with("prefilter-gated"))
+        .map(|e| e.0)
+        .collect();
+    enveloped.retain(|(_, _, id)| !gated.contains(id));
+    assert!(
+        bare.len() > 100,
+        "only {} bare messages recognised",
+        bare.len()
+    );
+    let mut lost = Vec::new();
+    for (lines, what) in [(&enveloped, "enveloped"), (&bare, "bare")] {
+        let log: String = lines.iter().map(|(l, _, _)| format!("{l}\n")).collect();
+        let mut sink = JsonSink::new(Vec::new(), false);
+        run::run_bytes("t.log", log.into_bytes(), &Options::default(), &mut sink).unwrap();
+        let out = String::from_utf8(sink.into_inner()).unwrap();
+        let mut kinds = vec![None; lines.len()];
+        for l in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if let (Some(n), Some(k)) = (v["line"].as_u64(), v["kind"].as_str()) {
+                kinds[n as usize - 1] = Some(k.to_string());
+            }
+        }
+        for ((line, kind, id), got) in lines.iter().zip(kinds) {
+            if got.as_deref() != Some(kind) {
+                lost.push(format!(
+                    "{what} {id}: {line:?} gave {got:?}, the decoder {kind}"
+                ));
+            }
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} lines the decoder recognises are lost on the CLI path:\n{}",
+        lost.len(),
+        lost.join("\n")
+    );
+}
+
 #[test]
 fn anchors_hold_a_prefilter_literal() {
     let exceptions: HashSet<&str> = ANCHOR_EXCEPTIONS.iter().map(|e| e.0).collect();

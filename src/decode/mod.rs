@@ -369,9 +369,11 @@ impl Decoder {
         };
         // A line the envelope marks as debug output (syslog severity 7) that only a
         // catch-all row knows is debug output.
-        let idx = match (env.severity, self.set.debug_twin(idx)) {
-            (Some(7), Some(twin)) => twin,
-            _ => idx,
+        // The renderers cache what they render by message id: a twin is not what the
+        // message's id stands for.
+        let (idx, message_id) = match (env.severity, self.set.debug_twin(idx)) {
+            (Some(7), Some(twin)) => (twin, None),
+            _ => (idx, message_id),
         };
         let pattern = self.set.patterns()[idx];
         self.last_index = Some(idx);

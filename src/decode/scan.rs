@@ -38,6 +38,9 @@ pub struct Chunk {
     /// bytes), counted with the chunk's lines: a worker numbers a candidate line by counting
     /// from the start of its block, not from the last candidate.
     pub blocks: Vec<u32>,
+    /// The input's lines carry no envelope ([`bare_input`]): every line is decoded, not
+    /// only the prefilter's candidates.
+    pub bare: bool,
 }
 
 impl Chunk {
@@ -102,6 +105,7 @@ impl<R: Read> LineChunker<R> {
                 continue;
             }
             len = start + n;
+            lone_cr_to_lf(&mut out[start.saturating_sub(1)..len]);
             if self.skipping {
                 match memchr::memchr(b'\n', &out[start..len]) {
                     None => {
@@ -137,6 +141,47 @@ impl<R: Read> LineChunker<R> {
             }
         }
     }
+}
+
+/// Turns each carriage return that no line feed follows into a line feed: old Mac line ends
+/// (CR alone) end lines, as CRLF does (the worker strips a CR before an LF). A CR that ends
+/// `data` is left: the byte after it is not read yet (the caller passes the last byte of
+/// the previous read again with the next).
+fn lone_cr_to_lf(data: &mut [u8]) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\r', &data[from..]).map(|i| i + from) {
+        match data.get(i + 1) {
+            Some(b'\n') | Some(b'\r') => {}
+            Some(_) => data[i] = b'\n',
+            None => return,
+        }
+        from = i + 1;
+    }
+}
+
+/// Whether an input whose first chunk is `first` is made of lines without an envelope (no
+/// syslog, journal or dmesg prefix): `journalctl -o cat`, a ticket quoting messages alone,
+/// iscsiadm's reports. Such lines carry no program name for the prefilter to find, so every
+/// line of the input is decoded. Settled on the first 200 non-blank lines: bare when at most
+/// half of them have an envelope.
+pub fn bare_input(first: &[u8]) -> bool {
+    use crate::decode::envelope::{self, Format};
+    let (mut seen, mut enveloped) = (0u32, 0u32);
+    for line in first.split(|&b| b == b'\n') {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end();
+        if text.trim_start().is_empty() {
+            continue;
+        }
+        seen += 1;
+        if envelope::parse(text, None).format != Format::Bare {
+            enveloped += 1;
+        }
+        if seen == 200 {
+            break;
+        }
+    }
+    seen > 0 && enveloped * 2 <= seen
 }
 
 /// [`count_lines`] of `data`, filling `blocks` with the newlines before each [`BLOCK`].
@@ -206,6 +251,7 @@ fn read_loop(
 ) {
     let mut chunker = LineChunker::new(reader);
     let (mut allocated, mut seq, mut lines) = (0usize, 0u64, 0u64);
+    let mut bare = None;
     loop {
         let mut buf = match recycled.try_recv() {
             Ok(b) => b,
@@ -222,6 +268,7 @@ fn read_loop(
             Ok(Some((len, truncated))) => {
                 let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK));
                 let n = count_blocks(&buf[..len], &mut blocks);
+                let bare = *bare.get_or_insert_with(|| bare_input(&buf[..len]));
                 let chunk = Chunk {
                     seq,
                     first_line: lines,
@@ -230,6 +277,7 @@ fn read_loop(
                     truncated,
                     lines: n,
                     blocks,
+                    bare,
                 };
                 seq += 1;
                 lines += n;
@@ -286,6 +334,34 @@ mod tests {
         assert_eq!(lines[0], b"short");
         assert_eq!(lines[1].len(), MAX_LINE);
         assert_eq!(lines[2], b"after");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let (all, _) = chunks(b"a\rb\r\nc\rd".to_vec());
+        assert_eq!(all, b"a\nb\r\nc\nd");
+        // A CR at the end of one read and its LF at the start of the next stay CRLF.
+        let mut c = LineChunker::new(
+            io::Cursor::new(b"x\r".to_vec()).chain(io::Cursor::new(b"\ny\r".to_vec())),
+        );
+        let mut buf = Vec::new();
+        let mut all = Vec::new();
+        while let Some((len, _)) = c.next_chunk(&mut buf).unwrap() {
+            all.extend_from_slice(&buf[..len]);
+        }
+        assert_eq!(all, b"x\r\ny\r");
+    }
+
+    #[test]
+    fn bare_inputs() {
+        assert!(bare_input(b"connect to 192.0.2.1:3260 failed (No route to host)\nconnection1:0: detected conn error (1020)\n"));
+        assert!(!bare_input(
+            b"Mar  3 10:10:03 node1 iscsid: connect to 192.0.2.1:3260 failed (No route to host)\n"
+        ));
+        assert!(!bare_input(
+            b"[ 1050.611244] connection1:0: detected conn error (1020)\n\n"
+        ));
+        assert!(!bare_input(b""));
     }
 
     #[test]

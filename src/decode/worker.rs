@@ -43,6 +43,7 @@ pub struct Worker {
     decoder: Decoder,
     render: Box<dyn Render>,
     passthrough: bool,
+    forced_bare: bool,
     store: String,
 }
 
@@ -60,6 +61,7 @@ impl Worker {
             decoder: Decoder::new(format),
             render,
             passthrough,
+            forced_bare: format == Some(Format::Bare),
             store: String::new(),
         }
     }
@@ -79,18 +81,21 @@ impl Worker {
         done.error = None;
         let data = chunk.bytes();
         let mut line = chunk.first_line;
-        if self.passthrough {
+        // Every line is visited to pass unrecognised ones through, and decoded when the
+        // input has no envelopes (no program name for the prefilter) or is forced bare.
+        let every_line = chunk.bare || self.forced_bare;
+        if self.passthrough || every_line {
             let mut lines = data.split_inclusive(|&b| b == b'\n').peekable();
             while let Some(raw) = lines.next() {
                 line += 1;
                 let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
                 let next = lines.peek().map(|n| n.strip_suffix(b"\n").unwrap_or(n));
-                let (recognised, joined) = if self.pre.is_candidate(raw) {
+                let (recognised, joined) = if every_line || self.pre.is_candidate(raw) {
                     self.line(line, raw, next, &mut done)
                 } else {
                     (false, false)
                 };
-                if !recognised {
+                if !recognised && self.passthrough {
                     self.passthrough_line(line, raw, &mut done);
                 }
                 if joined {
