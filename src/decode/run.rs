@@ -11,7 +11,7 @@ use super::fact::Fact;
 use super::incidents::{Engine, HostSummary, Incident};
 use super::input::{self, Input, InputError};
 use super::patterns::{Kind, Scope};
-use super::scan::ChunkReader;
+use super::scan::{Chunk, ChunkReader, LineChunker};
 use super::worker::{self, Done, Worker};
 use super::{Event, Stats};
 use std::collections::BTreeMap;
@@ -26,7 +26,8 @@ pub struct Options {
     pub format: Option<Format>,
     /// Render unrecognised lines too (see [`Render::unrecognised`]).
     pub passthrough: bool,
-    /// Worker threads; 0 picks one per available CPU (at most 4).
+    /// Worker threads; 0 picks one per available CPU (at most 4); 1 decodes in the calling
+    /// thread.
     pub threads: usize,
 }
 
@@ -206,8 +207,12 @@ impl Runner {
         }
     }
 
-    /// Decodes one input to its end.
+    /// Decodes one input to its end. With [`Options::threads`] 1, in the calling thread
+    /// (no reader or worker threads: for embedding, tests and fuzzing).
     pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
+        if self.opts.threads == 1 {
+            return self.input_here(index, inp, sink);
+        }
         sink.begin_input(index, &inp.name)?;
         self.file = index;
         self.engine.set_file(index);
@@ -259,6 +264,61 @@ impl Runner {
             if failure.is_err() {
                 // Stop reading: dropping the queue ends the workers and the reader.
                 break;
+            }
+        }
+        isum.lines = lines;
+        self.summary.stats.lines += lines;
+        self.summary.inputs.push(isum);
+        failure
+    }
+
+    /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
+    fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
+        sink.begin_input(index, &inp.name)?;
+        self.file = index;
+        self.engine.set_file(index);
+        self.years = YearTracker::default();
+        let mut isum = InputSummary {
+            name: inp.name.clone(),
+            gzip: inp.gzip,
+            ..Default::default()
+        };
+        let mut chunker = LineChunker::new(inp.reader);
+        let mut w = Worker::new(
+            index,
+            self.opts.format,
+            self.opts.passthrough,
+            sink.renderer(),
+        );
+        let (mut seq, mut lines, mut bare) = (0u64, 0u64, None);
+        let mut buf = Vec::new();
+        let mut done = worker::empty_done();
+        let mut failure = Ok(());
+        loop {
+            match chunker.next_chunk(&mut buf) {
+                Ok(Some((len, truncated))) => {
+                    let chunk = Chunk::new(
+                        seq,
+                        lines,
+                        std::mem::take(&mut buf),
+                        len,
+                        truncated,
+                        &mut bare,
+                    );
+                    seq += 1;
+                    lines += chunk.lines;
+                    done = w.chunk(chunk, done);
+                    failure = self.apply(&mut done, sink);
+                    buf = std::mem::take(&mut done.data);
+                    if failure.is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    isum.error = Some(e.to_string());
+                    break;
+                }
             }
         }
         isum.lines = lines;

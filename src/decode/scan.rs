@@ -44,6 +44,32 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    /// The chunk `seq` of an input, after `first_line` lines: the first `len` bytes of
+    /// `data`, of which `truncated` lines were cut. `bare` is the input's [`bare_input`]
+    /// verdict, settled on its first chunk.
+    pub fn new(
+        seq: u64,
+        first_line: u64,
+        data: Vec<u8>,
+        len: usize,
+        truncated: u64,
+        bare: &mut Option<bool>,
+    ) -> Chunk {
+        let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK));
+        let lines = count_blocks(&data[..len], &mut blocks);
+        let bare = *bare.get_or_insert_with(|| bare_input(&data[..len]));
+        Chunk {
+            seq,
+            first_line,
+            data,
+            len,
+            truncated,
+            lines,
+            blocks,
+            bare,
+        }
+    }
+
     /// The chunk's bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.data[..self.len]
@@ -266,21 +292,9 @@ fn read_loop(
         };
         match chunker.next_chunk(&mut buf) {
             Ok(Some((len, truncated))) => {
-                let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK));
-                let n = count_blocks(&buf[..len], &mut blocks);
-                let bare = *bare.get_or_insert_with(|| bare_input(&buf[..len]));
-                let chunk = Chunk {
-                    seq,
-                    first_line: lines,
-                    data: buf,
-                    len,
-                    truncated,
-                    lines: n,
-                    blocks,
-                    bare,
-                };
+                let chunk = Chunk::new(seq, lines, buf, len, truncated, &mut bare);
                 seq += 1;
-                lines += n;
+                lines += chunk.lines;
                 if tx.send(Ok(chunk)).is_err() {
                     return;
                 }
