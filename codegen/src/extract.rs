@@ -21,6 +21,7 @@ use crate::model::{Define, Enum, Enumerator, Header, Source};
 use crate::parse::{RawEnum, parse};
 use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, scan_typedef_names};
 use crate::preprocess::docs::Docs;
+use crate::preprocess::include::{Includes, MAX_TOTAL_SIZE, ReadError, read_bounded};
 use crate::preprocess::lexer::{lex, normalise_ws};
 use crate::preprocess::symbols::Symbols;
 use crate::preprocess::{Prepared, predefine, preprocess, utf8};
@@ -32,8 +33,9 @@ pub struct ExtractOptions {
     pub label: String,
     /// The header's path as the kernel knows it (`include/scsi/iscsi_if.h`).
     pub path: String,
-    /// Directories searched for `#include`d files; the macros of a file found there
-    /// are visible to the header, but the file does not enter the model.
+    /// Directories searched for `#include`d files, each also an include root (see
+    /// [`crate::preprocess::include`]); the macros of a file found there are visible
+    /// to the header, but the file does not enter the model.
     pub include_dirs: Vec<PathBuf>,
     /// Leave out a `#define` whose body names an identifier declared nowhere, instead
     /// of failing (as a compiler would: an unused macro is never evaluated). For
@@ -42,11 +44,30 @@ pub struct ExtractOptions {
     pub skip_undefined: bool,
 }
 
+/// A header's model, and the notes the front end made on the way: positioned
+/// messages that do not stop extraction (an `#include` found in no search
+/// directory), rendered like errors. The CLI prints them on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    /// The model.
+    pub header: Header,
+    /// The notes, in the order they were made.
+    pub notes: Vec<Error>,
+}
+
 /// Reads `file` and extracts its model.
 pub fn extract_file(file: &Path, opts: &ExtractOptions) -> Result<Header> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| Error::msg(format!("cannot read {}: {e}", file.display())))?;
-    extract_bytes(&bytes, file, opts)
+    extract_file_noted(file, opts).map(|x| x.header)
+}
+
+/// Reads `file` (at most [`MAX_TOTAL_SIZE`] bytes are read) and extracts its
+/// model, with notes.
+pub fn extract_file_noted(file: &Path, opts: &ExtractOptions) -> Result<Extraction> {
+    let bytes = read_bounded(file, MAX_TOTAL_SIZE).map_err(|e| match e {
+        ReadError::TooLarge => too_large(file),
+        ReadError::Io(e) => Error::msg(format!("cannot read {}: {e}", file.display())),
+    })?;
+    extract_bytes_noted(&bytes, file, opts)
 }
 
 /// The stack of the thread that extracts: lang-c parses by recursive descent, and
@@ -54,15 +75,24 @@ pub fn extract_file(file: &Path, opts: &ExtractOptions) -> Result<Header> {
 /// 2 MiB (in debug builds). Only the pages used are ever touched.
 const STACK_SIZE: usize = 256 << 20;
 
-/// Headers larger than this are refused (the kernel's are about 30 KiB).
-const MAX_HEADER_SIZE: usize = 8 << 20;
+fn too_large(file: &Path) -> Error {
+    Error::msg(format!(
+        "header larger than {MAX_TOTAL_SIZE} bytes (8 MiB, the most the header and the \
+         files it includes may hold together); refused"
+    ))
+    .in_file(file)
+}
 
 /// Extracts the model of a header given as bytes; `file` names it in errors.
 pub fn extract_bytes(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Header> {
-    if bytes.len() > MAX_HEADER_SIZE {
-        return Err(
-            Error::msg(format!("header larger than {MAX_HEADER_SIZE} bytes")).in_file(file),
-        );
+    extract_bytes_noted(bytes, file, opts).map(|x| x.header)
+}
+
+/// Extracts the model of a header given as bytes, with notes; `file` names it in
+/// errors, and its directory is searched for `#include "..."`.
+pub fn extract_bytes_noted(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Extraction> {
+    if bytes.len() > MAX_TOTAL_SIZE {
+        return Err(too_large(file));
     }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
@@ -80,7 +110,7 @@ pub fn extract_bytes(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result
     })
 }
 
-fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Header> {
+fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Extraction> {
     let sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -95,7 +125,8 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
     }
     predefine(&mut syms);
     let id = syms.add_file(file.to_path_buf(), text);
-    let prepared = preprocess(id, &mut syms, &opts.include_dirs, 0)?;
+    let mut inc = Includes::new(file, bytes.len(), &opts.include_dirs);
+    let prepared = preprocess(id, &mut syms, &mut inc, 0)?;
     for unit in &prepared.included {
         learn_included(unit, &mut syms);
     }
@@ -167,7 +198,7 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
         });
     }
 
-    Ok(Header {
+    let header = Header {
         source: Source {
             label: opts.label.clone(),
             path: opts.path.clone(),
@@ -176,6 +207,10 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Head
         includes: prepared.includes,
         enums,
         defines,
+    };
+    Ok(Extraction {
+        header,
+        notes: inc.notes,
     })
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::emit;
 use crate::error::{Error, Result};
-use crate::extract::{self, ExtractOptions};
+use crate::extract::{self, ExtractOptions, Extraction};
 use crate::families::Spec;
 use crate::model::Header;
 use crate::source::{HeaderFile, HeaderSet};
@@ -25,13 +25,22 @@ pub struct GeneratedFile {
 
 /// Runs the front end on one file of one source.
 pub fn extract_one(set: &HeaderSet, file: &HeaderFile) -> Result<Header> {
+    extract_one_noted(set, file).map(|x| x.header)
+}
+
+/// Runs the front end on one file of one source, with its notes (an `#include` not
+/// found); errors and notes point at the file on disk.
+pub fn extract_one_noted(set: &HeaderSet, file: &HeaderFile) -> Result<Extraction> {
     let options = ExtractOptions {
         label: set.label.clone(),
         path: file.path.clone(),
         include_dirs: set.include_dirs.clone(),
         skip_undefined: false,
     };
-    extract::extract_file(&file.disk_path, &options).map_err(|e| on_disk(e, file))
+    let mut x =
+        extract::extract_file_noted(&file.disk_path, &options).map_err(|e| on_disk(e, file))?;
+    x.notes = x.notes.into_iter().map(|n| on_disk(n, file)).collect();
+    Ok(x)
 }
 
 /// Errors about a header name it by the path in the model (`include/scsi/iscsi_if.h`);
@@ -50,7 +59,19 @@ fn on_disk(mut e: Error, file: &HeaderFile) -> Error {
 /// Runs the front end and the family spec on one file of one source: the model
 /// `dump` prints and the emitter reads.
 pub fn model_one(set: &HeaderSet, file: &HeaderFile, spec: &Spec) -> Result<Header> {
-    let mut header = extract_one(set, file)?;
+    model_one_noted(set, file, spec, &mut Vec::new())
+}
+
+/// [`model_one`], its notes appended to `notes`.
+fn model_one_noted(
+    set: &HeaderSet,
+    file: &HeaderFile,
+    spec: &Spec,
+    notes: &mut Vec<Error>,
+) -> Result<Header> {
+    let x = extract_one_noted(set, file)?;
+    notes.extend(x.notes);
+    let mut header = x.header;
     assign(spec, &mut header, file)?;
     Ok(header)
 }
@@ -84,6 +105,15 @@ pub fn output_name(header_name: &str) -> PathBuf {
 /// has it (in set order, so labels appear in manifest order), families assigned,
 /// emitted together as one file.
 pub fn generate(sets: &[HeaderSet], spec: &Spec) -> Result<Vec<GeneratedFile>> {
+    generate_noted(sets, spec, &mut Vec::new())
+}
+
+/// [`generate`], the front end's notes (an `#include` not found) appended to `notes`.
+pub fn generate_noted(
+    sets: &[HeaderSet],
+    spec: &Spec,
+    notes: &mut Vec<Error>,
+) -> Result<Vec<GeneratedFile>> {
     if sets.is_empty() {
         return Err(Error::msg("no header source to generate from"));
     }
@@ -93,7 +123,7 @@ pub fn generate(sets: &[HeaderSet], spec: &Spec) -> Result<Vec<GeneratedFile>> {
         let mut first = None;
         for set in sets {
             if let Some(file) = set.file(&name) {
-                headers.push(model_one(set, file, spec)?);
+                headers.push(model_one_noted(set, file, spec, notes)?);
                 first.get_or_insert(file);
             }
         }

@@ -37,7 +37,9 @@ pub(super) fn run(
         ))
     })?;
     let spec = Spec::load(&paths.spec)?;
-    let raw = pipeline::extract_one(&set, header_file)?;
+    let x = pipeline::extract_one_noted(&set, header_file)?;
+    super::print_notes(&x.notes);
+    let raw = x.header;
     // A header the spec was not written for (a fixture, a new kernel) still dumps:
     // the reason its defines have no family goes to stderr.
     let mut header = raw.clone();

@@ -15,7 +15,7 @@ use iscsi_codegen::store::{self, Docs, Extracted, Origin};
 use iscsi_codegen::version::{KernelVersion, Series, compare_labels};
 use iscsi_codegen::{Error, Result};
 
-use super::{Cli, Command, Paths, header_sets, print};
+use super::{Cli, Command, Paths, header_sets, print, print_notes};
 
 /// One extracted source with the docs of its headers.
 struct Fresh {
@@ -23,14 +23,18 @@ struct Fresh {
     docs: Docs,
 }
 
-/// Extracts every file of a header set.
+/// Extracts every file of a header set; the front end's notes go to stderr.
 fn extract_set(set: &HeaderSet, label: &str, origin: Origin) -> Result<Fresh> {
     let mut headers: Vec<Header> = Vec::new();
+    let mut notes = Vec::new();
     for f in &set.files {
-        let mut h = pipeline::extract_one(set, f)?;
+        let x = pipeline::extract_one_noted(set, f)?;
+        notes.extend(x.notes);
+        let mut h = x.header;
         h.source.label = label.to_string();
         headers.push(h);
     }
+    print_notes(&notes);
     Ok(Fresh {
         extracted: Extracted::from_headers(label, origin, &headers),
         docs: Docs::from_headers(label, &headers),
@@ -223,7 +227,9 @@ fn side(arg: &str, paths: &Paths) -> Result<(String, Vec<Header>)> {
         let set = HeaderSet::from_header(p)?;
         let mut headers = Vec::new();
         for f in &set.files {
-            headers.push(pipeline::extract_one(&set, f)?);
+            let x = pipeline::extract_one_noted(&set, f)?;
+            print_notes(&x.notes);
+            headers.push(x.header);
         }
         return Ok((arg.to_string(), headers));
     }

@@ -207,7 +207,10 @@ fn generated_files(cli: &Cli, paths: &Paths) -> Result<Vec<pipeline::GeneratedFi
     let spec = Spec::load(&paths.spec)?;
     if cli.global.header.is_some() || cli.global.kernel_tree.is_some() {
         let sets = header_sets(cli, paths)?;
-        return pipeline::generate(&sets, &spec);
+        let mut notes = Vec::new();
+        let files = pipeline::generate_noted(&sets, &spec, &mut notes);
+        print_notes(&notes);
+        return files;
     }
     let extracted = store::load_dir(&paths.extracted)?;
     let docs = store::load_docs(&paths.extracted)?;
@@ -279,6 +282,18 @@ fn workspace_root(cwd: &Path) -> PathBuf {
     }
     let built = Path::new(env!("CARGO_MANIFEST_DIR"));
     built.parent().unwrap_or(built).to_path_buf()
+}
+
+/// Prints the front end's notes on stderr, each once, as `iscsi-codegen: note: ...`.
+fn print_notes(notes: &[Error]) {
+    let mut seen = std::collections::HashSet::new();
+    let mut err = std::io::stderr().lock();
+    for n in notes {
+        let text = n.to_string();
+        if seen.insert(text.clone()) {
+            let _ = writeln!(err, "iscsi-codegen: note: {text}");
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.

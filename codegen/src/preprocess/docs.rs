@@ -183,13 +183,16 @@ fn non_empty(s: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preprocess::include::Includes;
     use crate::preprocess::preprocess;
     use crate::preprocess::symbols::Symbols;
+    use std::path::Path;
 
     fn prepared(src: &str) -> (Prepared, LineIndex) {
         let mut syms = Symbols::default();
         let id = syms.add_file("docs.h".into(), src.to_string());
-        let p = preprocess(id, &mut syms, &[], 0).unwrap_or_else(|e| panic!("{e}"));
+        let mut inc = Includes::new(Path::new("/nonexistent/docs.h"), src.len(), &[]);
+        let p = preprocess(id, &mut syms, &mut inc, 0).unwrap_or_else(|e| panic!("{e}"));
         (p, LineIndex::new(src))
     }
 

@@ -10,25 +10,29 @@
 //! Macros are *not* expanded in the prepared text: lang-c parses the declarations
 //! with macro names left as identifiers (they appear only where an expression or a
 //! call may stand in these headers), and the evaluator expands them where a value
-//! is needed. `#include`d files found in the include directories are preprocessed
-//! into the same symbol table (their macros become visible), but are not parsed and
-//! do not enter the model.
+//! is needed. `#include`d files found inside the include roots (see [`include`])
+//! are preprocessed into the same symbol table (their macros become visible), but
+//! do not enter the model. An error in an included file names its path, line and
+//! column but never quotes its text: only the header's own text appears in
+//! snippets.
 
 pub mod annotations;
 pub mod comments;
 pub mod directives;
 pub mod docs;
+pub mod include;
 pub mod lexer;
 pub mod source_map;
 pub mod symbols;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::eval::{EvalError, Mode};
 use crate::model::Include;
 use comments::Comment;
 use directives::{Logical, define_head, ident_at, include_target, logical_line, skip_ws};
+use include::{Includes, MAX_TOTAL_SIZE, ReadError, Resolution};
 use lexer::{Token, lex, lex_lenient, normalise_ws};
 use symbols::{Macro, Symbols};
 
@@ -131,15 +135,15 @@ struct Frame {
 }
 
 /// Preprocesses file `file` of `syms` (its text already there), updating the
-/// macros of `syms`. `include_dirs` are searched for `#include`d files.
+/// macros of `syms`. `#include`d files are looked up, read and noted through `inc`.
 pub fn preprocess(
     file: u32,
     syms: &mut Symbols,
-    include_dirs: &[PathBuf],
+    inc: &mut Includes,
     depth: u32,
 ) -> Result<Prepared> {
-    let (src, path, lines) = match syms.files.get(file as usize) {
-        Some(f) => (f.text.clone(), f.path.clone(), f.lines.clone()),
+    let (src, lines) = match syms.files.get(file as usize) {
+        Some(f) => (f.text.clone(), f.lines.clone()),
         None => return Err(Error::msg("internal: unknown file")),
     };
     let stripped = comments::strip(&src, &lines)
@@ -277,23 +281,48 @@ pub fn preprocess(
                     system,
                     line,
                 });
-                let here = path.parent().map(Path::to_path_buf);
-                let dirs = (!system)
-                    .then_some(here)
-                    .flatten()
-                    .into_iter()
-                    .chain(include_dirs.iter().cloned());
-                if let Some(found) = dirs.map(|d| d.join(&target)).find(|p| p.is_file()) {
-                    if depth >= MAX_INCLUDE_DEPTH {
-                        return Err(err(
-                            syms,
-                            at(i),
-                            format!("#include nested more than {MAX_INCLUDE_DEPTH} deep"),
-                        ));
+                let shown = target.escape_default().to_string();
+                let shown = if system {
+                    format!("#include <{shown}>")
+                } else {
+                    format!("#include \"{shown}\"")
+                };
+                match inc.resolve(&target, system, file) {
+                    Resolution::Found { shown: found, real } => {
+                        if depth >= MAX_INCLUDE_DEPTH {
+                            return Err(err(
+                                syms,
+                                at(i),
+                                format!("#include nested more than {MAX_INCLUDE_DEPTH} deep"),
+                            ));
+                        }
+                        let bytes = inc.read(&real).map_err(|e| {
+                            let why = match e {
+                                ReadError::TooLarge => format!(
+                                    "the header and the files it includes come to more than \
+                                     {MAX_TOTAL_SIZE} bytes together"
+                                ),
+                                ReadError::Io(e) => format!("cannot read {}: {e}", found.display()),
+                            };
+                            err(syms, at(i), format!("{shown}: {why}; refused"))
+                        })?;
+                        let unit = include(syms, inc, &found, &real, &bytes, depth + 1)?;
+                        included.extend(unit);
                     }
-                    let unit = include(syms, &found, include_dirs, depth + 1)
-                        .map_err(|e| e.in_file(found.clone()))?;
-                    included.extend(unit);
+                    Resolution::Outside => {
+                        let roots = inc.describe_roots();
+                        let msg = format!("{shown} resolves outside {roots}; refused");
+                        return Err(err(syms, at(i), msg));
+                    }
+                    Resolution::Missing => {
+                        let roots = inc.describe_roots();
+                        let msg = format!(
+                            "{shown} not found in {roots}; skipped (what it declares stays unknown)"
+                        );
+                        let mut note = err(syms, at(i), msg);
+                        note.snippet = None;
+                        inc.notes.push(note);
+                    }
                 }
             }
             "error" => {
@@ -338,19 +367,24 @@ pub fn preprocess(
     })
 }
 
-/// Reads and preprocesses an included file into `syms`; returns it and what it
-/// included, innermost first.
+/// Preprocesses an included file (`bytes`, read from `real`, shown as `shown`)
+/// into `syms`; returns it and what it included, innermost first. Its errors name
+/// it but quote none of its text.
 fn include(
     syms: &mut Symbols,
-    found: &Path,
-    include_dirs: &[PathBuf],
+    inc: &mut Includes,
+    shown: &Path,
+    real: &Path,
+    bytes: &[u8],
     depth: u32,
 ) -> Result<Vec<Prepared>> {
-    let bytes =
-        std::fs::read(found).map_err(|e| Error::msg(format!("{}: {e}", found.display())))?;
-    let text = utf8(&bytes, found)?;
-    let id = syms.add_file(found.to_path_buf(), text);
-    let mut unit = preprocess(id, syms, include_dirs, depth)?;
+    let text = utf8(bytes, shown).map_err(|mut e| {
+        e.snippet = None;
+        e
+    })?;
+    let id = syms.add_file(shown.to_path_buf(), text);
+    inc.add_file(id, shown, real);
+    let mut unit = preprocess(id, syms, inc, depth).map_err(|e| e.in_file(shown))?;
     let mut all = std::mem::take(&mut unit.included);
     all.push(unit);
     Ok(all)

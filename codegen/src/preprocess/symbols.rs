@@ -65,13 +65,19 @@ impl Symbols {
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// An error at a byte offset of file `file`, with the source line as snippet.
+    /// An error at a byte offset of file `file`. Only an error in the header itself
+    /// (file 0) quotes its source line as snippet: an included file's text is
+    /// never shown, whatever file it is.
     pub fn error_at(&self, file: u32, offset: usize, message: impl Into<String>) -> Error {
         match self.files.get(file as usize) {
             Some(f) => {
                 let (line, col) = f.lines.locate(offset);
-                Error::at(f.path.clone(), line, col, message)
-                    .with_snippet(f.lines.line_text(&f.text, line).trim())
+                let e = Error::at(f.path.clone(), line, col, message);
+                if file == 0 {
+                    e.with_snippet(f.lines.line_text(&f.text, line).trim())
+                } else {
+                    e
+                }
             }
             None => Error::msg(message),
         }
