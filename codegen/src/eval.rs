@@ -5,8 +5,10 @@
 //!
 //! Arithmetic follows gcc on LP64 (x86-64): C types are tracked (`int`, `unsigned`,
 //! `long`, `unsigned long`; `long long` has the width of `long`), the usual arithmetic
-//! conversions apply, results wrap to their type (`1 << 31` is `-2147483648`,
-//! `(uint32_t)-1` is `4294967295`), plain `char` is signed. Values are held in `i128`
+//! conversions apply, unsigned results and shifts wrap to their type (`1 << 31` is
+//! `-2147483648`, `(uint32_t)-1` is `4294967295`), a signed `+ - * / %` or negation
+//! whose result its type cannot hold is an error (undefined in C: `INT_MIN / -1`),
+//! plain `char` is signed. Values are held in `i128`
 //! so no intermediate step overflows. `#if` arithmetic is in `intmax_t`/`uintmax_t`
 //! and turns leftover identifiers into `0`, as the C standard says.
 
@@ -498,6 +500,8 @@ impl Parser<'_> {
         }
         let ty = self.adj(usual(a.ty, b.ty));
         let (x, y) = (ty.wrap(a.value), ty.wrap(b.value));
+        // Operands are at most 64 bits wide, so a signed result is exact in i128
+        // (an unsigned one wraps mod 2^128, which `Value::new` reduces correctly).
         let r = match op.text.as_str() {
             "*" => x.wrapping_mul(y),
             "/" | "%" if y == 0 => {
@@ -525,7 +529,44 @@ impl Parser<'_> {
                 return Ok(Value::new(i128::from(v), int));
             }
         };
+        if live && op.text == "%" {
+            // `%` is undefined exactly when `/` is (C11 6.5.5p6: INT_MIN % -1).
+            let q = x.wrapping_div(y);
+            self.check_overflow(op, q, ty, || format!("the quotient of {x} % {y}"))?;
+        } else if live {
+            self.check_overflow(op, r, ty, || format!("{x} {} {y}", op.text))?;
+        }
         Ok(Value::new(r, ty))
+    }
+
+    /// A signed result that its type cannot hold is an error: C leaves signed
+    /// overflow undefined (`INT_MAX + 1`, `INT_MIN / -1`, `INT_MIN % -1`, `-INT_MIN`),
+    /// where unsigned arithmetic wraps. Shifts are not checked here: gcc defines
+    /// `1 << 31` as `INT_MIN`, and the kernel's headers rely on it.
+    fn check_overflow(
+        &self,
+        at: &Token,
+        exact: i128,
+        ty: IntType,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), EvalError> {
+        if !ty.signed || ty.wrap(exact) == exact {
+            return Ok(());
+        }
+        let name = match ty.bits {
+            32 => "int".to_string(),
+            64 if self.mode == Mode::Condition => "intmax_t".to_string(),
+            64 => "long".to_string(),
+            b => format!("a {b}-bit signed type"),
+        };
+        Err(self.hard(
+            at,
+            format!(
+                "integer overflow: {} is {exact}, which {name} cannot hold (signed overflow \
+                 is undefined in C)",
+                what()
+            ),
+        ))
     }
 
     fn unary(&mut self, live: bool) -> Result<Value, EvalError> {
@@ -545,6 +586,10 @@ impl Parser<'_> {
                 "-" | "+" | "~" => {
                     let a = self.unary(live)?;
                     let ty = self.adj(a.ty.promoted());
+                    if t.text == "-" && live {
+                        let x = ty.wrap(a.value);
+                        self.check_overflow(&t, -x, ty, || format!("-({x})"))?;
+                    }
                     Ok(match t.text.as_str() {
                         "-" => Value::new(a.value.wrapping_neg(), ty),
                         "~" => Value::new(!a.value, ty),
