@@ -26,6 +26,8 @@ mod kernel;
 mod login;
 mod notes;
 mod parse;
+#[cfg(feature = "std")]
+pub mod query;
 pub mod release;
 mod render;
 mod space;

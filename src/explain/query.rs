@@ -1,0 +1,339 @@
+//! `explain` as a user types it: words (a number, a C name, a space and a value), `--list`,
+//! `--kernel`, `--json`, in; the text for stdout and stderr, and whether it succeeded, out.
+//! The command line only maps its arguments to a [`Query`] and prints the [`Outcome`].
+
+use super::release::KernelRelease;
+use super::{self as explain, Reading, Space};
+use std::fmt::Write as _;
+
+/// What was asked.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// A number, a C name, or a space and a value (`state 3`, `login 02/03`).
+    pub words: Vec<String>,
+    /// One JSON object per line.
+    pub json: bool,
+    /// `--list`: every value of a space (empty: the spaces).
+    pub list: Option<String>,
+    /// `--kernel`: a release to check each value against.
+    pub kernel: Option<String>,
+}
+
+/// The wrap width of human output.
+const WIDTH: usize = 80;
+
+/// What one query produced: text for stdout, text for stderr, and whether it succeeded.
+#[derive(Debug)]
+pub struct Outcome {
+    /// For stdout.
+    pub out: String,
+    /// For stderr.
+    pub err: String,
+    /// Whether every word was explained.
+    pub ok: bool,
+    /// `--kernel`: the release as written and as resolved.
+    kernel: Option<(String, KernelRelease)>,
+}
+
+/// Answers a query.
+pub fn answer(args: &Query) -> Outcome {
+    let mut o = Outcome {
+        out: String::new(),
+        err: String::new(),
+        ok: true,
+        kernel: args
+            .kernel
+            .as_ref()
+            .map(|k| (k.trim().to_string(), KernelRelease::new(k))),
+    };
+    if let Some((asked, k)) = &o.kernel
+        && !k.is_known()
+    {
+        let msg = if explain::release::is_version(asked) {
+            format!(
+                "`{asked}` is older than every tracked kernel release ({})",
+                tracked_releases()
+            )
+        } else {
+            format!(
+                "`{asked}` is not a kernel release; write it as 2.6.18, v2.6.18 or \
+                 3.10.0-1160.el7.x86_64 (tracked: {})",
+                tracked_releases()
+            )
+        };
+        fail(&mut o, format_args!("{msg}"));
+    }
+    if let Some(space) = &args.list {
+        list(&mut o, space.trim(), args.json);
+        return o;
+    }
+    match args.words.as_slice() {
+        [] => fail(
+            &mut o,
+            format_args!("nothing to explain; try `explain 1022` or `explain --list`"),
+        ),
+        [word] => one_word(&mut o, word, args.json),
+        [space, word] => match Space::parse(space) {
+            Some(s) if s.exists() => in_space(&mut o, s, word, args.json),
+            _ => unknown_space(&mut o, space),
+        },
+        _ => fail(
+            &mut o,
+            format_args!(
+                "expected a value, a name, or a space and a value; got {} words",
+                args.words.len()
+            ),
+        ),
+    }
+    o
+}
+
+/// A bare word: a login status (`02/03`), a number (every reading), a name, or a space.
+fn one_word(o: &mut Outcome, word: &str, json: bool) {
+    if word.contains('/') {
+        if let Some(v) = explain::parse_login_status(word) {
+            let r = Space::LoginStatus.reading(i128::from(v));
+            show_one(o, &r, json);
+            if !r.is_known() {
+                fail(
+                    o,
+                    format_args!("{} is not a known login status", r.value_display()),
+                );
+            }
+            return;
+        }
+    }
+    if let Some(v) = explain::parse_number(word) {
+        let mut readings = explain::readings(v).peekable();
+        if readings.peek().is_none() {
+            let r = explain::unknown_reading(v);
+            show_one(o, &r, json);
+            return fail(o, format_args!("{v} is not a known value in any space"));
+        }
+        let all: Vec<Reading> = readings.collect();
+        if all.len() > 1 && !json {
+            let _ = writeln!(
+                o.out,
+                "{word} has {} readings, most likely first:\n",
+                all.len()
+            );
+        }
+        return show_all(o, &all, json);
+    }
+    let mut found: Vec<Reading> = match &o.kernel {
+        Some(_) => explain::lookup_names_in_every_era(word).collect(),
+        None => explain::lookup_names(word).collect(),
+    };
+    if !found.is_empty() {
+        if let Some((_, k)) = &o.kernel {
+            keep_release_values(&mut found, k);
+        }
+        return show_all(o, &found, json);
+    }
+    if let Some(s) = Space::parse(word).filter(|s| s.exists()) {
+        return list(o, s.as_str(), json);
+    }
+    unknown_name(o, word, None);
+}
+
+/// With `--kernel`: a C name that had several values over the releases (`ISCSI_PARAM_MAX`)
+/// keeps only the value that release gives it, when the release has the name at all.
+fn keep_release_values(found: &mut Vec<Reading>, k: &KernelRelease) {
+    let present: Vec<bool> = found
+        .iter()
+        .map(|r| r.name.is_some() && k.check(r.space, r.value).name == r.name)
+        .collect();
+    let keep: Vec<bool> = found
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            present[i]
+                || !found
+                    .iter()
+                    .zip(&present)
+                    .any(|(other, &p)| p && other.space == r.space && other.name == r.name)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// A value or name within one space.
+fn in_space(o: &mut Outcome, space: Space, word: &str, json: bool) {
+    match space.lookup(word) {
+        Some(r) if !r.is_known() && space.flag_bits(r.value).next().is_some() => {
+            flags(o, space, r.value, json);
+        }
+        Some(r) => {
+            show_one(o, &r, json);
+            if !r.is_known() {
+                fail(
+                    o,
+                    format_args!("{} is not a known value of {}", r.value_display(), space),
+                );
+            }
+        }
+        None => unknown_name(o, word, Some(space)),
+    }
+}
+
+/// A combination of flags: the bits we know, one reading each, and any bits left over.
+fn flags(o: &mut Outcome, space: Space, value: i128, json: bool) {
+    let bits: Vec<Reading> = space.flag_bits(value).collect();
+    let rest = space.flag_rest(value);
+    if !json {
+        let mut names: Vec<String> = bits
+            .iter()
+            .filter_map(|r| r.name.map(String::from))
+            .collect();
+        if rest != 0 {
+            names.push(format!("{rest:#x}"));
+        }
+        let _ = writeln!(o.out, "{space} {value:#x} = {}\n", names.join("|"));
+    }
+    show_all(o, &bits, json);
+    if rest != 0 {
+        fail(
+            o,
+            format_args!("{rest:#x} of {value:#x} is no known flag of {space}"),
+        );
+    }
+}
+
+fn show_one(o: &mut Outcome, r: &Reading, json: bool) {
+    show_all(o, core::slice::from_ref(r), json);
+}
+
+fn show_all(o: &mut Outcome, readings: &[Reading], json: bool) {
+    for (i, r) in readings.iter().enumerate() {
+        let check = o
+            .kernel
+            .as_ref()
+            .map(|(asked, k)| (asked, k.check(r.space, r.value)));
+        if json {
+            let mut line = r.json().to_string();
+            if let Some((asked, c)) = &check
+                && line.ends_with('}')
+            {
+                // One more field of the reading's object: "kernel":{...}.
+                line.pop();
+                line.push_str(",\"kernel\":");
+                let _ = c.write_json(&mut line, asked);
+                line.push('}');
+            }
+            let _ = writeln!(o.out, "{line}");
+        } else {
+            if i > 0 {
+                o.out.push('\n');
+            }
+            let _ = explain::write_human(&mut o.out, r, WIDTH);
+            if let Some((asked, c)) = &check {
+                let mut sentence = String::from("kernel: ");
+                let _ = c.write_sentence(&mut sentence, asked);
+                sentence.push('.');
+                let _ = explain::write_wrapped(&mut o.out, &sentence, "  ", "    ", WIDTH);
+            }
+        }
+    }
+}
+
+/// The tracked kernel releases of the tables, as `v2.6.15 to v6.14, 77 releases`.
+fn tracked_releases() -> String {
+    let labels: Vec<&str> = explain::release::Tables::If.labels().collect();
+    match labels.as_slice() {
+        [] => "none".to_string(),
+        [one] => (*one).to_string(),
+        [first, .., last] => format!("{first} to {last}, {} releases", labels.len()),
+    }
+}
+
+/// `--list`: the spaces, or every value of one space.
+fn list(o: &mut Outcome, space: &str, json: bool) {
+    if space.is_empty() {
+        for s in Space::all() {
+            let count = s.list().count();
+            if json {
+                let _ = write!(o.out, "{{\"space\":");
+                json_str(&mut o.out, s.as_str());
+                let _ = write!(o.out, ",\"c_name\":");
+                json_str(&mut o.out, s.c_name());
+                let _ = writeln!(o.out, ",\"values\":{count}}}");
+            } else {
+                let _ = writeln!(o.out, "{:<26} {:>4}  {}", s.as_str(), count, s.c_name());
+            }
+        }
+        return;
+    }
+    let Some(s) = Space::parse(space).filter(|s| s.exists()) else {
+        return unknown_space(o, space);
+    };
+    if !json {
+        let _ = writeln!(o.out, "{} ({})", s.as_str(), s.c_name());
+    }
+    for r in s.list() {
+        if json {
+            let _ = writeln!(o.out, "{}", r.json());
+        } else {
+            if r.text.is_empty() {
+                let _ = writeln!(o.out, "  {}", r.value_display());
+            } else {
+                let _ = writeln!(o.out, "  {}  \"{}\"", r.value_display(), r.text);
+            }
+            let summary = first_sentence(r.explanation);
+            let _ = explain::write_wrapped(&mut o.out, summary, "      ", "      ", WIDTH);
+        }
+    }
+}
+
+/// The first sentence of an explanation, for one-line summaries.
+fn first_sentence(s: &str) -> &str {
+    s.find(". ").map_or(s, |i| &s[..=i])
+}
+
+fn json_str(out: &mut String, s: &str) {
+    let _ = explain::write_json_string(out, s);
+}
+
+fn unknown_name(o: &mut Outcome, word: &str, space: Option<Space>) {
+    let _ = match space {
+        Some(s) => writeln!(
+            o.err,
+            "iscsi-decode: `{word}` is not a number or a name in {s}"
+        ),
+        None => writeln!(
+            o.err,
+            "iscsi-decode: `{word}` is not a number, a known name or a space"
+        ),
+    };
+    let sugg = explain::suggest(word, space);
+    if !sugg.is_empty() {
+        let _ = writeln!(o.err, "  did you mean:");
+        for (s, n) in sugg.iter() {
+            let _ = writeln!(o.err, "    {n}  ({s})");
+        }
+    }
+    o.ok = false;
+}
+
+fn unknown_space(o: &mut Outcome, word: &str) {
+    let _ = writeln!(
+        o.err,
+        "iscsi-decode: `{word}` is not a space; the spaces are:"
+    );
+    let mut line = String::from("   ");
+    for s in Space::all() {
+        if line.len() + s.as_str().len() + 1 > WIDTH {
+            let _ = writeln!(o.err, "{line}");
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(s.as_str());
+    }
+    let _ = writeln!(o.err, "{line}");
+    o.ok = false;
+}
+
+fn fail(o: &mut Outcome, msg: std::fmt::Arguments<'_>) {
+    let _ = writeln!(o.err, "iscsi-decode: {msg}");
+    o.ok = false;
+}
