@@ -3,6 +3,7 @@
 //! preprocessor fills the macros, the parse stage the typedefs, the enum walk the
 //! constants; [`crate::eval`] reads them all.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -55,7 +56,19 @@ pub struct Symbols {
     pub enum_consts: HashMap<String, Value>,
     /// Typedef names: `Some` for an integer type, `None` for any other type.
     pub typedefs: HashMap<String, Option<IntType>>,
+    /// Tokens macro expansion has visited so far, every expansion counted (see
+    /// [`MAX_EXPANSION_WORK`]).
+    expansion_work: Cell<u64>,
 }
+
+/// The most tokens macro expansion may visit over one extraction, all expansions
+/// together. One expansion is already capped (200,000 tokens, 200 levels), but a
+/// header may ask for a capped expansion once per line: `#define D1 (D0+D0)` …
+/// `#define D15 (D14+D14)` and then thousands of `#define X_n D15` would take hours.
+/// A real header needs a few tokens per macro (the kernel's a few thousand in all,
+/// an 8 MiB header of `#define ISCSI_X_n n` lines about 600,000); this bound keeps
+/// the worst case to a fraction of a second.
+pub const MAX_EXPANSION_WORK: u64 = 1 << 22;
 
 impl Symbols {
     /// Records a file and returns its index.
@@ -102,6 +115,17 @@ impl Symbols {
             i += 1;
             if out.len() > MAX_TOKENS {
                 return Err(self.err(t, "macro expansion is too large"));
+            }
+            let work = self.expansion_work.get() + 1;
+            self.expansion_work.set(work);
+            if work > MAX_EXPANSION_WORK {
+                return Err(self.err(
+                    t,
+                    format!(
+                        "macro expansion visited more than {MAX_EXPANSION_WORK} tokens over \
+                         the whole header (macros that multiply at every level?); refused"
+                    ),
+                ));
             }
             if t.kind != TokKind::Ident {
                 out.push(t.clone());
