@@ -19,3 +19,8 @@ fi
 
 # The kernel headers named in headers/manifest.toml, verified by sha256.
 cargo run -q -p iscsi-codegen -- fetch
+
+# cargo-fuzz for the fuzz targets (fuzz/, built on the nightly toolchain the machine has).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --quiet
+fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, every test (with the bindgen front end),
 # the no_std/zero-dependency build of the library, and the generated/ freshness check.
-# Run scripts/setup.sh once first on a fresh machine.
+# Run scripts/setup.sh once first on a fresh machine. FUZZ_SECONDS sets the time per fuzz
+# target (60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
@@ -23,3 +24,21 @@ cargo run -q -p iscsi-codegen -- check
 
 step "headers/extracted/ matches the Debian headers, re-extracted"
 cargo run -q -p iscsi-codegen -- check --reextract
+
+step "fuzz targets, 60 s each (scripts/fuzz.sh; docs/fuzzing.md)"
+if grep -q '^nightly' <<<"$(rustup toolchain list)"; then
+  for t in header decoder explain; do
+    log=$(mktemp)
+    rc=0
+    bash scripts/fuzz.sh "$t" "${FUZZ_SECONDS:-60}" > "$log" 2>&1 || rc=$?
+    grep -E '^(Done|stat::peak_rss|fuzz\.sh:)' "$log" || true
+    if [ "$rc" -ne 0 ]; then
+      tail -60 "$log"
+      echo "fuzz target $t failed (exit $rc; the input is under fuzz/artifacts/$t/)"
+      exit 1
+    fi
+    rm -f "$log"
+  done
+else
+  echo "SKIPPED: no nightly toolchain on this machine; the fuzz targets did not run"
+fi

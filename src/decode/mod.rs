@@ -163,7 +163,7 @@ pub struct Stats {
 /// Turns lines into events. Holds the compiled patterns and reusable buffers; one per thread.
 #[derive(Debug)]
 pub struct Decoder {
-    set: PatternSet,
+    set: &'static PatternSet,
     maps: Vec<std::sync::OnceLock<GroupMap>>,
     implies: Vec<Vec<(FieldId, &'static str)>>,
     scratch: Scratch,
@@ -179,7 +179,7 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder; `forced` overrides per-line format detection.
     pub fn new(forced: Option<Format>) -> Decoder {
-        let set = PatternSet::new();
+        let set = PatternSet::shared();
         let maps = (0..set.patterns().len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -211,7 +211,7 @@ impl Decoder {
 
     /// The compiled patterns.
     pub fn patterns(&self) -> &PatternSet {
-        &self.set
+        self.set
     }
 
     /// Decodes one line (without its newline); `None` if no pattern recognises it.

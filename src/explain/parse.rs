@@ -10,6 +10,10 @@
 /// assert_eq!(parse_number("-1"), Some(-1));
 /// assert_eq!(parse_number("nop"), None);
 /// assert_eq!(parse_number("99999999999999999999999999999999999999999"), None);
+/// // Every i128 reads back from its text.
+/// assert_eq!(parse_number(&i128::MIN.to_string()), Some(i128::MIN));
+/// assert_eq!(parse_number(&i128::MAX.to_string()), Some(i128::MAX));
+/// assert_eq!(parse_number("170141183460469231731687303715884105728"), None);
 /// ```
 pub fn parse_number(s: &str) -> Option<i128> {
     let s = s.trim();
@@ -24,8 +28,13 @@ pub fn parse_number(s: &str) -> Option<i128> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let v = i128::from_str_radix(digits, radix).ok()?;
-    if negative { v.checked_neg() } else { Some(v) }
+    // The magnitude first: i128::MIN's has no positive i128.
+    let m = u128::from_str_radix(digits, radix).ok()?;
+    if negative {
+        0i128.checked_sub_unsigned(m)
+    } else {
+        i128::try_from(m).ok()
+    }
 }
 
 /// Parses a login response status as iscsid prints it, `02/03` (class and detail in hex),

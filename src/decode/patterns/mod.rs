@@ -194,6 +194,13 @@ pub struct Scratch {
 }
 
 impl PatternSet {
+    /// The set every decoder shares: built once per process (its regexes compile on first
+    /// use, once), so that a decoder per worker and per input costs nothing.
+    pub fn shared() -> &'static PatternSet {
+        static SET: OnceLock<PatternSet> = OnceLock::new();
+        SET.get_or_init(PatternSet::new)
+    }
+
     /// Compiles every pattern. Panics only if a pattern in the tables is invalid, which the
     /// tests rule out.
     pub fn new() -> PatternSet {
