@@ -252,7 +252,10 @@ pub fn html_entities(msg: &str) -> Option<String> {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let end = tail[..tail.len().min(10)].find(';');
+        // In bytes: the tenth byte may fall inside a character.
+        let end = tail.as_bytes()[..tail.len().min(10)]
+            .iter()
+            .position(|&b| b == b';');
         let ch = end.and_then(|e| match &tail[1..e] {
             "gt" => Some('>'),
             "lt" => Some('<'),
