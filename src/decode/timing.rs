@@ -4,7 +4,8 @@
 //! was sent at B and the connection failed at C >= B + P·HZ, so HZ ≈ (C − B) / P, rounded to a
 //! kernel's choice (100, 250, 300, 1000). When the line also has a printk uptime, jiffies
 //! started at INITIAL_JIFFIES = 2³² − 300·HZ, which confirms HZ (or picks it when the ratio is
-//! ambiguous).
+//! ambiguous). An HZ under which the kernel could not have failed yet is never chosen, and
+//! the uptime's HZ wins over the ratio.
 
 use super::fields::PingNumbers;
 
@@ -65,27 +66,46 @@ pub fn ping_timing(p: &PingNumbers, uptime: Option<f64>) -> Option<PingTiming> {
     if raw <= 0.0 {
         return None;
     }
+    // The kernel fails the connection only once the ping has been out `ping_tmo` seconds
+    // (libiscsi.c `iscsi_has_ping_timed_out`: `time_before_eq(last_ping + ping_timeout * HZ,
+    // jiffies)`), and sends that ping only after `recv_tmo` seconds without a PDU
+    // (`iscsi_check_transport_timeouts`). An HZ that makes either span shorter cannot be the
+    // kernel's.
+    let expected = p.recv_tmo + p.ping_tmo;
+    let possible = |hz: u32| {
+        let hz = u64::from(hz);
+        since_ping >= p.ping_tmo * hz && silence >= expected * hz
+    };
     // Nearest choice by ratio (log distance), since the timer may fire late.
     let by_ratio = |hz: u32| (raw / f64::from(hz)).ln().abs();
     let mut ranked = HZ_CHOICES;
     ranked.sort_by(|a, b| by_ratio(*a).total_cmp(&by_ratio(*b)));
-    let mut hz = ranked[0];
+    let mut hz = ranked
+        .iter()
+        .copied()
+        .find(|&h| possible(h))
+        .unwrap_or(ranked[0]);
     let mut confirmed = false;
+    // The printk uptime, through INITIAL_JIFFIES (2^32 - 300 HZ), names the HZ whatever the
+    // ratio says: a timer that fired a minute late gives a ratio near another HZ.
     if let Some(up) = uptime {
-        if let Some(&h) = ranked.iter().find(|&&h| uptime_matches(p.now, h, up)) {
-            // The uptime check wins over the ratio when the ratio is not clear-cut.
-            if h == hz || by_ratio(h) < 0.5 {
-                hz = h;
-                confirmed = true;
-            }
+        if let Some(&h) = ranked
+            .iter()
+            .find(|&&h| uptime_matches(p.now, h, up) && possible(h))
+        {
+            hz = h;
+            confirmed = true;
         }
     }
     let hzf = f64::from(hz);
     let silence_s = silence as f64 / hzf;
     let since_ping_s = since_ping as f64 / hzf;
-    let expected_s = (p.recv_tmo + p.ping_tmo) as f64;
-    let stalled =
-        silence_s > 2.0 * expected_s + 1.0 || since_ping_s > 2.0 * p.ping_tmo as f64 + 1.0;
+    let expected_s = expected as f64;
+    // A stall is silence far beyond the timeouts: the timer that checks the connection could
+    // not run. A long since-ping alone is none: the SCSI command-timeout handler sends NOP-Outs
+    // early (libiscsi.c `iscsi_eh_cmd_timed_out` → `iscsi_send_nopout`), so the ping may be
+    // old while the target was silent only as long as the timeouts allow.
+    let stalled = silence_s > 2.0 * expected_s + 1.0;
     Some(PingTiming {
         hz,
         hz_confirmed: confirmed,
@@ -134,6 +154,50 @@ mod tests {
         )
         .unwrap();
         assert_eq!((t.hz, t.hz_confirmed), (1000, true));
+    }
+
+    /// HZ 100, the ping timer a minute late, and the uptime of the line matching HZ 100:
+    /// the ratio alone says about 1300 ticks per second (HZ 1000 and 7 s of silence), but
+    /// the uptime says HZ 100 and 70 s.
+    #[test]
+    fn uptime_wins_over_a_late_timer() {
+        let hz = 100u64;
+        let initial = (1u64 << 32) - 300 * hz;
+        let uptime = 5000.0;
+        let now = initial + (uptime as u64) * hz;
+        let last_ping = now - 65 * hz;
+        let last_rx = now - 70 * hz;
+        let p = nums(5, 5, last_rx, last_ping, now);
+        let t = ping_timing(&p, Some(uptime)).unwrap();
+        assert_eq!((t.hz, t.hz_confirmed), (100, true));
+        assert!((t.silence_s - 70.0).abs() < 1e-9);
+        assert!(t.stalled);
+        // Without the uptime, HZ 1000 is impossible (7 s of silence is less than the 10 s
+        // the timeouts need before the kernel can fail), so it is not chosen.
+        let t = ping_timing(&p, None).unwrap();
+        assert_ne!(t.hz, 1000);
+        assert!(t.silence_s >= 10.0);
+    }
+
+    /// An HZ that gives a since-ping below the ping timeout, or a silence below recv + ping
+    /// timeout, is never chosen.
+    #[test]
+    fn impossible_hz_rejected() {
+        // 1100 ticks since the 5 s ping, 2100 of silence: the ratio (220 a second) is nearest
+        // HZ 250, which would make the ping 4.4 s old, too young to fail; HZ 100 gives 11 s
+        // and 21 s.
+        let t = ping_timing(&nums(5, 5, 0, 1000, 2100), None).unwrap();
+        assert!(t.since_ping_s >= 5.0 && t.silence_s >= 10.0, "{t:?}");
+        assert_eq!(t.hz, 100);
+    }
+
+    /// Early NOP-Outs from the command-timeout handler: the ping is old, the silence is not.
+    #[test]
+    fn an_old_ping_with_normal_silence_is_no_stall() {
+        // HZ 1000: ping sent 30 s before the failure, nothing received for 11 s.
+        let t = ping_timing(&nums(5, 5, 100_000, 81_000, 111_000), None).unwrap();
+        assert_eq!(t.hz, 1000);
+        assert!(!t.stalled, "{t:?}");
     }
 
     #[test]
