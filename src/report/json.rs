@@ -391,6 +391,7 @@ pub fn incident_members(o: &mut Obj, inc: &Incident) {
     o.opt_str("start", inc.start_text.as_deref());
     o.opt_str("end", inc.end_text.as_deref());
     o.opt_num("duration_s", inc.duration_s());
+    o.opt_num("down_s", inc.down_s());
     o.str("outcome", inc.outcome.name());
     if inc.outcome_inferred {
         o.bool("outcome_inferred", true);

@@ -107,18 +107,47 @@ fn about_cause(inc: &Incident, cause: &super::model::Cause, v: &mut Vec<String>)
     }
 }
 
-/// Suggestions for one incident, most important first: the cause, then (unless the session
-/// came back) why the relogins failed, then the recovery timeout.
+/// Whether the advice about `c` names a specific cause (a login status, an iscsiadm error,
+/// an unreachable portal, a timed NOP) rather than the generic "read the logs" of a kernel
+/// error.
+fn is_specific(inc: &Incident, c: &super::model::Cause) -> bool {
+    match c.kind {
+        CauseKind::LoginStatus | CauseKind::IscsiadmError | CauseKind::Connect => true,
+        CauseKind::KernelError => c.code == Some(1022) && inc.timing.is_some(),
+        CauseKind::RecoveryTimeout | CauseKind::Unknown => false,
+    }
+}
+
+/// Suggestions for one incident, most important first: the specific cause before the
+/// generic one (a CHAP rejection of the relogins before "read the target's logs" of the
+/// connection error that started it), then the recovery timeout.
 pub fn suggestions(inc: &Incident) -> Vec<String> {
-    let mut v = Vec::new();
-    about_cause(inc, &inc.cause, &mut v);
+    let mut first = Vec::new();
+    about_cause(inc, &inc.cause, &mut first);
     if let Some(r) = &inc.relogin_failure {
         let came_back = inc.outcome == Outcome::Recovered || inc.reconnected_after_timeout;
         if !came_back || r.kind == CauseKind::LoginStatus {
-            about_cause(inc, r, &mut v);
+            let mut relogin = Vec::new();
+            about_cause(inc, r, &mut relogin);
+            if is_specific(inc, r) && !is_specific(inc, &inc.cause) {
+                relogin.append(&mut first);
+                first = relogin;
+            } else {
+                first.append(&mut relogin);
+            }
         }
     }
-    v.dedup();
+    let mut v = Vec::new();
+    for s in first {
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    // dm-multipath writes its fast_io_fail_tmo into the session's recovery_tmo through sysfs,
+    // and once sysfs has set it, iscsid's value is ignored for that session
+    // (scsi_transport_iscsi.c: store_priv_session_recovery_tmo sets
+    // recovery_tmo_sysfs_override, which iscsi_set_param then honours).
+    let multipath = |n: Option<u64>| n.is_some_and(|n| n <= 15) || !inc.mp_failed.is_empty();
     if inc.outcome == Outcome::RecoveryTimedOut {
         match inc.recovery_timeout_s {
             Some(0) => v.push(
@@ -126,9 +155,12 @@ pub fn suggestions(inc: &Incident) -> Vec<String> {
                  the network goes down (service ordering of iscsi/open-iscsi at reboot)."
                     .into(),
             ),
-            Some(n) if n <= 15 => v.push(format!(
-                "replacement_timeout was {n} s, as dm-multipath sets it: I/O failed over to other paths by \
-                 design. If this LUN has no other path, raise {}.",
+            n if multipath(n) => v.push(format!(
+                "The recovery timeout{} was dm-multipath's: multipathd writes fast_io_fail_tmo into the \
+                 session's recovery_tmo, which then overrides {} (raising that has no effect). I/O failed \
+                 over to the other paths by design; if this LUN has no other path, set fast_io_fail_tmo \
+                 and no_path_retry (queue) in multipath.conf.",
+                n.map(|n| format!(" ({n} s)")).unwrap_or_default(),
                 names::REPLACEMENT_TIMEOUT
             )),
             n => v.push(format!(

@@ -281,6 +281,19 @@ impl Incident {
         (d >= 0.0).then_some(d)
     }
 
+    /// How long the path was down, the one figure the report gives (the summary's total and
+    /// longest add these up): from the last PDU received, when a ping timeout says how long
+    /// the target was silent before the failure, to the end of the incident; else the
+    /// incident's span ([`Incident::duration_s`]). A stalled host's silence is its own
+    /// pause, not the path's downtime, and is not counted.
+    pub fn down_s(&self) -> Option<f64> {
+        let d = self.duration_s()?;
+        Some(match &self.timing {
+            Some(t) if !t.stalled => t.silence_s + d,
+            _ => d,
+        })
+    }
+
     /// The attempts to report: iscsid's count when it gave one, else the failures seen.
     pub fn attempts(&self) -> Option<u32> {
         self.reported_attempts
@@ -363,7 +376,7 @@ impl HostSummary {
             Outcome::Unresolved => 2,
         };
         self.outcomes[i] += 1;
-        if let Some(d) = inc.duration_s() {
+        if let Some(d) = inc.down_s() {
             self.down_s += d;
             self.longest_s = self.longest_s.max(d);
         }

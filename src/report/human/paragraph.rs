@@ -31,8 +31,9 @@ pub fn paragraph(t: &mut Term<'_>, inc: &Incident, names: &[String]) {
         }
         _ => {}
     }
-    if let Some(d) = inc.duration_s().filter(|d| *d >= 1.0) {
-        let _ = write!(head, " ({})", human_duration(d));
+    // The one downtime figure (Incident::down_s), as in the summary's total.
+    if let Some(d) = inc.down_s().filter(|d| *d >= 1.0) {
+        let _ = write!(head, " (down {})", human_duration(d));
     }
     t.text("  ")
         .paint(Paint::Bold, &head)
@@ -151,6 +152,8 @@ fn attempts_sentence(inc: &Incident) -> Option<String> {
         .relogin_failure
         .as_ref()
         .filter(|c| c.kind != CauseKind::Connect)
+        // Said once: not again when the attempts' errors already name it.
+        .filter(|c| !errs.iter().any(|e| e.contains(&c.label())))
     {
         let _ = write!(s, "; relogins failed with {}", c.label());
     }
@@ -168,7 +171,7 @@ fn outcome_sentence(inc: &Incident) -> String {
             (Some(d), Some(t)) => format!(
                 "Recovered; the path was down for about {} ({} of silence before the NOP \
                  timeout, {} until iscsid logged in again)",
-                human_duration(t.silence_s + d),
+                human_duration(inc.down_s().unwrap_or(t.silence_s + d)),
                 human_duration(t.silence_s),
                 human_duration(d)
             ),
@@ -239,15 +242,10 @@ fn outcome_sentence(inc: &Incident) -> String {
         let v: Vec<String> = inc.mp_reinstated.iter().map(ToString::to_string).collect();
         let _ = write!(s, "; multipath reinstated {}", v.join(", "));
     }
-    if let (Some(d), Outcome::RecoveryTimedOut | Outcome::Unresolved) =
-        (inc.duration_s(), inc.outcome)
+    if let (Some(d), Outcome::RecoveryTimedOut | Outcome::Unresolved) = (inc.down_s(), inc.outcome)
     {
         if d >= 1.0 {
-            let _ = write!(
-                s,
-                " ({} from first symptom to last line)",
-                human_duration(d)
-            );
+            let _ = write!(s, " (down at least {} by its last line)", human_duration(d));
         }
     }
     s.push('.');

@@ -1,0 +1,86 @@
+//! The human report's figures and advice, checked on small logs (issue 16: one downtime
+//! figure, the specific cause before the generic advice, dm-multipath's recovery timeout,
+//! "line 7").
+#![cfg(feature = "decode")]
+
+use iscsi_decode::decode::run::{self, Options};
+use iscsi_decode::report::{HumanSink, Style};
+
+fn report(log: &str) -> String {
+    let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false);
+    run::run_bytes(
+        "t.log",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+        &mut sink,
+    )
+    .unwrap();
+    String::from_utf8(sink.into_inner()).unwrap()
+}
+
+/// The README's example: the summary said "down 12 s in total", the incident "down for about
+/// 22.1 s". Both now give one figure, computed one way (Incident::down_s).
+#[test]
+fn one_downtime_figure() {
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/logs/syslog-nop-timeout-recovered.log"
+    ))
+    .unwrap();
+    let r = report(&log);
+    let total = r
+        .split("down ")
+        .nth(1)
+        .and_then(|s| s.split(" in total").next())
+        .unwrap_or_else(|| panic!("no total in {r}"));
+    assert!(r.contains(&format!("(down {total})")), "{r}");
+    assert!(r.contains(&format!("down for about {total} ")), "{r}");
+    assert_eq!(total, "22.1 s");
+}
+
+/// A connection error whose relogins the target rejects for authentication: the CHAP/ACL
+/// advice comes before the kernel error's generic "read the target's logs".
+#[test]
+fn specific_cause_first() {
+    let r = report(
+        "Mar  3 10:00:00 node1 kernel: connection2:0: detected conn error (1020)\n\
+         Mar  3 10:00:01 node1 iscsid: Kernel reported iSCSI connection 2:0 error (1020 - ISCSI_ERR_TCP_CONN_CLOSE: TCP connection closed) state (3)\n\
+         Mar  3 10:00:05 node1 iscsid: conn 0 login rejected: initiator error (02/01)\n",
+    );
+    let chap = r
+        .find("CHAP")
+        .unwrap_or_else(|| panic!("no CHAP advice: {r}"));
+    let logs = r
+        .find("Read the target's logs")
+        .unwrap_or_else(|| panic!("no generic advice: {r}"));
+    assert!(chap < logs, "{r}");
+    // The rejection is said once.
+    assert_eq!(r.matches("02/01").count(), 1, "{r}");
+}
+
+/// A 5 s recovery timeout is dm-multipath's fast_io_fail_tmo written through sysfs: the
+/// advice names multipath.conf, not replacement_timeout alone.
+#[test]
+fn multipath_recovery_timeout() {
+    let r = report(
+        "Mar  3 10:00:00 node1 kernel: connection2:0: detected conn error (1020)\n\
+         Mar  3 10:00:05 node1 kernel: session2: session recovery timed out after 5 secs\n",
+    );
+    for want in [
+        "fast_io_fail_tmo",
+        "no_path_retry",
+        "multipath.conf",
+        "no effect",
+    ] {
+        assert!(r.contains(want), "{want}: {r}");
+    }
+    assert!(r.contains("lines 1–2"), "{r}");
+}
+
+/// One line is "line N", not "lines N–N".
+#[test]
+fn a_single_line() {
+    let r = report("Mar  3 10:00:00 node1 kernel: connection2:0: detected conn error (1020)\n");
+    assert!(r.contains("line 1\n"), "{r}");
+    assert!(!r.contains("lines 1–1"), "{r}");
+}
