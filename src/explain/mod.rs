@@ -1,6 +1,7 @@
 //! Our own words for every number an administrator meets in iSCSI logs, kept apart by
 //! number space: the kernel's connection errors, iscsid's connection states, login
-//! response statuses, iscsiadm's error codes, PDU opcodes and the other protocol fields.
+//! response statuses, iscsiadm's error codes, SCSI host bytes, PDU opcodes and the other
+//! protocol fields.
 //!
 //! Values live once, in the generated tables; this module keys its texts by the generated
 //! constants, so a new kernel header cannot leave a stale number behind. Nothing here needs
@@ -21,6 +22,7 @@
 
 mod conn_state;
 mod family;
+pub mod host_byte;
 pub mod iscsiadm;
 mod kernel;
 mod login;
@@ -45,6 +47,7 @@ pub use suggest::{Suggestions, suggest};
 
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 use crate::tables::iscsi_proto::LoginStatus;
+use host_byte::HostByte;
 use iscsiadm::IscsiadmError;
 
 /// One reading of a number (or a name) in one space: what it is called, what the program
@@ -159,6 +162,17 @@ impl Space {
                     text: info.text,
                     explanation: info.explanation,
                     setting: info.setting,
+                }
+            }
+            Space::HostByte => {
+                let row = u8::try_from(value).ok().and_then(|v| HostByte(v).row());
+                Reading {
+                    space: self,
+                    value,
+                    name: row.map(|r| r.name),
+                    text: row.map_or("", |r| r.comment),
+                    explanation: row.map_or(host_byte::UNKNOWN_EXPLANATION, |r| r.explanation),
+                    setting: row.and_then(|r| r.setting),
                 }
             }
             Space::IscsiadmError => {

@@ -299,6 +299,10 @@ pub fn field_members(o: &mut Obj, ev: &Event<'_>) {
             o.opt_str("name", names::login_status_name(c, d));
         }
         o.opt_int("iscsid_code", f.login_code);
+        if let Some((name, text)) = f.login_code.and_then(names::iscsid_login_status) {
+            o.str("iscsid_name", name);
+            o.str("iscsid_text", text);
+        }
         o.close();
     }
     if let Some(c) = f.iscsiadm {

@@ -757,7 +757,10 @@ fn failure_text(ev: &Fact) -> std::borrow::Cow<'_, str> {
         });
     }
     if let Some(c) = ev.login_code {
-        return Cow::Owned(format!("login error (iscsid status {c})"));
+        return Cow::Owned(match super::names::iscsid_login_status(c) {
+            Some((name, _)) => format!("login error {c} {name}"),
+            None => format!("login error (iscsid status {c})"),
+        });
     }
     Cow::Owned(
         ev.pattern_id

@@ -87,6 +87,10 @@ pub fn event_summary(ev: &Event<'_>) -> String {
             names::login_status_name(c, d).unwrap_or("ISCSI_LOGIN_STATUS_???")
         ));
     }
+    if let Some(c) = f.login_code {
+        let name = names::iscsid_login_status(c).map_or("LOGIN_???", |(n, _)| n);
+        parts.push(format!("iscsid login status {c} {name}"));
+    }
     if let Some(c) = f.iscsiadm {
         parts.push(format!(
             "iscsiadm {c} {}",
