@@ -113,6 +113,31 @@ fn opcode() {
 }
 
 #[test]
+fn host_byte() {
+    insta::assert_snapshot!(
+        "host_byte_0x0e",
+        transcript(&["explain", "host_byte", "0x0e"])
+    );
+    // As the report prints it (the name), as the kernel prints a value its table lacks
+    // (`hostbyte=0x14`), and by its short name.
+    for (word, value, name) in [
+        ("DID_TRANSPORT_DISRUPTED", 14, "DID_TRANSPORT_DISRUPTED"),
+        ("transport_failfast", 15, "DID_TRANSPORT_FAILFAST"),
+        ("hostbyte=0x14", 20, "DID_TRANSPORT_MARGINAL"),
+        ("hostbyte=DID_NO_CONNECT", 1, "DID_NO_CONNECT"),
+    ] {
+        let j = json_lines(&["explain", word, "--json"]);
+        assert_eq!(j[0]["space"], "host_byte", "{word}");
+        assert_eq!(j[0]["value"], value, "{word}");
+        assert_eq!(j[0]["name"], name, "{word}");
+    }
+    let j = json_lines(&["explain", "hostbyte", "0x0f", "--json"]);
+    assert_eq!(j[0]["setting"], "node.session.timeo.replacement_timeout");
+    assert_eq!(status(&["explain", "host_byte", "0x15"]), 1);
+    assert_eq!(status(&["explain", "--list", "host_byte"]), 0);
+}
+
+#[test]
 fn bare_number_with_several_readings() {
     insta::assert_snapshot!("bare_8", transcript(&["explain", "8"]));
     insta::assert_snapshot!("bare_8_json", transcript(&["explain", "8", "--json"]));

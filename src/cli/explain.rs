@@ -16,6 +16,8 @@ use std::process::ExitCode;
   iscsi-decode explain login 02/03          a login response status (also 0x0203)
   iscsi-decode explain iscsiadm 8           iscsiadm's `initiator reported error (8 - ...)`
   iscsi-decode explain opcode 0x3f          a PDU opcode
+  iscsi-decode explain host_byte 0x0e       a SCSI host byte (also DID_TRANSPORT_DISRUPTED,
+                                            hostbyte=0x0e)
   iscsi-decode explain 8                    every reading of a bare number, most likely first
   iscsi-decode explain --list               the spaces; --list SPACE lists one
   iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code")]

@@ -2,6 +2,7 @@
 //! and suggestions walk one shape whatever table a space comes from.
 
 use super::Space;
+use super::host_byte::{self, HostByte};
 use super::iscsiadm::{self, IscsiadmError};
 use crate::tables::iscsi_if::{self, FamilyKind};
 use crate::tables::iscsi_proto;
@@ -101,6 +102,7 @@ pub(crate) struct Known {
 pub(crate) fn len(space: Space) -> usize {
     match space {
         Space::IscsiadmError => iscsiadm::TABLE.len(),
+        Space::HostByte => host_byte::TABLE.len(),
         Space::IscsiErr => iscsi_if::IscsiErr::TABLE.len(),
         Space::ConnState => iscsi_if::IscsiConnState::TABLE.len(),
         _ => space.family().map_or(0, Fam::len),
@@ -114,6 +116,12 @@ pub(crate) fn nth(space: Space, i: usize) -> Option<Known> {
             value: i128::from(r.code.0),
             name: r.name,
             doc: "",
+            era: (0, 0),
+        }),
+        Space::HostByte => host_byte::TABLE.get(i).map(|r| Known {
+            value: i128::from(r.code.0),
+            name: r.name,
+            doc: r.comment,
             era: (0, 0),
         }),
         Space::IscsiErr => iscsi_if::IscsiErr::TABLE.get(i).map(|e| Known {
@@ -160,6 +168,14 @@ pub(crate) fn find(space: Space, value: i128) -> Option<Known> {
             value,
             name: r.name,
             doc: "",
+            era: (0, 0),
+        });
+    }
+    if space == Space::HostByte {
+        return HostByte(u8::try_from(value).ok()?).row().map(|r| Known {
+            value,
+            name: r.name,
+            doc: r.comment,
             era: (0, 0),
         });
     }

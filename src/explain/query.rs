@@ -88,8 +88,12 @@ pub fn answer(args: &Query) -> Outcome {
     o
 }
 
-/// A bare word: a login status (`02/03`), a number (every reading), a name, or a space.
+/// A bare word: a login status (`02/03`), a host byte as the kernel prints it
+/// (`hostbyte=0x14`), a number (every reading), a name, or a space.
 fn one_word(o: &mut Outcome, word: &str, json: bool) {
+    if let Some(v) = explain::space::strip_prefix_ci(word.trim(), "hostbyte=") {
+        return in_space(o, Space::HostByte, v, json);
+    }
     if word.contains('/') {
         if let Some(v) = explain::parse_login_status(word) {
             let r = Space::LoginStatus.reading(i128::from(v));

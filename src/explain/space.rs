@@ -29,6 +29,8 @@ pub enum Space {
     LoginClass,
     /// iscsiadm's own error codes (also its exit status): `initiator reported error (8 - ...)`.
     IscsiadmError,
+    /// The SCSI host byte of a failed command: `FAILED Result: hostbyte=DID_TRANSPORT_DISRUPTED`.
+    HostByte,
     /// The opcode of an iSCSI PDU.
     Opcode,
     /// The reason code of a Reject PDU.
@@ -64,6 +66,7 @@ pub const NAMED: &[Space] = &[
     Space::LoginStatus,
     Space::LoginClass,
     Space::IscsiadmError,
+    Space::HostByte,
     Space::Opcode,
     Space::RejectReason,
     Space::TmfFunction,
@@ -114,6 +117,7 @@ impl Space {
             Space::LoginStatus => "login_status",
             Space::LoginClass => "login_class",
             Space::IscsiadmError => "iscsiadm_error",
+            Space::HostByte => "host_byte",
             Space::Opcode => "opcode",
             Space::RejectReason => "reject_reason",
             Space::TmfFunction => "tmf_function",
@@ -138,6 +142,7 @@ impl Space {
             Space::LoginStatus => &["login"],
             Space::LoginClass => &["class", "status_class"],
             Space::IscsiadmError => &["iscsiadm", "exit"],
+            Space::HostByte => &["hostbyte", "did"],
             Space::Opcode => &["op"],
             Space::RejectReason => &["reject"],
             Space::TmfFunction => &["tmf"],
@@ -155,15 +160,16 @@ impl Space {
     }
 
     /// The Rust type name of the generated family behind this space, or `None` for
-    /// [`Space::IscsiadmError`], which is our own table (open-iscsi's `include/iscsi_err.h`
-    /// is not a kernel header).
+    /// [`Space::IscsiadmError`] and [`Space::HostByte`], which are our own tables
+    /// (open-iscsi's `include/iscsi_err.h` is not a kernel header, and the SCSI host byte's
+    /// `include/scsi/scsi_status.h` is not one the tables are generated from).
     pub const fn rust_name(self) -> Option<&'static str> {
         Some(match self {
             Space::IscsiErr => "IscsiErr",
             Space::ConnState => "IscsiConnState",
             Space::LoginStatus => "LoginStatus",
             Space::LoginClass => "LoginStatusClass",
-            Space::IscsiadmError => return None,
+            Space::IscsiadmError | Space::HostByte => return None,
             Space::Opcode => "IscsiOpcode",
             Space::RejectReason => "RejectReason",
             Space::TmfFunction => "TmFunc",
@@ -186,9 +192,10 @@ impl Space {
         super::family::all().find(|f| f.rust_name() == name)
     }
 
-    /// Whether the generated tables (or our own, for iscsiadm) have this space.
+    /// Whether the generated tables (or our own, for iscsiadm and the host byte) have this
+    /// space.
     pub fn exists(self) -> bool {
-        self == Space::IscsiadmError || self.family().is_some()
+        matches!(self, Space::IscsiadmError | Space::HostByte) || self.family().is_some()
     }
 
     /// The header's comment above this family, or "".
@@ -201,6 +208,7 @@ impl Space {
     pub fn c_name(self) -> &'static str {
         match self {
             Space::IscsiadmError => "enum iscsi_error_list (open-iscsi include/iscsi_err.h)",
+            Space::HostByte => "enum scsi_host_status (scsi_status.h)",
             _ => self.family().map_or("", Fam::c_name),
         }
     }
@@ -210,6 +218,7 @@ impl Space {
     pub fn prefix(self) -> &'static str {
         match self {
             Space::IscsiadmError => super::iscsiadm::IscsiadmError::PREFIX,
+            Space::HostByte => super::host_byte::HostByte::PREFIX,
             _ => self.family().map_or("", Fam::prefix),
         }
     }
@@ -217,7 +226,7 @@ impl Space {
     /// How the family's values combine (values, flags, keyed pairs or unrelated constants).
     pub fn kind(self) -> FamilyKind {
         match self {
-            Space::IscsiadmError => FamilyKind::Values,
+            Space::IscsiadmError | Space::HostByte => FamilyKind::Values,
             _ => self.family().map_or(FamilyKind::Values, Fam::kind),
         }
     }
@@ -228,6 +237,7 @@ impl Space {
         matches!(
             self,
             Space::Opcode
+                | Space::HostByte
                 | Space::LoginStatus
                 | Space::LoginClass
                 | Space::RejectReason
