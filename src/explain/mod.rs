@@ -24,6 +24,7 @@ mod conn_state;
 mod family;
 pub mod host_byte;
 pub mod iscsiadm;
+mod iscsid_login;
 mod kernel;
 mod login;
 mod notes;
@@ -36,6 +37,7 @@ mod space;
 mod suggest;
 
 pub use conn_state::{conn_state_label, conn_state_phase};
+pub use iscsid_login::{IscsidLoginStatus, iscsid_login_status};
 pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
 pub use login::{LoginInfo, login_status};
 pub use parse::{parse_login_status, parse_number};
