@@ -163,6 +163,51 @@ fn unknown_values_and_names_exit_1() {
     assert_eq!(status(&["explain", "1022"]), 0);
 }
 
+/// The standard error of a run.
+fn stderr(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(args)
+        .output()
+        .expect("run iscsi-decode");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Error messages name spaces as `--list` shows them (`conn_state`), or a header family by
+/// its C name, never by a Rust type name (`IscsiConnState`, `IscsiParam`).
+#[test]
+fn error_messages_never_name_rust_types() {
+    let rust_names: Vec<&str> = Space::all().filter_map(Space::rust_name).collect();
+    assert!(rust_names.contains(&"IscsiConnState") && rust_names.contains(&"IscsiParam"));
+    for args in [
+        &["explain", "stat", "3"][..],
+        &["explain", "--list", "foo"],
+        &["explain", "IscsiConnState", "9"],
+        &["explain", "IscsiConnState", "logged_inn"],
+        &["explain", "IscsiParam", "999"],
+        &["explain", "IscsiParam", "foo"],
+        &["explain", "TransportCaps", "0x8030"],
+        &["explain", "iscsi_param_max_recv_dlengt"],
+        &["explain", "conn_state_logged_inn"],
+    ] {
+        let err = stderr(args);
+        assert!(!err.is_empty(), "{args:?}");
+        let words: Vec<&str> = err
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .collect();
+        for name in &rust_names {
+            assert!(!words.contains(name), "{args:?} names {name}:\n{err}");
+        }
+    }
+    // The list of spaces is the named ones, as `--list` prints them.
+    let err = stderr(&["explain", "stat", "3"]);
+    for s in iscsi_decode::explain::NAMED {
+        assert!(err.contains(s.as_str()), "{s}");
+    }
+    assert!(err.contains("`explain --list` shows all"));
+    let err = stderr(&["explain", "IscsiParam", "foo"]);
+    assert!(err.contains("in enum iscsi_param"), "{err}");
+}
+
 #[test]
 fn flag_combinations() {
     insta::assert_snapshot!(

@@ -173,7 +173,11 @@ fn in_space(o: &mut Outcome, space: Space, word: &str, json: bool) {
             if !r.is_known() {
                 fail(
                     o,
-                    format_args!("{} is not a known value of {}", r.value_display(), space),
+                    format_args!(
+                        "{} is not a known value of {}",
+                        r.value_display(),
+                        space_words(space)
+                    ),
                 );
             }
         }
@@ -199,7 +203,10 @@ fn flags(o: &mut Outcome, space: Space, value: i128, json: bool) {
     if rest != 0 {
         fail(
             o,
-            format_args!("{rest:#x} of {value:#x} is no known flag of {space}"),
+            format_args!(
+                "{rest:#x} of {value:#x} is no known flag of {}",
+                space_words(space)
+            ),
         );
     }
 }
@@ -298,11 +305,24 @@ fn json_str(out: &mut String, s: &str) {
     let _ = explain::write_json_string(out, s);
 }
 
+/// How an error message names a space: by the snake_case identifier `--list` shows and
+/// the command line takes (`conn_state`), or, for a family of the headers that has none,
+/// by what the header calls it (`enum iscsi_param`, `CAP_* (#define)`); never by a Rust
+/// type name.
+fn space_words(s: Space) -> &'static str {
+    if explain::NAMED.contains(&s) {
+        s.as_str()
+    } else {
+        s.c_name()
+    }
+}
+
 fn unknown_name(o: &mut Outcome, word: &str, space: Option<Space>) {
     let _ = match space {
         Some(s) => writeln!(
             o.err,
-            "iscsi-decode: `{word}` is not a number or a name in {s}"
+            "iscsi-decode: `{word}` is not a number or a name in {}",
+            space_words(s)
         ),
         None => writeln!(
             o.err,
@@ -313,19 +333,27 @@ fn unknown_name(o: &mut Outcome, word: &str, space: Option<Space>) {
     if !sugg.is_empty() {
         let _ = writeln!(o.err, "  did you mean:");
         for (s, n) in sugg.iter() {
-            let _ = writeln!(o.err, "    {n}  ({s})");
+            let _ = writeln!(o.err, "    {n}  ({})", space_words(s));
         }
     }
     o.ok = false;
 }
 
+/// A word that is no space: the named spaces, as `--list` shows them, and how to see the
+/// headers' other families.
 fn unknown_space(o: &mut Outcome, word: &str) {
     let _ = writeln!(
         o.err,
         "iscsi-decode: `{word}` is not a space; the spaces are:"
     );
     let mut line = String::from("   ");
+    let (mut named, mut others) = (0, 0);
     for s in Space::all() {
+        if !explain::NAMED.contains(&s) {
+            others += 1;
+            continue;
+        }
+        named += 1;
         if line.len() + s.as_str().len() + 1 > WIDTH {
             let _ = writeln!(o.err, "{line}");
             line = String::from("   ");
@@ -333,7 +361,15 @@ fn unknown_space(o: &mut Outcome, word: &str) {
         line.push(' ');
         line.push_str(s.as_str());
     }
-    let _ = writeln!(o.err, "{line}");
+    if named > 0 {
+        let _ = writeln!(o.err, "{line}");
+    }
+    if others > 0 {
+        let _ = writeln!(
+            o.err,
+            "  and {others} other families of the kernel headers: `explain --list` shows all"
+        );
+    }
     o.ok = false;
 }
 
