@@ -53,6 +53,19 @@ macro_rules! table {
     };
 }
 
+// Sources (open-iscsi usr/, at bc23614; catalog iscsiadm_errors.tsv, login_status.tsv):
+// - 5, 8, 11: initiator.c iscsi_login_timedout (the login timer: 8 in XPT_WAIT, 11 in
+//   IN_LOGIN), iscsi_login_eh and iscsi_retry_initial_login (a first login is retried until
+//   initial_login_retry_max × login_timeout has passed, then ends with the last error);
+//   session_conn_poll puts a refused or unreachable connect back on the login timer
+//   (queue_delayed_reopen), so it ends as 8 too; login.c iscsi_login_req and iscsi_login_rsp
+//   ("Login I/O error") and a class 03 status end in ISCSI_ERR_LOGIN (5).
+// - 19, 24: initiator.c iscsi_recv_login_rsp: 24 only for status 02/01 and 02/02
+//   (__check_iscsi_status_class); every other failure is 19, among them each error of
+//   login.c (check_security_stage_status, get_op_params_text_keys,
+//   iscsi_process_login_response), logged by __login_response_status as "Login error (Login
+//   status N)" with N from enum iscsi_login_status (initiator.h).
+// - 02/01 also means "target authentication is not supported": RFC 7143 section 11.13.5.
 table! {
     0 ISCSI_SUCCESS "" =>
         "The command did what was asked; iscsiadm exits with status zero.";
@@ -69,9 +82,13 @@ table! {
         "The transport failed during the operation: the TCP connection to the portal broke \
          or could not be set up (refused, reset, no route).";
     5 ISCSI_ERR_LOGIN "encountered iSCSI login failure" =>
-        "The login did not succeed and no more specific code applied, typically after the \
-         target kept answering with a temporary error until the initial login retries ran \
-         out. iscsid's log has the login response status.";
+        "The login did not succeed and no more specific code applied, and iscsid kept trying \
+         until the time allowed for the first login (initial_login_retry_max × login_timeout, \
+         8 × 15 s = 120 s with the iscsid.conf defaults) ran out. Typically the target kept \
+         answering with a target error (class 03), or it closed the TCP connection during \
+         the login exchange, so that a login PDU could not be sent or received (\"Login I/O \
+         error, failed to send a PDU\" or \"... to receive a PDU\"). iscsid's log has the \
+         login response status or the I/O error.";
     6 ISCSI_ERR_IDBM "encountered iSCSI database failure" =>
         "Reading or writing the node, discovery or iface records failed (files under \
          /etc/iscsi or /var/lib/iscsi). Check permissions, disk space and a missing or \
@@ -80,10 +97,13 @@ table! {
         "An argument or record value was not acceptable: a misspelt setting name, a value \
          out of range, a mode and operation that do not go together.";
     8 ISCSI_ERR_TRANS_TIMEOUT "connection timed out" =>
-        "The login timer expired while the TCP connection to the portal was still being \
-         set up: nothing answered at that address and port. Check routing, firewalls and \
-         that the target listens there; node.conn[0].timeo.login_timeout sets the time \
-         allowed.";
+        "iscsid could not set up the TCP connection to the portal in the time allowed for \
+         the first login. A connect that times out, and equally one that is refused or finds \
+         no route, is retried through the same login timer, so all of them end as this code \
+         once the time runs out: initial_login_retry_max × login_timeout, 8 × 15 s = 120 s \
+         with the iscsid.conf defaults. iscsid's \"connect to ADDRESS:PORT failed (...)\" \
+         lines give the reason of each attempt. Check routing, firewalls and that the \
+         target listens at that address and port.";
     9 ISCSI_ERR_INTERNAL "internal error" =>
         "iscsid hit an unexpected condition of its own. Its log at the same time says more.";
     10 ISCSI_ERR_LOGOUT "encountered iSCSI logout failure" =>
@@ -114,10 +134,18 @@ table! {
         "Sending the request to iscsid or reading its answer failed part way. Check that \
          iscsid is still running and did not crash.";
     19 ISCSI_ERR_FATAL_LOGIN "encountered non-retryable iSCSI login failure" =>
-        "The target rejected the login with an answer that retrying cannot change (an \
-         initiator-error status other than an authentication failure, such as target not \
-         found). iscsid's log has the status; fix the target name, ACL or configuration \
-         first.";
+        "The first login failed in a way retrying cannot change, so iscsid gave up at once. \
+         Either the target rejected the login with an initiator-error status other than an \
+         authentication or authorisation failure (target not found, incompatible version and \
+         the like) or an unknown status class (iscsid logs \"login rejected: ...\"), or the \
+         initiator itself failed the login. The latter covers every failure iscsid finds on \
+         its own side, authentication included: \"Login authentication failed with \
+         target\" (the target failed mutual CHAP, or no CHAP algorithm of chap_algs was \
+         agreed), \"Login negotiation failed, ...\", \"Login version mismatch ...\" and \
+         \"Received invalid login PDU ...\". Each of these is followed by iscsid's \
+         \"Login error (Login status N)\", N being 2 (failed), 3 (version mismatch), 4 \
+         (negotiation failed), 5 (authentication failed) or 7 (invalid PDU). Fix the target \
+         name, the ACL, the CHAP settings or the negotiated settings first.";
     20 ISCSI_ERR_ISCSID_NOTCONN "could not connect to iscsid" =>
         "iscsiadm found no iscsid to talk to. Start iscsid (or its socket unit) and retry.";
     21 ISCSI_ERR_NO_OBJS_FOUND "no objects found" =>
@@ -129,8 +157,11 @@ table! {
     23 ISCSI_ERR_HOST_NOT_FOUND "host not found" =>
         "No iSCSI host (adapter) matched the one named.";
     24 ISCSI_ERR_LOGIN_AUTH_FAILED "iSCSI login failed due to authorization failure" =>
-        "The target refused the login for authentication or authorisation reasons: CHAP \
-         user or secret wrong, or the initiator name not in the target's access list.";
+        "The target refused the login for authentication or authorisation reasons (status \
+         02/01 or 02/02): CHAP user or secret wrong, mutual CHAP asked of a target that does \
+         not support it, or the initiator name not in the target's access list. A failure \
+         the initiator finds itself (the target's mutual CHAP answer) is \
+         ISCSI_ERR_FATAL_LOGIN instead.";
     25 ISCSI_ERR_ISNS_QUERY "iSNS query failed" =>
         "Asking the iSNS server for targets failed.";
     26 ISCSI_ERR_ISNS_REG_FAILED "iSNS registration failed" =>

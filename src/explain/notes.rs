@@ -36,10 +36,10 @@ pub(crate) fn note(space: Space, value: i128) -> Option<&'static str> {
 /// The iscsid.conf setting most relevant to an iscsiadm error, where one is.
 pub(crate) fn iscsiadm_setting(e: Option<IscsiadmError>) -> Option<&'static str> {
     match e? {
-        IscsiadmError::ISCSI_ERR_TRANS_TIMEOUT | IscsiadmError::ISCSI_ERR_PDU_TIMEOUT => {
-            Some("node.conn[0].timeo.login_timeout")
-        }
-        IscsiadmError::ISCSI_ERR_LOGIN => {
+        IscsiadmError::ISCSI_ERR_PDU_TIMEOUT => Some("node.conn[0].timeo.login_timeout"),
+        // Both end once initial_login_retry_max × login_timeout has passed (usr/initiator.c,
+        // iscsi_retry_initial_login).
+        IscsiadmError::ISCSI_ERR_LOGIN | IscsiadmError::ISCSI_ERR_TRANS_TIMEOUT => {
             Some("node.session.initial_login_retry_max, node.conn[0].timeo.login_timeout")
         }
         IscsiadmError::ISCSI_ERR_LOGIN_AUTH_FAILED => Some(
