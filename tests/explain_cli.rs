@@ -272,3 +272,97 @@ fn every_value_explains_through_the_cli() {
         }
     }
 }
+
+/// Several words: each explained in turn, separated as the readings of one word are; the
+/// exit status fails if any word fails, and standard error names those words.
+#[test]
+fn several_words() {
+    insta::assert_snapshot!(
+        "several_1022_0203_did_no_connect",
+        transcript(&["explain", "1022", "02/03", "DID_NO_CONNECT"])
+    );
+    let j = json_lines(&["explain", "1022", "1020", "nop_timedout", "--json"]);
+    let values: Vec<i64> = j.iter().map(|r| r["value"].as_i64().unwrap()).collect();
+    assert_eq!(values, [1022, 1020, 1022]);
+    // A space, then several values of it.
+    let j = json_lines(&["explain", "state", "3", "1", "logged_in", "--json"]);
+    assert!(j.iter().all(|r| r["space"] == "conn_state"));
+    assert_eq!(j.len(), 3);
+    // One word that fails fails the whole, and is named.
+    insta::assert_snapshot!(
+        "several_with_unknown",
+        transcript(&["explain", "1022", "nop_timeot", "1099"])
+    );
+    assert_eq!(status(&["explain", "state", "3", "9"]), 1);
+    assert!(stderr(&["explain", "state", "3", "9"]).contains("could not be explained: `9`"));
+    assert_eq!(status(&["explain", "1022", "1020"]), 0);
+    // A misspelt space before values is still a misspelt space, and the nearest is named.
+    let err = stderr(&["explain", "stat", "3", "4"]);
+    assert!(err.contains("`stat` is not a space"), "{err}");
+    assert!(err.contains("did you mean `state` (conn_state)?"), "{err}");
+}
+
+/// A log line pasted as one argument, or as the words the shell split it into: what the
+/// decoder understood, then each number in it.
+#[test]
+fn pasted_log_lines() {
+    let line = "Kernel reported iSCSI connection 2:0 error (1020 - ISCSI_ERR_TCP_CONN_CLOSE: \
+                TCP connection closed) state (3)";
+    insta::assert_snapshot!(
+        "pasted_kernel_reported",
+        transcript(&["explain", "--", line])
+    );
+    let mut split = vec!["explain", "--"];
+    split.extend(line.split(' '));
+    assert_eq!(
+        transcript(&split).lines().skip(1).collect::<Vec<_>>(),
+        transcript(&["explain", line])
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+    );
+    let j = json_lines(&["explain", line, "--json"]);
+    assert_eq!(j[0]["understood"]["pattern"], "iscsid.kernel_reported");
+    assert_eq!(
+        (j[1]["space"].as_str(), j[1]["value"].as_i64()),
+        (Some("iscsi_err"), Some(1020))
+    );
+    assert_eq!(
+        (j[2]["space"].as_str(), j[2]["value"].as_i64()),
+        (Some("conn_state"), Some(3))
+    );
+    // The host byte of a failed command, a login status, iscsiadm's code.
+    for (line, space, value) in [
+        (
+            "Nov 25 23:31:56 h kernel: sd 8:0:0:0: [sdb] tag#76 FAILED Result: \
+             hostbyte=DID_TRANSPORT_DISRUPTED driverbyte=DRIVER_OK cmd_age=72s",
+            "host_byte",
+            14,
+        ),
+        (
+            "iscsid: connection1:0 login rejected: initiator error - target not found (02/03)",
+            "login_status",
+            0x0203,
+        ),
+        (
+            "iscsiadm: initiator reported error (8 - connection timed out)",
+            "iscsiadm_error",
+            8,
+        ),
+    ] {
+        let j = json_lines(&["explain", line, "--json"]);
+        assert_eq!(j[1]["space"], space, "{line}");
+        assert_eq!(j[1]["value"], value, "{line}");
+        assert_eq!(status(&["explain", line]), 0);
+    }
+    // A line the decoder does not know is said to be one, and fails.
+    insta::assert_snapshot!(
+        "pasted_unknown",
+        transcript(&[
+            "explain",
+            "--",
+            "Kernel reported iSCSI connection 2:0 error (1020 …) state (3)"
+        ])
+    );
+    assert_eq!(status(&["explain", "hello", "there", "world"]), 1);
+}

@@ -45,7 +45,7 @@ pub use render::{
     Human, Json, ValueDisplay, write_human, write_json, write_json_string, write_wrapped,
 };
 pub use space::{NAMED, Space};
-pub use suggest::{Suggestions, suggest};
+pub use suggest::{Suggestions, nearest_space, suggest};
 
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 use crate::tables::iscsi_proto::LoginStatus;

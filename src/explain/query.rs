@@ -1,15 +1,20 @@
-//! `explain` as a user types it: words (a number, a C name, a space and a value), `--list`,
-//! `--kernel`, `--json`, in; the text for stdout and stderr, and whether it succeeded, out.
+//! `explain` as a user types it: words (numbers, C names, a space and its values, a pasted
+//! log line), `--list`, `--kernel`, `--json`, in; the text for stdout and stderr, and whether
+//! it succeeded, out.
 //! The command line only maps its arguments to a [`Query`] and prints the [`Outcome`].
 
 use super::release::KernelRelease;
 use super::{self as explain, Reading, Space};
 use std::fmt::Write as _;
 
+#[cfg(feature = "decode")]
+mod pasted;
+
 /// What was asked.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
-    /// A number, a C name, or a space and a value (`state 3`, `login 02/03`).
+    /// Numbers, C names, a space and its values (`state 3 7`, `login 02/03`), or a log line
+    /// (one word with spaces in it, or the words the shell split it into).
     pub words: Vec<String>,
     /// One JSON object per line.
     pub json: bool,
@@ -73,19 +78,191 @@ pub fn answer(args: &Query) -> Outcome {
             format_args!("nothing to explain; try `explain 1022` or `explain --list`"),
         ),
         [word] => one_word(&mut o, word, args.json),
-        [space, word] => match Space::parse(space) {
-            Some(s) if s.exists() => in_space(&mut o, s, word, args.json),
-            _ => unknown_space(&mut o, space),
-        },
-        _ => fail(
-            &mut o,
-            format_args!(
-                "expected a value, a name, or a space and a value; got {} words",
-                args.words.len()
-            ),
-        ),
+        words => several(&mut o, words, args.json),
     }
     o
+}
+
+/// The most words explained one by one in one query (each costs a walk over every space).
+const MAX_WORDS: usize = 64;
+
+/// Several words: `SPACE V1 V2 …` when the first word is a space and every other one a
+/// value or name in it; else each word in turn when each is something to explain; else a
+/// log line pasted as separate words, when the decoder recognises it. What is left is
+/// explained word by word, so that the errors name the words that are not understood.
+fn several(o: &mut Outcome, words: &[String], json: bool) {
+    let space = Space::parse(&words[0]).filter(|s| s.exists());
+    let values = &words[1..];
+    let small = words.len() <= MAX_WORDS;
+    if let Some(s) = space
+        && small
+        && values.iter().all(|w| s.lookup(w).is_some())
+    {
+        return each(o, values, json, |o, w| in_space(o, s, w, json));
+    }
+    if small && words.iter().all(|w| explainable(w)) {
+        return each(o, words, json, |o, w| one_word(o, w, json));
+    }
+    let line = words.join(" ");
+    if recognised(&line) {
+        return pasted_line(o, &line, json);
+    }
+    if !small {
+        return fail(
+            o,
+            format_args!(
+                "{} words: at most {MAX_WORDS} are explained at a time, and read together \
+                 they are no log line the decoder recognises",
+                words.len()
+            ),
+        );
+    }
+    let unknown = words.iter().filter(|w| !explainable(w)).count();
+    if words.len() >= 3 && 2 * unknown >= words.len() {
+        return pasted_line(o, &line, json);
+    }
+    match space {
+        Some(s) => each(o, values, json, |o, w| in_space(o, s, w, json)),
+        // `stat 3`: a misspelt space rather than a name.
+        None if unknown == 1
+            && !explainable(&words[0])
+            && explain::nearest_space(&words[0]).is_some() =>
+        {
+            unknown_space(o, &words[0])
+        }
+        None => each(o, words, json, |o, w| one_word(o, w, json)),
+    }
+}
+
+/// Whether the decoder recognises `line`.
+#[cfg(feature = "decode")]
+fn recognised(line: &str) -> bool {
+    pasted::understand(line).is_some()
+}
+
+/// Whether the decoder recognises `line`: never, in a build without it.
+#[cfg(not(feature = "decode"))]
+fn recognised(_line: &str) -> bool {
+    false
+}
+
+/// A pasted log line, in a build without the decoder: an error.
+#[cfg(not(feature = "decode"))]
+fn pasted_line(o: &mut Outcome, line: &str, _json: bool) {
+    fail(
+        o,
+        format_args!(
+            "`{}` is not a number or a name; reading a pasted log line needs the decoder \
+             (feature `decode`)",
+            line.trim()
+        ),
+    );
+}
+
+/// A pasted log line: what the decoder understood it to be, then a reading for each number
+/// in it; an error if the decoder does not recognise it.
+#[cfg(feature = "decode")]
+fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
+    let Some(u) = pasted::understand(line) else {
+        let shown = pasted::escaped(line.trim());
+        return fail(
+            o,
+            format_args!(
+                "the decoder does not recognise `{shown}` as a log line, and it is no \
+                 number or name\n  paste the whole line as iscsid, iscsiadm or the kernel \
+                 printed it,\n  or give the numbers in it on their own (`explain 1020 state 3`)"
+            ),
+        );
+    };
+    if json {
+        o.out.push_str("{\"understood\":{\"pattern\":");
+        json_str(&mut o.out, u.pattern);
+        o.out.push_str(",\"kind\":");
+        json_str(&mut o.out, u.kind);
+        o.out.push_str(",\"source\":");
+        json_str(&mut o.out, u.source);
+        o.out.push_str(",\"summary\":");
+        json_str(&mut o.out, &u.summary);
+        o.out.push_str("}}\n");
+    } else {
+        let _ = writeln!(
+            o.out,
+            "understood: {} ({}), logged by {}",
+            u.pattern, u.kind, u.source
+        );
+        if !u.summary.is_empty() {
+            let _ = explain::write_wrapped(&mut o.out, &u.summary, "  ", "    ", WIDTH);
+        }
+        if u.readings.is_empty() {
+            o.out
+                .push_str("  No number in it has a space to explain it in.\n");
+        }
+    }
+    for r in &u.readings {
+        if !json {
+            o.out.push('\n');
+        }
+        show_one(o, r, json);
+        if !r.is_known() {
+            fail(
+                o,
+                format_args!(
+                    "{} is not a known value of {}",
+                    r.value_display(),
+                    space_words(r.space)
+                ),
+            );
+        }
+    }
+    if let Some(h) = &u.odd_hostbyte {
+        fail(
+            o,
+            format_args!("hostbyte={h} is no host byte this build knows"),
+        );
+    }
+}
+
+/// Whether a word alone is something `explain` knows how to read: a number, a login status,
+/// a host byte as the kernel prints it, a C name, or a space.
+fn explainable(word: &str) -> bool {
+    let w = word.trim();
+    if let Some(v) = explain::space::strip_prefix_ci(w, "hostbyte=") {
+        return Space::HostByte.lookup(v).is_some();
+    }
+    (w.contains('/') && explain::parse_login_status(w).is_some())
+        || explain::parse_number(w).is_some()
+        || explain::lookup_names(w).next().is_some()
+        || Space::parse(w).is_some_and(Space::exists)
+}
+
+/// Explains each word with `f`, the outputs separated by a blank line as the readings of
+/// one word are; fails if any word fails, naming those words when there are several.
+fn each(o: &mut Outcome, words: &[String], json: bool, mut f: impl FnMut(&mut Outcome, &str)) {
+    let before = o.ok;
+    let mut failed: Vec<String> = Vec::new();
+    for w in words {
+        let start = o.out.len();
+        o.ok = true;
+        f(o, w);
+        if !o.ok {
+            failed.push(format!("`{w}`"));
+        }
+        if !json && start > 0 && o.out.len() > start {
+            o.out.insert(start, '\n');
+        }
+    }
+    o.ok = before && failed.is_empty();
+    if !failed.is_empty() && words.len() > 1 {
+        fail(
+            o,
+            format_args!(
+                "{} of {} words could not be explained: {}",
+                failed.len(),
+                words.len(),
+                failed.join(", ")
+            ),
+        );
+    }
 }
 
 /// A bare word: a login status (`02/03`), a host byte as the kernel prints it
@@ -136,6 +313,10 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
     }
     if let Some(s) = Space::parse(word).filter(|s| s.exists()) {
         return list(o, s.as_str(), json);
+    }
+    // Not a number or a name, and words with spaces between them: a pasted log line.
+    if word.trim().contains(char::is_whitespace) {
+        return pasted_line(o, word, json);
     }
     unknown_name(o, word, None);
 }
@@ -369,6 +550,9 @@ fn unknown_space(o: &mut Outcome, word: &str) {
             o.err,
             "  and {others} other families of the kernel headers: `explain --list` shows all"
         );
+    }
+    if let Some((s, spelt)) = explain::nearest_space(word) {
+        let _ = writeln!(o.err, "  did you mean `{spelt}` ({s})?");
     }
     o.ok = false;
 }

@@ -75,6 +75,31 @@ pub fn suggest(word: &str, space: Option<Space>) -> Suggestions {
     out
 }
 
+/// The named space whose identifier or alias is nearest to a misspelt `word` (`stat`,
+/// `hostbyt`), with that spelling; `None` unless one is within a few edits (about a third
+/// of the word's length).
+///
+/// ```
+/// use iscsi_decode::explain::{Space, nearest_space};
+/// assert_eq!(nearest_space("stat"), Some((Space::ConnState, "state")));
+/// assert_eq!(nearest_space("hostbyt"), Some((Space::HostByte, "hostbyte")));
+/// assert_eq!(nearest_space("zzzzzz"), None);
+/// ```
+pub fn nearest_space(word: &str) -> Option<(Space, &'static str)> {
+    let word = word.trim();
+    let limit = (word.len() / 3).max(1);
+    let mut best: Option<(usize, Space, &'static str)> = None;
+    for &s in super::NAMED.iter().filter(|s| s.exists()) {
+        for &name in core::iter::once(&s.as_str()).chain(s.aliases()) {
+            let d = distance(word, name);
+            if d <= limit && best.is_none_or(|(b, _, _)| d < b) {
+                best = Some((d, s, name));
+            }
+        }
+    }
+    best.map(|(_, s, n)| (s, n))
+}
+
 /// Levenshtein distance between two ASCII-case-folded strings of at most `MAX_LEN` bytes;
 /// longer strings count as infinitely far.
 fn distance(a: &str, b: &str) -> usize {
