@@ -1,4 +1,5 @@
-//! `iscsi-decode explain`: one number, name or space/value pair in, every reading out.
+//! `iscsi-decode explain`: numbers, names, space/value pairs or a pasted log line in, every
+//! reading out.
 //! The answers come from the library's `explain::query`; this file only parses the command
 //! line and prints them.
 
@@ -19,10 +20,15 @@ use std::process::ExitCode;
   iscsi-decode explain host_byte 0x0e       a SCSI host byte (also DID_TRANSPORT_DISRUPTED,
                                             hostbyte=0x0e)
   iscsi-decode explain 8                    every reading of a bare number, most likely first
+  iscsi-decode explain 1022 1020 02/03      several values, one after the other
+  iscsi-decode explain state 3 7            several values of one space
+  iscsi-decode explain -- 'Kernel reported iSCSI connection 2:0 error (1020 - ...) state (3)'
+                                            a pasted log line: what it is, then every number
   iscsi-decode explain --list               the spaces; --list SPACE lists one
   iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code")]
 pub struct ExplainArgs {
-    /// A number, a C name, or a space and a value (`state 3`, `login 02/03`).
+    /// A number, a C name, a space and a value (`state 3`, `login 02/03`), several of
+    /// these, or a log line pasted whole.
     #[arg(value_name = "WHAT", allow_negative_numbers = true)]
     pub words: Vec<String>,
     /// Print one JSON object per line: space, value, name, text, explanation, setting.
