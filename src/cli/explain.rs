@@ -21,7 +21,7 @@ use std::process::ExitCode;
                                             hostbyte=0x0e)
   iscsi-decode explain 8                    every reading of a bare number, most likely first
   iscsi-decode explain 1022 1020 02/03      several values, one after the other
-  iscsi-decode explain state 3 7            several values of one space
+  iscsi-decode explain state 2 3            several values of one space
   iscsi-decode explain -- 'Kernel reported iSCSI connection 2:0 error (1020 - ...) state (3)'
                                             a pasted log line: what it is, then every number
   iscsi-decode explain --list               the spaces; --list SPACE lists one
