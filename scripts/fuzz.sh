@@ -76,6 +76,12 @@ kernel=v6.1\nstate\n3
 \n-1
 \n0xffffffffffffffffffffffffffffffff
 \n-170141183460469231731687303715884105728
+\n1022\n1020\n02/03\nDID_NO_CONNECT
+\nstate\n2\n3\n9
+\nhost_byte\n0x0e
+\nhostbyte=0x14
+j\nKernel reported iSCSI connection 2:0 error (1020 - ISCSI_ERR_TCP_CONN_CLOSE: TCP connection closed) state (3)
+\nsd\n8:0:0:0:\n[sdb]\ntag#76\nFAILED\nResult:\nhostbyte=DID_TRANSPORT_DISRUPTED\ndriverbyte=DRIVER_OK
 QUERIES
     ;;
 esac
