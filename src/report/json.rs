@@ -378,6 +378,13 @@ pub fn incident_members(o: &mut Obj, inc: &Incident) {
     o.opt_str("name", inc.cause.name);
     o.opt_str("text", inc.cause.text.as_deref());
     o.close();
+    if !inc.shared_with.is_empty() {
+        o.open_array("shared_with");
+        for s in &inc.shared_with {
+            o.elem_int(*s);
+        }
+        o.close_array();
+    }
     if let Some(c) = &inc.relogin_failure {
         o.open("relogin_failure");
         o.str("kind", c.kind.name());

@@ -62,12 +62,21 @@ const QUIET_GAP_S: f64 = 600.0;
 const TIMEOUT_BIND_S: f64 = 10.0;
 /// Seconds within which an unattributed I/O error belongs to the last active incident.
 const IO_FALLBACK_S: f64 = 10.0;
+/// Seconds after which a portal's connect failures start a new episode: the default
+/// recovery window, node.session.timeo.replacement_timeout = 120 (iscsid.conf).
+const RECOVERY_WINDOW_S: f64 = 120.0;
+/// Lines within which a failed-login line that names neither session, portal nor target
+/// (`connection-1:0 Login error (Login status 5)`) belongs to the failed login just before
+/// it: iscsid logs one attempt's lines together.
+const LOGIN_PAIR_LINES: u64 = 8;
 
 /// Which incident a line belongs to, within one host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Key<'a> {
     Session(i64),
     Portal(&'a str),
+    /// A login that failed before its session existed (sid -1) and names only its target.
+    Target(&'a str),
     Unknown,
 }
 
@@ -76,7 +85,10 @@ struct HostState {
     summary: HostSummary,
     sessions: HashMap<i64, usize>,
     portals: HashMap<String, usize>,
+    targets: HashMap<String, usize>,
     unknown: Option<usize>,
+    /// The incident of the last failed login without a session (slot, seq, line).
+    last_login: Option<(usize, u64, u64)>,
     portal_sid: HashMap<String, i64>,
     host_sid: HashMap<u32, i64>,
     disk_host: HashMap<String, u32>,
@@ -102,18 +114,25 @@ impl HostState {
         match key {
             Key::Session(s) => self.sessions.get(&s).copied(),
             Key::Portal(p) => self.portals.get(p).copied(),
+            Key::Target(t) => self.targets.get(t).copied(),
             Key::Unknown => self.unknown,
         }
     }
 
     fn open_count(&self) -> usize {
-        self.sessions.len() + self.portals.len() + usize::from(self.unknown.is_some())
+        self.sessions.len()
+            + self.portals.len()
+            + self.targets.len()
+            + usize::from(self.unknown.is_some())
     }
 
     fn forget(&mut self, idx: usize) {
         self.sessions.retain(|_, &mut i| i != idx);
         if self.portals.values().any(|&i| i == idx) {
             self.portals.retain(|_, &mut i| i != idx);
+        }
+        if self.targets.values().any(|&i| i == idx) {
+            self.targets.retain(|_, &mut i| i != idx);
         }
         if self.unknown == Some(idx) {
             self.unknown = None;
@@ -182,6 +201,7 @@ impl Engine {
                 .sessions
                 .values()
                 .chain(st.portals.values())
+                .chain(st.targets.values())
                 .chain(st.unknown.iter());
             for &i in all {
                 let seq = self
@@ -315,6 +335,10 @@ impl Engine {
     }
 
     fn open_incident(&mut self, h: usize, key: Key<'_>, ev: &Fact) -> usize {
+        // One open incident per key: a new one closes the old (never orphaned).
+        if let Some(old) = self.find(h, key) {
+            self.close(h, old);
+        }
         self.seq += 1;
         let mut inc = Incident::new(self.seq, self.file, ev.host());
         inc.start = ev.instant();
@@ -326,6 +350,7 @@ impl Engine {
         match key {
             Key::Session(s) => inc.sid = Some(s),
             Key::Portal(p) => inc.portal = Some(p.to_string()),
+            Key::Target(t) => inc.target = Some(t.to_string()),
             Key::Unknown => {}
         }
         let idx = match self.free.pop() {
@@ -345,6 +370,9 @@ impl Engine {
             }
             Key::Portal(p) => {
                 st.portals.insert(p.to_string(), idx);
+            }
+            Key::Target(t) => {
+                st.targets.insert(t.to_string(), idx);
             }
             Key::Unknown => st.unknown = Some(idx),
         }
@@ -403,8 +431,16 @@ impl Engine {
         self.hosts.get(h)?.get(key)
     }
 
-    /// The open incident a line belongs to: by session, by portal, else the only open one.
-    fn attribute(&self, h: usize, sid: Option<i64>, portal: Option<&str>) -> Option<usize> {
+    /// The open incident a line belongs to: by session, by portal, by target, else the only
+    /// open one. A line of a session not created yet (sid -1: a first login, not a relogin)
+    /// never falls back to another session's incident.
+    fn attribute(
+        &self,
+        h: usize,
+        sid: Option<i64>,
+        portal: Option<&str>,
+        target: Option<&str>,
+    ) -> Option<usize> {
         let st = self.hosts.get(h)?;
         if let Some(s) = sid.filter(|&s| s >= 0) {
             return st.sessions.get(&s).copied();
@@ -416,6 +452,25 @@ impl Engine {
             if let Some(&i) = st.portals.get(p) {
                 return Some(i);
             }
+        }
+        if let Some(t) = target {
+            if let Some(&i) = st.targets.get(t) {
+                return Some(i);
+            }
+            // A relogin of a session names its target without the sid.
+            let of_session = st.sessions.values().copied().find(|&i| {
+                self.slots
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|x| x.target.as_deref() == Some(t))
+            });
+            if of_session.is_some() || sid == Some(-1) {
+                return of_session;
+            }
+            return None;
+        }
+        if sid == Some(-1) {
+            return None;
         }
         if st.sessions.len() == 1 {
             return st.sessions.values().next().copied();
@@ -590,26 +645,103 @@ impl Engine {
         }
     }
 
+    /// The failed login without a session logged just before line `line`, if still open.
+    fn recent_login(&self, h: usize, line: u64) -> Option<usize> {
+        let (i, seq, at) = self.hosts.get(h)?.last_login?;
+        let open = self.slots.get(i)?.as_ref()?.seq == seq;
+        (open && line.saturating_sub(at) <= LOGIN_PAIR_LINES).then_some(i)
+    }
+
+    /// With several of host `h`'s sessions in recovery and none tied to portal `p`: the
+    /// earliest one's incident, with the others noted in its `shared_with`.
+    fn in_recovery(&mut self, h: usize, p: &str) -> Option<usize> {
+        let st = self.hosts.get(h)?;
+        if st.portals.contains_key(p) || st.sessions.len() < 2 {
+            return None;
+        }
+        let mut open: Vec<(u64, usize, i64)> = st
+            .sessions
+            .iter()
+            .filter_map(|(&sid, &i)| Some((self.slots.get(i)?.as_ref()?.seq, i, sid)))
+            .collect();
+        open.sort_unstable();
+        let (_, first, _) = *open.first()?;
+        let others: Vec<i64> = open[1..].iter().map(|x| x.2).collect();
+        if let Some(inc) = self.inc(first) {
+            inc.shared_with.extend(others);
+        }
+        Some(first)
+    }
+
+    /// Whether line `line` is part of the failed login that incident `i` (of a session not
+    /// created yet) logged last: within a few lines of it.
+    fn same_login(&self, i: usize, line: u64) -> bool {
+        self.slots
+            .get(i)
+            .and_then(Option::as_ref)
+            .is_some_and(|x| x.sid.is_none() && line.saturating_sub(x.lines.1) <= LOGIN_PAIR_LINES)
+    }
+
     fn failed_attempt(&mut self, h: usize, ev: &Fact) {
         let f = ev;
         let p = ev.portal();
-        let i = match self.attribute(h, f.sid, p) {
+        let target = ev.target();
+        let no_session = f.sid.is_none_or(|s| s < 0);
+        let mut found = self.attribute(h, f.sid, p, target);
+        // A portal no line tied to a session, while several of the host's sessions are in
+        // recovery: theirs (the earliest), said to be shared with the others.
+        if found.is_none() && f.sid.is_none() && target.is_none() {
+            if let Some(p) = p {
+                found = self.in_recovery(h, p);
+            }
+        }
+        // A portal's failures further apart than the recovery window are separate episodes.
+        if let Some(i) = found {
+            let stale = self.slots.get(i).and_then(Option::as_ref).is_some_and(|x| {
+                x.sid.is_none()
+                    && x.portal.is_some()
+                    && matches!((ev.instant(), x.last), (Some(n), Some(l)) if n.since(l).is_some_and(|d| d > RECOVERY_WINDOW_S))
+            });
+            if stale {
+                self.close(h, i);
+                found = None;
+            }
+        }
+        if found.is_none() && f.sid == Some(-1) && p.is_none() && target.is_none() {
+            // `connection-1:0 Login error (Login status 5)` after the line that named the
+            // target: the same attempt.
+            found = self.recent_login(h, ev.line);
+        }
+        let i = match found {
             Some(i) => Some(i),
             None if ev.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
             None => {
-                let key = match (f.sid.filter(|&s| s >= 0), p) {
-                    (Some(s), _) => Key::Session(s),
-                    (None, Some(p)) => Key::Portal(p),
-                    (None, None) => Key::Unknown,
+                let key = match (f.sid.filter(|&s| s >= 0), p, target) {
+                    (Some(s), _, _) => Key::Session(s),
+                    (None, Some(p), _) => Key::Portal(p),
+                    (None, None, Some(t)) => Key::Target(t),
+                    (None, None, None) => Key::Unknown,
                 };
                 Some(self.open_incident(h, key, ev))
             }
         };
         let Some(i) = i else { return };
+        // A line of the attempt just logged (iscsid logs one failed login in a few lines)
+        // is no new attempt.
+        let same_attempt = found.is_some()
+            && no_session
+            && ev.kind != Kind::ConnectFailed
+            && self.same_login(i, ev.line);
+        if no_session {
+            let seq = self.inc(i).map_or(0, |x| x.seq);
+            self.hosts[h].last_login = Some((i, seq, ev.line));
+        }
         self.touch(i, ev);
         let text = failure_text(ev);
         let Some(inc) = self.inc(i) else { return };
-        inc.failed_attempts += 1;
+        if !same_attempt {
+            inc.failed_attempts += 1;
+        }
         inc.add_error(&text);
         let new = if let Some((c, d)) = f.login {
             let same = |x: &Cause| {
@@ -636,7 +768,7 @@ impl Engine {
     }
 
     fn gave_up(&mut self, h: usize, ev: &Fact) {
-        if let Some(i) = self.attribute(h, ev.sid, None) {
+        if let Some(i) = self.attribute(h, ev.sid, None, None) {
             self.touch(i, ev);
             if let Some(inc) = self.inc(i) {
                 inc.gave_up = true;
@@ -660,14 +792,29 @@ impl Engine {
             },
             (None, None) => Key::Unknown,
         };
-        let i = match self.find(h, key) {
+        // iscsiadm's `Could not login to [target: T, portal: P]` closes the attempt whose
+        // iscsid lines named only the target (`Login authentication failed with target T`).
+        let by_target = match (key, ev.target()) {
+            (Key::Portal(p), Some(t)) if self.find(h, key).is_none() => {
+                let i = self.find(h, Key::Target(t));
+                if let Some(i) = i {
+                    self.hosts[h].portals.insert(p.to_string(), i);
+                }
+                i
+            }
+            _ => None,
+        };
+        let same_attempt = by_target.is_some_and(|i| self.same_login(i, ev.line));
+        let i = match by_target.or_else(|| self.find(h, key)) {
             Some(i) => i,
             None => self.open_incident(h, key, ev),
         };
         self.touch(i, ev);
         let mut seq = 0;
         if let Some(inc) = self.inc(i) {
-            inc.failed_attempts += 1;
+            if !same_attempt {
+                inc.failed_attempts += 1;
+            }
             inc.add_error(if ev.kind == Kind::LoginFailed {
                 "iscsiadm login failed"
             } else {

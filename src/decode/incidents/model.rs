@@ -173,6 +173,9 @@ pub struct Incident {
     pub cause: Cause,
     /// Why the relogins failed, when that differs from the cause.
     pub relogin_failure: Option<Cause>,
+    /// Other sessions of the host that were in recovery when connects to a portal no line
+    /// tied to a session failed: those failures may be theirs as well as this one's.
+    pub shared_with: std::collections::BTreeSet<i64>,
     /// iscsid's connection state when the error was reported.
     pub state: Option<u32>,
     /// The ping-timeout numbers, when the failure was a NOP timeout.
@@ -243,6 +246,7 @@ impl Incident {
             portal: None,
             cause: Cause::unknown(),
             relogin_failure: None,
+            shared_with: Default::default(),
             state: None,
             timing: None,
             lines: (0, 0),
@@ -315,6 +319,8 @@ impl Incident {
             (Some(s), Some(c), _) if s >= 0 => format!("session {s} (connection {s}:{c})"),
             (Some(s), None, _) if s >= 0 => format!("session {s}"),
             (_, _, Some(p)) => format!("portal {p}"),
+            // A first login (sid -1) that names only its target; the heading adds the name.
+            _ if self.target.is_some() => "login to".into(),
             (_, Some(c), None) => format!("connection ?:{c}"),
             _ => "unknown session".into(),
         }

@@ -263,6 +263,28 @@ pub static PATTERNS: &[Pattern] = &[
         ],
     },
     Pattern {
+        id: "iscsid.authentication_failed",
+        kind: Kind::LoginError,
+        source: Source::OpenIscsi,
+        anchor: "Login authentication failed with target",
+        // usr/login.c check_security_stage_status: CHAP failed; ", %s" is the
+        // authentication library's debug status when it has one. iscsid then logs
+        // `Login error (Login status 5)` (LOGIN_AUTHENTICATION_FAILED).
+        regex: r"^Login authentication failed with target (?P<target>[^\s,]+)(?:, (?P<text>.+))?",
+        implies: &[],
+        wording: "",
+        samples: &[
+            s!(
+                "Mar  3 10:00:01 node1 iscsid: Login authentication failed with target iqn.2001-05.com.example:t1",
+                "target=iqn.2001-05.com.example:t1"
+            ),
+            s!(
+                "Mar  3 10:00:01 node1 iscsiadm: Login authentication failed with target iqn.2001-05.com.example:t1, Authentication failed",
+                "target=iqn.2001-05.com.example:t1"
+            ),
+        ],
+    },
+    Pattern {
         id: "iscsid.login_response_timeout",
         kind: Kind::LoginError,
         source: Source::OpenIscsi,

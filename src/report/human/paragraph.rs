@@ -157,6 +157,24 @@ fn attempts_sentence(inc: &Incident) -> Option<String> {
     {
         let _ = write!(s, "; relogins failed with {}", c.label());
     }
+    if !inc.shared_with.is_empty() {
+        let mut all: Vec<i64> = inc
+            .sid
+            .into_iter()
+            .chain(inc.shared_with.iter().copied())
+            .collect();
+        all.sort_unstable();
+        let names: Vec<String> = all.iter().map(i64::to_string).collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        let _ = write!(
+            s,
+            "; connects to a portal no line ties to a session failed during the recovery of \
+             sessions {list} (the log does not say whose)"
+        );
+    }
     s.push('.');
     Some(s)
 }

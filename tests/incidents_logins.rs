@@ -1,0 +1,74 @@
+//! Logins that fail before their session exists (sid -1, issue 16): one incident per target
+//! or portal, never one "connection ?:0" for all; iscsid's `Login authentication failed with
+//! target` and `Login error (Login status N)` decoded; the lines of one attempt counted once.
+#![cfg(feature = "decode")]
+
+use iscsi_decode::decode::run::{self, Options};
+use iscsi_decode::report::JsonSink;
+use serde_json::Value;
+
+fn records(log: &str) -> Vec<Value> {
+    let mut sink = JsonSink::new(Vec::new(), false);
+    run::run_bytes(
+        "t.log",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+        &mut sink,
+    )
+    .unwrap();
+    String::from_utf8(sink.into_inner())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const LOG: &str = "\
+Mar  3 10:00:01 node1 iscsid: Login authentication failed with target iqn.2001-05.com.example:t1
+Mar  3 10:00:01 node1 iscsid: connection-1:0 Login error (Login status 5)
+Mar  3 10:00:02 node1 iscsid: Login authentication failed with target iqn.2001-05.com.example:t2
+Mar  3 10:00:02 node1 iscsid: connection-1:0 Login error (Login status 5)
+Mar  3 10:00:03 node1 iscsiadm: iscsiadm: Could not login to [iface: default, target: iqn.2001-05.com.example:t1, portal: 192.0.2.1,3260].
+Mar  3 10:00:03 node1 iscsiadm: iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)
+";
+
+#[test]
+fn failed_logins_to_two_targets_are_two_incidents() {
+    let recs = records(LOG);
+    let incs: Vec<&Value> = recs.iter().filter(|r| r["type"] == "incident").collect();
+    assert_eq!(incs.len(), 2, "{incs:?}");
+    let t1 = incs
+        .iter()
+        .find(|i| i["target"] == "iqn.2001-05.com.example:t1")
+        .expect("t1");
+    let t2 = incs
+        .iter()
+        .find(|i| i["target"] == "iqn.2001-05.com.example:t2")
+        .expect("t2");
+    assert_eq!(t1["portal"], "192.0.2.1:3260");
+    assert_eq!(t1["cause"]["code"], 24);
+    assert_eq!(t1["lines"], serde_json::json!([1, 6]));
+    assert_eq!(t2["lines"], serde_json::json!([3, 4]));
+    for t in [t1, t2] {
+        assert_eq!(t["attempts"], 1, "{t}");
+        assert!(t.get("sid").is_none(), "{t}");
+        assert!(
+            t["attempt_errors"]
+                .to_string()
+                .contains("LOGIN_AUTHENTICATION_FAILED"),
+            "{t}"
+        );
+    }
+    // The event decodes iscsid's login result.
+    let ev = recs
+        .iter()
+        .find(|r| r["pattern"] == "iscsid.login_error_status")
+        .unwrap();
+    assert_eq!(ev["login"]["iscsid_code"], 5);
+    assert_eq!(ev["login"]["iscsid_name"], "LOGIN_AUTHENTICATION_FAILED");
+    let auth = recs
+        .iter()
+        .find(|r| r["pattern"] == "iscsid.authentication_failed")
+        .unwrap();
+    assert_eq!(auth["kind"], "login_error");
+}
