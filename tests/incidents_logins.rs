@@ -72,3 +72,57 @@ fn failed_logins_to_two_targets_are_two_incidents() {
         .unwrap();
     assert_eq!(auth["kind"], "login_error");
 }
+
+/// Connects to a portal that no line ties to a session, while sessions 2 and 3 are in
+/// recovery: they join the recovery (not an incident of their own), and the report says
+/// whose they may be.
+#[test]
+fn unmapped_connect_failures_during_two_recoveries() {
+    let log = "\
+Mar  3 10:00:00 node1 kernel: connection2:0: detected conn error (1020)
+Mar  3 10:00:00 node1 kernel: connection3:0: detected conn error (1020)
+Mar  3 10:00:03 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host)
+Mar  3 10:00:06 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host)
+";
+    let recs = records(log);
+    let incs: Vec<&Value> = recs.iter().filter(|r| r["type"] == "incident").collect();
+    assert_eq!(incs.len(), 2, "{incs:?}");
+    assert!(incs.iter().all(|i| i.get("sid").is_some()), "{incs:?}");
+    let two = incs.iter().find(|i| i["sid"] == 2).unwrap();
+    assert_eq!(two["shared_with"], serde_json::json!([3]));
+    let mut sink = iscsi_decode::report::HumanSink::new(
+        Vec::new(),
+        iscsi_decode::report::Style { color: false },
+        false,
+    );
+    run::run_bytes(
+        "t.log",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+        &mut sink,
+    )
+    .unwrap();
+    let human = String::from_utf8(sink.into_inner()).unwrap();
+    assert!(
+        human.contains("during the recovery of sessions 2 and 3"),
+        "{human}"
+    );
+}
+
+/// Without a session in recovery, a portal's failures further apart than the recovery
+/// window are separate episodes, not one incident spanning them.
+#[test]
+fn a_portals_failures_split_into_episodes() {
+    let log = "\
+Mar  3 10:00:00 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host)
+Mar  3 10:00:05 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host)
+Mar  3 10:30:00 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host)
+";
+    let incs: Vec<Value> = records(log)
+        .into_iter()
+        .filter(|r| r["type"] == "incident")
+        .collect();
+    assert_eq!(incs.len(), 2, "{incs:?}");
+    assert_eq!(incs[0]["lines"], serde_json::json!([1, 2]));
+    assert_eq!(incs[1]["lines"], serde_json::json!([3, 3]));
+}
