@@ -150,21 +150,33 @@ static ROWS: &[Row] = &[
         causes: "A target bug, or PDUs damaged in flight on a path without digests.",
         check: "Look for target firmware issues and consider enabling header and data digests.",
         setting: RECOVERY),
+    // libiscsi_tcp.c (6.1): iscsi_tcp_data_in and iscsi_segment_seek_sg return it;
+    // iscsi_tcp_r2t_rsp returns ISCSI_ERR_DATALEN for an R2T beyond the buffer.
     row!(ISCSI_ERR_DATA_OFFSET, "Seeking offset beyond the size of the iSCSI segment",
-        doing: "A Data-In or R2T PDU pointed at a buffer offset beyond the data of its command.",
+        doing: "The initiator was placing the data of a read: a Data-In PDU pointed past the end \
+            of its command's buffer (the data_offset + data_len > total_length_in check, whose \
+            line is debug-only), or the data could not be placed at the offset the PDU named. \
+            An R2T asking for data beyond a write's buffer is ISCSI_ERR_DATALEN instead.",
         causes: "A target bug or a corrupted PDU header.",
         check: "Enable header digests to catch corruption, and check the target's software level.",
         setting: HDR_DIGEST),
+    // Nothing raises 1003, 1004, 1009, 1013 or 1016 in the 6.1 initiators (catalog
+    // kernel_err_strings.tsv: referenced in no 6.1 file; be2iscsi, bnx2i, cxgbi, qedi and
+    // qla4xxx neither).
     row!(ISCSI_ERR_MAX_CMDSN, "Received invalid command sequence number from target",
         doing: "The target's command window (MaxCmdSN) made no sense relative to what was sent.",
-        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may, for \
-            a target that mismanages its command window.",
-        check: "Check the offload driver and the target's firmware.",
+        causes: "No in-tree initiator raises it on 6.1 (libiscsi, libiscsi_tcp, iscsi_tcp, iSER, \
+            be2iscsi, bnx2i, cxgbi, qedi, qla4xxx); an out-of-tree or vendor driver may, for a target that \
+            mismanages its command window.",
+        check: "Find the driver that runs the session (iscsiadm -m session -P 1 names the \
+            transport) and check it and the target's firmware.",
         setting: RECOVERY),
     row!(ISCSI_ERR_EXP_CMDSN, "Received invalid expected command sequence number from target",
         doing: "The target acknowledged a command sequence number that was never sent.",
-        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may.",
-        check: "Check the offload driver and the target's firmware.",
+        causes: "No in-tree initiator raises it on 6.1 (libiscsi, libiscsi_tcp, iscsi_tcp, iSER, \
+            be2iscsi, bnx2i, cxgbi, qedi, qla4xxx); an out-of-tree or vendor driver may.",
+        check: "Find the driver that runs the session (iscsiadm -m session -P 1 names the \
+            transport) and check it and the target's firmware.",
         setting: RECOVERY),
     row!(ISCSI_ERR_BAD_OPCODE, "Received an invalid iSCSI opcode",
         doing: "A PDU arrived whose opcode the initiator does not handle in this phase.",
@@ -195,8 +207,10 @@ static ROWS: &[Row] = &[
         setting: RECOVERY),
     row!(ISCSI_ERR_LUN, "LUN mismatch",
         doing: "A response named a logical unit other than the one the command went to.",
-        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may.",
-        check: "Check the target's LUN mapping and the offload driver.",
+        causes: "No in-tree initiator raises it on 6.1 (libiscsi, libiscsi_tcp, iscsi_tcp, iSER, \
+            be2iscsi, bnx2i, cxgbi, qedi, qla4xxx); an out-of-tree or vendor driver may.",
+        check: "Check the target's LUN mapping and the driver that runs the session \
+            (iscsiadm -m session -P 1 names the transport).",
         setting: RECOVERY),
     row!(ISCSI_ERR_BAD_ITT, "Received invalid initiator task tag from target",
         doing: "A response carried a task tag that matches no command the initiator has \
@@ -205,24 +219,42 @@ static ROWS: &[Row] = &[
             bug, or corruption.",
         check: "Look for aborts or command timeouts just before it, and at the target's logs.",
         setting: RECOVERY),
+    // 6.1: libiscsi.c iscsi_exec_task_mgmt_fn ("Could not send TMF."); iscsi_nop_out_rsp and
+    // __iscsi_complete_pdu when iscsi_recv_pdu cannot hand a PDU to iscsid;
+    // scsi_transport_iscsi.c iscsi_recv_pdu ("can not deliver control PDU: OOM"); iSER
+    // (iser_initiator.c, iser_verbs.c: completion errors, RDMA CM disconnects) and the offload
+    // drivers (bnx2i_recovery_que_add_conn, qla4xxx_mark_device_missing, ...). Before
+    // v2.6.32 (no ISCSI_ERR_TCP_CONN_CLOSE yet) iscsi_tcp raised it for a closed socket.
     row!(ISCSI_ERR_CONN_FAILED, "iSCSI connection failed",
-        doing: "The transport reported that the connection is no longer usable; the generic \
-            code used by the transport class, iSER and several drivers.",
-        causes: "A network or adapter failure, an RDMA connection event, or the connection \
-            being stopped for recovery.",
-        check: "Look at link and adapter messages at the same moment and at whether other \
-            sessions on the same path failed too.",
+        doing: "The transport declared the connection unusable with its generic code. Which \
+            failure that was depends on the driver and the kernel.",
+        causes: "With iscsi_tcp (6.1): a task management request that could not be sent \
+            (\"Could not send TMF.\" just before), or a PDU meant for iscsid that could not be \
+            delivered to it over netlink (no memory, or iscsid not running; \"can not deliver \
+            control PDU: OOM\" when memory ran out). With iSER and the offload drivers \
+            (bnx2i, qla4xxx, cxgbi, be2iscsi, qedi): link, adapter and RDMA connection events. \
+            On kernels before 2.6.32, which lack ISCSI_ERR_TCP_CONN_CLOSE, a TCP connection \
+            closed by the target.",
+        check: "Read the kernel lines just before it, check that iscsid is running, and look \
+            at link and adapter messages at the same moment and at whether other sessions on \
+            the same path failed too.",
         setting: RECOVERY),
     row!(ISCSI_ERR_R2TSN, "Received invalid R2T (Ready to Transfer) data sequence number from target",
         doing: "During a write, the target's Ready To Transfer requests arrived out of sequence.",
         causes: "A target bug or a damaged PDU.",
         check: "Check the target's software level and enable digests.",
         setting: RECOVERY),
+    // Up to v2.6.26 libiscsi.c iscsi_verify_itt returned it for a response to a task of an
+    // older session ("ctask's session age %d, expected %d").
     row!(ISCSI_ERR_SESSION_FAILED, "iSCSI session failed",
-        doing: "A driver declared the whole session failed rather than a single connection.",
-        causes: "The in-tree TCP and iSER initiators do not raise it; an offload driver may, \
-            after an adapter or firmware event.",
-        check: "Check the offload adapter's messages and firmware.",
+        doing: "A response belonged to a command of an earlier incarnation of the session, or a \
+            driver declared the whole session failed rather than a single connection.",
+        causes: "No in-tree initiator raises it on 6.1 (libiscsi, libiscsi_tcp, iscsi_tcp, iSER, \
+            be2iscsi, bnx2i, cxgbi, qedi, qla4xxx). Up to 2.6.26 libiscsi raised it for a response whose task \
+            carried the age of an earlier session (\"ctask's session age N, expected M\"); \
+            an out-of-tree or vendor driver may still use it.",
+        check: "On a current kernel, find the driver that runs the session (iscsiadm -m \
+            session -P 1 names the transport) and check its messages and firmware.",
         setting: RECOVERY),
     row!(ISCSI_ERR_HDR_DGST, "Header digest mismatch",
         doing: "The CRC32C of a received PDU header did not match its header digest.",
@@ -238,15 +270,22 @@ static ROWS: &[Row] = &[
         setting: DATA_DIGEST),
     row!(ISCSI_ERR_PARAM_NOT_FOUND, "Parameter not found",
         doing: "A request named a parameter the driver does not handle.",
-        causes: "The in-tree TCP and iSER initiators do not fail a connection with it; an \
-            offload driver may return it for a setting it does not support.",
+        causes: "No in-tree initiator raises it on 6.1 (libiscsi, libiscsi_tcp, iscsi_tcp, iSER, \
+            be2iscsi, bnx2i, cxgbi, qedi, qla4xxx); an out-of-tree or vendor driver may return it for a setting it \
+            does not support.",
         check: "Check that the open-iscsi tools and the driver support the setting.",
         setting: None),
+    // 6.1: only iscsi_iser.c iscsi_iser_recv names it, to drop such a PDU. Up to v2.6.26
+    // libiscsi.c iscsi_verify_itt returned it ("dropping ctask with itt 0x%x") and iscsi_tcp
+    // and iSER dropped the PDU on it.
     row!(ISCSI_ERR_NO_SCSI_CMD, "Could not look up SCSI command",
-        doing: "A completion arrived for a command the initiator can no longer find (raised by \
-            the iSER transport).",
-        causes: "A late completion after an abort, or a target bug.",
-        check: "Look for aborts and command timeouts just before it.",
+        doing: "A response arrived for a command the initiator no longer has.",
+        causes: "No 6.1 code raises it: iSER only tolerates it, dropping such a PDU instead of \
+            failing the connection. Up to 2.6.26 libiscsi returned it when a response came for \
+            a task that had already completed (\"dropping ctask with itt 0x...\"), and the \
+            transports dropped the PDU.",
+        check: "Look for aborts and command timeouts just before it; on a current kernel, find \
+            the out-of-tree driver that raises it.",
         setting: RECOVERY),
     row!(ISCSI_ERR_INVALID_HOST, "iSCSI host is in an invalid state",
         doing: "An operation reached a SCSI host that is being removed or is not ready.",
@@ -265,19 +304,30 @@ static ROWS: &[Row] = &[
         check: "Read the target's logs at that time and check whether sessions to the same \
             portal dropped together.",
         setting: RECOVERY),
+    // libiscsi.c (6.1): iscsi_eh_abort, iscsi_eh_device_reset and iscsi_eh_target_reset call
+    // iscsi_conn_failure(conn, ISCSI_ERR_SCSI_EH_SESSION_RST) when their TMF times out
+    // (iscsi_tmf_timedout); iscsi_eh_session_reset, run after a failed target reset
+    // (iscsi_eh_recover_target), does too. abort_timeout: iscsid.conf 15 s (timeouts.tsv).
     row!(ISCSI_ERR_SCSI_EH_SESSION_RST, "Session was dropped as a result of SCSI error recovery",
-        doing: "SCSI error handling had escalated from a command timeout through abort and \
-            reset requests, and dropped the session as its last step.",
-        causes: "The target stopped completing commands: an overloaded or stuck back end, a \
-            hung LUN, or task management requests left unanswered.",
+        doing: "SCSI error handling sent a task management request and got no answer in time, \
+            or its target reset failed, and libiscsi dropped the session. Any unanswered \
+            request does it: one ABORT TASK for a timed-out command that stays unanswered for \
+            abort_timeout (15 s with the iscsid.conf defaults) is enough, and so is an \
+            unanswered LOGICAL UNIT RESET or TARGET WARM RESET, or the session reset that \
+            follows a failed target reset.",
+        causes: "The target stopped completing commands and answering task management: an \
+            overloaded or stuck back end, a hung LUN, or a path that loses the requests.",
         check: "Check the target's back-end storage and the device timeout \
             (/sys/block/sdX/device/timeout); the abort and reset steps only show with libiscsi \
             debugging on.",
         setting: Some("node.session.err_timeo.abort_timeout, node.session.err_timeo.lu_reset_timeout, node.session.err_timeo.tgt_reset_timeout")),
+    // open-iscsi up to 2.0.876: kern_err_code_to_string() had no case for it (catalog NOTES.md,
+    // kernel_err_strings.tsv).
     row!(ISCSI_ERR_NOP_TIMEDOUT, "A NOP has timed out",
         doing: "Nothing had arrived on the connection for a while, so the kernel sent a NOP-Out \
             ping; no answer came back in time and the connection was declared dead (the \
-            `ping timeout of N secs expired` line just before says so).",
+            `ping timeout of N secs expired` line just before says so). iscsid up to 2.0.876 \
+            has no words for this code and prints it as \"Invalid or unknown error code\".",
         causes: "Loss of the network path, a target too busy or hung to answer, or a stalled \
             initiator (a paused VM or a soft lockup, when the gap between last rx and now is \
             far longer than the two timeouts together).",

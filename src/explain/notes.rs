@@ -189,9 +189,13 @@ fn reject(r: RejectReason) -> Option<&'static str> {
 
 fn tmf_function(t: TmFunc) -> Option<&'static str> {
     Some(match t {
+        // libiscsi.c (6.1) iscsi_eh_abort, iscsi_eh_device_reset, iscsi_eh_target_reset: a
+        // request left unanswered drops the session (ISCSI_ERR_SCSI_EH_SESSION_RST).
         TmFunc::ISCSI_TM_FUNC_ABORT_TASK => {
             "Abort one command: the first step of SCSI \
-            error handling after a command timed out."
+            error handling after a command timed out. If the target does not answer within \
+            node.session.err_timeo.abort_timeout, the session is dropped \
+            (ISCSI_ERR_SCSI_EH_SESSION_RST)."
         }
         TmFunc::ISCSI_TM_FUNC_ABORT_TASK_SET => {
             "Abort every command the initiator has \
@@ -207,12 +211,14 @@ fn tmf_function(t: TmFunc) -> Option<&'static str> {
         }
         TmFunc::ISCSI_TM_FUNC_LOGICAL_UNIT_RESET => {
             "Reset one logical unit: what error \
-            handling tries when an abort did not help."
+            handling tries when an abort failed. Left unanswered, it drops the session \
+            (ISCSI_ERR_SCSI_EH_SESSION_RST)."
         }
         TmFunc::ISCSI_TM_FUNC_TARGET_WARM_RESET => {
             "Reset the target: error handling's \
-            next step after a logical unit reset failed; if it fails too, the session is \
-            dropped (ISCSI_ERR_SCSI_EH_SESSION_RST)."
+            next step after a logical unit reset failed. Left unanswered it drops the \
+            session, and if it fails the session reset that follows drops it too \
+            (ISCSI_ERR_SCSI_EH_SESSION_RST)."
         }
         TmFunc::ISCSI_TM_FUNC_TARGET_COLD_RESET => {
             "Reset the target and drop all of its \
