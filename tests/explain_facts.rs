@@ -187,3 +187,33 @@ fn nop_timedout_says_how_old_iscsid_prints_it() {
         &["up to 2.0.876", &format!("\"{}\"", explain::UNKNOWN_TEXT)],
     );
 }
+
+/// open-iscsi usr/initiator.c: no code assigns LOGOUT_REQUESTED; a target's logout request
+/// makes iscsi_send_logout set IN_LOGOUT and iscsid log in again; __session_conn_reopen sets
+/// XPT_WAIT at every reopen and __conn_error_handle ignores kernel errors in it.
+#[test]
+fn conn_states_say_what_iscsid_really_does() {
+    says(
+        "state 5",
+        Space::ConnState.reading(5).explanation,
+        &["Never set by iscsid", "IN LOGOUT instead"],
+    );
+    says(
+        "state 4",
+        Space::ConnState.reading(4).explanation,
+        &[
+            "\"Target requests logout within N seconds\"",
+            "logs in again",
+            "one the target asked for",
+        ],
+    );
+    says(
+        "state 1",
+        Space::ConnState.reading(1).explanation,
+        &[
+            "at the start of every connect and reconnect",
+            "late report about the old connection",
+            "ignores kernel errors in this state",
+        ],
+    );
+}
