@@ -5,6 +5,7 @@
 
 use iscsi_decode::explain::{self, Space};
 use iscsi_decode::tables::iscsi_if::IscsiErr;
+use iscsi_decode::tables::iscsi_proto::LoginStatus;
 
 /// Fails with the missing words when `text` lacks any of `needles`.
 fn says(what: &str, text: &str, needles: &[&str]) {
@@ -215,5 +216,81 @@ fn conn_states_say_what_iscsid_really_does() {
             "late report about the old connection",
             "ignores kernel errors in this state",
         ],
+    );
+}
+
+/// Reject reasons as RFC 7143 section 11.17.1 has them, whatever the kernel calls them.
+#[test]
+fn reject_reasons_follow_rfc_7143() {
+    let reason = |v| Space::RejectReason.reading(v).explanation;
+    says("reject 0x01", reason(0x01), &["Reserved"]);
+    says("reject 0x08", reason(0x08), &["Invalid data ack"]);
+    says(
+        "reject 0x09",
+        reason(0x09),
+        &["Invalid PDU field", "BOOKMARK_INVALID, is historical"],
+    );
+    says(
+        "reject 0x0a",
+        reason(0x0a),
+        &[
+            "Long operation reject",
+            "Target Transfer Tag",
+            "out of resources",
+        ],
+    );
+    says("reject 0x0b", reason(0x0b), &["Deprecated"]);
+    assert!(!reason(0x01).contains("came before the login"));
+}
+
+/// Logout reasons: RFC 7143 section 11.14.1 defines 0-2 only. Async event 4: iscsid drops
+/// the session (usr/initiator.c iscsi_recv_async_msg).
+#[test]
+fn logout_reason_3_and_async_event_4_say_what_really_happens() {
+    says(
+        "logout reason 3",
+        Space::LogoutReason.reading(3).explanation,
+        &["Not a reason code of the protocol", "only 0 to 2"],
+    );
+    says(
+        "async event 4",
+        Space::AsyncEvent.reading(4).explanation,
+        &["\"Received async event param negotiation, dropping session:N\""],
+    );
+}
+
+/// RFC 7143 section 11.2.1.2: vendor-specific initiator opcodes are 0x1c-0x1e; libiscsi and
+/// iscsid never build a SNACK.
+#[test]
+fn snack_is_never_sent_and_0x1f_is_reserved() {
+    says(
+        "opcode 0x10",
+        Space::Opcode.reading(0x10).explanation,
+        &["The Linux initiator never sends it"],
+    );
+    says(
+        "opcode 0x1f",
+        Space::Opcode.reading(0x1f).explanation,
+        &["Reserved", "0x1c to 0x1e"],
+    );
+    says(
+        "opcode 0x1e",
+        Space::Opcode.reading(0x1e).explanation,
+        &["vendor-specific"],
+    );
+}
+
+/// 00/00 is a success, so nothing is retried; 02/01 also covers "target authentication is
+/// not supported" (RFC 7143 section 11.13.5).
+#[test]
+fn login_success_is_not_retried_and_02_01_covers_mutual_chap() {
+    let ok = explain::login_status(LoginStatus::ISCSI_LOGIN_STATUS_ACCEPT);
+    says("00/00", ok.explanation, &["success", "Nothing is retried"]);
+    assert!(!ok.explanation.contains("retry can succeed"), "{ok:?}");
+    let auth = explain::login_status(LoginStatus::ISCSI_LOGIN_STATUS_AUTH_FAILED);
+    says(
+        "02/01",
+        auth.meaning,
+        &["mutual CHAP", "target does not support that"],
     );
 }

@@ -60,6 +60,11 @@ macro_rules! fatal_auth {
          a session that was already up, iscsid keeps reconnecting regardless.)"
     };
 }
+macro_rules! success {
+    () => {
+        "Nothing is retried: this is not a failure."
+    };
+}
 macro_rules! redirect {
     () => {
         "Not a failure: iscsid reconnects to the new address at once, so the login can \
@@ -94,14 +99,16 @@ const AUTH: Option<&str> =
 const LOGIN_RETRY: Option<&str> =
     Some("node.session.initial_login_retry_max, node.conn[0].timeo.login_timeout");
 
+// RFC 7143 section 11.13.5: 0x0201 "Authentication failure: the initiator could not be
+// successfully authenticated or target authentication is not supported".
 static ROWS: &[Row] = &[
     row!(
         ISCSI_LOGIN_STATUS_ACCEPT,
         "",
-        "The target accepted this login step; negotiation goes on and the connection then \
-         enters full-feature phase.",
+        "A success: the target accepted this login step; negotiation goes on and the \
+         connection then enters full-feature phase.",
         true,
-        retry_ok,
+        success,
         None
     ),
     row!(
@@ -135,7 +142,8 @@ static ROWS: &[Row] = &[
         ISCSI_LOGIN_STATUS_AUTH_FAILED,
         "Initiator failed authentication with target",
         "Authentication failed: the CHAP name or secret the initiator offered (or the lack \
-         of them) did not satisfy the target.",
+         of them) did not satisfy the target, or the initiator asked the target to \
+         authenticate itself (mutual CHAP) and the target does not support that.",
         false,
         fatal_auth,
         AUTH

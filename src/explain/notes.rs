@@ -81,16 +81,23 @@ fn opcode(o: IscsiOpcode) -> Option<&'static str> {
             "Logout Request, initiator to target: closes a \
             connection or the whole session."
         }
+        // libiscsi and iscsid build no SNACK: the kernel's initiator recovers by reconnecting.
         IscsiOpcode::ISCSI_OP_SNACK => {
             "SNACK Request, initiator to target: asks the target \
-            to resend data or status that went missing (rare with the Linux initiator)."
+            to resend data or status that went missing. The Linux initiator never sends it: \
+            it recovers from lost PDUs by dropping the connection and logging in again."
         }
+        // RFC 7143 section 11.2.1.2: vendor-specific initiator opcodes are 0x1c-0x1e.
         IscsiOpcode::ISCSI_OP_VENDOR1_CMD
         | IscsiOpcode::ISCSI_OP_VENDOR2_CMD
-        | IscsiOpcode::ISCSI_OP_VENDOR3_CMD
-        | IscsiOpcode::ISCSI_OP_VENDOR4_CMD => {
+        | IscsiOpcode::ISCSI_OP_VENDOR3_CMD => {
             "A vendor-specific initiator opcode; the \
             protocol leaves its meaning to the vendor."
+        }
+        IscsiOpcode::ISCSI_OP_VENDOR4_CMD => {
+            "Reserved: the protocol's vendor-specific \
+            initiator opcodes are 0x1c to 0x1e (RFC 7143), though the kernel header names this \
+            one as a fourth vendor opcode. Nothing should send it."
         }
         IscsiOpcode::ISCSI_OP_NOOP_IN => {
             "NOP-In, target to initiator: the answer to a ping \
@@ -137,19 +144,22 @@ fn opcode(o: IscsiOpcode) -> Option<&'static str> {
     })
 }
 
+/// Reasons as RFC 7143 section 11.17.1 defines them; the kernel's names (RFC 3720 drafts)
+/// differ for 0x01 and 0x08 to 0x0b.
 fn reject(r: RejectReason) -> Option<&'static str> {
     Some(match r {
         RejectReason::ISCSI_REASON_CMD_BEFORE_LOGIN => {
-            "The PDU came before the login \
-            finished, when only login requests are allowed."
+            "Reserved: RFC 3720 and RFC 7143 define no \
+            reason 0x01. The kernel's name comes from an early draft of the protocol (a command \
+            sent before the login finished); a target should not send it."
         }
         RejectReason::ISCSI_REASON_DATA_DIGEST_ERROR => {
             "The PDU's data digest did not match; \
             the data was damaged on the way to the target."
         }
         RejectReason::ISCSI_REASON_DATA_SNACK_REJECT => {
-            "The target cannot honour a request to \
-            resend data."
+            "SNACK reject: the target cannot honour a \
+            request to resend data."
         }
         RejectReason::ISCSI_REASON_PROTOCOL_ERROR => {
             "The PDU broke the protocol's rules as \
@@ -168,20 +178,24 @@ fn reject(r: RejectReason) -> Option<&'static str> {
             progress at the target."
         }
         RejectReason::ISCSI_REASON_INVALID_SNACK => {
-            "The resend request did not make sense to \
-            the target."
+            "Invalid data ack: a DataACK SNACK \
+            acknowledged data the target cannot match (the kernel's name, INVALID_SNACK, is an \
+            older one). The Linux initiator sends no SNACKs."
         }
         RejectReason::ISCSI_REASON_BOOKMARK_INVALID => {
-            "The PDU referred to a position in the \
-            data stream the target does not recognise."
+            "Invalid PDU field: a field of the PDU \
+            (a tag, a sequence number, a length) holds a value the target does not accept. \
+            The kernel's name, BOOKMARK_INVALID, is historical."
         }
         RejectReason::ISCSI_REASON_BOOKMARK_NO_RESOURCES => {
-            "The target lacks the resources \
-            to resume from the position the PDU referred to."
+            "Long operation reject: the target \
+            cannot generate a Target Transfer Tag for the command because it is out of \
+            resources; the same command may succeed later."
         }
         RejectReason::ISCSI_REASON_NEGOTIATION_RESET => {
-            "The target is abandoning a \
-            parameter negotiation in progress."
+            "Deprecated: RFC 7143 says targets must \
+            not use it (RFC 3720 had it as Negotiation Reset, a text negotiation the target \
+            abandoned)."
         }
         _ => return None,
     })
@@ -283,11 +297,18 @@ fn async_event(a: AsyncEvent) -> Option<&'static str> {
             "The target is about to drop \
             every connection of the session and says when to reconnect."
         }
+        // open-iscsi usr/initiator.c iscsi_recv_async_msg: "Received async event param
+        // negotiation, dropping session:%d", then __conn_error_handle (a relogin); vendor and
+        // unknown events get "AEN not supported".
         AsyncEvent::ISCSI_ASYNC_MSG_PARAM_NEGOTIATION => {
             "The target wants to renegotiate \
-            operational parameters."
+            operational parameters. iscsid does not renegotiate: it logs \"Received async event \
+            param negotiation, dropping session:N\", drops the connection and logs in again."
         }
-        AsyncEvent::ISCSI_ASYNC_MSG_VENDOR_SPECIFIC => "A vendor-specific event.",
+        AsyncEvent::ISCSI_ASYNC_MSG_VENDOR_SPECIFIC => {
+            "A vendor-specific event; iscsid ignores \
+            it and logs \"AEN not supported\"."
+        }
         _ => return None,
     })
 }
@@ -325,9 +346,13 @@ fn logout_reason(r: LogoutReason) -> Option<&'static str> {
             "Remove a connection for recovery, so \
             its tasks can move to another one."
         }
+        // RFC 7143 section 11.14.1 defines reasons 0-2 only; iscsid answers a target's logout
+        // request with CLOSE_SESSION (usr/initiator.c iscsi_send_logout).
         LogoutReason::ISCSI_LOGOUT_REASON_AEN_REQUEST => {
-            "Log out because the target asked \
-            for it in an asynchronous message."
+            "Not a reason code of the protocol: RFC \
+            7143 defines only 0 to 2, the rest is reserved. The kernel header names 3 for a \
+            logout the target asked for in an asynchronous message, but iscsid answers such a \
+            request with reason 0, close the session, so this value does not go on the wire."
         }
         _ => return None,
     })
