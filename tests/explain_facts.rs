@@ -294,3 +294,51 @@ fn login_success_is_not_retried_and_02_01_covers_mutual_chap() {
         &["mutual CHAP", "target does not support that"],
     );
 }
+
+/// Header comments are looked up by name: aliases share a value, not a comment
+/// (`ISCSI_PAD_LEN` and `ISCSI_CRC_LEN` are both 4).
+#[test]
+fn header_comments_belong_to_their_own_name() {
+    use iscsi_decode::tables::{self, iscsi_if, iscsi_proto};
+    if tables::BUILD_TIME_IF_H.is_none() && tables::BUILD_TIME_PROTO_H.is_none() {
+        let text = |n| explain::lookup_name(n).map(|r| r.text);
+        assert_eq!(text("ISCSI_PAD_LEN"), Some("Padding word length"));
+        assert_eq!(text("ISCSI_CRC_LEN"), Some("iSCSI CRC32C length"));
+        assert_eq!(
+            text("MAX_KEY_VALUE_PAIRS"),
+            Some("Max. number of Key=Value pairs in a text message")
+        );
+        assert_eq!(text("ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK"), Some("2 bits"));
+        assert_eq!(text("ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK"), Some("2 bits"));
+    }
+    // Every row of every generated family, found by its name and listed, has its own comment
+    // (the spaces whose text is what a program prints are left out).
+    let mut rows: Vec<(&str, i128, &str, &str)> = Vec::new();
+    for f in iscsi_if::FAMILIES {
+        let entries = (0..f.len).filter_map(f.entry);
+        rows.extend(entries.map(|e| (f.rust_name, e.value, e.name, e.doc)));
+    }
+    for f in iscsi_proto::FAMILIES {
+        let entries = (0..f.len).filter_map(f.entry);
+        rows.extend(entries.map(|e| (f.rust_name, e.value, e.name, e.doc)));
+    }
+    let mut checked = 0;
+    for (rust_name, value, name, doc) in rows {
+        let space = Space::parse(rust_name).unwrap();
+        if matches!(
+            space,
+            Space::IscsiErr | Space::ConnState | Space::LoginStatus
+        ) {
+            continue;
+        }
+        let by_name = explain::lookup_names_in_every_era(name)
+            .find(|r| r.space == space && r.value == value)
+            .unwrap_or_else(|| panic!("{space} {name}"));
+        assert_eq!(by_name.text, doc, "{space} {name} by name");
+        if let Some(listed) = space.list().find(|r| r.name == Some(name)) {
+            assert_eq!(listed.text, doc, "{space} {name} listed");
+        }
+        checked += 1;
+    }
+    assert!(checked > 500, "only {checked} rows");
+}

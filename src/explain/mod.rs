@@ -212,10 +212,27 @@ impl Space {
     /// Every known value of this space, as readings, in value order (aliases included,
     /// each under its own name).
     pub fn list(self) -> impl Iterator<Item = Reading> {
-        family::iter(self).map(move |k| Reading {
+        family::iter(self).map(move |k| self.reading_of(k))
+    }
+
+    /// The reading of one known row under its own name and, for a generated family, with
+    /// its own header comment. Aliases share a value but not a comment (`ISCSI_PAD_LEN`
+    /// "Padding word length" and `ISCSI_CRC_LEN` "iSCSI CRC32C length" are both 4), so the
+    /// comment is the row's, never the first one found by value.
+    fn reading_of(self, k: family::Known) -> Reading {
+        let r = self.reading(k.value);
+        let text = match self {
+            // Their text is what the printing program says, not the header's comment.
+            Space::IscsiErr | Space::ConnState | Space::LoginStatus | Space::IscsiadmError => {
+                r.text
+            }
+            _ => k.doc,
+        };
+        Reading {
             name: Some(k.name),
-            ..self.reading(k.value)
-        })
+            text,
+            ..r
+        }
     }
 
     /// Finds a value of this space by number (decimal or `0x` hex; for login statuses also
@@ -233,10 +250,7 @@ impl Space {
         (0..LEVELS).find_map(|level| {
             family::iter(self)
                 .find(|k| name_matches(k.name, self.prefix(), word.trim(), level))
-                .map(|k| Reading {
-                    name: Some(k.name),
-                    ..self.reading(k.value)
-                })
+                .map(|k| self.reading_of(k))
         })
     }
 }
@@ -256,10 +270,7 @@ impl Space {
         let flags = matches!(self.kind(), crate::tables::iscsi_if::FamilyKind::Flags);
         family::iter(self)
             .filter(move |k| flags && is_bit(k.value) && value & k.value == k.value)
-            .map(move |k| Reading {
-                name: Some(k.name),
-                ..self.reading(k.value)
-            })
+            .map(move |k| self.reading_of(k))
     }
 
     /// The bits of `value` that [`Space::flag_bits`] does not account for (all of them for
@@ -368,10 +379,7 @@ fn names_matching(name: &str, every_era: bool) -> impl Iterator<Item = Reading> 
             let prefix = space.prefix();
             family::iter_eras(space, every_era)
                 .filter(move |k| name_matches(k.name, prefix, word, level))
-                .map(move |k| Reading {
-                    name: Some(k.name),
-                    ..space.reading(k.value)
-                })
+                .map(move |k| space.reading_of(k))
         })
     })
 }
