@@ -370,6 +370,7 @@ pub fn incident_members(o: &mut Obj, inc: &Incident) {
     o.opt_str("host", inc.host.as_deref());
     o.opt_int("sid", inc.sid);
     o.opt_int("cid", inc.cid);
+    o.opt_int("scsi_host", inc.scsi_host);
     o.opt_str("target", inc.target.as_deref());
     o.opt_str("portal", inc.portal.as_deref());
     o.open("cause");

@@ -137,6 +137,14 @@ pub fn suggestions(inc: &Incident) -> Vec<String> {
             }
         }
     }
+    if let Some(n) = inc.scsi_host {
+        // A device incident without any iSCSI line: say how to tie it to a session.
+        first.push(format!(
+            "Nothing in this log ties SCSI host {n} to an iSCSI session: `iscsiadm -m session -P 3` \
+             shows whether host {n} is one (\"Host Number: {n}\"), and the log from before the first \
+             failure shows the connection errors and the recovery timeout behind it."
+        ));
+    }
     let mut v = Vec::new();
     for s in first {
         if !v.contains(&s) {

@@ -3,6 +3,31 @@
 
 use super::{Engine, IO_FALLBACK_S, Key, TIMEOUT_BIND_S, disk_base};
 use crate::decode::clock::Instant;
+use std::collections::BTreeSet;
+
+/// SCSI hosts whose failures are remembered before a device of theirs goes offline.
+const MAX_TROUBLE: usize = 4096;
+
+/// What failed on a SCSI host no session line claims, before one of its devices went
+/// offline: the start and the counts of the incident that the offline device opens.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Trouble {
+    first_line: u64,
+    first: Option<Instant>,
+    first_text: Option<String>,
+    scsi_failures: u64,
+    io_errors: u64,
+    hostbytes: BTreeSet<String>,
+    disks: BTreeSet<String>,
+    offline: BTreeSet<crate::decode::fields::Hctl>,
+}
+
+impl Trouble {
+    /// A device went offline and I/O failed: an incident.
+    fn is_incident(&self) -> bool {
+        !self.offline.is_empty() && self.io_errors + self.scsi_failures > 0
+    }
+}
 use crate::decode::fact::Fact;
 use crate::decode::patterns::Kind;
 
@@ -53,9 +78,38 @@ impl Engine {
         if offline {
             self.hosts[h].summary.offline_devices.insert(hctl);
         }
-        let found = sid.and_then(|s| self.find(h, Key::Session(s)));
-        let Some(i) = found.or_else(|| self.only_recent_session(h, ev.instant())) else {
-            return;
+        let found = sid
+            .and_then(|s| self.find(h, Key::Session(s)))
+            .or_else(|| self.only_recent_session(h, ev.instant()))
+            .or_else(|| self.hosts[h].devices.get(&hctl.host).copied());
+        let i = match found {
+            Some(i) => i,
+            // A device of a SCSI host no session line claims: an incident once it goes
+            // offline (a disk gone with its I/O, whatever the log shows before it), its
+            // failures remembered until then.
+            None if !self.hosts[h].host_sid.contains_key(&hctl.host) => {
+                let Some(t) = self.trouble(h, hctl.host, ev) else {
+                    return;
+                };
+                if offline {
+                    t.offline.insert(hctl);
+                }
+                if matches!(ev.kind, Kind::ScsiResult | Kind::CommandTimeout) {
+                    t.scsi_failures += 1;
+                    if let Some(hb) = f.hostbyte() {
+                        if t.hostbytes.len() < 8 {
+                            t.hostbytes.insert(hb.to_string());
+                        }
+                    }
+                }
+                if !t.is_incident() {
+                    return;
+                }
+                let i = self.open_device(h, hctl.host, ev);
+                self.touch(i, ev);
+                return;
+            }
+            None => return,
         };
         self.touch(i, ev);
         if let Some(inc) = self.inc(i) {
@@ -71,6 +125,42 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The remembered failures of SCSI host `n` (started at `ev` if new).
+    fn trouble(&mut self, h: usize, n: u32, ev: &Fact) -> Option<&mut Trouble> {
+        let st = &mut self.hosts[h];
+        if !st.trouble.contains_key(&n) && st.trouble.len() >= MAX_TROUBLE {
+            return None;
+        }
+        Some(st.trouble.entry(n).or_insert_with(|| Trouble {
+            first_line: ev.line,
+            first: ev.instant(),
+            first_text: ev.time_text().map(str::to_string),
+            ..Trouble::default()
+        }))
+    }
+
+    /// Opens the incident of a device offline on SCSI host `n`, from its first failure.
+    fn open_device(&mut self, h: usize, n: u32, ev: &Fact) -> usize {
+        let i = self.open_incident(h, Key::Device(n), ev);
+        let t = self.hosts[h].trouble.remove(&n);
+        if let Some(t) = &t {
+            let s = &mut self.hosts[h].summary;
+            s.unattributed_io_errors = s.unattributed_io_errors.saturating_sub(t.io_errors);
+        }
+        if let (Some(t), Some(inc)) = (t, self.inc(i)) {
+            inc.start = t.first.or(inc.start);
+            inc.start_text = t.first_text.or(inc.start_text.take());
+            inc.lines.0 = t.first_line;
+            inc.scsi_failures += t.scsi_failures;
+            inc.io_errors += t.io_errors;
+            inc.hostbytes.extend(t.hostbytes);
+            inc.disks.extend(t.disks);
+            inc.offline_devices.extend(t.offline);
+            inc.events += t.scsi_failures + t.io_errors;
+        }
+        i
     }
 
     /// The only open session incident of a host, if its last line is recent: where a device
@@ -102,6 +192,9 @@ impl Engine {
             if let Some(s) = st.host_sid.get(&hc).copied() {
                 return st.sessions.get(&s).copied();
             }
+            if let Some(&i) = st.devices.get(&hc) {
+                return Some(i);
+            }
         }
         let (i, t) = st.last_io.or_else(|| {
             let (sid, t) = st.last_timeout?;
@@ -132,7 +225,25 @@ impl Engine {
                 }
                 self.hosts[h].last_io = Some((i, now));
             }
-            None => self.hosts[h].summary.unattributed_io_errors += 1,
+            None => {
+                self.hosts[h].summary.unattributed_io_errors += 1;
+                let st = &self.hosts[h];
+                let hc = st.disk_host.get(disk_base(disk)).copied();
+                if let Some(hc) = hc.filter(|hc| !st.host_sid.contains_key(hc)) {
+                    if let Some(t) = self.trouble(h, hc, ev) {
+                        t.io_errors += 1;
+                        let base = disk_base(disk);
+                        if !base.is_empty() && t.disks.len() < 16 {
+                            t.disks.insert(base.to_string());
+                        }
+                        if t.is_incident() {
+                            let i = self.open_device(h, hc, ev);
+                            self.touch(i, ev);
+                            self.hosts[h].last_io = Some((i, now));
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -77,6 +77,8 @@ enum Key<'a> {
     Portal(&'a str),
     /// A login that failed before its session existed (sid -1) and names only its target.
     Target(&'a str),
+    /// A device that went offline on a SCSI host no session line claims.
+    Device(u32),
     Unknown,
 }
 
@@ -86,6 +88,10 @@ struct HostState {
     sessions: HashMap<i64, usize>,
     portals: HashMap<String, usize>,
     targets: HashMap<String, usize>,
+    /// Incidents of devices offline on SCSI hosts no session claims, by SCSI host.
+    devices: HashMap<u32, usize>,
+    /// Failures on SCSI hosts no session claims, before any went offline.
+    trouble: HashMap<u32, devices::Trouble>,
     unknown: Option<usize>,
     /// The incident of the last failed login without a session (slot, seq, line).
     last_login: Option<(usize, u64, u64)>,
@@ -115,6 +121,7 @@ impl HostState {
             Key::Session(s) => self.sessions.get(&s).copied(),
             Key::Portal(p) => self.portals.get(p).copied(),
             Key::Target(t) => self.targets.get(t).copied(),
+            Key::Device(n) => self.devices.get(&n).copied(),
             Key::Unknown => self.unknown,
         }
     }
@@ -123,6 +130,7 @@ impl HostState {
         self.sessions.len()
             + self.portals.len()
             + self.targets.len()
+            + self.devices.len()
             + usize::from(self.unknown.is_some())
     }
 
@@ -133,6 +141,9 @@ impl HostState {
         }
         if self.targets.values().any(|&i| i == idx) {
             self.targets.retain(|_, &mut i| i != idx);
+        }
+        if self.devices.values().any(|&i| i == idx) {
+            self.devices.retain(|_, &mut i| i != idx);
         }
         if self.unknown == Some(idx) {
             self.unknown = None;
@@ -202,6 +213,7 @@ impl Engine {
                 .values()
                 .chain(st.portals.values())
                 .chain(st.targets.values())
+                .chain(st.devices.values())
                 .chain(st.unknown.iter());
             for &i in all {
                 let seq = self
@@ -351,6 +363,7 @@ impl Engine {
             Key::Session(s) => inc.sid = Some(s),
             Key::Portal(p) => inc.portal = Some(p.to_string()),
             Key::Target(t) => inc.target = Some(t.to_string()),
+            Key::Device(n) => inc.scsi_host = Some(n),
             Key::Unknown => {}
         }
         let idx = match self.free.pop() {
@@ -373,6 +386,9 @@ impl Engine {
             }
             Key::Target(t) => {
                 st.targets.insert(t.to_string(), idx);
+            }
+            Key::Device(n) => {
+                st.devices.insert(n, idx);
             }
             Key::Unknown => st.unknown = Some(idx),
         }

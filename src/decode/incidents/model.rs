@@ -176,6 +176,8 @@ pub struct Incident {
     /// Other sessions of the host that were in recovery when connects to a portal no line
     /// tied to a session failed: those failures may be theirs as well as this one's.
     pub shared_with: std::collections::BTreeSet<i64>,
+    /// For a device that failed with no session line in the log: its SCSI host number.
+    pub scsi_host: Option<u32>,
     /// iscsid's connection state when the error was reported.
     pub state: Option<u32>,
     /// The ping-timeout numbers, when the failure was a NOP timeout.
@@ -247,6 +249,7 @@ impl Incident {
             cause: Cause::unknown(),
             relogin_failure: None,
             shared_with: Default::default(),
+            scsi_host: None,
             state: None,
             timing: None,
             lines: (0, 0),
@@ -321,6 +324,10 @@ impl Incident {
             (_, _, Some(p)) => format!("portal {p}"),
             // A first login (sid -1) that names only its target; the heading adds the name.
             _ if self.target.is_some() => "login to".into(),
+            _ if self.scsi_host.is_some() => format!(
+                "SCSI host {} (no session line in the log)",
+                self.scsi_host.unwrap_or_default()
+            ),
             (_, Some(c), None) => format!("connection ?:{c}"),
             _ => "unknown session".into(),
         }

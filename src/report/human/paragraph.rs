@@ -88,6 +88,18 @@ fn cause_sentence(inc: &Incident) -> String {
         CauseKind::RecoveryTimeout | CauseKind::Unknown => {
             if inc.started_before_log {
                 "The failure itself happened before the start of the log".to_string()
+            } else if let Some(n) = inc.scsi_host {
+                let devs: Vec<String> = inc
+                    .offline_devices
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                format!(
+                    "Device{} {} of SCSI host {n} went offline with failed I/O; no session or \
+                     connection line in the log says why",
+                    if devs.len() == 1 { "" } else { "s" },
+                    devs.join(", ")
+                )
             } else {
                 "No cause in the log".to_string()
             }
@@ -224,6 +236,9 @@ fn outcome_sentence(inc: &Incident) -> String {
         Outcome::Unresolved if inc.gave_up => "iscsid gave up".to_string(),
         Outcome::Unresolved if inc.logged_out => {
             "The session was logged out while failing".to_string()
+        }
+        Outcome::Unresolved if inc.scsi_host.is_some() => {
+            "Still offline at the end of the log".to_string()
         }
         Outcome::Unresolved => "Still unresolved at the end of the log".to_string(),
     };
