@@ -1,0 +1,319 @@
+//! Logins and connects: which incident a failed attempt, an iscsiadm failure or a login
+//! belongs to (by session, portal, target, or the sessions in recovery), and what it adds.
+
+use super::{
+    Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, Outcome,
+    RECOVERY_WINDOW_S, portal_of,
+};
+use crate::decode::fact::Fact;
+use crate::decode::patterns::Kind;
+
+impl Engine {
+    pub(super) fn find(&self, h: usize, key: Key<'_>) -> Option<usize> {
+        self.hosts.get(h)?.get(key)
+    }
+
+    /// The open incident a line belongs to: by session, by portal, by target, else the only
+    /// open one. A line of a session not created yet (sid -1: a first login, not a relogin)
+    /// never falls back to another session's incident.
+    pub(super) fn attribute(
+        &self,
+        h: usize,
+        sid: Option<i64>,
+        portal: Option<&str>,
+        target: Option<&str>,
+    ) -> Option<usize> {
+        let st = self.hosts.get(h)?;
+        if let Some(s) = sid.filter(|&s| s >= 0) {
+            return st.sessions.get(&s).copied();
+        }
+        if let Some(p) = portal {
+            if let Some(i) = st.portal_sid.get(p).and_then(|s| st.sessions.get(s)) {
+                return Some(*i);
+            }
+            if let Some(&i) = st.portals.get(p) {
+                return Some(i);
+            }
+        }
+        if let Some(t) = target {
+            if let Some(&i) = st.targets.get(t) {
+                return Some(i);
+            }
+            // A relogin of a session names its target without the sid.
+            let of_session = st.sessions.values().copied().find(|&i| {
+                self.slots
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|x| x.target.as_deref() == Some(t))
+            });
+            if of_session.is_some() || sid == Some(-1) {
+                return of_session;
+            }
+            return None;
+        }
+        if sid == Some(-1) {
+            return None;
+        }
+        if st.sessions.len() == 1 {
+            return st.sessions.values().next().copied();
+        }
+        st.unknown
+    }
+
+    /// The failed login without a session logged just before line `line`, if still open.
+    fn recent_login(&self, h: usize, line: u64) -> Option<usize> {
+        let (i, seq, at) = self.hosts.get(h)?.last_login?;
+        let open = self.slots.get(i)?.as_ref()?.seq == seq;
+        (open && line.saturating_sub(at) <= LOGIN_PAIR_LINES).then_some(i)
+    }
+
+    /// With several of host `h`'s sessions in recovery and none tied to portal `p`: the
+    /// earliest one's incident, with the others noted in its `shared_with`.
+    fn in_recovery(&mut self, h: usize, p: &str) -> Option<usize> {
+        let st = self.hosts.get(h)?;
+        if st.portals.contains_key(p) || st.sessions.len() < 2 {
+            return None;
+        }
+        let mut open: Vec<(u64, usize, i64)> = st
+            .sessions
+            .iter()
+            .filter_map(|(&sid, &i)| Some((self.slots.get(i)?.as_ref()?.seq, i, sid)))
+            .collect();
+        open.sort_unstable();
+        let (_, first, _) = *open.first()?;
+        let others: Vec<i64> = open[1..].iter().map(|x| x.2).collect();
+        if let Some(inc) = self.inc(first) {
+            inc.shared_with.extend(others);
+        }
+        Some(first)
+    }
+
+    /// Whether line `line` is part of the failed login that incident `i` (of a session not
+    /// created yet) logged last: within a few lines of it.
+    fn same_login(&self, i: usize, line: u64) -> bool {
+        self.slots
+            .get(i)
+            .and_then(Option::as_ref)
+            .is_some_and(|x| x.sid.is_none() && line.saturating_sub(x.lines.1) <= LOGIN_PAIR_LINES)
+    }
+
+    pub(super) fn failed_attempt(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
+        let p = ev.portal();
+        let target = ev.target();
+        let no_session = f.sid.is_none_or(|s| s < 0);
+        let mut found = self.attribute(h, f.sid, p, target);
+        // A portal no line tied to a session, while several of the host's sessions are in
+        // recovery: theirs (the earliest), said to be shared with the others.
+        if found.is_none() && f.sid.is_none() && target.is_none() {
+            if let Some(p) = p {
+                found = self.in_recovery(h, p);
+            }
+        }
+        // A portal's failures further apart than the recovery window are separate episodes.
+        if let Some(i) = found {
+            let stale = self.slots.get(i).and_then(Option::as_ref).is_some_and(|x| {
+                x.sid.is_none()
+                    && x.portal.is_some()
+                    && matches!((ev.instant(), x.last), (Some(n), Some(l)) if n.since(l).is_some_and(|d| d > RECOVERY_WINDOW_S))
+            });
+            if stale {
+                self.close(h, i);
+                found = None;
+            }
+        }
+        if found.is_none() && f.sid == Some(-1) && p.is_none() && target.is_none() {
+            // `connection-1:0 Login error (Login status 5)` after the line that named the
+            // target: the same attempt.
+            found = self.recent_login(h, ev.line);
+        }
+        let i = match found {
+            Some(i) => Some(i),
+            None if ev.kind == Kind::KernelCallFailed && f.sid.is_none() => None,
+            None => {
+                let key = match (f.sid.filter(|&s| s >= 0), p, target) {
+                    (Some(s), _, _) => Key::Session(s),
+                    (None, Some(p), _) => Key::Portal(p),
+                    (None, None, Some(t)) => Key::Target(t),
+                    (None, None, None) => Key::Unknown,
+                };
+                Some(self.open_incident(h, key, ev))
+            }
+        };
+        let Some(i) = i else { return };
+        // A line of the attempt just logged (iscsid logs one failed login in a few lines)
+        // is no new attempt.
+        let same_attempt = found.is_some()
+            && no_session
+            && ev.kind != Kind::ConnectFailed
+            && self.same_login(i, ev.line);
+        if no_session {
+            let seq = self.inc(i).map_or(0, |x| x.seq);
+            self.hosts[h].last_login = Some((i, seq, ev.line));
+        }
+        self.touch(i, ev);
+        let text = failure_text(ev);
+        let Some(inc) = self.inc(i) else { return };
+        if !same_attempt {
+            inc.failed_attempts += 1;
+        }
+        inc.add_error(&text);
+        let new = if let Some((c, d)) = f.login {
+            let same = |x: &Cause| {
+                x.kind == CauseKind::LoginStatus
+                    && x.code == Some(i64::from(u16::from(c) << 8 | u16::from(d)))
+            };
+            (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
+                .then(|| Cause::login(c, d))
+        } else if ev.kind == Kind::ConnectFailed {
+            let same =
+                |x: &Cause| x.kind == CauseKind::Connect && x.text.as_deref() == Some(&*text);
+            (!same(&inc.cause) && !inc.relogin_failure.as_ref().is_some_and(same))
+                .then(|| Cause::connect(&text))
+        } else {
+            None
+        };
+        if let Some(c) = new {
+            if inc.cause.kind == CauseKind::Unknown {
+                inc.cause = c;
+            } else {
+                inc.relogin_failure = Some(c);
+            }
+        }
+    }
+
+    pub(super) fn iscsiadm_failed(&mut self, h: usize, ev: &Fact) {
+        let f = ev;
+        let portal = portal_of(ev);
+        if f.sid.is_none() && portal.is_none() {
+            // `Could not logout of all requested sessions`: a summary line.
+            return;
+        }
+        let key = match (f.sid.filter(|&s| s >= 0), portal.as_deref()) {
+            (Some(s), _) => Key::Session(s),
+            (None, Some(p)) => match self.hosts[h].portal_sid.get(p) {
+                Some(&s) if self.find(h, Key::Session(s)).is_some() => Key::Session(s),
+                _ => Key::Portal(p),
+            },
+            (None, None) => Key::Unknown,
+        };
+        // iscsiadm's `Could not login to [target: T, portal: P]` closes the attempt whose
+        // iscsid lines named only the target (`Login authentication failed with target T`).
+        let by_target = match (key, ev.target()) {
+            (Key::Portal(p), Some(t)) if self.find(h, key).is_none() => {
+                let i = self.find(h, Key::Target(t));
+                if let Some(i) = i {
+                    self.hosts[h].portals.insert(p.to_string(), i);
+                }
+                i
+            }
+            _ => None,
+        };
+        let same_attempt = by_target.is_some_and(|i| self.same_login(i, ev.line));
+        let i = match by_target.or_else(|| self.find(h, key)) {
+            Some(i) => i,
+            None => self.open_incident(h, key, ev),
+        };
+        self.touch(i, ev);
+        let mut seq = 0;
+        if let Some(inc) = self.inc(i) {
+            if !same_attempt {
+                inc.failed_attempts += 1;
+            }
+            inc.add_error(if ev.kind == Kind::LoginFailed {
+                "iscsiadm login failed"
+            } else {
+                "iscsiadm logout failed"
+            });
+            seq = inc.seq;
+        }
+        self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line, ev.pid));
+    }
+
+    pub(super) fn iscsiadm_error(&mut self, h: usize, ev: &Fact) {
+        let Some(code) = ev.iscsiadm else {
+            return;
+        };
+        let Some(&(i, seq, line, pid)) = self.hosts[h].pending_iscsiadm.as_ref() else {
+            return;
+        };
+        // The error line of the same iscsiadm process belongs to it however many lines of
+        // other programs came between; without process ids, only a nearby line does.
+        let distance = ev.line.saturating_sub(line);
+        let paired = match (pid, ev.pid) {
+            (Some(a), Some(b)) if a == b => distance <= ISCSIADM_PAIR_LINES,
+            (Some(_), Some(_)) => {
+                // Another iscsiadm's error: the pending line waits for its own.
+                if distance > ISCSIADM_PAIR_LINES {
+                    self.hosts[h].pending_iscsiadm = None;
+                }
+                return;
+            }
+            _ => distance <= 3,
+        };
+        self.hosts[h].pending_iscsiadm = None;
+        if !paired
+            || self
+                .slots
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_none_or(|x| x.seq != seq)
+        {
+            return;
+        }
+        self.touch(i, ev);
+        let mut done = false;
+        if let Some(inc) = self.inc(i) {
+            let c = Cause::iscsiadm(code);
+            if inc.cause.kind <= CauseKind::IscsiadmError {
+                inc.cause = c;
+            } else {
+                inc.relogin_failure = Some(c);
+            }
+            // An iscsiadm command failed and returned: nothing more will happen to it,
+            // unless a failing session was behind it.
+            done = inc.sid.is_none() || inc.logged_out || inc.events <= 2;
+        }
+        if done {
+            self.close(h, i);
+        }
+    }
+
+    pub(super) fn login_succeeded(&mut self, h: usize, ev: &Fact) {
+        let Some(p) = portal_of(ev) else { return };
+        if let Some(i) = self.find(h, Key::Portal(&p)) {
+            self.touch(i, ev);
+            if let Some(inc) = self.inc(i) {
+                inc.outcome = Outcome::Recovered;
+            }
+            self.close(h, i);
+        }
+    }
+}
+
+/// The text to count for a failed attempt.
+fn failure_text(ev: &Fact) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if let Some(t) = ev.errno_words() {
+        return t;
+    }
+    if let Some((c, d)) = ev.login {
+        return Cow::Owned(match crate::decode::names::login_status_name(c, d) {
+            Some(n) => format!("login rejected {c:02x}/{d:02x} {n}"),
+            None => format!("login rejected {c:02x}/{d:02x}"),
+        });
+    }
+    if let Some(c) = ev.login_code {
+        return Cow::Owned(match crate::decode::names::iscsid_login_status(c) {
+            Some((name, _)) => format!("login error {c} {name}"),
+            None => format!("login error (iscsid status {c})"),
+        });
+    }
+    Cow::Owned(
+        ev.pattern_id
+            .rsplit('.')
+            .next()
+            .unwrap_or("failed")
+            .replace('_', " "),
+    )
+}
