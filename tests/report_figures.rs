@@ -84,3 +84,37 @@ fn a_single_line() {
     assert!(r.contains("line 1\n"), "{r}");
     assert!(!r.contains("lines 1–1"), "{r}");
 }
+
+/// The same failure of one session, again and again, folds into one paragraph; so do
+/// many sessions failing alike at once. The NDJSON keeps every incident.
+#[test]
+fn alike_incidents_fold() {
+    let mut log = String::new();
+    for k in 0..4 {
+        let m = 10 + k * 2;
+        log.push_str(&format!(
+            "Mar  3 10:{m}:00 node1 kernel: connection4:0: detected conn error (1020)\n\
+             Mar  3 10:{m}:05 node1 iscsid: connection4:0 is operational after recovery (1 attempts)\n"
+        ));
+    }
+    let r = report(&log);
+    assert!(
+        r.contains("#1–#4 node1  session 4 (connection 4:0) ×4"),
+        "{r}"
+    );
+    assert!(r.contains("Down 5 s each, 20 s in all."), "{r}");
+    assert_eq!(r.matches("Connection error 1020").count(), 1, "{r}");
+
+    let mut log = String::new();
+    for s in [7, 8, 9] {
+        log.push_str(&format!(
+            "Mar  3 10:00:00 node1 kernel: connection{s}:0: detected conn error (1020)\n"
+        ));
+    }
+    let r = report(&log);
+    assert!(r.contains("#1–#3 node1  sessions 7, 8, 9 ×3"), "{r}");
+    let mut json = iscsi_decode::report::JsonSink::new(Vec::new(), false);
+    run::run_bytes("t.log", log.into_bytes(), &Options::default(), &mut json).unwrap();
+    let out = String::from_utf8(json.into_inner()).unwrap();
+    assert_eq!(out.matches("\"type\":\"incident\"").count(), 3);
+}

@@ -5,6 +5,7 @@
 //! Everything is written through a [`Term`], which escapes control characters in every
 //! string, so that no part of the report can forget to escape what came from a log.
 
+pub mod fold;
 pub mod line;
 pub mod paragraph;
 
@@ -261,8 +262,17 @@ impl<W: Write> Sink for HumanSink<W> {
         incs.sort_by_key(|i| i.seq);
         if !incs.is_empty() {
             t.nl().paint(Paint::Bold, "Incidents").nl();
-            for inc in &incs {
-                paragraph::paragraph(t, inc, &self.names);
+            // Alike incidents that follow each other fold into one paragraph.
+            let keys: Vec<String> = incs.iter().map(fold::fold_key).collect();
+            let mut start = 0;
+            while start < incs.len() {
+                let mut end = start + 1;
+                while end < incs.len() && keys[end] == keys[start] {
+                    end += 1;
+                }
+                let group: Vec<&Incident> = incs[start..end].iter().collect();
+                fold::write_group(t, &group, &self.names);
+                start = end;
             }
             if self.dropped > 0 {
                 let _ = writeln!(

@@ -7,13 +7,18 @@ use crate::decode::names;
 use crate::report::term::{Paint, Term};
 use std::fmt::Write as _;
 
-/// Writes the paragraph of `inc`; `names` are the inputs' names (shown with several).
-pub fn paragraph(t: &mut Term<'_>, inc: &Incident, names: &[String]) {
-    let (paint, outcome) = match inc.outcome {
+/// The outcome's word in a heading, and its colour.
+pub(super) fn outcome_label(o: Outcome) -> (Paint, &'static str) {
+    match o {
         Outcome::Recovered => (Paint::Green, "RECOVERED"),
         Outcome::RecoveryTimedOut => (Paint::Red, "RECOVERY TIMED OUT"),
         Outcome::Unresolved => (Paint::Yellow, "UNRESOLVED"),
-    };
+    }
+}
+
+/// Writes the paragraph of `inc`; `names` are the inputs' names (shown with several).
+pub fn paragraph(t: &mut Term<'_>, inc: &Incident, names: &[String]) {
+    let (paint, outcome) = outcome_label(inc.outcome);
     let mut head = format!("#{} ", inc.seq);
     if let Some(h) = &inc.host {
         let _ = write!(head, "{h}  ");
@@ -61,7 +66,7 @@ pub fn paragraph(t: &mut Term<'_>, inc: &Incident, names: &[String]) {
     t.text("     ").paint(Paint::Dim, &lines).nl();
 }
 
-fn cause_sentence(inc: &Incident) -> String {
+pub(super) fn cause_sentence(inc: &Incident) -> String {
     let c = &inc.cause;
     let mut s = match c.kind {
         CauseKind::KernelError => {
@@ -132,7 +137,7 @@ fn cause_sentence(inc: &Incident) -> String {
     s
 }
 
-fn attempts_sentence(inc: &Incident) -> Option<String> {
+pub(super) fn attempts_sentence(inc: &Incident) -> Option<String> {
     let errs: Vec<String> = inc
         .errors
         .iter()
@@ -191,7 +196,7 @@ fn attempts_sentence(inc: &Incident) -> Option<String> {
     Some(s)
 }
 
-fn outcome_sentence(inc: &Incident) -> String {
+pub(super) fn outcome_sentence(inc: &Incident) -> String {
     let mut s = match inc.outcome {
         Outcome::Recovered if inc.outcome_inferred => {
             "Recovered (inferred: the same connection failed again later while logged in)"
