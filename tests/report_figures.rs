@@ -118,3 +118,36 @@ fn alike_incidents_fold() {
     let out = String::from_utf8(json.into_inner()).unwrap();
     assert_eq!(out.matches("\"type\":\"incident\"").count(), 3);
 }
+
+/// On a terminal the report wraps at its width, as explain does; into a pipe or a file
+/// every sentence stays on one line.
+#[test]
+fn wraps_at_the_width() {
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/logs/syslog-nop-timeout-recovered.log"
+    ))
+    .unwrap();
+    let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false).width(Some(60));
+    run::run_bytes(
+        "t.log",
+        log.as_bytes().to_vec(),
+        &Options::default(),
+        &mut sink,
+    )
+    .unwrap();
+    let wrapped = String::from_utf8(sink.into_inner()).unwrap();
+    let unwrapped = report(&log);
+    let long = |s: &str| s.lines().filter(|l| l.chars().count() > 60).count();
+    assert!(long(&unwrapped) > 3, "{unwrapped}");
+    // Only headings (never wrapped) may be longer.
+    for l in wrapped.lines().filter(|l| l.chars().count() > 60) {
+        assert!(
+            l.starts_with("  #") || l.starts_with("iSCSI log report"),
+            "{l:?}"
+        );
+    }
+    // Same words, other line breaks.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(words(&wrapped), words(&unwrapped));
+}

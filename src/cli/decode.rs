@@ -117,7 +117,16 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let mut sink: Box<dyn Sink> = if args.json {
         Box::new(JsonSink::new(out, files.len() > 1))
     } else {
-        Box::new(HumanSink::new(out, style, args.verbose).several_inputs(files.len() > 1))
+        // On a terminal, the report wraps at its width (as explain wraps its text).
+        let width = stdout
+            .is_terminal()
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten();
+        Box::new(
+            HumanSink::new(out, style, args.verbose)
+                .several_inputs(files.len() > 1)
+                .width(width),
+        )
     };
     let mut checked;
     let target: &mut dyn Sink = match &args.kernel {

@@ -69,12 +69,37 @@ fn push_escaped(buf: &mut Vec<u8>, s: &str) {
 pub struct Term<'a> {
     buf: &'a mut Vec<u8>,
     color: bool,
+    width: Option<usize>,
 }
 
 impl<'a> Term<'a> {
     /// Writes into `buf`, in colour when `color`.
     pub fn new(buf: &'a mut Vec<u8>, color: bool) -> Self {
-        Term { buf, color }
+        Term {
+            buf,
+            color,
+            width: None,
+        }
+    }
+
+    /// Wraps [`Term::para`] text at `width` columns (`None`: never).
+    pub fn with_width(mut self, width: Option<usize>) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Writes `s`, escaped, as a paragraph line: `first` before it, wrapped at the width
+    /// with `rest` before each continuation line, then a newline.
+    pub fn para(&mut self, first: &str, rest: &str, s: &str) -> &mut Self {
+        match self.width {
+            Some(w) => {
+                let mut out = String::new();
+                let _ = crate::explain::write_wrapped(&mut out, s, first, rest, w);
+                self.text(out.trim_end_matches('\n'))
+            }
+            None => self.text(first).text(s),
+        }
+        .nl()
     }
 
     /// Writes `s`, escaped.

@@ -105,27 +105,31 @@ pub fn write_group(t: &mut Term<'_>, group: &[&Incident], names: &[String]) {
         .text("  ")
         .paint(paint, outcome)
         .nl();
-    t.text("     ")
-        .text(&format!("{n} alike incidents; the first of them:"))
-        .nl();
+    t.para(
+        "     ",
+        "       ",
+        &format!("{n} alike incidents; the first of them:"),
+    );
     let (scsi, io): (u64, u64) = group
         .iter()
         .fold((0, 0), |(s, o), i| (s + i.scsi_failures, o + i.io_errors));
     if scsi + io > 0 {
-        t.text("     ")
-            .text(&format!(
+        t.para(
+            "     ",
+            "       ",
+            &format!(
                 "In all: {scsi} failed SCSI command{}, {io} I/O error{}.",
                 if scsi == 1 { "" } else { "s" },
                 if io == 1 { "" } else { "s" }
-            ))
-            .nl();
+            ),
+        );
     }
     for line in [Some(cause_sentence(first)), attempts_sentence(first)]
         .into_iter()
         .flatten()
         .chain([outcome_sentence(first)])
     {
-        t.text("     ").text(&line).nl();
+        t.para("     ", "       ", &line);
     }
     let downs: Vec<f64> = group.iter().filter_map(|i| i.down_s()).collect();
     if downs.len() == n && downs.iter().sum::<f64>() >= 1.0 {
@@ -138,15 +142,14 @@ pub fn write_group(t: &mut Term<'_>, group: &[&Incident], names: &[String]) {
         } else {
             format!("{}–{}", human_duration(lo), human_duration(hi))
         };
-        t.text("     ")
-            .text(&format!(
-                "Down {each} each, {} in all.",
-                human_duration(total)
-            ))
-            .nl();
+        t.para(
+            "     ",
+            "       ",
+            &format!("Down {each} each, {} in all.", human_duration(total)),
+        );
     }
     for a in suggestions(first) {
-        t.text("     → ").text(&a).nl();
+        t.para("     → ", "       ", &a);
     }
     let file = match names.get(first.file) {
         Some(f) if names.len() > 1 => format!("{f}: "),

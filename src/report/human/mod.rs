@@ -34,6 +34,7 @@ pub struct HumanSink<W: Write> {
     dropped: u64,
     detail: Spool,
     names: Vec<String>,
+    width: Option<usize>,
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -53,12 +54,20 @@ impl<W: Write> HumanSink<W> {
             dropped: 0,
             detail: Spool::new(),
             names: Vec::new(),
+            width: None,
         }
     }
 
     /// Prefixes per-line detail with the input's name (for several inputs).
     pub fn several_inputs(mut self, multi: bool) -> Self {
         self.multi = multi;
+        self
+    }
+
+    /// Wraps the summary and the incident paragraphs at `width` columns (the terminal's);
+    /// `None` (the default) writes each sentence on one line.
+    pub fn width(mut self, width: Option<usize>) -> Self {
+        self.width = width.map(|w| w.max(40));
         self
     }
 
@@ -133,7 +142,7 @@ impl<W: Write> HumanSink<W> {
         }
         detail.extend(h.command_failures.iter().cloned());
         if !detail.is_empty() {
-            t.text("     ").text(&detail.join("; ")).nl();
+            t.para("     ", "       ", &detail.join("; "));
         }
         for a in host_suggestions(h) {
             t.text("     ")
@@ -250,7 +259,7 @@ impl<W: Write> Sink for HumanSink<W> {
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let mut buf = Vec::new();
-        let t = &mut Term::new(&mut buf, self.style.color);
+        let t = &mut Term::new(&mut buf, self.style.color).with_width(self.width);
         self.totals(t, s);
         if !s.hosts.is_empty() {
             t.nl().paint(Paint::Bold, "Summary").nl();

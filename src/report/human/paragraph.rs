@@ -49,10 +49,10 @@ pub fn paragraph(t: &mut Term<'_>, inc: &Incident, names: &[String]) {
     body.extend(attempts_sentence(inc));
     body.push(outcome_sentence(inc));
     for line in body {
-        t.text("     ").text(&line).nl();
+        t.para("     ", "       ", &line);
     }
     for a in suggestions(inc) {
-        t.text("     → ").text(&a).nl();
+        t.para("     → ", "       ", &a);
     }
     let file = match names.get(inc.file) {
         Some(n) if names.len() > 1 => format!("{n}: "),
