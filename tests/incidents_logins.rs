@@ -126,3 +126,28 @@ Mar  3 10:30:00 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host
     assert_eq!(incs[0]["lines"], serde_json::json!([1, 2]));
     assert_eq!(incs[1]["lines"], serde_json::json!([3, 3]));
 }
+
+/// A status dump prints iscsiadm's verdict before iscsid's connect failures of the same
+/// minute (corpus/008's form): one incident for the portal and its cause, spanning the
+/// earliest to the latest line; a later failed login is a new one.
+#[test]
+fn overlapping_failures_of_one_portal_merge() {
+    let log = "\
+Jun 27 07:23:51 h iscsiadm[1]: iscsiadm: Could not login to [iface: default, target: iqn.2004-04.com.example:t, portal: 192.0.2.31,3260].
+Jun 27 07:23:51 h iscsiadm[1]: iscsiadm: initiator reported error (8 - connection timed out)
+Jun 27 07:22:53 h iscsid[2]: connect to 192.0.2.31:3260 failed (No route to host)
+Jun 27 07:23:50 h iscsid[2]: connect to 192.0.2.31:3260 failed (No route to host)
+Jun 27 07:40:00 h iscsiadm[3]: iscsiadm: Could not login to [iface: default, target: iqn.2004-04.com.example:t, portal: 192.0.2.31,3260].
+Jun 27 07:40:00 h iscsiadm[3]: iscsiadm: initiator reported error (8 - connection timed out)
+";
+    let incs: Vec<Value> = records(log)
+        .into_iter()
+        .filter(|r| r["type"] == "incident")
+        .collect();
+    assert_eq!(incs.len(), 2, "{incs:?}");
+    assert_eq!(incs[0]["lines"], serde_json::json!([1, 4]));
+    assert_eq!(incs[0]["start"], "Jun 27 07:22:53");
+    assert_eq!(incs[0]["end"], "Jun 27 07:23:51");
+    assert_eq!(incs[0]["cause"]["code"], 8);
+    assert_eq!(incs[1]["lines"], serde_json::json!([5, 6]));
+}

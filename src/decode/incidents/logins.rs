@@ -1,6 +1,7 @@
 //! Logins and connects: which incident a failed attempt, an iscsiadm failure or a login
 //! belongs to (by session, portal, target, or the sessions in recovery), and what it adds.
 
+use super::CYCLE_S;
 use super::{
     Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, Outcome,
     RECOVERY_WINDOW_S, portal_of,
@@ -88,6 +89,19 @@ impl Engine {
         Some(first)
     }
 
+    /// Whether incident `i` is a login iscsiadm settled and `ev` comes after it (more than a
+    /// failure cycle later, or with no time to tell).
+    fn settled_and_past(&self, i: usize, ev: &Fact) -> bool {
+        let Some(inc) = self.slots.get(i).and_then(Option::as_ref) else {
+            return false;
+        };
+        inc.settled
+            && match (ev.instant(), inc.last) {
+                (Some(n), Some(l)) => n.since(l).is_none_or(|d| d > CYCLE_S),
+                _ => true,
+            }
+    }
+
     /// Whether line `line` is part of the failed login that incident `i` (of a session not
     /// created yet) logged last: within a few lines of it.
     fn same_login(&self, i: usize, line: u64) -> bool {
@@ -110,7 +124,12 @@ impl Engine {
                 found = self.in_recovery(h, p);
             }
         }
-        // A portal's failures further apart than the recovery window are separate episodes.
+        // A portal's failures further apart than the recovery window are separate episodes,
+        // and a login iscsiadm settled takes no later attempt.
+        if let Some(i) = found.filter(|&i| self.settled_and_past(i, ev)) {
+            self.close(h, i);
+            found = None;
+        }
         if let Some(i) = found {
             let stale = self.slots.get(i).and_then(Option::as_ref).is_some_and(|x| {
                 x.sid.is_none()
@@ -210,6 +229,9 @@ impl Engine {
             _ => None,
         };
         let same_attempt = by_target.is_some_and(|i| self.same_login(i, ev.line));
+        if let Some(old) = self.find(h, key).filter(|&i| self.settled_and_past(i, ev)) {
+            self.close(h, old);
+        }
         let i = match by_target.or_else(|| self.find(h, key)) {
             Some(i) => i,
             None => self.open_incident(h, key, ev),
@@ -273,6 +295,12 @@ impl Engine {
             // An iscsiadm command failed and returned: nothing more will happen to it,
             // unless a failing session was behind it.
             done = inc.sid.is_none() || inc.logged_out || inc.events <= 2;
+            // A portal's failed login stays open for the lines of the same moment (see
+            // `Incident::settled`).
+            if done && inc.sid.is_none() && inc.portal.is_some() {
+                inc.settled = true;
+                done = false;
+            }
         }
         if done {
             self.close(h, i);

@@ -409,14 +409,26 @@ impl Engine {
         self.touched = true;
         inc.events += 1;
         inc.lines.1 = ev.line;
-        if let Some(t) = ev.instant() {
-            inc.last = Some(t);
-            inc.end = Some(t);
-        }
-        {
-            let t = inc.end_text.get_or_insert_with(String::new);
-            t.clear();
-            t.push_str(ev.time_text().unwrap_or(""));
+        // Lines may come out of time order (a status dump, merged logs): the incident spans
+        // the earliest to the latest.
+        let t = ev.instant();
+        let before =
+            |a: Instant, b: Option<Instant>| b.is_some_and(|b| a.since(b).is_some_and(|d| d < 0.0));
+        match t {
+            Some(t) if before(t, inc.start) => {
+                inc.start = Some(t);
+                inc.start_text = ev.time_text().map(str::to_string);
+            }
+            Some(t) if before(t, inc.end) => {}
+            _ => {
+                if let Some(t) = t {
+                    inc.last = Some(t);
+                    inc.end = Some(t);
+                }
+                let e = inc.end_text.get_or_insert_with(String::new);
+                e.clear();
+                e.push_str(ev.time_text().unwrap_or(""));
+            }
         }
         if inc.cid.is_none() {
             inc.cid = f.cid;

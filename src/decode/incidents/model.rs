@@ -178,6 +178,9 @@ pub struct Incident {
     pub shared_with: std::collections::BTreeSet<i64>,
     /// For a device that failed with no session line in the log: its SCSI host number.
     pub scsi_host: Option<u32>,
+    /// A portal's failed login that iscsiadm already reported: later lines of the same
+    /// moment (a status dump prints them out of order) still join it, later attempts not.
+    pub settled: bool,
     /// iscsid's connection state when the error was reported.
     pub state: Option<u32>,
     /// The ping-timeout numbers, when the failure was a NOP timeout.
@@ -250,6 +253,7 @@ impl Incident {
             relogin_failure: None,
             shared_with: Default::default(),
             scsi_host: None,
+            settled: false,
             state: None,
             timing: None,
             lines: (0, 0),
