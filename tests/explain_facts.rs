@@ -342,3 +342,169 @@ fn header_comments_belong_to_their_own_name() {
     }
     assert!(checked > 500, "only {checked} rows");
 }
+
+/// Whether the tables are the committed ones (tables generated at build time from another
+/// header have other releases).
+fn committed_tables() -> bool {
+    use iscsi_decode::tables;
+    tables::BUILD_TIME_IF_H.is_none() && tables::BUILD_TIME_PROTO_H.is_none()
+}
+
+/// "since" is per name, not per value: `IscsiParam` 22 was `ISCSI_PARAM_MAX` up to v2.6.22
+/// and is `ISCSI_PARAM_USERNAME` from v2.6.23 (history/iscsi_if_enumerators.tsv).
+#[test]
+fn since_and_until_belong_to_the_name() {
+    use iscsi_decode::explain::release::{KernelRelease, Presence, Tables};
+    if committed_tables() {
+        let param = Space::parse("IscsiParam").unwrap();
+        let c = KernelRelease::new("3.2").check(param, 22);
+        assert_eq!(
+            (c.name, c.since),
+            (Some("ISCSI_PARAM_USERNAME"), Some("v2.6.23"))
+        );
+        let c = KernelRelease::new("2.6.20").check(param, 22);
+        assert_eq!(
+            (c.name, c.since, c.until, c.in_latest),
+            (
+                Some("ISCSI_PARAM_MAX"),
+                Some("v2.6.18"),
+                Some("v2.6.22"),
+                false
+            )
+        );
+        // Aliases: ISCSI_PAD_LEN and ISCSI_CRC_LEN are both 4, from different releases.
+        let limits = explain::lookup_name("ISCSI_PAD_LEN").unwrap().space;
+        let c = KernelRelease::new("6.1").check_name(limits, 4, Some("ISCSI_PAD_LEN"));
+        assert_eq!((c.name, c.since), (Some("ISCSI_PAD_LEN"), Some("v2.6.25")));
+    }
+    // Every name of every value of every tracked space: from the first release that has it
+    // under that name, it is present under that name, with that since and until.
+    let mut renamed = std::collections::BTreeSet::new();
+    for space in Space::all() {
+        let Some(tables) = Tables::of_space(space) else {
+            continue;
+        };
+        let labels: Vec<&str> = tables.labels().collect();
+        for r in space_rows(space) {
+            let name = r.name.unwrap();
+            let rows: Vec<(u16, u16)> = eras(space, r.value, name);
+            let since = rows.iter().map(|e| e.0).min().unwrap();
+            let until = rows.iter().map(|e| e.1).max().unwrap();
+            let c = KernelRelease::new(labels[usize::from(since)]).check_name(
+                space,
+                r.value,
+                Some(name),
+            );
+            let what = format!("{space} {} {name}", r.value);
+            assert_eq!(c.presence, Presence::Present, "{what}");
+            assert_eq!(c.name, Some(name), "{what}");
+            assert_eq!(c.since, Some(labels[usize::from(since)]), "{what}");
+            assert_eq!(c.until, Some(labels[usize::from(until)]), "{what}");
+            let by_value = eras_of_value(space, r.value).iter().map(|e| e.0).min();
+            if by_value != Some(since) && space != Space::ConnState {
+                renamed.insert(format!("{space} {name}"));
+            }
+        }
+    }
+    eprintln!(
+        "{} names whose since differs from their value's: {renamed:?}",
+        renamed.len()
+    );
+    if committed_tables() {
+        assert!(renamed.len() >= 10, "{renamed:?}");
+    }
+}
+
+/// Every row of a space, old eras included, as readings.
+fn space_rows(space: Space) -> Vec<explain::Reading> {
+    let mut names: Vec<explain::Reading> = Vec::new();
+    for r in space.list() {
+        for x in explain::lookup_names_in_every_era(r.name.unwrap()) {
+            if x.space == space && !names.iter().any(|n| n.name == x.name && n.value == x.value) {
+                names.push(x);
+            }
+        }
+    }
+    names
+}
+
+/// The (since, until) release indexes of the rows of `value` named `name` in `space`.
+fn eras(space: Space, value: i128, name: &str) -> Vec<(u16, u16)> {
+    raw_rows(space)
+        .into_iter()
+        .filter(|r| r.0 == value && r.1 == name)
+        .map(|r| (r.2, r.3))
+        .collect()
+}
+
+/// The (since, until) release indexes of every row of `value` in `space`.
+fn eras_of_value(space: Space, value: i128) -> Vec<(u16, u16)> {
+    raw_rows(space)
+        .into_iter()
+        .filter(|r| r.0 == value)
+        .map(|r| (r.2, r.3))
+        .collect()
+}
+
+/// (value, name, since, until) of every row of the generated family behind `space`.
+fn raw_rows(space: Space) -> Vec<(i128, &'static str, u16, u16)> {
+    use iscsi_decode::tables::{iscsi_if, iscsi_proto};
+    let rust_name = space.rust_name().unwrap_or("");
+    let mut out = Vec::new();
+    for f in iscsi_if::FAMILIES
+        .iter()
+        .filter(|f| f.rust_name == rust_name)
+    {
+        let e = (0..f.len).filter_map(f.entry);
+        out.extend(e.map(|e| (e.value, e.name, e.since.0, e.until.0)));
+    }
+    for f in iscsi_proto::FAMILIES
+        .iter()
+        .filter(|f| f.rust_name == rust_name)
+    {
+        let e = (0..f.len).filter_map(f.entry);
+        out.extend(e.map(|e| (e.value, e.name, e.since.0, e.until.0)));
+    }
+    out
+}
+
+/// Connection states are iscsid's own numbers (open-iscsi usr/initiator.h, the same seven
+/// since 2005); include/scsi/iscsi_if.h only gained a copy in v3.2. `--kernel 2.6.32 state 3`
+/// means LOGGED IN.
+#[test]
+fn conn_state_numbers_mean_the_same_on_every_kernel() {
+    use iscsi_decode::explain::release::{KernelRelease, Presence, Tables};
+    for label in Tables::If.labels() {
+        let k = KernelRelease::new(label);
+        for state in Space::ConnState.list() {
+            let c = k.check(Space::ConnState, state.value);
+            assert_eq!(c.presence, Presence::Present, "{label} {state}");
+            assert_eq!(c.name, state.name, "{label} {state}");
+        }
+        assert_eq!(k.check(Space::ConnState, 9).presence, Presence::Absent);
+    }
+    if committed_tables() {
+        let c = KernelRelease::new("2.6.32").check(Space::ConnState, 3);
+        let mut s = String::new();
+        c.write_sentence(&mut s, "2.6.32").unwrap();
+        says(
+            "2.6.32 state 3",
+            &s,
+            &[
+                "v2.6.32 has 3 ISCSI_CONN_STATE_LOGGED_IN",
+                "iscsid's own numbers",
+                "3 means LOGGED IN on every kernel",
+                "only the kernel header's copy of them is new",
+                "from v3.2",
+            ],
+        );
+        assert!(!s.contains("does not have"), "{s}");
+        let mut j = String::new();
+        c.write_json(&mut j, "2.6.32").unwrap();
+        says("2.6.32 state 3 JSON", &j, &["\"present\":true"]);
+        let mut s = String::new();
+        let c = KernelRelease::new("v6.1.192").check(Space::ConnState, 3);
+        c.write_sentence(&mut s, "v6.1.192").unwrap();
+        says("6.1 state 3", &s, &["carries a copy of them"]);
+    }
+}

@@ -326,7 +326,7 @@ fn one_word(o: &mut Outcome, word: &str, json: bool) {
 fn keep_release_values(found: &mut Vec<Reading>, k: &KernelRelease) {
     let present: Vec<bool> = found
         .iter()
-        .map(|r| r.name.is_some() && k.check(r.space, r.value).name == r.name)
+        .map(|r| r.name.is_some() && k.check_name(r.space, r.value, r.name).name == r.name)
         .collect();
     let keep: Vec<bool> = found
         .iter()
@@ -401,7 +401,7 @@ fn show_all(o: &mut Outcome, readings: &[Reading], json: bool) {
         let check = o
             .kernel
             .as_ref()
-            .map(|(asked, k)| (asked, k.check(r.space, r.value)));
+            .map(|(asked, k)| (asked, k.check_name(r.space, r.value, r.name)));
         if json {
             let mut line = r.json().to_string();
             if let Some((asked, c)) = &check

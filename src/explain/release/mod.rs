@@ -18,10 +18,10 @@
 //! assert_eq!(c.presence, release::Presence::Present);
 //! ```
 
-use core::fmt::{self, Write};
-
 use super::Space;
 use crate::tables::{iscsi_if, iscsi_proto};
+
+mod sentence;
 
 /// The generated file a space comes from. Each has its own list of tracked releases.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -252,15 +252,16 @@ pub struct ReleaseCheck {
     /// The C name the release gives the value, when present (it may differ from today's
     /// name: `IscsiParam` 22 was `ISCSI_PARAM_MAX` before v2.6.23).
     pub name: Option<&'static str>,
-    /// The first tracked release that has the value; `None` when none has it.
+    /// The first tracked release that has the value under the name the check is about (see
+    /// [`KernelRelease::check_name`]); `None` when none has it.
     pub since: Option<&'static str>,
     /// When the tracked release before [`ReleaseCheck::since`] is not its immediate
     /// predecessor: that older tracked release. The value was added after it, in `since` or
     /// an untracked release between the two.
     pub added_after: Option<&'static str>,
-    /// The last tracked release that has the value; `None` when none has it.
+    /// The last tracked release that has the value under that name; `None` when none has it.
     pub until: Option<&'static str>,
-    /// Whether the newest tracked release still has the value.
+    /// Whether the newest tracked release still has the value under that name.
     pub in_latest: bool,
 }
 
@@ -303,8 +304,37 @@ impl KernelRelease {
         self.if_release.is_some() || self.proto_release.is_some()
     }
 
-    /// Whether this release has `value` in `space`.
+    /// Whether this release has `value` in `space`; since when and until when are those of
+    /// the name the release gives the value, or, when it has none, of the value's current
+    /// name (see [`KernelRelease::check_name`]).
     pub fn check(&self, space: Space, value: i128) -> ReleaseCheck {
+        self.check_name(space, value, None)
+    }
+
+    /// Whether this release has `value` in `space`, asked about the C name `name` (the one a
+    /// reading shows). Presence is the value's: does the release name it at all. `since`,
+    /// `until`, `added_after` and `in_latest` are per name, as a renumbered value has had
+    /// several (`IscsiParam` 22 was `ISCSI_PARAM_MAX` in v2.6.18 to v2.6.22 and is
+    /// `ISCSI_PARAM_USERNAME` from v2.6.23): they are those of `name` when the release has
+    /// `name` at this value, else of the name the release gives the value, else of `name`
+    /// (or, without one, of the value's current name).
+    ///
+    /// Connection states are iscsid's own numbers, the same on every kernel (open-iscsi has
+    /// had the seven since 2005); the kernel header only carries a copy of the enum from
+    /// v3.2. So a known state is present in every release, and its `since` is the header
+    /// copy's.
+    ///
+    /// ```
+    /// use iscsi_decode::explain::{release::{KernelRelease, Presence}, Space};
+    /// let k = KernelRelease::new("3.2");
+    /// let param = Space::parse("IscsiParam").unwrap();
+    /// let c = k.check_name(param, 22, Some("ISCSI_PARAM_USERNAME"));
+    /// assert_eq!(c.name, Some("ISCSI_PARAM_USERNAME"));
+    /// assert_eq!(c.since, Some("v2.6.23"));
+    /// let c = KernelRelease::new("2.6.32").check(Space::ConnState, 3);
+    /// assert_eq!(c.presence, Presence::Present);
+    /// ```
+    pub fn check_name(&self, space: Space, value: i128, name: Option<&str>) -> ReleaseCheck {
         let mut c = ReleaseCheck {
             space,
             value,
@@ -319,9 +349,48 @@ impl KernelRelease {
         let (Some(tables), Some(rust_name)) = (Tables::of_space(space), space.rust_name()) else {
             return c;
         };
+        let resolved = self.resolved(tables);
+        // The first name a release index gives the value, and whether it has `n` for it.
+        let name_in = |i: u16| {
+            let mut found = None;
+            tables.for_each_row(rust_name, value, |row| {
+                if row.since <= i && i <= row.until && found.is_none() {
+                    found = Some(row.name);
+                }
+            });
+            found
+        };
+        let has_name_in = |i: u16, n: &str| {
+            let mut found = None;
+            tables.for_each_row(rust_name, value, |row| {
+                if row.since <= i && i <= row.until && row.name == n {
+                    found = Some(row.name);
+                }
+            });
+            found
+        };
+        let any_era = |n: &str| {
+            let mut found = None;
+            tables.for_each_row(rust_name, value, |row| {
+                if row.name == n {
+                    found = Some(row.name);
+                }
+            });
+            found
+        };
+        let chosen = resolved
+            .and_then(|r| {
+                name.and_then(|n| has_name_in(r.index, n))
+                    .or_else(|| name_in(r.index))
+            })
+            .or_else(|| name.and_then(any_era))
+            .or_else(|| super::family::find(space, value).map(|k| k.name));
         let latest = tables.count().saturating_sub(1);
         let (mut since, mut until) = (None::<u16>, None::<u16>);
         tables.for_each_row(rust_name, value, |r| {
+            if chosen.is_some_and(|n| n != r.name) {
+                return;
+            }
             since = Some(since.map_or(r.since, |s| s.min(r.since)));
             until = Some(until.map_or(r.until, |u| u.max(r.until)));
             c.in_latest |= r.until >= latest;
@@ -334,29 +403,22 @@ impl KernelRelease {
                 _ => Some(tables.label(s - 1)),
             }
         });
-        let Some(r) = self.resolved(tables) else {
+        let Some(r) = resolved else {
             c.presence = Presence::UnknownRelease;
             return c;
         };
         c.release = Some(r);
-        let name_in = |i: u16| {
-            let mut name = None;
-            tables.for_each_row(rust_name, value, |row| {
-                if row.since <= i && i <= row.until && name.is_none() {
-                    name = Some(row.name);
-                }
-            });
-            name
-        };
         let here = name_in(r.index);
         c.presence = match r.next_index {
+            // iscsid's numbers: a known state means the same whatever the kernel.
+            _ if space == Space::ConnState && since.is_some() => Presence::Present,
             // The asked release lies between two tracked ones: they must agree.
             Some(n) if here.is_some() != name_in(n).is_some() => Presence::Unsure,
             _ if here.is_some() => Presence::Present,
             _ => Presence::Absent,
         };
         if c.presence == Presence::Present {
-            c.name = here;
+            c.name = chosen.or(here);
         }
         c
     }
@@ -407,166 +469,6 @@ fn follows(prev: [u16; 4], next: [u16; 4]) -> bool {
             n[0] == p[0].saturating_add(1) && n[1] == 0 && LAST_MINOR.contains(&(p[0], p[1]))
         }
         (false, true) => false,
-    }
-}
-
-impl ReleaseCheck {
-    /// Writes the answer as one sentence (no newline): `v2.6.18 does not have 1022 (in the
-    /// tracked releases from v6.1.192, added after v2.6.33)`. `asked` is the release as the
-    /// user wrote it.
-    pub fn write_sentence<W: Write + ?Sized>(&self, out: &mut W, asked: &str) -> fmt::Result {
-        let asked = asked.trim();
-        if let Some(r) = self.release.filter(|r| !r.exact) {
-            match (r.same_line, r.newer_than_tracked, r.next) {
-                (true, _, _) => write!(
-                    out,
-                    "{asked} is read as {}, the tracked release of its line. ",
-                    r.label
-                )?,
-                (false, true, _) => write!(
-                    out,
-                    "{asked} is newer than every tracked release; read as {}, the newest. ",
-                    r.label
-                )?,
-                (false, false, Some(next)) => write!(
-                    out,
-                    "{asked} is not a tracked release; it lies between the tracked {} and \
-                     {next}. ",
-                    r.label
-                )?,
-                (false, false, None) => write!(out, "{asked} is read as {}. ", r.label)?,
-            }
-        }
-        let what = Value(self);
-        match (self.presence, self.release) {
-            (Presence::Untracked, _) => {
-                return write!(
-                    out,
-                    "{} values are not tracked per kernel release",
-                    self.space
-                );
-            }
-            (Presence::UnknownRelease, _) => {
-                let oldest = Tables::of_space(self.space).and_then(|t| t.labels().next());
-                return match (self.parses_as_version(asked), oldest) {
-                    (true, Some(o)) => write!(
-                        out,
-                        "{asked} is older than every tracked release (the oldest is {o})"
-                    ),
-                    _ => write!(out, "{asked} names no kernel release"),
-                };
-            }
-            (Presence::Present, Some(r)) => write!(out, "{} has {what}", r.label)?,
-            (Presence::Absent, Some(r)) => write!(out, "{} does not have {what}", r.label)?,
-            (Presence::Unsure, Some(r)) => {
-                let (here, there) = if self.has_in(r.index) {
-                    ("has", "lacks")
-                } else {
-                    ("lacks", "has")
-                };
-                write!(
-                    out,
-                    "The tables cannot tell whether {asked} has {what}: {} {here} it and {} \
-                     {there} it",
-                    r.label,
-                    r.next.unwrap_or("the next"),
-                )?
-            }
-            _ => return Ok(()),
-        }
-        match (self.since, self.until) {
-            (None, _) | (_, None) => write!(out, "; no tracked release has it")?,
-            (Some(s), Some(u)) => {
-                if self.in_latest {
-                    write!(out, " (in the tracked releases from {s}")?;
-                } else if s == u {
-                    write!(out, " (only in the tracked release {s}")?;
-                } else {
-                    write!(out, " (in the tracked releases {s} to {u}")?;
-                }
-                match self.added_after {
-                    Some(a) => write!(out, "; added after {a}, which lacks it)")?,
-                    None if self.since == Tables::of_space(self.space).map(|t| t.label(0)) => {
-                        write!(out, ", the oldest tracked release)")?
-                    }
-                    None => write!(out, ")")?,
-                }
-            }
-        }
-        if self.release.is_some_and(|r| !r.exact) {
-            write!(
-                out,
-                "; a vendor kernel may have backported more or other values"
-            )?;
-        }
-        Ok(())
-    }
-
-    /// Writes the answer as a JSON object: `{"release":"2.6.18","tracked":"v2.6.18",
-    /// "exact":true,"present":false,"since":"v6.1.192","added_after":"v2.6.33",
-    /// "until":"v6.12.117"}`. `present` is `null` when it cannot be told; `tracked`, `since`,
-    /// `added_after`, `until` and `name` are `null` when unknown.
-    pub fn write_json<W: Write + ?Sized>(&self, out: &mut W, asked: &str) -> fmt::Result {
-        let opt = |out: &mut W, key: &str, v: Option<&str>| -> fmt::Result {
-            write!(out, ",\"{key}\":")?;
-            match v {
-                Some(s) => super::write_json_string(out, s),
-                None => out.write_str("null"),
-            }
-        };
-        out.write_str("{\"release\":")?;
-        super::write_json_string(out, asked.trim())?;
-        opt(out, "tracked", self.release.map(|r| r.label))?;
-        match self.release {
-            Some(r) => write!(out, ",\"exact\":{},\"same_line\":{}", r.exact, r.same_line)?,
-            None => out.write_str(",\"exact\":null,\"same_line\":null")?,
-        }
-        match self.presence.as_bool() {
-            Some(b) => write!(out, ",\"present\":{b}")?,
-            None => out.write_str(",\"present\":null")?,
-        }
-        let status = match self.presence {
-            Presence::Present => "present",
-            Presence::Absent => "absent",
-            Presence::Unsure => "unsure",
-            Presence::UnknownRelease => "unknown_release",
-            Presence::Untracked => "untracked",
-        };
-        write!(out, ",\"status\":\"{status}\"")?;
-        opt(out, "name", self.name)?;
-        opt(out, "since", self.since)?;
-        opt(out, "added_after", self.added_after)?;
-        opt(out, "until", self.until)?;
-        out.write_str("}")
-    }
-
-    fn has_in(&self, i: u16) -> bool {
-        let (Some(t), Some(n)) = (Tables::of_space(self.space), self.space.rust_name()) else {
-            return false;
-        };
-        let mut found = false;
-        t.for_each_row(n, self.value, |r| found |= r.since <= i && i <= r.until);
-        found
-    }
-
-    /// Whether `asked` parses as a kernel version (so an unknown release is an old one).
-    fn parses_as_version(&self, asked: &str) -> bool {
-        Tables::of_space(self.space).is_some_and(|t| t.parse_version(asked).is_some())
-    }
-}
-
-/// The value as the sentence names it: `1022` or `1022 (ISCSI_ERR_NOP_TIMEDOUT)`.
-struct Value<'a>(&'a ReleaseCheck);
-
-impl fmt::Display for Value<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.0;
-        let reading = c.space.reading(c.value);
-        let shown = super::Reading {
-            name: c.name.or(reading.name),
-            ..reading
-        };
-        write!(f, "{}", shown.value_display())
     }
 }
 
