@@ -323,6 +323,15 @@ fn pasted_log_lines() {
     );
     let j = json_lines(&["explain", line, "--json"]);
     assert_eq!(j[0]["understood"]["pattern"], "iscsid.kernel_reported");
+    // The issue's own example, the text elided as a ticket quotes it.
+    let elided = json_lines(&[
+        "explain",
+        "--json",
+        "--",
+        "Kernel reported iSCSI connection 2:0 error (1020 …) state (3)",
+    ]);
+    assert_eq!(elided[1]["value"].as_i64(), Some(1020));
+    assert_eq!(elided[2]["value"].as_i64(), Some(3));
     assert_eq!(
         (j[1]["space"].as_str(), j[1]["value"].as_i64()),
         (Some("iscsi_err"), Some(1020))
@@ -361,7 +370,7 @@ fn pasted_log_lines() {
         transcript(&[
             "explain",
             "--",
-            "Kernel reported iSCSI connection 2:0 error (1020 …) state (3)"
+            "The kernel had a bad day with iSCSI connection 2:0 (1020)"
         ])
     );
     assert_eq!(status(&["explain", "hello", "there", "world"]), 1);

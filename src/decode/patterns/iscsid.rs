@@ -13,7 +13,7 @@ pub static PATTERNS: &[Pattern] = &[
         kind: Kind::KernelReported,
         source: Source::OpenIscsi,
         anchor: "Kernel reported iSCSI connection",
-        regex: r"^Kernel reported iSCSI connection (?P<sid>-?\d+):(?P<cid>\d+) error \((?P<kerr>\d+) - (?P<kerr_text>[^()]*(?:\([^()]*\)[^()]*)*)\) state \((?P<state>\d+)\)",
+        regex: r"^Kernel reported iSCSI connection (?P<sid>-?\d+):(?P<cid>\d+) error \((?P<kerr>\d+)(?: - (?P<kerr_text>[^()]*(?:\([^()]*\)[^()]*)*)| *…| *\.\.\.)?\) state \((?P<state>\d+)\)",
         implies: &[],
         wording: "<= 2.0.876 prints 1022 as `Invalid or unknown error code`",
         samples: &[
@@ -28,6 +28,11 @@ pub static PATTERNS: &[Pattern] = &[
             s!(
                 "Jan 03 03:57:25 fedora iscsid[40456]: iscsid: Kernel reported iSCSI connection 3:0 error (1020 - ISCSI_ERR_TCP_CONN_CLOSE: TCP connection closed) state (3)",
                 "pid=40456 kerr=1020 inner_prefix=true"
+            ),
+            // Quoted in a ticket with the text elided.
+            s!(
+                "iscsid: Kernel reported iSCSI connection 2:0 error (1020 …) state (3)",
+                "sid=2 kerr=1020 state=3"
             ),
         ],
     },
