@@ -1,7 +1,6 @@
 //! Logins and connects: which incident a failed attempt, an iscsiadm failure or a login
 //! belongs to (by session, portal, target, or the sessions in recovery), and what it adds.
 
-use super::CYCLE_S;
 use super::{
     Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, Outcome,
     RECOVERY_WINDOW_S, portal_of,
@@ -89,15 +88,16 @@ impl Engine {
         Some(first)
     }
 
-    /// Whether incident `i` is a login iscsiadm settled and `ev` comes after it (more than a
-    /// failure cycle later, or with no time to tell).
+    /// Whether incident `i` is a login iscsiadm settled and `ev` comes after it (later than
+    /// its last line, or with no time to tell): only lines of the same moment or before it,
+    /// printed out of order, still join it.
     fn settled_and_past(&self, i: usize, ev: &Fact) -> bool {
         let Some(inc) = self.slots.get(i).and_then(Option::as_ref) else {
             return false;
         };
         inc.settled
             && match (ev.instant(), inc.last) {
-                (Some(n), Some(l)) => n.since(l).is_none_or(|d| d > CYCLE_S),
+                (Some(n), Some(l)) => n.since(l).is_none_or(|d| d > 0.0),
                 _ => true,
             }
     }
@@ -229,7 +229,14 @@ impl Engine {
             _ => None,
         };
         let same_attempt = by_target.is_some_and(|i| self.same_login(i, ev.line));
-        if let Some(old) = self.find(h, key).filter(|&i| self.settled_and_past(i, ev)) {
+        // Another iscsiadm's verdict is another attempt, even in the same second.
+        let settled = |i: usize| {
+            self.slots
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_some_and(|x| x.settled)
+        };
+        if let Some(old) = self.find(h, key).filter(|&i| settled(i)) {
             self.close(h, old);
         }
         let i = match by_target.or_else(|| self.find(h, key)) {
