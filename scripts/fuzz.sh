@@ -89,13 +89,14 @@ esac
 before=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
 start=$(date +%s)
 status=0
-# -timeout: an input that takes longer is a hang, reported as a crash.
+# -timeout: an input that takes longer (wall time; FUZZ_TIMEOUT, 60 s) is a hang, reported as a
+# crash. Under load, or niced beside other work, re-run such an input alone before believing it.
 # -rss_limit_mb: memory must stay bounded whatever the input.
 # With JOBS > 1, libFuzzer writes each job's log to fuzz-N.log here.
 parallel=()
 if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
 cargo +nightly fuzz run -O "$target" "$corpus" -- \
-  -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+  -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb=2048 -max_len=16384 \
   -print_final_stats=1 "${parallel[@]}" || status=$?
 after=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
 ticks=$(getconf CLK_TCK)
