@@ -151,3 +151,33 @@ Jun 27 07:40:00 h iscsiadm[3]: iscsiadm: initiator reported error (8 - connectio
     assert_eq!(incs[0]["cause"]["code"], 8);
     assert_eq!(incs[1]["lines"], serde_json::json!([5, 6]));
 }
+
+/// Two iscsiadm processes fail at once, their lines interleaved: each error line goes to
+/// its own process's login (the second used to take the first's place, which was then
+/// never settled and swallowed a later, separate failure).
+#[test]
+fn interleaved_iscsiadm_processes() {
+    let log = "\
+Mar  4 00:34:35 db01 iscsiadm[16394]: iscsiadm: Could not login to [iface: default, target: iqn.2010-06.com.example:a, portal: 198.51.100.41,3260].
+Mar  4 00:34:35 db01 iscsiadm[36961]: iscsiadm: Could not login to [iface: default, target: iqn.2003-01.com.example:b, portal: 10.20.30.16,3260].
+Mar  4 00:34:35 db01 iscsiadm[16394]: iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)
+Mar  4 00:34:35 db01 iscsiadm[36961]: iscsiadm: initiator reported error (8 - connection timed out)
+Mar  4 00:34:36 db01 iscsiadm[40912]: iscsiadm: Could not login to [iface: default, target: iqn.2010-06.com.example:a, portal: 198.51.100.41,3260].
+Mar  4 00:34:36 db01 iscsiadm[40912]: iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)
+";
+    let incs: Vec<Value> = records(log)
+        .into_iter()
+        .filter(|r| r["type"] == "incident")
+        .collect();
+    let mut got: Vec<(u64, u64)> = incs
+        .iter()
+        .map(|i| {
+            (
+                i["lines"][0].as_u64().unwrap(),
+                i["cause"]["code"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![(1, 24), (2, 8), (5, 24)], "{incs:?}");
+}

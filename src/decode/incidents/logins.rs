@@ -2,8 +2,8 @@
 //! belongs to (by session, portal, target, or the sessions in recovery), and what it adds.
 
 use super::{
-    Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, Outcome,
-    RECOVERY_WINDOW_S, portal_of,
+    Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, MAX_PENDING_ISCSIADM,
+    Outcome, RECOVERY_WINDOW_S, portal_of,
 };
 use crate::decode::fact::Fact;
 use crate::decode::patterns::Kind;
@@ -256,31 +256,43 @@ impl Engine {
             });
             seq = inc.seq;
         }
-        self.hosts[h].pending_iscsiadm = Some((i, seq, ev.line, ev.pid));
+        let pending = &mut self.hosts[h].pending_iscsiadm;
+        // One entry per process: a process's new line replaces its old one; without process
+        // ids, only the last line waits.
+        pending.retain(|p| p.3.is_some() && p.3 != ev.pid);
+        if pending.len() >= MAX_PENDING_ISCSIADM {
+            pending.remove(0);
+        }
+        pending.push((i, seq, ev.line, ev.pid));
     }
 
     pub(super) fn iscsiadm_error(&mut self, h: usize, ev: &Fact) {
         let Some(code) = ev.iscsiadm else {
             return;
         };
-        let Some(&(i, seq, line, pid)) = self.hosts[h].pending_iscsiadm.as_ref() else {
-            return;
-        };
         // The error line of the same iscsiadm process belongs to it however many lines of
         // other programs came between; without process ids, only a nearby line does.
-        let distance = ev.line.saturating_sub(line);
+        let line_now = ev.line;
+        let pending = &mut self.hosts[h].pending_iscsiadm;
+        pending.retain(|p| line_now.saturating_sub(p.2) <= ISCSIADM_PAIR_LINES);
+        let at = match ev.pid {
+            Some(pid) => pending.iter().rposition(|p| p.3 == Some(pid)),
+            None => pending.iter().rposition(|p| p.3.is_none()),
+        }
+        .or_else(|| {
+            pending
+                .iter()
+                .rposition(|p| p.3.is_none() || ev.pid.is_none())
+        });
+        let Some(at) = at else {
+            return;
+        };
+        let (i, seq, line, pid) = pending.remove(at);
+        let distance = line_now.saturating_sub(line);
         let paired = match (pid, ev.pid) {
-            (Some(a), Some(b)) if a == b => distance <= ISCSIADM_PAIR_LINES,
-            (Some(_), Some(_)) => {
-                // Another iscsiadm's error: the pending line waits for its own.
-                if distance > ISCSIADM_PAIR_LINES {
-                    self.hosts[h].pending_iscsiadm = None;
-                }
-                return;
-            }
+            (Some(a), Some(b)) => a == b,
             _ => distance <= 3,
         };
-        self.hosts[h].pending_iscsiadm = None;
         if !paired
             || self
                 .slots

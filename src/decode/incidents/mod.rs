@@ -63,6 +63,8 @@ const QUIET_GAP_S: f64 = 600.0;
 const TIMEOUT_BIND_S: f64 = 10.0;
 /// Seconds within which an unattributed I/O error belongs to the last active incident.
 const IO_FALLBACK_S: f64 = 10.0;
+/// iscsiadm processes whose error line is awaited at once, per host.
+const MAX_PENDING_ISCSIADM: usize = 16;
 /// Seconds after which a portal's connect failures start a new episode: the default
 /// recovery window, node.session.timeo.replacement_timeout = 120 (iscsid.conf).
 const RECOVERY_WINDOW_S: f64 = 120.0;
@@ -101,9 +103,10 @@ struct HostState {
     disk_host: HashMap<String, u32>,
     pending_banner: Option<u32>,
     last_timeout: Option<(i64, Option<Instant>)>,
-    /// The incident of the last iscsiadm `Could not login/logout` line: (slot, seq, line,
-    /// the iscsiadm process id when the line had one).
-    pending_iscsiadm: Option<(usize, u64, u64, Option<u32>)>,
+    /// The incidents of the iscsiadm `Could not login/logout` lines still waiting for their
+    /// error line, one per iscsiadm process (several run at once): (slot, seq, line, the
+    /// process id when the line had one). At most [`MAX_PENDING_ISCSIADM`].
+    pending_iscsiadm: Vec<(usize, u64, u64, Option<u32>)>,
     last_io: Option<(usize, Option<Instant>)>,
     /// The last session id added to `summary.sessions` (which only grows).
     last_sid: Option<i64>,
