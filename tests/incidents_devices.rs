@@ -3,24 +3,12 @@
 //! failed I/O (an FC path that comes back) is none.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::JsonSink;
+mod common;
+
 use serde_json::Value;
 
 fn incidents(log: &str) -> (Vec<Value>, Value) {
-    let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(
-        "t.log",
-        log.as_bytes().to_vec(),
-        &Options::default(),
-        &mut sink,
-    )
-    .unwrap();
-    let recs: Vec<Value> = String::from_utf8(sink.into_inner())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let recs = common::records(log);
     let summary = recs.last().cloned().unwrap();
     (
         recs.into_iter()

@@ -3,25 +3,10 @@
 //! target` and `Login error (Login status N)` decoded; the lines of one attempt counted once.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::JsonSink;
-use serde_json::Value;
+mod common;
 
-fn records(log: &str) -> Vec<Value> {
-    let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(
-        "t.log",
-        log.as_bytes().to_vec(),
-        &Options::default(),
-        &mut sink,
-    )
-    .unwrap();
-    String::from_utf8(sink.into_inner())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use common::records;
+use serde_json::Value;
 
 const LOG: &str = "\
 Mar  3 10:00:01 node1 iscsid: Login authentication failed with target iqn.2001-05.com.example:t1
@@ -90,19 +75,7 @@ Mar  3 10:00:06 node1 iscsid: connect to 192.0.2.9:3260 failed (No route to host
     assert!(incs.iter().all(|i| i.get("sid").is_some()), "{incs:?}");
     let two = incs.iter().find(|i| i["sid"] == 2).unwrap();
     assert_eq!(two["shared_with"], serde_json::json!([3]));
-    let mut sink = iscsi_decode::report::HumanSink::new(
-        Vec::new(),
-        iscsi_decode::report::Style { color: false },
-        false,
-    );
-    run::run_bytes(
-        "t.log",
-        log.as_bytes().to_vec(),
-        &Options::default(),
-        &mut sink,
-    )
-    .unwrap();
-    let human = String::from_utf8(sink.into_inner()).unwrap();
+    let human = common::human(log, None);
     assert!(
         human.contains("during the recovery of sessions 2 and 3"),
         "{human}"

@@ -3,19 +3,12 @@
 //! "line 7").
 #![cfg(feature = "decode")]
 
+mod common;
+
 use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::{HumanSink, Style};
 
 fn report(log: &str) -> String {
-    let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false);
-    run::run_bytes(
-        "t.log",
-        log.as_bytes().to_vec(),
-        &Options::default(),
-        &mut sink,
-    )
-    .unwrap();
-    String::from_utf8(sink.into_inner()).unwrap()
+    common::human(log, None)
 }
 
 /// The README's example: the summary said "down 12 s in total", the incident "down for about
@@ -128,15 +121,7 @@ fn wraps_at_the_width() {
         "/tests/fixtures/logs/syslog-nop-timeout-recovered.log"
     ))
     .unwrap();
-    let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false).width(Some(60));
-    run::run_bytes(
-        "t.log",
-        log.as_bytes().to_vec(),
-        &Options::default(),
-        &mut sink,
-    )
-    .unwrap();
-    let wrapped = String::from_utf8(sink.into_inner()).unwrap();
+    let wrapped = common::human(&log, Some(60));
     let unwrapped = report(&log);
     let long = |s: &str| s.lines().filter(|l| l.chars().count() > 60).count();
     assert!(long(&unwrapped) > 3, "{unwrapped}");

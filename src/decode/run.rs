@@ -213,15 +213,7 @@ impl Runner {
         if self.opts.threads == 1 {
             return self.input_here(index, inp, sink);
         }
-        sink.begin_input(index, &inp.name)?;
-        self.file = index;
-        self.engine.set_file(index);
-        self.years = YearTracker::default();
-        let mut isum = InputSummary {
-            name: inp.name.clone(),
-            gzip: inp.gzip,
-            ..Default::default()
-        };
+        let mut isum = self.begin(index, &inp, sink)?;
         let n = threads(&self.opts);
         let max_chunks = 2 * n + 2;
         let (chunks, recycle) = ChunkReader::spawn(inp.reader, max_chunks).into_parts();
@@ -272,17 +264,28 @@ impl Runner {
         failure
     }
 
-    /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
-    fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
+    /// Starts input `index`: tells the sink, resets the per-input state, and returns the
+    /// input's summary to fill.
+    fn begin(
+        &mut self,
+        index: usize,
+        inp: &Input,
+        sink: &mut dyn Sink,
+    ) -> io::Result<InputSummary> {
         sink.begin_input(index, &inp.name)?;
         self.file = index;
         self.engine.set_file(index);
         self.years = YearTracker::default();
-        let mut isum = InputSummary {
+        Ok(InputSummary {
             name: inp.name.clone(),
             gzip: inp.gzip,
             ..Default::default()
-        };
+        })
+    }
+
+    /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
+    fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut isum = self.begin(index, &inp, sink)?;
         let mut chunker = LineChunker::new(inp.reader);
         let mut w = Worker::new(
             index,
