@@ -68,6 +68,13 @@ const MAX_NESTING: usize = 200;
 /// accepted (a kernel header's longest is a few hundred bytes).
 const MAX_SEGMENT: usize = 16 * 1024;
 
+/// The most `++`/`--` (two adjacent `+` or `-`, overlapping runs counted pairwise)
+/// accepted between two `;`, `{` or `}`. lang-c's grammar has no lexer, so a failing
+/// parse tries each `--` both as a decrement and as two minus signs: 24 of them cost
+/// seconds, 40 hours (a fuzzed header of 964 bytes took 8 minutes). A file-level
+/// declaration of a real header has none (function bodies are blanked first).
+const MAX_INC_DEC: usize = 8;
+
 /// Parses the prepared header with lang-c (GNU C11).
 pub fn parse(prepared: &Prepared, syms: &Symbols) -> Result<Parsed> {
     let code = blank_function_bodies(&prepared.text);
@@ -165,11 +172,48 @@ fn syntax_error(
 
 /// Rejects bracket nesting deeper than [`MAX_NESTING`] and stretches of code longer
 /// than [`MAX_SEGMENT`] without a `;`, `,`, `{` or `}` (the only ways to make
-/// lang-c's recursive descent recurse deeply once function bodies are blanked).
+/// lang-c's recursive descent recurse deeply once function bodies are blanked), and
+/// more than [`MAX_INC_DEC`] `++`/`--` in one statement (see there).
 fn check_nesting(code: &str, file: u32, syms: &Symbols) -> Result<()> {
     let mut depth = 0usize;
     let mut segment = 0usize;
+    let mut inc_dec = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    let mut prev = 0u8;
     for (i, b) in code.bytes().enumerate() {
+        // `++`/`--` pairs, outside string and character literals, per statement.
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q || b == b'\n' {
+                quote = None;
+            }
+            prev = 0;
+        } else {
+            match b {
+                b'"' | b'\'' => quote = Some(b),
+                b';' | b'{' | b'}' => inc_dec = 0,
+                b'+' | b'-' if prev == b => {
+                    inc_dec += 1;
+                    if inc_dec > MAX_INC_DEC {
+                        return Err(syms.error_at(
+                            file,
+                            i,
+                            format!(
+                                "more than {MAX_INC_DEC} `++`/`--` in one statement \
+                                 (no header has so many, and the C parser would take \
+                                 time exponential in their number)"
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            prev = b;
+        }
         match b {
             b'(' | b'[' | b'{' => {
                 depth += 1;
