@@ -182,31 +182,96 @@ fn diff_file(old: &Header, new: &Header) -> Vec<Change> {
     changes
 }
 
-/// Compares two versions (each a list of header files, matched by file name).
-pub fn diff(from: &str, old: &[Header], to: &str, new: &[Header]) -> Diff {
-    let mut files = Vec::new();
-    let mut names: Vec<&str> = old.iter().map(|h| file_name(&h.source.path)).collect();
-    for h in new {
-        let n = file_name(&h.source.path);
-        if !names.contains(&n) {
-            names.push(n);
+/// How the headers of two sides were paired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing<'a> {
+    /// `(older, newer)`; `None` on the side that lacks the file.
+    pub pairs: Vec<(Option<&'a Header>, Option<&'a Header>)>,
+}
+
+/// Pairs the headers of two sides: the same file name first, then, for the rest, by
+/// content (the pair that shares the most enumerator and `#define` names, greedily),
+/// so that `old/iscsi_if-2.6.27.h` meets `include/scsi/iscsi_if.h`. A header that
+/// shares no name with any unpaired header of the other side stays alone (only in
+/// one version).
+pub fn pair<'a>(old: &'a [Header], new: &'a [Header]) -> Pairing<'a> {
+    let name = |h: &Header| file_name(&h.source.path).to_string();
+    let mut used_new = vec![false; new.len()];
+    let mut of_old: Vec<Option<usize>> = vec![None; old.len()];
+    for (i, o) in old.iter().enumerate() {
+        if let Some(j) = (0..new.len()).find(|&j| !used_new[j] && name(&new[j]) == name(o)) {
+            used_new[j] = true;
+            of_old[i] = Some(j);
         }
     }
-    let find = |side: &'_ [Header], n: &str| {
-        side.iter()
-            .find(|h| file_name(&h.source.path) == n)
-            .cloned()
+    let names = |h: &Header| -> std::collections::BTreeSet<String> {
+        h.enums
+            .iter()
+            .flat_map(|e| e.enumerators.iter().map(|x| x.name.clone()))
+            .chain(h.defines.iter().map(|d| d.name.clone()))
+            .collect()
     };
-    for n in names {
-        let (o, w) = (find(old, n), find(new, n));
-        let (only, changes) = match (&o, &w) {
+    let mut scores: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, o) in old.iter().enumerate().filter(|(i, _)| of_old[*i].is_none()) {
+        let no = names(o);
+        for (j, w) in new.iter().enumerate().filter(|(j, _)| !used_new[*j]) {
+            let shared = names(w).intersection(&no).count();
+            if shared > 0 {
+                scores.push((shared, i, j));
+            }
+        }
+    }
+    // Most shared names first; ties in file order.
+    scores.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    for (_, i, j) in scores {
+        if of_old[i].is_none() && !used_new[j] {
+            of_old[i] = Some(j);
+            used_new[j] = true;
+        }
+    }
+    let mut pairs: Vec<(Option<&Header>, Option<&Header>)> = old
+        .iter()
+        .zip(&of_old)
+        .map(|(o, j)| (Some(o), j.map(|j| &new[j])))
+        .collect();
+    pairs.extend(
+        new.iter()
+            .zip(&used_new)
+            .filter(|(_, u)| !**u)
+            .map(|(w, _)| (None, Some(w))),
+    );
+    Pairing { pairs }
+}
+
+/// Compares two versions, each a list of header files, paired by [`pair`].
+pub fn diff(from: &str, old: &[Header], to: &str, new: &[Header]) -> Diff {
+    diff_pairs(from, to, &pair(old, new))
+}
+
+/// Compares the pairs of a [`Pairing`]. A pair of two differently named files is
+/// shown as `old.h -> new.h`.
+pub fn diff_pairs(from: &str, to: &str, pairing: &Pairing<'_>) -> Diff {
+    let mut files = Vec::new();
+    for (o, w) in &pairing.pairs {
+        let (only, changes) = match (o, w) {
             (Some(o), Some(w)) => (None, diff_file(o, w)),
             (None, Some(w)) => (Some(ChangeKind::Added), diff_file(&empty_like(w), w)),
             (Some(o), None) => (Some(ChangeKind::Removed), diff_file(o, &empty_like(o))),
             (None, None) => continue,
         };
+        let file = match (o, w) {
+            (Some(o), Some(w)) if file_name(&o.source.path) != file_name(&w.source.path) => {
+                format!(
+                    "{} -> {}",
+                    file_name(&o.source.path),
+                    file_name(&w.source.path)
+                )
+            }
+            (Some(h), _) | (None, Some(h)) => file_name(&h.source.path).to_string(),
+            (None, None) => continue,
+        };
         files.push(FileDiff {
-            file: n.to_string(),
+            file,
             only,
             changes,
         });

@@ -260,23 +260,30 @@ fn side(arg: &str, paths: &Paths) -> Result<(String, Vec<Header>)> {
 
 /// `iscsi-codegen diff A B`.
 pub(super) fn diff(_cli: &Cli, paths: &Paths, a: &str, b: &str, json: bool) -> Result<i32> {
-    let (la, mut ha) = side(a, paths)?;
-    let (lb, mut hb) = side(b, paths)?;
-    // A header file given alone is compared with the same file of the other side.
-    let names = |hs: &[Header]| -> Vec<String> {
-        hs.iter()
-            .map(|h| store::file_name(&h.source.path).to_string())
-            .collect()
-    };
-    if Path::new(a).is_file() {
-        let keep = names(&ha);
-        hb.retain(|h| keep.iter().any(|n| n == store::file_name(&h.source.path)));
+    let (la, ha) = side(a, paths)?;
+    let (lb, hb) = side(b, paths)?;
+    // Headers are paired by file name, then by the names they share; a header file
+    // given alone is compared with its pair only, and must have one.
+    let (a_file, b_file) = (Path::new(a).is_file(), Path::new(b).is_file());
+    let mut pairing = diff::pair(&ha, &hb);
+    if a_file != b_file {
+        // The other side's headers without a pair are not what was asked about.
+        pairing
+            .pairs
+            .retain(|(o, w)| if a_file { o.is_some() } else { w.is_some() });
     }
-    if Path::new(b).is_file() {
-        let keep = names(&hb);
-        ha.retain(|h| keep.iter().any(|n| n == store::file_name(&h.source.path)));
+    for (o, w) in &pairing.pairs {
+        let (given, other) = match (o, w) {
+            (Some(_), None) if a_file => (a, b),
+            (None, Some(_)) if b_file => (b, a),
+            _ => continue,
+        };
+        return Err(Error::msg(format!(
+            "{given} shares no enumerator or #define name with {other}, so the two are \
+             not versions of one header; name two versions of the same header"
+        )));
     }
-    let d = diff::diff(&la, &ha, &lb, &hb);
+    let d = diff::diff_pairs(&la, &lb, &pairing);
     if json {
         print(&d.to_json())?;
     } else {

@@ -119,7 +119,8 @@ enum Command {
         dry_run: bool,
     },
     /// Compare two versions: labels of the extracted data (`v2.6.18`, `6.1`,
-    /// `oi-2013-05-28`) or header files.
+    /// `oi-2013-05-28`) or header files. Headers are paired by file name, else by the
+    /// constant names they share (`old/iscsi_if-2.6.27.h` meets `iscsi_if.h`).
     Diff {
         /// The older side.
         a: String,
