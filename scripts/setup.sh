@@ -4,8 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What it needs: Debian (or a derivative) with apt-get, root or sudo, the network (the
+# Debian package registry and crates.io), and a Rust toolchain with cargo.
+fail() { printf 'scripts/setup.sh: %s\n' "$*" >&2; exit 1; }
+command -v apt-get >/dev/null && command -v dpkg >/dev/null ||
+  fail "needs Debian or a derivative (apt-get and dpkg); elsewhere install libclang, a C compiler and cargo-fuzz by hand, then run scripts/test.sh"
+command -v cargo >/dev/null || fail "needs a Rust toolchain (cargo): see https://rustup.rs"
 SUDO=""
-if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || fail "needs root or sudo to install Debian packages with apt-get"
+  SUDO=sudo
+fi
 
 # libclang for the bindgen cross-check; cc for the compiler oracle.
 need=()
@@ -24,3 +33,6 @@ cargo run -q -p iscsi-codegen -- fetch
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --quiet
 fi
+
+echo "scripts/setup.sh: done. Next: scripts/test.sh (the whole suite), or"
+echo "  cargo run --release -- decode tests/fixtures/logs/syslog-nop-timeout-recovered.log"
