@@ -56,6 +56,26 @@ fn missing_file_exits_2_with_a_message() {
     assert!(text(&o.stdout).contains("1 incident"));
 }
 
+/// A directory is refused like a missing file: a message, no report, exit 2 (it printed
+/// an empty report titled with a blank name).
+#[test]
+fn a_directory_is_an_error_like_a_missing_file() {
+    let dir = std::env::temp_dir();
+    let d = dir.to_str().unwrap();
+    let o = decode(&[d], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(&format!("{d}: is a directory")),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    let f = fixture("dmesg-t.log");
+    let o = decode(&[d, f.to_str().unwrap()], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains("1 incident"));
+}
+
 #[test]
 fn standard_input_and_gzip() {
     let plain = std::fs::read(fixture("syslog-nop-timeout-recovered.log")).unwrap();

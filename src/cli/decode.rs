@@ -3,6 +3,7 @@
 use super::kernel_check::KernelCheck;
 use clap::{Args, ValueEnum};
 use iscsi_decode::decode::envelope::Format;
+use iscsi_decode::decode::input;
 use iscsi_decode::decode::run::{self, Options, Sink};
 use iscsi_decode::report::{ColorChoice, HumanSink, JsonSink, Style};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -90,13 +91,19 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let unreadable: Vec<String> = files
         .iter()
         .filter(|f| *f != "-")
-        .filter_map(|f| std::fs::File::open(f).err().map(|e| format!("{f}: {e}")))
+        .filter_map(|f| input::open(f).err().map(|e| e.to_string()))
         .collect();
     if unreadable.len() == files.len() {
         for e in &unreadable {
             eprintln!("iscsi-decode: {e}");
         }
         return ExitCode::from(2);
+    }
+    if files.iter().any(|f| f == "-") && io::stdin().is_terminal() {
+        eprintln!(
+            "iscsi-decode: reading the log from the terminal: paste its lines, then press \
+             Ctrl-D (or name a file: iscsi-decode decode /var/log/syslog)"
+        );
     }
     let opts = Options {
         format: format_of(args.format),
