@@ -4,7 +4,7 @@
 use super::clock::{Instant, Scale};
 use super::envelope::RawTime;
 use super::fields::Hctl;
-use super::patterns::{Kind, Scope};
+use super::patterns::{Kind, Role, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
 
@@ -160,36 +160,9 @@ pub struct Fact {
 }
 
 /// Whether the engine does anything with events of this kind (others need no fact unless
-/// they teach a disk name).
+/// they teach a disk name): every [`Role`] but [`Role::Noise`].
 pub fn engine_kind(k: Kind) -> bool {
-    !matches!(
-        k,
-        Kind::ScsiCdb
-            | Kind::ScsiSense
-            | Kind::ScsiDeviceMessage
-            | Kind::ScsiHostMessage
-            | Kind::TransportLoaded
-            | Kind::KernelConnMessage
-            | Kind::KernelSessionMessage
-            | Kind::IscsidSessionMessage
-            | Kind::LoggingIn
-            | Kind::LoginAllFailed
-            | Kind::NothingFound
-            | Kind::RecordListing
-            | Kind::LibraryMessage
-            | Kind::ServiceState
-            | Kind::IserMessage
-            | Kind::IscsiuioMessage
-            | Kind::TargetSide
-            | Kind::DaemonLifecycle
-            | Kind::ConfigWarning
-            | Kind::Reopening
-            | Kind::ConnLogin
-            | Kind::MultipathMessage
-            | Kind::MultipathdPaths
-            | Kind::DiscoveryFailed
-            | Kind::TargetAsync
-    )
+    k.role() != Role::Noise
 }
 
 /// SCSI-layer messages (`sd H:C:T:L: ...`, `scsi hostN: ...`): about iSCSI disks or local

@@ -19,7 +19,7 @@ pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 
 use super::clock::Instant;
 use super::fact::{Fact, generic_scsi_kind};
-use super::patterns::Kind;
+use super::patterns::{Kind, Role};
 use std::collections::HashMap as StdHashMap;
 use std::collections::HashSet as StdHashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -299,40 +299,34 @@ impl Engine {
                 }
             }
         }
-        match ev.kind {
-            Kind::PingTimeout
-            | Kind::ConnError
-            | Kind::ConnErrorIgnored
-            | Kind::KernelReported
-            | Kind::NopOutTimeout => self.symptom(h, ev),
-            Kind::RecoveryTimeout => self.recovery_timeout(h, ev),
-            Kind::Recovered => self.recovered(h, ev),
-            Kind::OperationalNow => self.operational(h, ev),
-            Kind::ConnShutdown | Kind::LoggingOut | Kind::LogoutSucceeded => self.shutdown(h, ev),
-            Kind::ConnectFailed
-            | Kind::LoginRejected
-            | Kind::LoginError
-            | Kind::KernelCallFailed => self.failed_attempt(h, ev),
-            Kind::GaveUp => self.gave_up(h, ev),
-            Kind::HostAdded => {
+        // Exhaustive: a new role (or a kind given a role) has to say what happens here.
+        match ev.kind.role() {
+            Role::ConnError => self.symptom(h, ev),
+            Role::RecoveryTimeout => self.recovery_timeout(h, ev),
+            Role::Recovered => self.recovered(h, ev),
+            Role::Operational => self.operational(h, ev),
+            Role::Shutdown => self.shutdown(h, ev),
+            Role::FailedAttempt => self.failed_attempt(h, ev),
+            Role::GaveUp => self.gave_up(h, ev),
+            Role::HostBanner => {
                 let st = &mut self.hosts[h];
                 st.pending_banner = f.scsi_host;
                 st.iscsi_scsi_hosts.extend(f.scsi_host);
             }
-            Kind::RejectingIo | Kind::DeviceOfflined | Kind::ScsiResult | Kind::CommandTimeout => {
-                self.device(h, ev)
+            Role::Device => self.device(h, ev),
+            Role::IoError => self.io_error(h, ev),
+            Role::Suppressed => self.suppressed(h, ev),
+            Role::PathFailed => self.multipath(h, ev, true),
+            Role::PathReinstated => self.multipath(h, ev, false),
+            Role::PathUp => {
+                if f.devstate().is_none_or(|s| s == "up") {
+                    self.multipath(h, ev, false)
+                }
             }
-            Kind::IoError | Kind::BufferIoError => self.io_error(h, ev),
-            Kind::CallbacksSuppressed => self.suppressed(h, ev),
-            Kind::MultipathFailingPath | Kind::MultipathdPathFailed => self.multipath(h, ev, true),
-            Kind::MultipathReinstatingPath => self.multipath(h, ev, false),
-            Kind::MultipathdPathUp if f.devstate().is_none_or(|s| s == "up") => {
-                self.multipath(h, ev, false)
-            }
-            Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(h, ev),
-            Kind::InitiatorError => self.iscsiadm_error(h, ev),
-            Kind::LoginSucceeded => self.login_succeeded(h, ev),
-            Kind::ServiceExit => {
+            Role::IscsiadmFailed => self.iscsiadm_failed(h, ev),
+            Role::IscsiadmError => self.iscsiadm_error(h, ev),
+            Role::LoginSucceeded => self.login_succeeded(h, ev),
+            Role::ServiceExit => {
                 let st = &mut self.hosts[h];
                 if st.summary.command_failures.len() < 32 {
                     let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
@@ -342,11 +336,12 @@ impl Engine {
                     ));
                 }
             }
-            Kind::ListingLine => self.listing_line(h, ev),
-            Kind::JournalSuppressed => {
+            Role::Listing => self.listing_line(h, ev),
+            Role::JournalSuppressed => {
                 self.hosts[h].summary.journal_dropped += f.count.unwrap_or(0)
             }
-            _ => {}
+            // What every fed line teaches (sessions, disks) was learned above.
+            Role::Context | Role::Noise => {}
         }
     }
 
