@@ -36,6 +36,8 @@ use std::borrow::Cow;
 ///   the members of the fields after it marked `skip`), or `skip`.
 /// - `pair`: `show` (`name=value`), `with printer` (a function here giving the value), or
 ///   `skip`.
+/// - `fact Type` (optional): the incident engine needs the field; [`super::fact::Fact`]
+///   gets a member of that type, converted with `From` (a copy, for the field's own type).
 ///
 /// A `groups` row is a regex group that fills other fields (`FieldId "group" => setter;`).
 macro_rules! field_table {
@@ -43,22 +45,23 @@ macro_rules! field_table {
         $cb! {
             fields {
                 /// Session id (`-1` while the first login has not created the kernel session).
-                sid: Option<i64> = Sid "sid" keep, json int "sid", pair show;
+                sid: Option<i64> = Sid "sid" keep, json int "sid", pair show, fact Option<i64>;
                 /// Connection id.
-                cid: Option<u32> = Cid "cid" keep, json int "cid", pair show;
+                cid: Option<u32> = Cid "cid" keep, json int "cid", pair show, fact Option<u32>;
                 /// SCSI address.
-                hctl: Option<Hctl> = Hctl "hctl" hctl, json with hctl "hctl", pair show;
+                hctl: Option<Hctl> = Hctl "hctl" hctl, json with hctl "hctl", pair show,
+                    fact Option<Hctl>;
                 /// Block device name (`sdb`), given or derived from a `major:minor`.
                 disk: Option<Cow<'a, str>> = Disk "disk" cow, json str "disk", pair show;
                 /// SCSI command tag.
                 tag: Option<u32> = Tag "tag" parse, json skip, pair show;
                 /// SCSI host number (`scsi hostN`).
                 scsi_host: Option<u32> = ScsiHost "scsi_host" parse, json int "scsi_host",
-                    pair show;
+                    pair show, fact Option<u32>;
                 /// Portal address (IPv4, IPv6 or name).
                 addr: Option<&'a str> = Addr "addr" text, json with portal "portal", pair show;
                 /// Portal port.
-                port: Option<u16> = Port "port" parse, json skip, pair show;
+                port: Option<u16> = Port "port" parse, json skip, pair show, fact Option<u16>;
                 /// Target portal group tag.
                 tpgt: Option<i64> = Tpgt "tpgt" parse, json skip, pair show;
                 /// Target name (IQN).
@@ -66,26 +69,28 @@ macro_rules! field_table {
                 /// open-iscsi iface name.
                 iface: Option<&'a str> = Iface "iface" text, json str "iface", pair show;
                 /// An errno number (positive).
-                errno: Option<u32> = Errno "errno" parse, json with errno "errno", pair show;
+                errno: Option<u32> = Errno "errno" parse, json with errno "errno", pair show,
+                    fact Option<u32>;
                 /// An errno text as logged (`No route to host`).
                 errno_text: Option<&'a str> = ErrnoText "errno_text" text, json skip,
                     pair with errno_words;
                 /// Kernel `enum iscsi_err` value.
                 kerr: Option<u32> = Kerr "kerr" parse, json with kernel_error "error",
-                    pair show;
+                    pair show, fact Option<u32>;
                 /// The error text iscsid logged with it.
                 kerr_text: Option<&'a str> = KerrText "kerr_text" text, json skip, pair show;
                 /// iscsid's connection state number (`enum iscsi_conn_state`).
                 state: Option<u32> = State "state" parse, json with conn_state "state",
-                    pair show;
+                    pair show, fact Option<u32>;
                 /// Login response status class and detail.
                 login: Option<(u8, u8)> = Login "login" login, json with login "login",
-                    pair with login_status;
+                    pair with login_status, fact Option<(u8, u8)>;
                 /// iscsid's internal login result code (`Login error (Login status N)`).
-                login_code: Option<u32> = LoginCode "login_code" parse, json skip, pair show;
+                login_code: Option<u32> = LoginCode "login_code" parse, json skip, pair show,
+                    fact Option<u32>;
                 /// iscsiadm error code / exit status.
                 iscsiadm: Option<u8> = Iscsiadm "iscsiadm" parse,
-                    json with iscsiadm "iscsiadm", pair show;
+                    json with iscsiadm "iscsiadm", pair show, fact Option<u8>;
                 /// The text iscsiadm logged for it.
                 iscsiadm_text: Option<&'a str> = IscsiadmText "iscsiadm_text" text, json skip,
                     pair skip;
@@ -93,9 +98,9 @@ macro_rules! field_table {
                 ping: Option<PingNumbers>, json with ping "ping", pair skip;
                 /// Attempts or retries.
                 attempts: Option<u32> = Attempts "attempts" parse, json int "attempts",
-                    pair show;
+                    pair show, fact Option<u32>;
                 /// A duration in seconds (recovery timeout, waited, logout within...).
-                secs: Option<u64> = Secs "secs" parse, json int "secs", pair show;
+                secs: Option<u64> = Secs "secs" parse, json int "secs", pair show, fact Option<u64>;
                 /// SCSI host byte (`DID_TRANSPORT_DISRUPTED`).
                 hostbyte: Option<&'a str> = Hostbyte "hostbyte" text, json str "hostbyte",
                     pair show;
@@ -114,14 +119,15 @@ macro_rules! field_table {
                 /// multipath map name.
                 map: Option<&'a str> = Map "map" text, json str "multipath_map", pair show;
                 /// A count (suppressed messages, remaining paths, max cmds).
-                count: Option<u64> = Count "count" parse, json int "count", pair show;
+                count: Option<u64> = Count "count" parse, json int "count", pair show,
+                    fact Option<u64>;
                 /// Kernel function name.
                 func: Option<&'a str> = Func "func" text, json str "function", pair show;
                 /// systemd unit.
                 unit: Option<&'a str> = Unit "unit" text, json str "unit", pair show;
                 /// Process exit status.
                 exit_status: Option<u32> = ExitStatus "exit_status" parse,
-                    json int "exit_status", pair show;
+                    json int "exit_status", pair show, fact Option<u32>;
                 /// Version string.
                 version: Option<&'a str> = Version "version" text, json str "version",
                     pair show;
@@ -232,7 +238,7 @@ macro_rules! define_fields {
             $(#[doc = $doc:literal])*
             $name:ident : $ty:ty $(= $id:ident $group:literal $how:ident)?,
             json $jk:ident $($jr:ident)? $($jn:literal)?,
-            pair $pk:ident $($pp:ident)?;
+            pair $pk:ident $($pp:ident)? $(, fact $fty:ty)?;
         )* }
         groups { $(
             $(#[doc = $gdoc:literal])*

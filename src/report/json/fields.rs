@@ -28,7 +28,7 @@ macro_rules! json_fields {
             $(#[doc = $doc:literal])*
             $name:ident : $ty:ty $(= $id:ident $group:literal $how:ident)?,
             json $jk:ident $($jr:ident)? $($jn:literal)?,
-            pair $pk:ident $($pp:ident)?;
+            pair $pk:ident $($pp:ident)? $(, fact $fty:ty)?;
         )* }
         groups { $($groups:tt)* }
     ) => {
