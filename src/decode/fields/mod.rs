@@ -14,6 +14,7 @@ mod values;
 
 pub use values::{Hctl, PingNumbers, decimal, errno_text, sd_name_of_devnum, spans_of};
 
+use crate::tables::iscsi_if::{IscsiConnState, IscsiErr, IscsiParam};
 use regex::{CaptureLocations, Regex};
 use std::borrow::Cow;
 
@@ -29,13 +30,14 @@ use std::borrow::Cow;
 ///
 /// - `= FieldId "group" how` (absent for a field only `groups` rows fill): the group that
 ///   fills the field and how: `parse` (`str::parse`, empty when it does not parse), `keep`
-///   (the same, keeping an earlier value when it does not parse), `text`, `cow`, `hctl`
-///   (`H:C:T:L`, keeping an earlier value), or a function of `setters`.
+///   (the same, keeping an earlier value when it does not parse), `code` (a `u32` into
+///   the tables' type of the code), `text`, `cow`, `hctl` (`H:C:T:L`, keeping an earlier
+///   value), or a function of `setters`.
 /// - `json`: the NDJSON member, in the order the members are written: `int "m"`,
 ///   `str "m"`, `with renderer "m"` (a function of `report::json` writing member `m`, and
 ///   the members of the fields after it marked `skip`), or `skip`.
-/// - `pair`: `show` (`name=value`), `with printer` (a function here giving the value), or
-///   `skip`.
+/// - `pair`: `show` (`name=value`), `code` (the number of a code), `with printer` (a
+///   function here giving the value), or `skip`.
 /// - `fact Type` (optional): the incident engine needs the field; [`super::fact::Fact`]
 ///   gets a member of that type, converted with `From` (a copy, for the field's own type).
 ///
@@ -74,14 +76,14 @@ macro_rules! field_table {
                 /// An errno text as logged (`No route to host`).
                 errno_text: Option<&'a str> = ErrnoText "errno_text" text, json skip,
                     pair with errno_words;
-                /// Kernel `enum iscsi_err` value.
-                kerr: Option<u32> = Kerr "kerr" parse, json with kernel_error "error",
-                    pair show, fact Option<u32>;
+                /// Kernel `enum iscsi_err` value (a connection error code).
+                kerr: Option<IscsiErr> = Kerr "kerr" code, json with kernel_error "error",
+                    pair code, fact Option<IscsiErr>;
                 /// The error text iscsid logged with it.
                 kerr_text: Option<&'a str> = KerrText "kerr_text" text, json skip, pair show;
                 /// iscsid's connection state number (`enum iscsi_conn_state`).
-                state: Option<u32> = State "state" parse, json with conn_state "state",
-                    pair show, fact Option<u32>;
+                state: Option<IscsiConnState> = State "state" code, json with conn_state "state",
+                    pair code, fact Option<IscsiConnState>;
                 /// Login response status class and detail.
                 login: Option<(u8, u8)> = Login "login" login, json with login "login",
                     pair with login_status, fact Option<(u8, u8)>;
@@ -135,7 +137,7 @@ macro_rules! field_table {
                 transport: Option<&'a str> = Transport "transport" text, json str "transport",
                     pair show;
                 /// iSCSI parameter number (`enum iscsi_param`).
-                param: Option<u32> = Param "param" parse, json with param "param", pair show;
+                param: Option<IscsiParam> = Param "param" code, json with param "param", pair code;
                 /// Initiator name (target-side lines).
                 initiator: Option<&'a str> = Initiator "initiator" text, json str "initiator",
                     pair show;
@@ -203,6 +205,9 @@ macro_rules! set_field {
     (cow, $f:ident . $n:ident, $v:ident) => {
         $f.$n = Some(Cow::Borrowed($v))
     };
+    (code, $f:ident . $n:ident, $v:ident) => {
+        $f.$n = $v.parse::<u32>().ok().map(Into::into)
+    };
     (hctl, $f:ident . $n:ident, $v:ident) => {
         $f.$n = Hctl::parse($v).or($f.$n)
     };
@@ -218,6 +223,9 @@ macro_rules! push_pair {
     };
     ($out:ident, $f:ident . $n:ident, with $printer:ident) => {
         push_pair!(@ $out, $n, $printer($f))
+    };
+    ($out:ident, $f:ident . $n:ident, code) => {
+        push_pair!(@ $out, $n, $f.$n.map(|c| c.0))
     };
     ($out:ident, $f:ident . $n:ident, skip) => {};
     (@ $out:ident, $n:ident, $val:expr) => {

@@ -100,6 +100,6 @@ pub(super) fn hctl_words(f: &mut Fields<'_>, v: &str) {
 /// iscsiadm's words for a connection state: its number, when they name exactly one.
 pub(super) fn state_label(f: &mut Fields<'_>, v: &str) {
     if let Some(n) = crate::decode::names::conn_state_of_label(v) {
-        f.state = Some(n);
+        f.state = Some(n.into());
     }
 }

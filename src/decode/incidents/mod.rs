@@ -20,6 +20,7 @@ pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 use super::clock::Instant;
 use super::fact::{Fact, generic_scsi_kind};
 use super::patterns::{Kind, Role};
+use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 use std::collections::HashMap as StdHashMap;
 use std::collections::HashSet as StdHashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -464,8 +465,8 @@ impl Engine {
             _ => REPORTED,
         };
         let logged_in = matches!(kind, Kind::PingTimeout | Kind::NopOutTimeout)
-            || f.kerr == Some(1022)
-            || f.state == Some(3);
+            || f.kerr == Some(IscsiErr::ISCSI_ERR_NOP_TIMEDOUT)
+            || f.state == Some(IscsiConnState::ISCSI_CONN_STATE_LOGGED_IN);
         let now = ev.instant();
         let mut idx = self.find(h, Key::Session(sid));
         if let Some(i) = idx {
@@ -498,7 +499,7 @@ impl Engine {
                 inc.cycle_start = now;
                 inc.failed_attempts += 1;
                 if let Some(k) = f.kerr {
-                    inc.add_error(&format!("conn error {k}"));
+                    inc.add_error(&format!("conn error {}", k.0));
                 }
             } else {
                 inc.cycle |= class;
@@ -519,11 +520,11 @@ impl Engine {
         if let Some(inc) = self.inc(i) {
             if let Some(k) = f.kerr {
                 if inc.cause.kind < CauseKind::KernelError {
-                    inc.cause = Cause::kernel(k);
+                    inc.cause = Cause::kernel(k.0);
                 }
             }
             if f.state.is_some() && inc.state.is_none() {
-                inc.state = f.state;
+                inc.state = f.state.map(u32::from);
             }
             if ev.timing.is_some() && inc.timing.is_none() {
                 inc.timing = ev.timing;

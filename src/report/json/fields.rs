@@ -81,9 +81,9 @@ fn errno(o: &mut Obj, ev: &Event<'_>, member: &str) {
 fn kernel_error(o: &mut Obj, ev: &Event<'_>, member: &str) {
     let f = &ev.fields;
     if let Some(code) = f.kerr {
-        let k = names::kernel_error(code);
+        let k = names::kernel_error(code.0);
         o.open(member);
-        o.int("code", code);
+        o.int("code", code.0);
         o.opt_str("name", k.name);
         o.str("text", k.text);
         if let Some(t) = f.kerr_text {
@@ -99,9 +99,9 @@ fn kernel_error(o: &mut Obj, ev: &Event<'_>, member: &str) {
 fn conn_state(o: &mut Obj, ev: &Event<'_>, member: &str) {
     if let Some(s) = ev.fields.state {
         o.open(member);
-        o.int("value", s);
-        o.opt_str("name", names::conn_state_name(s));
-        o.opt_str("label", names::conn_state_label(s));
+        o.int("value", s.0);
+        o.opt_str("name", names::conn_state_name(s.0));
+        o.opt_str("label", names::conn_state_label(s.0));
         o.close();
     }
 }
@@ -164,8 +164,8 @@ fn ping(o: &mut Obj, ev: &Event<'_>, member: &str) {
 fn param(o: &mut Obj, ev: &Event<'_>, member: &str) {
     if let Some(p) = ev.fields.param {
         o.open(member);
-        o.int("value", p);
-        o.opt_str("name", names::param_name(p));
+        o.int("value", p.0);
+        o.opt_str("name", names::param_name(p.0));
         o.close();
     }
 }
