@@ -7,6 +7,7 @@ use super::fields::Hctl;
 use super::patterns::{Kind, Role, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
+use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 
 /// The text fields of a [`Fact`], in one buffer (one allocation per fact instead of one per

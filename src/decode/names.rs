@@ -130,6 +130,13 @@ impl From<IscsiParam> for i128 {
     }
 }
 
+/// The number of an iscsiadm error, as `explain`'s readings take it.
+impl From<IscsiadmError> for i128 {
+    fn from(c: IscsiadmError) -> i128 {
+        i128::from(c.0)
+    }
+}
+
 /// The iscsid.conf key of the session recovery timeout.
 pub const REPLACEMENT_TIMEOUT: &str = explain::REPLACEMENT_TIMEOUT;
 

@@ -14,6 +14,7 @@ mod values;
 
 pub use values::{Hctl, PingNumbers, decimal, errno_text, sd_name_of_devnum, spans_of};
 
+use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr, IscsiParam};
 use regex::{CaptureLocations, Regex};
 use std::borrow::Cow;
@@ -30,8 +31,8 @@ use std::borrow::Cow;
 ///
 /// - `= FieldId "group" how` (absent for a field only `groups` rows fill): the group that
 ///   fills the field and how: `parse` (`str::parse`, empty when it does not parse), `keep`
-///   (the same, keeping an earlier value when it does not parse), `code` (a `u32` into
-///   the tables' type of the code), `text`, `cow`, `hctl` (`H:C:T:L`, keeping an earlier
+///   (the same, keeping an earlier value when it does not parse), `code` or `code_u8` (a
+///   `u32` or `u8` into the tables' type of the code), `text`, `cow`, `hctl` (`H:C:T:L`, keeping an earlier
 ///   value), or a function of `setters`.
 /// - `json`: the NDJSON member, in the order the members are written: `int "m"`,
 ///   `str "m"`, `with renderer "m"` (a function of `report::json` writing member `m`, and
@@ -91,8 +92,8 @@ macro_rules! field_table {
                 login_code: Option<u32> = LoginCode "login_code" parse, json skip, pair show,
                     fact Option<u32>;
                 /// iscsiadm error code / exit status.
-                iscsiadm: Option<u8> = Iscsiadm "iscsiadm" parse,
-                    json with iscsiadm "iscsiadm", pair show, fact Option<u8>;
+                iscsiadm: Option<IscsiadmError> = Iscsiadm "iscsiadm" code_u8,
+                    json with iscsiadm "iscsiadm", pair code, fact Option<IscsiadmError>;
                 /// The text iscsiadm logged for it.
                 iscsiadm_text: Option<&'a str> = IscsiadmText "iscsiadm_text" text, json skip,
                     pair skip;
@@ -207,6 +208,9 @@ macro_rules! set_field {
     };
     (code, $f:ident . $n:ident, $v:ident) => {
         $f.$n = $v.parse::<u32>().ok().map(Into::into)
+    };
+    (code_u8, $f:ident . $n:ident, $v:ident) => {
+        $f.$n = $v.parse::<u8>().ok().map(Into::into)
     };
     (hctl, $f:ident . $n:ident, $v:ident) => {
         $f.$n = Hctl::parse($v).or($f.$n)

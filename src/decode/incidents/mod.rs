@@ -330,7 +330,11 @@ impl Engine {
             Role::ServiceExit => {
                 let st = &mut self.hosts[h];
                 if st.summary.command_failures.len() < 32 {
-                    let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
+                    let code = f
+                        .iscsiadm
+                        .map(|c| u32::from(c.0))
+                        .or(f.exit_status)
+                        .unwrap_or(0);
                     st.summary.command_failures.push(format!(
                         "{} exited with status {code}",
                         f.unit().unwrap_or("unit")

@@ -91,7 +91,7 @@ pub fn event_summary(ev: &Event<'_>) -> String {
         let name = names::iscsid_login_status(c).map_or("LOGIN_???", |(n, _)| n);
         parts.push(format!("iscsid login status {c} {name}"));
     }
-    if let Some(c) = f.iscsiadm {
+    if let Some(c) = f.iscsiadm.map(|c| c.0) {
         parts.push(format!(
             "iscsiadm {c} {}",
             names::iscsiadm_name(c).unwrap_or("ISCSI_ERR_???")

@@ -128,7 +128,7 @@ fn login(o: &mut Obj, ev: &Event<'_>, member: &str) {
 /// `iscsiadm`: `{"code", "name", "text"}`.
 fn iscsiadm(o: &mut Obj, ev: &Event<'_>, member: &str) {
     let f = &ev.fields;
-    if let Some(c) = f.iscsiadm {
+    if let Some(c) = f.iscsiadm.map(|c| c.0) {
         o.open(member);
         o.int("code", c);
         o.opt_str("name", names::iscsiadm_name(c));
