@@ -4,7 +4,7 @@
 use super::clock::{Instant, Scale};
 use super::envelope::RawTime;
 use super::fields::Hctl;
-use super::patterns::{Kind, Role, Scope};
+use super::patterns::{Flag, Kind, Role, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
 use crate::explain::iscsiadm::IscsiadmError;
@@ -178,20 +178,10 @@ pub fn engine_kind(k: Kind) -> bool {
 }
 
 /// SCSI-layer messages (`sd H:C:T:L: ...`, `scsi hostN: ...`): about iSCSI disks or local
-/// ones alike; the engine counts those whose SCSI host no iSCSI session claims.
+/// ones alike; the engine counts those whose SCSI host no iSCSI session claims. The kinds
+/// flagged [`Flag::ScsiLayer`].
 pub fn generic_scsi_kind(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::ScsiHostMessage
-            | Kind::RejectingIo
-            | Kind::ScsiResult
-            | Kind::ScsiCdb
-            | Kind::ScsiSense
-            | Kind::CommandTimeout
-            | Kind::DeviceOfflined
-            | Kind::DiskAttached
-            | Kind::ScsiDeviceMessage
-    )
+    k.flags().contains(&Flag::ScsiLayer)
 }
 
 /// Whether the engine needs a fact of `ev`.

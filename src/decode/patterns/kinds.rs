@@ -1,7 +1,7 @@
 //! The vocabularies of the patterns: the programs that log them ([`Source`]), how serious a
 //! message is ([`Severity`]), what it means ([`Kind`], one registry row per kind with its
-//! JSON name, severity, [`Scope`] and
-//! [`Role`]).
+//! JSON name, severity, [`Scope`],
+//! [`Role`] and [`Flag`]s).
 
 /// Which programs may log a pattern's message; checked against the syslog tag when the line
 /// has one.
@@ -134,8 +134,22 @@ pub enum Role {
     Noise,
 }
 
+/// A property of some kinds (the optional last column of the `kinds!` registry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// A generic kind: a message no specific pattern knows, kept with its ids (it may be
+    /// the first half of a wrapped message).
+    Generic,
+    /// A SCSI-layer message (`sd H:C:T:L: ...`, `scsi hostN: ...`): about iSCSI disks or
+    /// local ones alike; the engine counts those whose SCSI host no iSCSI session claims.
+    ScsiLayer,
+}
+
 macro_rules! kinds {
-    ($($(#[doc = $doc:literal])* $v:ident = $name:literal, $sev:ident, $scope:ident, $role:ident;)*) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $v:ident = $name:literal, $sev:ident, $scope:ident, $role:ident $(, [$($flag:ident),*])?;
+    )*) => {
         /// What a recognised message means. The JSON `kind` is [`Kind::name`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Kind {
@@ -156,20 +170,14 @@ macro_rules! kinds {
             pub fn severity(self) -> Severity {
                 match self { $(Kind::$v => Severity::$sev,)* }
             }
+            /// The kind's flags (the optional last column).
+            pub fn flags(self) -> &'static [Flag] {
+                match self { $(Kind::$v => &[$($(Flag::$flag,)*)?],)* }
+            }
             /// Whether the kind is a generic one (a message no specific pattern knows, with
             /// its ids): such a line may be the first half of a wrapped message.
             pub fn is_generic(self) -> bool {
-                matches!(
-                    self,
-                    Kind::KernelConnMessage
-                        | Kind::KernelSessionMessage
-                        | Kind::ScsiHostMessage
-                        | Kind::ScsiDeviceMessage
-                        | Kind::IscsidSessionMessage
-                        | Kind::MultipathMessage
-                        | Kind::Other
-                        | Kind::Debug
-                )
+                self.flags().contains(&Flag::Generic)
             }
             /// Whether lines of this kind are iSCSI.
             pub fn scope(self) -> Scope {
@@ -195,31 +203,31 @@ kinds! {
     /// Kernel: replacement_timeout expired; I/O is failed and devices go offline.
     RecoveryTimeout = "recovery_timeout", Error, Initiator, RecoveryTimeout;
     /// Kernel: another message about `connectionS:C`.
-    KernelConnMessage = "kernel_conn_message", Warning, Initiator, Noise;
+    KernelConnMessage = "kernel_conn_message", Warning, Initiator, Noise, [Generic];
     /// Kernel: another message about `sessionS`.
-    KernelSessionMessage = "kernel_session_message", Warning, Initiator, Noise;
+    KernelSessionMessage = "kernel_session_message", Warning, Initiator, Noise, [Generic];
     /// Kernel: `scsi hostN: iSCSI Initiator over TCP/IP` (one SCSI host per session).
     HostAdded = "host_added", Info, Initiator, HostBanner;
     /// Kernel: another message about `scsi hostN`.
-    ScsiHostMessage = "scsi_host_message", Info, Context, Noise;
+    ScsiHostMessage = "scsi_host_message", Info, Context, Noise, [Generic, ScsiLayer];
     /// Kernel: an iSCSI transport module registered or the transport class loaded.
     TransportLoaded = "transport_loaded", Info, Initiator, Noise;
     /// Kernel: `rejecting I/O to offline device` (or dead).
-    RejectingIo = "rejecting_io", Error, Context, Device;
+    RejectingIo = "rejecting_io", Error, Context, Device, [ScsiLayer];
     /// Kernel: a SCSI command's final result (`FAILED Result: hostbyte=...`).
-    ScsiResult = "scsi_result", Error, Context, Device;
+    ScsiResult = "scsi_result", Error, Context, Device, [ScsiLayer];
     /// Kernel: the CDB of a failed SCSI command.
-    ScsiCdb = "scsi_cdb", Info, Context, Noise;
+    ScsiCdb = "scsi_cdb", Info, Context, Noise, [ScsiLayer];
     /// Kernel: sense data of a failed SCSI command.
-    ScsiSense = "scsi_sense", Warning, Context, Noise;
+    ScsiSense = "scsi_sense", Warning, Context, Noise, [ScsiLayer];
     /// Kernel: a SCSI command ran out of time (`timing out command, waited Ns`).
-    CommandTimeout = "command_timeout", Error, Context, Device;
+    CommandTimeout = "command_timeout", Error, Context, Device, [ScsiLayer];
     /// Kernel: error handling gave up and offlined the device.
-    DeviceOfflined = "device_offlined", Error, Context, Device;
+    DeviceOfflined = "device_offlined", Error, Context, Device, [ScsiLayer];
     /// Kernel: a disk was attached (`[sdX] Attached SCSI disk`): maps the disk to H:C:T:L.
-    DiskAttached = "disk_attached", Info, Context, Context;
+    DiskAttached = "disk_attached", Info, Context, Context, [ScsiLayer];
     /// Kernel: another message about a SCSI device `H:C:T:L`.
-    ScsiDeviceMessage = "scsi_device_message", Info, Context, Noise;
+    ScsiDeviceMessage = "scsi_device_message", Info, Context, Noise, [Generic, ScsiLayer];
     /// Kernel block layer: an I/O request failed.
     IoError = "io_error", Error, Context, IoError;
     /// Kernel: a buffer-cache I/O failed.
@@ -231,7 +239,7 @@ kinds! {
     /// device-mapper multipath: a path came back.
     MultipathReinstatingPath = "multipath_reinstating_path", Info, Context, PathReinstated;
     /// device-mapper multipath: another kernel message.
-    MultipathMessage = "multipath_message", Warning, Context, Noise;
+    MultipathMessage = "multipath_message", Warning, Context, Noise, [Generic];
     /// multipathd: a path was marked failed.
     MultipathdPathFailed = "multipathd_path_failed", Error, Context, PathFailed;
     /// multipathd: a path was reinstated or reported up.
@@ -267,7 +275,7 @@ kinds! {
     /// iscsid/iscsiadm: a configuration problem (initiator name, CHAP, timeouts, priority).
     ConfigWarning = "config_warning", Warning, Initiator, Noise;
     /// iscsid: another message with a session id.
-    IscsidSessionMessage = "iscsid_session_message", Warning, Initiator, Noise;
+    IscsidSessionMessage = "iscsid_session_message", Warning, Initiator, Noise, [Generic];
     /// iscsiadm: `Logging in to [...]`.
     LoggingIn = "logging_in", Info, Initiator, Noise;
     /// iscsiadm: `Login to [...] successful.`
@@ -309,8 +317,8 @@ kinds! {
     TargetSide = "target_side", Info, Foreign, Noise;
     /// A line of the iSCSI initiator stack (iscsid, iscsiadm, iscsistart, iscsiuio, the
     /// kernel's iSCSI modules) whose text no pattern knows: its ids are kept.
-    Other = "other", Warning, Initiator, Context;
+    Other = "other", Warning, Initiator, Context, [Generic];
     /// Debug output of the kernel's iSCSI modules (`ISCSI_DBG_*`: the function name after
     /// the device prefix), printed only when a debug module parameter is set.
-    Debug = "debug", Info, Initiator, Context;
+    Debug = "debug", Info, Initiator, Context, [Generic];
 }
