@@ -4,10 +4,14 @@
 //! (an out-of-range value leaves the field empty). Names for the numbers (error codes,
 //! states, login statuses) are looked up when rendering, in `names`.
 //!
-//! Every field is one row of [`field_table!`]: its type, the regex group that fills it and
-//! how, its NDJSON member and its `field=value` pair. The [`Fields`] struct, [`FieldId`],
-//! the group names, the assignment from captures and the pairs are generated here from the
-//! rows; the NDJSON members in `report::json`, from the same rows.
+//! Every field is one row of `field_table!`: its type, the regex group that fills it and
+//! how, its NDJSON member, its `field=value` pair and whether the incident engine needs it.
+//! The [`Fields`] struct, [`FieldId`], the group names, the assignment from captures and the
+//! pairs are generated here from the rows; the NDJSON members in `report::json` and the
+//! engine's copies in `fact::Fact`, from the same rows. A new field is one row here and one
+//! line in docs/decode.md (`tests/decode_docs.rs` checks it), plus a function of `setters`
+//! when its group needs more than parsing, and a renderer in `report::json` when its member
+//! is an object.
 
 mod setters;
 mod values;

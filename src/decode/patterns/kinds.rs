@@ -1,7 +1,6 @@
 //! The vocabularies of the patterns: the programs that log them ([`Source`]), how serious a
 //! message is ([`Severity`]), what it means ([`Kind`], one registry row per kind with its
-//! JSON name, severity, [`Scope`],
-//! [`Role`] and [`Flag`]s).
+//! JSON name, severity, [`Scope`], [`Role`] and [`Flag`]s).
 
 /// Which programs may log a pattern's message; checked against the syslog tag when the line
 /// has one.
