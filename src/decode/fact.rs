@@ -4,9 +4,11 @@
 use super::clock::{Instant, Scale};
 use super::envelope::RawTime;
 use super::fields::Hctl;
-use super::patterns::{Kind, Scope};
+use super::patterns::{Flag, Kind, Role, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
+use crate::explain::iscsiadm::IscsiadmError;
+use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 
 /// The text fields of a [`Fact`], in one buffer (one allocation per fact instead of one per
 /// field).
@@ -105,108 +107,81 @@ texts! {
     9 portal "The portal as `addr:port` (`[v6]:port` for IPv6; the address alone without a port).";
 }
 
-/// What the incident engine knows about one recognised line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fact {
-    /// Host, time text, disk, portal address, target, errno text, host byte, unit, device
-    /// state and portal (see the accessors).
-    pub texts: Texts,
-    /// 1-based line number.
-    pub line: u64,
-    /// The pattern's kind.
-    pub kind: Kind,
-    /// The pattern's id.
-    pub pattern_id: &'static str,
-    /// The timestamp as read (placed on a scale by the engine's caller, in line order).
-    pub time: RawTime,
-    /// The wall-clock instant, once placed.
-    pub wall: Option<Instant>,
-    /// printk uptime.
-    pub uptime: Option<f64>,
-    /// The process id of the envelope (`iscsiadm[28960]:`): the process that logged the line.
-    pub pid: Option<u32>,
-    /// See [`fields::Fields::sid`].
-    pub sid: Option<i64>,
-    /// See [`fields::Fields::cid`].
-    pub cid: Option<u32>,
-    /// See [`fields::Fields::hctl`].
-    pub hctl: Option<Hctl>,
-    /// See [`fields::Fields::scsi_host`].
-    pub scsi_host: Option<u32>,
-    /// See [`fields::Fields::port`].
-    pub port: Option<u16>,
-    /// See [`fields::Fields::errno`].
-    pub errno: Option<u32>,
-    /// See [`fields::Fields::kerr`].
-    pub kerr: Option<u32>,
-    /// See [`fields::Fields::state`].
-    pub state: Option<u32>,
-    /// See [`fields::Fields::login`].
-    pub login: Option<(u8, u8)>,
-    /// See [`fields::Fields::login_code`].
-    pub login_code: Option<u32>,
-    /// See [`fields::Fields::iscsiadm`].
-    pub iscsiadm: Option<u8>,
-    /// See [`fields::Fields::attempts`].
-    pub attempts: Option<u32>,
-    /// See [`fields::Fields::secs`].
-    pub secs: Option<u64>,
-    /// See [`fields::Fields::count`].
-    pub count: Option<u64>,
-    /// See [`fields::Fields::exit_status`].
-    pub exit_status: Option<u32>,
-    /// The ping-timeout timing.
-    pub timing: Option<PingTiming>,
+/// Generates [`Fact`] with a member for each field the registry marks `fact`, and the
+/// copying of those members from an event's fields.
+macro_rules! fact_struct {
+    (
+        fields { $(
+            $(#[doc = $doc:literal])*
+            $name:ident : $ty:ty $(= $id:ident $group:literal $how:ident)?,
+            json $jk:ident $($jr:ident)? $($jn:literal)?,
+            pair $pk:ident $($pp:ident)? $(, fact $fty:ty)?;
+        )* }
+        groups { $($groups:tt)* }
+    ) => {
+        /// What the incident engine knows about one recognised line.
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct Fact {
+            /// Host, time text, disk, portal address, target, errno text, host byte, unit,
+            /// device state and portal (see the accessors).
+            pub texts: Texts,
+            /// 1-based line number.
+            pub line: u64,
+            /// The pattern's kind.
+            pub kind: Kind,
+            /// The pattern's id.
+            pub pattern_id: &'static str,
+            /// The timestamp as read (placed on a scale by the engine's caller, in line
+            /// order).
+            pub time: RawTime,
+            /// The wall-clock instant, once placed.
+            pub wall: Option<Instant>,
+            /// printk uptime.
+            pub uptime: Option<f64>,
+            /// The process id of the envelope (`iscsiadm[28960]:`): the process that logged
+            /// the line.
+            pub pid: Option<u32>,
+            $($(
+                #[doc = concat!("See [`fields::Fields::", stringify!($name), "`].")]
+                pub $name: $fty,
+            )?)*
+            /// The ping-timeout timing.
+            pub timing: Option<PingTiming>,
+        }
+
+        impl Fact {
+            fn with_texts(texts: Texts, ev: &Event<'_>) -> Fact {
+                let f = &ev.fields;
+                Fact {
+                    texts,
+                    line: ev.line,
+                    kind: ev.pattern.kind,
+                    pattern_id: ev.pattern.id,
+                    time: ev.env.time,
+                    wall: ev.wall,
+                    uptime: ev.env.uptime,
+                    pid: ev.env.pid,
+                    $($( $name: <$fty>::from(f.$name), )?)*
+                    timing: ev.timing,
+                }
+            }
+        }
+    };
 }
 
+fields::field_table!(fact_struct);
+
 /// Whether the engine does anything with events of this kind (others need no fact unless
-/// they teach a disk name).
+/// they teach a disk name): every [`Role`] but [`Role::Noise`].
 pub fn engine_kind(k: Kind) -> bool {
-    !matches!(
-        k,
-        Kind::ScsiCdb
-            | Kind::ScsiSense
-            | Kind::ScsiDeviceMessage
-            | Kind::ScsiHostMessage
-            | Kind::TransportLoaded
-            | Kind::KernelConnMessage
-            | Kind::KernelSessionMessage
-            | Kind::IscsidSessionMessage
-            | Kind::LoggingIn
-            | Kind::LoginAllFailed
-            | Kind::NothingFound
-            | Kind::RecordListing
-            | Kind::LibraryMessage
-            | Kind::ServiceState
-            | Kind::IserMessage
-            | Kind::IscsiuioMessage
-            | Kind::TargetSide
-            | Kind::DaemonLifecycle
-            | Kind::ConfigWarning
-            | Kind::Reopening
-            | Kind::ConnLogin
-            | Kind::MultipathMessage
-            | Kind::MultipathdPaths
-            | Kind::DiscoveryFailed
-            | Kind::TargetAsync
-    )
+    k.role() != Role::Noise
 }
 
 /// SCSI-layer messages (`sd H:C:T:L: ...`, `scsi hostN: ...`): about iSCSI disks or local
-/// ones alike; the engine counts those whose SCSI host no iSCSI session claims.
+/// ones alike; the engine counts those whose SCSI host no iSCSI session claims. The kinds
+/// flagged [`Flag::ScsiLayer`].
 pub fn generic_scsi_kind(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::ScsiHostMessage
-            | Kind::RejectingIo
-            | Kind::ScsiResult
-            | Kind::ScsiCdb
-            | Kind::ScsiSense
-            | Kind::CommandTimeout
-            | Kind::DeviceOfflined
-            | Kind::DiskAttached
-            | Kind::ScsiDeviceMessage
-    )
+    k.flags().contains(&Flag::ScsiLayer)
 }
 
 /// Whether the engine needs a fact of `ev`.
@@ -245,36 +220,6 @@ impl Fact {
         let mut texts = std::mem::take(&mut self.texts);
         texts.fill(ev);
         *self = Fact::with_texts(texts, ev);
-    }
-
-    fn with_texts(texts: Texts, ev: &Event<'_>) -> Fact {
-        let f = &ev.fields;
-        Fact {
-            texts,
-            line: ev.line,
-            kind: ev.pattern.kind,
-            pattern_id: ev.pattern.id,
-            time: ev.env.time,
-            wall: ev.wall,
-            uptime: ev.env.uptime,
-            pid: ev.env.pid,
-            sid: f.sid,
-            cid: f.cid,
-            hctl: f.hctl,
-            scsi_host: f.scsi_host,
-            port: f.port,
-            errno: f.errno,
-            kerr: f.kerr,
-            state: f.state,
-            login: f.login,
-            login_code: f.login_code,
-            iscsiadm: f.iscsiadm,
-            attempts: f.attempts,
-            secs: f.secs,
-            count: f.count,
-            exit_status: f.exit_status,
-            timing: ev.timing,
-        }
     }
 
     /// The best instant: wall clock, else printk uptime.

@@ -7,12 +7,14 @@
 //!
 //! ```
 //! use iscsi_decode::decode::Decoder;
+//! use iscsi_decode::tables::iscsi_if::IscsiErr;
 //! let mut d = Decoder::new(None);
 //! let mut scratch = String::new();
 //! let line = "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)";
 //! let ev = d.decode(1, line, &mut scratch).unwrap();
 //! assert_eq!(ev.pattern.id, "kernel.conn_error");
-//! assert_eq!((ev.fields.sid, ev.fields.kerr), (Some(3), Some(1022)));
+//! assert_eq!(ev.fields.sid, Some(3));
+//! assert_eq!(ev.fields.kerr, Some(IscsiErr::ISCSI_ERR_NOP_TIMEDOUT));
 //! ```
 
 pub mod clock;

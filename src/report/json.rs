@@ -9,6 +9,9 @@ use crate::decode::run::{Render, Sink, Summary};
 use crate::decode::{Event, envelope::Format};
 use std::io::{self, Write};
 
+mod fields;
+pub use fields::field_members;
+
 /// Streams NDJSON to a writer.
 pub struct JsonSink<W: Write> {
     out: W,
@@ -239,128 +242,6 @@ impl Render for JsonRender {
         self.obj.str("raw", text);
         out.extend_from_slice(self.obj.end().as_bytes());
         out.push(b'\n');
-    }
-}
-
-/// The members decoded from the message (the same for every line with the same message).
-pub fn field_members(o: &mut Obj, ev: &Event<'_>) {
-    let f = &ev.fields;
-    o.opt_int("sid", f.sid);
-    o.opt_int("cid", f.cid);
-    if let Some(h) = f.hctl {
-        o.hctl("hctl", h.host, h.channel, h.target, h.lun);
-    }
-    o.opt_str("disk", f.disk.as_deref());
-    o.opt_int("scsi_host", f.scsi_host);
-    if f.addr.is_some() || f.port.is_some() {
-        o.open("portal");
-        o.opt_str("address", f.addr);
-        o.opt_int("port", f.port);
-        o.opt_int("tpgt", f.tpgt);
-        o.close();
-    }
-    o.opt_str("target", f.target);
-    o.opt_str("iface", f.iface);
-    let errno_text = match f.errno_text {
-        Some(t) => Some(std::borrow::Cow::Borrowed(t)),
-        None => f.errno.and_then(crate::decode::fields::errno_text),
-    };
-    if f.errno.is_some() || errno_text.is_some() {
-        o.open("errno");
-        o.opt_int("code", f.errno);
-        o.opt_str("text", errno_text.as_deref());
-        o.close();
-    }
-    if let Some(code) = f.kerr {
-        let k = names::kernel_error(code);
-        o.open("error");
-        o.int("code", code);
-        o.opt_str("name", k.name);
-        o.str("text", k.text);
-        if let Some(t) = f.kerr_text {
-            if !t.ends_with(k.text) {
-                o.str("logged_text", t);
-            }
-        }
-        o.close();
-    }
-    if let Some(s) = f.state {
-        o.open("state");
-        o.int("value", s);
-        o.opt_str("name", names::conn_state_name(s));
-        o.opt_str("label", names::conn_state_label(s));
-        o.close();
-    }
-    if f.login.is_some() || f.login_code.is_some() {
-        o.open("login");
-        if let Some((c, d)) = f.login {
-            o.int("class", c);
-            o.int("detail", d);
-            o.opt_str("name", names::login_status_name(c, d));
-        }
-        o.opt_int("iscsid_code", f.login_code);
-        if let Some((name, text)) = f.login_code.and_then(names::iscsid_login_status) {
-            o.str("iscsid_name", name);
-            o.str("iscsid_text", text);
-        }
-        o.close();
-    }
-    if let Some(c) = f.iscsiadm {
-        o.open("iscsiadm");
-        o.int("code", c);
-        o.opt_str("name", names::iscsiadm_name(c));
-        o.opt_str("text", f.iscsiadm_text.or(names::iscsiadm_text(c)));
-        o.close();
-    }
-    if let Some(t) = &ev.timing {
-        o.open("timing");
-        o.int("hz", t.hz);
-        o.bool("hz_confirmed", t.hz_confirmed);
-        o.num("silence_s", t.silence_s);
-        o.num("since_ping_s", t.since_ping_s);
-        o.num("expected_s", t.expected_s);
-        o.bool("stalled", t.stalled);
-        o.close();
-    }
-    if let Some(p) = &f.ping {
-        o.open("ping");
-        o.int("ping_timeout_s", p.ping_tmo);
-        o.int("recv_timeout_s", p.recv_tmo);
-        o.int("last_rx", p.last_rx);
-        o.int("last_ping", p.last_ping);
-        o.int("now", p.now);
-        o.close();
-    }
-    o.opt_int("attempts", f.attempts);
-    o.opt_int("secs", f.secs);
-    o.opt_str("hostbyte", f.hostbyte);
-    o.opt_int("cmd_age_s", f.cmd_age);
-    o.opt_str("blk_status", f.blk_status);
-    o.opt_int("sector", f.sector);
-    o.opt_str("dm_map", f.dm_map);
-    o.opt_str("path_dev", f.path_dev);
-    o.opt_str("multipath_map", f.map);
-    o.opt_int("count", f.count);
-    o.opt_str("function", f.func);
-    o.opt_str("unit", f.unit);
-    o.opt_int("exit_status", f.exit_status);
-    o.opt_str("version", f.version);
-    o.opt_str("transport", f.transport);
-    if let Some(p) = f.param {
-        o.open("param");
-        o.int("value", p);
-        o.opt_str("name", names::param_name(p));
-        o.close();
-    }
-    o.opt_str("initiator", f.initiator);
-    o.opt_str("device_state", f.devstate);
-    o.opt_str("level", f.level);
-    o.opt_str("text", f.text);
-    if f.listing_key.is_some() || f.listing_value.is_some() {
-        o.open("listing");
-        o.opt_str("key", f.listing_key);
-        o.opt_str("value", f.listing_value);
-        o.close();
     }
 }
 

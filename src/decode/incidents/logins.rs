@@ -305,7 +305,7 @@ impl Engine {
         self.touch(i, ev);
         let mut done = false;
         if let Some(inc) = self.inc(i) {
-            let c = Cause::iscsiadm(code);
+            let c = Cause::iscsiadm(code.0);
             if inc.cause.kind <= CauseKind::IscsiadmError {
                 inc.cause = c;
             } else {

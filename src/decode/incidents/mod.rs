@@ -14,12 +14,13 @@ mod listing;
 mod logins;
 pub mod model;
 mod scope;
+mod sessions;
 
 pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
 
 use super::clock::Instant;
 use super::fact::{Fact, generic_scsi_kind};
-use super::patterns::Kind;
+use super::patterns::Role;
 use std::collections::HashMap as StdHashMap;
 use std::collections::HashSet as StdHashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -299,54 +300,53 @@ impl Engine {
                 }
             }
         }
-        match ev.kind {
-            Kind::PingTimeout
-            | Kind::ConnError
-            | Kind::ConnErrorIgnored
-            | Kind::KernelReported
-            | Kind::NopOutTimeout => self.symptom(h, ev),
-            Kind::RecoveryTimeout => self.recovery_timeout(h, ev),
-            Kind::Recovered => self.recovered(h, ev),
-            Kind::OperationalNow => self.operational(h, ev),
-            Kind::ConnShutdown | Kind::LoggingOut | Kind::LogoutSucceeded => self.shutdown(h, ev),
-            Kind::ConnectFailed
-            | Kind::LoginRejected
-            | Kind::LoginError
-            | Kind::KernelCallFailed => self.failed_attempt(h, ev),
-            Kind::GaveUp => self.gave_up(h, ev),
-            Kind::HostAdded => {
+        // Exhaustive: a new role (or a kind given a role) has to say what happens here.
+        match ev.kind.role() {
+            Role::ConnError => self.symptom(h, ev),
+            Role::RecoveryTimeout => self.recovery_timeout(h, ev),
+            Role::Recovered => self.recovered(h, ev),
+            Role::Operational => self.operational(h, ev),
+            Role::Shutdown => self.shutdown(h, ev),
+            Role::FailedAttempt => self.failed_attempt(h, ev),
+            Role::GaveUp => self.gave_up(h, ev),
+            Role::HostBanner => {
                 let st = &mut self.hosts[h];
                 st.pending_banner = f.scsi_host;
                 st.iscsi_scsi_hosts.extend(f.scsi_host);
             }
-            Kind::RejectingIo | Kind::DeviceOfflined | Kind::ScsiResult | Kind::CommandTimeout => {
-                self.device(h, ev)
+            Role::Device => self.device(h, ev),
+            Role::IoError => self.io_error(h, ev),
+            Role::Suppressed => self.suppressed(h, ev),
+            Role::PathFailed => self.multipath(h, ev, true),
+            Role::PathReinstated => self.multipath(h, ev, false),
+            Role::PathUp => {
+                if f.devstate().is_none_or(|s| s == "up") {
+                    self.multipath(h, ev, false)
+                }
             }
-            Kind::IoError | Kind::BufferIoError => self.io_error(h, ev),
-            Kind::CallbacksSuppressed => self.suppressed(h, ev),
-            Kind::MultipathFailingPath | Kind::MultipathdPathFailed => self.multipath(h, ev, true),
-            Kind::MultipathReinstatingPath => self.multipath(h, ev, false),
-            Kind::MultipathdPathUp if f.devstate().is_none_or(|s| s == "up") => {
-                self.multipath(h, ev, false)
-            }
-            Kind::LoginFailed | Kind::LogoutFailed => self.iscsiadm_failed(h, ev),
-            Kind::InitiatorError => self.iscsiadm_error(h, ev),
-            Kind::LoginSucceeded => self.login_succeeded(h, ev),
-            Kind::ServiceExit => {
+            Role::IscsiadmFailed => self.iscsiadm_failed(h, ev),
+            Role::IscsiadmError => self.iscsiadm_error(h, ev),
+            Role::LoginSucceeded => self.login_succeeded(h, ev),
+            Role::ServiceExit => {
                 let st = &mut self.hosts[h];
                 if st.summary.command_failures.len() < 32 {
-                    let code = f.iscsiadm.map(u32::from).or(f.exit_status).unwrap_or(0);
+                    let code = f
+                        .iscsiadm
+                        .map(|c| u32::from(c.0))
+                        .or(f.exit_status)
+                        .unwrap_or(0);
                     st.summary.command_failures.push(format!(
                         "{} exited with status {code}",
                         f.unit().unwrap_or("unit")
                     ));
                 }
             }
-            Kind::ListingLine => self.listing_line(h, ev),
-            Kind::JournalSuppressed => {
+            Role::Listing => self.listing_line(h, ev),
+            Role::JournalSuppressed => {
                 self.hosts[h].summary.journal_dropped += f.count.unwrap_or(0)
             }
-            _ => {}
+            // What every fed line teaches (sessions, disks) was learned above.
+            Role::Context | Role::Noise => {}
         }
     }
 
@@ -457,183 +457,6 @@ impl Engine {
             st.summary.add(&inc);
         }
         self.closed.push(inc);
-    }
-
-    fn symptom(&mut self, h: usize, ev: &Fact) {
-        let f = ev;
-        let Some(sid) = f.sid else { return };
-        let kind = ev.kind;
-        let class = match kind {
-            Kind::PingTimeout => PING,
-            Kind::ConnError | Kind::ConnErrorIgnored => CONN,
-            _ => REPORTED,
-        };
-        let logged_in = matches!(kind, Kind::PingTimeout | Kind::NopOutTimeout)
-            || f.kerr == Some(1022)
-            || f.state == Some(3);
-        let now = ev.instant();
-        let mut idx = self.find(h, Key::Session(sid));
-        if let Some(i) = idx {
-            let Some(inc) = self.inc(i) else { return };
-            let since = |t: Option<Instant>| match (now, t) {
-                (Some(n), Some(l)) => n.since(l),
-                _ => None,
-            };
-            let quiet = since(inc.last).is_some_and(|d| d > QUIET_GAP_S);
-            let late = since(inc.cycle_start).is_some_and(|d| d > CYCLE_S);
-            // One failure logs each of its lines once (in any order: iscsid's report may
-            // reach syslog before the kernel's lines), within a few seconds.
-            let new_cycle = inc.cycle & class != 0 || late;
-            if new_cycle && logged_in {
-                // A NOP timeout or a failure in LOGGED_IN needs a working session: the
-                // previous failure must have been recovered in between.
-                if inc.outcome == Outcome::Unresolved {
-                    inc.outcome = Outcome::Recovered;
-                    inc.outcome_inferred = true;
-                } else {
-                    inc.reconnected_after_timeout = true;
-                }
-                self.close(h, i);
-                idx = None;
-            } else if quiet && inc.outcome == Outcome::Unresolved {
-                self.close(h, i);
-                idx = None;
-            } else if new_cycle {
-                inc.cycle = class;
-                inc.cycle_start = now;
-                inc.failed_attempts += 1;
-                if let Some(k) = f.kerr {
-                    inc.add_error(&format!("conn error {k}"));
-                }
-            } else {
-                inc.cycle |= class;
-            }
-        }
-        let i = match idx {
-            Some(i) => i,
-            None => {
-                let i = self.open_incident(h, Key::Session(sid), ev);
-                if let Some(inc) = self.inc(i) {
-                    inc.cycle = class;
-                    inc.cycle_start = now;
-                }
-                i
-            }
-        };
-        self.touch(i, ev);
-        if let Some(inc) = self.inc(i) {
-            if let Some(k) = f.kerr {
-                if inc.cause.kind < CauseKind::KernelError {
-                    inc.cause = Cause::kernel(k);
-                }
-            }
-            if f.state.is_some() && inc.state.is_none() {
-                inc.state = f.state;
-            }
-            if ev.timing.is_some() && inc.timing.is_none() {
-                inc.timing = ev.timing;
-            }
-        }
-    }
-
-    fn recovery_timeout(&mut self, h: usize, ev: &Fact) {
-        let Some(sid) = ev.sid else { return };
-        let i = match self.find(h, Key::Session(sid)) {
-            Some(i) => i,
-            None => {
-                let i = self.open_incident(h, Key::Session(sid), ev);
-                if let Some(inc) = self.inc(i) {
-                    inc.cause = Cause::recovery_timeout(ev.secs);
-                    inc.started_before_log = true;
-                }
-                i
-            }
-        };
-        self.touch(i, ev);
-        if let Some(inc) = self.inc(i) {
-            inc.outcome = Outcome::RecoveryTimedOut;
-            inc.recovery_timeout_s = ev.secs;
-        }
-        self.hosts[h].last_timeout = Some((sid, ev.instant()));
-    }
-
-    fn recovered(&mut self, h: usize, ev: &Fact) {
-        let Some(sid) = ev.sid else { return };
-        let i = match self.find(h, Key::Session(sid)) {
-            Some(i) => i,
-            None => {
-                let i = self.open_incident(h, Key::Session(sid), ev);
-                if let Some(inc) = self.inc(i) {
-                    inc.started_before_log = true;
-                }
-                i
-            }
-        };
-        self.touch(i, ev);
-        if let Some(inc) = self.inc(i) {
-            if inc.outcome == Outcome::RecoveryTimedOut {
-                inc.reconnected_after_timeout = true;
-            } else {
-                inc.outcome = Outcome::Recovered;
-            }
-            inc.reported_attempts = ev.attempts;
-        }
-        self.close(h, i);
-    }
-
-    fn operational(&mut self, h: usize, ev: &Fact) {
-        let Some(sid) = ev.sid else { return };
-        let portal = portal_of(ev);
-        let st = &mut self.hosts[h];
-        if let Some(b) = st.pending_banner.take() {
-            st.host_sid.insert(b, sid);
-        }
-        if let Some(p) = &portal {
-            if st.portal_sid.get(p) != Some(&sid) {
-                st.portal_sid.insert(p.clone(), sid);
-            }
-        }
-        let keys = [portal.as_deref().map(Key::Portal), Some(Key::Unknown)];
-        for key in keys.into_iter().flatten() {
-            if let Some(i) = self.find(h, key) {
-                self.touch(i, ev);
-                if let Some(inc) = self.inc(i) {
-                    inc.outcome = Outcome::Recovered;
-                    inc.sid = Some(sid);
-                }
-                self.close(h, i);
-            }
-        }
-    }
-
-    fn shutdown(&mut self, h: usize, ev: &Fact) {
-        let portal = portal_of(ev);
-        let key = match (ev.sid, portal.as_deref()) {
-            (Some(s), _) if s >= 0 => Key::Session(s),
-            (_, Some(p)) => Key::Portal(p),
-            _ => return,
-        };
-        if let Some(i) = self.find(h, key) {
-            self.touch(i, ev);
-            if let Some(inc) = self.inc(i) {
-                if matches!(key, Key::Portal(_)) {
-                    inc.gave_up = true;
-                } else {
-                    inc.logged_out = true;
-                }
-            }
-            self.close(h, i);
-        }
-    }
-
-    fn gave_up(&mut self, h: usize, ev: &Fact) {
-        if let Some(i) = self.attribute(h, ev.sid, None, None) {
-            self.touch(i, ev);
-            if let Some(inc) = self.inc(i) {
-                inc.gave_up = true;
-            }
-            self.close(h, i);
-        }
     }
 
     /// Open incidents (for tests).

@@ -25,7 +25,7 @@ mod listing;
 mod storage;
 mod system;
 
-pub use kinds::{Kind, Scope, Severity, Source};
+pub use kinds::{Flag, Kind, Role, Scope, Severity, Source};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{CaptureLocations, Regex};

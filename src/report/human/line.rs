@@ -69,11 +69,11 @@ pub fn event_summary(ev: &Event<'_>) -> String {
     if let Some(h) = f.scsi_host {
         parts.push(format!("host{h}"));
     }
-    if let Some(k) = f.kerr {
+    if let Some(k) = f.kerr.map(|k| k.0) {
         let n = names::kernel_error(k);
         parts.push(format!("error {k} {}", n.name.unwrap_or("ISCSI_ERR_???")));
     }
-    if let Some(s) = f.state {
+    if let Some(s) = f.state.map(|s| s.0) {
         parts.push(format!(
             "state {s} {}",
             names::conn_state_label(s)
@@ -91,7 +91,7 @@ pub fn event_summary(ev: &Event<'_>) -> String {
         let name = names::iscsid_login_status(c).map_or("LOGIN_???", |(n, _)| n);
         parts.push(format!("iscsid login status {c} {name}"));
     }
-    if let Some(c) = f.iscsiadm {
+    if let Some(c) = f.iscsiadm.map(|c| c.0) {
         parts.push(format!(
             "iscsiadm {c} {}",
             names::iscsiadm_name(c).unwrap_or("ISCSI_ERR_???")
