@@ -10,6 +10,19 @@ step() { printf '\n==> %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "no module import cycles; top-level modules depend down the data path (scripts/module-cycles.py)"
+python3 scripts/module-cycles.py --self-test
+# --order lists each library's top-level modules lowest first (README: "the data path";
+# codegen/src/lib.rs): a module may import only modules listed before it.
+# ALLOW-LIST, TO BE REMOVED: the two cycles another change of issue 15 (item 5) is
+# breaking, src/explain/{family,host_byte,iscsiadm,space}.rs and codegen's
+# families -> emit::ident. Delete these --allow lines when it lands; allow nothing else.
+python3 scripts/module-cycles.py \
+  --order iscsi_decode=tables,explain,decode,report,query \
+  --order iscsi_codegen=error,version,model,source,bindgen_frontend,preprocess,parse,extract,families,emit,store,diff,history,pipeline \
+  --allow src/explain/family.rs,src/explain/host_byte.rs,src/explain/iscsiadm.rs,src/explain/space.rs \
+  --allow crate::families,crate::emit
+
 step "cargo clippy (all targets, bindgen front end on)"
 cargo clippy --workspace --all-targets --features iscsi-codegen/bindgen -- -D warnings
 

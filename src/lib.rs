@@ -3,7 +3,9 @@
 //! The data path is `header → model → generated → runtime → decoder → report`:
 //! [`tables`] holds the tables that `iscsi-codegen` generated from the kernel's
 //! `include/scsi/iscsi_if.h` and `iscsi_proto.h`; [`explain`] adds our own words for
-//! every number an administrator meets; `decode` (feature `decode`) reads logs.
+//! every number an administrator meets; `decode` (feature `decode`) reads logs; `report`
+//! renders what it found; `query` (feature `std`) is `explain` as a user types it, a pasted
+//! log line included, so it sits above all of them.
 //!
 //! ```
 //! use iscsi_decode::tables::iscsi_if::IscsiErr;
@@ -19,6 +21,8 @@
 #[cfg(feature = "decode")]
 pub mod decode;
 pub mod explain;
+#[cfg(feature = "std")]
+pub mod query;
 #[cfg(feature = "decode")]
 pub mod report;
 pub mod tables;

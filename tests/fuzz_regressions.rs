@@ -55,7 +55,7 @@ fn decoder_inputs() {
 
 #[test]
 fn explain_inputs() {
-    use iscsi_decode::explain::query::{Query, answer};
+    use iscsi_decode::query::{Query, answer};
     for (name, data) in inputs("explain") {
         let text = String::from_utf8_lossy(&data);
         let mut lines = text.split('\n');

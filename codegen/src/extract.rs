@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::eval::{EvalError, Mode, TypeName, Value, int_type_of};
-use crate::model::{Define, Enum, Enumerator, Header, Source};
+use crate::model::{Define, Enum, Enumerator, Header, Include, Source};
 use crate::parse::{RawEnum, parse};
 use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, scan_typedef_names};
-use crate::preprocess::docs::Docs;
+use crate::preprocess::ctype::{EvalError, Mode, TypeName, Value, int_type_of};
+use crate::preprocess::docs::{Docs, Span};
 use crate::preprocess::include::{Includes, MAX_TOTAL_SIZE, ReadError, read_bounded};
 use crate::preprocess::lexer::{lex, normalise_ws};
 use crate::preprocess::symbols::Symbols;
@@ -144,6 +144,14 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Extr
     let mut enums = Vec::with_capacity(parsed.enums.len());
     for e in &parsed.enums {
         let values = evaluate_enum(e, &prepared, &mut syms)?;
+        let spans: Vec<Span> = e
+            .enumerators
+            .iter()
+            .map(|x| Span {
+                start: x.offset,
+                end: x.end,
+            })
+            .collect();
         let enumerators = e
             .enumerators
             .iter()
@@ -153,13 +161,13 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Extr
                 name: x.name.clone(),
                 value,
                 expr,
-                doc: docs.enumerator_doc(e, idx),
+                doc: docs.enumerator_doc(&spans, e.end, idx),
                 line: lines.line_of(x.offset),
             })
             .collect();
         enums.push(Enum {
             name: e.name.clone(),
-            doc: docs.enum_doc(e),
+            doc: docs.enum_doc(e.offset),
             line: lines.line_of(e.offset),
             enumerators,
         });
@@ -204,7 +212,15 @@ fn extract_here(bytes: &[u8], file: &Path, opts: &ExtractOptions) -> Result<Extr
             path: opts.path.clone(),
             sha256,
         },
-        includes: prepared.includes,
+        includes: prepared
+            .includes
+            .into_iter()
+            .map(|i| Include {
+                path: i.path,
+                system: i.system,
+                line: i.line,
+            })
+            .collect(),
         enums,
         defines,
     };

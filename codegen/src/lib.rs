@@ -1,9 +1,11 @@
 //! `iscsi-codegen`: reads the kernel's iSCSI headers into a [`model`], assigns every
 //! integer `#define` to a reviewed family, and emits the Rust tables in `generated/`.
 //!
-//! The data path: [`preprocess`] (comments, directives, annotations) → [`parse`]
-//! (lang-c) → [`eval`] (one integer evaluator over one symbol table) → [`model`] →
-//! [`families`] → [`emit`].
+//! The data path: [`preprocess`] (comments, directives, annotations; with the one integer
+//! evaluator over the one symbol table, [`preprocess::eval`], which `#if` needs) →
+//! [`parse`] (lang-c) → [`extract`] (every enumerator and `#define` evaluated) →
+//! [`model`] → [`families`] → [`emit`]. Each stage depends only on earlier ones and on the
+//! model's types; `scripts/module-cycles.py` checks that no modules import each other.
 #![deny(missing_docs)]
 
 #[cfg(feature = "bindgen")]
@@ -11,7 +13,6 @@ pub mod bindgen_frontend;
 pub mod diff;
 pub mod emit;
 pub mod error;
-pub mod eval;
 pub mod extract;
 pub mod families;
 pub mod history;

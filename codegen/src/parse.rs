@@ -1,6 +1,6 @@
 //! The lang-c driver and visitor: prepared header text → the enums (with the byte
 //! spans of their names and initialisers) and the integer typedefs. Values are not
-//! computed here; [`crate::eval`] does that, over the same symbol table as macros.
+//! computed here; [`crate::preprocess::eval`] does that, over the same symbol table as macros.
 //!
 //! lang-c parses the prepared text behind the typedef prelude
 //! ([`crate::preprocess::annotations::prelude`]), which sits on the header's first
@@ -19,9 +19,9 @@ use lang_c::span::Span;
 use lang_c::visit::{self, Visit};
 
 use crate::error::{Error, Result};
-use crate::eval::{IntType, TYPE_WORDS, TypeName, int_type_of};
 use crate::preprocess::Prepared;
 use crate::preprocess::annotations::{PRELUDE_TYPEDEFS, prelude};
+use crate::preprocess::ctype::{IntType, TYPE_WORDS, TypeName, int_type_of};
 use crate::preprocess::lexer::TokKind;
 use crate::preprocess::symbols::Symbols;
 

@@ -2,7 +2,7 @@
 //! from arbitrary text. An answer or an error message, never a panic.
 #![no_main]
 
-use iscsi_decode::explain::query::{Query, answer};
+use iscsi_decode::query::{Query, answer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

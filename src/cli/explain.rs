@@ -1,10 +1,10 @@
 //! `iscsi-decode explain`: numbers, names, space/value pairs or a pasted log line in, every
 //! reading out.
-//! The answers come from the library's `explain::query`; this file only parses the command
+//! The answers come from the library's `query`; this file only parses the command
 //! line and prints them.
 
 use clap::Args;
-use iscsi_decode::explain;
+use iscsi_decode::query;
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -46,7 +46,7 @@ pub struct ExplainArgs {
 
 /// Runs `explain`.
 pub fn run(args: ExplainArgs) -> ExitCode {
-    let o = explain::query::answer(&explain::query::Query {
+    let o = query::answer(&query::Query {
         words: args.words,
         json: args.json,
         list: args.list,

@@ -5,6 +5,7 @@
 //! are counted (by counting newlines) and, with `--passthrough`, rendered as they are.
 //! Memory is bounded by the number of chunks in flight, whatever the input's size.
 
+use super::Stats;
 use super::clock::{Instant, Scale, YearTracker};
 use super::envelope::{Format, RawTime};
 use super::fact::Fact;
@@ -12,8 +13,8 @@ use super::incidents::{Engine, HostSummary, Incident};
 use super::input::{self, Input, InputError};
 use super::patterns::{Kind, Scope};
 use super::scan::{Chunk, ChunkReader, LineChunker};
+pub use super::worker::Render;
 use super::worker::{self, Done, Worker};
-use super::{Event, Stats};
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::mpsc::{channel, sync_channel};
@@ -29,15 +30,6 @@ pub struct Options {
     /// Worker threads; 0 picks one per available CPU (at most 4); 1 decodes in the calling
     /// thread.
     pub threads: usize,
-}
-
-/// Renders lines on a worker thread, into buffers that the [`Sink`] writes in order.
-pub trait Render: Send {
-    /// A recognised line of input `file`: `out` is written in line order (with incidents
-    /// interleaved where they close), `detail` is kept for the end of a report.
-    fn event(&mut self, file: usize, ev: &Event<'_>, out: &mut Vec<u8>, detail: &mut Vec<u8>);
-    /// An unrecognised line (only with [`Options::passthrough`]), already redacted.
-    fn unrecognised(&mut self, _file: usize, _line: u64, _text: &str, _out: &mut Vec<u8>) {}
 }
 
 /// Where decoded output goes; runs on the calling thread.

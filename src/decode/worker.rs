@@ -1,18 +1,26 @@
 //! Decoding chunks on worker threads: prefilter, patterns, fields and rendering run in
-//! parallel; what the incident engine needs comes back as [`Fact`]s, in order, to the one
-//! thread that runs it.
+//! parallel; what the incident engine needs comes back as [`Fact`](super::fact::Fact)s, in
+//! order, to the one thread that runs it.
 
 use super::fact::Facts;
 use super::patterns::Kind;
 use super::prefilter::Prefilter;
 use super::redact::Redactor;
-use super::run::Render;
 use super::scan::{BLOCK, Chunk, MAX_LINE};
-use super::{Decoder, Stats, envelope::Format};
+use super::{Decoder, Event, Stats, envelope::Format};
 use std::borrow::Cow;
 use std::io;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
+
+/// Renders lines on a worker thread, into buffers that the [`Sink`](super::run::Sink) writes in order.
+pub trait Render: Send {
+    /// A recognised line of input `file`: `out` is written in line order (with incidents
+    /// interleaved where they close), `detail` is kept for the end of a report.
+    fn event(&mut self, file: usize, ev: &Event<'_>, out: &mut Vec<u8>, detail: &mut Vec<u8>);
+    /// An unrecognised line (only with [`Options::passthrough`](super::run::Options::passthrough)), already redacted.
+    fn unrecognised(&mut self, _file: usize, _line: u64, _text: &str, _out: &mut Vec<u8>) {}
+}
 
 /// A decoded chunk.
 pub struct Done {
@@ -337,7 +345,7 @@ impl Worker {
     }
 
     /// Counts, renders and records the fact of one event.
-    fn emit(&mut self, ev: &crate::decode::Event<'_>, done: &mut Done) {
+    fn emit(&mut self, ev: &Event<'_>, done: &mut Done) {
         let st = &mut done.stats;
         st.recognised += 1;
         if let Some(n) = st.formats.get_mut(ev.env.format.index()) {

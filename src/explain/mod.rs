@@ -29,8 +29,7 @@ mod kernel;
 mod login;
 mod notes;
 mod parse;
-#[cfg(feature = "std")]
-pub mod query;
+mod reading;
 pub mod release;
 mod render;
 mod space;
@@ -41,9 +40,13 @@ pub use iscsid_login::{IscsidLoginStatus, iscsid_login_status};
 pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
 pub use login::{LoginInfo, login_status};
 pub use parse::{parse_login_status, parse_number};
+pub use reading::Reading;
 pub use render::{
     Human, Json, ValueDisplay, write_human, write_json, write_json_string, write_wrapped,
 };
+/// For [`crate::query`], which reads `hostbyte=0x01` as a host byte.
+#[cfg(feature = "std")]
+pub(crate) use space::strip_prefix_ci;
 pub use space::{NAMED, Space};
 pub use suggest::{Suggestions, nearest_space, suggest};
 
@@ -51,80 +54,6 @@ use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 use crate::tables::iscsi_proto::LoginStatus;
 use host_byte::HostByte;
 use iscsiadm::IscsiadmError;
-
-/// One reading of a number (or a name) in one space: what it is called, what the program
-/// that printed it says, and our explanation.
-///
-/// `name` is `None` for a value the tables do not know; such a reading still carries its
-/// number and prints as `1099 ISCSI_ERR_???`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Reading {
-    /// The number space.
-    pub space: Space,
-    /// The value. Login statuses are packed as `class << 8 | detail`.
-    pub value: i128,
-    /// The C name, if the value is known.
-    pub name: Option<&'static str>,
-    /// The short text the printing program uses (see [`Space::text_label`]), or the
-    /// header's comment; may be empty.
-    pub text: &'static str,
-    /// Our explanation; never empty.
-    pub explanation: &'static str,
-    /// The iscsid.conf setting involved, where one applies.
-    pub setting: Option<&'static str>,
-}
-
-impl Reading {
-    /// Whether the value is a known one.
-    pub fn is_known(&self) -> bool {
-        self.name.is_some()
-    }
-
-    /// The value and its name as a log reader writes them: `1022 ISCSI_ERR_NOP_TIMEDOUT`,
-    /// `02/03 ISCSI_LOGIN_STATUS_TGT_NOT_FOUND`, `0x3f ISCSI_OP_REJECT`, `1099 ISCSI_ERR_???`.
-    pub fn value_display(&self) -> ValueDisplay<'_> {
-        ValueDisplay(self)
-    }
-
-    /// A human rendering wrapped at 80 columns (see [`write_human`]).
-    pub fn human(&self) -> Human<'_> {
-        Human {
-            reading: self,
-            width: render::DEFAULT_WIDTH,
-        }
-    }
-
-    /// One JSON object: `{"space","value","name","text","explanation","setting"}`
-    /// (`setting` only where one applies).
-    pub fn json(&self) -> Json<'_> {
-        Json(self)
-    }
-}
-
-/// Same as [`Reading::value_display`].
-impl core::fmt::Display for Reading {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Display::fmt(&self.value_display(), f)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Reading {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let n = if self.setting.is_some() { 6 } else { 5 };
-        let mut st = s.serialize_struct("Reading", n)?;
-        st.serialize_field("space", &self.space)?;
-        st.serialize_field("value", &self.value)?;
-        st.serialize_field("name", &self.name)?;
-        st.serialize_field("text", &self.text)?;
-        st.serialize_field("explanation", &self.explanation)?;
-        if let Some(setting) = self.setting {
-            st.serialize_field("setting", setting)?;
-        }
-        st.end()
-    }
-}
 
 impl Space {
     /// This space's reading of a value: known or not, it keeps the number.

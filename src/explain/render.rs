@@ -7,6 +7,35 @@ use core::fmt::{self, Write};
 /// The wrap width of [`Reading::human`].
 pub(crate) const DEFAULT_WIDTH: usize = 80;
 
+impl Reading {
+    /// The value and its name as a log reader writes them: `1022 ISCSI_ERR_NOP_TIMEDOUT`,
+    /// `02/03 ISCSI_LOGIN_STATUS_TGT_NOT_FOUND`, `0x3f ISCSI_OP_REJECT`, `1099 ISCSI_ERR_???`.
+    pub fn value_display(&self) -> ValueDisplay<'_> {
+        ValueDisplay(self)
+    }
+
+    /// A human rendering wrapped at 80 columns (see [`write_human`]).
+    pub fn human(&self) -> Human<'_> {
+        Human {
+            reading: self,
+            width: DEFAULT_WIDTH,
+        }
+    }
+
+    /// One JSON object: `{"space","value","name","text","explanation","setting"}`
+    /// (`setting` only where one applies).
+    pub fn json(&self) -> Json<'_> {
+        Json(self)
+    }
+}
+
+/// Same as [`Reading::value_display`].
+impl core::fmt::Display for Reading {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.value_display(), f)
+    }
+}
+
 /// The value and name of a reading, as log readers write them (see
 /// [`Reading::value_display`]).
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,12 @@ use std::fmt::Write as _;
 use iscsi_codegen::{Error, Result};
 use similar::TextDiff;
 
-use super::{Cli, GENERATE_COMMAND, Paths, generated_files, print};
+use super::args::Cli;
+use super::output::print;
+use super::paths::{Paths, generated_files};
+
+/// The command that rewrites `generated/` from the tracked headers.
+const GENERATE_COMMAND: &str = "cargo run -p iscsi-codegen -- generate";
 
 pub(super) fn run(cli: &Cli, paths: &Paths, reextract: bool) -> Result<i32> {
     if reextract {

@@ -10,7 +10,9 @@ use iscsi_codegen::pipeline;
 use iscsi_codegen::source::{self, HeaderSet, Manifest};
 use iscsi_codegen::{Error, Result};
 
-use super::{Cli, Paths, print};
+use super::args::Cli;
+use super::output::{print, print_notes};
+use super::paths::Paths;
 
 pub(super) fn run(
     cli: &Cli,
@@ -38,7 +40,7 @@ pub(super) fn run(
     })?;
     let spec = Spec::load(&paths.spec)?;
     let x = pipeline::extract_one_noted(&set, header_file)?;
-    super::print_notes(&x.notes);
+    print_notes(&x.notes);
     let raw = x.header;
     // A header the spec was not written for (a fixture, a new kernel) still dumps:
     // the reason its defines have no family goes to stderr.

@@ -15,7 +15,9 @@ use iscsi_codegen::store::{self, Docs, Extracted, Origin};
 use iscsi_codegen::version::{KernelVersion, Series, compare_labels};
 use iscsi_codegen::{Error, Result};
 
-use super::{Cli, Command, Paths, header_sets, print, print_notes};
+use super::args::{Cli, Command};
+use super::output::{print, print_notes};
+use super::paths::{Paths, header_sets};
 
 /// One extracted source with the docs of its headers.
 struct Fresh {

@@ -21,7 +21,16 @@ use std::collections::HashMap;
 use super::comments::Comment;
 use super::source_map::LineIndex;
 use super::{DefineSite, LineKind, Prepared};
-use crate::parse::RawEnum;
+
+/// A byte range of the header text (`start..end`): where an enumerator sits, as the parse
+/// stage found it (its name to the end of its initialiser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset just past the last byte.
+    pub end: usize,
+}
 
 /// The docs and sections of one prepared header, indexed.
 #[derive(Debug)]
@@ -103,19 +112,26 @@ impl<'a> Docs<'a> {
         c.get(a..b).unwrap_or_default()
     }
 
-    /// The doc of an enum: the comment right above its `enum` line.
-    pub fn enum_doc(&self, e: &RawEnum) -> Option<String> {
-        let line = self.lines.line_of(e.offset);
+    /// The doc of an enum whose `enum` keyword is at `enum_offset`: the comment right
+    /// above that line.
+    pub fn enum_doc(&self, enum_offset: usize) -> Option<String> {
+        let line = self.lines.line_of(enum_offset);
         self.block_ending_at(line.checked_sub(1)?)
             .and_then(|(t, _)| non_empty(t))
     }
 
-    /// The doc of enumerator `idx` of `e`.
-    pub fn enumerator_doc(&self, e: &RawEnum, idx: usize) -> Option<String> {
+    /// The doc of enumerator `idx` of an enum whose enumerators are at `enumerators` and
+    /// whose `}` ends at `enum_end`.
+    pub fn enumerator_doc(
+        &self,
+        enumerators: &[Span],
+        enum_end: usize,
+        idx: usize,
+    ) -> Option<String> {
         let lines = self.lines;
-        let x = e.enumerators.get(idx)?;
+        let x = enumerators.get(idx)?;
         let end_line = lines.line_of(x.end);
-        let limit = e.enumerators.get(idx + 1).map_or(e.end, |n| n.offset);
+        let limit = enumerators.get(idx + 1).map_or(enum_end, |n| n.start);
         let trailing: Vec<&str> = self
             .starting_in(x.end, limit)
             .iter()
@@ -125,16 +141,15 @@ impl<'a> Docs<'a> {
         if !trailing.is_empty() {
             return non_empty(trailing.join("\n"));
         }
-        let line = lines.line_of(x.offset);
+        let line = lines.line_of(x.start);
         let (text, first) = self.block_ending_at(line.checked_sub(1)?)?;
         let prev_adjacent = idx
             .checked_sub(1)
-            .and_then(|i| e.enumerators.get(i))
+            .and_then(|i| enumerators.get(i))
             .is_some_and(|prev| lines.line_of(prev.end) + 1 == first);
-        let next_adjacent = e
-            .enumerators
+        let next_adjacent = enumerators
             .get(idx + 1)
-            .is_some_and(|next| lines.line_of(next.offset) == end_line + 1);
+            .is_some_and(|next| lines.line_of(next.start) == end_line + 1);
         if !prev_adjacent && next_adjacent {
             return None;
         }

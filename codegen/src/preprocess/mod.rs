@@ -18,8 +18,10 @@
 
 pub mod annotations;
 pub mod comments;
+pub mod ctype;
 pub mod directives;
 pub mod docs;
+pub mod eval;
 pub mod include;
 pub mod lexer;
 pub mod source_map;
@@ -28,9 +30,8 @@ pub mod symbols;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::eval::{EvalError, Mode};
-use crate::model::Include;
 use comments::Comment;
+use ctype::{EvalError, Mode};
 use directives::{Logical, define_head, ident_at, include_target, logical_line, skip_ws};
 use include::{Includes, MAX_TOTAL_SIZE, ReadError, Resolution};
 use lexer::{Token, lex, lex_lenient, normalise_ws};
@@ -51,6 +52,18 @@ pub enum LineKind {
     Code,
     /// In an inactive conditional branch.
     Inactive,
+}
+
+/// An active `#include` directive of the header (the model records these as its
+/// includes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludeSite {
+    /// The text between the delimiters: `scsi/iscsi_proto.h`.
+    pub path: String,
+    /// `true` for `<...>`, `false` for `"..."`.
+    pub system: bool,
+    /// 1-based line of the directive.
+    pub line: u32,
 }
 
 /// An active `#define` of the header itself.
@@ -85,7 +98,7 @@ pub struct Prepared {
     /// Active `#define`s in file order (later `#undef`s do not remove them here).
     pub defines: Vec<DefineSite>,
     /// `#include` directives in active code, in file order.
-    pub includes: Vec<Include>,
+    pub includes: Vec<IncludeSite>,
     /// The files found for those includes, preprocessed, in the order they were
     /// completed (a file's own includes before it).
     pub included: Vec<Prepared>,
@@ -276,7 +289,7 @@ pub fn preprocess(
             "include" | "include_next" => {
                 let (target, system, i) =
                     include_target(&l.text, after).map_err(|(i, m)| err(syms, at(i), m))?;
-                includes.push(Include {
+                includes.push(IncludeSite {
                     path: target.clone(),
                     system,
                     line,

@@ -1,16 +1,16 @@
 //! The symbol table the whole front end shares: every file read, the live macros,
 //! the enumeration constants and the integer typedefs, plus macro expansion. The
 //! preprocessor fills the macros, the parse stage the typedefs, the enum walk the
-//! constants; [`crate::eval`] reads them all.
+//! constants; the evaluator ([`super::eval`]) reads them all.
 
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use super::ctype::{EvalError, IntType, Mode, Value};
 use super::lexer::{TokKind, Token};
 use super::source_map::LineIndex;
 use crate::error::Error;
-use crate::eval::{EvalError, IntType, Mode, Value};
 
 /// One file the symbol table has seen: the header and anything it included.
 #[derive(Debug, Clone)]

@@ -1,26 +1,15 @@
 //! Attributing what the layers above iSCSI print (offline devices, SCSI command failures,
 //! I/O errors, multipath path changes) to the incident of the session behind them.
 
-use super::{Engine, IO_FALLBACK_S, Key, TIMEOUT_BIND_S, disk_base};
+use super::state::{Engine, Key, Trouble, disk_base};
 use crate::decode::clock::Instant;
-use std::collections::BTreeSet;
 
+/// Seconds within which a `rejecting I/O` line belongs to the session that just timed out.
+const TIMEOUT_BIND_S: f64 = 10.0;
+/// Seconds within which an unattributed I/O error belongs to the last active incident.
+const IO_FALLBACK_S: f64 = 10.0;
 /// SCSI hosts whose failures are remembered before a device of theirs goes offline.
 const MAX_TROUBLE: usize = 4096;
-
-/// What failed on a SCSI host no session line claims, before one of its devices went
-/// offline: the start and the counts of the incident that the offline device opens.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Trouble {
-    first_line: u64,
-    first: Option<Instant>,
-    first_text: Option<String>,
-    scsi_failures: u64,
-    io_errors: u64,
-    hostbytes: BTreeSet<String>,
-    disks: BTreeSet<String>,
-    offline: BTreeSet<crate::decode::fields::Hctl>,
-}
 
 impl Trouble {
     /// A device went offline and I/O failed: an incident.

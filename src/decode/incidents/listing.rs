@@ -8,9 +8,8 @@
 //! more than [`LISTING_GAP_LINES`] after the previous listing line starts afresh: the
 //! lines between (rules, headers, negotiated parameters) are never that many.
 
-use super::{Engine, disk_base};
+use super::state::{Engine, Listing, disk_base};
 use crate::decode::fact::Fact;
-use crate::decode::fields::Hctl;
 
 /// Lines after which a listing line no longer continues the previous one.
 const LISTING_GAP_LINES: u64 = 64;
@@ -18,19 +17,6 @@ const LISTING_GAP_LINES: u64 = 64;
 /// The pattern whose line starts a session's block in the tree (a session on the same
 /// portal as the one before it prints an empty line instead, and starts at its `SID:`).
 const CURRENT_PORTAL: &str = "listing.current_portal";
-
-/// Where the engine is in a host's last listing.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Listing {
-    /// The line of the last listing line.
-    last_line: Option<u64>,
-    /// The current session's portal (`addr:port`).
-    portal: Option<String>,
-    /// The current session (`SID: N`).
-    sid: Option<i64>,
-    /// The current SCSI device (`scsiH Channel 00 Id T Lun: L`).
-    hctl: Option<Hctl>,
-}
 
 impl Engine {
     /// A line of an iscsiadm listing (`Kind::ListingLine`) that names something.

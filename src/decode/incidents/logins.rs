@@ -1,65 +1,26 @@
 //! Logins and connects: which incident a failed attempt, an iscsiadm failure or a login
 //! belongs to (by session, portal, target, or the sessions in recovery), and what it adds.
 
-use super::{
-    Cause, CauseKind, Engine, ISCSIADM_PAIR_LINES, Key, LOGIN_PAIR_LINES, MAX_PENDING_ISCSIADM,
-    Outcome, RECOVERY_WINDOW_S, portal_of,
-};
+use super::model::{Cause, CauseKind, Outcome};
+use super::state::{Engine, Key, portal_of};
 use crate::decode::fact::Fact;
 use crate::decode::patterns::Kind;
 
+/// iscsiadm processes whose error line is awaited at once, per host.
+const MAX_PENDING_ISCSIADM: usize = 16;
+/// Seconds after which a portal's connect failures start a new episode: the default
+/// recovery window, node.session.timeo.replacement_timeout = 120 (iscsid.conf).
+const RECOVERY_WINDOW_S: f64 = 120.0;
+/// Lines within which a failed-login line that names neither session, portal nor target
+/// (`connection-1:0 Login error (Login status 5)`) belongs to the failed login just before
+/// it: iscsid logs one attempt's lines together.
+const LOGIN_PAIR_LINES: u64 = 8;
+
+/// How many lines after its `Could not login` an error line of the same iscsiadm process
+/// is still paired with it.
+const ISCSIADM_PAIR_LINES: u64 = 1000;
+
 impl Engine {
-    pub(super) fn find(&self, h: usize, key: Key<'_>) -> Option<usize> {
-        self.hosts.get(h)?.get(key)
-    }
-
-    /// The open incident a line belongs to: by session, by portal, by target, else the only
-    /// open one. A line of a session not created yet (sid -1: a first login, not a relogin)
-    /// never falls back to another session's incident.
-    pub(super) fn attribute(
-        &self,
-        h: usize,
-        sid: Option<i64>,
-        portal: Option<&str>,
-        target: Option<&str>,
-    ) -> Option<usize> {
-        let st = self.hosts.get(h)?;
-        if let Some(s) = sid.filter(|&s| s >= 0) {
-            return st.sessions.get(&s).copied();
-        }
-        if let Some(p) = portal {
-            if let Some(i) = st.portal_sid.get(p).and_then(|s| st.sessions.get(s)) {
-                return Some(*i);
-            }
-            if let Some(&i) = st.portals.get(p) {
-                return Some(i);
-            }
-        }
-        if let Some(t) = target {
-            if let Some(&i) = st.targets.get(t) {
-                return Some(i);
-            }
-            // A relogin of a session names its target without the sid.
-            let of_session = st.sessions.values().copied().find(|&i| {
-                self.slots
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|x| x.target.as_deref() == Some(t))
-            });
-            if of_session.is_some() || sid == Some(-1) {
-                return of_session;
-            }
-            return None;
-        }
-        if sid == Some(-1) {
-            return None;
-        }
-        if st.sessions.len() == 1 {
-            return st.sessions.values().next().copied();
-        }
-        st.unknown
-    }
-
     /// The failed login without a session logged just before line `line`, if still open.
     fn recent_login(&self, h: usize, line: u64) -> Option<usize> {
         let (i, seq, at) = self.hosts.get(h)?.last_login?;

@@ -1,7 +1,7 @@
 //! Whether a SCSI, block or multipath line is iSCSI: the log ties it to an iSCSI session
 //! (its SCSI host is a session's, its disk is on such a host, or it joined an incident).
 
-use super::{Engine, disk_base};
+use super::state::{Engine, disk_base};
 use crate::decode::fact::Fact;
 
 impl Engine {

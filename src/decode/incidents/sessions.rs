@@ -1,9 +1,8 @@
 //! A session's own lines: the symptoms of a failing connection (one failure cycle at a
 //! time), the recovery timeout, the recovery, a new login, a shutdown and iscsid giving up.
 
-use super::{
-    CONN, CYCLE_S, Cause, CauseKind, Engine, Key, Outcome, PING, QUIET_GAP_S, REPORTED, portal_of,
-};
+use super::state::portal_of;
+use super::{CONN, CYCLE_S, Cause, CauseKind, Engine, Key, Outcome, PING, QUIET_GAP_S, REPORTED};
 use crate::decode::clock::Instant;
 use crate::decode::fact::Fact;
 use crate::decode::patterns::Kind;

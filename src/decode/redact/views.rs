@@ -14,7 +14,7 @@
 //!
 //! Nothing changes unless a decoded form holds a secret.
 
-use super::{MASK, Redactor};
+use super::text::{MASK, Redactor};
 use crate::decode::envelope::json::{JsonValue, json_members};
 use crate::decode::unwrap::{html_entities, unescape};
 use std::borrow::Cow;

@@ -2,9 +2,13 @@
 //! log line), `--list`, `--kernel`, `--json`, in; the text for stdout and stderr, and whether
 //! it succeeded, out.
 //! The command line only maps its arguments to a [`Query`] and prints the [`Outcome`].
+//!
+//! It sits above [`crate::explain`] and, for a pasted line, the decoder and the report
+//! (`pasted`: the line is decoded and summarised as the human report would), so none of
+//! those depends on it.
 
-use super::release::KernelRelease;
-use super::{self as explain, Reading, Space};
+use crate::explain::release::KernelRelease;
+use crate::explain::{self, Reading, Space};
 use std::fmt::Write as _;
 
 #[cfg(feature = "decode")]
@@ -226,7 +230,7 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
 /// a host byte as the kernel prints it, a C name, or a space.
 fn explainable(word: &str) -> bool {
     let w = word.trim();
-    if let Some(v) = explain::space::strip_prefix_ci(w, "hostbyte=") {
+    if let Some(v) = explain::strip_prefix_ci(w, "hostbyte=") {
         return Space::HostByte.lookup(v).is_some();
     }
     (w.contains('/') && explain::parse_login_status(w).is_some())
@@ -268,7 +272,7 @@ fn each(o: &mut Outcome, words: &[String], json: bool, mut f: impl FnMut(&mut Ou
 /// A bare word: a login status (`02/03`), a host byte as the kernel prints it
 /// (`hostbyte=0x14`), a number (every reading), a name, or a space.
 fn one_word(o: &mut Outcome, word: &str, json: bool) {
-    if let Some(v) = explain::space::strip_prefix_ci(word.trim(), "hostbyte=") {
+    if let Some(v) = explain::strip_prefix_ci(word.trim(), "hostbyte=") {
         return in_space(o, Space::HostByte, v, json);
     }
     if word.contains('/') {

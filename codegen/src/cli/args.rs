@@ -1,0 +1,130 @@
+//! The command line's arguments: the subcommands and the options every one takes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Reads the kernel's iSCSI headers and generates the iscsi-decode tables.
+#[derive(Debug, Parser)]
+#[command(name = "iscsi-codegen", version, about, long_about = None)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+    #[command(flatten)]
+    pub(super) global: Global,
+}
+
+/// Options every subcommand takes. Defaults are relative to the workspace root (the
+/// nearest directory above the current one with `headers/manifest.toml`); paths given
+/// on the command line are relative to the current directory.
+#[derive(Debug, Args)]
+pub(super) struct Global {
+    /// Use this one header instead of the tracked sources (a sibling iscsi_proto.h is
+    /// used for its #include).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "kernel_tree"
+    )]
+    pub(super) header: Option<PathBuf>,
+    /// Use the headers of this kernel source tree (DIR/include/scsi/*.h) instead of the
+    /// tracked sources.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(super) kernel_tree: Option<PathBuf>,
+    /// The manifest of tracked sources [default: headers/manifest.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(super) manifest: Option<PathBuf>,
+    /// The family spec [default: headers/families.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(super) spec: Option<PathBuf>,
+    /// The output directory of `generate` and `check` [default: generated].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(super) out: Option<PathBuf>,
+    /// Where fetched headers are kept [default: headers/cache].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(super) cache: Option<PathBuf>,
+    /// The committed extracted data [default: headers/extracted].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(super) extracted: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Download the tracked headers into the cache and verify their sha256
+    /// (skipped for a source whose cache is present and verified).
+    Fetch {
+        /// Download even when the cache is present and verified.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Regenerate the tables into the output directory from the committed extracted
+    /// data (or from --header / --kernel-tree).
+    Generate,
+    /// Regenerate in memory from the committed extracted data and fail with a diff
+    /// when the output directory differs. Offline.
+    Check {
+        /// Also re-extract the tracked Debian headers (fetching them when the cache
+        /// is missing) and fail when the committed extracted data differs.
+        #[arg(long)]
+        reextract: bool,
+    },
+    /// Extract the tracked sources (or --header / --kernel-tree) into the extracted
+    /// data directory, one JSON file per source, plus the docs of the newest.
+    Extract,
+    /// Extract every version of the headers in a git repository's history.
+    History {
+        /// The repository (a work tree or a bare git directory).
+        #[arg(long, value_name = "DIR")]
+        git: PathBuf,
+        /// The path of iscsi_if.h in it; iscsi_proto.h is read beside it.
+        #[arg(long, value_name = "PATH", default_value = "include/scsi/iscsi_if.h")]
+        path: String,
+        /// Every commit in this range (`git log A..B`) that changed the headers.
+        #[arg(long, value_name = "A..B", conflicts_with = "tags")]
+        revs: Option<String>,
+        /// Every tag matching this glob (`v2.6.*`), as kernel releases.
+        #[arg(long, value_name = "GLOB", conflicts_with = "at")]
+        tags: Option<String>,
+        /// These revisions of a kernel tree (repeatable; `HEAD` of a release
+        /// snapshot), each labelled by the release its Makefile names.
+        #[arg(long, value_name = "REV", conflicts_with = "revs")]
+        at: Vec<String>,
+        /// Keep -rc tags.
+        #[arg(long)]
+        include_rc: bool,
+        /// The label prefix of revisions (labels are PREFIX + commit date).
+        #[arg(long, value_name = "PREFIX", default_value = "oi-")]
+        label_prefix: String,
+        /// The repository's name, recorded as the origin [default: the directory].
+        #[arg(long, value_name = "NAME")]
+        repository: Option<String>,
+        /// Extract and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Compare two versions: labels of the extracted data (`v2.6.18`, `6.1`,
+    /// `oi-2013-05-28`) or header files. Headers are paired by file name, else by the
+    /// constant names they share (`old/iscsi_if-2.6.27.h` meets `iscsi_if.h`).
+    Diff {
+        /// The older side.
+        a: String,
+        /// The newer side.
+        b: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the model of one header, families assigned.
+    Dump {
+        /// Print JSON (the model's serde form) instead of a listing.
+        #[arg(long)]
+        json: bool,
+        /// The tracked source to read [default: the manifest's last].
+        #[arg(long, value_name = "LABEL", conflicts_with_all = ["header", "kernel_tree"])]
+        label: Option<String>,
+        /// The header of a tracked source or kernel tree to read.
+        #[arg(long, value_name = "NAME", default_value = "iscsi_if.h")]
+        file: String,
+    },
+}
