@@ -5,6 +5,10 @@
 #   SECONDS  wall time per job (libFuzzer's -max_total_time)
 #   JOBS     parallel fuzzing processes sharing the corpus (default 1)
 #
+# FUZZ_CPU_SECONDS=N stops the fuzzer (SIGINT, a clean stop) once its process has used N
+# seconds of CPU, so a budget such as "one CPU-hour per target" is met on a busy machine
+# too; SECONDS then only bounds the wall time. With one job only.
+#
 # Needs the nightly toolchain and cargo-fuzz (installed here if missing). The seed corpus
 # is made from the project's own fixtures into fuzz/corpus/TARGET (git-ignored; it grows
 # as the fuzzer finds new paths, so later runs start where earlier ones stopped). A crash
@@ -95,9 +99,40 @@ status=0
 # With JOBS > 1, libFuzzer writes each job's log to fuzz-N.log here.
 parallel=()
 if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
+cpu_budget=${FUZZ_CPU_SECONDS:-}
+if [ -n "$cpu_budget" ] && [ "$jobs" -gt 1 ]; then
+  echo "fuzz.sh: FUZZ_CPU_SECONDS needs JOBS = 1" >&2
+  exit 2
+fi
+# The fuzzer's command line, as cargo-fuzz starts it.
+bin="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release/$target -artifact_prefix="
+# The fuzzer's own CPU seconds (user + system), or nothing once it has gone.
+fuzzer_cpu() {
+  local pid
+  pid=$(pgrep -f -- "$bin" | head -n 1) || return 1
+  awk -v t="$(getconf CLK_TCK)" '{print int(($14 + $15) / t)}' "/proc/$pid/stat" 2>/dev/null
+}
 cargo +nightly fuzz run -O "$target" "$corpus" -- \
   -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb=2048 -max_len=16384 \
-  -print_final_stats=1 "${parallel[@]}" || status=$?
+  -print_final_stats=1 "${parallel[@]}" &
+runner=$!
+stopped=0
+if [ -n "$cpu_budget" ]; then
+  while kill -0 "$runner" 2>/dev/null; do
+    used=$(fuzzer_cpu || true)
+    if [ -n "$used" ] && [ "$used" -ge "$cpu_budget" ]; then
+      echo "fuzz.sh: $target used $used s of CPU (budget $cpu_budget s); stopping it"
+      pkill -INT -f -- "$bin" || true
+      stopped=1
+      break
+    fi
+    sleep 5
+  done
+fi
+wait "$runner" || status=$?
+# Stopped on its budget: libFuzzer exits non-zero on SIGINT; a crash would have left an
+# artifact instead.
+if [ "$stopped" = 1 ] && [ -z "$(ls -A "fuzz/artifacts/$target" 2>/dev/null)" ]; then status=0; fi
 after=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
 ticks=$(getconf CLK_TCK)
 cpu=$(( (after - before) / ticks ))
