@@ -29,6 +29,9 @@ cargo clippy --workspace --all-targets --features iscsi-codegen/bindgen -- -D wa
 step "library without default features (no third-party dependencies, no_std)"
 cargo clippy -p iscsi-decode --lib --no-default-features -- -D warnings
 
+step "cargo doc: no broken or private intra-doc link (RUSTDOCFLAGS=-D warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
 step "cargo test (workspace, bindgen front end on)"
 # Three tests compare against ../shared (corpus, corpus-labelled, history); they are
 # #[ignore]d so that a plain `cargo test` lists them as ignored instead of passing

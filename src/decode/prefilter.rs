@@ -15,7 +15,7 @@
 //! Every searched literal has at least four bytes, so that Teddy fingerprints four: with
 //! three, `ion` alone would stop the search at every `session` and `Connection` of sshd,
 //! logind, cron and dockerd chatter (several per line) to check the digit after it. And the
-//! literals are laid out over slim Teddy's eight buckets (see [`SEARCHED`]) so that no
+//! literals are laid out over slim Teddy's eight buckets (see `SEARCHED`) so that no
 //! bucket mixes literals whose bytes combine into common text: a bucket fires where each
 //! of the four bytes matches one of its literals' bytes at that place, in both nybbles.
 

@@ -289,7 +289,7 @@ fn doc_values<S: AsRef<str>>(lines: &[S]) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The text prettyplease prints for [`doc_attrs`]`(lines)`: one `///` line per
-/// attribute at `indent`, appended to `out`. Every value [`doc_values`] makes is
+/// attribute at `indent`, appended to `out`. Every value `doc_values` makes is
 /// single-line and starts with a space (or is empty), so it prints as `///` plus
 /// the value with trailing spaces trimmed.
 pub fn push_doc_lines<S: AsRef<str>>(lines: &[S], indent: &str, out: &mut String) {

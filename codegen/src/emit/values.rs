@@ -235,7 +235,7 @@ pub const TABLE_MARKER: &str = "    pub const TABLE: &'static [Entry<Self>] = &[
 const MARGIN: usize = 89;
 
 /// Longest `const` declaration line (indent included, newline not) rendered as
-/// text; a longer one goes through prettyplease. Inside [`MARGIN`].
+/// text; a longer one goes through prettyplease. Inside `MARGIN`.
 pub const DECL_MAX: usize = 84;
 
 /// Text that replaces the markers in the printed newtype.
@@ -359,7 +359,7 @@ fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[String]) -> Result<Op
 
 /// The newtype, its impls and the given shape's additions. With `text`, the
 /// associated consts and the `TABLE` rows are rendered straight to text when
-/// [`entries_text`] can (the tokens then hold the markers [`Spliced::apply`]
+/// `entries_text` can (the tokens then hold the markers [`Spliced::apply`]
 /// replaces); otherwise everything is tokens.
 pub fn newtype_parts(
     p: &FamilyPlan,

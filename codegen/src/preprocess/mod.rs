@@ -10,7 +10,7 @@
 //! Macros are *not* expanded in the prepared text: lang-c parses the declarations
 //! with macro names left as identifiers (they appear only where an expression or a
 //! call may stand in these headers), and the evaluator expands them where a value
-//! is needed. `#include`d files found inside the include roots (see [`include`])
+//! is needed. `#include`d files found inside the include roots (see [`include`](mod@include))
 //! are preprocessed into the same symbol table (their macros become visible), but
 //! do not enter the model. An error in an included file names its path, line and
 //! column but never quotes its text: only the header's own text appears in
