@@ -1,9 +1,9 @@
-//! Typed tables of the Linux kernel's iSCSI constants and a decoder for iSCSI log lines.
+//! A decoder for iSCSI log lines, on the typed tables of the Linux kernel's iSCSI constants.
 //!
 //! The data path is `header → model → generated → runtime → decoder → report`:
-//! [`tables`] holds the tables that `iscsi-codegen` generated from the kernel's
-//! `include/scsi/iscsi_if.h` and `iscsi_proto.h`; [`explain`] adds our own words for
-//! every number an administrator meets; `decode` (feature `decode`) reads logs; `report`
+//! [`tables`] is the `iscsi-tables` crate, the tables that `iscsi-codegen` generated from
+//! the kernel's `include/scsi/iscsi_if.h` and `iscsi_proto.h`; [`explain`] (from the same
+//! crate) adds our own words for every number an administrator meets; `decode` (feature `decode`) reads logs; `report`
 //! renders what it found; `query` (feature `std`) is `explain` as a user types it, a pasted
 //! log line included, so it sits above all of them.
 //!
@@ -20,9 +20,9 @@
 
 #[cfg(feature = "decode")]
 pub mod decode;
-pub mod explain;
+pub use iscsi_tables::explain;
 #[cfg(feature = "std")]
 pub mod query;
 #[cfg(feature = "decode")]
 pub mod report;
-pub mod tables;
+pub use iscsi_tables as tables;

@@ -50,11 +50,14 @@ fn default_build_uses_committed_tables() {
         return;
     }
     assert_eq!(tables::BUILD_TIME_PROTO_H, None);
-    let committed = std::fs::read_to_string(Path::new(ROOT).join("generated/iscsi_if.rs"))
-        .expect("read generated/iscsi_if.rs");
+    let committed = std::fs::read_to_string(Path::new(ROOT).join("tables/generated/iscsi_if.rs"))
+        .expect("read tables/generated/iscsi_if.rs");
     for e in IscsiErr::TABLE {
         let line = format!("pub const {}: Self = Self({});", e.name, e.value.get());
-        assert!(committed.contains(&line), "{line} is not in generated/");
+        assert!(
+            committed.contains(&line),
+            "{line} is not in tables/generated/"
+        );
     }
     assert_eq!(IscsiErr::new(1099).name(), None);
     assert_eq!(RejectReason::new(0x77).name(), None);
@@ -78,11 +81,31 @@ fn codegen_is_only_a_feature_gated_build_dependency() {
         !default.contains("iscsi-codegen"),
         "default build:\n{default}"
     );
+    // The decoder library without features needs the tables crate alone, and that crate
+    // nothing at all: what a tool that vendors the tables gets.
     let bare = tree(&["-e", "normal,build", "--no-default-features"]);
     assert_eq!(
         bare.trim(),
-        format!("iscsi-decode v0.1.0 ({ROOT})"),
+        format!("iscsi-decode v0.1.0 ({ROOT})\niscsi-tables v0.1.0 ({ROOT}/tables)"),
         "{bare}"
+    );
+    let out = cargo()
+        .args([
+            "tree",
+            "-p",
+            "iscsi-tables",
+            "--prefix",
+            "none",
+            "-e",
+            "normal,build",
+        ])
+        .output()
+        .expect("run cargo tree");
+    assert!(out.status.success(), "{}", describe("cargo tree", &out));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("iscsi-tables v0.1.0 ({ROOT}/tables)"),
+        "iscsi-tables has no dependency"
     );
     let with = tree(&["-e", "normal,build", "--features", "build-time-codegen"]);
     assert!(with.contains("iscsi-codegen"), "with the feature:\n{with}");
@@ -167,7 +190,7 @@ fn build_time_codegen_uses_the_vendor_header() {
     let err = text(&out.stderr);
     assert!(!out.status.success(), "{}", describe("malformed", &out));
     assert!(
-        err.contains("error: iscsi-decode@0.1.0: ISCSI_IF_H: ")
+        err.contains("error: iscsi-tables@0.1.0: ISCSI_IF_H: ")
             && err.contains("bad/iscsi_if.h:6:2: C syntax error"),
         "{}",
         describe("malformed", &out)

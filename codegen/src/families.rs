@@ -308,7 +308,7 @@ fn location_of(text: &str, span: Range<usize>) -> Location {
 
 /// Whether `s` is an identifier that needs no `r#`: ASCII, not a keyword.
 fn is_rust_name(s: &str) -> bool {
-    crate::emit::ident::is_ident_shaped(s) && !crate::emit::ident::is_keyword(s)
+    crate::rust_name::is_ident_shaped(s) && !crate::rust_name::is_keyword(s)
 }
 
 /// Whether `s` is a C-style identifier that can name a Rust type.

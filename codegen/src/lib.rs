@@ -1,10 +1,10 @@
 //! `iscsi-codegen`: reads the kernel's iSCSI headers into a [`model`], assigns every
-//! integer `#define` to a reviewed family, and emits the Rust tables in `generated/`.
+//! integer `#define` to a reviewed family, and emits the Rust tables in `tables/generated/` (the `iscsi-tables` crate).
 //!
 //! The data path: [`preprocess`] (comments, directives, annotations; with the one integer
 //! evaluator over the one symbol table, [`preprocess::eval`], which `#if` needs) →
 //! [`parse`] (lang-c) → [`extract`] (every enumerator and `#define` evaluated) →
-//! [`model`] → [`families`] → [`emit`]. Each stage depends only on earlier ones and on the
+//! [`model`] → [`families`] (names checked by [`rust_name`]) → [`emit`]. Each stage depends only on earlier ones and on the
 //! model's types; `scripts/module-cycles.py` checks that no modules import each other.
 #![deny(missing_docs)]
 
@@ -20,6 +20,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod preprocess;
+pub mod rust_name;
 pub mod source;
 pub mod store;
 pub mod version;

@@ -120,7 +120,7 @@ fn check_passes_on_the_committed_tables() {
     let out = run(&root(), &["check"]);
     assert!(
         out.status.success(),
-        "generated/ is stale; run `cargo run -p iscsi-codegen -- generate`\n{}{}",
+        "tables/generated/ is stale; run `cargo run -p iscsi-codegen -- generate`\n{}{}",
         text(&out.stdout),
         text(&out.stderr)
     );
@@ -132,9 +132,9 @@ fn check_fails_on_a_tampered_copy_with_a_diff_and_the_fix() {
         return;
     }
     let scratch = Scratch::new("tampered");
-    let generated = root().join("generated");
+    let generated = root().join("tables/generated");
     let mut tampered = false;
-    for entry in std::fs::read_dir(&generated).expect("generated/ exists") {
+    for entry in std::fs::read_dir(&generated).expect("tables/generated/ exists") {
         let path = entry.expect("dir entry").path();
         let name = path
             .file_name()
@@ -148,7 +148,7 @@ fn check_fails_on_a_tampered_copy_with_a_diff_and_the_fix() {
         }
         scratch.write(&name, &body);
     }
-    assert!(tampered, "generated/iscsi_if.rs exists");
+    assert!(tampered, "tables/generated/iscsi_if.rs exists");
     let out_dir = scratch.0.to_string_lossy().into_owned();
     let out = run(&root(), &["check", "--out", &out_dir]);
     let stderr = assert_clean_failure(&out, "check on a tampered copy");

@@ -65,7 +65,7 @@ pub(super) fn resolve_paths(g: &Global) -> Result<Paths> {
     Ok(Paths {
         manifest: or_default(&g.manifest, "headers/manifest.toml"),
         spec: or_default(&g.spec, "headers/families.toml"),
-        out: or_default(&g.out, "generated"),
+        out: or_default(&g.out, "tables/generated"),
         cache: or_default(&g.cache, "headers/cache"),
         extracted: or_default(&g.extracted, "headers/extracted"),
     })

@@ -8,34 +8,8 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 
-/// Rust keywords in edition 2024 (strict, reserved and `gen`). C names equal to one
-/// of these become raw identifiers, except those in [`NOT_RAW`].
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-];
-
-/// Keywords that cannot be raw identifiers.
-const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-/// Whether `s` is a keyword that needs `r#` (or cannot be an identifier at all).
-pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s) || s == "_"
-}
-
-/// Whether `s` has identifier shape: ASCII letters, digits and `_`, not starting
-/// with a digit, not `_` alone.
-pub fn is_ident_shaped(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s != "_"
-}
+use crate::rust_name::NOT_RAW;
+pub use crate::rust_name::{is_ident_shaped, is_keyword};
 
 /// A position for errors about a name: the header path and line.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,7 @@
 //! at build time from a vendor header have other labels.
 //!
 //! ```
-//! use iscsi_decode::explain::{release, Space};
+//! use iscsi_tables::explain::{release, Space};
 //! let c = release::check(Space::IscsiErr, 1022, "2.6.18");
 //! assert_eq!(c.presence, release::Presence::Absent);
 //! assert!(c.since.is_some());
@@ -19,16 +19,16 @@
 //! ```
 
 use super::Space;
-use crate::tables::{iscsi_if, iscsi_proto};
+use crate::{iscsi_if, iscsi_proto};
 
 mod sentence;
 
 /// The generated file a space comes from. Each has its own list of tracked releases.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Tables {
-    /// `include/scsi/iscsi_if.h` ([`crate::tables::iscsi_if`]).
+    /// `include/scsi/iscsi_if.h` ([`crate::iscsi_if`]).
     If,
-    /// `include/scsi/iscsi_proto.h` ([`crate::tables::iscsi_proto`]).
+    /// `include/scsi/iscsi_proto.h` ([`crate::iscsi_proto`]).
     Proto,
 }
 
@@ -141,7 +141,7 @@ impl Tables {
     /// release whose release line is not newer (`3.10.0-1160.el7.x86_64`).
     ///
     /// ```
-    /// use iscsi_decode::explain::release::Tables;
+    /// use iscsi_tables::explain::release::Tables;
     /// let r = Tables::If.resolve("2.6.18").unwrap();
     /// assert_eq!((r.label, r.exact), ("v2.6.18", true));
     /// let r = Tables::If.resolve("3.10.0-1160.el7.x86_64").unwrap();
@@ -269,7 +269,7 @@ pub struct ReleaseCheck {
 /// to check many values (the decoder checks every code it decodes).
 ///
 /// ```
-/// use iscsi_decode::explain::{release::{KernelRelease, Presence}, Space};
+/// use iscsi_tables::explain::{release::{KernelRelease, Presence}, Space};
 /// let k = KernelRelease::new("v2.6.18");
 /// assert!(k.is_known());
 /// assert_eq!(k.check(Space::IscsiErr, 1022).presence, Presence::Absent);
@@ -325,7 +325,7 @@ impl KernelRelease {
     /// copy's.
     ///
     /// ```
-    /// use iscsi_decode::explain::{release::{KernelRelease, Presence}, Space};
+    /// use iscsi_tables::explain::{release::{KernelRelease, Presence}, Space};
     /// let k = KernelRelease::new("3.2");
     /// let param = Space::parse("IscsiParam").unwrap();
     /// let c = k.check_name(param, 22, Some("ISCSI_PARAM_USERNAME"));
@@ -428,7 +428,7 @@ impl KernelRelease {
 /// or not.
 ///
 /// ```
-/// use iscsi_decode::explain::release::is_version;
+/// use iscsi_tables::explain::release::is_version;
 /// assert!(is_version("3.10.0-1160.el7.x86_64") && is_version("v2.6.9"));
 /// assert!(!is_version("foo"));
 /// ```

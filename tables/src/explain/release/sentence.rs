@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 
 use super::{Presence, ReleaseCheck, Resolved, Tables};
 use crate::explain::Space;
-use crate::tables::iscsi_if::IscsiConnState;
+use crate::iscsi_if::IscsiConnState;
 
 impl ReleaseCheck {
     /// Writes the answer as one sentence (no newline): `v2.6.18 does not have 1022 (in the

@@ -4,10 +4,8 @@
 
 use super::Space;
 use super::iscsiadm::IscsiadmError;
-use crate::tables::iscsi_if::{
-    IscsiHostEventCode, IscsiPingStatusCode, IscsiPortSpeed, IscsiPortState,
-};
-use crate::tables::iscsi_proto::{
+use crate::iscsi_if::{IscsiHostEventCode, IscsiPingStatusCode, IscsiPortSpeed, IscsiPortState};
+use crate::iscsi_proto::{
     AsyncEvent, IscsiOpcode, LoginStatusClass, LogoutReason, LogoutResponse, RejectReason, TmFunc,
     TmfResponse,
 };

@@ -17,7 +17,7 @@
 /// A SCSI host byte, known or not.
 ///
 /// ```
-/// use iscsi_decode::explain::host_byte::HostByte;
+/// use iscsi_tables::explain::host_byte::HostByte;
 /// let h = HostByte(0x0e);
 /// assert_eq!(h, HostByte::DID_TRANSPORT_DISRUPTED);
 /// assert_eq!(h.name(), Some("DID_TRANSPORT_DISRUPTED"));
@@ -243,7 +243,7 @@ impl HostByte {
             .iter()
             .find(|r| {
                 r.name.eq_ignore_ascii_case(name)
-                    || super::space::strip_prefix_ci(r.name, Self::PREFIX)
+                    || super::parse::strip_prefix_ci(r.name, Self::PREFIX)
                         .is_some_and(|short| short.eq_ignore_ascii_case(name))
             })
             .map(|r| r.code)
@@ -253,7 +253,7 @@ impl HostByte {
     /// (`DID_TRANSPORT_DISRUPTED`) or, for a value its table lacks, `0x14`.
     ///
     /// ```
-    /// use iscsi_decode::explain::host_byte::HostByte;
+    /// use iscsi_tables::explain::host_byte::HostByte;
     /// assert_eq!(HostByte::parse("DID_NO_CONNECT"), Some(HostByte(1)));
     /// assert_eq!(HostByte::parse("0x14"), Some(HostByte::DID_TRANSPORT_MARGINAL));
     /// assert_eq!(HostByte::parse("0x100"), None);

@@ -4,7 +4,7 @@
 /// Parses a decimal or `0x`-prefixed hexadecimal integer, with an optional sign.
 ///
 /// ```
-/// use iscsi_decode::explain::parse_number;
+/// use iscsi_tables::explain::parse_number;
 /// assert_eq!(parse_number("1022"), Some(1022));
 /// assert_eq!(parse_number("0x3F"), Some(0x3f));
 /// assert_eq!(parse_number("-1"), Some(-1));
@@ -42,7 +42,7 @@ pub fn parse_number(s: &str) -> Option<i128> {
 /// Returns `class << 8 | detail`.
 ///
 /// ```
-/// use iscsi_decode::explain::parse_login_status;
+/// use iscsi_tables::explain::parse_login_status;
 /// assert_eq!(parse_login_status("02/03"), Some(0x0203));
 /// assert_eq!(parse_login_status("2/3"), Some(0x0203));
 /// assert_eq!(parse_login_status("0x0203"), Some(0x0203));
@@ -70,4 +70,11 @@ pub fn parse_login_status(s: &str) -> Option<u16> {
         return u16::from_str_radix(s, 16).ok();
     }
     u16::try_from(parse_number(s)?).ok()
+}
+
+/// `s` without `prefix`, compared ignoring ASCII case; `None` if it does not start with it.
+pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }

@@ -9,7 +9,7 @@
 /// An iscsiadm error code (also its exit status), known or not.
 ///
 /// ```
-/// use iscsi_decode::explain::iscsiadm::IscsiadmError;
+/// use iscsi_tables::explain::iscsiadm::IscsiadmError;
 /// let e = IscsiadmError(8);
 /// assert_eq!(e, IscsiadmError::ISCSI_ERR_TRANS_TIMEOUT);
 /// assert_eq!(e.name(), Some("ISCSI_ERR_TRANS_TIMEOUT"));
@@ -222,9 +222,9 @@ impl IscsiadmError {
             .iter()
             .find(|r| {
                 r.name.eq_ignore_ascii_case(name)
-                    || super::space::strip_prefix_ci(r.name, Self::PREFIX)
+                    || super::parse::strip_prefix_ci(r.name, Self::PREFIX)
                         .is_some_and(|short| short.eq_ignore_ascii_case(name))
-                    || super::space::strip_prefix_ci(r.name, "ISCSI_")
+                    || super::parse::strip_prefix_ci(r.name, "ISCSI_")
                         .is_some_and(|short| short.eq_ignore_ascii_case(name))
             })
             .map(|r| r.code)

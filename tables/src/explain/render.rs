@@ -88,7 +88,7 @@ impl fmt::Display for Json<'_> {
 /// Every line ends with `\n`.
 ///
 /// ```
-/// use iscsi_decode::explain::{Space, write_human};
+/// use iscsi_tables::explain::{Space, write_human};
 /// let mut s = String::new();
 /// write_human(&mut s, &Space::IscsiErr.reading(1022), 60).unwrap();
 /// assert!(s.starts_with("iscsi_err 1022 ISCSI_ERR_NOP_TIMEDOUT\n"));
@@ -136,7 +136,7 @@ pub fn write_human<W: Write + ?Sized>(out: &mut W, r: &Reading, width: usize) ->
 ///
 /// ```
 /// let mut s = String::new();
-/// iscsi_decode::explain::write_wrapped(&mut s, "one two three", "> ", "  ", 9).unwrap();
+/// iscsi_tables::explain::write_wrapped(&mut s, "one two three", "> ", "  ", 9).unwrap();
 /// assert_eq!(s, "> one two\n  three\n");
 /// ```
 pub fn write_wrapped<W: Write + ?Sized>(
@@ -221,7 +221,7 @@ impl Line<'_> {
 /// applies. `name` is `null` for an unknown value.
 ///
 /// ```
-/// use iscsi_decode::explain::{Space, write_json};
+/// use iscsi_tables::explain::{Space, write_json};
 /// let mut s = String::new();
 /// write_json(&mut s, &Space::ConnState.reading(3)).unwrap();
 /// assert!(s.starts_with(r#"{"space":"conn_state","value":3,"name":"ISCSI_CONN_STATE_LOGGED_IN""#));
@@ -249,7 +249,7 @@ pub fn write_json<W: Write + ?Sized>(out: &mut W, r: &Reading) -> fmt::Result {
 ///
 /// ```
 /// let mut s = String::new();
-/// iscsi_decode::explain::write_json_string(&mut s, "a \"b\"\n").unwrap();
+/// iscsi_tables::explain::write_json_string(&mut s, "a \"b\"\n").unwrap();
 /// assert_eq!(s, r#""a \"b\"\n""#);
 /// ```
 pub fn write_json_string<W: Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {

@@ -1,9 +1,8 @@
-//! The number spaces an administrator meets, and how each maps onto a generated family or
-//! one of our own tables. Two spaces can hold the same integer with unrelated meanings; a
-//! `Space` is what tells them apart.
+//! The number spaces an administrator meets. Two spaces can hold the same integer with
+//! unrelated meanings; a `Space` is what tells them apart. How each maps onto a generated
+//! family or one of our own tables is in `family.rs`.
 
-use super::family::Fam;
-use crate::tables::iscsi_if::FamilyKind;
+use crate::iscsi_if::FamilyKind;
 
 /// One number space: what a bare integer in a log line could be an instance of.
 ///
@@ -11,7 +10,7 @@ use crate::tables::iscsi_if::FamilyKind;
 /// the generated tables is reachable as [`Space::Other`], named by its Rust type name.
 ///
 /// ```
-/// use iscsi_decode::explain::Space;
+/// use iscsi_tables::explain::Space;
 /// assert_eq!(Space::ConnState.as_str(), "conn_state");
 /// assert_eq!(Space::parse("state"), Some(Space::ConnState));
 /// assert_eq!(Space::parse("ISCSIADM"), Some(Space::IscsiadmError));
@@ -186,49 +185,10 @@ impl Space {
         })
     }
 
-    /// The generated family behind this space, if the tables have one.
-    pub(crate) fn family(self) -> Option<Fam> {
-        let name = self.rust_name()?;
-        super::family::all().find(|f| f.rust_name() == name)
-    }
-
     /// Whether the generated tables (or our own, for iscsiadm and the host byte) have this
     /// space.
     pub fn exists(self) -> bool {
         matches!(self, Space::IscsiadmError | Space::HostByte) || self.family().is_some()
-    }
-
-    /// The header's comment above this family, or "".
-    pub fn doc(self) -> &'static str {
-        self.family().map_or("", Fam::doc)
-    }
-
-    /// What the C side calls this space: `enum iscsi_err`, `ISCSI_OP_* (#define)`, or
-    /// `enum iscsi_error_list (open-iscsi include/iscsi_err.h)` for iscsiadm's codes.
-    pub fn c_name(self) -> &'static str {
-        match self {
-            Space::IscsiadmError => "enum iscsi_error_list (open-iscsi include/iscsi_err.h)",
-            Space::HostByte => "enum scsi_host_status (scsi_status.h)",
-            _ => self.family().map_or("", Fam::c_name),
-        }
-    }
-
-    /// The prefix shared by the C names of this space (stripped by short name lookups and
-    /// used to print an unknown value as `1099 ISCSI_ERR_???`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Space::IscsiadmError => super::iscsiadm::IscsiadmError::PREFIX,
-            Space::HostByte => super::host_byte::HostByte::PREFIX,
-            _ => self.family().map_or("", Fam::prefix),
-        }
-    }
-
-    /// How the family's values combine (values, flags, keyed pairs or unrelated constants).
-    pub fn kind(self) -> FamilyKind {
-        match self {
-            Space::IscsiadmError | Space::HostByte => FamilyKind::Values,
-            _ => self.family().map_or(FamilyKind::Values, Fam::kind),
-        }
     }
 
     /// Whether values of this space are usually written in hexadecimal (opcodes, flags,
@@ -255,48 +215,6 @@ impl Space {
             _ => "header comment",
         }
     }
-
-    /// Finds a space by its identifier, an alias, or (for any generated family) its Rust type
-    /// name or C name, ignoring case: `state`, `conn_state`, `IscsiParam`, `enum iscsi_param`.
-    pub fn parse(word: &str) -> Option<Space> {
-        let word = word.trim();
-        let bare = strip_prefix_ci(word, "enum ").unwrap_or(word);
-        for &s in NAMED {
-            if s.as_str().eq_ignore_ascii_case(word)
-                || s.aliases().iter().any(|a| a.eq_ignore_ascii_case(word))
-            {
-                return Some(s);
-            }
-        }
-        let fam = super::family::all().find(|f| {
-            f.rust_name().eq_ignore_ascii_case(bare)
-                || f.c_name().eq_ignore_ascii_case(word)
-                || strip_prefix_ci(f.c_name(), "enum ")
-                    .is_some_and(|c| c.eq_ignore_ascii_case(bare))
-        })?;
-        Some(Space::of_family(fam))
-    }
-
-    /// The space that owns a generated family: the named space if one maps to it, else
-    /// [`Space::Other`].
-    pub(crate) fn of_family(fam: Fam) -> Space {
-        let name = fam.rust_name();
-        NAMED
-            .iter()
-            .copied()
-            .find(|s| s.rust_name() == Some(name))
-            .unwrap_or(Space::Other(name))
-    }
-
-    /// Every space that has values: the named spaces whose family exists in the tables (and
-    /// iscsiadm's own table), then every other generated family in header order.
-    pub fn all() -> impl Iterator<Item = Space> {
-        let named = NAMED.iter().copied().filter(|s| s.exists());
-        let others = super::family::all()
-            .map(Space::of_family)
-            .filter(|s| matches!(s, Space::Other(_)));
-        named.chain(others)
-    }
 }
 
 impl core::fmt::Display for Space {
@@ -310,11 +228,4 @@ impl serde::Serialize for Space {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
-}
-
-/// `s` without `prefix`, compared ignoring ASCII case; `None` if it does not start with it.
-pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
 }

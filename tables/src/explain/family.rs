@@ -4,8 +4,10 @@
 use super::Space;
 use super::host_byte::{self, HostByte};
 use super::iscsiadm::{self, IscsiadmError};
-use crate::tables::iscsi_if::{self, FamilyKind};
-use crate::tables::iscsi_proto;
+use super::parse::strip_prefix_ci;
+use super::space::NAMED;
+use crate::iscsi_if::{self, FamilyKind};
+use crate::iscsi_proto;
 
 /// The headers whose generated tables we walk.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -180,4 +182,88 @@ pub(crate) fn find(space: Space, value: i128) -> Option<Known> {
         });
     }
     rows(space).find(|k| k.value == value)
+}
+
+/// How each space maps onto a generated family or one of our own tables.
+impl Space {
+    /// The generated family behind this space, if the tables have one.
+    pub(crate) fn family(self) -> Option<Fam> {
+        let name = self.rust_name()?;
+        all().find(|f| f.rust_name() == name)
+    }
+
+    /// The header's comment above this family, or "".
+    pub fn doc(self) -> &'static str {
+        self.family().map_or("", Fam::doc)
+    }
+
+    /// What the C side calls this space: `enum iscsi_err`, `ISCSI_OP_* (#define)`, or
+    /// `enum iscsi_error_list (open-iscsi include/iscsi_err.h)` for iscsiadm's codes.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            Space::IscsiadmError => "enum iscsi_error_list (open-iscsi include/iscsi_err.h)",
+            Space::HostByte => "enum scsi_host_status (scsi_status.h)",
+            _ => self.family().map_or("", Fam::c_name),
+        }
+    }
+
+    /// The prefix shared by the C names of this space (stripped by short name lookups and
+    /// used to print an unknown value as `1099 ISCSI_ERR_???`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Space::IscsiadmError => IscsiadmError::PREFIX,
+            Space::HostByte => HostByte::PREFIX,
+            _ => self.family().map_or("", Fam::prefix),
+        }
+    }
+
+    /// How the family's values combine (values, flags, keyed pairs or unrelated constants).
+    pub fn kind(self) -> FamilyKind {
+        match self {
+            Space::IscsiadmError | Space::HostByte => FamilyKind::Values,
+            _ => self.family().map_or(FamilyKind::Values, Fam::kind),
+        }
+    }
+
+    /// Finds a space by its identifier, an alias, or (for any generated family) its Rust type
+    /// name or C name, ignoring case: `state`, `conn_state`, `IscsiParam`, `enum iscsi_param`.
+    pub fn parse(word: &str) -> Option<Space> {
+        let word = word.trim();
+        let bare = strip_prefix_ci(word, "enum ").unwrap_or(word);
+        for &s in NAMED {
+            if s.as_str().eq_ignore_ascii_case(word)
+                || s.aliases().iter().any(|a| a.eq_ignore_ascii_case(word))
+            {
+                return Some(s);
+            }
+        }
+        let fam = all().find(|f| {
+            f.rust_name().eq_ignore_ascii_case(bare)
+                || f.c_name().eq_ignore_ascii_case(word)
+                || strip_prefix_ci(f.c_name(), "enum ")
+                    .is_some_and(|c| c.eq_ignore_ascii_case(bare))
+        })?;
+        Some(Space::of_family(fam))
+    }
+
+    /// The space that owns a generated family: the named space if one maps to it, else
+    /// [`Space::Other`].
+    pub(crate) fn of_family(fam: Fam) -> Space {
+        let name = fam.rust_name();
+        NAMED
+            .iter()
+            .copied()
+            .find(|s| s.rust_name() == Some(name))
+            .unwrap_or(Space::Other(name))
+    }
+
+    /// Every space that has values: the named spaces whose family exists in the tables (and
+    /// iscsiadm's own table), then every other generated family in header order.
+    pub fn all() -> impl Iterator<Item = Space> {
+        let named = NAMED.iter().copied().filter(|s| s.exists());
+        let others = all()
+            .map(Space::of_family)
+            .filter(|s| matches!(s, Space::Other(_)));
+        named.chain(others)
+    }
 }

@@ -2,13 +2,13 @@
 //! `login rejected: initiator error - target not found (02/03)`), and whether trying again
 //! can help: the question an administrator has when a login fails.
 
-use crate::tables::iscsi_proto::{LoginStatus, LoginStatusClass};
+use crate::iscsi_proto::{LoginStatus, LoginStatusClass};
 
 /// What a login response status means and whether a retry can succeed.
 ///
 /// ```
-/// use iscsi_decode::explain::login_status;
-/// use iscsi_decode::tables::iscsi_proto::LoginStatus;
+/// use iscsi_tables::explain::login_status;
+/// use iscsi_tables::iscsi_proto::LoginStatus;
 /// let i = login_status(LoginStatus::from_parts(2, 3));
 /// assert_eq!(i.name, Some("ISCSI_LOGIN_STATUS_TGT_NOT_FOUND"));
 /// assert_eq!(i.text, "initiator error - target not found");

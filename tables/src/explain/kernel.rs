@@ -2,13 +2,13 @@
 //! `detected conn error (1022)` and in iscsid's `Kernel reported iSCSI connection ... error`.
 //! Rows are keyed by the generated constants, never by a repeated number.
 
-use crate::tables::iscsi_if::IscsiErr;
+use crate::iscsi_if::IscsiErr;
 
 /// Everything we can say about one kernel connection error code.
 ///
 /// ```
-/// use iscsi_decode::explain::kernel_error;
-/// use iscsi_decode::tables::iscsi_if::IscsiErr;
+/// use iscsi_tables::explain::kernel_error;
+/// use iscsi_tables::iscsi_if::IscsiErr;
 /// let e = kernel_error(IscsiErr::ISCSI_ERR_NOP_TIMEDOUT);
 /// assert_eq!(e.name, Some("ISCSI_ERR_NOP_TIMEDOUT"));
 /// assert_eq!(e.iscsid_text, "A NOP has timed out");

@@ -8,7 +8,7 @@
 //! `std` or `alloc`: renderers write into any [`core::fmt::Write`].
 //!
 //! ```
-//! use iscsi_decode::explain::{self, Space};
+//! use iscsi_tables::explain::{self, Space};
 //! // One number, several meanings, most likely first.
 //! let mut r = explain::readings(8);
 //! assert_eq!(r.next().unwrap().space, Space::IscsiadmError);
@@ -28,6 +28,7 @@ mod iscsid_login;
 mod kernel;
 mod login;
 mod notes;
+mod number;
 mod parse;
 mod reading;
 pub mod release;
@@ -39,19 +40,16 @@ pub use conn_state::{conn_state_label, conn_state_phase};
 pub use iscsid_login::{IscsidLoginStatus, iscsid_login_status};
 pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
 pub use login::{LoginInfo, login_status};
-pub use parse::{parse_login_status, parse_number};
+pub use parse::{parse_login_status, parse_number, strip_prefix_ci};
 pub use reading::Reading;
 pub use render::{
     Human, Json, ValueDisplay, write_human, write_json, write_json_string, write_wrapped,
 };
-/// For [`crate::query`], which reads `hostbyte=0x01` as a host byte.
-#[cfg(feature = "std")]
-pub(crate) use space::strip_prefix_ci;
 pub use space::{NAMED, Space};
 pub use suggest::{Suggestions, nearest_space, suggest};
 
-use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
-use crate::tables::iscsi_proto::LoginStatus;
+use crate::iscsi_if::{IscsiConnState, IscsiErr};
+use crate::iscsi_proto::LoginStatus;
 use host_byte::HostByte;
 use iscsiadm::IscsiadmError;
 
@@ -59,7 +57,7 @@ impl Space {
     /// This space's reading of a value: known or not, it keeps the number.
     ///
     /// ```
-    /// use iscsi_decode::explain::Space;
+    /// use iscsi_tables::explain::Space;
     /// let r = Space::ConnState.reading(3);
     /// assert_eq!(r.name, Some("ISCSI_CONN_STATE_LOGGED_IN"));
     /// assert_eq!(r.text, "LOGGED IN");
@@ -189,14 +187,14 @@ impl Space {
     /// masks and field values are not used to decompose). Empty for other spaces.
     ///
     /// ```
-    /// use iscsi_decode::explain::Space;
+    /// use iscsi_tables::explain::Space;
     /// let caps = Space::parse("TransportCaps").unwrap();
     /// let names: Vec<_> = caps.flag_bits(0x8030).filter_map(|r| r.name).collect();
     /// assert_eq!(names, ["CAP_HDRDGST", "CAP_DATADGST"]);
     /// assert_eq!(caps.flag_rest(0x8030), 0x8000);
     /// ```
     pub fn flag_bits(self, value: i128) -> impl Iterator<Item = Reading> {
-        let flags = matches!(self.kind(), crate::tables::iscsi_if::FamilyKind::Flags);
+        let flags = matches!(self.kind(), crate::iscsi_if::FamilyKind::Flags);
         family::iter(self)
             .filter(move |k| flags && is_bit(k.value) && value & k.value == k.value)
             .map(move |k| self.reading_of(k))
@@ -230,7 +228,7 @@ fn from_kernel(value: i128, k: KernelError) -> Reading {
 /// families are left out (ask for them by space). Empty if no space knows the value.
 ///
 /// ```
-/// use iscsi_decode::explain::{readings, Space};
+/// use iscsi_tables::explain::{readings, Space};
 /// let spaces: Vec<Space> = readings(3).map(|r| r.space).collect();
 /// assert_eq!(&spaces[..2], &[Space::IscsiadmError, Space::ConnState]);
 /// assert_eq!(readings(1022).next().unwrap().name, Some("ISCSI_ERR_NOP_TIMEDOUT"));
@@ -264,12 +262,12 @@ fn name_matches(name: &str, prefix: &str, word: &str, level: u8) -> bool {
         0 => name.eq_ignore_ascii_case(word),
         1 => {
             !prefix.is_empty()
-                && space::strip_prefix_ci(name, prefix)
+                && parse::strip_prefix_ci(name, prefix)
                     .is_some_and(|s| s.eq_ignore_ascii_case(word))
         }
         _ => {
             !prefix.eq_ignore_ascii_case("ISCSI_")
-                && space::strip_prefix_ci(name, "ISCSI_")
+                && parse::strip_prefix_ci(name, "ISCSI_")
                     .is_some_and(|s| s.eq_ignore_ascii_case(word))
         }
     }
@@ -279,7 +277,7 @@ fn name_matches(name: &str, prefix: &str, word: &str, level: u8) -> bool {
 /// their family prefix, then names without `ISCSI_`. Case is ignored.
 ///
 /// ```
-/// use iscsi_decode::explain::{lookup_names, Space};
+/// use iscsi_tables::explain::{lookup_names, Space};
 /// // iscsiadm, ping status and logout response all have a SUCCESS.
 /// assert!(lookup_names("success").count() >= 3);
 /// assert_eq!(lookup_names("ISCSI_ERR_TRANS_TIMEOUT").next().unwrap().space, Space::IscsiadmError);
@@ -293,7 +291,7 @@ pub fn lookup_names(name: &str) -> impl Iterator<Item = Reading> + '_ {
 /// given release has with [`release::check`].
 ///
 /// ```
-/// use iscsi_decode::explain::lookup_names_in_every_era;
+/// use iscsi_tables::explain::lookup_names_in_every_era;
 /// let values: Vec<i128> = lookup_names_in_every_era("ISCSI_PARAM_MAX").map(|r| r.value).collect();
 /// assert!(values.contains(&22) && values.len() > 2);
 /// ```
@@ -316,7 +314,7 @@ fn names_matching(name: &str, every_era: bool) -> impl Iterator<Item = Reading> 
 /// The best reading for a C name (see [`lookup_names`]), if any space has it.
 ///
 /// ```
-/// use iscsi_decode::explain::lookup_name;
+/// use iscsi_tables::explain::lookup_name;
 /// for n in ["ISCSI_ERR_NOP_TIMEDOUT", "iscsi_err_nop_timedout", "NOP_TIMEDOUT"] {
 ///     assert_eq!(lookup_name(n).unwrap().value, 1022);
 /// }

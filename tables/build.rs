@@ -1,6 +1,6 @@
 //! Picks the tables the crate compiles.
 //!
-//! By default this does nothing expensive: `src/tables.rs` includes the committed tables in
+//! By default this does nothing expensive: `src/lib.rs` includes the committed tables in
 //! `generated/`. With the `build-time-codegen` feature and `ISCSI_IF_H=/abs/path/iscsi_if.h`,
 //! it runs the generator (the `iscsi-codegen` library, a build-dependency only then) on that
 //! header into `OUT_DIR` and sets `cfg(iscsi_if_out_dir)`, so the crate describes the user's
@@ -66,8 +66,8 @@ mod build_time {
         let root = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
         let out_dir = PathBuf::from(env("OUT_DIR")?);
         // A vendor header with #defines of its own needs a family spec that places them.
-        let spec_path =
-            env_path("ISCSI_FAMILIES_TOML")?.unwrap_or_else(|| root.join("headers/families.toml"));
+        let spec_path = env_path("ISCSI_FAMILIES_TOML")?
+            .unwrap_or_else(|| root.join("../headers/families.toml"));
         println!("cargo::rerun-if-changed={}", spec_path.display());
         println!("cargo::rerun-if-changed={}", if_h.display());
         let spec = Spec::load(&spec_path).map_err(|e| format!("the family spec: {e}"))?;

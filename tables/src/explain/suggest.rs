@@ -46,7 +46,7 @@ impl Suggestions {
 /// third of the word's length) are offered.
 ///
 /// ```
-/// use iscsi_decode::explain::suggest;
+/// use iscsi_tables::explain::suggest;
 /// let s = suggest("NOP_TIMEOUT", None);
 /// assert_eq!(s.iter().next().unwrap().1, "ISCSI_ERR_NOP_TIMEDOUT");
 /// assert!(suggest("zzzzzzzzzzzzzzzzz", None).is_empty());
@@ -61,7 +61,7 @@ pub fn suggest(word: &str, space: Option<Space>) -> Suggestions {
     let mut consider = |s: Space| {
         let prefix = s.prefix();
         for k in family::iter(s) {
-            let short = super::space::strip_prefix_ci(k.name, prefix).unwrap_or(k.name);
+            let short = super::parse::strip_prefix_ci(k.name, prefix).unwrap_or(k.name);
             let d = distance(word, k.name).min(distance(word, short));
             if d <= limit {
                 out.offer(d, s, k.name);
@@ -80,7 +80,7 @@ pub fn suggest(word: &str, space: Option<Space>) -> Suggestions {
 /// of the word's length).
 ///
 /// ```
-/// use iscsi_decode::explain::{Space, nearest_space};
+/// use iscsi_tables::explain::{Space, nearest_space};
 /// assert_eq!(nearest_space("stat"), Some((Space::ConnState, "state")));
 /// assert_eq!(nearest_space("hostbyt"), Some((Space::HostByte, "hostbyte")));
 /// assert_eq!(nearest_space("zzzzzz"), None);

@@ -8,7 +8,7 @@
 //! gained a copy of the enum in v3.2, for offload drivers' login events. So a number means
 //! the same on every kernel.
 
-use crate::tables::iscsi_if::IscsiConnState;
+use crate::iscsi_if::IscsiConnState;
 
 struct Row {
     state: IscsiConnState,
@@ -89,8 +89,8 @@ fn row(s: IscsiConnState) -> Option<&'static Row> {
 /// The phase a connection was in, in plain words.
 ///
 /// ```
-/// use iscsi_decode::explain::conn_state_phase;
-/// use iscsi_decode::tables::iscsi_if::IscsiConnState;
+/// use iscsi_tables::explain::conn_state_phase;
+/// use iscsi_tables::iscsi_if::IscsiConnState;
 /// let p = conn_state_phase(IscsiConnState::ISCSI_CONN_STATE_LOGGED_IN);
 /// assert!(p.starts_with("Full-feature phase"));
 /// assert!(!conn_state_phase(IscsiConnState(42)).is_empty());

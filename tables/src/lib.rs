@@ -1,7 +1,30 @@
-//! The generated tables, one module per kernel header. Nothing here is written by
-//! hand: `cargo run -p iscsi-codegen -- generate` writes `generated/`, and this
-//! module includes it (or, with the `build-time-codegen` feature and `ISCSI_IF_H`
-//! set, the tables `build.rs` generated from the user's own header into `OUT_DIR`).
+//! Typed tables of the Linux kernel's iSCSI constants, and what each value means.
+//!
+//! The thin runtime of the `iscsi-decode` project, for tools that vendor it: no
+//! dependencies, `no_std` (feature `std` adds `std::error::Error` impls, `serde` adds
+//! `Serialize`). [`iscsi_if`] and [`iscsi_proto`] are the tables that `iscsi-codegen`
+//! generated from the kernel's `include/scsi/iscsi_if.h` and `iscsi_proto.h`, one newtype
+//! per C enum or `#define` family, holding any value like `http::StatusCode`; [`explain`]
+//! adds the project's own words for every number an administrator meets, checked against
+//! the kernel and open-iscsi sources it names.
+//!
+//! Nothing in the two table modules is written by hand: `cargo run -p iscsi-codegen --
+//! generate` writes `tables/generated/`, and they include it (or, with the
+//! `build-time-codegen` feature and `ISCSI_IF_H` set, the tables `build.rs` generated from
+//! the user's own header into `OUT_DIR`).
+//!
+//! ```
+//! use iscsi_tables::iscsi_if::IscsiErr;
+//! let e = IscsiErr::new(1022);
+//! assert_eq!(e.name(), Some("ISCSI_ERR_NOP_TIMEDOUT"));
+//! assert_eq!(e.to_string(), "1022 ISCSI_ERR_NOP_TIMEDOUT");
+//! assert_eq!(IscsiErr::new(1099).to_string(), "1099 ISCSI_ERR_???");
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod explain;
 
 /// Constants of `include/scsi/iscsi_if.h`: the netlink interface between iscsid
 /// and the kernel (events, error codes, connection states, parameters).
@@ -39,7 +62,7 @@ pub mod iscsi_proto {
 /// ```
 /// // A default build uses the committed tables.
 /// # if !cfg!(feature = "build-time-codegen") {
-/// assert_eq!(iscsi_decode::tables::BUILD_TIME_IF_H, None);
+/// assert_eq!(iscsi_tables::BUILD_TIME_IF_H, None);
 /// # }
 /// ```
 pub const BUILD_TIME_IF_H: Option<&str> = option_env!("ISCSI_DECODE_TABLES_IF_H");
