@@ -58,7 +58,7 @@ log "building release binaries (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
 LOGGEN=$CARGO_TARGET_DIR/release/iscsi-loggen
 DECODE=$CARGO_TARGET_DIR/release/iscsi-decode
 HAVE_DECODE=0
-if (cd "$ROOT" && cargo build --release -q --bin iscsi-decode) 2>"$BENCH_DIR/out/decode-build.err"; then
+if (cd "$ROOT" && cargo build --release -q -p iscsi-decode-cli --bin iscsi-decode) 2>"$BENCH_DIR/out/decode-build.err"; then
     probe=$BENCH_DIR/out/probe.log
     "$LOGGEN" -q --size 64K --seed 9 --incident-rate 50 -o "$probe"
     if "$DECODE" decode --json "$probe" >"$BENCH_DIR/out/probe.out" 2>"$BENCH_DIR/out/probe.err" &&

@@ -175,7 +175,14 @@ fn build_time_codegen_uses_the_vendor_header() {
             target.display()
         );
         cargo()
-            .args(["build", "--bin", "iscsi-decode", "--features"])
+            .args([
+                "build",
+                "-p",
+                "iscsi-decode-cli",
+                "--bin",
+                "iscsi-decode",
+                "--features",
+            ])
             .arg("build-time-codegen")
             .env("CARGO_TARGET_DIR", &target)
             .env("ISCSI_IF_H", if_h)

@@ -1,5 +1,4 @@
 //! The `decode` command line: inputs (files, `-`, gzip), exit status, colour, JSON.
-#![cfg(feature = "cli")]
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/logs")
+        .join("../tests/fixtures/logs")
         .join(name)
 }
 

@@ -2,7 +2,6 @@
 //! since when it exists, vendor release strings, gaps between tracked releases, and the
 //! errors for a release that is no release. Checked against the committed tables (skipped
 //! when the tables were generated at build time from another header).
-#![cfg(feature = "cli")]
 
 use std::process::Command;
 

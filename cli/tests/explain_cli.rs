@@ -1,6 +1,5 @@
 //! `iscsi-decode explain` end to end: snapshots of the human and JSON output for every
 //! space, the bare-number, name and unknown-value paths, and exit statuses.
-#![cfg(feature = "cli")]
 
 use iscsi_decode::explain::Space;
 use std::process::Command;
