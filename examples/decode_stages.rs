@@ -11,12 +11,12 @@
 //!
 //! `bench/decode.sh` measures the whole program; this is for finding where its time goes.
 
+use iscsi_decode::decode::CHUNK;
 use iscsi_decode::decode::fact::Fact;
 use iscsi_decode::decode::incidents::Engine;
 use iscsi_decode::decode::prefilter::Prefilter;
 use iscsi_decode::decode::redact::Redactor;
 use iscsi_decode::decode::run::Sink;
-use iscsi_decode::decode::scan::CHUNK;
 use iscsi_decode::decode::{Decoder, envelope};
 use iscsi_decode::report::JsonSink;
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! The log decoder: `envelope → prefilter → pattern → event → incidents`.
 //!
 //! [`Decoder::decode`] turns one line into an [`Event`] (or nothing); [`incidents`] groups
-//! events into incidents per host and session; [`input`] and [`scan`] stream files, stdin
+//! events into incidents per host and session; [`input`] and `scan` stream files, stdin
 //! and gzip with constant memory and hand only prefiltered candidate lines to the decoder;
 //! [`run`] wires them together for the command line and the tests.
 //!
@@ -17,22 +17,24 @@
 //! assert_eq!(ev.fields.kerr, Some(IscsiErr::ISCSI_ERR_NOP_TIMEDOUT));
 //! ```
 
-pub mod clock;
+pub(crate) mod clock;
 pub mod envelope;
 pub mod fact;
 pub mod fields;
 pub mod incidents;
 pub mod input;
-pub mod memo;
-pub mod names;
+pub(crate) mod memo;
+pub(crate) mod names;
 pub mod patterns;
 pub mod prefilter;
 pub mod redact;
 pub mod run;
-pub mod scan;
-pub mod timing;
-pub mod unwrap;
-pub mod worker;
+pub(crate) mod scan;
+pub(crate) mod timing;
+pub(crate) mod unwrap;
+pub(crate) mod worker;
+
+pub use scan::CHUNK;
 
 use clock::{Instant, Scale, YearTracker};
 use envelope::{Envelope, Format, RawTime};
@@ -63,7 +65,7 @@ pub struct Event<'a> {
     /// the line; journal JSON, whose texts are decoded, always has quotes).
     pub plain: bool,
     /// The message's id in the decoder's cache, when it is cached: events with the same id
-    /// have the same message, pattern and fields (see [`memo::MessageId`]).
+    /// have the same message, pattern and fields (see `memo::MessageId`).
     pub message_id: Option<memo::MessageId>,
     /// The last line of a message that mail or forum software wrapped over two lines (see
     /// [`Decoder::join`]); `None` for a message on one line.

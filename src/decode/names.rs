@@ -54,11 +54,6 @@ pub fn conn_state_of_label(label: &str) -> Option<u32> {
     found.next().is_none().then_some(first)
 }
 
-/// The phase a state means, in plain words.
-pub fn conn_state_phase(state: u32) -> &'static str {
-    explain::conn_state_phase(IscsiConnState(state))
-}
-
 /// The C name of a login status (`ISCSI_LOGIN_STATUS_TGT_NOT_FOUND`).
 pub fn login_status_name(class: u8, detail: u8) -> Option<&'static str> {
     LoginStatus::from_parts(class, detail).name()
@@ -67,11 +62,6 @@ pub fn login_status_name(class: u8, detail: u8) -> Option<&'static str> {
 /// Our explanation of a login status (its meaning and whether a retry can succeed).
 pub fn login_status_meaning(class: u8, detail: u8) -> &'static str {
     explain::login_status(LoginStatus::from_parts(class, detail)).explanation
-}
-
-/// Whether retrying a login that got this status, unchanged, can succeed.
-pub fn login_retry_can_succeed(class: u8, detail: u8) -> bool {
-    explain::login_status(LoginStatus::from_parts(class, detail)).retry_can_succeed
 }
 
 /// The iscsid.conf setting involved in a login status, if any.

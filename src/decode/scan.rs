@@ -221,12 +221,6 @@ pub fn count_blocks(data: &[u8], blocks: &mut Vec<u32>) -> u64 {
     n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
 }
 
-/// Lines in a chunk of whole lines (the last may lack its newline).
-pub fn count_lines(data: &[u8]) -> u64 {
-    let n = memchr::memchr_iter(b'\n', data).count() as u64;
-    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
-}
-
 /// A reader thread delivering numbered chunks. At most `max_chunks` buffers exist: once they
 /// are all out, the reader waits for one to come back through [`ChunkReader::give_back`],
 /// so memory stays bounded whatever the consumers do. Dropping the reader makes the thread
@@ -259,11 +253,13 @@ impl ChunkReader {
     }
 
     /// The next chunk, `None` at the end.
+    #[cfg(test)]
     pub fn recv_chunk(&mut self) -> Option<io::Result<Chunk>> {
         self.rx.recv().ok()
     }
 
     /// Returns a buffer for reuse.
+    #[cfg(test)]
     pub fn give_back(&self, buf: Vec<u8>) {
         let _ = self.recycle.send(buf);
     }

@@ -10,7 +10,7 @@ use super::scan::{BLOCK, Chunk, MAX_LINE};
 use super::{Decoder, Event, Stats, envelope::Format};
 use std::borrow::Cow;
 use std::io;
-use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
 
 /// Renders lines on a worker thread, into buffers that the [`Sink`](super::run::Sink) writes in order.
@@ -409,6 +409,3 @@ pub fn work_loop(
         }
     }
 }
-
-/// Where finished results' buffers go back to the workers.
-pub type Spare = Sender<Done>;

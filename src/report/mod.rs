@@ -3,8 +3,8 @@
 
 pub mod human;
 pub mod json;
-pub mod jsonw;
-pub mod spool;
+pub(crate) mod jsonw;
+pub(crate) mod spool;
 pub mod style;
 pub mod term;
 

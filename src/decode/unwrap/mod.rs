@@ -18,7 +18,7 @@
 mod relay;
 
 use regex::Regex;
-pub use relay::{quoted, record_time, relayed, unescape};
+pub use relay::{record_time, relayed, unescape};
 use std::sync::OnceLock;
 
 /// Frame characters of terminal UIs (tmux, screen, k9s, lazydocker, dialog boxes): box
