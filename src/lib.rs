@@ -15,6 +15,8 @@
 //! assert_eq!(IscsiErr::new(1099).to_string(), "1099 ISCSI_ERR_???");
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
+// docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
