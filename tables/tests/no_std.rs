@@ -90,7 +90,14 @@ fn a_no_std_crate_builds_against_the_tables_and_has_no_other_dependency() {
     cargo(&dir, &["build", "--offline", "--quiet"]);
     let tree = cargo(
         &dir,
-        &["tree", "--offline", "-e", "normal,build", "--prefix", "none"],
+        &[
+            "tree",
+            "--offline",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ],
     );
     let names: Vec<&str> = tree
         .lines()
