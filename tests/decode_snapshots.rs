@@ -309,3 +309,63 @@ fn local_scsi_lines_are_counted_apart() {
     );
     assert!(clean.contains("3 recognised as iSCSI"), "{clean}");
 }
+
+/// A gzip stream cut short ends its input with [`Error::Read`] in the summary (the lines
+/// before it are decoded, and the reports say so); a sink that cannot write stops the run
+/// with [`Error::Write`], a closed pipe recognisable as such.
+#[test]
+fn read_and_write_errors_are_typed() {
+    use flate2::{Compression, write::GzEncoder};
+    use iscsi_decode::decode::Error;
+    use std::io::{self, Write};
+    let plain = fixture("syslog-nop-timeout-recovered.log");
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(&plain).unwrap();
+    let gz = e.finish().unwrap();
+    let cut = gz[..gz.len() - 12].to_vec(); // no CRC and length trailer
+    for threads in [1, 2] {
+        let opts = Options {
+            threads,
+            ..Options::default()
+        };
+        let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false);
+        let summary = run::run_bytes("cut.log.gz", cut.clone(), &opts, &mut sink).unwrap();
+        let human = String::from_utf8(sink.into_inner()).unwrap();
+        match &summary.inputs[0].error {
+            Some(Error::Read { input, lines, .. }) => {
+                assert_eq!(input, "cut.log.gz");
+                assert!(*lines <= summary.inputs[0].lines, "{lines}");
+            }
+            other => panic!("threads {threads}: expected a read error, got {other:?}"),
+        }
+        assert!(human.contains("cut.log.gz: read error: "), "{human}");
+        let json = json_of("cut.log.gz", cut.clone(), &opts);
+        assert!(json.contains(r#""name":"cut.log.gz""#), "{json}");
+        assert!(json.contains(r#""error":""#), "{json}");
+    }
+
+    /// Renders like the NDJSON sink; every write fails as on a pipe whose reader is gone.
+    struct Closed(JsonSink<Vec<u8>>);
+    impl Sink for Closed {
+        fn renderer(&self) -> Box<dyn Render> {
+            self.0.renderer()
+        }
+        fn write(&mut self, _out: &[u8]) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn incident(&mut self, _inc: &iscsi_decode::decode::incidents::Incident) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn finish(&mut self, _s: &run::Summary) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+    }
+    let mut closed = Closed(JsonSink::new(Vec::new(), false));
+    let err = run::run_bytes("t.log", plain, &Options::default(), &mut closed).unwrap_err();
+    assert!(matches!(err, Error::Write(_)), "{err:?}");
+    assert!(err.is_broken_pipe());
+    assert!(
+        err.to_string().starts_with("cannot write the output: "),
+        "{err}"
+    );
+}

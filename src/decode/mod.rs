@@ -19,6 +19,7 @@
 
 pub(crate) mod clock;
 pub mod envelope;
+mod error;
 pub mod fact;
 pub mod fields;
 pub mod incidents;
@@ -34,6 +35,7 @@ pub(crate) mod timing;
 pub(crate) mod unwrap;
 pub(crate) mod worker;
 
+pub use error::Error;
 pub use scan::CHUNK;
 
 use clock::{Instant, Scale, YearTracker};

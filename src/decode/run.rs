@@ -5,7 +5,6 @@
 //! are counted (by counting newlines) and, with `--passthrough`, rendered as they are.
 //! Memory is bounded by the number of chunks in flight, whatever the input's size.
 
-use super::Stats;
 use super::clock::{Instant, Scale, YearTracker};
 use super::envelope::{Format, RawTime};
 use super::fact::Fact;
@@ -15,6 +14,7 @@ use super::patterns::{Kind, Scope};
 use super::scan::{Chunk, ChunkReader, LineChunker};
 pub use super::worker::Render;
 use super::worker::{self, Done, Worker};
+use super::{Error, Stats};
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::mpsc::{channel, sync_channel};
@@ -74,7 +74,7 @@ pub trait Sink {
 }
 
 /// One input's totals.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct InputSummary {
     /// The name as shown.
     pub name: String,
@@ -82,12 +82,12 @@ pub struct InputSummary {
     pub lines: u64,
     /// Whether it was gzip.
     pub gzip: bool,
-    /// A read error that ended it early.
-    pub error: Option<String>,
+    /// A read error that ended it early ([`Error::Read`]).
+    pub error: Option<Error>,
 }
 
 /// The totals of a run.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Summary {
     /// Per input.
     pub inputs: Vec<InputSummary>,
@@ -97,8 +97,8 @@ pub struct Summary {
     pub kinds: Vec<u64>,
     /// Per host, sorted by name.
     pub hosts: Vec<HostSummary>,
-    /// Inputs that could not be opened.
-    pub open_errors: Vec<String>,
+    /// Inputs that could not be opened ([`Error::Open`]).
+    pub open_errors: Vec<Error>,
 }
 
 impl Summary {
@@ -124,20 +124,22 @@ impl Summary {
 }
 
 /// Decodes the named inputs (`-` is standard input) into `sink`. Inputs that cannot be
-/// opened are reported in [`Summary::open_errors`] (and to `errors`) and skipped.
+/// opened are reported in [`Summary::open_errors`] (and to `errors`) and skipped; a read
+/// error ends its input ([`InputSummary::error`]). The run stops only when the sink fails
+/// ([`Error::Write`]) or a thread cannot start ([`Error::Spawn`]).
 pub fn run_files(
     names: &[String],
     opts: &Options,
     sink: &mut dyn Sink,
     errors: &mut dyn FnMut(&InputError),
-) -> io::Result<Summary> {
+) -> Result<Summary, Error> {
     let mut r = Runner::new(opts);
     for (i, name) in names.iter().enumerate() {
         match input::open(name) {
             Ok(inp) => r.input(i, inp, sink)?,
             Err(e) => {
                 errors(&e);
-                r.summary.open_errors.push(e.to_string());
+                r.summary.open_errors.push(Error::Open(e));
             }
         }
     }
@@ -145,7 +147,7 @@ pub fn run_files(
 }
 
 /// Decodes in-memory text (for tests and the library).
-pub fn run_text(text: &str, opts: &Options, sink: &mut dyn Sink) -> io::Result<Summary> {
+pub fn run_text(text: &str, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
     run_bytes("<text>", text.as_bytes().to_vec(), opts, sink)
 }
 
@@ -155,9 +157,16 @@ pub fn run_bytes(
     bytes: Vec<u8>,
     opts: &Options,
     sink: &mut dyn Sink,
-) -> io::Result<Summary> {
+) -> Result<Summary, Error> {
     let mut r = Runner::new(opts);
-    let inp = input::wrap(name.to_string(), Box::new(io::Cursor::new(bytes)))?;
+    let inp =
+        input::wrap(name.to_string(), Box::new(io::Cursor::new(bytes))).map_err(|source| {
+            Error::Read {
+                input: name.to_string(),
+                lines: 0,
+                source,
+            }
+        })?;
     r.input(0, inp, sink)?;
     r.finish(sink)
 }
@@ -201,11 +210,11 @@ impl Runner {
 
     /// Decodes one input to its end. With [`Options::threads`] 1, in the calling thread
     /// (no reader or worker threads: for embedding, tests and fuzzing).
-    pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
+    pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
         if self.opts.threads == 1 {
             return self.input_here(index, inp, sink);
         }
-        let mut isum = self.begin(index, &inp, sink)?;
+        let isum = self.begin(index, &inp, sink)?;
         let n = threads(&self.opts);
         let max_chunks = 2 * n + 2;
         let (chunks, recycle) = ChunkReader::spawn(inp.reader, max_chunks).into_parts();
@@ -223,16 +232,18 @@ impl Runner {
             let (q, r, s) = (Arc::clone(&queue), results_tx.clone(), Arc::clone(&spare));
             std::thread::Builder::new()
                 .name("iscsi-decode-worker".into())
-                .spawn(move || worker::work_loop(w, q, r, s))?;
+                .spawn(move || worker::work_loop(w, q, r, s))
+                .map_err(Error::Spawn)?;
         }
         drop(results_tx);
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         let mut lines = 0u64;
         let mut failure: io::Result<()> = Ok(());
-        for done in results.iter() {
-            if let Some(e) = &done.error {
-                isum.error = Some(e.to_string());
+        let mut read_error = None;
+        for mut done in results.iter() {
+            if let Some(e) = done.error.take() {
+                read_error = Some(e);
                 continue;
             }
             pending.insert(done.seq, done);
@@ -250,10 +261,20 @@ impl Runner {
                 break;
             }
         }
+        self.end_input(isum, lines, read_error);
+        failure.map_err(Error::Write)
+    }
+
+    /// Records the end of an input: its lines, and the read error that ended it early.
+    fn end_input(&mut self, mut isum: InputSummary, lines: u64, error: Option<io::Error>) {
         isum.lines = lines;
+        isum.error = error.map(|source| Error::Read {
+            input: isum.name.clone(),
+            lines,
+            source,
+        });
         self.summary.stats.lines += lines;
         self.summary.inputs.push(isum);
-        failure
     }
 
     /// Starts input `index`: tells the sink, resets the per-input state, and returns the
@@ -263,8 +284,8 @@ impl Runner {
         index: usize,
         inp: &Input,
         sink: &mut dyn Sink,
-    ) -> io::Result<InputSummary> {
-        sink.begin_input(index, &inp.name)?;
+    ) -> Result<InputSummary, Error> {
+        sink.begin_input(index, &inp.name).map_err(Error::Write)?;
         self.file = index;
         self.engine.set_file(index);
         self.years = YearTracker::default();
@@ -276,8 +297,8 @@ impl Runner {
     }
 
     /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
-    fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut isum = self.begin(index, &inp, sink)?;
+    fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
+        let isum = self.begin(index, &inp, sink)?;
         let mut chunker = LineChunker::new(inp.reader);
         let mut w = Worker::new(
             index,
@@ -289,6 +310,7 @@ impl Runner {
         let mut buf = Vec::new();
         let mut done = worker::empty_done();
         let mut failure = Ok(());
+        let mut read_error = None;
         loop {
             match chunker.next_chunk(&mut buf) {
                 Ok(Some((len, truncated))) => {
@@ -311,15 +333,13 @@ impl Runner {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    isum.error = Some(e.to_string());
+                    read_error = Some(e);
                     break;
                 }
             }
         }
-        isum.lines = lines;
-        self.summary.stats.lines += lines;
-        self.summary.inputs.push(isum);
-        failure
+        self.end_input(isum, lines, read_error);
+        failure.map_err(Error::Write)
     }
 
     /// Writes one decoded chunk and feeds its facts to the engine, in line order.
@@ -355,12 +375,12 @@ impl Runner {
     }
 
     /// Closes open incidents and hands the summary to the sink.
-    pub fn finish(mut self, sink: &mut dyn Sink) -> io::Result<Summary> {
+    pub fn finish(mut self, sink: &mut dyn Sink) -> Result<Summary, Error> {
         self.summary.hosts = self.engine.finish();
         for inc in self.engine.drain_closed() {
-            sink.incident(&inc)?;
+            sink.incident(&inc).map_err(Error::Write)?;
         }
-        sink.finish(&self.summary)?;
+        sink.finish(&self.summary).map_err(Error::Write)?;
         Ok(self.summary)
     }
 }

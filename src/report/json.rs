@@ -448,12 +448,16 @@ pub fn summary_members(o: &mut Obj, s: &Summary) {
         o.str("name", &i.name);
         o.int("lines", i.lines);
         o.bool("gzip", i.gzip);
-        o.opt_str("error", i.error.as_deref());
+        o.opt_str(
+            "error",
+            i.error.as_ref().map(|e| e.io().to_string()).as_deref(),
+        );
         o.close();
     }
     o.close_array();
     if !s.open_errors.is_empty() {
-        o.strs("open_errors", s.open_errors.iter().map(String::as_str));
+        let open: Vec<String> = s.open_errors.iter().map(ToString::to_string).collect();
+        o.strs("open_errors", open.iter().map(String::as_str));
     }
     o.open_array("hosts");
     for h in &s.hosts {

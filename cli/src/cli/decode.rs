@@ -156,18 +156,14 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     });
     match result {
         Ok(summary) => {
-            if summary.inputs.iter().any(|i| i.error.is_some()) {
-                for i in summary.inputs.iter().filter(|i| i.error.is_some()) {
-                    eprintln!(
-                        "iscsi-decode: {}: {}",
-                        i.name,
-                        i.error.as_deref().unwrap_or("")
-                    );
+            for i in &summary.inputs {
+                if let Some(e) = &i.error {
+                    eprintln!("iscsi-decode: {}: {}", i.name, e.io());
+                    failed = true;
                 }
-                failed = true;
             }
         }
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("iscsi-decode: {e}");
             return ExitCode::from(2);

@@ -203,10 +203,10 @@ impl<W: Write> HumanSink<W> {
         }
         for i in &s.inputs {
             if let Some(err) = &i.error {
-                notes.push(format!("{}: read error: {err}", i.name));
+                notes.push(err.to_string());
             }
         }
-        notes.extend(s.open_errors.iter().cloned());
+        notes.extend(s.open_errors.iter().map(ToString::to_string));
         if !notes.is_empty() {
             t.text(&format!("({})", notes.join("; "))).nl();
         }
