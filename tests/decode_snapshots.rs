@@ -161,6 +161,7 @@ fn forced_format_and_passthrough() {
         format: Some(iscsi_decode::decode::envelope::Format::Journal),
         passthrough: true,
         threads: 0,
+        text: false,
     };
     let objs = parse_ndjson(&json_of("j", log.as_bytes().to_vec(), &opts));
     let ev: Vec<_> = objs.iter().filter(|o| o["type"] == "event").collect();

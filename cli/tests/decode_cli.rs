@@ -251,3 +251,43 @@ fn bare_messages_and_cr_line_ends() {
         assert_eq!(events, lines, "{}", text(&out.stdout));
     }
 }
+
+/// A binary file (a NUL byte in its first 8000 bytes, git's rule) is refused like a missing
+/// file; `-a`/`--text` decodes it anyway, and standard input is never sniffed.
+#[test]
+fn a_binary_file_is_refused_unless_text() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("decode-binary");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("a.out");
+    let mut elf = b"\x7fELF\x02\x01\x01\x00\x00\x00".to_vec();
+    elf.extend_from_slice(&std::fs::read(fixture("dmesg-t.log")).unwrap());
+    std::fs::write(&bin, &elf).unwrap();
+    let name = bin.to_str().unwrap();
+
+    let o = decode(&[name], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr)
+            .contains("a.out: binary file (a NUL byte at offset 7); --text decodes it anyway"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+
+    for flag in ["-a", "--text"] {
+        let o = decode(&[flag, name], None, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert!(
+            text(&o.stdout).contains("1 incident"),
+            "{}",
+            text(&o.stdout)
+        );
+    }
+    let o = decode(&["-"], Some(&elf), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("1 incident"),
+        "{}",
+        text(&o.stdout)
+    );
+}

@@ -70,6 +70,45 @@ pub fn open(name: &str) -> Result<Input, InputError> {
     wrap(name.to_string(), Box::new(file)).map_err(err)
 }
 
+/// How far into an input a NUL byte makes it binary: git's rule (`buffer_is_binary`,
+/// first 8000 bytes), which GNU grep and ripgrep follow in spirit. Text logs have no NUL;
+/// a syslog file that an unclean shutdown padded with NULs has them where it stopped, not
+/// in its first block.
+pub const BINARY_SNIFF: usize = 8000;
+
+/// Opens `name` as [`open`] does and, unless `text`, refuses a regular file that looks
+/// binary (a NUL byte in its first [`BINARY_SNIFF`] bytes, after gzip decompression):
+/// decoding an executable or a core dump gives nonsense events, not an error. Standard
+/// input, pipes and FIFOs are not sniffed: waiting for 8000 bytes would hold back a live
+/// stream (`journalctl -f | iscsi-decode decode -`).
+pub fn open_text(name: &str, text: bool) -> Result<Input, InputError> {
+    let inp = open(name)?;
+    let regular = name != "-" && std::fs::metadata(name).is_ok_and(|m| m.is_file());
+    if text || !regular {
+        return Ok(inp);
+    }
+    sniff(inp).map_err(|error| InputError {
+        name: name.to_string(),
+        error,
+    })
+}
+
+/// Reads the head of `inp` to look for a NUL byte, then puts it back in front.
+fn sniff(mut inp: Input) -> io::Result<Input> {
+    let mut head = Vec::with_capacity(BINARY_SNIFF);
+    (&mut inp.reader)
+        .take(BINARY_SNIFF as u64)
+        .read_to_end(&mut head)?;
+    if let Some(at) = memchr::memchr(0, &head) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("binary file (a NUL byte at offset {at}); --text decodes it anyway"),
+        ));
+    }
+    inp.reader = Box::new(io::Cursor::new(head).chain(inp.reader));
+    Ok(inp)
+}
+
 /// Wraps any reader, detecting gzip.
 pub fn wrap(name: String, inner: Box<dyn Read + Send>) -> io::Result<Input> {
     let mut r = BufReader::with_capacity(READ_BUF, inner);
@@ -95,6 +134,45 @@ mod tests {
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::io::Write;
+
+    #[test]
+    fn a_nul_in_the_first_8000_bytes_is_binary_and_text_reads_it_whole() {
+        let dir = std::env::temp_dir().join(format!("iscsi-decode-sniff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = dir.join("a.out");
+        let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+        elf.extend_from_slice(b"connection1:0: detected conn error (1020)\n");
+        std::fs::write(&bin, &elf).unwrap();
+        let name = bin.to_str().unwrap();
+        let e = open_text(name, false).unwrap_err();
+        assert_eq!(e.error.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            e.to_string()
+                .ends_with("binary file (a NUL byte at offset 7); --text decodes it anyway"),
+            "{e}"
+        );
+        let mut all = Vec::new();
+        open_text(name, true)
+            .unwrap()
+            .reader
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, elf);
+
+        // A NUL after the sniffed head, and a long text file read back whole.
+        let late = dir.join("late.log");
+        let mut log = "x\n".repeat(BINARY_SNIFF).into_bytes();
+        log.push(0);
+        std::fs::write(&late, &log).unwrap();
+        let mut all = Vec::new();
+        open_text(late.to_str().unwrap(), false)
+            .unwrap()
+            .reader
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, log);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn gzip_by_magic_and_multi_member() {

@@ -30,6 +30,9 @@ pub struct Options {
     /// Worker threads; 0 picks one per available CPU (at most 4); 1 decodes in the calling
     /// thread.
     pub threads: usize,
+    /// Decode named inputs that look binary too ([`input::open_text`]); by default they are
+    /// refused with an [`Error::Open`].
+    pub text: bool,
 }
 
 /// Where decoded output goes; runs on the calling thread.
@@ -135,7 +138,7 @@ pub fn run_files(
 ) -> Result<Summary, Error> {
     let mut r = Runner::new(opts);
     for (i, name) in names.iter().enumerate() {
-        match input::open(name) {
+        match input::open_text(name, opts.text) {
             Ok(inp) => r.input(i, inp, sink)?,
             Err(e) => {
                 errors(&e);

@@ -58,6 +58,10 @@ pub struct DecodeArgs {
     /// Also print the lines that were not recognised.
     #[arg(long)]
     pub passthrough: bool,
+    /// Decode inputs that look binary (a NUL byte in their first 8000 bytes) instead of
+    /// refusing them.
+    #[arg(long, short = 'a')]
+    pub text: bool,
     /// Colour the report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
@@ -91,7 +95,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let unreadable: Vec<String> = files
         .iter()
         .filter(|f| *f != "-")
-        .filter_map(|f| input::open(f).err().map(|e| e.to_string()))
+        .filter_map(|f| input::open_text(f, args.text).err().map(|e| e.to_string()))
         .collect();
     if unreadable.len() == files.len() {
         for e in &unreadable {
@@ -109,6 +113,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         format: format_of(args.format),
         passthrough: args.passthrough,
         threads: 0,
+        text: args.text,
     };
     let stdout = io::stdout();
     let color = match args.color {
