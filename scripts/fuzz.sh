@@ -104,8 +104,8 @@ if [ -n "$cpu_budget" ] && [ "$jobs" -gt 1 ]; then
   echo "fuzz.sh: FUZZ_CPU_SECONDS needs JOBS = 1" >&2
   exit 2
 fi
-# The fuzzer's command line, as cargo-fuzz starts it.
-bin="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release/$target -artifact_prefix="
+# The fuzzer's command line, as cargo-fuzz starts it: this checkout's, not another's.
+bin="release/$target -artifact_prefix=$(pwd)/fuzz/artifacts/$target/"
 # The fuzzer's own CPU seconds (user + system), or nothing once it has gone.
 fuzzer_cpu() {
   local pid
