@@ -9,6 +9,7 @@ use super::timing::PingTiming;
 use super::{Event, fields};
 use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
+use crate::tables::iscsi_proto::LoginStatus;
 
 /// The text fields of a [`Fact`], in one buffer (one allocation per fact instead of one per
 /// field).

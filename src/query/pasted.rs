@@ -44,7 +44,7 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
     if let Some(s) = f.state {
         readings.push(Space::ConnState.reading(i128::from(s)));
     }
-    if let Some((class, detail)) = f.login {
+    if let Some((class, detail)) = f.login.map(|l| (l.class(), l.detail())) {
         let packed = u16::from(class) << 8 | u16::from(detail);
         readings.push(Space::LoginStatus.reading(i128::from(packed)));
     }

@@ -19,6 +19,7 @@ pub use values::{Hctl, PingNumbers, decimal, errno_text, sd_name_of_devnum, span
 
 use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr, IscsiParam};
+use crate::tables::iscsi_proto::LoginStatus;
 use regex::{CaptureLocations, Regex};
 use std::borrow::Cow;
 
@@ -89,8 +90,8 @@ macro_rules! field_table {
                 state: Option<IscsiConnState> = State "state" code, json with conn_state "state",
                     pair code, fact Option<IscsiConnState>;
                 /// Login response status class and detail.
-                login: Option<(u8, u8)> = Login "login" login, json with login "login",
-                    pair with login_status, fact Option<(u8, u8)>;
+                login: Option<LoginStatus> = Login "login" login, json with login "login",
+                    pair with login_status, fact Option<LoginStatus>;
                 /// iscsid's internal login result code (`Login error (Login status N)`).
                 login_code: Option<u32> = LoginCode "login_code" parse, json skip, pair show,
                     fact Option<u32>;
@@ -328,7 +329,8 @@ fn errno_words<'f>(f: &'f Fields<'_>) -> Option<Cow<'f, str>> {
 
 /// The login status as `cc/dd` (hex).
 fn login_status(f: &Fields<'_>) -> Option<String> {
-    f.login.map(|(c, d)| format!("{c:02x}/{d:02x}"))
+    f.login
+        .map(|l| format!("{:02x}/{:02x}", l.class(), l.detail()))
 }
 
 /// The group-to-field map of one regex, computed once.
@@ -398,7 +400,7 @@ impl<'a> Fields<'a> {
 /// The assignments of the groups that do more than parse one field (the `groups` rows of
 /// the field registry, and the `login` field). A value that does not parse changes nothing.
 mod setters {
-    use super::{Fields, Hctl, PingNumbers};
+    use super::{Fields, Hctl, LoginStatus, PingNumbers};
 
     /// `address:port` (`[v6]:port`): fills addr and port; without a numeric port, the address
     /// alone.
@@ -428,14 +430,20 @@ mod setters {
     /// The login status class, in hex.
     pub(super) fn login_class(f: &mut Fields<'_>, v: &str) {
         if let Ok(c) = u8::from_str_radix(v, 16) {
-            f.login = Some((c, f.login.map_or(0, |l| l.1)));
+            f.login = Some(LoginStatus::from_parts(
+                c,
+                f.login.map_or(0, LoginStatus::detail),
+            ));
         }
     }
 
     /// The login status detail, in hex.
     pub(super) fn login_detail(f: &mut Fields<'_>, v: &str) {
         if let Ok(d) = u8::from_str_radix(v, 16) {
-            f.login = Some((f.login.map_or(0, |l| l.0), d));
+            f.login = Some(LoginStatus::from_parts(
+                f.login.map_or(0, LoginStatus::class),
+                d,
+            ));
         }
     }
 
@@ -443,7 +451,7 @@ mod setters {
     pub(super) fn login(f: &mut Fields<'_>, v: &str) {
         if let Some((c, d)) = v.split_once('/') {
             if let (Ok(c), Ok(d)) = (u8::from_str_radix(c, 16), u8::from_str_radix(d, 16)) {
-                f.login = Some((c, d));
+                f.login = Some(LoginStatus::from_parts(c, d));
             }
         }
     }

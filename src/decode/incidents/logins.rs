@@ -138,7 +138,7 @@ impl Engine {
             inc.failed_attempts += 1;
         }
         inc.add_error(&text);
-        let new = if let Some((c, d)) = f.login {
+        let new = if let Some((c, d)) = f.login.map(|l| (l.class(), l.detail())) {
             let same = |x: &Cause| {
                 x.kind == CauseKind::LoginStatus
                     && x.code == Some(i64::from(u16::from(c) << 8 | u16::from(d)))
@@ -305,7 +305,7 @@ fn failure_text(ev: &Fact) -> std::borrow::Cow<'_, str> {
     if let Some(t) = ev.errno_words() {
         return t;
     }
-    if let Some((c, d)) = ev.login {
+    if let Some((c, d)) = ev.login.map(|l| (l.class(), l.detail())) {
         return Cow::Owned(match crate::decode::names::login_status_name(c, d) {
             Some(n) => format!("login rejected {c:02x}/{d:02x} {n}"),
             None => format!("login rejected {c:02x}/{d:02x}"),

@@ -81,7 +81,7 @@ pub fn event_summary(ev: &Event<'_>) -> String {
                 .unwrap_or("?")
         ));
     }
-    if let Some((c, d)) = f.login {
+    if let Some((c, d)) = f.login.map(|l| (l.class(), l.detail())) {
         parts.push(format!(
             "login {c:02x}/{d:02x} {}",
             names::login_status_name(c, d).unwrap_or("ISCSI_LOGIN_STATUS_???")

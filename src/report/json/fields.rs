@@ -111,7 +111,7 @@ fn login(o: &mut Obj, ev: &Event<'_>, member: &str) {
     let f = &ev.fields;
     if f.login.is_some() || f.login_code.is_some() {
         o.open(member);
-        if let Some((c, d)) = f.login {
+        if let Some((c, d)) = f.login.map(|l| (l.class(), l.detail())) {
             o.int("class", c);
             o.int("detail", d);
             o.opt_str("name", names::login_status_name(c, d));
