@@ -143,15 +143,15 @@ fn every_kernel_error_is_present_from_its_since_on() {
     }
     for e in iscsi_if::IscsiErr::TABLE {
         let value = i128::from(e.value.get());
-        let since = e.since.label();
+        let since = iscsi_if::RELEASES.label(e.since);
         let c = release::check(Space::IscsiErr, value, since);
         assert_eq!(c.presence, Presence::Present, "{} in {since}", e.name);
         assert_eq!(c.release.map(|r| r.exact), Some(true));
-        let latest = iscsi_if::Release::LATEST.label();
+        let latest = iscsi_if::RELEASES.label(iscsi_if::LATEST);
         let in_latest = release::check(Space::IscsiErr, value, latest).presence;
         assert_eq!(in_latest == Presence::Present, c.in_latest, "{}", e.name);
         if e.since.0 > 0 && e.value.since() == Some(e.since) {
-            let before = iscsi_if::Release(e.since.0 - 1).label();
+            let before = iscsi_if::RELEASES.label(iscsi_if::Release(e.since.0 - 1));
             let c = release::check(Space::IscsiErr, value, before);
             assert_eq!(c.presence, Presence::Absent, "{} in {before}", e.name);
             assert_eq!(c.since, Some(since));

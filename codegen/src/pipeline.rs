@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::emit;
+use crate::emit::{self, Form};
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Extraction};
 use crate::families::Spec;
@@ -114,6 +114,16 @@ pub fn generate_noted(
     spec: &Spec,
     notes: &mut Vec<Error>,
 ) -> Result<Vec<GeneratedFile>> {
+    generate_noted_in(sets, spec, notes, Form::Crate)
+}
+
+/// [`generate_noted`] in the given [`Form`] (`--standalone`: one self-contained file each).
+pub fn generate_noted_in(
+    sets: &[HeaderSet],
+    spec: &Spec,
+    notes: &mut Vec<Error>,
+    form: Form,
+) -> Result<Vec<GeneratedFile>> {
     if sets.is_empty() {
         return Err(Error::msg("no header source to generate from"));
     }
@@ -127,7 +137,12 @@ pub fn generate_noted(
                 first.get_or_insert(file);
             }
         }
-        let contents = emit::emit_file(&headers, spec).map_err(|e| match first {
+        let file_name = headers.first().map(|h| crate::families::header_key(h).to_string());
+        let emitted = match file_name {
+            Some(f) => emit::emit_file_in(&headers, spec, &f, form),
+            None => emit::emit_file(&headers, spec),
+        };
+        let contents = emitted.map_err(|e| match first {
             Some(file) => on_disk(e, file),
             None => e,
         })?;
@@ -147,6 +162,16 @@ pub fn generate_from_store(
     extracted: &[Extracted],
     docs: &Docs,
     spec: &Spec,
+) -> Result<Vec<GeneratedFile>> {
+    generate_from_store_in(extracted, docs, spec, Form::Crate)
+}
+
+/// [`generate_from_store`] in the given [`Form`].
+pub fn generate_from_store_in(
+    extracted: &[Extracted],
+    docs: &Docs,
+    spec: &Spec,
+    form: Form,
 ) -> Result<Vec<GeneratedFile>> {
     let kernel: Vec<&Extracted> = extracted
         .iter()
@@ -179,7 +204,7 @@ pub fn generate_from_store(
             }
         }
         spec.check_stale(&headers, &name)?;
-        let contents = emit::emit_file_as(&headers, spec, &name)?;
+        let contents = emit::emit_file_in(&headers, spec, &name, form)?;
         out.push(GeneratedFile {
             path: output_name(&name),
             contents,

@@ -6,7 +6,7 @@
 mod emit_support;
 
 use emit_support::{compile_no_std, define, enumeration, header, run_with};
-use iscsi_codegen::emit::emit_file;
+use iscsi_codegen::emit::{emit_file, emit_standalone};
 use iscsi_codegen::families::Spec;
 use iscsi_codegen::model::Header;
 
@@ -332,16 +332,16 @@ fn shape_rules_hold() {
 
 #[test]
 fn compiles_alone_under_no_std() {
-    let out = emit_file(&[if_header("linux-6.12")], &spec()).expect("emit");
+    let out = emit_standalone(&[if_header("linux-6.12")], &spec()).expect("emit");
     compile_no_std("if", &out).unwrap_or_else(|e| panic!("{e}"));
-    let out = emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit");
+    let out = emit_standalone(&[proto_header("linux-6.12")], &spec()).expect("emit");
     compile_no_std("proto", &out).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
 fn display_formats_follow_the_contract() {
-    let mut code = emit_file(&[if_header("linux-6.12")], &spec()).expect("emit");
-    let proto = emit_file(&[proto_header("linux-6.12")], &spec()).expect("emit");
+    let mut code = emit_standalone(&[if_header("linux-6.12")], &spec()).expect("emit");
+    let proto = emit_standalone(&[proto_header("linux-6.12")], &spec()).expect("emit");
     // Two files in one module would clash on the common items: nest the second.
     code.push_str("\n/// proto\npub mod p {\n");
     code.push_str(&proto);
@@ -377,11 +377,11 @@ fn display_formats_follow_the_contract() {
     assert_eq!((c.entry)(0).unwrap().value, 32);
     // One source: one release, every row in it.
     assert_eq!(RELEASES.len(), 1);
-    assert_eq!(Release::LATEST, Release(0));
-    assert_eq!(Release::from_label("6.12.5"), Some(Release(0)));
-    assert_eq!(Release::from_label("3.10.0-1160.el7"), None);
-    assert!(Release::LATEST.has(IscsiErr(1022)));
-    assert!(!Release::LATEST.has(IscsiErr(1099)));
+    assert_eq!(LATEST, Release(0));
+    assert_eq!(RELEASES.find("6.12.5"), Some(Release(0)));
+    assert_eq!(RELEASES.find("3.10.0-1160.el7"), None);
+    assert!(LATEST.has(IscsiErr(1022)));
+    assert!(!LATEST.has(IscsiErr(1099)));
     assert_eq!(IscsiErr(1022).since(), Some(Release(0)));
     }
     use g::p::*;
@@ -437,11 +437,11 @@ fn a_value_that_differs_between_labels_gets_a_row_per_value() {
     assert!(out.contains("other values: 16 (linux-6.1)"), "{out}");
     // Both rows stay in the table, each with its release.
     assert!(
-        out.contains(r#"Self::row(0x10, "CAP_HDRDGST", "", "0x10", 0, 0)"#),
+        out.contains(r#"Self::row(0x10, "CAP_HDRDGST", "", "0x10", LINUX_6_1, LINUX_6_1)"#),
         "{out}"
     );
     assert!(
-        out.contains(r#"Self::row(0x11, "CAP_HDRDGST", "", "0x10", 1, 1)"#),
+        out.contains(r#"Self::row(0x11, "CAP_HDRDGST", "", "0x10", LATEST, LATEST)"#),
         "{out}"
     );
 }
@@ -471,27 +471,29 @@ fn three_releases() -> Vec<Header> {
 
 #[test]
 fn per_release_lookups_follow_the_contract() {
-    let code = emit_file(&three_releases(), &spec()).unwrap_or_else(|e| panic!("{e}"));
+    let code = emit_standalone(&three_releases(), &spec()).unwrap_or_else(|e| panic!("{e}"));
     let body = r#"
     use g::*;
     assert_eq!(RELEASES.iter().map(|r| r.label).collect::<Vec<_>>(), ["v3.10.65", "v3.17", "v6.1.192"]);
     assert_eq!(RELEASES[0].version, Some([3, 10, 65, 0]));
-    assert_eq!(Release::LATEST, Release(2));
+    assert_eq!(LATEST, Release(2));
+    assert_eq!((V3_10_65, V3_17, V6_1_192), (Release(0), Release(1), LATEST));
     // Exact labels and versions, and the release-line floor rule.
     for l in ["v3.17", "3.17", "linux-3.17", "3.17.0", "3.17.4", "3.18", "3.19.8-100.fc20"] {
-        assert_eq!(Release::from_label(l), Some(Release(1)), "{l}");
+        assert_eq!(RELEASES.find(l), Some(Release(1)), "{l}");
     }
-    assert_eq!(Release::from_label("3.10.0-1160.el7.x86_64"), Some(Release(0)));
-    assert_eq!(Release::from_label("linux-headers-6.12.117+deb12-amd64"), Some(Release(2)));
-    assert_eq!(Release::from_label("2.6.32-754.el6"), None);
-    assert_eq!(Release::from_label("not a version"), None);
-    assert_eq!(Release::from_label_exact("3.18"), None);
-    assert_eq!(Release::from_label_exact("v3.17"), Some(Release(1)));
-    assert_eq!(Release(1).label(), "v3.17");
-    assert_eq!(Release(9).label(), "");
-    assert_eq!(Release::all().count(), 3);
+    assert_eq!(RELEASES.find("3.10.0-1160.el7.x86_64"), Some(Release(0)));
+    assert_eq!(RELEASES.find("linux-headers-6.12.117+deb12-amd64"), Some(Release(2)));
+    assert_eq!(RELEASES.find("2.6.32-754.el6"), None);
+    assert_eq!(RELEASES.find("not a version"), None);
+    assert_eq!(RELEASES.find_exact("3.18"), None);
+    assert_eq!(RELEASES.find_exact("v3.17"), Some(Release(1)));
+    assert_eq!(RELEASES.label(Release(1)), "v3.17");
+    assert_eq!(RELEASES.label(Release(9)), "");
+    assert_eq!(RELEASES.all().count(), 3);
+    assert_eq!(RELEASES.latest(), Some(LATEST));
     // 1022: NOP_TIMEDOUT in v3.17 only, TCP_CONN_CLOSE from v6.1.192 (the fiction).
-    let rhel7 = Release::from_label("3.10.0-1160.el7").unwrap();
+    let rhel7 = RELEASES.find("3.10.0-1160.el7").unwrap();
     assert!(!rhel7.has(IscsiErr(1022)));
     assert_eq!(IscsiErr(1022).name_in(rhel7), None);
     assert_eq!(IscsiErr(1022).name_in(Release(1)), Some("ISCSI_ERR_NOP_TIMEDOUT"));
@@ -592,8 +594,9 @@ fn hostile_model() -> (Header, Spec) {
 
 #[test]
 fn hostile_model_cannot_inject_code() {
-    use iscsi_codegen::emit::emit_file_as;
+    use iscsi_codegen::emit::{Form, emit_file_as, emit_file_in};
     let (h, spec) = hostile_model();
+    let h2 = h.clone();
     let out = emit_file_as(&[h], &spec, "x.h").unwrap_or_else(|e| panic!("{e}"));
     let file = syn::parse_file(&out).expect("parses");
     assert!(file.attrs.is_empty(), "no inner attributes");
@@ -604,15 +607,11 @@ fn hostile_model_cannot_inject_code() {
             | syn::Item::Impl(_)
             | syn::Item::Static(_)
             | syn::Item::Trait(_)
+            | syn::Item::Use(_)
             | syn::Item::Macro(_) => {}
             other => panic!("unexpected top-level item: {}", quote::quote!(#other)),
         }
         if let syn::Item::Impl(i) = item {
-            // `Release::label` is the generated release table's own method.
-            let ty = &i.self_ty;
-            if quote::quote!(#ty).to_string() == "Release" {
-                continue;
-            }
             for it in &i.items {
                 if let syn::ImplItem::Fn(f) = it {
                     let n = f.sig.ident.to_string();
@@ -624,8 +623,8 @@ fn hostile_model_cannot_inject_code() {
             }
         }
     }
-    // The banner stays comments: every line before the first item starts with //.
-    for line in out.lines().take_while(|l| !l.starts_with("///")) {
+    // The banner stays comments: every line before the shared items starts with //.
+    for line in out.lines().take_while(|l| !l.starts_with("pub use crate::core")) {
         assert!(
             line.is_empty() || line.starts_with("//"),
             "banner line {line:?}"
@@ -638,6 +637,7 @@ fn hostile_model_cannot_inject_code() {
                 .any(|l| l.starts_with("//") && l.contains('\u{202e}'))
     );
     assert!(!out.contains('\r'));
+    let out = emit_file_in(&[h2], &spec, "x.h", Form::Standalone).unwrap_or_else(|e| panic!("{e}"));
     compile_no_std("hostile-model", &out).unwrap_or_else(|e| panic!("{e}"));
     // The texts survive exactly in the tables.
     let body = r#"
@@ -653,15 +653,12 @@ fn hostile_model_cannot_inject_code() {
 
 #[test]
 fn hostile_docs_make_no_doctests() {
-    use iscsi_codegen::emit::emit_file_as;
+    use iscsi_codegen::emit::{Form, emit_file_in};
     let (h, spec) = hostile_model();
-    let out = emit_file_as(&[h], &spec, "x.h").unwrap();
+    let out = emit_file_in(&[h], &spec, "x.h", Form::Standalone).unwrap();
     let dir = emit_support::scratch("doctests");
-    std::fs::write(dir.join("generated.rs"), &out).unwrap();
-    std::fs::write(
-        dir.join("lib.rs"),
-        "//! t\n/// g\npub mod g {\n    include!(\"generated.rs\");\n}\n",
-    )
+    std::fs::write(dir.join("g.rs"), &out).unwrap();
+    std::fs::write(dir.join("lib.rs"), "//! t\n/// g\npub mod g;\n")
     .unwrap();
     let rustdoc = std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into());
     let run = std::process::Command::new(rustdoc)

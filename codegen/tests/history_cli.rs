@@ -331,7 +331,7 @@ fn history_over_a_fixture_kernel_repository() {
         "generate",
     );
     let rs = std::fs::read_to_string(gen_dir.join("iscsi_if.rs")).unwrap();
-    assert!(rs.contains("label: \"v2.6.17\""), "{rs}");
+    assert!(rs.contains("    V2_6_17 = \"v2.6.17\",\n}"), "{rs}");
     assert!(
         rs.contains("pub const ISCSI_PARAM_MAX: Self = Self(2);"),
         "{rs}"

@@ -79,680 +79,89 @@
 //   v6.12.117: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
 //   v6.14: include/scsi/iscsi_if.h sha256 76dd627376113105b2815b41dddd09fed1f395f0cb422812293e7c5f824a38b1
 
-/// One known value of a family: the value, its C name, and the header's comment.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Entry<T: 'static> {
-    /// The value.
-    pub value: T,
-    /// The C name, e.g. `ISCSI_ERR_NOP_TIMEDOUT`.
-    pub name: &'static str,
-    /// The header's comment for it, or "" when it has none.
-    pub doc: &'static str,
-    /// The C initializer or macro body as written, or "" when implicit.
-    pub expr: &'static str,
-    /// The first tracked release of the run of releases that have this name
-    /// with this value.
-    pub since: Release,
-    /// The last tracked release of that run.
-    pub until: Release,
-}
+pub use crate::core::{
+    Entry, Family, FamilyKind, RawEntry, Release, ReleaseInfo, Releases, Tracked,
+};
+use crate::core::{family_impls, flags_display, releases};
 
-impl<T> Entry<T> {
-    /// Whether `release` has this name with this value.
-    pub const fn present_in(&self, release: Release) -> bool {
-        self.since.0 <= release.0 && release.0 <= self.until.0
-    }
-}
-
-/// A tracked source of these tables, oldest first: an index into [`RELEASES`].
-/// Kernel releases are ordered by version number, not by date.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct Release(pub u16);
-
-/// One tracked release.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ReleaseInfo {
-    /// The label: `v3.10.65`, or a file name for an ad-hoc header.
-    pub label: &'static str,
-    /// The kernel version the label names, `[major, minor, patch, rc]` (rc 0 for a
-    /// release), or `None` when it names none.
-    pub version: Option<[u16; 4]>,
-}
-
-/// A number space whose values can be looked up per release.
-pub trait Tracked: Copy {
-    /// Whether `release` has a name for this value.
-    fn known_in(self, release: Release) -> bool;
-}
-
-impl Release {
-    /// The oldest tracked release.
-    pub const FIRST: Release = Release(0);
-    /// What is known about this release; `None` past the end of [`RELEASES`].
-    pub fn info(self) -> Option<&'static ReleaseInfo> {
-        RELEASES.get(usize::from(self.0))
-    }
-    /// The label, or "" past the end of [`RELEASES`].
-    pub fn label(self) -> &'static str {
-        self.info().map_or("", |i| i.label)
-    }
-    /// Every tracked release, oldest first.
-    pub fn all() -> impl Iterator<Item = Release> {
-        (0..RELEASES.len() as u16).map(Release)
-    }
-    /// Whether this release has a name for `value`.
-    pub fn has<T: Tracked>(self, value: T) -> bool {
-        value.known_in(self)
-    }
-    /// The tracked release with exactly this label or version: `v2.6.18`,
-    /// `2.6.18` and `linux-2.6.18` all name `v2.6.18`.
-    pub fn from_label_exact(label: &str) -> Option<Release> {
-        let version = Self::parse_version(label);
-        RELEASES
-            .iter()
-            .position(|r| {
-                r.label == label || (version.is_some() && r.version == version)
-            })
-            .map(|i| Release(i as u16))
-    }
-    /// The release-line floor rule: the tracked release of exactly this label or
-    /// version, else the newest tracked release whose release line (`2.6.x`
-    /// before 3.0, `major.minor` from 3.0) is not newer than the one `label`
-    /// names. So `3.10.0-1160.el7` resolves to the tracked 3.10 release (or the
-    /// newest before it), `6.15` past the newest tracked one to the newest.
-    /// `None` when `label` names no version, or one older than every tracked
-    /// release.
-    pub fn from_label(label: &str) -> Option<Release> {
-        if let Some(r) = Self::from_label_exact(label) {
-            return Some(r);
-        }
-        let line = Self::line(Self::parse_version(label)?);
-        let mut found = None;
-        for (i, r) in RELEASES.iter().enumerate() {
-            if let Some(v) = r.version {
-                if Self::line(v) <= line {
-                    found = Some(Release(i as u16));
-                }
-            }
-        }
-        found
-    }
-    /// The release line of a version: `[2, 6, x]` before 3.0, `[major, minor, 0]`
-    /// after.
-    const fn line(v: [u16; 4]) -> [u16; 3] {
-        if v[0] < 3 { [v[0], v[1], v[2]] } else { [v[0], v[1], 0] }
-    }
-    /// Parses `[linux-headers-|linux-][v]major.minor[.patch][-rcN]`, ignoring
-    /// anything after (`-1160.el7`, `+deb12`): `[major, minor, patch, rc]`.
-    pub fn parse_version(label: &str) -> Option<[u16; 4]> {
-        let mut s = label.trim().as_bytes();
-        for p in [&b"linux-headers-"[..], b"linux-", b"v", b"V"] {
-            if let Some(rest) = s.strip_prefix(p) {
-                s = rest;
-                break;
-            }
-        }
-        let mut out = [0u16; 4];
-        let mut count = 0;
-        let mut i = 0;
-        loop {
-            let start = i;
-            let mut n: u32 = 0;
-            while let Some(d) = s.get(i).filter(|b| b.is_ascii_digit()) {
-                n = n * 10 + u32::from(d - b'0');
-                if n > u32::from(u16::MAX) {
-                    return None;
-                }
-                i += 1;
-            }
-            if i == start {
-                break;
-            }
-            if count < 3 {
-                out[count] = n as u16;
-            }
-            count += 1;
-            let more = s.get(i) == Some(&b'.')
-                && s.get(i + 1).is_some_and(|b| b.is_ascii_digit());
-            if !more {
-                break;
-            }
-            i += 1;
-        }
-        if count < 2 {
-            return None;
-        }
-        if let Some(rest) = s.get(i..).and_then(|r| r.strip_prefix(b"-rc")) {
-            let mut n: u32 = 0;
-            for d in rest.iter().take_while(|b| b.is_ascii_digit()) {
-                n = (n * 10 + u32::from(d - b'0')).min(u32::from(u16::MAX));
-            }
-            out[3] = n as u16;
-        }
-        Some(out)
-    }
-}
-
-/// What kind of number space a family is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum FamilyKind {
-    /// Distinct values (an enum, a code list).
-    Values,
-    /// Bits that combine with `|`.
-    Flags,
-    /// Values keyed by (class, detail) packed as `class << 8 | detail`.
-    Keyed,
-    /// Unrelated limits and sizes: named constants, no newtype semantics.
-    Constants,
-}
-
-/// A uniform, untyped view of one entry, for code that walks every family.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct RawEntry {
-    /// The value widened to i128.
-    pub value: i128,
-    /// The C name.
-    pub name: &'static str,
-    /// The header's comment, or "".
-    pub doc: &'static str,
-    /// See [`Entry::since`].
-    pub since: Release,
-    /// See [`Entry::until`].
-    pub until: Release,
-}
-
-/// A description of one family, for code that walks every family.
-#[derive(Clone, Copy)]
-pub struct Family {
-    /// The Rust type name: `IscsiErr`.
-    pub rust_name: &'static str,
-    /// What the C side calls it: `enum iscsi_err` or `ISCSI_OP_* (#define)`.
-    pub c_name: &'static str,
-    /// The common prefix of the C names, stripped for short lookups: `ISCSI_ERR_`.
-    pub prefix: &'static str,
-    /// The header comment above the enum or section, or "".
-    pub doc: &'static str,
-    /// Values, flags, keyed or constants.
-    pub kind: FamilyKind,
-    /// Number of known entries.
-    pub len: usize,
-    /// The i-th known entry (sorted by value, then name), or `None` past the end.
-    pub entry: fn(usize) -> Option<RawEntry>,
-}
-
-/// Every source these tables were generated from, oldest first; `Release(i)` is
-/// the i-th.
-pub static RELEASES: &[ReleaseInfo] = &[
-    ReleaseInfo {
-        label: "v2.6.15",
-        version: Some([2, 6, 15, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.16",
-        version: Some([2, 6, 16, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.17",
-        version: Some([2, 6, 17, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.18",
-        version: Some([2, 6, 18, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.19",
-        version: Some([2, 6, 19, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.20",
-        version: Some([2, 6, 20, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.21",
-        version: Some([2, 6, 21, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.22",
-        version: Some([2, 6, 22, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.23",
-        version: Some([2, 6, 23, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.24",
-        version: Some([2, 6, 24, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.25",
-        version: Some([2, 6, 25, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.26",
-        version: Some([2, 6, 26, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.27",
-        version: Some([2, 6, 27, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.28",
-        version: Some([2, 6, 28, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.29",
-        version: Some([2, 6, 29, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.30",
-        version: Some([2, 6, 30, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.31",
-        version: Some([2, 6, 31, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.32",
-        version: Some([2, 6, 32, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.33",
-        version: Some([2, 6, 33, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.34",
-        version: Some([2, 6, 34, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.35",
-        version: Some([2, 6, 35, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.36",
-        version: Some([2, 6, 36, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.37",
-        version: Some([2, 6, 37, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.38",
-        version: Some([2, 6, 38, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.39",
-        version: Some([2, 6, 39, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.0.1",
-        version: Some([3, 0, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.1.3",
-        version: Some([3, 1, 3, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.2",
-        version: Some([3, 2, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.3.8",
-        version: Some([3, 3, 8, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.4.113",
-        version: Some([3, 4, 113, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.5",
-        version: Some([3, 5, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.6.5",
-        version: Some([3, 6, 5, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.7.2",
-        version: Some([3, 7, 2, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.8.13",
-        version: Some([3, 8, 13, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.9.6",
-        version: Some([3, 9, 6, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.10.65",
-        version: Some([3, 10, 65, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.11",
-        version: Some([3, 11, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.12",
-        version: Some([3, 12, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.13.10",
-        version: Some([3, 13, 10, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.14.1",
-        version: Some([3, 14, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.15.5",
-        version: Some([3, 15, 5, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.16",
-        version: Some([3, 16, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.17",
-        version: Some([3, 17, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.18.30",
-        version: Some([3, 18, 30, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.19.8",
-        version: Some([3, 19, 8, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.1-rc6",
-        version: Some([4, 1, 0, 6]),
-    },
-    ReleaseInfo {
-        label: "v4.4.11",
-        version: Some([4, 4, 11, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.5.7",
-        version: Some([4, 5, 7, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.6.2",
-        version: Some([4, 6, 2, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.7.4",
-        version: Some([4, 7, 4, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.8.15",
-        version: Some([4, 8, 15, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.9",
-        version: Some([4, 9, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.10",
-        version: Some([4, 10, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.12",
-        version: Some([4, 12, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.14.177",
-        version: Some([4, 14, 177, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.15.18",
-        version: Some([4, 15, 18, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.19.95",
-        version: Some([4, 19, 95, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.20",
-        version: Some([4, 20, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.0.1",
-        version: Some([5, 0, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.2.1",
-        version: Some([5, 2, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.3.1",
-        version: Some([5, 3, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.4.59",
-        version: Some([5, 4, 59, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.6.4",
-        version: Some([5, 6, 4, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.7.14",
-        version: Some([5, 7, 14, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.8.1",
-        version: Some([5, 8, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.9.1",
-        version: Some([5, 9, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.11",
-        version: Some([5, 11, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.14-rc5",
-        version: Some([5, 14, 0, 5]),
-    },
-    ReleaseInfo {
-        label: "v5.15.55",
-        version: Some([5, 15, 55, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.17-rc5",
-        version: Some([5, 17, 0, 5]),
-    },
-    ReleaseInfo {
-        label: "v5.19",
-        version: Some([5, 19, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.0-rc1",
-        version: Some([6, 0, 0, 1]),
-    },
-    ReleaseInfo {
-        label: "v6.1.192",
-        version: Some([6, 1, 192, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.4.6",
-        version: Some([6, 4, 6, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.8.1",
-        version: Some([6, 8, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.12.117",
-        version: Some([6, 12, 117, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.14",
-        version: Some([6, 14, 0, 0]),
-    },
-];
-
-impl Release {
-    /// The newest tracked release.
-    pub const LATEST: Release = Release(76);
-}
-
-#[allow(unused_macros)]
-macro_rules! flags_display {
-    ($name:ident, $n:literal, $zero:literal, $doc:literal) => {
-        #[doc = $doc]
-        impl core::fmt::Display for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, "{:#x} ", self.0)?;
-                let mut chosen = [false; $n];
-                let mut rest = self.0;
-                for &i in Self::DECOMPOSE {
-                    if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                        let bits = e.value.0;
-                        if bits & rest == bits {
-                            *c = true;
-                            rest &= !bits;
-                        }
-                    }
-                }
-                let mut sep = "";
-                for (e, c) in Self::TABLE.iter().zip(chosen) {
-                    if c {
-                        write!(f, "{sep}{}", e.name)?;
-                        sep = "|";
-                    }
-                }
-                if rest != 0 {
-                    write!(f, "{sep}{rest:#x}")?;
-                } else if sep.is_empty() {
-                    f.write_str($zero)?;
-                }
-                Ok(())
-            }
-        }
-
-        impl core::ops::BitOr for $name {
-            type Output = Self;
-            fn bitor(self, rhs: Self) -> Self {
-                Self(self.0 | rhs.0)
-            }
-        }
-
-        impl core::ops::BitAnd for $name {
-            type Output = Self;
-            fn bitand(self, rhs: Self) -> Self {
-                Self(self.0 & rhs.0)
-            }
-        }
-    };
-}
-
-#[allow(unused_macros)]
-macro_rules! family_impls {
-    ($name:ident, $ty:ty) => {
-        impl $name {
-            /// Wraps any raw value.
-            pub const fn new(value: $ty) -> Self {
-                Self(value)
-            }
-            /// The raw C value.
-            pub const fn get(self) -> $ty {
-                self.0
-            }
-            /// Row `i` of `TABLE`, untyped (the `entry` of this family's `FAMILIES` row).
-            fn raw_entry(i: usize) -> Option<RawEntry> {
-                Self::TABLE.get(i).map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-            }
-            /// One row of `TABLE` (shorthand for the generated table).
-            const fn row(
-                value: $ty,
-                name: &'static str,
-                doc: &'static str,
-                expr: &'static str,
-                since: u16,
-                until: u16,
-            ) -> Entry<Self> {
-                Entry { value: Self(value), name, doc, expr, since: Release(since), until: Release(until) }
-            }
-            /// The rows of `TABLE` with this value (newest first).
-            fn rows(self) -> &'static [Entry<Self>] {
-                let lo = Self::TABLE.partition_point(|e| e.value < self);
-                let hi = Self::TABLE.partition_point(|e| e.value <= self);
-                Self::TABLE.get(lo..hi).unwrap_or(&[])
-            }
-            /// The table row for this value, if known: the newest release's name
-            /// (the first by name on a tie).
-            pub fn entry(self) -> Option<&'static Entry<Self>> {
-                self.rows().first()
-            }
-            /// The table row for this value in `release`, if that release knows it.
-            pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
-                self.rows().iter().find(|e| e.present_in(release))
-            }
-            /// The C name, if known.
-            pub fn name(self) -> Option<&'static str> {
-                self.entry().map(|e| e.name)
-            }
-            /// The C name `release` gives this value, if it has one.
-            pub fn name_in(self, release: Release) -> Option<&'static str> {
-                self.entry_in(release).map(|e| e.name)
-            }
-            /// The header's comment, if known and non-empty.
-            pub fn doc(self) -> Option<&'static str> {
-                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
-            }
-            /// The first tracked release that has a name for this value.
-            pub fn since(self) -> Option<Release> {
-                self.rows().iter().map(|e| e.since).min()
-            }
-            /// The last tracked release that has a name for this value.
-            pub fn until(self) -> Option<Release> {
-                self.rows().iter().map(|e| e.until).max()
-            }
-            /// Looks a value up by its exact C name (aliases included): the value
-            /// of the newest release that has the name.
-            pub fn from_name(name: &str) -> Option<Self> {
-                let rows = Self::TABLE.iter().filter(|e| e.name == name);
-                rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
-            }
-            /// The value `release` gives the C name `name`, if it has the name.
-            pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
-                let mut rows = Self::TABLE.iter();
-                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
-            }
-        }
-
-        impl Tracked for $name {
-            fn known_in(self, release: Release) -> bool {
-                self.entry_in(release).is_some()
-            }
-        }
-
-        impl From<$ty> for $name {
-            fn from(v: $ty) -> Self {
-                Self(v)
-            }
-        }
-
-        impl From<$name> for $ty {
-            fn from(v: $name) -> Self {
-                v.0
-            }
-        }
-
-        impl core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, concat!(stringify!($name), "({})"), self)
-            }
-        }
-    };
+releases! {
+    V2_6_15 = "v2.6.15",
+    V2_6_16 = "v2.6.16",
+    V2_6_17 = "v2.6.17",
+    V2_6_18 = "v2.6.18",
+    V2_6_19 = "v2.6.19",
+    V2_6_20 = "v2.6.20",
+    V2_6_21 = "v2.6.21",
+    V2_6_22 = "v2.6.22",
+    V2_6_23 = "v2.6.23",
+    V2_6_24 = "v2.6.24",
+    V2_6_25 = "v2.6.25",
+    V2_6_26 = "v2.6.26",
+    V2_6_27 = "v2.6.27",
+    V2_6_28 = "v2.6.28",
+    V2_6_29 = "v2.6.29",
+    V2_6_30 = "v2.6.30",
+    V2_6_31 = "v2.6.31",
+    V2_6_32 = "v2.6.32",
+    V2_6_33 = "v2.6.33",
+    V2_6_34 = "v2.6.34",
+    V2_6_35 = "v2.6.35",
+    V2_6_36 = "v2.6.36",
+    V2_6_37 = "v2.6.37",
+    V2_6_38 = "v2.6.38",
+    V2_6_39 = "v2.6.39",
+    V3_0_1 = "v3.0.1",
+    V3_1_3 = "v3.1.3",
+    V3_2 = "v3.2",
+    V3_3_8 = "v3.3.8",
+    V3_4_113 = "v3.4.113",
+    V3_5 = "v3.5",
+    V3_6_5 = "v3.6.5",
+    V3_7_2 = "v3.7.2",
+    V3_8_13 = "v3.8.13",
+    V3_9_6 = "v3.9.6",
+    V3_10_65 = "v3.10.65",
+    V3_11 = "v3.11",
+    V3_12 = "v3.12",
+    V3_13_10 = "v3.13.10",
+    V3_14_1 = "v3.14.1",
+    V3_15_5 = "v3.15.5",
+    V3_16 = "v3.16",
+    V3_17 = "v3.17",
+    V3_18_30 = "v3.18.30",
+    V3_19_8 = "v3.19.8",
+    V4_1_RC6 = "v4.1-rc6",
+    V4_4_11 = "v4.4.11",
+    V4_5_7 = "v4.5.7",
+    V4_6_2 = "v4.6.2",
+    V4_7_4 = "v4.7.4",
+    V4_8_15 = "v4.8.15",
+    V4_9 = "v4.9",
+    V4_10 = "v4.10",
+    V4_12 = "v4.12",
+    V4_14_177 = "v4.14.177",
+    V4_15_18 = "v4.15.18",
+    V4_19_95 = "v4.19.95",
+    V4_20 = "v4.20",
+    V5_0_1 = "v5.0.1",
+    V5_2_1 = "v5.2.1",
+    V5_3_1 = "v5.3.1",
+    V5_4_59 = "v5.4.59",
+    V5_6_4 = "v5.6.4",
+    V5_7_14 = "v5.7.14",
+    V5_8_1 = "v5.8.1",
+    V5_9_1 = "v5.9.1",
+    V5_11 = "v5.11",
+    V5_14_RC5 = "v5.14-rc5",
+    V5_15_55 = "v5.15.55",
+    V5_17_RC5 = "v5.17-rc5",
+    V5_19 = "v5.19",
+    V6_0_RC1 = "v6.0-rc1",
+    V6_1_192 = "v6.1.192",
+    V6_4_6 = "v6.4.6",
+    V6_8_1 = "v6.8.1",
+    V6_12_117 = "v6.12.117",
+    V6_14 = "v6.14",
 }
 
 /// A value of `ISCSI_NL_GRP_* (#define)` (`include/scsi/iscsi_if.h:17`). Holds any `u32`, known or not.
@@ -771,8 +180,8 @@ impl NetlinkGroup {
     pub const PREFIX: &'static str = "ISCSI_NL_GRP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_NL_GRP_ISCSID", "", "1", 16, 76),
-        Self::row(2, "ISCSI_NL_GRP_UIP", "", "2", 16, 76),
+        Self::row(1, "ISCSI_NL_GRP_ISCSID", "", "1", V2_6_31, LATEST),
+        Self::row(2, "ISCSI_NL_GRP_UIP", "", "2", V2_6_31, LATEST),
     ];
 }
 
@@ -897,100 +306,254 @@ impl IscsiUeventE {
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_UEVENT_UNKNOWN", "", "0", 0, 76),
-        Self::row(11, "ISCSI_UEVENT_CREATE_SESSION", "", "UEVENT_BASE + 1", 0, 76),
-        Self::row(12, "ISCSI_UEVENT_DESTROY_SESSION", "", "UEVENT_BASE + 2", 0, 76),
-        Self::row(13, "ISCSI_UEVENT_CREATE_CONN", "", "UEVENT_BASE + 3", 0, 76),
-        Self::row(14, "ISCSI_UEVENT_DESTROY_CONN", "", "UEVENT_BASE + 4", 0, 76),
-        Self::row(15, "ISCSI_UEVENT_BIND_CONN", "", "UEVENT_BASE + 5", 0, 76),
-        Self::row(16, "ISCSI_UEVENT_SET_PARAM", "", "UEVENT_BASE + 6", 0, 76),
-        Self::row(17, "ISCSI_UEVENT_START_CONN", "", "UEVENT_BASE + 7", 0, 76),
-        Self::row(18, "ISCSI_UEVENT_STOP_CONN", "", "UEVENT_BASE + 8", 0, 76),
-        Self::row(19, "ISCSI_UEVENT_SEND_PDU", "", "UEVENT_BASE + 9", 0, 76),
-        Self::row(20, "ISCSI_UEVENT_GET_STATS", "", "UEVENT_BASE + 10", 0, 76),
-        Self::row(21, "ISCSI_UEVENT_GET_PARAM", "", "UEVENT_BASE + 11", 0, 76),
+        Self::row(0, "ISCSI_UEVENT_UNKNOWN", "", "0", V2_6_15, LATEST),
+        Self::row(
+            11,
+            "ISCSI_UEVENT_CREATE_SESSION",
+            "",
+            "UEVENT_BASE + 1",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            12,
+            "ISCSI_UEVENT_DESTROY_SESSION",
+            "",
+            "UEVENT_BASE + 2",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            13,
+            "ISCSI_UEVENT_CREATE_CONN",
+            "",
+            "UEVENT_BASE + 3",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            14,
+            "ISCSI_UEVENT_DESTROY_CONN",
+            "",
+            "UEVENT_BASE + 4",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(15, "ISCSI_UEVENT_BIND_CONN", "", "UEVENT_BASE + 5", V2_6_15, LATEST),
+        Self::row(16, "ISCSI_UEVENT_SET_PARAM", "", "UEVENT_BASE + 6", V2_6_15, LATEST),
+        Self::row(17, "ISCSI_UEVENT_START_CONN", "", "UEVENT_BASE + 7", V2_6_15, LATEST),
+        Self::row(18, "ISCSI_UEVENT_STOP_CONN", "", "UEVENT_BASE + 8", V2_6_15, LATEST),
+        Self::row(19, "ISCSI_UEVENT_SEND_PDU", "", "UEVENT_BASE + 9", V2_6_15, LATEST),
+        Self::row(20, "ISCSI_UEVENT_GET_STATS", "", "UEVENT_BASE + 10", V2_6_15, LATEST),
+        Self::row(21, "ISCSI_UEVENT_GET_PARAM", "", "UEVENT_BASE + 11", V2_6_15, LATEST),
         Self::row(
             22,
             "ISCSI_UEVENT_TRANSPORT_EP_CONNECT",
             "",
             "UEVENT_BASE + 12",
-            3,
-            76,
+            V2_6_18,
+            LATEST,
         ),
-        Self::row(23, "ISCSI_UEVENT_TRANSPORT_EP_POLL", "", "UEVENT_BASE + 13", 3, 76),
+        Self::row(
+            23,
+            "ISCSI_UEVENT_TRANSPORT_EP_POLL",
+            "",
+            "UEVENT_BASE + 13",
+            V2_6_18,
+            LATEST,
+        ),
         Self::row(
             24,
             "ISCSI_UEVENT_TRANSPORT_EP_DISCONNECT",
             "",
             "UEVENT_BASE + 14",
-            3,
-            76,
+            V2_6_18,
+            LATEST,
         ),
-        Self::row(25, "ISCSI_UEVENT_TGT_DSCVR", "", "UEVENT_BASE + 15", 3, 76),
-        Self::row(26, "ISCSI_UEVENT_SET_HOST_PARAM", "", "UEVENT_BASE + 16", 8, 76),
-        Self::row(27, "ISCSI_UEVENT_UNBIND_SESSION", "", "UEVENT_BASE + 17", 10, 76),
+        Self::row(25, "ISCSI_UEVENT_TGT_DSCVR", "", "UEVENT_BASE + 15", V2_6_18, LATEST),
+        Self::row(
+            26,
+            "ISCSI_UEVENT_SET_HOST_PARAM",
+            "",
+            "UEVENT_BASE + 16",
+            V2_6_23,
+            LATEST,
+        ),
+        Self::row(
+            27,
+            "ISCSI_UEVENT_UNBIND_SESSION",
+            "",
+            "UEVENT_BASE + 17",
+            V2_6_25,
+            LATEST,
+        ),
         Self::row(
             28,
             "ISCSI_UEVENT_CREATE_BOUND_SESSION",
             "",
             "UEVENT_BASE + 18",
-            12,
-            76,
+            V2_6_27,
+            LATEST,
         ),
         Self::row(
             29,
             "ISCSI_UEVENT_TRANSPORT_EP_CONNECT_THROUGH_HOST",
             "",
             "UEVENT_BASE + 19",
-            16,
-            76,
+            V2_6_31,
+            LATEST,
         ),
-        Self::row(30, "ISCSI_UEVENT_PATH_UPDATE", "", "UEVENT_BASE + 20", 16, 76),
-        Self::row(31, "ISCSI_UEVENT_SET_IFACE_PARAMS", "", "UEVENT_BASE + 21", 27, 76),
-        Self::row(32, "ISCSI_UEVENT_PING", "", "UEVENT_BASE + 22", 29, 76),
-        Self::row(33, "ISCSI_UEVENT_GET_CHAP", "", "UEVENT_BASE + 23", 29, 76),
-        Self::row(34, "ISCSI_UEVENT_DELETE_CHAP", "", "UEVENT_BASE + 24", 29, 76),
+        Self::row(
+            30,
+            "ISCSI_UEVENT_PATH_UPDATE",
+            "",
+            "UEVENT_BASE + 20",
+            V2_6_31,
+            LATEST,
+        ),
+        Self::row(
+            31,
+            "ISCSI_UEVENT_SET_IFACE_PARAMS",
+            "",
+            "UEVENT_BASE + 21",
+            V3_2,
+            LATEST,
+        ),
+        Self::row(32, "ISCSI_UEVENT_PING", "", "UEVENT_BASE + 22", V3_4_113, LATEST),
+        Self::row(33, "ISCSI_UEVENT_GET_CHAP", "", "UEVENT_BASE + 23", V3_4_113, LATEST),
+        Self::row(
+            34,
+            "ISCSI_UEVENT_DELETE_CHAP",
+            "",
+            "UEVENT_BASE + 24",
+            V3_4_113,
+            LATEST,
+        ),
         Self::row(
             35,
             "ISCSI_UEVENT_SET_FLASHNODE_PARAMS",
             "",
             "UEVENT_BASE + 25",
-            35,
-            76,
+            V3_10_65,
+            LATEST,
         ),
-        Self::row(36, "ISCSI_UEVENT_NEW_FLASHNODE", "", "UEVENT_BASE + 26", 35, 76),
-        Self::row(37, "ISCSI_UEVENT_DEL_FLASHNODE", "", "UEVENT_BASE + 27", 35, 76),
-        Self::row(38, "ISCSI_UEVENT_LOGIN_FLASHNODE", "", "UEVENT_BASE + 28", 35, 76),
-        Self::row(39, "ISCSI_UEVENT_LOGOUT_FLASHNODE", "", "UEVENT_BASE + 29", 35, 76),
+        Self::row(
+            36,
+            "ISCSI_UEVENT_NEW_FLASHNODE",
+            "",
+            "UEVENT_BASE + 26",
+            V3_10_65,
+            LATEST,
+        ),
+        Self::row(
+            37,
+            "ISCSI_UEVENT_DEL_FLASHNODE",
+            "",
+            "UEVENT_BASE + 27",
+            V3_10_65,
+            LATEST,
+        ),
+        Self::row(
+            38,
+            "ISCSI_UEVENT_LOGIN_FLASHNODE",
+            "",
+            "UEVENT_BASE + 28",
+            V3_10_65,
+            LATEST,
+        ),
+        Self::row(
+            39,
+            "ISCSI_UEVENT_LOGOUT_FLASHNODE",
+            "",
+            "UEVENT_BASE + 29",
+            V3_10_65,
+            LATEST,
+        ),
         Self::row(
             40,
             "ISCSI_UEVENT_LOGOUT_FLASHNODE_SID",
             "",
             "UEVENT_BASE + 30",
-            35,
-            76,
+            V3_10_65,
+            LATEST,
         ),
-        Self::row(41, "ISCSI_UEVENT_SET_CHAP", "", "UEVENT_BASE + 31", 38, 76),
-        Self::row(42, "ISCSI_UEVENT_GET_HOST_STATS", "", "UEVENT_BASE + 32", 39, 76),
+        Self::row(41, "ISCSI_UEVENT_SET_CHAP", "", "UEVENT_BASE + 31", V3_13_10, LATEST),
+        Self::row(
+            42,
+            "ISCSI_UEVENT_GET_HOST_STATS",
+            "",
+            "UEVENT_BASE + 32",
+            V3_14_1,
+            LATEST,
+        ),
         Self::row(
             43,
             "ISCSI_UEVENT_DESTROY_SESSION_ASYNC",
             "",
             "UEVENT_BASE + 33",
-            63,
-            76,
+            V5_7_14,
+            LATEST,
         ),
-        Self::row(101, "ISCSI_KEVENT_RECV_PDU", "", "KEVENT_BASE + 1", 0, 76),
-        Self::row(102, "ISCSI_KEVENT_CONN_ERROR", "", "KEVENT_BASE + 2", 0, 76),
-        Self::row(103, "ISCSI_KEVENT_IF_ERROR", "", "KEVENT_BASE + 3", 0, 76),
-        Self::row(104, "ISCSI_KEVENT_DESTROY_SESSION", "", "KEVENT_BASE + 4", 3, 76),
-        Self::row(105, "ISCSI_KEVENT_UNBIND_SESSION", "", "KEVENT_BASE + 5", 10, 76),
-        Self::row(106, "ISCSI_KEVENT_CREATE_SESSION", "", "KEVENT_BASE + 6", 10, 76),
-        Self::row(107, "ISCSI_KEVENT_PATH_REQ", "", "KEVENT_BASE + 7", 16, 76),
-        Self::row(108, "ISCSI_KEVENT_IF_DOWN", "", "KEVENT_BASE + 8", 16, 76),
-        Self::row(109, "ISCSI_KEVENT_CONN_LOGIN_STATE", "", "KEVENT_BASE + 9", 27, 76),
-        Self::row(110, "ISCSI_KEVENT_HOST_EVENT", "", "KEVENT_BASE + 10", 29, 76),
-        Self::row(111, "ISCSI_KEVENT_PING_COMP", "", "KEVENT_BASE + 11", 29, 76),
+        Self::row(101, "ISCSI_KEVENT_RECV_PDU", "", "KEVENT_BASE + 1", V2_6_15, LATEST),
+        Self::row(
+            102,
+            "ISCSI_KEVENT_CONN_ERROR",
+            "",
+            "KEVENT_BASE + 2",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(103, "ISCSI_KEVENT_IF_ERROR", "", "KEVENT_BASE + 3", V2_6_15, LATEST),
+        Self::row(
+            104,
+            "ISCSI_KEVENT_DESTROY_SESSION",
+            "",
+            "KEVENT_BASE + 4",
+            V2_6_18,
+            LATEST,
+        ),
+        Self::row(
+            105,
+            "ISCSI_KEVENT_UNBIND_SESSION",
+            "",
+            "KEVENT_BASE + 5",
+            V2_6_25,
+            LATEST,
+        ),
+        Self::row(
+            106,
+            "ISCSI_KEVENT_CREATE_SESSION",
+            "",
+            "KEVENT_BASE + 6",
+            V2_6_25,
+            LATEST,
+        ),
+        Self::row(107, "ISCSI_KEVENT_PATH_REQ", "", "KEVENT_BASE + 7", V2_6_31, LATEST),
+        Self::row(108, "ISCSI_KEVENT_IF_DOWN", "", "KEVENT_BASE + 8", V2_6_31, LATEST),
+        Self::row(
+            109,
+            "ISCSI_KEVENT_CONN_LOGIN_STATE",
+            "",
+            "KEVENT_BASE + 9",
+            V3_2,
+            LATEST,
+        ),
+        Self::row(
+            110,
+            "ISCSI_KEVENT_HOST_EVENT",
+            "",
+            "KEVENT_BASE + 10",
+            V3_4_113,
+            LATEST,
+        ),
+        Self::row(
+            111,
+            "ISCSI_KEVENT_PING_COMP",
+            "",
+            "KEVENT_BASE + 11",
+            V3_4_113,
+            LATEST,
+        ),
     ];
 }
 
@@ -1155,7 +718,7 @@ impl IscsiUeventEKnown {
     ];
 }
 
-impl TryFrom<IscsiUeventE> for IscsiUeventEKnown {
+impl core::convert::TryFrom<IscsiUeventE> for IscsiUeventEKnown {
     type Error = IscsiUeventE;
     fn try_from(v: IscsiUeventE) -> Result<Self, IscsiUeventE> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -1188,9 +751,9 @@ impl IscsiTgtDscvr {
     pub const PREFIX: &'static str = "ISCSI_TGT_DSCVR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_TGT_DSCVR_SEND_TARGETS", "", "1", 3, 76),
-        Self::row(2, "ISCSI_TGT_DSCVR_ISNS", "", "2", 3, 76),
-        Self::row(3, "ISCSI_TGT_DSCVR_SLP", "", "3", 3, 76),
+        Self::row(1, "ISCSI_TGT_DSCVR_SEND_TARGETS", "", "1", V2_6_18, LATEST),
+        Self::row(2, "ISCSI_TGT_DSCVR_ISNS", "", "2", V2_6_18, LATEST),
+        Self::row(3, "ISCSI_TGT_DSCVR_SLP", "", "3", V2_6_18, LATEST),
     ];
 }
 
@@ -1225,7 +788,7 @@ impl IscsiTgtDscvrKnown {
     const BY_VALUE: &'static [Self] = &[Self::SendTargets, Self::Isns, Self::Slp];
 }
 
-impl TryFrom<IscsiTgtDscvr> for IscsiTgtDscvrKnown {
+impl core::convert::TryFrom<IscsiTgtDscvr> for IscsiTgtDscvrKnown {
     type Error = IscsiTgtDscvr;
     fn try_from(v: IscsiTgtDscvr) -> Result<Self, IscsiTgtDscvr> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -1260,9 +823,9 @@ impl IscsiHostEventCode {
     pub const PREFIX: &'static str = "ISCSI_EVENT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_EVENT_LINKUP", "", "1", 29, 76),
-        Self::row(2, "ISCSI_EVENT_LINKDOWN", "", "", 29, 76),
-        Self::row(3, "ISCSI_EVENT_MAX", "must always be last", "", 29, 76),
+        Self::row(1, "ISCSI_EVENT_LINKUP", "", "1", V3_4_113, LATEST),
+        Self::row(2, "ISCSI_EVENT_LINKDOWN", "", "", V3_4_113, LATEST),
+        Self::row(3, "ISCSI_EVENT_MAX", "must always be last", "", V3_4_113, LATEST),
     ];
 }
 
@@ -1299,7 +862,7 @@ impl IscsiHostEventCodeKnown {
     const BY_VALUE: &'static [Self] = &[Self::Linkup, Self::Linkdown, Self::Max];
 }
 
-impl TryFrom<IscsiHostEventCode> for IscsiHostEventCodeKnown {
+impl core::convert::TryFrom<IscsiHostEventCode> for IscsiHostEventCodeKnown {
     type Error = IscsiHostEventCode;
     fn try_from(v: IscsiHostEventCode) -> Result<Self, IscsiHostEventCode> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -1355,14 +918,21 @@ impl IscsiParamType {
             "ISCSI_PARAM",
             "iscsi_param (session, conn, target, LU)",
             "",
-            27,
-            76,
+            V3_2,
+            LATEST,
         ),
-        Self::row(1, "ISCSI_HOST_PARAM", "iscsi_host_param", "", 27, 76),
-        Self::row(2, "ISCSI_NET_PARAM", "iscsi_net_param", "", 27, 76),
-        Self::row(3, "ISCSI_FLASHNODE_PARAM", "iscsi_flashnode_param", "", 35, 76),
-        Self::row(4, "ISCSI_CHAP_PARAM", "iscsi_chap_param", "", 38, 76),
-        Self::row(5, "ISCSI_IFACE_PARAM", "iscsi_iface_param", "", 39, 76),
+        Self::row(1, "ISCSI_HOST_PARAM", "iscsi_host_param", "", V3_2, LATEST),
+        Self::row(2, "ISCSI_NET_PARAM", "iscsi_net_param", "", V3_2, LATEST),
+        Self::row(
+            3,
+            "ISCSI_FLASHNODE_PARAM",
+            "iscsi_flashnode_param",
+            "",
+            V3_10_65,
+            LATEST,
+        ),
+        Self::row(4, "ISCSI_CHAP_PARAM", "iscsi_chap_param", "", V3_13_10, LATEST),
+        Self::row(5, "ISCSI_IFACE_PARAM", "iscsi_iface_param", "", V3_14_1, LATEST),
     ];
 }
 
@@ -1422,7 +992,7 @@ impl IscsiParamTypeKnown {
     ];
 }
 
-impl TryFrom<IscsiParamType> for IscsiParamTypeKnown {
+impl core::convert::TryFrom<IscsiParamType> for IscsiParamTypeKnown {
     type Error = IscsiParamType;
     fn try_from(v: IscsiParamType) -> Result<Self, IscsiParamType> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -1455,8 +1025,8 @@ impl IfaceEnable {
     pub const PREFIX: &'static str = "ISCSI_IFACE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_IFACE_DISABLE", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_IFACE_ENABLE", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_IFACE_DISABLE", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_IFACE_ENABLE", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1488,8 +1058,8 @@ impl Bootproto {
     pub const PREFIX: &'static str = "ISCSI_BOOTPROTO_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_BOOTPROTO_STATIC", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_BOOTPROTO_DHCP", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_BOOTPROTO_STATIC", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_BOOTPROTO_DHCP", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1523,9 +1093,9 @@ impl Ipv6Autocfg {
     pub const PREFIX: &'static str = "ISCSI_IPV6_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_IPV6_AUTOCFG_DISABLE", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_IPV6_AUTOCFG_ND_ENABLE", "", "0x02", 27, 76),
-        Self::row(0x03, "ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE", "", "0x03", 27, 76),
+        Self::row(0x01, "ISCSI_IPV6_AUTOCFG_DISABLE", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_IPV6_AUTOCFG_ND_ENABLE", "", "0x02", V3_2, LATEST),
+        Self::row(0x03, "ISCSI_IPV6_AUTOCFG_DHCPV6_ENABLE", "", "0x03", V3_2, LATEST),
     ];
 }
 
@@ -1557,8 +1127,8 @@ impl Ipv6LinklocalAutocfg {
     pub const PREFIX: &'static str = "ISCSI_IPV6_LINKLOCAL_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_ENABLE", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_IPV6_LINKLOCAL_AUTOCFG_DISABLE", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1590,8 +1160,8 @@ impl Ipv6RouterAutocfg {
     pub const PREFIX: &'static str = "ISCSI_IPV6_ROUTER_AUTOCFG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_IPV6_ROUTER_AUTOCFG_ENABLE", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_IPV6_ROUTER_AUTOCFG_DISABLE", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1623,8 +1193,8 @@ impl IfaceType {
     pub const PREFIX: &'static str = "ISCSI_IFACE_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_IFACE_TYPE_IPV4", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_IFACE_TYPE_IPV6", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_IFACE_TYPE_IPV4", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_IFACE_TYPE_IPV6", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1680,8 +1250,8 @@ impl VlanEnable {
     pub const PREFIX: &'static str = "ISCSI_VLAN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_VLAN_DISABLE", "", "0x01", 27, 76),
-        Self::row(0x02, "ISCSI_VLAN_ENABLE", "", "0x02", 27, 76),
+        Self::row(0x01, "ISCSI_VLAN_DISABLE", "", "0x01", V3_2, LATEST),
+        Self::row(0x02, "ISCSI_VLAN_ENABLE", "", "0x02", V3_2, LATEST),
     ];
 }
 
@@ -1713,8 +1283,8 @@ impl NetParamEnable {
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_NET_PARAM_DISABLE", "", "0x01", 39, 76),
-        Self::row(0x02, "ISCSI_NET_PARAM_ENABLE", "", "0x02", 39, 76),
+        Self::row(0x01, "ISCSI_NET_PARAM_DISABLE", "", "0x01", V3_14_1, LATEST),
+        Self::row(0x02, "ISCSI_NET_PARAM_ENABLE", "", "0x02", V3_14_1, LATEST),
     ];
 }
 
@@ -1852,61 +1422,103 @@ impl IscsiNetParam {
     pub const PREFIX: &'static str = "ISCSI_NET_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_NET_PARAM_IPV4_ADDR", "", "1", 27, 76),
-        Self::row(2, "ISCSI_NET_PARAM_IPV4_SUBNET", "", "", 27, 76),
-        Self::row(3, "ISCSI_NET_PARAM_IPV4_GW", "", "", 27, 76),
-        Self::row(4, "ISCSI_NET_PARAM_IPV4_BOOTPROTO", "", "", 27, 76),
-        Self::row(5, "ISCSI_NET_PARAM_MAC", "", "", 27, 76),
-        Self::row(6, "ISCSI_NET_PARAM_IPV6_LINKLOCAL", "", "", 27, 76),
-        Self::row(7, "ISCSI_NET_PARAM_IPV6_ADDR", "", "", 27, 76),
-        Self::row(8, "ISCSI_NET_PARAM_IPV6_ROUTER", "", "", 27, 76),
-        Self::row(9, "ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG", "", "", 27, 76),
-        Self::row(10, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG", "", "", 27, 76),
-        Self::row(11, "ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG", "", "", 27, 76),
-        Self::row(12, "ISCSI_NET_PARAM_IFACE_ENABLE", "", "", 27, 76),
-        Self::row(13, "ISCSI_NET_PARAM_VLAN_ID", "", "", 27, 76),
-        Self::row(14, "ISCSI_NET_PARAM_VLAN_PRIORITY", "", "", 27, 76),
-        Self::row(15, "ISCSI_NET_PARAM_VLAN_ENABLED", "", "", 27, 76),
-        Self::row(16, "ISCSI_NET_PARAM_VLAN_TAG", "", "", 27, 76),
-        Self::row(17, "ISCSI_NET_PARAM_IFACE_TYPE", "", "", 27, 76),
-        Self::row(18, "ISCSI_NET_PARAM_IFACE_NAME", "", "", 27, 76),
-        Self::row(19, "ISCSI_NET_PARAM_MTU", "", "", 27, 76),
-        Self::row(20, "ISCSI_NET_PARAM_PORT", "", "", 27, 76),
-        Self::row(21, "ISCSI_NET_PARAM_IPADDR_STATE", "", "", 39, 76),
-        Self::row(22, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE", "", "", 39, 76),
-        Self::row(23, "ISCSI_NET_PARAM_IPV6_ROUTER_STATE", "", "", 39, 76),
-        Self::row(24, "ISCSI_NET_PARAM_DELAYED_ACK_EN", "", "", 39, 76),
-        Self::row(25, "ISCSI_NET_PARAM_TCP_NAGLE_DISABLE", "", "", 39, 76),
-        Self::row(26, "ISCSI_NET_PARAM_TCP_WSF_DISABLE", "", "", 39, 76),
-        Self::row(27, "ISCSI_NET_PARAM_TCP_WSF", "", "", 39, 76),
-        Self::row(28, "ISCSI_NET_PARAM_TCP_TIMER_SCALE", "", "", 39, 76),
-        Self::row(29, "ISCSI_NET_PARAM_TCP_TIMESTAMP_EN", "", "", 39, 76),
-        Self::row(30, "ISCSI_NET_PARAM_CACHE_ID", "", "", 39, 76),
-        Self::row(31, "ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN", "", "", 39, 76),
-        Self::row(32, "ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN", "", "", 39, 76),
-        Self::row(33, "ISCSI_NET_PARAM_IPV4_TOS_EN", "", "", 39, 76),
-        Self::row(34, "ISCSI_NET_PARAM_IPV4_TOS", "", "", 39, 76),
-        Self::row(35, "ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN", "", "", 39, 76),
-        Self::row(36, "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN", "", "", 39, 76),
-        Self::row(37, "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID", "", "", 39, 76),
-        Self::row(38, "ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN", "", "", 39, 76),
-        Self::row(39, "ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN", "", "", 39, 76),
-        Self::row(40, "ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID", "", "", 39, 76),
-        Self::row(41, "ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN", "", "", 39, 76),
-        Self::row(42, "ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE", "", "", 39, 76),
-        Self::row(43, "ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN", "", "", 39, 76),
-        Self::row(44, "ISCSI_NET_PARAM_IPV4_TTL", "", "", 39, 76),
-        Self::row(45, "ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN", "", "", 39, 76),
-        Self::row(46, "ISCSI_NET_PARAM_IPV6_MLD_EN", "", "", 39, 76),
-        Self::row(47, "ISCSI_NET_PARAM_IPV6_FLOW_LABEL", "", "", 39, 76),
-        Self::row(48, "ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS", "", "", 39, 76),
-        Self::row(49, "ISCSI_NET_PARAM_IPV6_HOP_LIMIT", "", "", 39, 76),
-        Self::row(50, "ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO", "", "", 39, 76),
-        Self::row(51, "ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME", "", "", 39, 76),
-        Self::row(52, "ISCSI_NET_PARAM_IPV6_ND_STALE_TMO", "", "", 39, 76),
-        Self::row(53, "ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT", "", "", 39, 76),
-        Self::row(54, "ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU", "", "", 39, 76),
-        Self::row(55, "ISCSI_NET_PARAM_REDIRECT_EN", "", "", 39, 76),
+        Self::row(1, "ISCSI_NET_PARAM_IPV4_ADDR", "", "1", V3_2, LATEST),
+        Self::row(2, "ISCSI_NET_PARAM_IPV4_SUBNET", "", "", V3_2, LATEST),
+        Self::row(3, "ISCSI_NET_PARAM_IPV4_GW", "", "", V3_2, LATEST),
+        Self::row(4, "ISCSI_NET_PARAM_IPV4_BOOTPROTO", "", "", V3_2, LATEST),
+        Self::row(5, "ISCSI_NET_PARAM_MAC", "", "", V3_2, LATEST),
+        Self::row(6, "ISCSI_NET_PARAM_IPV6_LINKLOCAL", "", "", V3_2, LATEST),
+        Self::row(7, "ISCSI_NET_PARAM_IPV6_ADDR", "", "", V3_2, LATEST),
+        Self::row(8, "ISCSI_NET_PARAM_IPV6_ROUTER", "", "", V3_2, LATEST),
+        Self::row(9, "ISCSI_NET_PARAM_IPV6_ADDR_AUTOCFG", "", "", V3_2, LATEST),
+        Self::row(10, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_AUTOCFG", "", "", V3_2, LATEST),
+        Self::row(11, "ISCSI_NET_PARAM_IPV6_ROUTER_AUTOCFG", "", "", V3_2, LATEST),
+        Self::row(12, "ISCSI_NET_PARAM_IFACE_ENABLE", "", "", V3_2, LATEST),
+        Self::row(13, "ISCSI_NET_PARAM_VLAN_ID", "", "", V3_2, LATEST),
+        Self::row(14, "ISCSI_NET_PARAM_VLAN_PRIORITY", "", "", V3_2, LATEST),
+        Self::row(15, "ISCSI_NET_PARAM_VLAN_ENABLED", "", "", V3_2, LATEST),
+        Self::row(16, "ISCSI_NET_PARAM_VLAN_TAG", "", "", V3_2, LATEST),
+        Self::row(17, "ISCSI_NET_PARAM_IFACE_TYPE", "", "", V3_2, LATEST),
+        Self::row(18, "ISCSI_NET_PARAM_IFACE_NAME", "", "", V3_2, LATEST),
+        Self::row(19, "ISCSI_NET_PARAM_MTU", "", "", V3_2, LATEST),
+        Self::row(20, "ISCSI_NET_PARAM_PORT", "", "", V3_2, LATEST),
+        Self::row(21, "ISCSI_NET_PARAM_IPADDR_STATE", "", "", V3_14_1, LATEST),
+        Self::row(22, "ISCSI_NET_PARAM_IPV6_LINKLOCAL_STATE", "", "", V3_14_1, LATEST),
+        Self::row(23, "ISCSI_NET_PARAM_IPV6_ROUTER_STATE", "", "", V3_14_1, LATEST),
+        Self::row(24, "ISCSI_NET_PARAM_DELAYED_ACK_EN", "", "", V3_14_1, LATEST),
+        Self::row(25, "ISCSI_NET_PARAM_TCP_NAGLE_DISABLE", "", "", V3_14_1, LATEST),
+        Self::row(26, "ISCSI_NET_PARAM_TCP_WSF_DISABLE", "", "", V3_14_1, LATEST),
+        Self::row(27, "ISCSI_NET_PARAM_TCP_WSF", "", "", V3_14_1, LATEST),
+        Self::row(28, "ISCSI_NET_PARAM_TCP_TIMER_SCALE", "", "", V3_14_1, LATEST),
+        Self::row(29, "ISCSI_NET_PARAM_TCP_TIMESTAMP_EN", "", "", V3_14_1, LATEST),
+        Self::row(30, "ISCSI_NET_PARAM_CACHE_ID", "", "", V3_14_1, LATEST),
+        Self::row(31, "ISCSI_NET_PARAM_IPV4_DHCP_DNS_ADDR_EN", "", "", V3_14_1, LATEST),
+        Self::row(32, "ISCSI_NET_PARAM_IPV4_DHCP_SLP_DA_EN", "", "", V3_14_1, LATEST),
+        Self::row(33, "ISCSI_NET_PARAM_IPV4_TOS_EN", "", "", V3_14_1, LATEST),
+        Self::row(34, "ISCSI_NET_PARAM_IPV4_TOS", "", "", V3_14_1, LATEST),
+        Self::row(35, "ISCSI_NET_PARAM_IPV4_GRAT_ARP_EN", "", "", V3_14_1, LATEST),
+        Self::row(
+            36,
+            "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID_EN",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(
+            37,
+            "ISCSI_NET_PARAM_IPV4_DHCP_ALT_CLIENT_ID",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(
+            38,
+            "ISCSI_NET_PARAM_IPV4_DHCP_REQ_VENDOR_ID_EN",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(
+            39,
+            "ISCSI_NET_PARAM_IPV4_DHCP_USE_VENDOR_ID_EN",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(40, "ISCSI_NET_PARAM_IPV4_DHCP_VENDOR_ID", "", "", V3_14_1, LATEST),
+        Self::row(41, "ISCSI_NET_PARAM_IPV4_DHCP_LEARN_IQN_EN", "", "", V3_14_1, LATEST),
+        Self::row(42, "ISCSI_NET_PARAM_IPV4_FRAGMENT_DISABLE", "", "", V3_14_1, LATEST),
+        Self::row(43, "ISCSI_NET_PARAM_IPV4_IN_FORWARD_EN", "", "", V3_14_1, LATEST),
+        Self::row(44, "ISCSI_NET_PARAM_IPV4_TTL", "", "", V3_14_1, LATEST),
+        Self::row(
+            45,
+            "ISCSI_NET_PARAM_IPV6_GRAT_NEIGHBOR_ADV_EN",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(46, "ISCSI_NET_PARAM_IPV6_MLD_EN", "", "", V3_14_1, LATEST),
+        Self::row(47, "ISCSI_NET_PARAM_IPV6_FLOW_LABEL", "", "", V3_14_1, LATEST),
+        Self::row(48, "ISCSI_NET_PARAM_IPV6_TRAFFIC_CLASS", "", "", V3_14_1, LATEST),
+        Self::row(49, "ISCSI_NET_PARAM_IPV6_HOP_LIMIT", "", "", V3_14_1, LATEST),
+        Self::row(50, "ISCSI_NET_PARAM_IPV6_ND_REACHABLE_TMO", "", "", V3_14_1, LATEST),
+        Self::row(51, "ISCSI_NET_PARAM_IPV6_ND_REXMIT_TIME", "", "", V3_14_1, LATEST),
+        Self::row(52, "ISCSI_NET_PARAM_IPV6_ND_STALE_TMO", "", "", V3_14_1, LATEST),
+        Self::row(
+            53,
+            "ISCSI_NET_PARAM_IPV6_DUP_ADDR_DETECT_CNT",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(54, "ISCSI_NET_PARAM_IPV6_RTR_ADV_LINK_MTU", "", "", V3_14_1, LATEST),
+        Self::row(55, "ISCSI_NET_PARAM_REDIRECT_EN", "", "", V3_14_1, LATEST),
     ];
 }
 
@@ -2101,7 +1713,7 @@ impl IscsiNetParamKnown {
     ];
 }
 
-impl TryFrom<IscsiNetParam> for IscsiNetParamKnown {
+impl core::convert::TryFrom<IscsiNetParam> for IscsiNetParamKnown {
     type Error = IscsiNetParam;
     fn try_from(v: IscsiNetParam) -> Result<Self, IscsiNetParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2142,13 +1754,13 @@ impl IscsiIpaddressState {
     pub const PREFIX: &'static str = "ISCSI_IPDDRESS_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_IPDDRESS_STATE_UNCONFIGURED", "", "", 39, 76),
-        Self::row(1, "ISCSI_IPDDRESS_STATE_ACQUIRING", "", "", 39, 76),
-        Self::row(2, "ISCSI_IPDDRESS_STATE_TENTATIVE", "", "", 39, 76),
-        Self::row(3, "ISCSI_IPDDRESS_STATE_VALID", "", "", 39, 76),
-        Self::row(4, "ISCSI_IPDDRESS_STATE_DISABLING", "", "", 39, 76),
-        Self::row(5, "ISCSI_IPDDRESS_STATE_INVALID", "", "", 39, 76),
-        Self::row(6, "ISCSI_IPDDRESS_STATE_DEPRECATED", "", "", 39, 76),
+        Self::row(0, "ISCSI_IPDDRESS_STATE_UNCONFIGURED", "", "", V3_14_1, LATEST),
+        Self::row(1, "ISCSI_IPDDRESS_STATE_ACQUIRING", "", "", V3_14_1, LATEST),
+        Self::row(2, "ISCSI_IPDDRESS_STATE_TENTATIVE", "", "", V3_14_1, LATEST),
+        Self::row(3, "ISCSI_IPDDRESS_STATE_VALID", "", "", V3_14_1, LATEST),
+        Self::row(4, "ISCSI_IPDDRESS_STATE_DISABLING", "", "", V3_14_1, LATEST),
+        Self::row(5, "ISCSI_IPDDRESS_STATE_INVALID", "", "", V3_14_1, LATEST),
+        Self::row(6, "ISCSI_IPDDRESS_STATE_DEPRECATED", "", "", V3_14_1, LATEST),
     ];
 }
 
@@ -2199,7 +1811,7 @@ impl IscsiIpaddressStateKnown {
     ];
 }
 
-impl TryFrom<IscsiIpaddressState> for IscsiIpaddressStateKnown {
+impl core::convert::TryFrom<IscsiIpaddressState> for IscsiIpaddressStateKnown {
     type Error = IscsiIpaddressState;
     fn try_from(v: IscsiIpaddressState) -> Result<Self, IscsiIpaddressState> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2234,10 +1846,10 @@ impl IscsiRouterState {
     pub const PREFIX: &'static str = "ISCSI_ROUTER_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_ROUTER_STATE_UNKNOWN", "", "", 39, 76),
-        Self::row(1, "ISCSI_ROUTER_STATE_ADVERTISED", "", "", 39, 76),
-        Self::row(2, "ISCSI_ROUTER_STATE_MANUAL", "", "", 39, 76),
-        Self::row(3, "ISCSI_ROUTER_STATE_STALE", "", "", 39, 76),
+        Self::row(0, "ISCSI_ROUTER_STATE_UNKNOWN", "", "", V3_14_1, LATEST),
+        Self::row(1, "ISCSI_ROUTER_STATE_ADVERTISED", "", "", V3_14_1, LATEST),
+        Self::row(2, "ISCSI_ROUTER_STATE_MANUAL", "", "", V3_14_1, LATEST),
+        Self::row(3, "ISCSI_ROUTER_STATE_STALE", "", "", V3_14_1, LATEST),
     ];
 }
 
@@ -2279,7 +1891,7 @@ impl IscsiRouterStateKnown {
     ];
 }
 
-impl TryFrom<IscsiRouterState> for IscsiRouterStateKnown {
+impl core::convert::TryFrom<IscsiRouterState> for IscsiRouterStateKnown {
     type Error = IscsiRouterState;
     fn try_from(v: IscsiRouterState) -> Result<Self, IscsiRouterState> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2344,24 +1956,31 @@ impl IscsiIfaceParam {
     pub const PREFIX: &'static str = "ISCSI_IFACE_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO", "", "", 39, 76),
-        Self::row(1, "ISCSI_IFACE_PARAM_HDRDGST_EN", "", "", 39, 76),
-        Self::row(2, "ISCSI_IFACE_PARAM_DATADGST_EN", "", "", 39, 76),
-        Self::row(3, "ISCSI_IFACE_PARAM_IMM_DATA_EN", "", "", 39, 76),
-        Self::row(4, "ISCSI_IFACE_PARAM_INITIAL_R2T_EN", "", "", 39, 76),
-        Self::row(5, "ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN", "", "", 39, 76),
-        Self::row(6, "ISCSI_IFACE_PARAM_PDU_INORDER_EN", "", "", 39, 76),
-        Self::row(7, "ISCSI_IFACE_PARAM_ERL", "", "", 39, 76),
-        Self::row(8, "ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH", "", "", 39, 76),
-        Self::row(9, "ISCSI_IFACE_PARAM_FIRST_BURST", "", "", 39, 76),
-        Self::row(10, "ISCSI_IFACE_PARAM_MAX_R2T", "", "", 39, 76),
-        Self::row(11, "ISCSI_IFACE_PARAM_MAX_BURST", "", "", 39, 76),
-        Self::row(12, "ISCSI_IFACE_PARAM_CHAP_AUTH_EN", "", "", 39, 76),
-        Self::row(13, "ISCSI_IFACE_PARAM_BIDI_CHAP_EN", "", "", 39, 76),
-        Self::row(14, "ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL", "", "", 39, 76),
-        Self::row(15, "ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN", "", "", 39, 76),
-        Self::row(16, "ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN", "", "", 39, 76),
-        Self::row(17, "ISCSI_IFACE_PARAM_INITIATOR_NAME", "", "", 39, 76),
+        Self::row(0, "ISCSI_IFACE_PARAM_DEF_TASKMGMT_TMO", "", "", V3_14_1, LATEST),
+        Self::row(1, "ISCSI_IFACE_PARAM_HDRDGST_EN", "", "", V3_14_1, LATEST),
+        Self::row(2, "ISCSI_IFACE_PARAM_DATADGST_EN", "", "", V3_14_1, LATEST),
+        Self::row(3, "ISCSI_IFACE_PARAM_IMM_DATA_EN", "", "", V3_14_1, LATEST),
+        Self::row(4, "ISCSI_IFACE_PARAM_INITIAL_R2T_EN", "", "", V3_14_1, LATEST),
+        Self::row(5, "ISCSI_IFACE_PARAM_DATASEQ_INORDER_EN", "", "", V3_14_1, LATEST),
+        Self::row(6, "ISCSI_IFACE_PARAM_PDU_INORDER_EN", "", "", V3_14_1, LATEST),
+        Self::row(7, "ISCSI_IFACE_PARAM_ERL", "", "", V3_14_1, LATEST),
+        Self::row(8, "ISCSI_IFACE_PARAM_MAX_RECV_DLENGTH", "", "", V3_14_1, LATEST),
+        Self::row(9, "ISCSI_IFACE_PARAM_FIRST_BURST", "", "", V3_14_1, LATEST),
+        Self::row(10, "ISCSI_IFACE_PARAM_MAX_R2T", "", "", V3_14_1, LATEST),
+        Self::row(11, "ISCSI_IFACE_PARAM_MAX_BURST", "", "", V3_14_1, LATEST),
+        Self::row(12, "ISCSI_IFACE_PARAM_CHAP_AUTH_EN", "", "", V3_14_1, LATEST),
+        Self::row(13, "ISCSI_IFACE_PARAM_BIDI_CHAP_EN", "", "", V3_14_1, LATEST),
+        Self::row(
+            14,
+            "ISCSI_IFACE_PARAM_DISCOVERY_AUTH_OPTIONAL",
+            "",
+            "",
+            V3_14_1,
+            LATEST,
+        ),
+        Self::row(15, "ISCSI_IFACE_PARAM_DISCOVERY_LOGOUT_EN", "", "", V3_14_1, LATEST),
+        Self::row(16, "ISCSI_IFACE_PARAM_STRICT_LOGIN_COMP_EN", "", "", V3_14_1, LATEST),
+        Self::row(17, "ISCSI_IFACE_PARAM_INITIATOR_NAME", "", "", V3_14_1, LATEST),
     ];
 }
 
@@ -2445,7 +2064,7 @@ impl IscsiIfaceParamKnown {
     ];
 }
 
-impl TryFrom<IscsiIfaceParam> for IscsiIfaceParamKnown {
+impl core::convert::TryFrom<IscsiIfaceParam> for IscsiIfaceParamKnown {
     type Error = IscsiIfaceParam;
     fn try_from(v: IscsiIfaceParam) -> Result<Self, IscsiIfaceParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2486,13 +2105,13 @@ impl IscsiConnState {
     pub const PREFIX: &'static str = "ISCSI_CONN_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_CONN_STATE_FREE", "", "", 27, 76),
-        Self::row(1, "ISCSI_CONN_STATE_XPT_WAIT", "", "", 27, 76),
-        Self::row(2, "ISCSI_CONN_STATE_IN_LOGIN", "", "", 27, 76),
-        Self::row(3, "ISCSI_CONN_STATE_LOGGED_IN", "", "", 27, 76),
-        Self::row(4, "ISCSI_CONN_STATE_IN_LOGOUT", "", "", 27, 76),
-        Self::row(5, "ISCSI_CONN_STATE_LOGOUT_REQUESTED", "", "", 27, 76),
-        Self::row(6, "ISCSI_CONN_STATE_CLEANUP_WAIT", "", "", 27, 76),
+        Self::row(0, "ISCSI_CONN_STATE_FREE", "", "", V3_2, LATEST),
+        Self::row(1, "ISCSI_CONN_STATE_XPT_WAIT", "", "", V3_2, LATEST),
+        Self::row(2, "ISCSI_CONN_STATE_IN_LOGIN", "", "", V3_2, LATEST),
+        Self::row(3, "ISCSI_CONN_STATE_LOGGED_IN", "", "", V3_2, LATEST),
+        Self::row(4, "ISCSI_CONN_STATE_IN_LOGOUT", "", "", V3_2, LATEST),
+        Self::row(5, "ISCSI_CONN_STATE_LOGOUT_REQUESTED", "", "", V3_2, LATEST),
+        Self::row(6, "ISCSI_CONN_STATE_CLEANUP_WAIT", "", "", V3_2, LATEST),
     ];
 }
 
@@ -2543,7 +2162,7 @@ impl IscsiConnStateKnown {
     ];
 }
 
-impl TryFrom<IscsiConnState> for IscsiConnStateKnown {
+impl core::convert::TryFrom<IscsiConnState> for IscsiConnStateKnown {
     type Error = IscsiConnState;
     fn try_from(v: IscsiConnState) -> Result<Self, IscsiConnState> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2618,36 +2237,134 @@ impl IscsiErr {
     pub const PREFIX: &'static str = "ISCSI_ERR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_OK", "", "0", 0, 76),
-        Self::row(1001, "ISCSI_ERR_DATASN", "", "ISCSI_ERR_BASE + 1", 0, 76),
-        Self::row(1002, "ISCSI_ERR_DATA_OFFSET", "", "ISCSI_ERR_BASE + 2", 0, 76),
-        Self::row(1003, "ISCSI_ERR_MAX_CMDSN", "", "ISCSI_ERR_BASE + 3", 0, 76),
-        Self::row(1004, "ISCSI_ERR_EXP_CMDSN", "", "ISCSI_ERR_BASE + 4", 0, 76),
-        Self::row(1005, "ISCSI_ERR_BAD_OPCODE", "", "ISCSI_ERR_BASE + 5", 0, 76),
-        Self::row(1006, "ISCSI_ERR_DATALEN", "", "ISCSI_ERR_BASE + 6", 0, 76),
-        Self::row(1007, "ISCSI_ERR_AHSLEN", "", "ISCSI_ERR_BASE + 7", 0, 76),
-        Self::row(1008, "ISCSI_ERR_PROTO", "", "ISCSI_ERR_BASE + 8", 0, 76),
-        Self::row(1009, "ISCSI_ERR_LUN", "", "ISCSI_ERR_BASE + 9", 0, 76),
-        Self::row(1010, "ISCSI_ERR_BAD_ITT", "", "ISCSI_ERR_BASE + 10", 0, 76),
-        Self::row(1011, "ISCSI_ERR_CONN_FAILED", "", "ISCSI_ERR_BASE + 11", 0, 76),
-        Self::row(1012, "ISCSI_ERR_R2TSN", "", "ISCSI_ERR_BASE + 12", 0, 76),
-        Self::row(1013, "ISCSI_ERR_SESSION_FAILED", "", "ISCSI_ERR_BASE + 13", 0, 76),
-        Self::row(1014, "ISCSI_ERR_HDR_DGST", "", "ISCSI_ERR_BASE + 14", 0, 76),
-        Self::row(1015, "ISCSI_ERR_DATA_DGST", "", "ISCSI_ERR_BASE + 15", 0, 76),
-        Self::row(1016, "ISCSI_ERR_PARAM_NOT_FOUND", "", "ISCSI_ERR_BASE + 16", 0, 76),
-        Self::row(1017, "ISCSI_ERR_NO_SCSI_CMD", "", "ISCSI_ERR_BASE + 17", 3, 76),
-        Self::row(1018, "ISCSI_ERR_INVALID_HOST", "", "ISCSI_ERR_BASE + 18", 13, 76),
-        Self::row(1019, "ISCSI_ERR_XMIT_FAILED", "", "ISCSI_ERR_BASE + 19", 13, 76),
-        Self::row(1020, "ISCSI_ERR_TCP_CONN_CLOSE", "", "ISCSI_ERR_BASE + 20", 17, 76),
+        Self::row(0, "ISCSI_OK", "", "0", V2_6_15, LATEST),
+        Self::row(1001, "ISCSI_ERR_DATASN", "", "ISCSI_ERR_BASE + 1", V2_6_15, LATEST),
+        Self::row(
+            1002,
+            "ISCSI_ERR_DATA_OFFSET",
+            "",
+            "ISCSI_ERR_BASE + 2",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1003,
+            "ISCSI_ERR_MAX_CMDSN",
+            "",
+            "ISCSI_ERR_BASE + 3",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1004,
+            "ISCSI_ERR_EXP_CMDSN",
+            "",
+            "ISCSI_ERR_BASE + 4",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1005,
+            "ISCSI_ERR_BAD_OPCODE",
+            "",
+            "ISCSI_ERR_BASE + 5",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(1006, "ISCSI_ERR_DATALEN", "", "ISCSI_ERR_BASE + 6", V2_6_15, LATEST),
+        Self::row(1007, "ISCSI_ERR_AHSLEN", "", "ISCSI_ERR_BASE + 7", V2_6_15, LATEST),
+        Self::row(1008, "ISCSI_ERR_PROTO", "", "ISCSI_ERR_BASE + 8", V2_6_15, LATEST),
+        Self::row(1009, "ISCSI_ERR_LUN", "", "ISCSI_ERR_BASE + 9", V2_6_15, LATEST),
+        Self::row(1010, "ISCSI_ERR_BAD_ITT", "", "ISCSI_ERR_BASE + 10", V2_6_15, LATEST),
+        Self::row(
+            1011,
+            "ISCSI_ERR_CONN_FAILED",
+            "",
+            "ISCSI_ERR_BASE + 11",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(1012, "ISCSI_ERR_R2TSN", "", "ISCSI_ERR_BASE + 12", V2_6_15, LATEST),
+        Self::row(
+            1013,
+            "ISCSI_ERR_SESSION_FAILED",
+            "",
+            "ISCSI_ERR_BASE + 13",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1014,
+            "ISCSI_ERR_HDR_DGST",
+            "",
+            "ISCSI_ERR_BASE + 14",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1015,
+            "ISCSI_ERR_DATA_DGST",
+            "",
+            "ISCSI_ERR_BASE + 15",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1016,
+            "ISCSI_ERR_PARAM_NOT_FOUND",
+            "",
+            "ISCSI_ERR_BASE + 16",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            1017,
+            "ISCSI_ERR_NO_SCSI_CMD",
+            "",
+            "ISCSI_ERR_BASE + 17",
+            V2_6_18,
+            LATEST,
+        ),
+        Self::row(
+            1018,
+            "ISCSI_ERR_INVALID_HOST",
+            "",
+            "ISCSI_ERR_BASE + 18",
+            V2_6_28,
+            LATEST,
+        ),
+        Self::row(
+            1019,
+            "ISCSI_ERR_XMIT_FAILED",
+            "",
+            "ISCSI_ERR_BASE + 19",
+            V2_6_28,
+            LATEST,
+        ),
+        Self::row(
+            1020,
+            "ISCSI_ERR_TCP_CONN_CLOSE",
+            "",
+            "ISCSI_ERR_BASE + 20",
+            V2_6_32,
+            LATEST,
+        ),
         Self::row(
             1021,
             "ISCSI_ERR_SCSI_EH_SESSION_RST",
             "",
             "ISCSI_ERR_BASE + 21",
-            23,
-            76,
+            V2_6_38,
+            LATEST,
         ),
-        Self::row(1022, "ISCSI_ERR_NOP_TIMEDOUT", "", "ISCSI_ERR_BASE + 22", 42, 76),
+        Self::row(
+            1022,
+            "ISCSI_ERR_NOP_TIMEDOUT",
+            "",
+            "ISCSI_ERR_BASE + 22",
+            V3_17,
+            LATEST,
+        ),
     ];
 }
 
@@ -2746,7 +2463,7 @@ impl IscsiErrKnown {
     ];
 }
 
-impl TryFrom<IscsiErr> for IscsiErrKnown {
+impl core::convert::TryFrom<IscsiErr> for IscsiErrKnown {
     type Error = IscsiErr;
     fn try_from(v: IscsiErr) -> Result<Self, IscsiErr> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -2923,88 +2640,88 @@ impl IscsiParam {
     pub const PREFIX: &'static str = "ISCSI_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_PARAM_MAX_RECV_DLENGTH", "", "", 0, 76),
-        Self::row(1, "ISCSI_PARAM_MAX_XMIT_DLENGTH", "", "", 0, 76),
-        Self::row(2, "ISCSI_PARAM_HDRDGST_EN", "", "", 0, 76),
-        Self::row(3, "ISCSI_PARAM_DATADGST_EN", "", "", 0, 76),
-        Self::row(4, "ISCSI_PARAM_INITIAL_R2T_EN", "", "", 0, 76),
-        Self::row(5, "ISCSI_PARAM_MAX_R2T", "", "", 0, 76),
-        Self::row(6, "ISCSI_PARAM_IMM_DATA_EN", "", "", 0, 76),
-        Self::row(7, "ISCSI_PARAM_FIRST_BURST", "", "", 0, 76),
-        Self::row(8, "ISCSI_PARAM_MAX_BURST", "", "", 0, 76),
-        Self::row(9, "ISCSI_PARAM_PDU_INORDER_EN", "", "", 0, 76),
-        Self::row(10, "ISCSI_PARAM_DATASEQ_INORDER_EN", "", "", 0, 76),
-        Self::row(11, "ISCSI_PARAM_ERL", "", "", 0, 76),
-        Self::row(12, "ISCSI_PARAM_IFMARKER_EN", "", "", 0, 76),
-        Self::row(13, "ISCSI_PARAM_OFMARKER_EN", "", "", 0, 76),
-        Self::row(14, "ISCSI_PARAM_EXP_STATSN", "", "", 3, 76),
-        Self::row(15, "ISCSI_PARAM_TARGET_NAME", "", "", 3, 76),
-        Self::row(16, "ISCSI_PARAM_TPGT", "", "", 3, 76),
-        Self::row(17, "ISCSI_PARAM_PERSISTENT_ADDRESS", "", "", 3, 76),
-        Self::row(18, "ISCSI_PARAM_PERSISTENT_PORT", "", "", 3, 76),
-        Self::row(19, "ISCSI_PARAM_SESS_RECOVERY_TMO", "", "", 3, 76),
-        Self::row(20, "ISCSI_PARAM_CONN_PORT", "", "", 3, 76),
-        Self::row(21, "ISCSI_PARAM_CONN_ADDRESS", "", "", 3, 76),
-        Self::row(22, "ISCSI_PARAM_USERNAME", "", "", 8, 76),
-        Self::row(22, "ISCSI_PARAM_MAX", "must always be last", "", 3, 7),
-        Self::row(23, "ISCSI_PARAM_USERNAME_IN", "", "", 8, 76),
-        Self::row(24, "ISCSI_PARAM_PASSWORD", "", "", 8, 76),
-        Self::row(25, "ISCSI_PARAM_PASSWORD_IN", "", "", 8, 76),
-        Self::row(26, "ISCSI_PARAM_FAST_ABORT", "", "", 10, 76),
-        Self::row(26, "ISCSI_PARAM_MAX", "must always be last", "", 8, 9),
-        Self::row(27, "ISCSI_PARAM_ABORT_TMO", "", "", 10, 76),
-        Self::row(28, "ISCSI_PARAM_LU_RESET_TMO", "", "", 10, 76),
-        Self::row(29, "ISCSI_PARAM_HOST_RESET_TMO", "", "", 10, 76),
-        Self::row(30, "ISCSI_PARAM_PING_TMO", "", "", 10, 76),
-        Self::row(31, "ISCSI_PARAM_RECV_TMO", "", "", 10, 76),
-        Self::row(32, "ISCSI_PARAM_IFACE_NAME", "", "", 12, 76),
-        Self::row(32, "ISCSI_PARAM_MAX", "must always be last", "", 10, 11),
-        Self::row(33, "ISCSI_PARAM_ISID", "", "", 12, 76),
-        Self::row(34, "ISCSI_PARAM_INITIATOR_NAME", "", "", 12, 76),
-        Self::row(35, "ISCSI_PARAM_TGT_RESET_TMO", "", "", 18, 76),
-        Self::row(35, "ISCSI_PARAM_MAX", "must always be last", "", 12, 17),
-        Self::row(36, "ISCSI_PARAM_TARGET_ALIAS", "", "", 21, 76),
-        Self::row(36, "ISCSI_PARAM_MAX", "must always be last", "", 18, 20),
-        Self::row(37, "ISCSI_PARAM_CHAP_IN_IDX", "", "", 29, 76),
-        Self::row(37, "ISCSI_PARAM_MAX", "must always be last", "", 21, 28),
-        Self::row(38, "ISCSI_PARAM_CHAP_OUT_IDX", "", "", 29, 76),
-        Self::row(39, "ISCSI_PARAM_BOOT_ROOT", "", "", 36, 76),
-        Self::row(39, "ISCSI_PARAM_MAX", "must always be last", "", 29, 35),
-        Self::row(40, "ISCSI_PARAM_BOOT_NIC", "", "", 36, 76),
-        Self::row(41, "ISCSI_PARAM_BOOT_TARGET", "", "", 36, 76),
-        Self::row(42, "ISCSI_PARAM_AUTO_SND_TGT_DISABLE", "", "", 37, 76),
-        Self::row(42, "ISCSI_PARAM_MAX", "must always be last", "", 36, 36),
-        Self::row(43, "ISCSI_PARAM_DISCOVERY_SESS", "", "", 37, 76),
-        Self::row(44, "ISCSI_PARAM_PORTAL_TYPE", "", "", 37, 76),
-        Self::row(45, "ISCSI_PARAM_CHAP_AUTH_EN", "", "", 37, 76),
-        Self::row(46, "ISCSI_PARAM_DISCOVERY_LOGOUT_EN", "", "", 37, 76),
-        Self::row(47, "ISCSI_PARAM_BIDI_CHAP_EN", "", "", 37, 76),
-        Self::row(48, "ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL", "", "", 37, 76),
-        Self::row(49, "ISCSI_PARAM_DEF_TIME2WAIT", "", "", 37, 76),
-        Self::row(50, "ISCSI_PARAM_DEF_TIME2RETAIN", "", "", 37, 76),
-        Self::row(51, "ISCSI_PARAM_MAX_SEGMENT_SIZE", "", "", 37, 76),
-        Self::row(52, "ISCSI_PARAM_STATSN", "", "", 37, 76),
-        Self::row(53, "ISCSI_PARAM_KEEPALIVE_TMO", "", "", 37, 76),
-        Self::row(54, "ISCSI_PARAM_LOCAL_PORT", "", "", 37, 76),
-        Self::row(55, "ISCSI_PARAM_TSID", "", "", 37, 76),
-        Self::row(56, "ISCSI_PARAM_DEF_TASKMGMT_TMO", "", "", 37, 76),
-        Self::row(57, "ISCSI_PARAM_TCP_TIMESTAMP_STAT", "", "", 37, 76),
-        Self::row(58, "ISCSI_PARAM_TCP_WSF_DISABLE", "", "", 37, 76),
-        Self::row(59, "ISCSI_PARAM_TCP_NAGLE_DISABLE", "", "", 37, 76),
-        Self::row(60, "ISCSI_PARAM_TCP_TIMER_SCALE", "", "", 37, 76),
-        Self::row(61, "ISCSI_PARAM_TCP_TIMESTAMP_EN", "", "", 37, 76),
-        Self::row(62, "ISCSI_PARAM_TCP_XMIT_WSF", "", "", 37, 76),
-        Self::row(63, "ISCSI_PARAM_TCP_RECV_WSF", "", "", 37, 76),
-        Self::row(64, "ISCSI_PARAM_IP_FRAGMENT_DISABLE", "", "", 37, 76),
-        Self::row(65, "ISCSI_PARAM_IPV4_TOS", "", "", 37, 76),
-        Self::row(66, "ISCSI_PARAM_IPV6_TC", "", "", 37, 76),
-        Self::row(67, "ISCSI_PARAM_IPV6_FLOW_LABEL", "", "", 37, 76),
-        Self::row(68, "ISCSI_PARAM_IS_FW_ASSIGNED_IPV6", "", "", 37, 76),
-        Self::row(69, "ISCSI_PARAM_DISCOVERY_PARENT_IDX", "", "", 37, 76),
-        Self::row(70, "ISCSI_PARAM_DISCOVERY_PARENT_TYPE", "", "", 37, 76),
-        Self::row(71, "ISCSI_PARAM_LOCAL_IPADDR", "", "", 39, 76),
-        Self::row(71, "ISCSI_PARAM_MAX", "must always be last", "", 37, 38),
-        Self::row(72, "ISCSI_PARAM_MAX", "must always be last", "", 39, 76),
+        Self::row(0, "ISCSI_PARAM_MAX_RECV_DLENGTH", "", "", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_PARAM_MAX_XMIT_DLENGTH", "", "", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_PARAM_HDRDGST_EN", "", "", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_PARAM_DATADGST_EN", "", "", V2_6_15, LATEST),
+        Self::row(4, "ISCSI_PARAM_INITIAL_R2T_EN", "", "", V2_6_15, LATEST),
+        Self::row(5, "ISCSI_PARAM_MAX_R2T", "", "", V2_6_15, LATEST),
+        Self::row(6, "ISCSI_PARAM_IMM_DATA_EN", "", "", V2_6_15, LATEST),
+        Self::row(7, "ISCSI_PARAM_FIRST_BURST", "", "", V2_6_15, LATEST),
+        Self::row(8, "ISCSI_PARAM_MAX_BURST", "", "", V2_6_15, LATEST),
+        Self::row(9, "ISCSI_PARAM_PDU_INORDER_EN", "", "", V2_6_15, LATEST),
+        Self::row(10, "ISCSI_PARAM_DATASEQ_INORDER_EN", "", "", V2_6_15, LATEST),
+        Self::row(11, "ISCSI_PARAM_ERL", "", "", V2_6_15, LATEST),
+        Self::row(12, "ISCSI_PARAM_IFMARKER_EN", "", "", V2_6_15, LATEST),
+        Self::row(13, "ISCSI_PARAM_OFMARKER_EN", "", "", V2_6_15, LATEST),
+        Self::row(14, "ISCSI_PARAM_EXP_STATSN", "", "", V2_6_18, LATEST),
+        Self::row(15, "ISCSI_PARAM_TARGET_NAME", "", "", V2_6_18, LATEST),
+        Self::row(16, "ISCSI_PARAM_TPGT", "", "", V2_6_18, LATEST),
+        Self::row(17, "ISCSI_PARAM_PERSISTENT_ADDRESS", "", "", V2_6_18, LATEST),
+        Self::row(18, "ISCSI_PARAM_PERSISTENT_PORT", "", "", V2_6_18, LATEST),
+        Self::row(19, "ISCSI_PARAM_SESS_RECOVERY_TMO", "", "", V2_6_18, LATEST),
+        Self::row(20, "ISCSI_PARAM_CONN_PORT", "", "", V2_6_18, LATEST),
+        Self::row(21, "ISCSI_PARAM_CONN_ADDRESS", "", "", V2_6_18, LATEST),
+        Self::row(22, "ISCSI_PARAM_USERNAME", "", "", V2_6_23, LATEST),
+        Self::row(22, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_18, V2_6_22),
+        Self::row(23, "ISCSI_PARAM_USERNAME_IN", "", "", V2_6_23, LATEST),
+        Self::row(24, "ISCSI_PARAM_PASSWORD", "", "", V2_6_23, LATEST),
+        Self::row(25, "ISCSI_PARAM_PASSWORD_IN", "", "", V2_6_23, LATEST),
+        Self::row(26, "ISCSI_PARAM_FAST_ABORT", "", "", V2_6_25, LATEST),
+        Self::row(26, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_23, V2_6_24),
+        Self::row(27, "ISCSI_PARAM_ABORT_TMO", "", "", V2_6_25, LATEST),
+        Self::row(28, "ISCSI_PARAM_LU_RESET_TMO", "", "", V2_6_25, LATEST),
+        Self::row(29, "ISCSI_PARAM_HOST_RESET_TMO", "", "", V2_6_25, LATEST),
+        Self::row(30, "ISCSI_PARAM_PING_TMO", "", "", V2_6_25, LATEST),
+        Self::row(31, "ISCSI_PARAM_RECV_TMO", "", "", V2_6_25, LATEST),
+        Self::row(32, "ISCSI_PARAM_IFACE_NAME", "", "", V2_6_27, LATEST),
+        Self::row(32, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_25, V2_6_26),
+        Self::row(33, "ISCSI_PARAM_ISID", "", "", V2_6_27, LATEST),
+        Self::row(34, "ISCSI_PARAM_INITIATOR_NAME", "", "", V2_6_27, LATEST),
+        Self::row(35, "ISCSI_PARAM_TGT_RESET_TMO", "", "", V2_6_33, LATEST),
+        Self::row(35, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_27, V2_6_32),
+        Self::row(36, "ISCSI_PARAM_TARGET_ALIAS", "", "", V2_6_36, LATEST),
+        Self::row(36, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_33, V2_6_35),
+        Self::row(37, "ISCSI_PARAM_CHAP_IN_IDX", "", "", V3_4_113, LATEST),
+        Self::row(37, "ISCSI_PARAM_MAX", "must always be last", "", V2_6_36, V3_3_8),
+        Self::row(38, "ISCSI_PARAM_CHAP_OUT_IDX", "", "", V3_4_113, LATEST),
+        Self::row(39, "ISCSI_PARAM_BOOT_ROOT", "", "", V3_11, LATEST),
+        Self::row(39, "ISCSI_PARAM_MAX", "must always be last", "", V3_4_113, V3_10_65),
+        Self::row(40, "ISCSI_PARAM_BOOT_NIC", "", "", V3_11, LATEST),
+        Self::row(41, "ISCSI_PARAM_BOOT_TARGET", "", "", V3_11, LATEST),
+        Self::row(42, "ISCSI_PARAM_AUTO_SND_TGT_DISABLE", "", "", V3_12, LATEST),
+        Self::row(42, "ISCSI_PARAM_MAX", "must always be last", "", V3_11, V3_11),
+        Self::row(43, "ISCSI_PARAM_DISCOVERY_SESS", "", "", V3_12, LATEST),
+        Self::row(44, "ISCSI_PARAM_PORTAL_TYPE", "", "", V3_12, LATEST),
+        Self::row(45, "ISCSI_PARAM_CHAP_AUTH_EN", "", "", V3_12, LATEST),
+        Self::row(46, "ISCSI_PARAM_DISCOVERY_LOGOUT_EN", "", "", V3_12, LATEST),
+        Self::row(47, "ISCSI_PARAM_BIDI_CHAP_EN", "", "", V3_12, LATEST),
+        Self::row(48, "ISCSI_PARAM_DISCOVERY_AUTH_OPTIONAL", "", "", V3_12, LATEST),
+        Self::row(49, "ISCSI_PARAM_DEF_TIME2WAIT", "", "", V3_12, LATEST),
+        Self::row(50, "ISCSI_PARAM_DEF_TIME2RETAIN", "", "", V3_12, LATEST),
+        Self::row(51, "ISCSI_PARAM_MAX_SEGMENT_SIZE", "", "", V3_12, LATEST),
+        Self::row(52, "ISCSI_PARAM_STATSN", "", "", V3_12, LATEST),
+        Self::row(53, "ISCSI_PARAM_KEEPALIVE_TMO", "", "", V3_12, LATEST),
+        Self::row(54, "ISCSI_PARAM_LOCAL_PORT", "", "", V3_12, LATEST),
+        Self::row(55, "ISCSI_PARAM_TSID", "", "", V3_12, LATEST),
+        Self::row(56, "ISCSI_PARAM_DEF_TASKMGMT_TMO", "", "", V3_12, LATEST),
+        Self::row(57, "ISCSI_PARAM_TCP_TIMESTAMP_STAT", "", "", V3_12, LATEST),
+        Self::row(58, "ISCSI_PARAM_TCP_WSF_DISABLE", "", "", V3_12, LATEST),
+        Self::row(59, "ISCSI_PARAM_TCP_NAGLE_DISABLE", "", "", V3_12, LATEST),
+        Self::row(60, "ISCSI_PARAM_TCP_TIMER_SCALE", "", "", V3_12, LATEST),
+        Self::row(61, "ISCSI_PARAM_TCP_TIMESTAMP_EN", "", "", V3_12, LATEST),
+        Self::row(62, "ISCSI_PARAM_TCP_XMIT_WSF", "", "", V3_12, LATEST),
+        Self::row(63, "ISCSI_PARAM_TCP_RECV_WSF", "", "", V3_12, LATEST),
+        Self::row(64, "ISCSI_PARAM_IP_FRAGMENT_DISABLE", "", "", V3_12, LATEST),
+        Self::row(65, "ISCSI_PARAM_IPV4_TOS", "", "", V3_12, LATEST),
+        Self::row(66, "ISCSI_PARAM_IPV6_TC", "", "", V3_12, LATEST),
+        Self::row(67, "ISCSI_PARAM_IPV6_FLOW_LABEL", "", "", V3_12, LATEST),
+        Self::row(68, "ISCSI_PARAM_IS_FW_ASSIGNED_IPV6", "", "", V3_12, LATEST),
+        Self::row(69, "ISCSI_PARAM_DISCOVERY_PARENT_IDX", "", "", V3_12, LATEST),
+        Self::row(70, "ISCSI_PARAM_DISCOVERY_PARENT_TYPE", "", "", V3_12, LATEST),
+        Self::row(71, "ISCSI_PARAM_LOCAL_IPADDR", "", "", V3_14_1, LATEST),
+        Self::row(71, "ISCSI_PARAM_MAX", "must always be last", "", V3_12, V3_13_10),
+        Self::row(72, "ISCSI_PARAM_MAX", "must always be last", "", V3_14_1, LATEST),
     ];
 }
 
@@ -3255,7 +2972,7 @@ impl IscsiParamKnown {
     ];
 }
 
-impl TryFrom<IscsiParam> for IscsiParamKnown {
+impl core::convert::TryFrom<IscsiParam> for IscsiParamKnown {
     type Error = IscsiParam;
     fn try_from(v: IscsiParam) -> Result<Self, IscsiParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -3298,14 +3015,14 @@ impl IscsiHostParam {
     pub const PREFIX: &'static str = "ISCSI_HOST_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_HOST_PARAM_HWADDRESS", "", "", 8, 76),
-        Self::row(1, "ISCSI_HOST_PARAM_INITIATOR_NAME", "", "", 8, 76),
-        Self::row(2, "ISCSI_HOST_PARAM_NETDEV_NAME", "", "", 8, 76),
-        Self::row(3, "ISCSI_HOST_PARAM_IPADDRESS", "", "", 8, 76),
-        Self::row(4, "ISCSI_HOST_PARAM_PORT_STATE", "", "", 29, 76),
-        Self::row(4, "ISCSI_HOST_PARAM_MAX", "", "", 8, 28),
-        Self::row(5, "ISCSI_HOST_PARAM_PORT_SPEED", "", "", 29, 76),
-        Self::row(6, "ISCSI_HOST_PARAM_MAX", "", "", 29, 76),
+        Self::row(0, "ISCSI_HOST_PARAM_HWADDRESS", "", "", V2_6_23, LATEST),
+        Self::row(1, "ISCSI_HOST_PARAM_INITIATOR_NAME", "", "", V2_6_23, LATEST),
+        Self::row(2, "ISCSI_HOST_PARAM_NETDEV_NAME", "", "", V2_6_23, LATEST),
+        Self::row(3, "ISCSI_HOST_PARAM_IPADDRESS", "", "", V2_6_23, LATEST),
+        Self::row(4, "ISCSI_HOST_PARAM_PORT_STATE", "", "", V3_4_113, LATEST),
+        Self::row(4, "ISCSI_HOST_PARAM_MAX", "", "", V2_6_23, V3_3_8),
+        Self::row(5, "ISCSI_HOST_PARAM_PORT_SPEED", "", "", V3_4_113, LATEST),
+        Self::row(6, "ISCSI_HOST_PARAM_MAX", "", "", V3_4_113, LATEST),
     ];
 }
 
@@ -3356,7 +3073,7 @@ impl IscsiHostParamKnown {
     ];
 }
 
-impl TryFrom<IscsiHostParam> for IscsiHostParamKnown {
+impl core::convert::TryFrom<IscsiHostParam> for IscsiHostParamKnown {
     type Error = IscsiHostParam;
     fn try_from(v: IscsiHostParam) -> Result<Self, IscsiHostParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -3507,73 +3224,73 @@ impl IscsiFlashnodeParam {
     pub const PREFIX: &'static str = "ISCSI_FLASHNODE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6", "", "", 35, 76),
-        Self::row(1, "ISCSI_FLASHNODE_PORTAL_TYPE", "", "", 35, 76),
-        Self::row(2, "ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE", "", "", 35, 76),
-        Self::row(3, "ISCSI_FLASHNODE_DISCOVERY_SESS", "", "", 35, 76),
-        Self::row(4, "ISCSI_FLASHNODE_ENTRY_EN", "", "", 35, 76),
-        Self::row(5, "ISCSI_FLASHNODE_HDR_DGST_EN", "", "", 35, 76),
-        Self::row(6, "ISCSI_FLASHNODE_DATA_DGST_EN", "", "", 35, 76),
-        Self::row(7, "ISCSI_FLASHNODE_IMM_DATA_EN", "", "", 35, 76),
-        Self::row(8, "ISCSI_FLASHNODE_INITIAL_R2T_EN", "", "", 35, 76),
-        Self::row(9, "ISCSI_FLASHNODE_DATASEQ_INORDER", "", "", 35, 76),
-        Self::row(10, "ISCSI_FLASHNODE_PDU_INORDER", "", "", 35, 76),
-        Self::row(11, "ISCSI_FLASHNODE_CHAP_AUTH_EN", "", "", 35, 76),
-        Self::row(12, "ISCSI_FLASHNODE_SNACK_REQ_EN", "", "", 35, 76),
-        Self::row(13, "ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN", "", "", 35, 76),
-        Self::row(14, "ISCSI_FLASHNODE_BIDI_CHAP_EN", "", "", 35, 76),
+        Self::row(0, "ISCSI_FLASHNODE_IS_FW_ASSIGNED_IPV6", "", "", V3_10_65, LATEST),
+        Self::row(1, "ISCSI_FLASHNODE_PORTAL_TYPE", "", "", V3_10_65, LATEST),
+        Self::row(2, "ISCSI_FLASHNODE_AUTO_SND_TGT_DISABLE", "", "", V3_10_65, LATEST),
+        Self::row(3, "ISCSI_FLASHNODE_DISCOVERY_SESS", "", "", V3_10_65, LATEST),
+        Self::row(4, "ISCSI_FLASHNODE_ENTRY_EN", "", "", V3_10_65, LATEST),
+        Self::row(5, "ISCSI_FLASHNODE_HDR_DGST_EN", "", "", V3_10_65, LATEST),
+        Self::row(6, "ISCSI_FLASHNODE_DATA_DGST_EN", "", "", V3_10_65, LATEST),
+        Self::row(7, "ISCSI_FLASHNODE_IMM_DATA_EN", "", "", V3_10_65, LATEST),
+        Self::row(8, "ISCSI_FLASHNODE_INITIAL_R2T_EN", "", "", V3_10_65, LATEST),
+        Self::row(9, "ISCSI_FLASHNODE_DATASEQ_INORDER", "", "", V3_10_65, LATEST),
+        Self::row(10, "ISCSI_FLASHNODE_PDU_INORDER", "", "", V3_10_65, LATEST),
+        Self::row(11, "ISCSI_FLASHNODE_CHAP_AUTH_EN", "", "", V3_10_65, LATEST),
+        Self::row(12, "ISCSI_FLASHNODE_SNACK_REQ_EN", "", "", V3_10_65, LATEST),
+        Self::row(13, "ISCSI_FLASHNODE_DISCOVERY_LOGOUT_EN", "", "", V3_10_65, LATEST),
+        Self::row(14, "ISCSI_FLASHNODE_BIDI_CHAP_EN", "", "", V3_10_65, LATEST),
         Self::row(
             15,
             "ISCSI_FLASHNODE_DISCOVERY_AUTH_OPTIONAL",
             "make authentication for discovery sessions optional",
             "",
-            35,
-            76,
+            V3_10_65,
+            LATEST,
         ),
-        Self::row(16, "ISCSI_FLASHNODE_ERL", "", "", 35, 76),
-        Self::row(17, "ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT", "", "", 35, 76),
-        Self::row(18, "ISCSI_FLASHNODE_TCP_NAGLE_DISABLE", "", "", 35, 76),
-        Self::row(19, "ISCSI_FLASHNODE_TCP_WSF_DISABLE", "", "", 35, 76),
-        Self::row(20, "ISCSI_FLASHNODE_TCP_TIMER_SCALE", "", "", 35, 76),
-        Self::row(21, "ISCSI_FLASHNODE_TCP_TIMESTAMP_EN", "", "", 35, 76),
-        Self::row(22, "ISCSI_FLASHNODE_IP_FRAG_DISABLE", "", "", 35, 76),
-        Self::row(23, "ISCSI_FLASHNODE_MAX_RECV_DLENGTH", "", "", 35, 76),
-        Self::row(24, "ISCSI_FLASHNODE_MAX_XMIT_DLENGTH", "", "", 35, 76),
-        Self::row(25, "ISCSI_FLASHNODE_FIRST_BURST", "", "", 35, 76),
-        Self::row(26, "ISCSI_FLASHNODE_DEF_TIME2WAIT", "", "", 35, 76),
-        Self::row(27, "ISCSI_FLASHNODE_DEF_TIME2RETAIN", "", "", 35, 76),
-        Self::row(28, "ISCSI_FLASHNODE_MAX_R2T", "", "", 35, 76),
-        Self::row(29, "ISCSI_FLASHNODE_KEEPALIVE_TMO", "", "", 35, 76),
-        Self::row(30, "ISCSI_FLASHNODE_ISID", "", "", 35, 76),
-        Self::row(31, "ISCSI_FLASHNODE_TSID", "", "", 35, 76),
-        Self::row(32, "ISCSI_FLASHNODE_PORT", "", "", 35, 76),
-        Self::row(33, "ISCSI_FLASHNODE_MAX_BURST", "", "", 35, 76),
-        Self::row(34, "ISCSI_FLASHNODE_DEF_TASKMGMT_TMO", "", "", 35, 76),
-        Self::row(35, "ISCSI_FLASHNODE_IPADDR", "", "", 35, 76),
-        Self::row(36, "ISCSI_FLASHNODE_ALIAS", "", "", 35, 76),
-        Self::row(37, "ISCSI_FLASHNODE_REDIRECT_IPADDR", "", "", 35, 76),
-        Self::row(38, "ISCSI_FLASHNODE_MAX_SEGMENT_SIZE", "", "", 35, 76),
-        Self::row(39, "ISCSI_FLASHNODE_LOCAL_PORT", "", "", 35, 76),
-        Self::row(40, "ISCSI_FLASHNODE_IPV4_TOS", "", "", 35, 76),
-        Self::row(41, "ISCSI_FLASHNODE_IPV6_TC", "", "", 35, 76),
-        Self::row(42, "ISCSI_FLASHNODE_IPV6_FLOW_LABEL", "", "", 35, 76),
-        Self::row(43, "ISCSI_FLASHNODE_NAME", "", "", 35, 76),
-        Self::row(44, "ISCSI_FLASHNODE_TPGT", "", "", 35, 76),
-        Self::row(45, "ISCSI_FLASHNODE_LINK_LOCAL_IPV6", "", "", 35, 76),
-        Self::row(46, "ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX", "", "", 35, 76),
-        Self::row(47, "ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE", "", "", 35, 76),
-        Self::row(48, "ISCSI_FLASHNODE_TCP_XMIT_WSF", "", "", 35, 76),
-        Self::row(49, "ISCSI_FLASHNODE_TCP_RECV_WSF", "", "", 35, 76),
-        Self::row(50, "ISCSI_FLASHNODE_CHAP_IN_IDX", "", "", 35, 76),
-        Self::row(51, "ISCSI_FLASHNODE_CHAP_OUT_IDX", "", "", 35, 76),
-        Self::row(52, "ISCSI_FLASHNODE_USERNAME", "", "", 35, 76),
-        Self::row(53, "ISCSI_FLASHNODE_USERNAME_IN", "", "", 35, 76),
-        Self::row(54, "ISCSI_FLASHNODE_PASSWORD", "", "", 35, 76),
-        Self::row(55, "ISCSI_FLASHNODE_PASSWORD_IN", "", "", 35, 76),
-        Self::row(56, "ISCSI_FLASHNODE_STATSN", "", "", 35, 76),
-        Self::row(57, "ISCSI_FLASHNODE_EXP_STATSN", "", "", 35, 76),
-        Self::row(58, "ISCSI_FLASHNODE_IS_BOOT_TGT", "", "", 35, 76),
-        Self::row(59, "ISCSI_FLASHNODE_MAX", "", "", 35, 76),
+        Self::row(16, "ISCSI_FLASHNODE_ERL", "", "", V3_10_65, LATEST),
+        Self::row(17, "ISCSI_FLASHNODE_TCP_TIMESTAMP_STAT", "", "", V3_10_65, LATEST),
+        Self::row(18, "ISCSI_FLASHNODE_TCP_NAGLE_DISABLE", "", "", V3_10_65, LATEST),
+        Self::row(19, "ISCSI_FLASHNODE_TCP_WSF_DISABLE", "", "", V3_10_65, LATEST),
+        Self::row(20, "ISCSI_FLASHNODE_TCP_TIMER_SCALE", "", "", V3_10_65, LATEST),
+        Self::row(21, "ISCSI_FLASHNODE_TCP_TIMESTAMP_EN", "", "", V3_10_65, LATEST),
+        Self::row(22, "ISCSI_FLASHNODE_IP_FRAG_DISABLE", "", "", V3_10_65, LATEST),
+        Self::row(23, "ISCSI_FLASHNODE_MAX_RECV_DLENGTH", "", "", V3_10_65, LATEST),
+        Self::row(24, "ISCSI_FLASHNODE_MAX_XMIT_DLENGTH", "", "", V3_10_65, LATEST),
+        Self::row(25, "ISCSI_FLASHNODE_FIRST_BURST", "", "", V3_10_65, LATEST),
+        Self::row(26, "ISCSI_FLASHNODE_DEF_TIME2WAIT", "", "", V3_10_65, LATEST),
+        Self::row(27, "ISCSI_FLASHNODE_DEF_TIME2RETAIN", "", "", V3_10_65, LATEST),
+        Self::row(28, "ISCSI_FLASHNODE_MAX_R2T", "", "", V3_10_65, LATEST),
+        Self::row(29, "ISCSI_FLASHNODE_KEEPALIVE_TMO", "", "", V3_10_65, LATEST),
+        Self::row(30, "ISCSI_FLASHNODE_ISID", "", "", V3_10_65, LATEST),
+        Self::row(31, "ISCSI_FLASHNODE_TSID", "", "", V3_10_65, LATEST),
+        Self::row(32, "ISCSI_FLASHNODE_PORT", "", "", V3_10_65, LATEST),
+        Self::row(33, "ISCSI_FLASHNODE_MAX_BURST", "", "", V3_10_65, LATEST),
+        Self::row(34, "ISCSI_FLASHNODE_DEF_TASKMGMT_TMO", "", "", V3_10_65, LATEST),
+        Self::row(35, "ISCSI_FLASHNODE_IPADDR", "", "", V3_10_65, LATEST),
+        Self::row(36, "ISCSI_FLASHNODE_ALIAS", "", "", V3_10_65, LATEST),
+        Self::row(37, "ISCSI_FLASHNODE_REDIRECT_IPADDR", "", "", V3_10_65, LATEST),
+        Self::row(38, "ISCSI_FLASHNODE_MAX_SEGMENT_SIZE", "", "", V3_10_65, LATEST),
+        Self::row(39, "ISCSI_FLASHNODE_LOCAL_PORT", "", "", V3_10_65, LATEST),
+        Self::row(40, "ISCSI_FLASHNODE_IPV4_TOS", "", "", V3_10_65, LATEST),
+        Self::row(41, "ISCSI_FLASHNODE_IPV6_TC", "", "", V3_10_65, LATEST),
+        Self::row(42, "ISCSI_FLASHNODE_IPV6_FLOW_LABEL", "", "", V3_10_65, LATEST),
+        Self::row(43, "ISCSI_FLASHNODE_NAME", "", "", V3_10_65, LATEST),
+        Self::row(44, "ISCSI_FLASHNODE_TPGT", "", "", V3_10_65, LATEST),
+        Self::row(45, "ISCSI_FLASHNODE_LINK_LOCAL_IPV6", "", "", V3_10_65, LATEST),
+        Self::row(46, "ISCSI_FLASHNODE_DISCOVERY_PARENT_IDX", "", "", V3_10_65, LATEST),
+        Self::row(47, "ISCSI_FLASHNODE_DISCOVERY_PARENT_TYPE", "", "", V3_10_65, LATEST),
+        Self::row(48, "ISCSI_FLASHNODE_TCP_XMIT_WSF", "", "", V3_10_65, LATEST),
+        Self::row(49, "ISCSI_FLASHNODE_TCP_RECV_WSF", "", "", V3_10_65, LATEST),
+        Self::row(50, "ISCSI_FLASHNODE_CHAP_IN_IDX", "", "", V3_10_65, LATEST),
+        Self::row(51, "ISCSI_FLASHNODE_CHAP_OUT_IDX", "", "", V3_10_65, LATEST),
+        Self::row(52, "ISCSI_FLASHNODE_USERNAME", "", "", V3_10_65, LATEST),
+        Self::row(53, "ISCSI_FLASHNODE_USERNAME_IN", "", "", V3_10_65, LATEST),
+        Self::row(54, "ISCSI_FLASHNODE_PASSWORD", "", "", V3_10_65, LATEST),
+        Self::row(55, "ISCSI_FLASHNODE_PASSWORD_IN", "", "", V3_10_65, LATEST),
+        Self::row(56, "ISCSI_FLASHNODE_STATSN", "", "", V3_10_65, LATEST),
+        Self::row(57, "ISCSI_FLASHNODE_EXP_STATSN", "", "", V3_10_65, LATEST),
+        Self::row(58, "ISCSI_FLASHNODE_IS_BOOT_TGT", "", "", V3_10_65, LATEST),
+        Self::row(59, "ISCSI_FLASHNODE_MAX", "", "", V3_10_65, LATEST),
     ];
 }
 
@@ -3785,7 +3502,7 @@ impl IscsiFlashnodeParamKnown {
     ];
 }
 
-impl TryFrom<IscsiFlashnodeParam> for IscsiFlashnodeParamKnown {
+impl core::convert::TryFrom<IscsiFlashnodeParam> for IscsiFlashnodeParamKnown {
     type Error = IscsiFlashnodeParam;
     fn try_from(v: IscsiFlashnodeParam) -> Result<Self, IscsiFlashnodeParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -3818,9 +3535,9 @@ impl IscsiDiscoveryParentType {
     pub const PREFIX: &'static str = "ISCSI_DISC_PARENT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_DISC_PARENT_UNKNOWN", "", "0x1", 35, 76),
-        Self::row(0x02, "ISCSI_DISC_PARENT_SENDTGT", "", "0x2", 35, 76),
-        Self::row(0x03, "ISCSI_DISC_PARENT_ISNS", "", "0x3", 35, 76),
+        Self::row(0x01, "ISCSI_DISC_PARENT_UNKNOWN", "", "0x1", V3_10_65, LATEST),
+        Self::row(0x02, "ISCSI_DISC_PARENT_SENDTGT", "", "0x2", V3_10_65, LATEST),
+        Self::row(0x03, "ISCSI_DISC_PARENT_ISNS", "", "0x3", V3_10_65, LATEST),
     ];
 }
 
@@ -3855,7 +3572,7 @@ impl IscsiDiscoveryParentTypeKnown {
     const BY_VALUE: &'static [Self] = &[Self::Unknown, Self::Sendtgt, Self::Isns];
 }
 
-impl TryFrom<IscsiDiscoveryParentType> for IscsiDiscoveryParentTypeKnown {
+impl core::convert::TryFrom<IscsiDiscoveryParentType> for IscsiDiscoveryParentTypeKnown {
     type Error = IscsiDiscoveryParentType;
     fn try_from(v: IscsiDiscoveryParentType) -> Result<Self, IscsiDiscoveryParentType> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -3898,13 +3615,13 @@ impl IscsiPortSpeed {
     pub const PREFIX: &'static str = "ISCSI_PORT_SPEED_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_PORT_SPEED_UNKNOWN", "", "0x1", 29, 76),
-        Self::row(0x02, "ISCSI_PORT_SPEED_10MBPS", "", "0x2", 29, 76),
-        Self::row(0x04, "ISCSI_PORT_SPEED_100MBPS", "", "0x4", 29, 76),
-        Self::row(0x08, "ISCSI_PORT_SPEED_1GBPS", "", "0x8", 29, 76),
-        Self::row(0x10, "ISCSI_PORT_SPEED_10GBPS", "", "0x10", 29, 76),
-        Self::row(0x20, "ISCSI_PORT_SPEED_25GBPS", "", "0x20", 48, 76),
-        Self::row(0x40, "ISCSI_PORT_SPEED_40GBPS", "", "0x40", 48, 76),
+        Self::row(0x01, "ISCSI_PORT_SPEED_UNKNOWN", "", "0x1", V3_4_113, LATEST),
+        Self::row(0x02, "ISCSI_PORT_SPEED_10MBPS", "", "0x2", V3_4_113, LATEST),
+        Self::row(0x04, "ISCSI_PORT_SPEED_100MBPS", "", "0x4", V3_4_113, LATEST),
+        Self::row(0x08, "ISCSI_PORT_SPEED_1GBPS", "", "0x8", V3_4_113, LATEST),
+        Self::row(0x10, "ISCSI_PORT_SPEED_10GBPS", "", "0x10", V3_4_113, LATEST),
+        Self::row(0x20, "ISCSI_PORT_SPEED_25GBPS", "", "0x20", V4_6_2, LATEST),
+        Self::row(0x40, "ISCSI_PORT_SPEED_40GBPS", "", "0x40", V4_6_2, LATEST),
     ];
 }
 
@@ -3955,7 +3672,7 @@ impl IscsiPortSpeedKnown {
     ];
 }
 
-impl TryFrom<IscsiPortSpeed> for IscsiPortSpeedKnown {
+impl core::convert::TryFrom<IscsiPortSpeed> for IscsiPortSpeedKnown {
     type Error = IscsiPortSpeed;
     fn try_from(v: IscsiPortSpeed) -> Result<Self, IscsiPortSpeed> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -3988,8 +3705,8 @@ impl IscsiPortState {
     pub const PREFIX: &'static str = "ISCSI_PORT_STATE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_PORT_STATE_DOWN", "", "0x1", 29, 76),
-        Self::row(0x02, "ISCSI_PORT_STATE_UP", "", "0x2", 29, 76),
+        Self::row(0x01, "ISCSI_PORT_STATE_DOWN", "", "0x1", V3_4_113, LATEST),
+        Self::row(0x02, "ISCSI_PORT_STATE_UP", "", "0x2", V3_4_113, LATEST),
     ];
 }
 
@@ -4022,7 +3739,7 @@ impl IscsiPortStateKnown {
     const BY_VALUE: &'static [Self] = &[Self::Down, Self::Up];
 }
 
-impl TryFrom<IscsiPortState> for IscsiPortStateKnown {
+impl core::convert::TryFrom<IscsiPortState> for IscsiPortStateKnown {
     type Error = IscsiPortState;
     fn try_from(v: IscsiPortState) -> Result<Self, IscsiPortState> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -4071,16 +3788,23 @@ impl IscsiPingStatusCode {
     pub const PREFIX: &'static str = "ISCSI_PING_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_PING_SUCCESS", "", "0", 29, 76),
-        Self::row(0x01, "ISCSI_PING_FW_DISABLED", "", "0x1", 29, 76),
-        Self::row(0x02, "ISCSI_PING_IPADDR_INVALID", "", "0x2", 29, 76),
-        Self::row(0x03, "ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID", "", "0x3", 29, 76),
-        Self::row(0x04, "ISCSI_PING_TIMEOUT", "", "0x4", 29, 76),
-        Self::row(0x05, "ISCSI_PING_INVALID_DEST_ADDR", "", "0x5", 29, 76),
-        Self::row(0x06, "ISCSI_PING_OVERSIZE_PACKET", "", "0x6", 29, 76),
-        Self::row(0x07, "ISCSI_PING_ICMP_ERROR", "", "0x7", 29, 76),
-        Self::row(0x08, "ISCSI_PING_MAX_REQ_EXCEEDED", "", "0x8", 29, 76),
-        Self::row(0x09, "ISCSI_PING_NO_ARP_RECEIVED", "", "0x9", 29, 76),
+        Self::row(0, "ISCSI_PING_SUCCESS", "", "0", V3_4_113, LATEST),
+        Self::row(0x01, "ISCSI_PING_FW_DISABLED", "", "0x1", V3_4_113, LATEST),
+        Self::row(0x02, "ISCSI_PING_IPADDR_INVALID", "", "0x2", V3_4_113, LATEST),
+        Self::row(
+            0x03,
+            "ISCSI_PING_LINKLOCAL_IPV6_ADDR_INVALID",
+            "",
+            "0x3",
+            V3_4_113,
+            LATEST,
+        ),
+        Self::row(0x04, "ISCSI_PING_TIMEOUT", "", "0x4", V3_4_113, LATEST),
+        Self::row(0x05, "ISCSI_PING_INVALID_DEST_ADDR", "", "0x5", V3_4_113, LATEST),
+        Self::row(0x06, "ISCSI_PING_OVERSIZE_PACKET", "", "0x6", V3_4_113, LATEST),
+        Self::row(0x07, "ISCSI_PING_ICMP_ERROR", "", "0x7", V3_4_113, LATEST),
+        Self::row(0x08, "ISCSI_PING_MAX_REQ_EXCEEDED", "", "0x8", V3_4_113, LATEST),
+        Self::row(0x09, "ISCSI_PING_NO_ARP_RECEIVED", "", "0x9", V3_4_113, LATEST),
     ];
 }
 
@@ -4140,7 +3864,7 @@ impl IscsiPingStatusCodeKnown {
     ];
 }
 
-impl TryFrom<IscsiPingStatusCode> for IscsiPingStatusCodeKnown {
+impl core::convert::TryFrom<IscsiPingStatusCode> for IscsiPingStatusCodeKnown {
     type Error = IscsiPingStatusCode;
     fn try_from(v: IscsiPingStatusCode) -> Result<Self, IscsiPingStatusCode> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -4210,49 +3934,56 @@ impl TransportCaps {
     pub const PREFIX: &'static str = "CAP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "CAP_RECOVERY_L0", "", "0x1", 0, 76),
-        Self::row(0x02, "CAP_RECOVERY_L1", "", "0x2", 0, 76),
-        Self::row(0x04, "CAP_RECOVERY_L2", "", "0x4", 0, 76),
-        Self::row(0x08, "CAP_MULTI_R2T", "", "0x8", 0, 76),
-        Self::row(0x10, "CAP_HDRDGST", "", "0x10", 0, 76),
-        Self::row(0x20, "CAP_DATADGST", "", "0x20", 0, 76),
-        Self::row(0x40, "CAP_MULTI_CONN", "", "0x40", 0, 76),
-        Self::row(0x80, "CAP_TEXT_NEGO", "", "0x80", 0, 76),
-        Self::row(0x100, "CAP_MARKERS", "", "0x100", 0, 76),
-        Self::row(0x200, "CAP_FW_DB", "", "0x200", 8, 76),
+        Self::row(0x01, "CAP_RECOVERY_L0", "", "0x1", V2_6_15, LATEST),
+        Self::row(0x02, "CAP_RECOVERY_L1", "", "0x2", V2_6_15, LATEST),
+        Self::row(0x04, "CAP_RECOVERY_L2", "", "0x4", V2_6_15, LATEST),
+        Self::row(0x08, "CAP_MULTI_R2T", "", "0x8", V2_6_15, LATEST),
+        Self::row(0x10, "CAP_HDRDGST", "", "0x10", V2_6_15, LATEST),
+        Self::row(0x20, "CAP_DATADGST", "", "0x20", V2_6_15, LATEST),
+        Self::row(0x40, "CAP_MULTI_CONN", "", "0x40", V2_6_15, LATEST),
+        Self::row(0x80, "CAP_TEXT_NEGO", "", "0x80", V2_6_15, LATEST),
+        Self::row(0x100, "CAP_MARKERS", "", "0x100", V2_6_15, LATEST),
+        Self::row(0x200, "CAP_FW_DB", "", "0x200", V2_6_23, LATEST),
         Self::row(
             0x400,
             "CAP_SENDTARGETS_OFFLOAD",
             "offload discovery process",
             "0x400",
-            8,
-            76,
+            V2_6_23,
+            LATEST,
         ),
         Self::row(
             0x800,
             "CAP_DATA_PATH_OFFLOAD",
             "offload entire IO path",
             "0x800",
-            8,
-            76,
+            V2_6_23,
+            LATEST,
         ),
         Self::row(
             0x1000,
             "CAP_DIGEST_OFFLOAD",
             "offload hdr and data digests",
             "0x1000",
-            14,
-            76,
+            V2_6_29,
+            LATEST,
         ),
         Self::row(
             0x2000,
             "CAP_PADDING_OFFLOAD",
             "offload padding insertion, removal,\nand verification",
             "0x2000",
-            14,
-            76,
+            V2_6_29,
+            LATEST,
         ),
-        Self::row(0x4000, "CAP_LOGIN_OFFLOAD", "offload session login", "0x4000", 27, 76),
+        Self::row(
+            0x4000,
+            "CAP_LOGIN_OFFLOAD",
+            "offload session login",
+            "0x4000",
+            V3_2,
+            LATEST,
+        ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[
@@ -4289,9 +4020,9 @@ impl StopConn {
     pub const PREFIX: &'static str = "STOP_CONN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "STOP_CONN_TERM", "", "0x1", 0, 76),
-        Self::row(0x02, "STOP_CONN_SUSPEND", "", "0x2", 0, 76),
-        Self::row(0x03, "STOP_CONN_RECOVER", "", "0x3", 0, 76),
+        Self::row(0x01, "STOP_CONN_TERM", "", "0x1", V2_6_15, LATEST),
+        Self::row(0x02, "STOP_CONN_SUSPEND", "", "0x2", V2_6_15, LATEST),
+        Self::row(0x03, "STOP_CONN_RECOVER", "", "0x3", V2_6_15, LATEST),
     ];
 }
 
@@ -4321,8 +4052,8 @@ impl ChapTypeE {
     pub const PREFIX: &'static str = "CHAP_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "CHAP_TYPE_OUT", "", "", 29, 76),
-        Self::row(1, "CHAP_TYPE_IN", "", "", 29, 76),
+        Self::row(0, "CHAP_TYPE_OUT", "", "", V3_4_113, LATEST),
+        Self::row(1, "CHAP_TYPE_IN", "", "", V3_4_113, LATEST),
     ];
 }
 
@@ -4355,7 +4086,7 @@ impl ChapTypeEKnown {
     const BY_VALUE: &'static [Self] = &[Self::Out, Self::In];
 }
 
-impl TryFrom<ChapTypeE> for ChapTypeEKnown {
+impl core::convert::TryFrom<ChapTypeE> for ChapTypeEKnown {
     type Error = ChapTypeE;
     fn try_from(v: ChapTypeE) -> Result<Self, ChapTypeE> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -4392,11 +4123,11 @@ impl IscsiChapParam {
     pub const PREFIX: &'static str = "ISCSI_CHAP_PARAM_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_CHAP_PARAM_INDEX", "", "", 38, 76),
-        Self::row(1, "ISCSI_CHAP_PARAM_CHAP_TYPE", "", "", 38, 76),
-        Self::row(2, "ISCSI_CHAP_PARAM_USERNAME", "", "", 38, 76),
-        Self::row(3, "ISCSI_CHAP_PARAM_PASSWORD", "", "", 38, 76),
-        Self::row(4, "ISCSI_CHAP_PARAM_PASSWORD_LEN", "", "", 38, 76),
+        Self::row(0, "ISCSI_CHAP_PARAM_INDEX", "", "", V3_13_10, LATEST),
+        Self::row(1, "ISCSI_CHAP_PARAM_CHAP_TYPE", "", "", V3_13_10, LATEST),
+        Self::row(2, "ISCSI_CHAP_PARAM_USERNAME", "", "", V3_13_10, LATEST),
+        Self::row(3, "ISCSI_CHAP_PARAM_PASSWORD", "", "", V3_13_10, LATEST),
+        Self::row(4, "ISCSI_CHAP_PARAM_PASSWORD_LEN", "", "", V3_13_10, LATEST),
     ];
 }
 
@@ -4441,7 +4172,7 @@ impl IscsiChapParamKnown {
     ];
 }
 
-impl TryFrom<IscsiChapParam> for IscsiChapParamKnown {
+impl core::convert::TryFrom<IscsiChapParam> for IscsiChapParamKnown {
     type Error = IscsiChapParam;
     fn try_from(v: IscsiChapParam) -> Result<Self, IscsiChapParam> {
         let i = Self::BY_VALUE.partition_point(|k| (*k as u32) < v.0);
@@ -4549,276 +4280,297 @@ impl ParamMask {
             "ISCSI_RECV_TMO",
             "",
             "(1 << ISCSI_PARAM_RECV_TMO)",
-            10,
-            11,
+            V2_6_25,
+            V2_6_26,
         ),
         Self::row(
             0x01,
             "ISCSI_MAX_RECV_DLENGTH",
             "",
             "(1ULL << ISCSI_PARAM_MAX_RECV_DLENGTH)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x02,
             "ISCSI_MAX_XMIT_DLENGTH",
             "",
             "(1ULL << ISCSI_PARAM_MAX_XMIT_DLENGTH)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x04,
             "ISCSI_HDRDGST_EN",
             "",
             "(1ULL << ISCSI_PARAM_HDRDGST_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x08,
             "ISCSI_DATADGST_EN",
             "",
             "(1ULL << ISCSI_PARAM_DATADGST_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x10,
             "ISCSI_INITIAL_R2T_EN",
             "",
             "(1ULL << ISCSI_PARAM_INITIAL_R2T_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
-        Self::row(0x20, "ISCSI_MAX_R2T", "", "(1ULL << ISCSI_PARAM_MAX_R2T)", 3, 26),
+        Self::row(
+            0x20,
+            "ISCSI_MAX_R2T",
+            "",
+            "(1ULL << ISCSI_PARAM_MAX_R2T)",
+            V2_6_18,
+            V3_1_3,
+        ),
         Self::row(
             0x40,
             "ISCSI_IMM_DATA_EN",
             "",
             "(1ULL << ISCSI_PARAM_IMM_DATA_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x80,
             "ISCSI_FIRST_BURST",
             "",
             "(1ULL << ISCSI_PARAM_FIRST_BURST)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x100,
             "ISCSI_MAX_BURST",
             "",
             "(1ULL << ISCSI_PARAM_MAX_BURST)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x200,
             "ISCSI_PDU_INORDER_EN",
             "",
             "(1ULL << ISCSI_PARAM_PDU_INORDER_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x400,
             "ISCSI_DATASEQ_INORDER_EN",
             "",
             "(1ULL << ISCSI_PARAM_DATASEQ_INORDER_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
-        Self::row(0x800, "ISCSI_ERL", "", "(1ULL << ISCSI_PARAM_ERL)", 3, 26),
+        Self::row(0x800, "ISCSI_ERL", "", "(1ULL << ISCSI_PARAM_ERL)", V2_6_18, V3_1_3),
         Self::row(
             0x1000,
             "ISCSI_IFMARKER_EN",
             "",
             "(1ULL << ISCSI_PARAM_IFMARKER_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x2000,
             "ISCSI_OFMARKER_EN",
             "",
             "(1ULL << ISCSI_PARAM_OFMARKER_EN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x4000,
             "ISCSI_EXP_STATSN",
             "",
             "(1ULL << ISCSI_PARAM_EXP_STATSN)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x8000,
             "ISCSI_TARGET_NAME",
             "",
             "(1ULL << ISCSI_PARAM_TARGET_NAME)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
-        Self::row(0x10000, "ISCSI_TPGT", "", "(1ULL << ISCSI_PARAM_TPGT)", 3, 26),
+        Self::row(
+            0x10000,
+            "ISCSI_TPGT",
+            "",
+            "(1ULL << ISCSI_PARAM_TPGT)",
+            V2_6_18,
+            V3_1_3,
+        ),
         Self::row(
             0x20000,
             "ISCSI_PERSISTENT_ADDRESS",
             "",
             "(1ULL << ISCSI_PARAM_PERSISTENT_ADDRESS)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x40000,
             "ISCSI_PERSISTENT_PORT",
             "",
             "(1ULL << ISCSI_PARAM_PERSISTENT_PORT)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x80000,
             "ISCSI_SESS_RECOVERY_TMO",
             "",
             "(1ULL << ISCSI_PARAM_SESS_RECOVERY_TMO)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x100000,
             "ISCSI_CONN_PORT",
             "",
             "(1ULL << ISCSI_PARAM_CONN_PORT)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x200000,
             "ISCSI_CONN_ADDRESS",
             "",
             "(1ULL << ISCSI_PARAM_CONN_ADDRESS)",
-            3,
-            26,
+            V2_6_18,
+            V3_1_3,
         ),
         Self::row(
             0x400000,
             "ISCSI_USERNAME",
             "",
             "(1ULL << ISCSI_PARAM_USERNAME)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x800000,
             "ISCSI_USERNAME_IN",
             "",
             "(1ULL << ISCSI_PARAM_USERNAME_IN)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x1000000,
             "ISCSI_PASSWORD",
             "",
             "(1ULL << ISCSI_PARAM_PASSWORD)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x2000000,
             "ISCSI_PASSWORD_IN",
             "",
             "(1ULL << ISCSI_PARAM_PASSWORD_IN)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x4000000,
             "ISCSI_FAST_ABORT",
             "",
             "(1ULL << ISCSI_PARAM_FAST_ABORT)",
-            10,
-            26,
+            V2_6_25,
+            V3_1_3,
         ),
         Self::row(
             0x8000000,
             "ISCSI_ABORT_TMO",
             "",
             "(1ULL << ISCSI_PARAM_ABORT_TMO)",
-            10,
-            26,
+            V2_6_25,
+            V3_1_3,
         ),
         Self::row(
             0x10000000,
             "ISCSI_LU_RESET_TMO",
             "",
             "(1ULL << ISCSI_PARAM_LU_RESET_TMO)",
-            10,
-            26,
+            V2_6_25,
+            V3_1_3,
         ),
         Self::row(
             0x20000000,
             "ISCSI_HOST_RESET_TMO",
             "",
             "(1ULL << ISCSI_PARAM_HOST_RESET_TMO)",
-            10,
-            26,
+            V2_6_25,
+            V3_1_3,
         ),
         Self::row(
             0x40000000,
             "ISCSI_PING_TMO",
             "",
             "(1ULL << ISCSI_PARAM_PING_TMO)",
-            10,
-            26,
+            V2_6_25,
+            V3_1_3,
         ),
         Self::row(
             0x80000000,
             "ISCSI_RECV_TMO",
             "",
             "(1ULL << ISCSI_PARAM_RECV_TMO)",
-            12,
-            26,
+            V2_6_27,
+            V3_1_3,
         ),
         Self::row(
             0x100000000,
             "ISCSI_IFACE_NAME",
             "",
             "(1ULL << ISCSI_PARAM_IFACE_NAME)",
-            12,
-            26,
+            V2_6_27,
+            V3_1_3,
         ),
-        Self::row(0x200000000, "ISCSI_ISID", "", "(1ULL << ISCSI_PARAM_ISID)", 12, 26),
+        Self::row(
+            0x200000000,
+            "ISCSI_ISID",
+            "",
+            "(1ULL << ISCSI_PARAM_ISID)",
+            V2_6_27,
+            V3_1_3,
+        ),
         Self::row(
             0x400000000,
             "ISCSI_INITIATOR_NAME",
             "",
             "(1ULL << ISCSI_PARAM_INITIATOR_NAME)",
-            12,
-            26,
+            V2_6_27,
+            V3_1_3,
         ),
         Self::row(
             0x800000000,
             "ISCSI_TGT_RESET_TMO",
             "",
             "(1ULL << ISCSI_PARAM_TGT_RESET_TMO)",
-            18,
-            26,
+            V2_6_33,
+            V3_1_3,
         ),
         Self::row(
             0x1000000000,
             "ISCSI_TARGET_ALIAS",
             "",
             "(1ULL << ISCSI_PARAM_TARGET_ALIAS)",
-            21,
-            26,
+            V2_6_36,
+            V3_1_3,
         ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -4864,32 +4616,32 @@ impl HostParamMask {
             "ISCSI_HOST_HWADDRESS",
             "",
             "(1ULL << ISCSI_HOST_PARAM_HWADDRESS)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x02,
             "ISCSI_HOST_INITIATOR_NAME",
             "",
             "(1ULL << ISCSI_HOST_PARAM_INITIATOR_NAME)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x04,
             "ISCSI_HOST_NETDEV_NAME",
             "",
             "(1ULL << ISCSI_HOST_PARAM_NETDEV_NAME)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
         Self::row(
             0x08,
             "ISCSI_HOST_IPADDRESS",
             "",
             "(1ULL << ISCSI_HOST_PARAM_IPADDRESS)",
-            8,
-            26,
+            V2_6_23,
+            V3_1_3,
         ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -4931,22 +4683,22 @@ pub static FAMILIES: &[Family] = &[
                     value: 10,
                     name: "UEVENT_BASE",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 100,
                     name: "KEVENT_BASE",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 1000,
                     name: "ISCSI_ERR_BASE",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
             ];
             ROWS.get(i).copied()
@@ -5055,57 +4807,57 @@ pub static FAMILIES: &[Family] = &[
                     value: 7,
                     name: "ISCSI_MAX_VLAN_PRIORITY",
                     doc: "",
-                    since: Release(27),
-                    until: Release(76),
+                    since: V3_2,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 32,
                     name: "ISCSI_HOST_STATS_CUSTOM_MAX",
                     doc: "",
-                    since: Release(39),
-                    until: Release(76),
+                    since: V3_14_1,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 32,
                     name: "ISCSI_STATS_CUSTOM_MAX",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 64,
                     name: "ISCSI_HOST_STATS_CUSTOM_DESC_MAX",
                     doc: "",
-                    since: Release(39),
-                    until: Release(76),
+                    since: V3_14_1,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 64,
                     name: "ISCSI_STATS_CUSTOM_DESC_MAX",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 256,
                     name: "ISCSI_CHAP_AUTH_NAME_MAX_LEN",
                     doc: "",
-                    since: Release(29),
-                    until: Release(76),
+                    since: V3_4_113,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 256,
                     name: "ISCSI_CHAP_AUTH_SECRET_MAX_LEN",
                     doc: "",
-                    since: Release(29),
-                    until: Release(76),
+                    since: V3_4_113,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 4095,
                     name: "ISCSI_MAX_VLAN_ID",
                     doc: "",
-                    since: Release(27),
-                    until: Release(76),
+                    since: V3_2,
+                    until: LATEST,
                 },
             ];
             ROWS.get(i).copied()

@@ -79,680 +79,89 @@
 //   v6.12.117: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
 //   v6.14: include/scsi/iscsi_proto.h sha256 3c36fc48f833a3a0ebd0640cdc19d0b85cb2f199d33358b5a9139aa11574965d
 
-/// One known value of a family: the value, its C name, and the header's comment.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Entry<T: 'static> {
-    /// The value.
-    pub value: T,
-    /// The C name, e.g. `ISCSI_ERR_NOP_TIMEDOUT`.
-    pub name: &'static str,
-    /// The header's comment for it, or "" when it has none.
-    pub doc: &'static str,
-    /// The C initializer or macro body as written, or "" when implicit.
-    pub expr: &'static str,
-    /// The first tracked release of the run of releases that have this name
-    /// with this value.
-    pub since: Release,
-    /// The last tracked release of that run.
-    pub until: Release,
-}
+pub use crate::core::{
+    Entry, Family, FamilyKind, RawEntry, Release, ReleaseInfo, Releases, Tracked,
+};
+use crate::core::{family_impls, flags_display, releases};
 
-impl<T> Entry<T> {
-    /// Whether `release` has this name with this value.
-    pub const fn present_in(&self, release: Release) -> bool {
-        self.since.0 <= release.0 && release.0 <= self.until.0
-    }
-}
-
-/// A tracked source of these tables, oldest first: an index into [`RELEASES`].
-/// Kernel releases are ordered by version number, not by date.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct Release(pub u16);
-
-/// One tracked release.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ReleaseInfo {
-    /// The label: `v3.10.65`, or a file name for an ad-hoc header.
-    pub label: &'static str,
-    /// The kernel version the label names, `[major, minor, patch, rc]` (rc 0 for a
-    /// release), or `None` when it names none.
-    pub version: Option<[u16; 4]>,
-}
-
-/// A number space whose values can be looked up per release.
-pub trait Tracked: Copy {
-    /// Whether `release` has a name for this value.
-    fn known_in(self, release: Release) -> bool;
-}
-
-impl Release {
-    /// The oldest tracked release.
-    pub const FIRST: Release = Release(0);
-    /// What is known about this release; `None` past the end of [`RELEASES`].
-    pub fn info(self) -> Option<&'static ReleaseInfo> {
-        RELEASES.get(usize::from(self.0))
-    }
-    /// The label, or "" past the end of [`RELEASES`].
-    pub fn label(self) -> &'static str {
-        self.info().map_or("", |i| i.label)
-    }
-    /// Every tracked release, oldest first.
-    pub fn all() -> impl Iterator<Item = Release> {
-        (0..RELEASES.len() as u16).map(Release)
-    }
-    /// Whether this release has a name for `value`.
-    pub fn has<T: Tracked>(self, value: T) -> bool {
-        value.known_in(self)
-    }
-    /// The tracked release with exactly this label or version: `v2.6.18`,
-    /// `2.6.18` and `linux-2.6.18` all name `v2.6.18`.
-    pub fn from_label_exact(label: &str) -> Option<Release> {
-        let version = Self::parse_version(label);
-        RELEASES
-            .iter()
-            .position(|r| {
-                r.label == label || (version.is_some() && r.version == version)
-            })
-            .map(|i| Release(i as u16))
-    }
-    /// The release-line floor rule: the tracked release of exactly this label or
-    /// version, else the newest tracked release whose release line (`2.6.x`
-    /// before 3.0, `major.minor` from 3.0) is not newer than the one `label`
-    /// names. So `3.10.0-1160.el7` resolves to the tracked 3.10 release (or the
-    /// newest before it), `6.15` past the newest tracked one to the newest.
-    /// `None` when `label` names no version, or one older than every tracked
-    /// release.
-    pub fn from_label(label: &str) -> Option<Release> {
-        if let Some(r) = Self::from_label_exact(label) {
-            return Some(r);
-        }
-        let line = Self::line(Self::parse_version(label)?);
-        let mut found = None;
-        for (i, r) in RELEASES.iter().enumerate() {
-            if let Some(v) = r.version {
-                if Self::line(v) <= line {
-                    found = Some(Release(i as u16));
-                }
-            }
-        }
-        found
-    }
-    /// The release line of a version: `[2, 6, x]` before 3.0, `[major, minor, 0]`
-    /// after.
-    const fn line(v: [u16; 4]) -> [u16; 3] {
-        if v[0] < 3 { [v[0], v[1], v[2]] } else { [v[0], v[1], 0] }
-    }
-    /// Parses `[linux-headers-|linux-][v]major.minor[.patch][-rcN]`, ignoring
-    /// anything after (`-1160.el7`, `+deb12`): `[major, minor, patch, rc]`.
-    pub fn parse_version(label: &str) -> Option<[u16; 4]> {
-        let mut s = label.trim().as_bytes();
-        for p in [&b"linux-headers-"[..], b"linux-", b"v", b"V"] {
-            if let Some(rest) = s.strip_prefix(p) {
-                s = rest;
-                break;
-            }
-        }
-        let mut out = [0u16; 4];
-        let mut count = 0;
-        let mut i = 0;
-        loop {
-            let start = i;
-            let mut n: u32 = 0;
-            while let Some(d) = s.get(i).filter(|b| b.is_ascii_digit()) {
-                n = n * 10 + u32::from(d - b'0');
-                if n > u32::from(u16::MAX) {
-                    return None;
-                }
-                i += 1;
-            }
-            if i == start {
-                break;
-            }
-            if count < 3 {
-                out[count] = n as u16;
-            }
-            count += 1;
-            let more = s.get(i) == Some(&b'.')
-                && s.get(i + 1).is_some_and(|b| b.is_ascii_digit());
-            if !more {
-                break;
-            }
-            i += 1;
-        }
-        if count < 2 {
-            return None;
-        }
-        if let Some(rest) = s.get(i..).and_then(|r| r.strip_prefix(b"-rc")) {
-            let mut n: u32 = 0;
-            for d in rest.iter().take_while(|b| b.is_ascii_digit()) {
-                n = (n * 10 + u32::from(d - b'0')).min(u32::from(u16::MAX));
-            }
-            out[3] = n as u16;
-        }
-        Some(out)
-    }
-}
-
-/// What kind of number space a family is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum FamilyKind {
-    /// Distinct values (an enum, a code list).
-    Values,
-    /// Bits that combine with `|`.
-    Flags,
-    /// Values keyed by (class, detail) packed as `class << 8 | detail`.
-    Keyed,
-    /// Unrelated limits and sizes: named constants, no newtype semantics.
-    Constants,
-}
-
-/// A uniform, untyped view of one entry, for code that walks every family.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct RawEntry {
-    /// The value widened to i128.
-    pub value: i128,
-    /// The C name.
-    pub name: &'static str,
-    /// The header's comment, or "".
-    pub doc: &'static str,
-    /// See [`Entry::since`].
-    pub since: Release,
-    /// See [`Entry::until`].
-    pub until: Release,
-}
-
-/// A description of one family, for code that walks every family.
-#[derive(Clone, Copy)]
-pub struct Family {
-    /// The Rust type name: `IscsiErr`.
-    pub rust_name: &'static str,
-    /// What the C side calls it: `enum iscsi_err` or `ISCSI_OP_* (#define)`.
-    pub c_name: &'static str,
-    /// The common prefix of the C names, stripped for short lookups: `ISCSI_ERR_`.
-    pub prefix: &'static str,
-    /// The header comment above the enum or section, or "".
-    pub doc: &'static str,
-    /// Values, flags, keyed or constants.
-    pub kind: FamilyKind,
-    /// Number of known entries.
-    pub len: usize,
-    /// The i-th known entry (sorted by value, then name), or `None` past the end.
-    pub entry: fn(usize) -> Option<RawEntry>,
-}
-
-/// Every source these tables were generated from, oldest first; `Release(i)` is
-/// the i-th.
-pub static RELEASES: &[ReleaseInfo] = &[
-    ReleaseInfo {
-        label: "v2.6.15",
-        version: Some([2, 6, 15, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.16",
-        version: Some([2, 6, 16, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.17",
-        version: Some([2, 6, 17, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.18",
-        version: Some([2, 6, 18, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.19",
-        version: Some([2, 6, 19, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.20",
-        version: Some([2, 6, 20, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.21",
-        version: Some([2, 6, 21, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.22",
-        version: Some([2, 6, 22, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.23",
-        version: Some([2, 6, 23, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.24",
-        version: Some([2, 6, 24, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.25",
-        version: Some([2, 6, 25, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.26",
-        version: Some([2, 6, 26, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.27",
-        version: Some([2, 6, 27, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.28",
-        version: Some([2, 6, 28, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.29",
-        version: Some([2, 6, 29, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.30",
-        version: Some([2, 6, 30, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.31",
-        version: Some([2, 6, 31, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.32",
-        version: Some([2, 6, 32, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.33",
-        version: Some([2, 6, 33, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.34",
-        version: Some([2, 6, 34, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.35",
-        version: Some([2, 6, 35, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.36",
-        version: Some([2, 6, 36, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.37",
-        version: Some([2, 6, 37, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.38",
-        version: Some([2, 6, 38, 0]),
-    },
-    ReleaseInfo {
-        label: "v2.6.39",
-        version: Some([2, 6, 39, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.0.1",
-        version: Some([3, 0, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.1.3",
-        version: Some([3, 1, 3, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.2",
-        version: Some([3, 2, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.3.8",
-        version: Some([3, 3, 8, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.4.113",
-        version: Some([3, 4, 113, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.5",
-        version: Some([3, 5, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.6.5",
-        version: Some([3, 6, 5, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.7.2",
-        version: Some([3, 7, 2, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.8.13",
-        version: Some([3, 8, 13, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.9.6",
-        version: Some([3, 9, 6, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.10.65",
-        version: Some([3, 10, 65, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.11",
-        version: Some([3, 11, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.12",
-        version: Some([3, 12, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.13.10",
-        version: Some([3, 13, 10, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.14.1",
-        version: Some([3, 14, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.15.5",
-        version: Some([3, 15, 5, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.16",
-        version: Some([3, 16, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.17",
-        version: Some([3, 17, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.18.30",
-        version: Some([3, 18, 30, 0]),
-    },
-    ReleaseInfo {
-        label: "v3.19.8",
-        version: Some([3, 19, 8, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.1-rc6",
-        version: Some([4, 1, 0, 6]),
-    },
-    ReleaseInfo {
-        label: "v4.4.11",
-        version: Some([4, 4, 11, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.5.7",
-        version: Some([4, 5, 7, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.6.2",
-        version: Some([4, 6, 2, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.7.4",
-        version: Some([4, 7, 4, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.8.15",
-        version: Some([4, 8, 15, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.9",
-        version: Some([4, 9, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.10",
-        version: Some([4, 10, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.12",
-        version: Some([4, 12, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.14.177",
-        version: Some([4, 14, 177, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.15.18",
-        version: Some([4, 15, 18, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.19.95",
-        version: Some([4, 19, 95, 0]),
-    },
-    ReleaseInfo {
-        label: "v4.20",
-        version: Some([4, 20, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.0.1",
-        version: Some([5, 0, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.2.1",
-        version: Some([5, 2, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.3.1",
-        version: Some([5, 3, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.4.59",
-        version: Some([5, 4, 59, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.6.4",
-        version: Some([5, 6, 4, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.7.14",
-        version: Some([5, 7, 14, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.8.1",
-        version: Some([5, 8, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.9.1",
-        version: Some([5, 9, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.11",
-        version: Some([5, 11, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.14-rc5",
-        version: Some([5, 14, 0, 5]),
-    },
-    ReleaseInfo {
-        label: "v5.15.55",
-        version: Some([5, 15, 55, 0]),
-    },
-    ReleaseInfo {
-        label: "v5.17-rc5",
-        version: Some([5, 17, 0, 5]),
-    },
-    ReleaseInfo {
-        label: "v5.19",
-        version: Some([5, 19, 0, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.0-rc1",
-        version: Some([6, 0, 0, 1]),
-    },
-    ReleaseInfo {
-        label: "v6.1.192",
-        version: Some([6, 1, 192, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.4.6",
-        version: Some([6, 4, 6, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.8.1",
-        version: Some([6, 8, 1, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.12.117",
-        version: Some([6, 12, 117, 0]),
-    },
-    ReleaseInfo {
-        label: "v6.14",
-        version: Some([6, 14, 0, 0]),
-    },
-];
-
-impl Release {
-    /// The newest tracked release.
-    pub const LATEST: Release = Release(76);
-}
-
-#[allow(unused_macros)]
-macro_rules! flags_display {
-    ($name:ident, $n:literal, $zero:literal, $doc:literal) => {
-        #[doc = $doc]
-        impl core::fmt::Display for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, "{:#x} ", self.0)?;
-                let mut chosen = [false; $n];
-                let mut rest = self.0;
-                for &i in Self::DECOMPOSE {
-                    if let (Some(e), Some(c)) = (Self::TABLE.get(i), chosen.get_mut(i)) {
-                        let bits = e.value.0;
-                        if bits & rest == bits {
-                            *c = true;
-                            rest &= !bits;
-                        }
-                    }
-                }
-                let mut sep = "";
-                for (e, c) in Self::TABLE.iter().zip(chosen) {
-                    if c {
-                        write!(f, "{sep}{}", e.name)?;
-                        sep = "|";
-                    }
-                }
-                if rest != 0 {
-                    write!(f, "{sep}{rest:#x}")?;
-                } else if sep.is_empty() {
-                    f.write_str($zero)?;
-                }
-                Ok(())
-            }
-        }
-
-        impl core::ops::BitOr for $name {
-            type Output = Self;
-            fn bitor(self, rhs: Self) -> Self {
-                Self(self.0 | rhs.0)
-            }
-        }
-
-        impl core::ops::BitAnd for $name {
-            type Output = Self;
-            fn bitand(self, rhs: Self) -> Self {
-                Self(self.0 & rhs.0)
-            }
-        }
-    };
-}
-
-#[allow(unused_macros)]
-macro_rules! family_impls {
-    ($name:ident, $ty:ty) => {
-        impl $name {
-            /// Wraps any raw value.
-            pub const fn new(value: $ty) -> Self {
-                Self(value)
-            }
-            /// The raw C value.
-            pub const fn get(self) -> $ty {
-                self.0
-            }
-            /// Row `i` of `TABLE`, untyped (the `entry` of this family's `FAMILIES` row).
-            fn raw_entry(i: usize) -> Option<RawEntry> {
-                Self::TABLE.get(i).map(|e| RawEntry {
-                    value: e.value.0 as i128,
-                    name: e.name,
-                    doc: e.doc,
-                    since: e.since,
-                    until: e.until,
-                })
-            }
-            /// One row of `TABLE` (shorthand for the generated table).
-            const fn row(
-                value: $ty,
-                name: &'static str,
-                doc: &'static str,
-                expr: &'static str,
-                since: u16,
-                until: u16,
-            ) -> Entry<Self> {
-                Entry { value: Self(value), name, doc, expr, since: Release(since), until: Release(until) }
-            }
-            /// The rows of `TABLE` with this value (newest first).
-            fn rows(self) -> &'static [Entry<Self>] {
-                let lo = Self::TABLE.partition_point(|e| e.value < self);
-                let hi = Self::TABLE.partition_point(|e| e.value <= self);
-                Self::TABLE.get(lo..hi).unwrap_or(&[])
-            }
-            /// The table row for this value, if known: the newest release's name
-            /// (the first by name on a tie).
-            pub fn entry(self) -> Option<&'static Entry<Self>> {
-                self.rows().first()
-            }
-            /// The table row for this value in `release`, if that release knows it.
-            pub fn entry_in(self, release: Release) -> Option<&'static Entry<Self>> {
-                self.rows().iter().find(|e| e.present_in(release))
-            }
-            /// The C name, if known.
-            pub fn name(self) -> Option<&'static str> {
-                self.entry().map(|e| e.name)
-            }
-            /// The C name `release` gives this value, if it has one.
-            pub fn name_in(self, release: Release) -> Option<&'static str> {
-                self.entry_in(release).map(|e| e.name)
-            }
-            /// The header's comment, if known and non-empty.
-            pub fn doc(self) -> Option<&'static str> {
-                self.entry().map(|e| e.doc).filter(|d| !d.is_empty())
-            }
-            /// The first tracked release that has a name for this value.
-            pub fn since(self) -> Option<Release> {
-                self.rows().iter().map(|e| e.since).min()
-            }
-            /// The last tracked release that has a name for this value.
-            pub fn until(self) -> Option<Release> {
-                self.rows().iter().map(|e| e.until).max()
-            }
-            /// Looks a value up by its exact C name (aliases included): the value
-            /// of the newest release that has the name.
-            pub fn from_name(name: &str) -> Option<Self> {
-                let rows = Self::TABLE.iter().filter(|e| e.name == name);
-                rows.max_by_key(|e| (e.until, e.since)).map(|e| e.value)
-            }
-            /// The value `release` gives the C name `name`, if it has the name.
-            pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
-                let mut rows = Self::TABLE.iter();
-                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
-            }
-        }
-
-        impl Tracked for $name {
-            fn known_in(self, release: Release) -> bool {
-                self.entry_in(release).is_some()
-            }
-        }
-
-        impl From<$ty> for $name {
-            fn from(v: $ty) -> Self {
-                Self(v)
-            }
-        }
-
-        impl From<$name> for $ty {
-            fn from(v: $name) -> Self {
-                v.0
-            }
-        }
-
-        impl core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, concat!(stringify!($name), "({})"), self)
-            }
-        }
-    };
+releases! {
+    V2_6_15 = "v2.6.15",
+    V2_6_16 = "v2.6.16",
+    V2_6_17 = "v2.6.17",
+    V2_6_18 = "v2.6.18",
+    V2_6_19 = "v2.6.19",
+    V2_6_20 = "v2.6.20",
+    V2_6_21 = "v2.6.21",
+    V2_6_22 = "v2.6.22",
+    V2_6_23 = "v2.6.23",
+    V2_6_24 = "v2.6.24",
+    V2_6_25 = "v2.6.25",
+    V2_6_26 = "v2.6.26",
+    V2_6_27 = "v2.6.27",
+    V2_6_28 = "v2.6.28",
+    V2_6_29 = "v2.6.29",
+    V2_6_30 = "v2.6.30",
+    V2_6_31 = "v2.6.31",
+    V2_6_32 = "v2.6.32",
+    V2_6_33 = "v2.6.33",
+    V2_6_34 = "v2.6.34",
+    V2_6_35 = "v2.6.35",
+    V2_6_36 = "v2.6.36",
+    V2_6_37 = "v2.6.37",
+    V2_6_38 = "v2.6.38",
+    V2_6_39 = "v2.6.39",
+    V3_0_1 = "v3.0.1",
+    V3_1_3 = "v3.1.3",
+    V3_2 = "v3.2",
+    V3_3_8 = "v3.3.8",
+    V3_4_113 = "v3.4.113",
+    V3_5 = "v3.5",
+    V3_6_5 = "v3.6.5",
+    V3_7_2 = "v3.7.2",
+    V3_8_13 = "v3.8.13",
+    V3_9_6 = "v3.9.6",
+    V3_10_65 = "v3.10.65",
+    V3_11 = "v3.11",
+    V3_12 = "v3.12",
+    V3_13_10 = "v3.13.10",
+    V3_14_1 = "v3.14.1",
+    V3_15_5 = "v3.15.5",
+    V3_16 = "v3.16",
+    V3_17 = "v3.17",
+    V3_18_30 = "v3.18.30",
+    V3_19_8 = "v3.19.8",
+    V4_1_RC6 = "v4.1-rc6",
+    V4_4_11 = "v4.4.11",
+    V4_5_7 = "v4.5.7",
+    V4_6_2 = "v4.6.2",
+    V4_7_4 = "v4.7.4",
+    V4_8_15 = "v4.8.15",
+    V4_9 = "v4.9",
+    V4_10 = "v4.10",
+    V4_12 = "v4.12",
+    V4_14_177 = "v4.14.177",
+    V4_15_18 = "v4.15.18",
+    V4_19_95 = "v4.19.95",
+    V4_20 = "v4.20",
+    V5_0_1 = "v5.0.1",
+    V5_2_1 = "v5.2.1",
+    V5_3_1 = "v5.3.1",
+    V5_4_59 = "v5.4.59",
+    V5_6_4 = "v5.6.4",
+    V5_7_14 = "v5.7.14",
+    V5_8_1 = "v5.8.1",
+    V5_9_1 = "v5.9.1",
+    V5_11 = "v5.11",
+    V5_14_RC5 = "v5.14-rc5",
+    V5_15_55 = "v5.15.55",
+    V5_17_RC5 = "v5.17-rc5",
+    V5_19 = "v5.19",
+    V6_0_RC1 = "v6.0-rc1",
+    V6_1_192 = "v6.1.192",
+    V6_4_6 = "v6.4.6",
+    V6_8_1 = "v6.8.1",
+    V6_12_117 = "v6.12.117",
+    V6_14 = "v6.14",
 }
 
 /// `ISCSI_DRAFT20_VERSION` = `0x00`.
@@ -855,9 +264,9 @@ impl OpcodeBits {
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x3f, "ISCSI_OPCODE_MASK", "", "0x3F", 0, 76),
-        Self::row(0x40, "ISCSI_OP_IMMEDIATE", "", "0x40", 0, 76),
-        Self::row(0x80, "ISCSI_OP_RETRY", "", "0x80", 0, 76),
+        Self::row(0x3f, "ISCSI_OPCODE_MASK", "", "0x3F", V2_6_15, LATEST),
+        Self::row(0x40, "ISCSI_OP_IMMEDIATE", "", "0x40", V2_6_15, LATEST),
+        Self::row(0x80, "ISCSI_OP_RETRY", "", "0x80", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[2, 1];
@@ -930,28 +339,28 @@ impl IscsiOpcode {
     pub const PREFIX: &'static str = "ISCSI_OP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x00, "ISCSI_OP_NOOP_OUT", "", "0x00", 0, 76),
-        Self::row(0x01, "ISCSI_OP_SCSI_CMD", "", "0x01", 0, 76),
-        Self::row(0x02, "ISCSI_OP_SCSI_TMFUNC", "", "0x02", 0, 76),
-        Self::row(0x03, "ISCSI_OP_LOGIN", "", "0x03", 0, 76),
-        Self::row(0x04, "ISCSI_OP_TEXT", "", "0x04", 0, 76),
-        Self::row(0x05, "ISCSI_OP_SCSI_DATA_OUT", "", "0x05", 0, 76),
-        Self::row(0x06, "ISCSI_OP_LOGOUT", "", "0x06", 0, 76),
-        Self::row(0x10, "ISCSI_OP_SNACK", "", "0x10", 0, 76),
-        Self::row(0x1c, "ISCSI_OP_VENDOR1_CMD", "", "0x1c", 0, 76),
-        Self::row(0x1d, "ISCSI_OP_VENDOR2_CMD", "", "0x1d", 0, 76),
-        Self::row(0x1e, "ISCSI_OP_VENDOR3_CMD", "", "0x1e", 0, 76),
-        Self::row(0x1f, "ISCSI_OP_VENDOR4_CMD", "", "0x1f", 0, 76),
-        Self::row(0x20, "ISCSI_OP_NOOP_IN", "", "0x20", 0, 76),
-        Self::row(0x21, "ISCSI_OP_SCSI_CMD_RSP", "", "0x21", 0, 76),
-        Self::row(0x22, "ISCSI_OP_SCSI_TMFUNC_RSP", "", "0x22", 0, 76),
-        Self::row(0x23, "ISCSI_OP_LOGIN_RSP", "", "0x23", 0, 76),
-        Self::row(0x24, "ISCSI_OP_TEXT_RSP", "", "0x24", 0, 76),
-        Self::row(0x25, "ISCSI_OP_SCSI_DATA_IN", "", "0x25", 0, 76),
-        Self::row(0x26, "ISCSI_OP_LOGOUT_RSP", "", "0x26", 0, 76),
-        Self::row(0x31, "ISCSI_OP_R2T", "", "0x31", 0, 76),
-        Self::row(0x32, "ISCSI_OP_ASYNC_EVENT", "", "0x32", 0, 76),
-        Self::row(0x3f, "ISCSI_OP_REJECT", "", "0x3f", 0, 76),
+        Self::row(0x00, "ISCSI_OP_NOOP_OUT", "", "0x00", V2_6_15, LATEST),
+        Self::row(0x01, "ISCSI_OP_SCSI_CMD", "", "0x01", V2_6_15, LATEST),
+        Self::row(0x02, "ISCSI_OP_SCSI_TMFUNC", "", "0x02", V2_6_15, LATEST),
+        Self::row(0x03, "ISCSI_OP_LOGIN", "", "0x03", V2_6_15, LATEST),
+        Self::row(0x04, "ISCSI_OP_TEXT", "", "0x04", V2_6_15, LATEST),
+        Self::row(0x05, "ISCSI_OP_SCSI_DATA_OUT", "", "0x05", V2_6_15, LATEST),
+        Self::row(0x06, "ISCSI_OP_LOGOUT", "", "0x06", V2_6_15, LATEST),
+        Self::row(0x10, "ISCSI_OP_SNACK", "", "0x10", V2_6_15, LATEST),
+        Self::row(0x1c, "ISCSI_OP_VENDOR1_CMD", "", "0x1c", V2_6_15, LATEST),
+        Self::row(0x1d, "ISCSI_OP_VENDOR2_CMD", "", "0x1d", V2_6_15, LATEST),
+        Self::row(0x1e, "ISCSI_OP_VENDOR3_CMD", "", "0x1e", V2_6_15, LATEST),
+        Self::row(0x1f, "ISCSI_OP_VENDOR4_CMD", "", "0x1f", V2_6_15, LATEST),
+        Self::row(0x20, "ISCSI_OP_NOOP_IN", "", "0x20", V2_6_15, LATEST),
+        Self::row(0x21, "ISCSI_OP_SCSI_CMD_RSP", "", "0x21", V2_6_15, LATEST),
+        Self::row(0x22, "ISCSI_OP_SCSI_TMFUNC_RSP", "", "0x22", V2_6_15, LATEST),
+        Self::row(0x23, "ISCSI_OP_LOGIN_RSP", "", "0x23", V2_6_15, LATEST),
+        Self::row(0x24, "ISCSI_OP_TEXT_RSP", "", "0x24", V2_6_15, LATEST),
+        Self::row(0x25, "ISCSI_OP_SCSI_DATA_IN", "", "0x25", V2_6_15, LATEST),
+        Self::row(0x26, "ISCSI_OP_LOGOUT_RSP", "", "0x26", V2_6_15, LATEST),
+        Self::row(0x31, "ISCSI_OP_R2T", "", "0x31", V2_6_15, LATEST),
+        Self::row(0x32, "ISCSI_OP_ASYNC_EVENT", "", "0x32", V2_6_15, LATEST),
+        Self::row(0x3f, "ISCSI_OP_REJECT", "", "0x3f", V2_6_15, LATEST),
     ];
 }
 
@@ -983,8 +392,8 @@ impl AhsType {
     pub const PREFIX: &'static str = "ISCSI_AHSTYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_AHSTYPE_CDB", "", "1", 0, 76),
-        Self::row(2, "ISCSI_AHSTYPE_RLENGTH", "", "2", 0, 76),
+        Self::row(1, "ISCSI_AHSTYPE_CDB", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_AHSTYPE_RLENGTH", "", "2", V2_6_15, LATEST),
     ];
 }
 
@@ -1022,10 +431,10 @@ impl ScsiCmdFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_CMD_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x07, "ISCSI_FLAG_CMD_ATTR_MASK", "3 bits", "0x07", 0, 76),
-        Self::row(0x20, "ISCSI_FLAG_CMD_WRITE", "", "0x20", 0, 76),
-        Self::row(0x40, "ISCSI_FLAG_CMD_READ", "", "0x40", 0, 76),
-        Self::row(0x80, "ISCSI_FLAG_CMD_FINAL", "", "0x80", 0, 76),
+        Self::row(0x07, "ISCSI_FLAG_CMD_ATTR_MASK", "3 bits", "0x07", V2_6_15, LATEST),
+        Self::row(0x20, "ISCSI_FLAG_CMD_WRITE", "", "0x20", V2_6_15, LATEST),
+        Self::row(0x40, "ISCSI_FLAG_CMD_READ", "", "0x40", V2_6_15, LATEST),
+        Self::row(0x80, "ISCSI_FLAG_CMD_FINAL", "", "0x80", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1];
@@ -1064,11 +473,11 @@ impl ScsiCmdAttr {
     pub const PREFIX: &'static str = "ISCSI_ATTR_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_ATTR_UNTAGGED", "", "0", 0, 76),
-        Self::row(1, "ISCSI_ATTR_SIMPLE", "", "1", 0, 76),
-        Self::row(2, "ISCSI_ATTR_ORDERED", "", "2", 0, 76),
-        Self::row(3, "ISCSI_ATTR_HEAD_OF_QUEUE", "", "3", 0, 76),
-        Self::row(4, "ISCSI_ATTR_ACA", "", "4", 0, 76),
+        Self::row(0, "ISCSI_ATTR_UNTAGGED", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_ATTR_SIMPLE", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_ATTR_ORDERED", "", "2", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_ATTR_HEAD_OF_QUEUE", "", "3", V2_6_15, LATEST),
+        Self::row(4, "ISCSI_ATTR_ACA", "", "4", V2_6_15, LATEST),
     ];
 }
 
@@ -1104,10 +513,10 @@ impl ScsiRspFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_CMD_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x02, "ISCSI_FLAG_CMD_UNDERFLOW", "", "0x02", 0, 76),
-        Self::row(0x04, "ISCSI_FLAG_CMD_OVERFLOW", "", "0x04", 0, 76),
-        Self::row(0x08, "ISCSI_FLAG_CMD_BIDI_UNDERFLOW", "", "0x08", 0, 76),
-        Self::row(0x10, "ISCSI_FLAG_CMD_BIDI_OVERFLOW", "", "0x10", 0, 76),
+        Self::row(0x02, "ISCSI_FLAG_CMD_UNDERFLOW", "", "0x02", V2_6_15, LATEST),
+        Self::row(0x04, "ISCSI_FLAG_CMD_OVERFLOW", "", "0x04", V2_6_15, LATEST),
+        Self::row(0x08, "ISCSI_FLAG_CMD_BIDI_UNDERFLOW", "", "0x08", V2_6_15, LATEST),
+        Self::row(0x10, "ISCSI_FLAG_CMD_BIDI_OVERFLOW", "", "0x10", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1, 0];
@@ -1142,9 +551,9 @@ impl ScsiResponse {
     pub const PREFIX: &'static str = "ISCSI_STATUS_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_STATUS_CMD_COMPLETED", "", "0", 0, 76),
-        Self::row(1, "ISCSI_STATUS_TARGET_FAILURE", "", "1", 0, 76),
-        Self::row(2, "ISCSI_STATUS_SUBSYS_FAILURE", "", "2", 0, 76),
+        Self::row(0, "ISCSI_STATUS_CMD_COMPLETED", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_STATUS_TARGET_FAILURE", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_STATUS_SUBSYS_FAILURE", "", "2", V2_6_15, LATEST),
     ];
 }
 
@@ -1184,12 +593,19 @@ impl AsyncEvent {
     pub const PREFIX: &'static str = "ISCSI_ASYNC_MSG_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_ASYNC_MSG_SCSI_EVENT", "", "0", 0, 76),
-        Self::row(1, "ISCSI_ASYNC_MSG_REQUEST_LOGOUT", "", "1", 0, 76),
-        Self::row(2, "ISCSI_ASYNC_MSG_DROPPING_CONNECTION", "", "2", 0, 76),
-        Self::row(3, "ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS", "", "3", 0, 76),
-        Self::row(4, "ISCSI_ASYNC_MSG_PARAM_NEGOTIATION", "", "4", 0, 76),
-        Self::row(255, "ISCSI_ASYNC_MSG_VENDOR_SPECIFIC", "", "255", 0, 76),
+        Self::row(0, "ISCSI_ASYNC_MSG_SCSI_EVENT", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_ASYNC_MSG_REQUEST_LOGOUT", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_ASYNC_MSG_DROPPING_CONNECTION", "", "2", V2_6_15, LATEST),
+        Self::row(
+            3,
+            "ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS",
+            "",
+            "3",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(4, "ISCSI_ASYNC_MSG_PARAM_NEGOTIATION", "", "4", V2_6_15, LATEST),
+        Self::row(255, "ISCSI_ASYNC_MSG_VENDOR_SPECIFIC", "", "255", V2_6_15, LATEST),
     ];
 }
 
@@ -1219,7 +635,7 @@ impl TmFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_TM_FUNC_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x7f, "ISCSI_FLAG_TM_FUNC_MASK", "", "0x7F", 0, 76),
+        Self::row(0x7f, "ISCSI_FLAG_TM_FUNC_MASK", "", "0x7F", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[];
@@ -1264,14 +680,14 @@ impl TmFunc {
     pub const PREFIX: &'static str = "ISCSI_TM_FUNC_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(1, "ISCSI_TM_FUNC_ABORT_TASK", "", "1", 0, 76),
-        Self::row(2, "ISCSI_TM_FUNC_ABORT_TASK_SET", "", "2", 0, 76),
-        Self::row(3, "ISCSI_TM_FUNC_CLEAR_ACA", "", "3", 0, 76),
-        Self::row(4, "ISCSI_TM_FUNC_CLEAR_TASK_SET", "", "4", 0, 76),
-        Self::row(5, "ISCSI_TM_FUNC_LOGICAL_UNIT_RESET", "", "5", 0, 76),
-        Self::row(6, "ISCSI_TM_FUNC_TARGET_WARM_RESET", "", "6", 0, 76),
-        Self::row(7, "ISCSI_TM_FUNC_TARGET_COLD_RESET", "", "7", 0, 76),
-        Self::row(8, "ISCSI_TM_FUNC_TASK_REASSIGN", "", "8", 0, 76),
+        Self::row(1, "ISCSI_TM_FUNC_ABORT_TASK", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_TM_FUNC_ABORT_TASK_SET", "", "2", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_TM_FUNC_CLEAR_ACA", "", "3", V2_6_15, LATEST),
+        Self::row(4, "ISCSI_TM_FUNC_CLEAR_TASK_SET", "", "4", V2_6_15, LATEST),
+        Self::row(5, "ISCSI_TM_FUNC_LOGICAL_UNIT_RESET", "", "5", V2_6_15, LATEST),
+        Self::row(6, "ISCSI_TM_FUNC_TARGET_WARM_RESET", "", "6", V2_6_15, LATEST),
+        Self::row(7, "ISCSI_TM_FUNC_TARGET_COLD_RESET", "", "7", V2_6_15, LATEST),
+        Self::row(8, "ISCSI_TM_FUNC_TASK_REASSIGN", "", "8", V2_6_15, LATEST),
     ];
 }
 
@@ -1315,14 +731,14 @@ impl TmfResponse {
     pub const PREFIX: &'static str = "ISCSI_TMF_RSP_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x00, "ISCSI_TMF_RSP_COMPLETE", "", "0x00", 0, 76),
-        Self::row(0x01, "ISCSI_TMF_RSP_NO_TASK", "", "0x01", 0, 76),
-        Self::row(0x02, "ISCSI_TMF_RSP_NO_LUN", "", "0x02", 0, 76),
-        Self::row(0x03, "ISCSI_TMF_RSP_TASK_ALLEGIANT", "", "0x03", 0, 76),
-        Self::row(0x04, "ISCSI_TMF_RSP_NO_FAILOVER", "", "0x04", 0, 76),
-        Self::row(0x05, "ISCSI_TMF_RSP_NOT_SUPPORTED", "", "0x05", 0, 76),
-        Self::row(0x06, "ISCSI_TMF_RSP_AUTH_FAILED", "", "0x06", 0, 76),
-        Self::row(0xff, "ISCSI_TMF_RSP_REJECTED", "", "0xff", 0, 76),
+        Self::row(0x00, "ISCSI_TMF_RSP_COMPLETE", "", "0x00", V2_6_15, LATEST),
+        Self::row(0x01, "ISCSI_TMF_RSP_NO_TASK", "", "0x01", V2_6_15, LATEST),
+        Self::row(0x02, "ISCSI_TMF_RSP_NO_LUN", "", "0x02", V2_6_15, LATEST),
+        Self::row(0x03, "ISCSI_TMF_RSP_TASK_ALLEGIANT", "", "0x03", V2_6_15, LATEST),
+        Self::row(0x04, "ISCSI_TMF_RSP_NO_FAILOVER", "", "0x04", V2_6_15, LATEST),
+        Self::row(0x05, "ISCSI_TMF_RSP_NOT_SUPPORTED", "", "0x05", V2_6_15, LATEST),
+        Self::row(0x06, "ISCSI_TMF_RSP_AUTH_FAILED", "", "0x06", V2_6_15, LATEST),
+        Self::row(0xff, "ISCSI_TMF_RSP_REJECTED", "", "0xff", V2_6_15, LATEST),
     ];
 }
 
@@ -1358,10 +774,10 @@ impl DataFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_DATA_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_FLAG_DATA_STATUS", "", "0x01", 0, 76),
-        Self::row(0x02, "ISCSI_FLAG_DATA_UNDERFLOW", "", "0x02", 0, 76),
-        Self::row(0x04, "ISCSI_FLAG_DATA_OVERFLOW", "", "0x04", 0, 76),
-        Self::row(0x40, "ISCSI_FLAG_DATA_ACK", "", "0x40", 0, 76),
+        Self::row(0x01, "ISCSI_FLAG_DATA_STATUS", "", "0x01", V2_6_15, LATEST),
+        Self::row(0x02, "ISCSI_FLAG_DATA_UNDERFLOW", "", "0x02", V2_6_15, LATEST),
+        Self::row(0x04, "ISCSI_FLAG_DATA_OVERFLOW", "", "0x04", V2_6_15, LATEST),
+        Self::row(0x40, "ISCSI_FLAG_DATA_ACK", "", "0x40", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[3, 2, 1, 0];
@@ -1392,7 +808,7 @@ impl TextFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_TEXT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x40, "ISCSI_FLAG_TEXT_CONTINUE", "", "0x40", 0, 76),
+        Self::row(0x40, "ISCSI_FLAG_TEXT_CONTINUE", "", "0x40", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[0];
@@ -1445,16 +861,30 @@ impl LoginFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_LOGIN_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_FLAG_LOGIN_NEXT_STAGE1", "", "0x01", 26, 76),
-        Self::row(0x02, "ISCSI_FLAG_LOGIN_NEXT_STAGE2", "", "0x02", 26, 76),
-        Self::row(0x03, "ISCSI_FLAG_LOGIN_NEXT_STAGE3", "", "0x03", 26, 76),
-        Self::row(0x03, "ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK", "2 bits", "0x03", 0, 76),
-        Self::row(0x04, "ISCSI_FLAG_LOGIN_CURRENT_STAGE1", "", "0x04", 26, 76),
-        Self::row(0x08, "ISCSI_FLAG_LOGIN_CURRENT_STAGE2", "", "0x08", 26, 76),
-        Self::row(0x0c, "ISCSI_FLAG_LOGIN_CURRENT_STAGE3", "", "0x0C", 26, 76),
-        Self::row(0x0c, "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK", "2 bits", "0x0C", 0, 76),
-        Self::row(0x40, "ISCSI_FLAG_LOGIN_CONTINUE", "", "0x40", 0, 76),
-        Self::row(0x80, "ISCSI_FLAG_LOGIN_TRANSIT", "", "0x80", 0, 76),
+        Self::row(0x01, "ISCSI_FLAG_LOGIN_NEXT_STAGE1", "", "0x01", V3_1_3, LATEST),
+        Self::row(0x02, "ISCSI_FLAG_LOGIN_NEXT_STAGE2", "", "0x02", V3_1_3, LATEST),
+        Self::row(0x03, "ISCSI_FLAG_LOGIN_NEXT_STAGE3", "", "0x03", V3_1_3, LATEST),
+        Self::row(
+            0x03,
+            "ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK",
+            "2 bits",
+            "0x03",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x04, "ISCSI_FLAG_LOGIN_CURRENT_STAGE1", "", "0x04", V3_1_3, LATEST),
+        Self::row(0x08, "ISCSI_FLAG_LOGIN_CURRENT_STAGE2", "", "0x08", V3_1_3, LATEST),
+        Self::row(0x0c, "ISCSI_FLAG_LOGIN_CURRENT_STAGE3", "", "0x0C", V3_1_3, LATEST),
+        Self::row(
+            0x0c,
+            "ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK",
+            "2 bits",
+            "0x0C",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x40, "ISCSI_FLAG_LOGIN_CONTINUE", "", "0x40", V2_6_15, LATEST),
+        Self::row(0x80, "ISCSI_FLAG_LOGIN_TRANSIT", "", "0x80", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[6, 2, 9, 8, 5, 4, 1, 0];
@@ -1491,10 +921,10 @@ impl LoginStage {
     pub const PREFIX: &'static str = "ISCSI_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(-1, "ISCSI_INITIAL_LOGIN_STAGE", "", "-1", 0, 76),
-        Self::row(0, "ISCSI_SECURITY_NEGOTIATION_STAGE", "", "0", 0, 76),
-        Self::row(1, "ISCSI_OP_PARMS_NEGOTIATION_STAGE", "", "1", 0, 76),
-        Self::row(3, "ISCSI_FULL_FEATURE_PHASE", "", "3", 0, 76),
+        Self::row(-1, "ISCSI_INITIAL_LOGIN_STAGE", "", "-1", V2_6_15, LATEST),
+        Self::row(0, "ISCSI_SECURITY_NEGOTIATION_STAGE", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_OP_PARMS_NEGOTIATION_STAGE", "", "1", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_FULL_FEATURE_PHASE", "", "3", V2_6_15, LATEST),
     ];
 }
 
@@ -1530,10 +960,10 @@ impl LoginStatusClass {
     pub const PREFIX: &'static str = "ISCSI_STATUS_CLS_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x00, "ISCSI_STATUS_CLS_SUCCESS", "", "0x00", 0, 76),
-        Self::row(0x01, "ISCSI_STATUS_CLS_REDIRECT", "", "0x01", 0, 76),
-        Self::row(0x02, "ISCSI_STATUS_CLS_INITIATOR_ERR", "", "0x02", 0, 76),
-        Self::row(0x03, "ISCSI_STATUS_CLS_TARGET_ERR", "", "0x03", 0, 76),
+        Self::row(0x00, "ISCSI_STATUS_CLS_SUCCESS", "", "0x00", V2_6_15, LATEST),
+        Self::row(0x01, "ISCSI_STATUS_CLS_REDIRECT", "", "0x01", V2_6_15, LATEST),
+        Self::row(0x02, "ISCSI_STATUS_CLS_INITIATOR_ERR", "", "0x02", V2_6_15, LATEST),
+        Self::row(0x03, "ISCSI_STATUS_CLS_TARGET_ERR", "", "0x03", V2_6_15, LATEST),
     ];
 }
 
@@ -1604,26 +1034,96 @@ impl LoginStatus {
             "ISCSI_LOGIN_STATUS_ACCEPT",
             "Class-0 (Success)",
             "0x00",
-            0,
-            76,
+            V2_6_15,
+            LATEST,
         ),
-        Self::row(0x0101, "ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP", "", "0x01", 0, 76),
-        Self::row(0x0102, "ISCSI_LOGIN_STATUS_TGT_MOVED_PERM", "", "0x02", 0, 76),
-        Self::row(0x0200, "ISCSI_LOGIN_STATUS_INIT_ERR", "", "0x00", 0, 76),
-        Self::row(0x0201, "ISCSI_LOGIN_STATUS_AUTH_FAILED", "", "0x01", 0, 76),
-        Self::row(0x0202, "ISCSI_LOGIN_STATUS_TGT_FORBIDDEN", "", "0x02", 0, 76),
-        Self::row(0x0203, "ISCSI_LOGIN_STATUS_TGT_NOT_FOUND", "", "0x03", 0, 76),
-        Self::row(0x0204, "ISCSI_LOGIN_STATUS_TGT_REMOVED", "", "0x04", 0, 76),
-        Self::row(0x0205, "ISCSI_LOGIN_STATUS_NO_VERSION", "", "0x05", 0, 76),
-        Self::row(0x0206, "ISCSI_LOGIN_STATUS_ISID_ERROR", "", "0x06", 0, 76),
-        Self::row(0x0207, "ISCSI_LOGIN_STATUS_MISSING_FIELDS", "", "0x07", 0, 76),
-        Self::row(0x0208, "ISCSI_LOGIN_STATUS_CONN_ADD_FAILED", "", "0x08", 0, 76),
-        Self::row(0x0209, "ISCSI_LOGIN_STATUS_NO_SESSION_TYPE", "", "0x09", 0, 76),
-        Self::row(0x020a, "ISCSI_LOGIN_STATUS_NO_SESSION", "", "0x0a", 0, 76),
-        Self::row(0x020b, "ISCSI_LOGIN_STATUS_INVALID_REQUEST", "", "0x0b", 0, 76),
-        Self::row(0x0300, "ISCSI_LOGIN_STATUS_TARGET_ERROR", "", "0x00", 0, 76),
-        Self::row(0x0301, "ISCSI_LOGIN_STATUS_SVC_UNAVAILABLE", "", "0x01", 0, 76),
-        Self::row(0x0302, "ISCSI_LOGIN_STATUS_NO_RESOURCES", "", "0x02", 0, 76),
+        Self::row(
+            0x0101,
+            "ISCSI_LOGIN_STATUS_TGT_MOVED_TEMP",
+            "",
+            "0x01",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0102,
+            "ISCSI_LOGIN_STATUS_TGT_MOVED_PERM",
+            "",
+            "0x02",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x0200, "ISCSI_LOGIN_STATUS_INIT_ERR", "", "0x00", V2_6_15, LATEST),
+        Self::row(0x0201, "ISCSI_LOGIN_STATUS_AUTH_FAILED", "", "0x01", V2_6_15, LATEST),
+        Self::row(
+            0x0202,
+            "ISCSI_LOGIN_STATUS_TGT_FORBIDDEN",
+            "",
+            "0x02",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0203,
+            "ISCSI_LOGIN_STATUS_TGT_NOT_FOUND",
+            "",
+            "0x03",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x0204, "ISCSI_LOGIN_STATUS_TGT_REMOVED", "", "0x04", V2_6_15, LATEST),
+        Self::row(0x0205, "ISCSI_LOGIN_STATUS_NO_VERSION", "", "0x05", V2_6_15, LATEST),
+        Self::row(0x0206, "ISCSI_LOGIN_STATUS_ISID_ERROR", "", "0x06", V2_6_15, LATEST),
+        Self::row(
+            0x0207,
+            "ISCSI_LOGIN_STATUS_MISSING_FIELDS",
+            "",
+            "0x07",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0208,
+            "ISCSI_LOGIN_STATUS_CONN_ADD_FAILED",
+            "",
+            "0x08",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0209,
+            "ISCSI_LOGIN_STATUS_NO_SESSION_TYPE",
+            "",
+            "0x09",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x020a, "ISCSI_LOGIN_STATUS_NO_SESSION", "", "0x0a", V2_6_15, LATEST),
+        Self::row(
+            0x020b,
+            "ISCSI_LOGIN_STATUS_INVALID_REQUEST",
+            "",
+            "0x0b",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0300,
+            "ISCSI_LOGIN_STATUS_TARGET_ERROR",
+            "",
+            "0x00",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(
+            0x0301,
+            "ISCSI_LOGIN_STATUS_SVC_UNAVAILABLE",
+            "",
+            "0x01",
+            V2_6_15,
+            LATEST,
+        ),
+        Self::row(0x0302, "ISCSI_LOGIN_STATUS_NO_RESOURCES", "", "0x02", V2_6_15, LATEST),
     ];
     /// Packs a class and a detail code.
     pub const fn from_parts(class: u8, detail: u8) -> Self {
@@ -1673,8 +1173,8 @@ impl LogoutFlags {
             "ISCSI_FLAG_LOGOUT_REASON_MASK",
             "Logout PDU flags",
             "0x7F",
-            0,
-            76,
+            V2_6_15,
+            LATEST,
         ),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
@@ -1712,10 +1212,10 @@ impl LogoutReason {
     pub const PREFIX: &'static str = "ISCSI_LOGOUT_REASON_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_LOGOUT_REASON_CLOSE_SESSION", "", "0", 0, 76),
-        Self::row(1, "ISCSI_LOGOUT_REASON_CLOSE_CONNECTION", "", "1", 0, 76),
-        Self::row(2, "ISCSI_LOGOUT_REASON_RECOVERY", "", "2", 0, 76),
-        Self::row(3, "ISCSI_LOGOUT_REASON_AEN_REQUEST", "", "3", 0, 76),
+        Self::row(0, "ISCSI_LOGOUT_REASON_CLOSE_SESSION", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_LOGOUT_REASON_CLOSE_CONNECTION", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_LOGOUT_REASON_RECOVERY", "", "2", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_LOGOUT_REASON_AEN_REQUEST", "", "3", V2_6_15, LATEST),
     ];
 }
 
@@ -1751,10 +1251,10 @@ impl LogoutResponse {
     pub const PREFIX: &'static str = "ISCSI_LOGOUT_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_LOGOUT_SUCCESS", "", "0", 0, 76),
-        Self::row(1, "ISCSI_LOGOUT_CID_NOT_FOUND", "", "1", 0, 76),
-        Self::row(2, "ISCSI_LOGOUT_RECOVERY_UNSUPPORTED", "", "2", 0, 76),
-        Self::row(3, "ISCSI_LOGOUT_CLEANUP_FAILED", "", "3", 0, 76),
+        Self::row(0, "ISCSI_LOGOUT_SUCCESS", "", "0", V2_6_15, LATEST),
+        Self::row(1, "ISCSI_LOGOUT_CID_NOT_FOUND", "", "1", V2_6_15, LATEST),
+        Self::row(2, "ISCSI_LOGOUT_RECOVERY_UNSUPPORTED", "", "2", V2_6_15, LATEST),
+        Self::row(3, "ISCSI_LOGOUT_CLEANUP_FAILED", "", "3", V2_6_15, LATEST),
     ];
 }
 
@@ -1792,11 +1292,11 @@ impl SnackType {
     pub const PREFIX: &'static str = "ISCSI_FLAG_SNACK_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_DATA", "", "0", 26, 76),
-        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_R2T", "", "0", 26, 76),
-        Self::row(1, "ISCSI_FLAG_SNACK_TYPE_STATUS", "", "1", 26, 76),
-        Self::row(2, "ISCSI_FLAG_SNACK_TYPE_DATA_ACK", "", "2", 26, 76),
-        Self::row(3, "ISCSI_FLAG_SNACK_TYPE_RDATA", "", "3", 26, 76),
+        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_DATA", "", "0", V3_1_3, LATEST),
+        Self::row(0, "ISCSI_FLAG_SNACK_TYPE_R2T", "", "0", V3_1_3, LATEST),
+        Self::row(1, "ISCSI_FLAG_SNACK_TYPE_STATUS", "", "1", V3_1_3, LATEST),
+        Self::row(2, "ISCSI_FLAG_SNACK_TYPE_DATA_ACK", "", "2", V3_1_3, LATEST),
+        Self::row(3, "ISCSI_FLAG_SNACK_TYPE_RDATA", "", "3", V3_1_3, LATEST),
     ];
 }
 
@@ -1828,7 +1328,7 @@ impl SnackFlags {
     pub const PREFIX: &'static str = "ISCSI_FLAG_SNACK_TYPE_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x0f, "ISCSI_FLAG_SNACK_TYPE_MASK", "4 bits", "0x0F", 0, 76),
+        Self::row(0x0f, "ISCSI_FLAG_SNACK_TYPE_MASK", "4 bits", "0x0F", V2_6_15, LATEST),
     ];
     /// Table indices tried by `Display`, widest value first (masks left out).
     const DECOMPOSE: &'static [usize] = &[];
@@ -1881,18 +1381,18 @@ impl RejectReason {
     pub const PREFIX: &'static str = "ISCSI_REASON_";
     /// Every known value, sorted by value then name.
     pub const TABLE: &'static [Entry<Self>] = &[
-        Self::row(0x01, "ISCSI_REASON_CMD_BEFORE_LOGIN", "", "1", 0, 76),
-        Self::row(0x02, "ISCSI_REASON_DATA_DIGEST_ERROR", "", "2", 0, 76),
-        Self::row(0x03, "ISCSI_REASON_DATA_SNACK_REJECT", "", "3", 0, 76),
-        Self::row(0x04, "ISCSI_REASON_PROTOCOL_ERROR", "", "4", 0, 76),
-        Self::row(0x05, "ISCSI_REASON_CMD_NOT_SUPPORTED", "", "5", 0, 76),
-        Self::row(0x06, "ISCSI_REASON_IMM_CMD_REJECT", "", "6", 0, 76),
-        Self::row(0x07, "ISCSI_REASON_TASK_IN_PROGRESS", "", "7", 0, 76),
-        Self::row(0x08, "ISCSI_REASON_INVALID_SNACK", "", "8", 0, 76),
-        Self::row(0x09, "ISCSI_REASON_BOOKMARK_INVALID", "", "9", 0, 76),
-        Self::row(0x0a, "ISCSI_REASON_BOOKMARK_NO_RESOURCES", "", "10", 0, 76),
-        Self::row(0x0b, "ISCSI_REASON_NEGOTIATION_RESET", "", "11", 0, 76),
-        Self::row(0x0c, "ISCSI_REASON_WAITING_FOR_LOGOUT", "", "12", 56, 56),
+        Self::row(0x01, "ISCSI_REASON_CMD_BEFORE_LOGIN", "", "1", V2_6_15, LATEST),
+        Self::row(0x02, "ISCSI_REASON_DATA_DIGEST_ERROR", "", "2", V2_6_15, LATEST),
+        Self::row(0x03, "ISCSI_REASON_DATA_SNACK_REJECT", "", "3", V2_6_15, LATEST),
+        Self::row(0x04, "ISCSI_REASON_PROTOCOL_ERROR", "", "4", V2_6_15, LATEST),
+        Self::row(0x05, "ISCSI_REASON_CMD_NOT_SUPPORTED", "", "5", V2_6_15, LATEST),
+        Self::row(0x06, "ISCSI_REASON_IMM_CMD_REJECT", "", "6", V2_6_15, LATEST),
+        Self::row(0x07, "ISCSI_REASON_TASK_IN_PROGRESS", "", "7", V2_6_15, LATEST),
+        Self::row(0x08, "ISCSI_REASON_INVALID_SNACK", "", "8", V2_6_15, LATEST),
+        Self::row(0x09, "ISCSI_REASON_BOOKMARK_INVALID", "", "9", V2_6_15, LATEST),
+        Self::row(0x0a, "ISCSI_REASON_BOOKMARK_NO_RESOURCES", "", "10", V2_6_15, LATEST),
+        Self::row(0x0b, "ISCSI_REASON_NEGOTIATION_RESET", "", "11", V2_6_15, LATEST),
+        Self::row(0x0c, "ISCSI_REASON_WAITING_FOR_LOGOUT", "", "12", V4_19_95, V4_19_95),
     ];
 }
 
@@ -1923,169 +1423,169 @@ pub static FAMILIES: &[Family] = &[
                     value: 0,
                     name: "ISCSI_DRAFT20_VERSION",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 2,
                     name: "ISCSI_DEF_TIME2WAIT",
                     doc: "",
-                    since: Release(10),
-                    until: Release(76),
+                    since: V2_6_25,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 4,
                     name: "ISCSI_CRC_LEN",
                     doc: "iSCSI CRC32C length",
-                    since: Release(26),
-                    until: Release(76),
+                    since: V3_1_3,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 4,
                     name: "ISCSI_PAD_LEN",
                     doc: "Padding word length",
-                    since: Release(10),
-                    until: Release(76),
+                    since: V2_6_25,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 4,
                     name: "PAD_WORD_LEN",
                     doc: "",
-                    since: Release(0),
-                    until: Release(9),
+                    since: V2_6_15,
+                    until: V2_6_24,
                 },
                 RawEntry {
                     value: 16,
                     name: "ISCSI_CDB_SIZE",
                     doc: "",
-                    since: Release(11),
-                    until: Release(76),
+                    since: V2_6_26,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 48,
                     name: "ISCSI_HDR_LEN",
                     doc: "iSCSI header length",
-                    since: Release(26),
-                    until: Release(76),
+                    since: V3_1_3,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 64,
                     name: "KEY_MAXLEN",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 224,
                     name: "ISCSI_NAME_LEN",
                     doc: "",
-                    since: Release(30),
-                    until: Release(76),
+                    since: V3_5,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 255,
                     name: "TARGET_NAME_MAXLEN",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 255,
                     name: "VALUE_MAXLEN",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_FIRST_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_MAX_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 512,
                     name: "ISCSI_MIN_MAX_RECV_SEG_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 3260,
                     name: "ISCSI_LISTEN_PORT",
                     doc: "default iSCSI listen port for incoming connections",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 8192,
                     name: "ISCSI_DEF_MAX_RECV_SEG_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 8192,
                     name: "MAX_KEY_VALUE_PAIRS",
                     doc: "Max. number of Key=Value pairs in a text message",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 8192,
                     name: "DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH",
                     doc: "",
-                    since: Release(0),
-                    until: Release(6),
+                    since: V2_6_15,
+                    until: V2_6_21,
                 },
                 RawEntry {
                     value: 65536,
                     name: "ISCSI_DEF_FIRST_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 262144,
                     name: "ISCSI_DEF_MAX_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_FIRST_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_MAX_BURST_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 16777215,
                     name: "ISCSI_MAX_MAX_RECV_SEG_LEN",
                     doc: "",
-                    since: Release(7),
-                    until: Release(76),
+                    since: V2_6_22,
+                    until: LATEST,
                 },
                 RawEntry {
                     value: 4294967295,
                     name: "ISCSI_RESERVED_TAG",
                     doc: "",
-                    since: Release(0),
-                    until: Release(76),
+                    since: V2_6_15,
+                    until: LATEST,
                 },
             ];
             ROWS.get(i).copied()

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod core;
 pub mod explain;
 
 /// Constants of `include/scsi/iscsi_if.h`: the netlink interface between iscsid

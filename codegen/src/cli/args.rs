@@ -60,7 +60,13 @@ pub(super) enum Command {
     },
     /// Regenerate the tables into the output directory from the committed extracted
     /// data (or from --header / --kernel-tree).
-    Generate,
+    Generate {
+        /// Write self-contained files for vendoring: each compiles alone (edition 2018
+        /// or later, no dependency) as a module file, with the shared items of
+        /// `iscsi-tables`' core.rs inlined, instead of the crate's form that uses them.
+        #[arg(long)]
+        standalone: bool,
+    },
     /// Regenerate in memory from the committed extracted data and fail with a diff
     /// when the output directory differs. Offline.
     Check {

@@ -18,7 +18,7 @@ pub(super) fn run(cli: &Cli, paths: &Paths, reextract: bool) -> Result<i32> {
     if reextract {
         super::history::reextract(cli, paths)?;
     }
-    let files = generated_files(cli, paths)?;
+    let files = generated_files(cli, paths, iscsi_codegen::emit::Form::Crate)?;
     let mut report = String::new();
     let mut stale = Vec::new();
     for f in &files {

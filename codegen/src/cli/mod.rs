@@ -19,6 +19,8 @@ use iscsi_codegen::{Error, Result};
 use args::{Cli, Command};
 use paths::{Paths, generated_files, resolve_paths};
 
+use iscsi_codegen::emit::Form;
+
 /// Runs the command line and returns the process exit status.
 pub fn run() -> i32 {
     let cli = Cli::parse();
@@ -36,7 +38,7 @@ fn execute(cli: &Cli) -> Result<i32> {
     let paths = resolve_paths(&cli.global)?;
     match &cli.command {
         Command::Fetch { force } => fetch(cli, &paths, *force),
-        Command::Generate => generate(cli, &paths),
+        Command::Generate { standalone } => generate(cli, &paths, *standalone),
         Command::Check { reextract } => check::run(cli, &paths, *reextract),
         Command::Extract => history::extract(cli, &paths),
         Command::History { .. } => history::history(&cli.command, &paths),
@@ -68,8 +70,13 @@ fn fetch(cli: &Cli, paths: &Paths, force: bool) -> Result<i32> {
     Ok(0)
 }
 
-fn generate(cli: &Cli, paths: &Paths) -> Result<i32> {
-    let files = generated_files(cli, paths)?;
+fn generate(cli: &Cli, paths: &Paths, standalone: bool) -> Result<i32> {
+    let form = if standalone {
+        Form::Standalone
+    } else {
+        Form::Crate
+    };
+    let files = generated_files(cli, paths, form)?;
     std::fs::create_dir_all(&paths.out).map_err(|e| {
         Error::msg(format!("cannot create the output directory: {e}")).in_file(&paths.out)
     })?;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use iscsi_codegen::emit::Form;
 use iscsi_codegen::families::Spec;
 use iscsi_codegen::source::{self, HeaderSet, Manifest};
 use iscsi_codegen::{Error, Result};
@@ -22,18 +23,22 @@ pub(super) struct Paths {
 
 /// What `generate` and `check` produce: from --header / --kernel-tree when given,
 /// else from the committed extracted data.
-pub(super) fn generated_files(cli: &Cli, paths: &Paths) -> Result<Vec<pipeline::GeneratedFile>> {
+pub(super) fn generated_files(
+    cli: &Cli,
+    paths: &Paths,
+    form: Form,
+) -> Result<Vec<pipeline::GeneratedFile>> {
     let spec = Spec::load(&paths.spec)?;
     if cli.global.header.is_some() || cli.global.kernel_tree.is_some() {
         let sets = header_sets(cli, paths)?;
         let mut notes = Vec::new();
-        let files = pipeline::generate_noted(&sets, &spec, &mut notes);
+        let files = pipeline::generate_noted_in(&sets, &spec, &mut notes, form);
         print_notes(&notes);
         return files;
     }
     let extracted = store::load_dir(&paths.extracted)?;
     let docs = store::load_docs(&paths.extracted)?;
-    pipeline::generate_from_store(&extracted, &docs, &spec)
+    pipeline::generate_from_store_in(&extracted, &docs, &spec, form)
 }
 
 /// The header sets the global options select: `--header`, `--kernel-tree`, or every

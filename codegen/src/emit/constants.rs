@@ -9,12 +9,12 @@ use crate::error::Result;
 
 use super::ident::{At, allow_case, doc_attrs, ident, needs_allow_case, push_doc_lines};
 use super::literal::{value_lit, value_text};
-use super::plan::FamilyPlan;
+use super::plan::{FamilyPlan, ReleasePlan};
 use super::values::{DECL_MAX, entry_doc_in};
 
 /// One `pub const` per entry of `p`, in header (line) order, which keeps related
 /// limits together; the family's table stays sorted by value.
-pub fn constants(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
+pub fn constants(p: &FamilyPlan, releases: &[ReleasePlan]) -> Result<TokenStream> {
     let ty = format_ident!("{}", p.ty.name());
     let mut out = TokenStream::new();
     let mut in_line_order: Vec<_> = p.entries.iter().filter(|e| e.current).collect();
@@ -40,7 +40,7 @@ pub fn constants(p: &FamilyPlan, releases: &[String]) -> Result<TokenStream> {
 /// [`constants`] as prettyplease prints it (one item per const, a blank line
 /// between), rendered straight to text; `None` when a declaration is long enough
 /// that it might not print on one line (then print the tokens).
-pub fn constants_text(p: &FamilyPlan, releases: &[String]) -> Result<Option<String>> {
+pub fn constants_text(p: &FamilyPlan, releases: &[ReleasePlan]) -> Result<Option<String>> {
     let ty = p.ty.name();
     let mut out = String::new();
     let mut in_line_order: Vec<_> = p.entries.iter().filter(|e| e.current).collect();

@@ -160,7 +160,7 @@ pub fn known_enum_parts(
 
         #alias_impl
 
-        impl TryFrom<#newtype> for #name {
+        impl core::convert::TryFrom<#newtype> for #name {
             type Error = #newtype;
             fn try_from(v: #newtype) -> Result<Self, #newtype> {
                 let i = Self::BY_VALUE.partition_point(|k| (*k as #ty) < v.0);

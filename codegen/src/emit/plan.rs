@@ -79,6 +79,68 @@ pub struct ReleasePlan {
     pub label: String,
     /// The kernel version the label names, if it names one.
     pub version: Option<KernelVersion>,
+    /// The name of its `Release` constant in the generated file: `V2_6_18`, `V4_1_RC6`,
+    /// `R_ISCSI_IF_H` for a label that names no version (see [`release_const`]).
+    pub rust: String,
+}
+
+impl ReleasePlan {
+    /// The constant a table row names release `i` of `releases` by: `LATEST` for the
+    /// newest, so that adding a release changes no row that lasts to the newest.
+    pub fn row_name(releases: &[ReleasePlan], i: usize) -> &str {
+        if i + 1 == releases.len() {
+            "LATEST"
+        } else {
+            releases.get(i).map_or("LATEST", |r| r.rust.as_str())
+        }
+    }
+
+    /// The label of release `i`, or `?` past the end.
+    pub fn label_of(releases: &[ReleasePlan], i: usize) -> &str {
+        releases.get(i).map_or("?", |r| r.label.as_str())
+    }
+}
+
+/// The `Release` constant names for `labels`, in order: the label upper-cased with every
+/// run of other characters than ASCII letters and digits as one `_` (`v4.1-rc6` gives
+/// `V4_1_RC6`), with `V` before a leading digit (`3.10.0-1160.el7` gives `V3_10_0_1160_EL7`)
+/// and `R_` before a label that names no kernel version (`iscsi_if.h` gives `R_ISCSI_IF_H`).
+/// A name taken by an earlier label gets `_2`, `_3`, ...
+pub fn release_consts(labels: &[&str]) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    labels
+        .iter()
+        .map(|label| {
+            let base = release_const(label);
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// The constant name of one label, before collisions are resolved (see [`release_consts`]).
+pub fn release_const(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_');
+    if KernelVersion::parse(label).is_none() || out.is_empty() {
+        format!("R_{out}")
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{out}")
+    } else {
+        out.to_string()
+    }
 }
 
 /// What one generated file contains.
@@ -254,16 +316,20 @@ pub fn plan(headers: &[Header], spec: &Spec, file: &str) -> Result<FilePlan> {
         .into_iter()
         .map(finish)
         .collect::<Result<Vec<_>>>()?;
+    let labels: Vec<&str> = headers.iter().map(|h| h.source.label.as_str()).collect();
+    let releases = labels
+        .iter()
+        .zip(release_consts(&labels))
+        .map(|(label, rust)| ReleasePlan {
+            label: label.to_string(),
+            version: KernelVersion::parse(label),
+            rust,
+        })
+        .collect();
     Ok(FilePlan {
         file: file.to_string(),
         sources: headers.iter().map(|h| h.source.clone()).collect(),
-        releases: headers
-            .iter()
-            .map(|h| ReleasePlan {
-                label: h.source.label.clone(),
-                version: KernelVersion::parse(&h.source.label),
-            })
-            .collect(),
+        releases,
         families,
     })
 }

@@ -14,7 +14,7 @@ use super::ident::{
     str_lit,
 };
 use super::literal::{value_lit, value_text};
-use super::plan::{EntryPlan, FamilyPlan};
+use super::plan::{EntryPlan, FamilyPlan, ReleasePlan};
 
 /// Associated items every newtype defines; a C name equal to one is an error.
 const ASSOCIATED: &[&str] = &[
@@ -155,10 +155,10 @@ pub fn entry_doc_in(
     p: &FamilyPlan,
     e: &EntryPlan,
     suffix: &str,
-    releases: &[String],
+    releases: &[ReleasePlan],
 ) -> Vec<String> {
     let mut lines = entry_doc(e, suffix);
-    let label = |i: usize| releases.get(i).map_or("?", String::as_str);
+    let label = |i: usize| ReleasePlan::label_of(releases, i);
     let last = releases.len().saturating_sub(1);
     let span = |x: &EntryPlan| match (x.since, x.until) {
         (0, u) if u == last => String::from("every tracked release"),
@@ -219,7 +219,7 @@ pub fn check_reserved(p: &FamilyPlan, extra: &[&str]) -> Result<()> {
 }
 
 /// The newtype, its impls and the given shape's additions.
-pub fn newtype(p: &FamilyPlan, shape: Shape, releases: &[String]) -> Result<TokenStream> {
+pub fn newtype(p: &FamilyPlan, shape: Shape, releases: &[ReleasePlan]) -> Result<TokenStream> {
     Ok(newtype_parts(p, shape, releases, false)?.0)
 }
 
@@ -301,7 +301,7 @@ pub fn push_row(out: &mut String, args: &[String], last: bool) {
 /// of them might print differently (a long const line, a table short enough that
 /// its array might stay on one line). Every error the token path reports is
 /// reported here too, in the same order.
-fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[String]) -> Result<Option<Spliced>> {
+fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[ReleasePlan]) -> Result<Option<Spliced>> {
     if p.entries.is_empty() {
         return Ok(None);
     }
@@ -335,8 +335,8 @@ fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[String]) -> Result<Op
             str_lit(&e.name).to_string(),
             str_lit(e.doc.trim()).to_string(),
             str_lit(e.expr.trim()).to_string(),
-            (e.since as u16).to_string(),
-            (e.until as u16).to_string(),
+            ReleasePlan::row_name(releases, e.since).to_string(),
+            ReleasePlan::row_name(releases, e.until).to_string(),
         ]);
     }
     // The whole const on one line must overflow by far, so the array breaks.
@@ -364,7 +364,7 @@ fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[String]) -> Result<Op
 pub fn newtype_parts(
     p: &FamilyPlan,
     shape: Shape,
-    releases: &[String],
+    releases: &[ReleasePlan],
     text: bool,
 ) -> Result<(TokenStream, Option<Spliced>)> {
     check_reserved(p, shape.reserved)?;
@@ -408,7 +408,7 @@ pub fn newtype_parts(
         let n = str_lit(&e.name);
         let d = str_lit(e.doc.trim());
         let x = str_lit(e.expr.trim());
-        let (since, until) = release_lits(e);
+        let (since, until) = release_lits(e, releases);
         rows.push(quote! { Self::row(#v, #n, #d, #x, #since, #until) });
     }
     if spliced.is_some() {

@@ -95,21 +95,30 @@ pub fn rustc(args: &[&str], dir: &Path) -> Result<(), String> {
     }
 }
 
-/// Compiles `code` as the whole of a `#![no_std]` library (through `include!`),
-/// with warnings and missing docs denied, as the runtime crate would see it.
+/// Compiles a standalone emitted file (`emit_standalone`) as a module file of a
+/// `#![no_std]` library, with warnings and missing docs denied, on edition 2024.
 pub fn compile_no_std(name: &str, code: &str) -> Result<(), String> {
-    let dir = scratch(name);
+    compile_no_std_on(name, code, "2024", true)
+}
+
+/// [`compile_no_std`] on `edition`, the module public (`pub mod`) or private (`mod`, as a
+/// tool vendoring it would write).
+pub fn compile_no_std_on(name: &str, code: &str, edition: &str, public: bool) -> Result<(), String> {
+    let dir = scratch(&format!("{name}-{edition}-{public}"));
     std::fs::write(dir.join("generated.rs"), code).expect("write");
+    let vis = if public { "pub " } else { "" };
     std::fs::write(
         dir.join("lib.rs"),
-        "#![no_std]\n#![deny(missing_docs, warnings)]\n//! Test crate.\n\
-         /// The generated module.\npub mod generated {\n    include!(\"generated.rs\");\n}\n",
+        format!(
+            "#![no_std]\n#![deny(missing_docs, warnings)]\n//! Test crate.\n\
+             /// The generated module.\n{vis}mod generated;\n"
+        ),
     )
     .expect("write");
     rustc(
         &[
             "--edition",
-            "2024",
+            edition,
             "--crate-type",
             "lib",
             "--crate-name",
@@ -124,14 +133,14 @@ pub fn compile_no_std(name: &str, code: &str) -> Result<(), String> {
     )
 }
 
-/// Compiles and runs a std binary whose `main` is `body`, with `code` included as
-/// module `g`. Returns the failure output, if any.
+/// Compiles and runs a std binary whose `main` is `body`, with the standalone `code` as
+/// module file `g.rs`. Returns the failure output, if any.
 pub fn run_with(name: &str, code: &str, body: &str) -> Result<(), String> {
     let dir = scratch(name);
-    std::fs::write(dir.join("generated.rs"), code).expect("write");
+    std::fs::write(dir.join("g.rs"), code).expect("write");
     std::fs::write(
         dir.join("main.rs"),
-        format!("#[allow(dead_code)]\nmod g {{\n    include!(\"generated.rs\");\n}}\nfn main() {{\n{body}\n}}\n"),
+        format!("mod g;\nfn main() {{\n{body}\n}}\n"),
     )
     .expect("write");
     rustc(&["--edition", "2024", "-o", "run", "main.rs"], &dir)?;

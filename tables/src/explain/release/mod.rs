@@ -19,6 +19,7 @@
 //! ```
 
 use super::Space;
+use crate::core::{Family, Release, Releases, parse_version, release_line};
 use crate::{iscsi_if, iscsi_proto};
 
 mod sentence;
@@ -35,16 +36,9 @@ pub enum Tables {
 impl Tables {
     /// The generated file that has the family `rust_name` (`IscsiErr`), if either has it.
     pub fn of_family(rust_name: &str) -> Option<Tables> {
-        if iscsi_if::FAMILIES.iter().any(|f| f.rust_name == rust_name) {
-            Some(Tables::If)
-        } else if iscsi_proto::FAMILIES
-            .iter()
-            .any(|f| f.rust_name == rust_name)
-        {
-            Some(Tables::Proto)
-        } else {
-            None
-        }
+        [Tables::If, Tables::Proto]
+            .into_iter()
+            .find(|t| t.families().iter().any(|f| f.rust_name == rust_name))
     }
 
     /// The generated file a space comes from; `None` for iscsiadm's codes (our own table of
@@ -53,85 +47,59 @@ impl Tables {
         Tables::of_family(space.rust_name()?)
     }
 
+    /// The tracked releases of this file.
+    pub fn releases(self) -> &'static Releases {
+        match self {
+            Tables::If => &iscsi_if::RELEASES,
+            Tables::Proto => &iscsi_proto::RELEASES,
+        }
+    }
+
+    /// The families of this file.
+    pub fn families(self) -> &'static [Family] {
+        match self {
+            Tables::If => iscsi_if::FAMILIES,
+            Tables::Proto => iscsi_proto::FAMILIES,
+        }
+    }
+
     /// The tracked release labels, oldest first.
     pub fn labels(self) -> impl Iterator<Item = &'static str> {
-        (0..self.count()).map(move |i| self.label(i))
+        self.releases().iter().map(|r| r.label)
     }
 
     fn count(self) -> u16 {
-        let n = match self {
-            Tables::If => iscsi_if::RELEASES.len(),
-            Tables::Proto => iscsi_proto::RELEASES.len(),
-        };
-        u16::try_from(n).unwrap_or(u16::MAX)
+        u16::try_from(self.releases().len()).unwrap_or(u16::MAX)
     }
 
     fn label(self, i: u16) -> &'static str {
-        match self {
-            Tables::If => iscsi_if::Release(i).label(),
-            Tables::Proto => iscsi_proto::Release(i).label(),
-        }
+        self.releases().label(Release(i))
     }
 
     fn version(self, i: u16) -> Option<[u16; 4]> {
-        match self {
-            Tables::If => iscsi_if::Release(i).info().and_then(|r| r.version),
-            Tables::Proto => iscsi_proto::Release(i).info().and_then(|r| r.version),
-        }
-    }
-
-    fn parse_version(self, label: &str) -> Option<[u16; 4]> {
-        match self {
-            Tables::If => iscsi_if::Release::parse_version(label),
-            Tables::Proto => iscsi_proto::Release::parse_version(label),
-        }
+        self.releases().info(Release(i)).and_then(|r| r.version)
     }
 
     fn exact(self, label: &str) -> Option<u16> {
-        match self {
-            Tables::If => iscsi_if::Release::from_label_exact(label).map(|r| r.0),
-            Tables::Proto => iscsi_proto::Release::from_label_exact(label).map(|r| r.0),
-        }
+        self.releases().find_exact(label).map(|r| r.0)
     }
 
     fn floor(self, label: &str) -> Option<u16> {
-        match self {
-            Tables::If => iscsi_if::Release::from_label(label).map(|r| r.0),
-            Tables::Proto => iscsi_proto::Release::from_label(label).map(|r| r.0),
-        }
+        self.releases().find(label).map(|r| r.0)
     }
 
     /// Calls `f` with every row of `value` in the family `rust_name`.
     fn for_each_row(self, rust_name: &str, value: i128, mut f: impl FnMut(Row)) {
-        match self {
-            Tables::If => {
-                if let Some(fam) = iscsi_if::FAMILIES.iter().find(|x| x.rust_name == rust_name) {
-                    for e in (0..fam.len).filter_map(fam.entry) {
-                        if e.value == value {
-                            f(Row {
-                                name: e.name,
-                                since: e.since.0,
-                                until: e.until.0,
-                            });
-                        }
-                    }
-                }
-            }
-            Tables::Proto => {
-                let fam = iscsi_proto::FAMILIES
-                    .iter()
-                    .find(|x| x.rust_name == rust_name);
-                if let Some(fam) = fam {
-                    for e in (0..fam.len).filter_map(fam.entry) {
-                        if e.value == value {
-                            f(Row {
-                                name: e.name,
-                                since: e.since.0,
-                                until: e.until.0,
-                            });
-                        }
-                    }
-                }
+        let Some(fam) = self.families().iter().find(|x| x.rust_name == rust_name) else {
+            return;
+        };
+        for e in (0..fam.len).filter_map(fam.entry) {
+            if e.value == value {
+                f(Row {
+                    name: e.name,
+                    since: e.since.0,
+                    until: e.until.0,
+                });
             }
         }
     }
@@ -155,8 +123,8 @@ impl Tables {
             return Some(self.resolved(i, true, true));
         }
         let i = self.floor(asked)?;
-        let wanted = self.parse_version(asked).map(line);
-        let same_line = wanted.is_some() && self.version(i).map(line) == wanted;
+        let wanted = parse_version(asked).map(release_line);
+        let same_line = wanted.is_some() && self.version(i).map(release_line) == wanted;
         Some(self.resolved(i, false, same_line))
     }
 
@@ -433,7 +401,7 @@ impl KernelRelease {
 /// assert!(!is_version("foo"));
 /// ```
 pub fn is_version(asked: &str) -> bool {
-    Tables::If.parse_version(asked).is_some()
+    parse_version(asked).is_some()
 }
 
 /// Whether `space` has `value` in the kernel release `asked`: [`KernelRelease::check`] for a
@@ -442,22 +410,13 @@ pub fn check(space: Space, value: i128, asked: &str) -> ReleaseCheck {
     KernelRelease::new(asked).check(space, value)
 }
 
-/// The release line of a version: `[2, 6, x]` before 3.0, `[major, minor, 0]` from 3.0.
-fn line(v: [u16; 4]) -> [u16; 3] {
-    if v[0] < 3 {
-        [v[0], v[1], v[2]]
-    } else {
-        [v[0], v[1], 0]
-    }
-}
-
 /// The last minor release of each finished major line from 3.0 on (3.19, 4.20, 5.19).
 const LAST_MINOR: &[(u16, u16)] = &[(3, 19), (4, 20), (5, 19)];
 
 /// Whether the release line of `next` immediately follows that of `prev` (or is the same
 /// line), so that a value new in `next` was new in exactly that line.
 fn follows(prev: [u16; 4], next: [u16; 4]) -> bool {
-    let (p, n) = (line(prev), line(next));
+    let (p, n) = (release_line(prev), release_line(next));
     if p == n {
         return true;
     }
