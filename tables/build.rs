@@ -2,16 +2,21 @@
 //!
 //! By default this does nothing expensive: `src/lib.rs` includes the committed tables in
 //! `generated/`. With the `build-time-codegen` feature and `ISCSI_IF_H=/abs/path/iscsi_if.h`,
-//! it runs the generator (the `iscsi-codegen` library, a build-dependency only then) on that
-//! header into `OUT_DIR` and sets `cfg(iscsi_if_out_dir)`, so the crate describes the user's
-//! own (vendor) kernel. `iscsi_proto.h` is taken from `ISCSI_PROTO_H`, else from beside
-//! `ISCSI_IF_H`; when neither exists the committed proto tables stay (`cfg(iscsi_proto_out_dir)`
-//! is set only when it was generated). The feature without `ISCSI_IF_H` keeps the committed
-//! tables and says so with a warning. A header that is missing, unreadable or malformed stops
-//! the build with a `cargo::error` naming the file, line and reason. `ISCSI_FAMILIES_TOML`
-//! replaces the family spec `headers/families.toml` (for vendor `#define`s it lacks).
-//! `ISCSI_KERNEL_RELEASE` (`3.10.0-1160.el7.x86_64`) labels the one release the generated
-//! tables know; without it the label is guessed from a kernel-tree path
+//! it runs the generator on that header into `OUT_DIR` and sets `cfg(iscsi_if_out_dir)`, so
+//! the crate describes the user's own (vendor) kernel. The generator is the `iscsi-codegen`
+//! program, run like `protoc` for prost: `$ISCSI_CODEGEN`, else `iscsi-codegen` on `PATH`
+//! (`cargo install --path codegen` from a checkout). It must be the version of this crate,
+//! since the files it writes use this crate's `core`. The crate itself keeps zero
+//! dependencies, build-dependencies included, so it packages and verifies alone.
+//!
+//! `iscsi_proto.h` is taken from `ISCSI_PROTO_H`, else from beside `ISCSI_IF_H`; when neither
+//! exists the committed proto tables stay (`cfg(iscsi_proto_out_dir)` is set only when it was
+//! generated). The feature without `ISCSI_IF_H` keeps the committed tables and says so with a
+//! warning. A missing generator, a header that is missing, unreadable or malformed, stops the
+//! build with a `cargo::error` naming the file, line and reason. `ISCSI_FAMILIES_TOML` replaces
+//! the family spec (for vendor `#define`s it lacks). `ISCSI_KERNEL_RELEASE`
+//! (`3.10.0-1160.el7.x86_64`) labels the one release the generated tables know; without it the
+//! label is guessed from a kernel-tree path
 //! (`/usr/src/kernels/3.10.0-1160.el7.x86_64/include/scsi/iscsi_if.h`), else it is the file name.
 
 fn main() {
@@ -20,6 +25,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=ISCSI_PROTO_H");
     println!("cargo::rerun-if-env-changed=ISCSI_FAMILIES_TOML");
     println!("cargo::rerun-if-env-changed=ISCSI_KERNEL_RELEASE");
+    println!("cargo::rerun-if-env-changed=ISCSI_CODEGEN");
     // Both cfgs are always declared, so `#[cfg(...)]` on them is never an unexpected cfg.
     println!("cargo::rustc-check-cfg=cfg(iscsi_if_out_dir)");
     println!("cargo::rustc-check-cfg=cfg(iscsi_proto_out_dir)");
@@ -43,15 +49,17 @@ fn main() {
     }
 }
 
+/// The runtime's `core` module, for its one release-label parser.
+#[cfg(feature = "build-time-codegen")]
+#[allow(dead_code, unused_macros)]
+#[path = "src/core.rs"]
+mod core_items;
+
 #[cfg(feature = "build-time-codegen")]
 mod build_time {
     use std::collections::BTreeSet;
     use std::path::{Path, PathBuf};
-
-    use iscsi_codegen::families::Spec;
-    use iscsi_codegen::pipeline;
-    use iscsi_codegen::source::HeaderSet;
-    use iscsi_codegen::version::KernelVersion;
+    use std::process::Command;
 
     /// Runs the generator when `ISCSI_IF_H` asks for it. `Err` is the message for the user.
     pub fn run() -> Result<(), String> {
@@ -63,14 +71,13 @@ mod build_time {
             );
             return Ok(());
         };
-        let root = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
         let out_dir = PathBuf::from(env("OUT_DIR")?);
-        // A vendor header with #defines of its own needs a family spec that places them.
-        let spec_path = env_path("ISCSI_FAMILIES_TOML")?
-            .unwrap_or_else(|| root.join("../headers/families.toml"));
-        println!("cargo::rerun-if-changed={}", spec_path.display());
+        let generator = Generator::find()?;
+        let spec = env_path("ISCSI_FAMILIES_TOML")?;
+        if let Some(s) = &spec {
+            println!("cargo::rerun-if-changed={}", s.display());
+        }
         println!("cargo::rerun-if-changed={}", if_h.display());
-        let spec = Spec::load(&spec_path).map_err(|e| format!("the family spec: {e}"))?;
 
         let explicit_proto = env_path("ISCSI_PROTO_H")?;
         let proto = match &explicit_proto {
@@ -83,99 +90,166 @@ mod build_time {
         if let Some(p) = &proto {
             println!("cargo::rerun-if-changed={}", p.display());
         }
-
-        let mut if_set =
-            HeaderSet::from_header(&if_h).map_err(|e| header_error("ISCSI_IF_H", e))?;
-        if let Some(p) = &explicit_proto {
-            // Make `#include <scsi/iscsi_proto.h>` find the proto header the user named.
-            let include = out_dir.join("include");
-            let scsi = include.join("scsi");
-            std::fs::create_dir_all(&scsi)
-                .and_then(|()| std::fs::copy(p, scsi.join("iscsi_proto.h")))
-                .map_err(|e| format!("ISCSI_PROTO_H: {}: cannot read: {e}", p.display()))?;
-            if_set.include_dirs.insert(1, include);
-        }
+        // Make `#include <scsi/iscsi_proto.h>` find the proto header the user named.
+        let include = match &explicit_proto {
+            Some(p) => {
+                let include = out_dir.join("include");
+                let scsi = include.join("scsi");
+                std::fs::create_dir_all(&scsi)
+                    .and_then(|()| std::fs::copy(p, scsi.join("iscsi_proto.h")))
+                    .map_err(|e| format!("ISCSI_PROTO_H: {}: cannot read: {e}", p.display()))?;
+                Some(include)
+            }
+            None => None,
+        };
         let label = release_label(&if_h);
-        if let Some(l) = &label {
-            if_set.label = l.clone();
-        }
-        generate(
-            &if_set,
-            &spec,
-            &["IscsiErr", "IscsiConnState"],
-            &out_dir.join("iscsi_if.rs"),
-        )
-        .map_err(|e| format!("ISCSI_IF_H: {e}"))?;
+        let job = Job {
+            spec: spec.as_deref(),
+            label: label.as_deref(),
+            include: include.as_deref(),
+        };
+        let text = generator
+            .generate(&if_h, &job, &out_dir.join("gen-if"))
+            .map_err(|e| format!("ISCSI_IF_H: {e}"))?;
+        require(&text, &if_h, &["IscsiErr", "IscsiConnState"])?;
+        write_if_changed(&out_dir.join("iscsi_if.rs"), &text)?;
         println!("cargo::rustc-cfg=iscsi_if_out_dir");
-        println!(
-            "cargo::rustc-env=ISCSI_DECODE_TABLES_IF_H={}",
-            if_h.display()
-        );
+        println!("cargo::rustc-env=ISCSI_DECODE_TABLES_IF_H={}", if_h.display());
 
         let proto_note = match &proto {
             Some(p) => {
-                let mut set =
-                    HeaderSet::from_header(p).map_err(|e| header_error("ISCSI_PROTO_H", e))?;
-                if let Some(l) = &label {
-                    set.label = l.clone();
-                }
-                generate(
-                    &set,
-                    &spec,
-                    &["LoginStatus", "IscsiOpcode"],
-                    &out_dir.join("iscsi_proto.rs"),
-                )
-                .map_err(|e| format!("iscsi_proto.h: {e}"))?;
+                let job = Job { include: None, ..job };
+                let text = generator
+                    .generate(p, &job, &out_dir.join("gen-proto"))
+                    .map_err(|e| format!("iscsi_proto.h: {e}"))?;
+                require(&text, p, &["LoginStatus", "IscsiOpcode"])?;
+                write_if_changed(&out_dir.join("iscsi_proto.rs"), &text)?;
                 println!("cargo::rustc-cfg=iscsi_proto_out_dir");
-                println!(
-                    "cargo::rustc-env=ISCSI_DECODE_TABLES_PROTO_H={}",
-                    p.display()
-                );
+                println!("cargo::rustc-env=ISCSI_DECODE_TABLES_PROTO_H={}", p.display());
                 format!("and {}", p.display())
             }
             None => "(no iscsi_proto.h beside it: the committed proto tables)".to_string(),
         };
         println!(
-            "cargo::warning=iSCSI tables generated at build time from {} {proto_note}",
+            "cargo::warning=iSCSI tables generated at build time by {} from {} {proto_note}",
+            generator.path.display(),
             if_h.display()
         );
         Ok(())
     }
 
-    /// Generates the one file of `set` into `out`. A file without the `required` families is
-    /// not the header the user meant (an error). Other names the committed tables have and this
-    /// header lacks are not checked: the committed tables merge every tracked release, so any
-    /// one header lacks some; if the runtime refers to one, the crate fails to compile there.
-    fn generate(set: &HeaderSet, spec: &Spec, required: &[&str], out: &Path) -> Result<(), String> {
-        let files =
-            pipeline::generate(std::slice::from_ref(set), spec).map_err(|e| e.to_string())?;
-        let [file] = files.as_slice() else {
-            return Err(format!("expected one generated file, got {}", files.len()));
-        };
-        let header = &set.files[0].disk_path;
-        let families = items(&file.contents, "pub struct ");
+    /// The options of one `generate` run.
+    #[derive(Clone, Copy)]
+    struct Job<'a> {
+        spec: Option<&'a Path>,
+        label: Option<&'a str>,
+        include: Option<&'a Path>,
+    }
+
+    /// The `iscsi-codegen` program, checked to be this crate's version.
+    struct Generator {
+        path: PathBuf,
+    }
+
+    impl Generator {
+        /// `$ISCSI_CODEGEN`, else `iscsi-codegen` on `PATH`; it must print `iscsi-codegen
+        /// <this crate's version>` for `--version`.
+        fn find() -> Result<Generator, String> {
+            let path = std::env::var_os("ISCSI_CODEGEN")
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| PathBuf::from("iscsi-codegen"), PathBuf::from);
+            let want = env("CARGO_PKG_VERSION")?;
+            let install = format!(
+                "install the generator of this version from a checkout of the iscsi-decode \
+                 repository (`cargo install --path codegen` at the tag of iscsi-tables \
+                 {want}), or set ISCSI_CODEGEN=/path/to/iscsi-codegen"
+            );
+            let out = Command::new(&path).arg("--version").output().map_err(|e| {
+                format!(
+                    "the `build-time-codegen` feature runs `{}`, which cannot be run ({e}); \
+                     {install}",
+                    path.display()
+                )
+            })?;
+            let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if !out.status.success() || version != format!("iscsi-codegen {want}") {
+                return Err(format!(
+                    "`{} --version` says {version:?}, but iscsi-tables {want} needs \
+                     \"iscsi-codegen {want}\" (the generated files use this crate's `core`); \
+                     {install}",
+                    path.display()
+                ));
+            }
+            Ok(Generator { path })
+        }
+
+        /// Generates the tables of `header` into the empty directory `dir`; the text of the
+        /// one file written.
+        fn generate(&self, header: &Path, job: &Job<'_>, dir: &Path) -> Result<String, String> {
+            let _ = std::fs::remove_dir_all(dir);
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+            let mut cmd = Command::new(&self.path);
+            cmd.arg("generate").arg("--header").arg(header).arg("--out").arg(dir);
+            if let Some(s) = job.spec {
+                cmd.arg("--spec").arg(s);
+            }
+            if let Some(l) = job.label {
+                cmd.arg("--label").arg(l);
+            }
+            if let Some(i) = job.include {
+                cmd.arg("--include").arg(i);
+            }
+            let out = cmd
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", self.path.display()))?;
+            if !out.status.success() {
+                let err = String::from_utf8_lossy(&out.stderr);
+                return Err(err.trim().to_string());
+            }
+            let files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                .collect();
+            let [file] = files.as_slice() else {
+                return Err(format!("expected one generated file, got {}", files.len()));
+            };
+            std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
+        }
+    }
+
+    /// A file without the `required` families is not the header the user meant (an error).
+    /// Other names the committed tables have and this header lacks are not checked: the
+    /// committed tables merge every tracked release, so any one header lacks some; if the
+    /// runtime refers to one, the crate fails to compile there.
+    fn require(text: &str, header: &Path, required: &[&str]) -> Result<(), String> {
+        let families = items(text, "pub struct ");
         let absent: Vec<&str> = required
             .iter()
             .copied()
             .filter(|f| !families.contains(*f))
             .collect();
-        if !absent.is_empty() {
-            return Err(format!(
-                "{}: not the iSCSI header the runtime needs: it has no {}",
-                header.display(),
-                absent.join(", ")
-            ));
-        }
-        // Rewrite only on change, so an unchanged header does not recompile the crate.
-        if std::fs::read_to_string(out).is_ok_and(|old| old == file.contents) {
+        if absent.is_empty() {
             return Ok(());
         }
-        std::fs::write(out, &file.contents)
-            .map_err(|e| format!("{}: cannot write: {e}", out.display()))
+        Err(format!(
+            "{}: not the iSCSI header the runtime needs: it has no {}",
+            header.display(),
+            absent.join(", ")
+        ))
+    }
+
+    /// Rewrites only on change, so an unchanged header does not recompile the crate.
+    fn write_if_changed(out: &Path, text: &str) -> Result<(), String> {
+        if std::fs::read_to_string(out).is_ok_and(|old| old == text) {
+            return Ok(());
+        }
+        std::fs::write(out, text).map_err(|e| format!("{}: cannot write: {e}", out.display()))
     }
 
     /// The identifiers after `prefix` at the start of a (trimmed) line: `pub struct IscsiErr(`
-    /// gives `IscsiErr`, `pub const ISCSI_ERR_BASE: Self` gives `ISCSI_ERR_BASE`.
+    /// gives `IscsiErr`.
     fn items(text: &str, prefix: &str) -> BTreeSet<String> {
         text.lines()
             .filter_map(|l| l.trim_start().strip_prefix(prefix))
@@ -184,7 +258,7 @@ mod build_time {
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect::<String>()
             })
-            .filter(|s| !s.is_empty() && s != "fn")
+            .filter(|s| !s.is_empty())
             .collect()
     }
 
@@ -209,13 +283,11 @@ mod build_time {
             .into_iter()
             .flatten()
             .filter_map(|d| d.file_name()?.to_str())
-            .find(|name| KernelVersion::parse(name).is_some())
+            .find(|name| parse_version(name).is_some())
             .map(str::to_string)
     }
 
-    fn header_error(var: &str, e: iscsi_codegen::Error) -> String {
-        format!("{var}: {e}")
-    }
+    use super::core_items::parse_version;
 
     fn env(name: &str) -> Result<String, String> {
         std::env::var(name).map_err(|_| format!("{name} is not set (is this run by cargo?)"))

@@ -319,7 +319,17 @@ fn is_type_name(s: &str) -> bool {
         && s != "Self"
 }
 
+/// `headers/families.toml` as this generator was built with it: the spec `generate`
+/// uses when no `--spec` is given and no workspace's spec is found (an installed
+/// `iscsi-codegen` run by `iscsi-tables`' build script on a crates.io download).
+pub const BUILTIN_SPEC: &str = include_str!("../../headers/families.toml");
+
 impl Spec {
+    /// The built-in spec, [`BUILTIN_SPEC`].
+    pub fn builtin() -> Result<Spec> {
+        Spec::parse(BUILTIN_SPEC, "families.toml (built in)")
+    }
+
     /// Reads and checks the spec file.
     pub fn load(path: impl AsRef<Path>) -> Result<Spec> {
         let path = path.as_ref();

@@ -1,8 +1,8 @@
 //! Kernel release labels: parsing (`v2.6.18`, `linux-6.1`, `3.10.0-1160.el7`,
 //! `v4.1-rc6`), ordering by version number (not by date), and the two series the
-//! extracted data holds (kernel releases and open-iscsi copies). The generated
-//! `Release::from_label` follows the same rules; [`KernelVersion::parse`] is the
-//! reference the tests hold it to.
+//! extracted data holds (kernel releases and open-iscsi copies). Parsing and the
+//! release-line rule are the runtime's own (`iscsi_tables::core::parse_version` and
+//! `release_line`), so the generator and the generated `Releases::find` cannot disagree.
 
 use std::cmp::Ordering;
 
@@ -25,57 +25,11 @@ impl KernelVersion {
     /// `major.minor[.patch[.more]]` and an optional `-rcN`; the rest is ignored.
     /// `None` when there are not at least two numbers.
     pub fn parse(label: &str) -> Option<KernelVersion> {
-        let s = label.trim();
-        let s = s
-            .strip_prefix("linux-headers-")
-            .or_else(|| s.strip_prefix("linux-"))
-            .unwrap_or(s);
-        let s = s
-            .strip_prefix('v')
-            .or_else(|| s.strip_prefix('V'))
-            .unwrap_or(s);
-        let bytes = s.as_bytes();
-        let mut nums = [0u16; 3];
-        let mut count = 0;
-        let mut i = 0;
-        loop {
-            let start = i;
-            let mut n: u32 = 0;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                n = n * 10 + u32::from(bytes[i] - b'0');
-                if n > u32::from(u16::MAX) {
-                    return None;
-                }
-                i += 1;
-            }
-            if i == start {
-                break;
-            }
-            if count < 3 {
-                nums[count] = n as u16;
-            }
-            count += 1;
-            if i < bytes.len()
-                && bytes[i] == b'.'
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        if count < 2 {
-            return None;
-        }
-        let mut rc = 0;
-        if let Some(rest) = s.get(i..).and_then(|r| r.strip_prefix("-rc")) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            rc = digits.parse().unwrap_or(0);
-        }
+        let [major, minor, patch, rc] = iscsi_tables::core::parse_version(label)?;
         Some(KernelVersion {
-            major: nums[0],
-            minor: nums[1],
-            patch: nums[2],
+            major,
+            minor,
+            patch,
             rc,
         })
     }
@@ -89,11 +43,9 @@ impl KernelVersion {
     /// The release line: `2.6.x` for 2.x kernels (each 2.6.x was a major release),
     /// `major.minor` from 3.0 on. The floor rule compares lines.
     pub fn line(self) -> (u16, u16, u16) {
-        if self.major < 3 {
-            (self.major, self.minor, self.patch)
-        } else {
-            (self.major, self.minor, 0)
-        }
+        let [a, b, c] =
+            iscsi_tables::core::release_line([self.major, self.minor, self.patch, self.rc]);
+        (a, b, c)
     }
 }
 

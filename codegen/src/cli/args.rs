@@ -28,6 +28,14 @@ pub(super) struct Global {
         conflicts_with = "kernel_tree"
     )]
     pub(super) header: Option<PathBuf>,
+    /// With --header: the release label of the generated tables (a kernel release such
+    /// as `3.10.0-1160.el7.x86_64`) [default: the file name].
+    #[arg(long, global = true, value_name = "LABEL", requires = "header")]
+    pub(super) label: Option<String>,
+    /// With --header: a directory searched first for its `#include`s (a DIR with
+    /// `scsi/iscsi_proto.h` in it). Repeatable.
+    #[arg(long, global = true, value_name = "DIR", requires = "header")]
+    pub(super) include: Vec<PathBuf>,
     /// Use the headers of this kernel source tree (DIR/include/scsi/*.h) instead of the
     /// tracked sources.
     #[arg(long, global = true, value_name = "DIR")]
@@ -35,7 +43,7 @@ pub(super) struct Global {
     /// The manifest of tracked sources [default: headers/manifest.toml].
     #[arg(long, global = true, value_name = "FILE")]
     pub(super) manifest: Option<PathBuf>,
-    /// The family spec [default: headers/families.toml].
+    /// The family spec [default: headers/families.toml, else the one built in].
     #[arg(long, global = true, value_name = "FILE")]
     pub(super) spec: Option<PathBuf>,
     /// The output directory of `generate` and `check` [default: generated].

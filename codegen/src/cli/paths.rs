@@ -28,7 +28,11 @@ pub(super) fn generated_files(
     paths: &Paths,
     form: Form,
 ) -> Result<Vec<pipeline::GeneratedFile>> {
-    let spec = Spec::load(&paths.spec)?;
+    let spec = if cli.global.spec.is_some() || paths.spec.is_file() {
+        Spec::load(&paths.spec)?
+    } else {
+        Spec::builtin()?
+    };
     if cli.global.header.is_some() || cli.global.kernel_tree.is_some() {
         let sets = header_sets(cli, paths)?;
         let mut notes = Vec::new();
@@ -45,7 +49,14 @@ pub(super) fn generated_files(
 /// tracked source (fetched when its cache is missing or stale).
 pub(super) fn header_sets(cli: &Cli, paths: &Paths) -> Result<Vec<HeaderSet>> {
     if let Some(h) = &cli.global.header {
-        return Ok(vec![HeaderSet::from_header(h)?]);
+        let mut set = HeaderSet::from_header(h)?;
+        if let Some(l) = &cli.global.label {
+            set.label = l.clone();
+        }
+        for (i, dir) in cli.global.include.iter().enumerate() {
+            set.include_dirs.insert((i + 1).min(set.include_dirs.len()), dir.clone());
+        }
+        return Ok(vec![set]);
     }
     let manifest = Manifest::load(&paths.manifest)?;
     if let Some(dir) = &cli.global.kernel_tree {
