@@ -15,7 +15,7 @@ python3 scripts/module-cycles.py --self-test
 # --order lists each library's top-level modules lowest first (README: "the data path";
 # codegen/src/lib.rs): a module may import only modules listed before it.
 python3 scripts/module-cycles.py \
-  --order iscsi_tables=iscsi_if,iscsi_proto,explain \
+  --order iscsi_tables=core,iscsi_if,iscsi_proto,explain \
   --order iscsi_decode=decode,report,query \
   --order iscsi_codegen=error,version,model,source,bindgen_frontend,preprocess,parse,extract,rust_name,families,emit,store,diff,history,pipeline
 
@@ -29,6 +29,11 @@ cargo clippy -p iscsi-decode --lib --no-default-features -- -D warnings
 
 step "cargo doc: no broken or private intra-doc link (RUSTDOCFLAGS=-D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+step "cargo package: the three published crates package and their packaged sources build"
+# iscsi-tables alone first: it must verify with no other crate published (issue 15).
+cargo package -p iscsi-tables --allow-dirty
+cargo package -p iscsi-tables -p iscsi-decode -p iscsi-decode-cli --allow-dirty
 
 step "cargo test (workspace, bindgen front end on)"
 # Three tests compare against ../shared (corpus, corpus-labelled, history); they are

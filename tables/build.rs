@@ -114,18 +114,27 @@ mod build_time {
         require(&text, &if_h, &["IscsiErr", "IscsiConnState"])?;
         write_if_changed(&out_dir.join("iscsi_if.rs"), &text)?;
         println!("cargo::rustc-cfg=iscsi_if_out_dir");
-        println!("cargo::rustc-env=ISCSI_DECODE_TABLES_IF_H={}", if_h.display());
+        println!(
+            "cargo::rustc-env=ISCSI_DECODE_TABLES_IF_H={}",
+            if_h.display()
+        );
 
         let proto_note = match &proto {
             Some(p) => {
-                let job = Job { include: None, ..job };
+                let job = Job {
+                    include: None,
+                    ..job
+                };
                 let text = generator
                     .generate(p, &job, &out_dir.join("gen-proto"))
                     .map_err(|e| format!("iscsi_proto.h: {e}"))?;
                 require(&text, p, &["LoginStatus", "IscsiOpcode"])?;
                 write_if_changed(&out_dir.join("iscsi_proto.rs"), &text)?;
                 println!("cargo::rustc-cfg=iscsi_proto_out_dir");
-                println!("cargo::rustc-env=ISCSI_DECODE_TABLES_PROTO_H={}", p.display());
+                println!(
+                    "cargo::rustc-env=ISCSI_DECODE_TABLES_PROTO_H={}",
+                    p.display()
+                );
                 format!("and {}", p.display())
             }
             None => "(no iscsi_proto.h beside it: the committed proto tables)".to_string(),
@@ -190,7 +199,11 @@ mod build_time {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
             let mut cmd = Command::new(&self.path);
-            cmd.arg("generate").arg("--header").arg(header).arg("--out").arg(dir);
+            cmd.arg("generate")
+                .arg("--header")
+                .arg(header)
+                .arg("--out")
+                .arg(dir);
             if let Some(s) = job.spec {
                 cmd.arg("--spec").arg(s);
             }

@@ -69,7 +69,15 @@ fn default_build_uses_committed_tables() {
 fn build_time_codegen_adds_no_dependency() {
     let tree = |package: &str, args: &[&str]| {
         let out = cargo()
-            .args(["tree", "-p", package, "--prefix", "none", "-e", "normal,build"])
+            .args([
+                "tree",
+                "-p",
+                package,
+                "--prefix",
+                "none",
+                "-e",
+                "normal,build",
+            ])
             .args(args)
             .output()
             .expect("run cargo tree");
@@ -154,7 +162,11 @@ fn build_time_codegen_uses_the_vendor_header() {
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .expect("run cargo build");
-    assert!(out.status.success(), "{}", describe("building iscsi-codegen", &out));
+    assert!(
+        out.status.success(),
+        "{}",
+        describe("building iscsi-codegen", &out)
+    );
     let generator = target.join("debug/iscsi-codegen");
 
     let build_with = |if_h: &Path, generator: &Path| {

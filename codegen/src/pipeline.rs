@@ -137,7 +137,9 @@ pub fn generate_noted_in(
                 first.get_or_insert(file);
             }
         }
-        let file_name = headers.first().map(|h| crate::families::header_key(h).to_string());
+        let file_name = headers
+            .first()
+            .map(|h| crate::families::header_key(h).to_string());
         let emitted = match file_name {
             Some(f) => emit::emit_file_in(&headers, spec, &f, form),
             None => emit::emit_file(&headers, spec),

@@ -624,7 +624,10 @@ fn hostile_model_cannot_inject_code() {
         }
     }
     // The banner stays comments: every line before the shared items starts with //.
-    for line in out.lines().take_while(|l| !l.starts_with("pub use crate::core")) {
+    for line in out
+        .lines()
+        .take_while(|l| !l.starts_with("pub use crate::core"))
+    {
         assert!(
             line.is_empty() || line.starts_with("//"),
             "banner line {line:?}"
@@ -658,8 +661,7 @@ fn hostile_docs_make_no_doctests() {
     let out = emit_file_in(&[h], &spec, "x.h", Form::Standalone).unwrap();
     let dir = emit_support::scratch("doctests");
     std::fs::write(dir.join("g.rs"), &out).unwrap();
-    std::fs::write(dir.join("lib.rs"), "//! t\n/// g\npub mod g;\n")
-    .unwrap();
+    std::fs::write(dir.join("lib.rs"), "//! t\n/// g\npub mod g;\n").unwrap();
     let rustdoc = std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into());
     let run = std::process::Command::new(rustdoc)
         .args([

@@ -20,11 +20,16 @@ fn store() -> (Vec<Extracted>, store::Docs, Spec) {
     let dir = root().join("headers/extracted");
     let extracted = store::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
     let docs = store::load_docs(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let spec = Spec::load(&root().join("headers/families.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let spec = Spec::load(root().join("headers/families.toml")).unwrap_or_else(|e| panic!("{e}"));
     (extracted, docs, spec)
 }
 
-fn generate(extracted: &[Extracted], docs: &store::Docs, spec: &Spec, form: Form) -> Vec<GeneratedFile> {
+fn generate(
+    extracted: &[Extracted],
+    docs: &store::Docs,
+    spec: &Spec,
+    form: Form,
+) -> Vec<GeneratedFile> {
     pipeline::generate_from_store_in(extracted, docs, spec, form).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -43,8 +48,13 @@ fn a_release_that_changes_no_value_changes_at_most_12_lines() {
     let before = generate(&extracted, &docs, &spec, Form::Crate);
     // The committed files are what `generate` writes (so this measures the real diff).
     for f in &before {
-        let committed = std::fs::read_to_string(root().join("tables/generated").join(&f.path)).unwrap();
-        assert!(committed == f.contents, "{} is stale: run generate", f.path.display());
+        let committed =
+            std::fs::read_to_string(root().join("tables/generated").join(&f.path)).unwrap();
+        assert!(
+            committed == f.contents,
+            "{} is stale: run generate",
+            f.path.display()
+        );
     }
     let newest = extracted
         .iter()
@@ -65,7 +75,11 @@ fn a_release_that_changes_no_value_changes_at_most_12_lines() {
         // Only added lines: the banner's source line and the release's line of `releases!`.
         assert!(changed.iter().all(|l| l.starts_with('+')), "{changed:#?}");
         assert_eq!(changed.len(), 2, "{}: {changed:#?}", x.path.display());
-        assert!(changed.iter().any(|l| l.starts_with(&format!("+//   {}: ", copy.label))));
+        assert!(
+            changed
+                .iter()
+                .any(|l| l.starts_with(&format!("+//   {}: ", copy.label)))
+        );
         let name = format!("    V{}_{} = \"{}\",", a, b + 1, copy.label);
         assert!(changed.iter().any(|l| l[1..] == name), "{changed:#?}");
         all.extend(changed);
@@ -83,7 +97,11 @@ fn the_standalone_tables_compile_alone_on_every_edition() {
     let (extracted, docs, spec) = store();
     let files = generate(&extracted, &docs, &spec, Form::Standalone);
     for f in &files {
-        assert!(!f.contents.contains("crate::"), "{}: a crate path", f.path.display());
+        assert!(
+            !f.contents.contains("crate::"),
+            "{}: a crate path",
+            f.path.display()
+        );
         let name = f.path.file_stem().unwrap().to_str().unwrap();
         for edition in ["2018", "2021", "2024"] {
             for public in [false, true] {
@@ -92,7 +110,10 @@ fn the_standalone_tables_compile_alone_on_every_edition() {
             }
         }
     }
-    let iscsi_if = files.iter().find(|f| f.path.ends_with("iscsi_if.rs")).unwrap();
+    let iscsi_if = files
+        .iter()
+        .find(|f| f.path.ends_with("iscsi_if.rs"))
+        .unwrap();
     let body = r#"
     use g::*;
     assert_eq!(IscsiErr(1022).to_string(), "1022 ISCSI_ERR_NOP_TIMEDOUT");

@@ -403,7 +403,14 @@ macro_rules! family_impls {
                 since: Release,
                 until: Release,
             ) -> Entry<Self> {
-                Entry { value: Self(value), name, doc, expr, since, until }
+                Entry {
+                    value: Self(value),
+                    name,
+                    doc,
+                    expr,
+                    since,
+                    until,
+                }
             }
             /// The rows of `TABLE` with this value (newest first).
             fn rows(self) -> &'static [Entry<Self>] {
@@ -449,7 +456,8 @@ macro_rules! family_impls {
             /// The value `release` gives the C name `name`, if it has the name.
             pub fn from_name_in(name: &str, release: Release) -> Option<Self> {
                 let mut rows = Self::TABLE.iter();
-                rows.find(|e| e.name == name && e.present_in(release)).map(|e| e.value)
+                rows.find(|e| e.name == name && e.present_in(release))
+                    .map(|e| e.value)
             }
         }
 

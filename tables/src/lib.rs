@@ -9,7 +9,8 @@
 //! the kernel and open-iscsi sources it names.
 //!
 //! Nothing in the two table modules is written by hand: `cargo run -p iscsi-codegen --
-//! generate` writes `tables/generated/`, and they include it (or, with the
+//! generate` writes `tables/generated/` as data (consts, rows and macro calls over the
+//! hand-written [`core`]), and they include it (or, with the
 //! `build-time-codegen` feature and `ISCSI_IF_H` set, the tables `build.rs` generated from
 //! the user's own header into `OUT_DIR`).
 //!

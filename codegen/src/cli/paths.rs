@@ -54,7 +54,8 @@ pub(super) fn header_sets(cli: &Cli, paths: &Paths) -> Result<Vec<HeaderSet>> {
             set.label = l.clone();
         }
         for (i, dir) in cli.global.include.iter().enumerate() {
-            set.include_dirs.insert((i + 1).min(set.include_dirs.len()), dir.clone());
+            set.include_dirs
+                .insert((i + 1).min(set.include_dirs.len()), dir.clone());
         }
         return Ok(vec![set]);
     }

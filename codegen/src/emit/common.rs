@@ -65,8 +65,11 @@ pub fn preamble(form: Form, families: &[FamilyPlan], releases: &[ReleasePlan]) -
             if families.iter().all(|f| f.kind == Kind::Constants) {
                 macros.retain(|m| *m != "family_impls");
             }
-            out.push_str(&format!("use crate::core::{{{}}};
-", macros.join(", ")));
+            out.push_str(&format!(
+                "use crate::core::{{{}}};
+",
+                macros.join(", ")
+            ));
         }
         Form::Standalone => out.push_str(&standalone_core()),
     }
@@ -80,7 +83,10 @@ pub fn preamble(form: Form, families: &[FamilyPlan], releases: &[ReleasePlan]) -
 /// the macros are in scope where they are defined).
 pub fn standalone_core() -> String {
     let mut out = String::with_capacity(CORE_RS.len());
-    let mut lines = CORE_RS.lines().skip_while(|l| l.starts_with("//!")).peekable();
+    let mut lines = CORE_RS
+        .lines()
+        .skip_while(|l| l.starts_with("//!"))
+        .peekable();
     while lines.peek().is_some_and(|l| l.trim().is_empty()) {
         lines.next();
     }

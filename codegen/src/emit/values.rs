@@ -301,7 +301,11 @@ pub fn push_row(out: &mut String, args: &[String], last: bool) {
 /// of them might print differently (a long const line, a table short enough that
 /// its array might stay on one line). Every error the token path reports is
 /// reported here too, in the same order.
-fn entries_text(p: &FamilyPlan, shape: &Shape, releases: &[ReleasePlan]) -> Result<Option<Spliced>> {
+fn entries_text(
+    p: &FamilyPlan,
+    shape: &Shape,
+    releases: &[ReleasePlan],
+) -> Result<Option<Spliced>> {
     if p.entries.is_empty() {
         return Ok(None);
     }

@@ -103,7 +103,12 @@ pub fn compile_no_std(name: &str, code: &str) -> Result<(), String> {
 
 /// [`compile_no_std`] on `edition`, the module public (`pub mod`) or private (`mod`, as a
 /// tool vendoring it would write).
-pub fn compile_no_std_on(name: &str, code: &str, edition: &str, public: bool) -> Result<(), String> {
+pub fn compile_no_std_on(
+    name: &str,
+    code: &str,
+    edition: &str,
+    public: bool,
+) -> Result<(), String> {
     let dir = scratch(&format!("{name}-{edition}-{public}"));
     std::fs::write(dir.join("generated.rs"), code).expect("write");
     let vis = if public { "pub " } else { "" };
