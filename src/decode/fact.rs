@@ -7,6 +7,7 @@ use super::fields::Hctl;
 use super::patterns::{Flag, Kind, Role, Scope};
 use super::timing::PingTiming;
 use super::{Event, fields};
+use crate::explain::IscsidLoginCode;
 use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr};
 use crate::tables::iscsi_proto::LoginStatus;

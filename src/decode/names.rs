@@ -69,11 +69,6 @@ pub fn login_status_setting(class: u8, detail: u8) -> Option<&'static str> {
     explain::login_status(LoginStatus::from_parts(class, detail)).setting
 }
 
-/// iscsid's login result (`Login error (Login status N)`): its C name and meaning.
-pub fn iscsid_login_status(code: u32) -> Option<(&'static str, &'static str)> {
-    explain::iscsid_login_status(code).map(|s| (s.name, s.text))
-}
-
 /// The C name of an iscsiadm error code (`ISCSI_ERR_TRANS_TIMEOUT`).
 pub fn iscsiadm_name(code: u8) -> Option<&'static str> {
     IscsiadmError(code).name()

@@ -17,6 +17,7 @@ mod values;
 
 pub use values::{Hctl, PingNumbers, decimal, errno_text, sd_name_of_devnum, spans_of};
 
+use crate::explain::IscsidLoginCode;
 use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr, IscsiParam};
 use crate::tables::iscsi_proto::LoginStatus;
@@ -93,8 +94,8 @@ macro_rules! field_table {
                 login: Option<LoginStatus> = Login "login" login, json with login "login",
                     pair with login_status, fact Option<LoginStatus>;
                 /// iscsid's internal login result code (`Login error (Login status N)`).
-                login_code: Option<u32> = LoginCode "login_code" parse, json skip, pair show,
-                    fact Option<u32>;
+                login_code: Option<IscsidLoginCode> = LoginCode "login_code" code, json skip,
+                    pair code, fact Option<IscsidLoginCode>;
                 /// iscsiadm error code / exit status.
                 iscsiadm: Option<IscsiadmError> = Iscsiadm "iscsiadm" code_u8,
                     json with iscsiadm "iscsiadm", pair code, fact Option<IscsiadmError>;

@@ -312,9 +312,9 @@ fn failure_text(ev: &Fact) -> std::borrow::Cow<'_, str> {
         });
     }
     if let Some(c) = ev.login_code {
-        return Cow::Owned(match crate::decode::names::iscsid_login_status(c) {
-            Some((name, _)) => format!("login error {c} {name}"),
-            None => format!("login error (iscsid status {c})"),
+        return Cow::Owned(match c.name() {
+            Some(name) => format!("login error {} {name}", c.get()),
+            None => format!("login error (iscsid status {})", c.get()),
         });
     }
     Cow::Owned(

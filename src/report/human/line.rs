@@ -88,8 +88,7 @@ pub fn event_summary(ev: &Event<'_>) -> String {
         ));
     }
     if let Some(c) = f.login_code {
-        let name = names::iscsid_login_status(c).map_or("LOGIN_???", |(n, _)| n);
-        parts.push(format!("iscsid login status {c} {name}"));
+        parts.push(format!("iscsid login status {c}"));
     }
     if let Some(c) = f.iscsiadm.map(|c| c.0) {
         parts.push(format!(

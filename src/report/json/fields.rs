@@ -116,10 +116,10 @@ fn login(o: &mut Obj, ev: &Event<'_>, member: &str) {
             o.int("detail", d);
             o.opt_str("name", names::login_status_name(c, d));
         }
-        o.opt_int("iscsid_code", f.login_code);
-        if let Some((name, text)) = f.login_code.and_then(names::iscsid_login_status) {
-            o.str("iscsid_name", name);
-            o.str("iscsid_text", text);
+        o.opt_int("iscsid_code", f.login_code.map(|c| c.get()));
+        if let Some(s) = f.login_code.and_then(|c| c.status()) {
+            o.str("iscsid_name", s.name);
+            o.str("iscsid_text", s.text);
         }
         o.close();
     }

@@ -77,6 +77,57 @@ pub fn iscsid_login_status(code: u32) -> Option<IscsidLoginStatus> {
     TABLE.iter().copied().find(|s| s.code == code)
 }
 
+/// A value of iscsid's `enum iscsi_login_status` as logged (`Login status 5`): holds any
+/// number, known or not, like the generated newtypes.
+///
+/// ```
+/// use iscsi_tables::explain::IscsidLoginCode;
+/// assert_eq!(IscsidLoginCode(5).to_string(), "5 LOGIN_AUTHENTICATION_FAILED");
+/// assert_eq!(IscsidLoginCode(9).to_string(), "9 LOGIN_???");
+/// assert_eq!(IscsidLoginCode(9).name(), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[repr(transparent)]
+pub struct IscsidLoginCode(pub u32);
+
+impl IscsidLoginCode {
+    /// The value as a number.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+    /// Its row of the enum, if known.
+    pub fn status(self) -> Option<IscsidLoginStatus> {
+        iscsid_login_status(self.0)
+    }
+    /// The C name (`LOGIN_AUTHENTICATION_FAILED`), if known.
+    pub fn name(self) -> Option<&'static str> {
+        self.status().map(|s| s.name)
+    }
+    /// What it means, if known.
+    pub fn text(self) -> Option<&'static str> {
+        self.status().map(|s| s.text)
+    }
+}
+
+impl From<u32> for IscsidLoginCode {
+    fn from(v: u32) -> Self {
+        Self(v)
+    }
+}
+
+impl From<IscsidLoginCode> for u32 {
+    fn from(v: IscsidLoginCode) -> Self {
+        v.0
+    }
+}
+
+/// `5 LOGIN_AUTHENTICATION_FAILED`; an unknown value prints as `9 LOGIN_???`.
+impl core::fmt::Display for IscsidLoginCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.0, self.name().unwrap_or("LOGIN_???"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

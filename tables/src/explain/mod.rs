@@ -37,7 +37,7 @@ mod space;
 mod suggest;
 
 pub use conn_state::{conn_state_label, conn_state_phase};
-pub use iscsid_login::{IscsidLoginStatus, iscsid_login_status};
+pub use iscsid_login::{IscsidLoginCode, IscsidLoginStatus, iscsid_login_status};
 pub use kernel::{KernelError, REPLACEMENT_TIMEOUT, UNKNOWN_TEXT, kernel_error};
 pub use login::{LoginInfo, login_status};
 pub use parse::{parse_login_status, parse_number, strip_prefix_ci};
