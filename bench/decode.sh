@@ -141,7 +141,7 @@ summary_note() {
 }
 
 # truth_note LOG OUT: how many planted incidents the decoder found with the right host, sid,
-# cause and outcome (needs python3; matched by first line, like tests/ground_truth.rs).
+# cause and outcome (needs python3; matched by first line, like cli/tests/ground_truth.rs).
 truth_note() {
     local truth="${1%.log}.truth.json"
     command -v python3 >/dev/null && [ -s "$truth" ] || { echo "truth not checked"; return; }

@@ -46,7 +46,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 fn corpus_dir() -> Option<PathBuf> {
     let base = match std::env::var_os("SHARED_DIR") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .join("..")
             .join("shared"),
     };

@@ -16,7 +16,7 @@ fn report(log: &str) -> String {
 #[test]
 fn one_downtime_figure() {
     let log = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         "/tests/fixtures/logs/syslog-nop-timeout-recovered.log"
     ))
     .unwrap();
@@ -117,7 +117,7 @@ fn alike_incidents_fold() {
 #[test]
 fn wraps_at_the_width() {
     let log = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         "/tests/fixtures/logs/syslog-nop-timeout-recovered.log"
     ))
     .unwrap();

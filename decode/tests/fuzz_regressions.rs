@@ -10,7 +10,7 @@ use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .join("tests/fixtures/fuzz")
         .join(target);
     let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)

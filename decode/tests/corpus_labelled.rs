@@ -26,7 +26,7 @@ const MAX_NOISE_CLAIMED: f64 = 0.02;
 fn corpus_dir() -> Option<PathBuf> {
     let base = match std::env::var_os("SHARED_DIR") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .join("..")
             .join("shared"),
     };

@@ -8,7 +8,7 @@ use iscsi_decode::report::json::JsonSink;
 use std::path::PathBuf;
 
 fn decode(name: &str) -> (String, Vec<serde_json::Value>) {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .join("tests/fixtures/forms")
         .join(name);
     let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));

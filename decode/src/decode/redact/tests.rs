@@ -1,6 +1,6 @@
 use super::*;
 
-/// A few; tests/redaction.rs has the whole table, in every output mode.
+/// A few; decode/tests/redaction.rs has the whole table, in every output mode.
 const CASES: &[(&str, &str, &str)] = &[
     (
         "node.session.auth.password = abc;rest",

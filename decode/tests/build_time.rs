@@ -11,7 +11,18 @@ use std::process::{Command, Output};
 use iscsi_decode::tables::iscsi_if::IscsiErr;
 use iscsi_decode::tables::{self, iscsi_proto::RejectReason};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// This crate's directory (`decode/`); the workspace root is its parent.
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// The workspace root as cargo prints it (no `..`).
+fn root() -> String {
+    Path::new(CRATE)
+        .parent()
+        .expect("the workspace root")
+        .display()
+        .to_string()
+}
 
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -89,7 +100,7 @@ fn build_time_codegen_adds_no_dependency() {
         assert!(!decode.contains("iscsi-codegen"), "{args:?}:\n{decode}");
         assert_eq!(
             tree("iscsi-tables", args).trim(),
-            format!("iscsi-tables v0.1.0 ({ROOT}/tables)"),
+            format!("iscsi-tables v0.1.0 ({}/tables)", root()),
             "iscsi-tables has no dependency ({args:?})"
         );
     }
@@ -98,7 +109,10 @@ fn build_time_codegen_adds_no_dependency() {
     let bare = tree("iscsi-decode", &["--no-default-features"]);
     assert_eq!(
         bare.trim(),
-        format!("iscsi-decode v0.1.0 ({ROOT})\niscsi-tables v0.1.0 ({ROOT}/tables)"),
+        format!(
+            "iscsi-decode v0.1.0 ({CRATE})\niscsi-tables v0.1.0 ({}/tables)",
+            root()
+        ),
         "{bare}"
     );
 }

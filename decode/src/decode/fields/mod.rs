@@ -9,7 +9,7 @@
 //! The [`Fields`] struct, [`FieldId`], the group names, the assignment from captures and the
 //! pairs are generated here from the rows; the NDJSON members in `report::json` and the
 //! engine's copies in `fact::Fact`, from the same rows. A new field is one row here and one
-//! line in docs/decode.md (`tests/decode_docs.rs` checks it), plus a function of `setters`
+//! line in docs/decode.md (`decode/tests/decode_docs.rs` checks it), plus a function of `setters`
 //! when its group needs more than parsing, and a renderer in `report::json` when its member
 //! is an object.
 

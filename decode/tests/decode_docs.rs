@@ -10,7 +10,7 @@ use iscsi_decode::decode::patterns::Kind;
 use std::collections::BTreeSet;
 
 fn doc() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/decode.md")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/decode.md")).unwrap()
 }
 
 /// The text of the section under `heading` (to the next heading of any level).
@@ -88,7 +88,7 @@ fn every_written_member_is_documented() {
     ];
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for dir in ["tests/fixtures/forms", "tests/fixtures/logs"] {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(dir);
         for entry in std::fs::read_dir(dir).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
             for rec in common::records(&String::from_utf8_lossy(&bytes)) {
