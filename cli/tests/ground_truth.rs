@@ -303,7 +303,7 @@ fn journal_chatter_incidents_match_ground_truth() {
 /// The chatter mix's noise lines are syslog lines of their programs, and none is recognised.
 #[test]
 fn chatter_lines_parse_as_syslog_and_are_not_recognised() {
-    use iscsi_decode::decode::{Decoder, envelope};
+    use iscsi_decode::decode::{Decoder, Envelope, Format as EnvelopeFormat};
     let cfg = Config {
         noise_mix: Mix::Chatter,
         max_bytes: 0,
@@ -319,8 +319,8 @@ fn chatter_lines_parse_as_syslog_and_are_not_recognised() {
     let mut store = String::new();
     let mut noise = 0;
     for (i, l) in log.lines().enumerate() {
-        let env = envelope::parse(l, None);
-        assert_eq!(env.format, envelope::Format::Syslog, "{l}");
+        let env = Envelope::parse(l, None);
+        assert_eq!(env.format, EnvelopeFormat::Syslog, "{l}");
         assert!(env.host.is_some(), "{l}");
         let program = env
             .program

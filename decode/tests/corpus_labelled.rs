@@ -13,8 +13,8 @@
 //! (`--include-ignored`) when the directory is there, and says SKIPPED when not.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::json::JsonSink;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::JsonSink;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ fn labels(dir: &std::path::Path) -> HashMap<String, Vec<Label>> {
 fn events(path: &std::path::Path) -> HashMap<u64, Vec<serde_json::Value>> {
     let bytes = std::fs::read(path).expect("excerpt");
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes("x", bytes, &Options::default(), &mut sink).expect("decode");
+    decode::run_bytes("x", bytes, &Options::default(), &mut sink).expect("decode");
     let out = String::from_utf8(sink.into_inner()).expect("utf-8");
     let mut by_line: HashMap<u64, Vec<serde_json::Value>> = HashMap::new();
     for l in out.lines() {

@@ -5,8 +5,8 @@
 
 mod common;
 
-use iscsi_decode::decode::fields::JSON_MEMBERS;
-use iscsi_decode::decode::patterns::Kind;
+use iscsi_decode::decode::JSON_MEMBERS;
+use iscsi_decode::decode::Kind;
 use std::collections::BTreeSet;
 
 fn doc() -> String {

@@ -3,8 +3,8 @@
 //! what each must give at least (recognised lines, a field of one of them).
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::json::JsonSink;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::JsonSink;
 use std::path::PathBuf;
 
 fn decode(name: &str) -> (String, Vec<serde_json::Value>) {
@@ -13,7 +13,7 @@ fn decode(name: &str) -> (String, Vec<serde_json::Value>) {
         .join(name);
     let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(name, bytes, &Options::default(), &mut sink).unwrap();
+    decode::run_bytes(name, bytes, &Options::default(), &mut sink).unwrap();
     let out = String::from_utf8(sink.into_inner()).unwrap();
     let objs = out
         .lines()

@@ -4,7 +4,7 @@
 #![cfg(feature = "decode")]
 
 use iscsi_decode::decode::Event;
-use iscsi_decode::decode::run::{self, Options, Render, Sink};
+use iscsi_decode::decode::{self, Options, Render, Sink};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::path::PathBuf;
 
@@ -17,13 +17,13 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn json_of(name: &str, bytes: Vec<u8>, opts: &Options) -> String {
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(name, bytes, opts, &mut sink).unwrap();
+    decode::run_bytes(name, bytes, opts, &mut sink).unwrap();
     String::from_utf8(sink.into_inner()).unwrap()
 }
 
 fn human_of(name: &str, bytes: Vec<u8>, opts: &Options, verbose: bool) -> String {
     let mut sink = HumanSink::new(Vec::new(), Style { color: false }, verbose);
-    run::run_bytes(name, bytes, opts, &mut sink).unwrap();
+    decode::run_bytes(name, bytes, opts, &mut sink).unwrap();
     String::from_utf8(sink.into_inner()).unwrap()
 }
 
@@ -158,7 +158,7 @@ fn gzip_and_long_lines() {
 fn forced_format_and_passthrough() {
     let log = "-- Boot 0f2a --\nJan 06 14:00:00 h iscsid[1]: iscsid: connect to 192.0.2.1:3260 failed (No route to host)\nJan 06 14:00:01 h sshd[2]: Connection closed\n";
     let opts = Options {
-        format: Some(iscsi_decode::decode::envelope::Format::Journal),
+        format: Some(iscsi_decode::decode::Format::Journal),
         passthrough: true,
         threads: 0,
         text: false,
@@ -194,14 +194,11 @@ fn incident_order() {
                 .extend(String::from_utf8_lossy(out).lines().map(str::to_string));
             Ok(())
         }
-        fn incident(
-            &mut self,
-            inc: &iscsi_decode::decode::incidents::Incident,
-        ) -> std::io::Result<()> {
+        fn incident(&mut self, inc: &iscsi_decode::decode::Incident) -> std::io::Result<()> {
             self.0.push(format!("i{}", inc.seq));
             Ok(())
         }
-        fn finish(&mut self, _: &run::Summary) -> std::io::Result<()> {
+        fn finish(&mut self, _: &decode::Summary) -> std::io::Result<()> {
             self.0.push("s".into());
             Ok(())
         }
@@ -212,7 +209,7 @@ fn incident_order() {
             threads,
             ..Options::default()
         };
-        run::run_bytes(
+        decode::run_bytes(
             "x",
             fixture("syslog-nop-timeout-recovered.log"),
             &opts,
@@ -241,7 +238,7 @@ fn threads_do_not_change_output() {
 
 fn json_of_threads(name: &str, bytes: Vec<u8>, threads: usize) -> String {
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(
+    decode::run_bytes(
         name,
         bytes,
         &Options {
@@ -330,7 +327,7 @@ fn read_and_write_errors_are_typed() {
             ..Options::default()
         };
         let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false);
-        let summary = run::run_bytes("cut.log.gz", cut.clone(), &opts, &mut sink).unwrap();
+        let summary = decode::run_bytes("cut.log.gz", cut.clone(), &opts, &mut sink).unwrap();
         let human = String::from_utf8(sink.into_inner()).unwrap();
         match &summary.inputs[0].error {
             Some(Error::Read { input, lines, .. }) => {
@@ -354,15 +351,15 @@ fn read_and_write_errors_are_typed() {
         fn write(&mut self, _out: &[u8]) -> io::Result<()> {
             Err(io::ErrorKind::BrokenPipe.into())
         }
-        fn incident(&mut self, _inc: &iscsi_decode::decode::incidents::Incident) -> io::Result<()> {
+        fn incident(&mut self, _inc: &iscsi_decode::decode::Incident) -> io::Result<()> {
             Err(io::ErrorKind::BrokenPipe.into())
         }
-        fn finish(&mut self, _s: &run::Summary) -> io::Result<()> {
+        fn finish(&mut self, _s: &decode::Summary) -> io::Result<()> {
             Err(io::ErrorKind::BrokenPipe.into())
         }
     }
     let mut closed = Closed(JsonSink::new(Vec::new(), false));
-    let err = run::run_bytes("t.log", plain, &Options::default(), &mut closed).unwrap_err();
+    let err = decode::run_bytes("t.log", plain, &Options::default(), &mut closed).unwrap_err();
     assert!(matches!(err, Error::Write(_)), "{err:?}");
     assert!(err.is_broken_pipe());
     assert!(

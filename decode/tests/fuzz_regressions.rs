@@ -4,8 +4,8 @@
 //! end's and the explain query's.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::term::has_raw_control;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::has_raw_control;
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::path::PathBuf;
 
@@ -37,7 +37,7 @@ fn decoder_inputs() {
                 ..Options::default()
             };
             let mut json = JsonSink::new(Vec::new(), flags & 2 != 0);
-            run::run_bytes("fuzz.log", log.to_vec(), &opts, &mut json).unwrap();
+            decode::run_bytes("fuzz.log", log.to_vec(), &opts, &mut json).unwrap();
             let out = String::from_utf8(json.into_inner()).unwrap();
             for line in out.lines() {
                 serde_json::from_str::<serde_json::Value>(line)
@@ -47,7 +47,7 @@ fn decoder_inputs() {
                 color: flags & 4 != 0,
             };
             let mut human = HumanSink::new(Vec::new(), style, true);
-            run::run_bytes("fuzz.log", log.to_vec(), &opts, &mut human).unwrap();
+            decode::run_bytes("fuzz.log", log.to_vec(), &opts, &mut human).unwrap();
             assert!(!has_raw_control(&human.into_inner()), "{name}");
         }
     }

@@ -3,8 +3,8 @@
 //! carries it, in colour or not, with `--verbose` and `--passthrough` (issue 17, item 1).
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::term::has_raw_control;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::has_raw_control;
 use iscsi_decode::report::{HumanSink, Style};
 use std::path::PathBuf;
 
@@ -28,7 +28,7 @@ fn report(name: &str, log: &[u8], color: bool, verbose: bool, passthrough: bool)
         passthrough,
         ..Options::default()
     };
-    run::run_bytes(name, log.to_vec(), &opts, &mut sink).unwrap();
+    decode::run_bytes(name, log.to_vec(), &opts, &mut sink).unwrap();
     sink.into_inner()
 }
 

@@ -4,8 +4,8 @@
 //! with `--passthrough`, NDJSON, and NDJSON with `--passthrough`.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::redact::{MASK, Redactor};
-use iscsi_decode::decode::run::{self, Options};
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::decode::{MASK, Redactor};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 
 /// (line, the secret that must not survive, what must survive)
@@ -158,9 +158,9 @@ fn outputs(log: &str) -> Vec<(&'static str, String)> {
             ..Options::default()
         };
         let mut h = HumanSink::new(Vec::new(), Style { color: false }, true);
-        run::run_bytes("t.log", log.as_bytes().to_vec(), &opts, &mut h).unwrap();
+        decode::run_bytes("t.log", log.as_bytes().to_vec(), &opts, &mut h).unwrap();
         let mut j = JsonSink::new(Vec::new(), false);
-        run::run_bytes("t.log", log.as_bytes().to_vec(), &opts, &mut j).unwrap();
+        decode::run_bytes("t.log", log.as_bytes().to_vec(), &opts, &mut j).unwrap();
         let (hn, jn) = if passthrough {
             ("human --verbose --passthrough", "--json --passthrough")
         } else {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use iscsi_decode::decode::run::{self, Options};
+use iscsi_decode::decode::{self, Options};
 
 fn report(log: &str) -> String {
     common::human(log, None)
@@ -107,7 +107,7 @@ fn alike_incidents_fold() {
     let r = report(&log);
     assert!(r.contains("#1–#3 node1  sessions 7, 8, 9 ×3"), "{r}");
     let mut json = iscsi_decode::report::JsonSink::new(Vec::new(), false);
-    run::run_bytes("t.log", log.into_bytes(), &Options::default(), &mut json).unwrap();
+    decode::run_bytes("t.log", log.into_bytes(), &Options::default(), &mut json).unwrap();
     let out = String::from_utf8(json.into_inner()).unwrap();
     assert_eq!(out.matches("\"type\":\"incident\"").count(), 3);
 }

@@ -2,8 +2,8 @@
 //! `kernel: kernel:` included), decode to three events with every number explained.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::json::JsonSink;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::JsonSink;
 
 const SEED: &str = "\
 Jun 22 16:30:48 hostname iscsid: Kernel reported iSCSI connection 3:0 error (1022 - ISCSI_ERR_NOP_TIMEDOUT: A NOP has timed out) state (3)
@@ -14,7 +14,7 @@ Jun 22 16:31:50 hostname kernel: [3011710.723336] connection3:0: detected conn e
 #[test]
 fn the_seed_lines_decode_to_three_events() {
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_text(SEED, &Options::default(), &mut sink).unwrap();
+    decode::run_text(SEED, &Options::default(), &mut sink).unwrap();
     let out = String::from_utf8(sink.into_inner()).unwrap();
     let events: Vec<serde_json::Value> = out
         .lines()

@@ -4,8 +4,8 @@
 //! carry no raw control byte.
 #![no_main]
 
-use iscsi_decode::decode::run::{self, Options};
-use iscsi_decode::report::term::has_raw_control;
+use iscsi_decode::decode::{self, Options};
+use iscsi_decode::report::has_raw_control;
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut json = JsonSink::new(Vec::new(), flags & 2 != 0);
-    run::run_bytes("fuzz.log", log.to_vec(), &opts, &mut json).expect("in-memory output");
+    decode::run_bytes("fuzz.log", log.to_vec(), &opts, &mut json).expect("in-memory output");
     let out = json.into_inner();
     let text = std::str::from_utf8(&out).expect("NDJSON is UTF-8");
     for line in text.lines() {
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         color: flags & 4 != 0,
     };
     let mut human = HumanSink::new(Vec::new(), style, true);
-    run::run_bytes("fuzz.log", log.to_vec(), &opts, &mut human).expect("in-memory output");
+    decode::run_bytes("fuzz.log", log.to_vec(), &opts, &mut human).expect("in-memory output");
     let out = human.into_inner();
     assert!(
         !has_raw_control(&out),

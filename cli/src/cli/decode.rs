@@ -2,9 +2,9 @@
 
 use super::kernel_check::KernelCheck;
 use clap::{Args, ValueEnum};
-use iscsi_decode::decode::envelope::Format;
-use iscsi_decode::decode::input;
-use iscsi_decode::decode::run::{self, Options, Sink};
+use iscsi_decode::decode::Format;
+use iscsi_decode::decode::open_text;
+use iscsi_decode::decode::{self, Options, Sink};
 use iscsi_decode::report::{ColorChoice, HumanSink, JsonSink, Style};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
@@ -95,7 +95,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let unreadable: Vec<String> = files
         .iter()
         .filter(|f| *f != "-")
-        .filter_map(|f| input::open_text(f, args.text).err().map(|e| e.to_string()))
+        .filter_map(|f| open_text(f, args.text).err().map(|e| e.to_string()))
         .collect();
     if unreadable.len() == files.len() {
         for e in &unreadable {
@@ -155,7 +155,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         None => sink.as_mut(),
     };
     let mut failed = false;
-    let result = run::run_files(&files, &opts, target, &mut |e| {
+    let result = decode::run_files(&files, &opts, target, &mut |e| {
         failed = true;
         eprintln!("iscsi-decode: {e}");
     });

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use iscsi_decode::decode::fact::Fact;
-use iscsi_decode::decode::incidents::Incident;
-use iscsi_decode::decode::run::{Render, Sink, Summary};
+use iscsi_decode::decode::Fact;
+use iscsi_decode::decode::Incident;
+use iscsi_decode::decode::{Render, Sink, Summary};
 use iscsi_decode::explain::Space;
 use iscsi_decode::explain::release::{KernelRelease, Presence, ReleaseCheck};
 

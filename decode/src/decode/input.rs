@@ -76,8 +76,9 @@ pub fn open(name: &str) -> Result<Input, InputError> {
 /// in its first block.
 pub const BINARY_SNIFF: usize = 8000;
 
-/// Opens `name` as [`open`] does and, unless `text`, refuses a regular file that looks
-/// binary (a NUL byte in its first [`BINARY_SNIFF`] bytes, after gzip decompression):
+/// Opens `name` (a file, `-` for standard input, gzip by its magic bytes) and, unless
+/// `text`, refuses a regular file that looks binary (a NUL byte in its first 8000 bytes,
+/// git's rule, after gzip decompression):
 /// decoding an executable or a core dump gives nonsense events, not an error. Standard
 /// input, pipes and FIFOs are not sniffed: waiting for 8000 bytes would hold back a live
 /// stream (`journalctl -f | iscsi-decode decode -`).

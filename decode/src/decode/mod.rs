@@ -1,9 +1,13 @@
 //! The log decoder: `envelope → prefilter → pattern → event → incidents`.
 //!
-//! [`Decoder::decode`] turns one line into an [`Event`] (or nothing); [`incidents`] groups
-//! events into incidents per host and session; [`input`] and `scan` stream files, stdin
-//! and gzip with constant memory and hand only prefiltered candidate lines to the decoder;
-//! [`run`] wires them together for the command line and the tests.
+//! [`Decoder::decode`] turns one line into an [`Event`] (or nothing); the incident engine
+//! groups events into [`Incident`]s per host and session; the input side streams files,
+//! stdin and gzip with constant memory and hands only prefiltered candidate lines to the
+//! decoder; [`run_files`] wires them together, reporting to a [`Sink`]
+//! ([`crate::report::HumanSink`], [`crate::report::JsonSink`]).
+//!
+//! The modules behind these items are crate-private: this page is the decoder's whole
+//! public surface (docs/crates.md).
 //!
 //! ```
 //! use iscsi_decode::decode::Decoder;
@@ -18,32 +22,48 @@
 //! ```
 
 pub(crate) mod clock;
-pub mod envelope;
+pub(crate) mod envelope;
 mod error;
-pub mod fact;
-pub mod fields;
-pub mod incidents;
-pub mod input;
+pub(crate) mod fact;
+pub(crate) mod fields;
+pub(crate) mod incidents;
+pub(crate) mod input;
 pub(crate) mod memo;
 pub(crate) mod names;
-pub mod patterns;
-pub mod prefilter;
-pub mod redact;
-pub mod run;
+pub(crate) mod patterns;
+pub(crate) mod prefilter;
+pub(crate) mod redact;
+pub(crate) mod run;
 pub(crate) mod scan;
 pub(crate) mod timing;
 pub(crate) mod unwrap;
 pub(crate) mod worker;
 
+// The public surface (docs/crates.md): the decoder and what it gives ([`Decoder`],
+// [`Event`], [`Fields`], [`Kind`]), the incidents ([`Incident`]), the run over inputs
+// ([`run_files`], [`Options`], [`Sink`], [`Summary`], [`Error`]), the vocabularies
+// ([`JSON_MEMBERS`], [`Kind::ALL`]), redaction, and the types their items name. The modules
+// behind them are crate-private, so that a faster decoder is not a semver break.
+pub use clock::{Instant, NoYear, Scale};
+pub use envelope::{Envelope, Format, RawTime};
 pub use error::Error;
+pub use fact::{Fact, Texts};
+pub use fields::{FieldId, Fields, Hctl, JSON_MEMBERS, PingNumbers};
+pub use incidents::{Cause, CauseKind, HostSummary, Incident, Outcome};
+pub use input::{Input, InputError, open_text};
+pub use memo::MessageId;
+pub use patterns::{Flag, Kind, Pattern, Role, Sample, Scope, Severity, Source};
+pub use redact::{MASK, Redactor};
+pub use run::{
+    InputSummary, Options, Render, Runner, Sink, Summary, run_bytes, run_files, run_text,
+};
 pub use scan::CHUNK;
+pub use timing::PingTiming;
 
-use clock::{Instant, Scale, YearTracker};
-use envelope::{Envelope, Format, RawTime};
-use fields::{FieldId, Fields, GroupMap};
-use patterns::{Pattern, PatternSet, Scratch, Source};
+use clock::YearTracker;
+use fields::GroupMap;
+use patterns::{PatternSet, Scratch};
 use std::borrow::Cow;
-use timing::PingTiming;
 
 /// One recognised line.
 #[derive(Clone, Debug)]
@@ -213,11 +233,6 @@ impl Decoder {
             years: YearTracker::default(),
             last_index: None,
         }
-    }
-
-    /// The compiled patterns.
-    pub fn patterns(&self) -> &PatternSet {
-        self.set
     }
 
     /// Decodes one line (without its newline); `None` if no pattern recognises it.
@@ -557,6 +572,9 @@ fn is_unset(f: &Fields<'_>, id: FieldId) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
 mod plain_tests {

@@ -28,6 +28,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 /// none of them (open-iscsi's error lines all carry `iscsid: ` or `iscsiadm: `). The offload
 /// drivers `bnx2i` and `qla4xxx` are found by `bnx2` and `qla4`: four bytes, like every
 /// literal searched (the module pattern's anchors, which hold no digits, say `bnx`, `qla`).
+#[cfg_attr(not(test), allow(dead_code))] // The specification the tests check.
 pub const LITERALS: &[&str] = &[
     "scsi",
     "SCSI",
@@ -60,10 +61,12 @@ pub const LITERALS: &[&str] = &[
 /// space or a `"`). The `-1` of open-iscsi's not-yet-created sessions (`Connection-1:0 to
 /// [...]`) only appears in lines that carry the iscsid tag or prefix; `session-1505.scope` is
 /// systemd's.
+#[cfg_attr(not(test), allow(dead_code))] // The specification the tests check.
 pub const NEED_DIGIT: &[&str] = &["sd ", "onnection", "session"];
 
 /// Literals that only count at the start of a word (the start of the text, or after a
 /// blank, a `"` or a newline): iscsiadm's `SID: 3`, not a Wi-Fi `SSID: `.
+#[cfg_attr(not(test), allow(dead_code))] // The specification the tests check.
 pub const WORD_START: &[&str] = &["SID: "];
 
 /// What a literal of the searcher stands for.
@@ -332,6 +335,20 @@ mod tests {
         assert!(p.is_candidate(b"connection2:0: ping timeout"));
         assert!(!p.is_candidate(b"sshd: Connection closed"));
         assert!(!p.is_candidate(b"sd x"));
+    }
+
+    #[test]
+    fn word_start_literals_are_literals_searched_at_a_word_start() {
+        for w in WORD_START {
+            assert!(LITERALS.contains(w), "{w}");
+            let checked = SEARCHED
+                .iter()
+                .any(|(l, c)| l == w && *c == Check::WordStart);
+            assert!(checked, "{w} is not searched with the word-start check");
+        }
+        let p = Prefilter::new();
+        assert_eq!(p.candidates(b"  SID: 3\n").count(), 1);
+        assert_eq!(p.candidates(b"wlan0 SSID: home\n").count(), 0);
     }
 
     #[test]

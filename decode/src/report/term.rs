@@ -154,7 +154,7 @@ pub fn render(color: bool, f: impl FnOnce(&mut Term<'_>)) -> Vec<u8> {
 }
 
 /// True if `out` holds a control byte other than a newline, or a C1 control, outside the
-/// colour sequences a [`Term`] writes itself: what a report must never contain.
+/// colour sequences the report writes itself: what a report must never contain.
 pub fn has_raw_control(out: &[u8]) -> bool {
     let text = String::from_utf8_lossy(out);
     let mut rest: &str = &text;

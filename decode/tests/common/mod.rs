@@ -1,14 +1,14 @@
 //! Running the decoder on a small log in tests: its NDJSON records, or its human report.
 #![allow(dead_code)]
 
-use iscsi_decode::decode::run::{self, Options};
+use iscsi_decode::decode::{self, Options};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use serde_json::Value;
 
 /// The NDJSON records of `log`.
 pub fn records(log: &str) -> Vec<Value> {
     let mut sink = JsonSink::new(Vec::new(), false);
-    run::run_bytes(
+    decode::run_bytes(
         "t.log",
         log.as_bytes().to_vec(),
         &Options::default(),
@@ -25,7 +25,7 @@ pub fn records(log: &str) -> Vec<Value> {
 /// The human report of `log` without colour, wrapped at `width` when given.
 pub fn human(log: &str, width: Option<usize>) -> String {
     let mut sink = HumanSink::new(Vec::new(), Style { color: false }, false).width(width);
-    run::run_bytes(
+    decode::run_bytes(
         "t.log",
         log.as_bytes().to_vec(),
         &Options::default(),

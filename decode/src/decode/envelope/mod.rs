@@ -21,6 +21,22 @@ use std::borrow::Cow;
 use syslog::{parse_pri_syslog, parse_rfc5424, parse_syslog};
 use types::{BARE_TAGS, empty, split_tag};
 
+impl Envelope<'_> {
+    /// Parses the envelope of one line (without its newline): its format, time, host,
+    /// program and message. `forced` picks a parser; `None` detects it.
+    ///
+    /// ```
+    /// use iscsi_decode::decode::{Envelope, Format};
+    /// let e = Envelope::parse("Jun 22 16:31:50 node1 kernel: connection3:0: detected conn error (1022)", None);
+    /// assert_eq!(e.format, Format::Syslog);
+    /// assert_eq!(e.host.as_deref(), Some("node1"));
+    /// assert_eq!(e.message, "connection3:0: detected conn error (1022)");
+    /// ```
+    pub fn parse(line: &str, forced: Option<Format>) -> Envelope<'_> {
+        parse(line, forced)
+    }
+}
+
 /// Parses one line (without its newline). `forced` picks a parser; `None` detects it.
 pub fn parse(line: &str, forced: Option<Format>) -> Envelope<'_> {
     // Text from a web archive of a mailing list or forum: HTML character references.

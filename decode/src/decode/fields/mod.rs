@@ -21,7 +21,7 @@ use crate::explain::IscsidLoginCode;
 use crate::explain::iscsiadm::IscsiadmError;
 use crate::tables::iscsi_if::{IscsiConnState, IscsiErr, IscsiParam};
 use crate::tables::iscsi_proto::LoginStatus;
-use regex::{CaptureLocations, Regex};
+use regex::Regex;
 use std::borrow::Cow;
 
 /// The field registry. Calls `$cb! { fields { rows } groups { rows } }`; each consumer
@@ -354,30 +354,15 @@ impl GroupMap {
 }
 
 impl<'a> Fields<'a> {
-    /// Fills fields from a match of a pattern's regex on `msg`.
-    pub fn from_match(map: &GroupMap, locs: &CaptureLocations, msg: &'a str) -> Fields<'a> {
-        let mut f = Fields::default();
-        for &(i, id) in &map.0 {
-            if let Some((s, e)) = locs.get(i) {
-                if let Some(v) = msg.get(s..e) {
-                    f.set(id, v);
-                }
-            }
-        }
-        f.derive();
-        f
-    }
-
-    /// Fills fields from group spans (as [`spans_of`] records them) on `msg`.
-    pub fn from_spans(map: &GroupMap, spans: &[Option<(u32, u32)>], msg: &'a str) -> Fields<'a> {
-        let mut f = Fields::default();
-        f.fill_from_spans(map, spans, msg);
-        f
-    }
-
-    /// Like [`Fields::from_spans`], into fields that are all unset (in place: the struct is
+    /// Fills fields from group spans (as [`spans_of`] records them) on `msg`, into fields
+    /// that are all unset (in place: the struct is
     /// large, and this runs once per recognised line).
-    pub fn fill_from_spans(&mut self, map: &GroupMap, spans: &[Option<(u32, u32)>], msg: &'a str) {
+    pub(crate) fn fill_from_spans(
+        &mut self,
+        map: &GroupMap,
+        spans: &[Option<(u32, u32)>],
+        msg: &'a str,
+    ) {
         for &(i, id) in &map.0 {
             if let Some(Some((s, e))) = spans.get(i) {
                 if let Some(v) = msg.get(*s as usize..*e as usize) {

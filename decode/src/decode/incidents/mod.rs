@@ -18,7 +18,7 @@ mod sessions;
 mod state;
 
 pub use model::{Cause, CauseKind, HostSummary, Incident, Outcome};
-pub use state::{Engine, FxHasher};
+pub use state::Engine;
 
 use super::fact::{Fact, generic_scsi_kind};
 use super::patterns::Role;
@@ -191,10 +191,5 @@ impl Engine {
             // What every fed line teaches (sessions, disks) was learned above.
             Role::Context | Role::Noise => {}
         }
-    }
-
-    /// Open incidents (for tests).
-    pub fn open_count(&self) -> usize {
-        self.hosts.iter().map(HostState::open_count).sum()
     }
 }

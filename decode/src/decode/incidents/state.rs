@@ -95,14 +95,6 @@ impl HostState {
         }
     }
 
-    pub(super) fn open_count(&self) -> usize {
-        self.sessions.len()
-            + self.portals.len()
-            + self.targets.len()
-            + self.devices.len()
-            + usize::from(self.unknown.is_some())
-    }
-
     pub(super) fn forget(&mut self, idx: usize) {
         self.sessions.retain(|_, &mut i| i != idx);
         if self.portals.values().any(|&i| i == idx) {

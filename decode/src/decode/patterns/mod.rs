@@ -277,16 +277,6 @@ impl PatternSet {
         }
     }
 
-    /// True if some anchor occurs in `text` (a cheap test before parsing a line).
-    pub fn any_anchor(&self, text: &[u8]) -> bool {
-        let mut found = false;
-        self.each_anchor(text, |pats| {
-            found = !pats.is_empty();
-            found
-        });
-        found
-    }
-
     /// The first pattern (in priority order) that matches `message` and may come from
     /// `source` (`None`: any). Its capture locations are left in `scratch`.
     ///

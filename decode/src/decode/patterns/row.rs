@@ -24,7 +24,7 @@ pub struct Pattern {
     pub source: Source,
     /// Literals, separated by `|`, one of which every matching message contains; an
     /// alternative ending in `+digit` must also be followed by an ASCII digit (for generic
-    /// patterns such as `session3: ...`). [`ANY`] makes the pattern a last resort for any
+    /// patterns such as `session3: ...`). `*` makes the pattern a last resort for any
     /// message whose program is the pattern's source.
     pub anchor: &'static str,
     /// The regex with named groups (see `fields` for the names), applied to the message.

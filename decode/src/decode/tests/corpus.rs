@@ -11,8 +11,8 @@
 //! (`--include-ignored`) when the directory is there, and says SKIPPED when not.
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::Decoder;
-use iscsi_decode::decode::prefilter::Prefilter;
+use crate::decode::Decoder;
+use crate::decode::prefilter::Prefilter;
 use regex::Regex;
 use std::path::PathBuf;
 

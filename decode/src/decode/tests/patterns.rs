@@ -2,10 +2,10 @@
 //! prefilter lets every sample through (patterns are data; this is their loader check).
 #![cfg(feature = "decode")]
 
-use iscsi_decode::decode::Decoder;
-use iscsi_decode::decode::fields::GroupMap;
-use iscsi_decode::decode::patterns::{self, Source, split_anchor};
-use iscsi_decode::decode::prefilter::{LITERALS, NEED_DIGIT, Prefilter};
+use crate::decode::Decoder;
+use crate::decode::fields::GroupMap;
+use crate::decode::patterns::{self, Source, split_anchor};
+use crate::decode::prefilter::{LITERALS, NEED_DIGIT, Prefilter};
 use std::collections::HashSet;
 
 /// Programs whose name (in the syslog tag, or as the `prog: ` prefix open-iscsi's stderr
@@ -167,7 +167,7 @@ fn group_names_are_fields() {
         GroupMap::new(&re).unwrap_or_else(|e| panic!("{}: {e}", p.id));
         for (k, _) in p.implies {
             assert!(
-                iscsi_decode::decode::fields::FieldId::from_group(k).is_some(),
+                crate::decode::fields::FieldId::from_group(k).is_some(),
                 "{}: implies {k}",
                 p.id
             );
@@ -207,13 +207,13 @@ fn prefilter_lets_every_sample_through() {
 /// line, since no program name is there for the prefilter to find.
 #[test]
 fn the_cli_path_recognises_whatever_the_decoder_does() {
-    use iscsi_decode::decode::run::{self, Options};
-    use iscsi_decode::report::json::JsonSink;
+    use crate::decode::run::{self, Options};
+    use crate::report::json::JsonSink;
     let mut d = Decoder::new(None);
     let (mut enveloped, mut bare) = (Vec::new(), Vec::new());
     for p in patterns::all() {
         for s in p.samples {
-            let env = iscsi_decode::decode::envelope::parse(s.line, None);
+            let env = crate::decode::envelope::parse(s.line, None);
             for (line, into) in [
                 (s.line.to_string(), &mut enveloped),
                 (env.message.to_string(), &mut bare),
@@ -469,7 +469,7 @@ fn anchors_have_no_digits_and_literal_digits_are_found() {
             p.anchor
         );
     }
-    use iscsi_decode::decode::patterns::distinguishes_digits as sensitive;
+    use crate::decode::patterns::distinguishes_digits as sensitive;
     assert!(sensitive(r"Using 5 seconds"));
     assert!(sensitive(r"op 0x[0-9a-f]+"));
     assert!(sensitive(r"lun [1-9]\d*"));
@@ -510,8 +510,8 @@ fn caches_do_not_change_results() {
 /// `Kind::index` and `Format::index` are the positions in `ALL` that the counters use.
 #[test]
 fn kind_and_format_indices_are_positions_in_all() {
-    use iscsi_decode::decode::envelope::Format;
-    use iscsi_decode::decode::patterns::Kind;
+    use crate::decode::envelope::Format;
+    use crate::decode::patterns::Kind;
     for (i, k) in Kind::ALL.iter().enumerate() {
         assert_eq!(k.index(), i, "{k:?}");
     }
@@ -523,7 +523,7 @@ fn kind_and_format_indices_are_positions_in_all() {
 /// A fact carries its portal as `addr:port`, IPv6 addresses in brackets.
 #[test]
 fn facts_carry_the_portal_text() {
-    use iscsi_decode::decode::fact::Fact;
+    use crate::decode::fact::Fact;
     let mut d = Decoder::new(None);
     let mut store = String::new();
     for (line, portal) in [

@@ -3,23 +3,26 @@
 //! wall time elsewhere). Each row runs the stages before it too: the difference between two
 //! rows is the cost of a stage. One decoder serves every row and is warmed up by a first
 //! pass, so that its lazily compiled regexes and its caches cost what they cost in a long
-//! run.
+//! run. The stages are the crate's internals, so this is a (ignored) unit test:
 //!
 //! ```text
-//! cargo run --release --example decode_stages -- /tmp/iscsi-bench/iscsi-only-1G-….log
+//! DECODE_STAGES_LOG=/tmp/iscsi-bench/iscsi-only-1G-….log \
+//!     cargo test --release -p iscsi-decode --lib stages -- --ignored --nocapture
 //! ```
 //!
 //! `bench/decode.sh` measures the whole program; this is for finding where its time goes.
+//! It also checks that the stages agree (per-chunk and whole-buffer prefiltering find the
+//! same candidates, every decoded line renders).
 
-use iscsi_decode::decode::CHUNK;
-use iscsi_decode::decode::fact::Fact;
-use iscsi_decode::decode::incidents::Engine;
-use iscsi_decode::decode::prefilter::Prefilter;
-use iscsi_decode::decode::redact::Redactor;
-use iscsi_decode::decode::run::Sink;
-use iscsi_decode::decode::{Decoder, envelope};
-use iscsi_decode::report::JsonSink;
-use std::process::ExitCode;
+use crate::decode::CHUNK;
+use crate::decode::Decoder;
+use crate::decode::envelope;
+use crate::decode::fact::Fact;
+use crate::decode::incidents::Engine;
+use crate::decode::prefilter::Prefilter;
+use crate::decode::redact::Redactor;
+use crate::decode::run::Sink;
+use crate::report::JsonSink;
 
 /// A point in this thread's CPU time (or wall time where schedstat is missing).
 #[derive(Clone, Copy)]
@@ -45,7 +48,7 @@ impl Clock {
 
 /// Runs `f` over every line and prints its cost per line; `f` returns a count that is
 /// printed too (so that the work cannot be optimised away, and as a check).
-fn stage(name: &str, lines: &[&str], mut f: impl FnMut(u64, &str) -> usize) {
+fn stage(name: &str, lines: &[&str], mut f: impl FnMut(u64, &str) -> usize) -> usize {
     let t = Clock::now();
     let mut k = 0usize;
     for (i, l) in lines.iter().enumerate() {
@@ -53,20 +56,18 @@ fn stage(name: &str, lines: &[&str], mut f: impl FnMut(u64, &str) -> usize) {
     }
     let per = t.ns() as f64 / lines.len().max(1) as f64;
     println!("{name:<44} {per:>7.0} ns/line  ({k})");
+    k
 }
 
-fn main() -> ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: decode_stages LOGFILE");
-        return ExitCode::from(2);
+#[test]
+#[ignore = "a profile of the decoder's stages on the log DECODE_STAGES_LOG names (docs/bench.md)"]
+fn stages() {
+    let Some(path) = std::env::var_os("DECODE_STAGES_LOG") else {
+        eprintln!("SKIPPED: set DECODE_STAGES_LOG=/path/to/a.log");
+        return;
     };
-    let data = match std::fs::read(&path) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let path = path.to_string_lossy().into_owned();
+    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let text = String::from_utf8_lossy(&data);
     let lines: Vec<&str> = text.lines().collect();
     println!("{path}: {} bytes, {} lines", data.len(), lines.len());
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
     let pre = Prefilter::new();
     let t = Clock::now();
     let c = pre.candidates(&data).count();
+    let whole = c;
     let per = t.ns() as f64 / lines.len().max(1) as f64;
     println!(
         "{:<44} {per:>7.0} ns/line  ({c} candidates)",
@@ -114,6 +116,9 @@ fn main() -> ExitCode {
         "{:<44} {per:>7.0} ns/line  ({c} candidates, {n} bytes)",
         "prefilter (per 256 KiB chunk, in the cache)"
     );
+    // Chunks end at line ends, so they find the candidates the whole buffer has.
+    assert_eq!(c, whole, "candidates per chunk and over the whole buffer");
+    assert_eq!(n, data.len());
 
     let red = Redactor::get();
     stage("redaction test", &lines, |_, l| {
@@ -128,7 +133,7 @@ fn main() -> ExitCode {
         store.clear();
         d.decode(i as u64 + 1, l, &mut store);
     }
-    stage("decode (envelope, patterns, fields)", &lines, |n, l| {
+    let decoded = stage("decode (envelope, patterns, fields)", &lines, |n, l| {
         store.clear();
         usize::from(d.decode(n, l, &mut store).is_some())
     });
@@ -136,7 +141,7 @@ fn main() -> ExitCode {
     let sink = JsonSink::new(Vec::new(), false);
     let mut render = sink.renderer();
     let (mut out, mut detail) = (Vec::with_capacity(1 << 21), Vec::new());
-    stage("decode + NDJSON rendering", &lines, |n, l| {
+    let rendered = stage("decode + NDJSON rendering", &lines, |n, l| {
         store.clear();
         let Some(ev) = d.decode(n, l, &mut store) else {
             return 0;
@@ -148,7 +153,8 @@ fn main() -> ExitCode {
         1
     });
 
-    stage("decode + fact", &lines, |n, l| {
+    assert_eq!(rendered, decoded, "every decoded line renders");
+    let facts = stage("decode + fact", &lines, |n, l| {
         store.clear();
         d.decode(n, l, &mut store)
             .and_then(|ev| Fact::of(&ev))
@@ -164,5 +170,5 @@ fn main() -> ExitCode {
         engine.feed(&fact);
         engine.drain_closed().count()
     });
-    ExitCode::SUCCESS
+    assert!(facts <= decoded, "a fact comes from a decoded line");
 }
