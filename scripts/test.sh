@@ -16,7 +16,7 @@ python3 scripts/module-cycles.py --self-test
 # codegen/src/lib.rs): a module may import only modules listed before it.
 python3 scripts/module-cycles.py \
   --order iscsi_tables=core,iscsi_if,iscsi_proto,explain \
-  --order iscsi_decode=decode,report,query \
+  --order iscsi_decode=decode,report,query,tests \
   --order iscsi_codegen=error,version,model,source,bindgen_frontend,preprocess,parse,extract,rust_name,families,emit,store,diff,history,pipeline
 
 step "cargo clippy (all targets, bindgen front end on)"

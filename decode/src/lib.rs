@@ -28,3 +28,8 @@ pub mod query;
 #[cfg(feature = "decode")]
 pub mod report;
 pub use iscsi_tables as tables;
+
+// Tests of the crate's internals across its modules (the decoder's patterns and prefilter,
+// the shared corpus, the stage profile): above both `decode` and `report`.
+#[cfg(all(test, feature = "decode"))]
+mod tests;

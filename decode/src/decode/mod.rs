@@ -574,9 +574,6 @@ fn is_unset(f: &Fields<'_>, id: FieldId) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
-
-#[cfg(test)]
 mod plain_tests {
     use super::is_plain;
 
