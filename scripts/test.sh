@@ -17,7 +17,7 @@ python3 scripts/module-cycles.py --self-test
 python3 scripts/module-cycles.py \
   --order iscsi_tables=core,iscsi_if,iscsi_proto,explain \
   --order iscsi_decode=decode,report,query,tests \
-  --order iscsi_codegen=error,version,model,source,bindgen_frontend,preprocess,parse,extract,rust_name,families,emit,store,diff,history,pipeline
+  --order iscsi_codegen=error,version,model,source,bindgen_frontend,preprocess,parse,extract,messages,rust_name,families,emit,store,diff,history,pipeline
 
 step "cargo clippy (all targets, bindgen front end on)"
 cargo clippy --workspace --all-targets --features iscsi-codegen/bindgen -- -D warnings
@@ -36,14 +36,14 @@ cargo package -p iscsi-tables --allow-dirty
 cargo package -p iscsi-tables -p iscsi-decode -p iscsi-decode-cli --allow-dirty
 
 step "cargo test (workspace, bindgen front end on)"
-# Three tests compare against ../shared (corpus, corpus-labelled, history); they are
-# #[ignore]d so that a plain `cargo test` lists them as ignored instead of passing
-# having compared nothing, and run here when the directory is there.
+# The tests that compare against ../shared (corpus, corpus-labelled, history, the message
+# catalog) are #[ignore]d so that a plain `cargo test` lists them as ignored instead of
+# passing having compared nothing, and run here when the directory is there.
 shared=${SHARED_DIR:-../shared}
 if [ -d "$shared/corpus" ] && [ -d "$shared/corpus-labelled" ] && [ -d "$shared/history" ]; then
   cargo test --workspace --features iscsi-codegen/bindgen -- --include-ignored
 else
-  echo "SKIPPED: the 3 tests that need $shared (corpus, corpus-labelled, history): it is absent"
+  echo "SKIPPED: the 5 tests that need $shared (corpus, corpus-labelled, history, the message catalog): it is absent"
   cargo test --workspace --features iscsi-codegen/bindgen
 fi
 

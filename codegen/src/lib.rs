@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod families;
 pub mod history;
+pub mod messages;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

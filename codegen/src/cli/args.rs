@@ -141,4 +141,37 @@ pub(super) enum Command {
         #[arg(long, value_name = "NAME", default_value = "iscsi_if.h")]
         file: String,
     },
+    /// Extract the message formats of a source tree: every logging call of the kernel's
+    /// iSCSI initiator (`--origin kernel`) or of open-iscsi (`--origin open-iscsi`), with
+    /// its file, function, level, prefix, format and arguments (docs/messages.md).
+    Messages {
+        /// The source tree (a kernel tree, or an open-iscsi checkout).
+        #[arg(long, value_name = "DIR")]
+        tree: PathBuf,
+        /// Which calls to look for.
+        #[arg(long, value_enum)]
+        origin: MessageOrigin,
+        /// Print JSON lines instead of a tab-separated table.
+        #[arg(long, conflicts_with = "out")]
+        json: bool,
+        /// Write the facts file here (`headers/messages/<origin>-<label>.json`) instead of
+        /// printing; needs --label.
+        #[arg(long, value_name = "FILE", requires = "label")]
+        out: Option<PathBuf>,
+        /// The release the tree is (`v6.1.192`, `2.1.11`).
+        #[arg(long, value_name = "LABEL")]
+        label: Option<String>,
+        /// Where the tree came from, recorded in the facts file.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        source: String,
+    },
+}
+
+/// The `--origin` of `messages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum MessageOrigin {
+    /// The kernel's iSCSI initiator, SCSI midlayer and dm-multipath lines.
+    Kernel,
+    /// open-iscsi: iscsid, iscsiadm, iscsistart, iscsiuio, libopeniscsiusr.
+    OpenIscsi,
 }

@@ -1,0 +1,221 @@
+//! Message formats from the sources (issue 13): every logging call of the kernel's iSCSI
+//! initiator and of open-iscsi, found lexically in a source tree ([`scan`]) by the calls
+//! [`rules`] lists, with its function, level, prefix, format and arguments. Facts, not
+//! source text: what a log line can say, and where it comes from.
+
+mod cpp;
+pub mod rules;
+pub mod scan;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use rules::Origin;
+pub use scan::{Message, Scan};
+
+/// The committed facts of one release: `headers/messages/<origin>-<label>.json`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Facts {
+    /// The release (`v6.1.192`, `2.1.11`, `2.1.11-14-gbc23614`).
+    pub label: String,
+    /// `kernel` or `open-iscsi`.
+    pub origin: String,
+    /// Where the tree came from (`Debian linux-source-6.1 6.1.192-3`, a commit).
+    pub source: String,
+    /// Every message, by file and line.
+    pub messages: Vec<Message>,
+}
+
+impl Facts {
+    /// The JSON text: the header members, then one message per line, so that a new release
+    /// reviews as a line diff.
+    pub fn to_json(&self) -> Result<String> {
+        let s = |v: &str| serde_json::to_string(v).map_err(|e| Error::msg(e.to_string()));
+        let mut out = format!(
+            "{{\n\"label\": {},\n\"origin\": {},\n\"source\": {},\n\"messages\": [\n",
+            s(&self.label)?,
+            s(&self.origin)?,
+            s(&self.source)?
+        );
+        for (i, m) in self.messages.iter().enumerate() {
+            out.push_str(&serde_json::to_string(m).map_err(|e| Error::msg(e.to_string()))?);
+            out.push_str(if i + 1 < self.messages.len() {
+                ",\n"
+            } else {
+                "\n"
+            });
+        }
+        out.push_str("]}\n");
+        Ok(out)
+    }
+
+    /// Reads a facts file.
+    pub fn load(path: &Path) -> Result<Facts> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(path))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::at(
+                path.display().to_string(),
+                e.line() as u32,
+                e.column() as u32,
+                e.to_string(),
+            )
+        })
+    }
+}
+
+/// The name `origin` has in facts files and on the command line.
+pub fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Kernel => "kernel",
+        Origin::OpenIscsi => "open-iscsi",
+    }
+}
+
+/// The files of a tree the extractor reads, per origin: globs relative to the root (`*`
+/// within one directory, `**` through directories).
+pub fn files_of(origin: Origin) -> &'static [&'static str] {
+    match origin {
+        Origin::OpenIscsi => &[
+            "usr/*.c",
+            "usr/fwparam_ibft/*.c",
+            "libopeniscsiusr/*.c",
+            "iscsiuio/src/**.c",
+        ],
+        Origin::Kernel => &[
+            "drivers/scsi/libiscsi.c",
+            "drivers/scsi/libiscsi_tcp.c",
+            "drivers/scsi/iscsi_tcp.c",
+            "drivers/scsi/scsi_transport_iscsi.c",
+            "drivers/scsi/scsi_error.c",
+            "drivers/scsi/scsi_lib.c",
+            "drivers/md/dm-mpath.c",
+            "drivers/infiniband/ulp/iser/*.c",
+            // The offload drivers (not in ../shared/catalog's file set).
+            "drivers/scsi/bnx2i/*.c",
+            "drivers/scsi/cxgbi/**.c",
+            "drivers/scsi/qedi/*.c",
+            "drivers/scsi/be2iscsi/*.c",
+            "drivers/scsi/qla4xxx/*.c",
+            // Lines of other subsystems that dominate iSCSI incident logs, each file for the
+            // one function that prints them (see [`functions_of`]).
+            "block/blk-mq.c",
+            "fs/buffer.c",
+            "lib/ratelimit.c",
+            "drivers/scsi/hosts.c",
+        ],
+    }
+}
+
+/// For a file outside the iSCSI modules, the only functions whose messages are taken;
+/// `None` takes the whole file.
+pub fn functions_of(file: &str) -> Option<&'static [&'static str]> {
+    Some(match file {
+        "block/blk-mq.c" => &["blk_print_req_error"],
+        "fs/buffer.c" => &["buffer_io_error"],
+        "lib/ratelimit.c" => &["___ratelimit"],
+        "drivers/scsi/hosts.c" => &["scsi_add_host_with_dma"],
+        _ => return None,
+    })
+}
+
+/// The headers whose string macros the sources may use.
+fn headers_of(origin: Origin) -> &'static [&'static str] {
+    match origin {
+        Origin::OpenIscsi => &[
+            "include/*.h",
+            "usr/*.h",
+            "libopeniscsiusr/*.h",
+            "iscsiuio/**.h",
+        ],
+        Origin::Kernel => &[
+            "include/scsi/*.h",
+            "drivers/scsi/*.h",
+            "drivers/infiniband/ulp/iser/*.h",
+        ],
+    }
+}
+
+/// Every message of the tree at `root`, file by file in path order; files a glob names
+/// that the tree lacks are skipped (older releases have fewer). The second value lists the
+/// calls whose format could not be resolved, as `file:line: call`.
+pub fn extract_tree(root: &Path, origin: Origin) -> Result<(Vec<Message>, Vec<String>)> {
+    let mut files = Vec::new();
+    for glob in files_of(origin) {
+        collect(root, glob, &mut files)?;
+    }
+    files.sort();
+    files.dedup();
+    // The string macros of the tree's headers (`#define iface_fmt "[hw=%s,…]"` in
+    // usr/iface.h), which the sources use without defining.
+    let mut headers = Vec::new();
+    for glob in headers_of(origin) {
+        collect(root, glob, &mut headers)?;
+    }
+    headers.sort();
+    let mut known = std::collections::BTreeMap::new();
+    for rel in &headers {
+        if let Ok(bytes) = std::fs::read(root.join(rel)) {
+            cpp::header_strings(&String::from_utf8_lossy(&bytes), &mut known);
+        }
+    }
+    let mut messages = Vec::new();
+    let mut unresolved = Vec::new();
+    for rel in files {
+        let path = root.join(&rel);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(&path))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let s = scan::scan(&rel, &text, origin, &known).map_err(Error::msg)?;
+        unresolved.extend(s.unresolved.iter().map(|(l, c)| format!("{rel}:{l}: {c}")));
+        match functions_of(&rel) {
+            Some(only) => messages.extend(
+                s.messages
+                    .into_iter()
+                    .filter(|m| only.contains(&m.function.as_str())),
+            ),
+            None => messages.extend(s.messages),
+        }
+    }
+    Ok((messages, unresolved))
+}
+
+/// The files under `root` that `glob` names, as `/`-separated relative paths.
+fn collect(root: &Path, glob: &str, out: &mut Vec<String>) -> Result<()> {
+    let (dir, pattern) = glob.rsplit_once('/').unwrap_or(("", glob));
+    let deep = pattern.starts_with("**");
+    let suffix = pattern.trim_start_matches('*');
+    let exact = !pattern.contains('*');
+    if exact {
+        if root.join(glob).is_file() {
+            out.push(glob.to_string());
+        }
+        return Ok(());
+    }
+    walk(root, dir, deep, suffix, out)
+}
+
+fn walk(root: &Path, dir: &str, deep: bool, suffix: &str, out: &mut Vec<String>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::msg(format!("cannot list {dir}: {e}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        let kind = entry
+            .file_type()
+            .map_err(|e| Error::msg(format!("cannot stat {rel}: {e}")))?;
+        if kind.is_dir() && deep && !name.starts_with('.') && name != "test" && name != "tests" {
+            walk(root, &rel, deep, suffix, out)?;
+        } else if kind.is_file() && name.ends_with(suffix) {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}

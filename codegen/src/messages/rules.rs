@@ -1,0 +1,314 @@
+//! The logging calls the extractor knows: one row per function or macro of the kernel's
+//! iSCSI initiator and of open-iscsi, with where its format argument is, the level it logs
+//! at, and the prefix it puts before the format. The one registry of logging calls: the
+//! scanner and the catalog cross-check read it, nothing repeats it.
+//!
+//! Each row is checked against the macro's definition in the sources it names:
+//! - open-iscsi `usr/log.h` (`log_error`, `log_warning`, `log_info`, `log_debug(level, …)`,
+//!   `sess_log_connect(level, session, …)`), `usr/initiator.h` (`conn_error(conn, …)`,
+//!   `conn_debug(level, conn, …)`: prefix `connection%d:%d `), `libopeniscsiusr/misc.h`
+//!   (`_error(ctx, …)`: `iSCSI ERROR: `), `iscsiuio/src/unix/logger.h` (`ILOG_ERR(…)`: the
+//!   level string `ERR  `);
+//! - the kernel's `include/linux/printk.h` (`printk`, `pr_*`), `include/scsi/scsi_device.h`
+//!   (`sdev_printk`, `scmd_printk`), `include/scsi/scsi_host.h` (`shost_printk`),
+//!   `include/scsi/scsi_transport_iscsi.h` (`iscsi_cls_conn_printk`: `dev_printk` on the
+//!   connection device, whose driver string is empty, hence the leading space),
+//!   `include/scsi/libiscsi.h` (`iscsi_conn_printk`), `drivers/scsi/libiscsi.c` and
+//!   `libiscsi_tcp.c` (`ISCSI_DBG_*`: `<prefix><func> <msg>`), `scsi_transport_iscsi.c`
+//!   (`ISCSI_DBG_TRANS_*`: `<prefix><func>: <msg>`), `drivers/infiniband/ulp/iser/iscsi_iser.h`
+//!   (`iser_err`: `iser: <func>: `), `include/linux/device-mapper.h` (`DMERR`: the file's
+//!   `DM_MSG_PREFIX`).
+
+/// Where a call's level comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelFrom {
+    /// Always this level (`err`, `warn`, `notice`, `info`, `debug`).
+    Fixed(&'static str),
+    /// The `KERN_*` macro at the start of the format (`printk(KERN_ERR "…")`), else `info`
+    /// (printk's default is `KERN_DEFAULT`, shown at the console level `warn`; the catalog
+    /// calls an unmarked printk `info`).
+    KernPrefix,
+    /// The `KERN_*` argument at this index (`iscsi_conn_printk(KERN_ERR, conn, …)`).
+    KernArg(usize),
+    /// The `LOG_*` priority argument at this index (`syslog(LOG_ERR, …)`).
+    SyslogArg(usize),
+}
+
+/// One logging call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The function or macro name.
+    pub name: &'static str,
+    /// Which sources use it.
+    pub origin: Origin,
+    /// The index of the format argument.
+    pub format: usize,
+    /// Where the level comes from.
+    pub level: LevelFrom,
+    /// The text the macro prints before the format; `{func}` stands for the enclosing
+    /// function's name, `{DM_MSG_PREFIX}` for the file's device-mapper prefix.
+    pub prefix: &'static str,
+    /// Only printed when a debug switch is on, whatever level it is emitted at.
+    pub debug_only: bool,
+    /// The first argument must be this identifier (`fprintf(stderr, …)`).
+    pub first_arg: Option<&'static str>,
+}
+
+/// Which sources a call belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The kernel's iSCSI initiator (and the SCSI, block and dm lines around it).
+    Kernel,
+    /// open-iscsi: iscsid, iscsiadm, iscsistart, iscsiuio, libopeniscsiusr.
+    OpenIscsi,
+}
+
+const fn call(name: &'static str, origin: Origin, format: usize, level: LevelFrom) -> Call {
+    Call {
+        name,
+        origin,
+        format,
+        level,
+        prefix: "",
+        debug_only: false,
+        first_arg: None,
+    }
+}
+
+const fn with_prefix(c: Call, prefix: &'static str) -> Call {
+    Call { prefix, ..c }
+}
+
+const fn debug(c: Call) -> Call {
+    Call {
+        debug_only: true,
+        ..c
+    }
+}
+
+use LevelFrom::{Fixed, KernArg, KernPrefix, SyslogArg};
+use Origin::{Kernel, OpenIscsi};
+
+const CONN_U: &str = "connection%d:%d ";
+const KCONN: &str = " connection%d:%u: ";
+const KSESS: &str = " session%u: ";
+const SDEV: &str = "{sd|scsi} %d:%d:%d:%llu: ";
+
+/// Every logging call the extractor knows.
+pub const CALLS: &[Call] = &[
+    // open-iscsi: usr/log.h, usr/initiator.h
+    call("log_error", OpenIscsi, 0, Fixed("err")),
+    call("log_warning", OpenIscsi, 0, Fixed("warn")),
+    call("log_info", OpenIscsi, 0, Fixed("info")),
+    debug(call("log_debug", OpenIscsi, 1, Fixed("debug"))),
+    with_prefix(call("conn_error", OpenIscsi, 1, Fixed("err")), CONN_U),
+    with_prefix(call("conn_warn", OpenIscsi, 1, Fixed("warn")), CONN_U),
+    with_prefix(call("conn_info", OpenIscsi, 1, Fixed("info")), CONN_U),
+    debug(with_prefix(
+        call("conn_debug", OpenIscsi, 2, Fixed("debug")),
+        CONN_U,
+    )),
+    debug(with_prefix(
+        call("sess_log_connect", OpenIscsi, 2, Fixed("debug")),
+        "session%d ",
+    )),
+    call("printf", OpenIscsi, 0, Fixed("info")),
+    Call {
+        first_arg: Some("stderr"),
+        ..call("fprintf", OpenIscsi, 1, Fixed("err"))
+    },
+    call("syslog", OpenIscsi, 1, SyslogArg(0)),
+    // libopeniscsiusr/misc.h
+    with_prefix(call("_error", OpenIscsi, 1, Fixed("err")), "iSCSI ERROR: "),
+    with_prefix(
+        call("_warn", OpenIscsi, 1, Fixed("warn")),
+        "iSCSI WARNING: ",
+    ),
+    with_prefix(call("_info", OpenIscsi, 1, Fixed("info")), "iSCSI INFO: "),
+    debug(with_prefix(
+        call("_debug", OpenIscsi, 1, Fixed("debug")),
+        "iSCSI DEBUG: ",
+    )),
+    // iscsiuio/src/unix/logger.h
+    with_prefix(call("ILOG_ERR", OpenIscsi, 0, Fixed("err")), "ERR  "),
+    with_prefix(call("ILOG_WARN", OpenIscsi, 0, Fixed("warn")), "WARN "),
+    with_prefix(call("ILOG_INFO", OpenIscsi, 0, Fixed("info")), "INFO "),
+    debug(with_prefix(
+        call("ILOG_DEBUG", OpenIscsi, 0, Fixed("debug")),
+        "DBG  ",
+    )),
+    debug(with_prefix(
+        call("ILOG_PACKET", OpenIscsi, 0, Fixed("debug")),
+        "PKT  ",
+    )),
+    // The kernel: include/linux/printk.h
+    call("printk", Kernel, 0, KernPrefix),
+    call("printk_ratelimited", Kernel, 0, KernPrefix),
+    call("printk_deferred", Kernel, 0, KernPrefix),
+    call("pr_emerg", Kernel, 0, Fixed("emerg")),
+    call("pr_alert", Kernel, 0, Fixed("alert")),
+    call("pr_crit", Kernel, 0, Fixed("crit")),
+    call("pr_err", Kernel, 0, Fixed("err")),
+    call("pr_warn", Kernel, 0, Fixed("warn")),
+    call("pr_notice", Kernel, 0, Fixed("notice")),
+    call("pr_info", Kernel, 0, Fixed("info")),
+    debug(call("pr_debug", Kernel, 0, Fixed("debug"))),
+    call("pr_err_ratelimited", Kernel, 0, Fixed("err")),
+    call("pr_warn_ratelimited", Kernel, 0, Fixed("warn")),
+    call("pr_info_ratelimited", Kernel, 0, Fixed("info")),
+    call("WARN_ONCE", Kernel, 1, Fixed("warn")),
+    call("WARN", Kernel, 1, Fixed("warn")),
+    // include/linux/dev_printk.h
+    call("dev_err", Kernel, 1, Fixed("err")),
+    call("dev_warn", Kernel, 1, Fixed("warn")),
+    call("dev_notice", Kernel, 1, Fixed("notice")),
+    call("dev_info", Kernel, 1, Fixed("info")),
+    debug(call("dev_dbg", Kernel, 1, Fixed("debug"))),
+    call("dev_printk", Kernel, 2, KernArg(0)),
+    // include/scsi/*.h, libiscsi, scsi_transport_iscsi
+    with_prefix(call("iscsi_conn_printk", Kernel, 2, KernArg(0)), KCONN),
+    with_prefix(call("iscsi_cls_conn_printk", Kernel, 2, KernArg(0)), KCONN),
+    with_prefix(call("iscsi_session_printk", Kernel, 2, KernArg(0)), KSESS),
+    with_prefix(
+        call("iscsi_cls_session_printk", Kernel, 2, KernArg(0)),
+        KSESS,
+    ),
+    with_prefix(call("shost_printk", Kernel, 2, KernArg(0)), "scsi host%d: "),
+    with_prefix(call("sdev_printk", Kernel, 2, KernArg(0)), SDEV),
+    with_prefix(
+        call("scmd_printk", Kernel, 2, KernArg(0)),
+        "{sd|scsi} %d:%d:%d:%llu: [%s] tag#%d ",
+    ),
+    debug(with_prefix(
+        call("ISCSI_DBG_CONN", Kernel, 1, Fixed("debug")),
+        " connection%d:%u: {func} ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_DBG_SESSION", Kernel, 1, Fixed("debug")),
+        " session%u: {func} ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_DBG_EH", Kernel, 1, Fixed("debug")),
+        " session%u: {func} ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_DBG_TCP", Kernel, 1, Fixed("debug")),
+        " connection%d:%u: {func} ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_SW_TCP_DBG", Kernel, 1, Fixed("debug")),
+        " connection%d:%u: {func} ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_DBG_TRANS_SESSION", Kernel, 1, Fixed("debug")),
+        " session%u: {func}: ",
+    )),
+    debug(with_prefix(
+        call("ISCSI_DBG_TRANS_CONN", Kernel, 1, Fixed("debug")),
+        " connection%d:%u: {func}: ",
+    )),
+    // drivers/infiniband/ulp/iser/iscsi_iser.h
+    with_prefix(call("iser_err", Kernel, 0, Fixed("err")), "iser: {func}: "),
+    // iser_warn prints when iser_debug_level > 0, iser_info > 1, iser_dbg > 2 (off by default).
+    debug(with_prefix(
+        call("iser_warn", Kernel, 0, Fixed("warn")),
+        "iser: {func}: ",
+    )),
+    debug(with_prefix(
+        call("iser_info", Kernel, 0, Fixed("info")),
+        "iser: {func}: ",
+    )),
+    debug(with_prefix(
+        call("iser_dbg", Kernel, 0, Fixed("debug")),
+        "iser: {func}: ",
+    )),
+    // include/linux/device-mapper.h
+    with_prefix(
+        call("DMERR", Kernel, 0, Fixed("err")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    ),
+    with_prefix(
+        call("DMWARN", Kernel, 0, Fixed("warn")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    ),
+    with_prefix(
+        call("DMINFO", Kernel, 0, Fixed("info")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    ),
+    with_prefix(
+        call("DMERR_LIMIT", Kernel, 0, Fixed("err")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    ),
+    debug(with_prefix(
+        call("DMDEBUG", Kernel, 0, Fixed("debug")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    )),
+    debug(with_prefix(
+        call("DMDEBUG_LIMIT", Kernel, 0, Fixed("debug")),
+        "device-mapper: {DM_MSG_PREFIX}: ",
+    )),
+];
+
+/// Whether a call of `name` wraps its argument in a debug switch: the SCSI midlayer's
+/// `SCSI_LOG_*(level, cmd)` macros (include/scsi/scsi_logging.h), which run `cmd` only when
+/// `scsi_mod.scsi_logging_level` asks for it.
+pub fn is_debug_gate(name: &str) -> bool {
+    name.starts_with("SCSI_LOG_") && name != "SCSI_LOG_LEVEL"
+}
+
+/// The row of `name` for `origin`, if it is a known logging call.
+pub fn find(name: &str, origin: Origin) -> Option<&'static Call> {
+    CALLS.iter().find(|c| c.name == name && c.origin == origin)
+}
+
+/// The level a kernel `KERN_*` macro names (`KERN_ERR` → `err`).
+pub fn kern_level(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "KERN_EMERG" => "emerg",
+        "KERN_ALERT" => "alert",
+        "KERN_CRIT" => "crit",
+        "KERN_ERR" => "err",
+        "KERN_WARNING" => "warn",
+        "KERN_NOTICE" => "notice",
+        "KERN_INFO" => "info",
+        "KERN_DEBUG" => "debug",
+        "KERN_DEFAULT" | "KERN_CONT" => "info",
+        _ => return None,
+    })
+}
+
+/// The level a syslog priority macro names (`LOG_ERR` → `err`).
+pub fn syslog_level(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "LOG_EMERG" => "emerg",
+        "LOG_ALERT" => "alert",
+        "LOG_CRIT" => "crit",
+        "LOG_ERR" => "err",
+        "LOG_WARNING" => "warn",
+        "LOG_NOTICE" => "notice",
+        "LOG_INFO" => "info",
+        "LOG_DEBUG" => "debug",
+        _ => return None,
+    })
+}
+
+/// String macros every source may use without defining them: `<inttypes.h>`'s, as on LP64
+/// glibc (the catalog's convention).
+pub const BUILTIN_STRINGS: &[(&str, &str)] = &[
+    ("PRIu64", "lu"),
+    ("PRId64", "ld"),
+    ("PRIi64", "li"),
+    ("PRIx64", "lx"),
+    ("PRIX64", "lX"),
+    ("PRIu32", "u"),
+    ("PRIi32", "i"),
+    ("PRIX32", "X"),
+    ("PRId16", "d"),
+    ("PRIi16", "i"),
+    ("PRIx16", "x"),
+    ("PRIu8", "u"),
+    ("PRIx8", "x"),
+    ("PRId32", "d"),
+    ("PRIx32", "x"),
+    ("PRIu16", "u"),
+];
