@@ -32,8 +32,17 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "cargo package: the three published crates package and their packaged sources build"
 # iscsi-tables alone first: it must verify with no other crate published (issue 15).
-cargo package -p iscsi-tables --allow-dirty
-cargo package -p iscsi-tables -p iscsi-decode -p iscsi-decode-cli --allow-dirty
+# Verifying several packages builds them from a local registry of the packaged crates, and
+# cargo takes a registry package's name and version to mean fixed contents: both its unpacked
+# sources (in $CARGO_HOME/registry/src) and its build (in the target directory) would be
+# reused from an earlier run, changes or not. So the verification gets a fresh target
+# directory, and our own unpublished packages leave the source cache first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/iscsi-{tables,decode,decode-cli}-[0-9]*
+verify_target=target/package-verify
+rm -rf "$verify_target"
+CARGO_TARGET_DIR=$verify_target cargo package -p iscsi-tables --allow-dirty
+CARGO_TARGET_DIR=$verify_target cargo package -p iscsi-tables -p iscsi-decode -p iscsi-decode-cli --allow-dirty
+rm -rf "$verify_target"
 
 step "cargo test (workspace, bindgen front end on)"
 # The tests that compare against ../shared (corpus, corpus-labelled, history, the message

@@ -263,6 +263,9 @@ fn facts_files_are_well_formed() {
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).expect("headers/messages") {
         let path = entry.expect("entry").path();
+        if path.to_string_lossy().ends_with("-history.json") {
+            continue;
+        }
         let f = Facts::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let origin = match f.origin.as_str() {
             "kernel" => iscsi_codegen::messages::Origin::Kernel,
@@ -302,4 +305,49 @@ fn facts_files_are_well_formed() {
         );
     }
     assert!(n > 4000, "{n} messages");
+}
+
+/// The history of the open-iscsi tags is well-formed and agrees with the facts of the one
+/// release that is also committed alone (2.1.11): the same wordings.
+#[test]
+fn the_history_agrees_with_the_release_facts() {
+    use iscsi_codegen::messages::history::{self, History};
+    let path = root().join("headers/messages/open-iscsi-history.json");
+    let h = History::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        h.to_json().unwrap(),
+        std::fs::read_to_string(&path).unwrap()
+    );
+    assert!(h.labels.len() >= 18, "{:?}", h.labels);
+    let mut sorted = h.labels.clone();
+    sorted.sort_by(|a, b| iscsi_codegen::version::compare_labels(a, b));
+    assert_eq!(sorted, h.labels, "labels in release order");
+    assert!(h.wordings.iter().all(|w| !w.releases.is_empty()));
+    let i = h.index("2.1.11").expect("2.1.11 in the history");
+    let from_history: BTreeSet<Key> = h
+        .wordings
+        .iter()
+        .filter(|w| h.has(w, i))
+        .map(|w| key(&w.message.file, &w.message.function, &w.message.format))
+        .collect();
+    let release = facts("open-iscsi-2.1.11.json");
+    let alone: BTreeSet<Key> = release
+        .messages
+        .iter()
+        .map(|m| key(&m.file, &m.function, &m.format))
+        .collect();
+    assert_eq!(from_history, alone);
+    // A known rewording between 2.1.10 and 2.1.11 (usr/iscsiadm.c, verify_mode_params).
+    let d = history::diff(&h, "2.1.10", "2.1.11").unwrap();
+    assert!(
+        d.changed.iter().any(
+            |(old, new)| old.message.format == "mode %d is not yet supported"
+                && new.message.format == "%s mode is unkonwn/unsupported"
+        ),
+        "{:?}",
+        d.changed
+            .iter()
+            .map(|(o, n)| (&o.message.format, &n.message.format))
+            .collect::<Vec<_>>()
+    );
 }

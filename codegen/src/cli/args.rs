@@ -141,10 +141,20 @@ pub(super) enum Command {
         #[arg(long, value_name = "NAME", default_value = "iscsi_if.h")]
         file: String,
     },
-    /// Extract the message formats of a source tree: every logging call of the kernel's
-    /// iSCSI initiator (`--origin kernel`) or of open-iscsi (`--origin open-iscsi`), with
-    /// its file, function, level, prefix, format and arguments (docs/messages.md).
+    /// Message formats from the sources (docs/messages.md): extract a tree, merge the
+    /// releases of a repository, compare two releases.
     Messages {
+        #[command(subcommand)]
+        action: MessagesAction,
+    },
+}
+
+/// What `messages` does.
+#[derive(Debug, Subcommand)]
+pub(super) enum MessagesAction {
+    /// Extract every logging call of a source tree (the kernel's iSCSI initiator, or
+    /// open-iscsi) with its file, function, level, prefix, format and arguments.
+    Extract {
         /// The source tree (a kernel tree, or an open-iscsi checkout).
         #[arg(long, value_name = "DIR")]
         tree: PathBuf,
@@ -164,6 +174,35 @@ pub(super) enum Command {
         /// Where the tree came from, recorded in the facts file.
         #[arg(long, value_name = "TEXT", default_value = "")]
         source: String,
+    },
+    /// Extract every release tag of a git repository and merge them: each wording with the
+    /// runs of releases that print it (`headers/messages/<origin>-history.json`).
+    History {
+        /// The repository (a work tree or a bare git directory).
+        #[arg(long, value_name = "DIR")]
+        git: PathBuf,
+        /// The tags to read (a `git tag -l` glob), ordered by version.
+        #[arg(long, value_name = "GLOB")]
+        tags: String,
+        /// Which calls to look for.
+        #[arg(long, value_enum)]
+        origin: MessageOrigin,
+        /// Where the history file goes.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Where the repository came from, recorded in the file.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        source: String,
+    },
+    /// The wordings added, removed and changed between two releases of a history file.
+    Diff {
+        /// The older release.
+        a: String,
+        /// The newer release.
+        b: String,
+        /// The history file [default: headers/messages/open-iscsi-history.json].
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
     },
 }
 

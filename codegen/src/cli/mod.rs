@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod dump;
 mod history;
+mod messages;
 mod output;
 mod paths;
 
@@ -46,94 +47,8 @@ fn execute(cli: &Cli) -> Result<i32> {
         Command::Dump { json, label, file } => {
             dump::run(cli, &paths, *json, label.as_deref(), file)
         }
-        Command::Messages {
-            tree,
-            origin,
-            json,
-            out,
-            label,
-            source,
-        } => messages(
-            tree,
-            *origin,
-            *json,
-            out.as_deref(),
-            label.as_deref(),
-            source,
-        ),
+        Command::Messages { action } => messages::run(action),
     }
-}
-
-/// `messages`: the message formats of a tree, as TSV (file, line, function, via, level,
-/// prefix, format, args joined by `;`) or JSON lines; unresolved formats as notes on stderr.
-fn messages(
-    tree: &std::path::Path,
-    origin: args::MessageOrigin,
-    json: bool,
-    out_file: Option<&std::path::Path>,
-    label: Option<&str>,
-    source: &str,
-) -> Result<i32> {
-    use iscsi_codegen::messages::{self, Facts, Origin};
-    let origin = match origin {
-        args::MessageOrigin::Kernel => Origin::Kernel,
-        args::MessageOrigin::OpenIscsi => Origin::OpenIscsi,
-    };
-    let (found, unresolved) = messages::extract_tree(tree, origin)?;
-    if let (Some(path), Some(label)) = (out_file, label) {
-        let facts = Facts {
-            label: label.to_string(),
-            origin: messages::origin_name(origin).to_string(),
-            source: source.to_string(),
-            messages: found,
-        };
-        std::fs::write(path, facts.to_json()?)
-            .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(path))?;
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
-            "wrote {} ({} messages, {} calls with a computed format)",
-            path.display(),
-            facts.messages.len(),
-            unresolved.len()
-        );
-        return Ok(0);
-    }
-    let mut out = std::io::stdout().lock();
-    for m in &found {
-        let line = if json {
-            serde_json::to_string(m).map_err(|e| Error::msg(e.to_string()))?
-        } else {
-            [
-                m.file.as_str(),
-                &m.line.to_string(),
-                &m.function,
-                &m.via,
-                &m.level,
-                &m.prefix,
-                &m.format,
-                &m.args.join(";"),
-            ]
-            .join("\t")
-        };
-        if writeln!(out, "{line}").is_err() {
-            return Ok(0);
-        }
-    }
-    let mut err = std::io::stderr().lock();
-    for u in &unresolved {
-        let _ = writeln!(
-            err,
-            "iscsi-codegen: note: {u}: the format is not a string literal"
-        );
-    }
-    let _ = writeln!(
-        err,
-        "{} messages, {} calls with a computed format",
-        found.len(),
-        unresolved.len()
-    );
-    Ok(0)
 }
 
 fn fetch(cli: &Cli, paths: &Paths, force: bool) -> Result<i32> {

@@ -1,0 +1,182 @@
+//! `iscsi-codegen messages extract|history|diff` (docs/messages.md).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use iscsi_codegen::messages::history::{self, History};
+use iscsi_codegen::messages::{self, Facts, Origin};
+use iscsi_codegen::{Error, Result};
+
+use super::args::{MessageOrigin, MessagesAction};
+
+pub(super) fn run(action: &MessagesAction) -> Result<i32> {
+    match action {
+        MessagesAction::Extract {
+            tree,
+            origin,
+            json,
+            out,
+            label,
+            source,
+        } => extract(
+            tree,
+            origin_of(*origin),
+            *json,
+            out.as_deref(),
+            label.as_deref(),
+            source,
+        ),
+        MessagesAction::History {
+            git,
+            tags,
+            origin,
+            out,
+            source,
+        } => history_of(git, tags, origin_of(*origin), out, source),
+        MessagesAction::Diff { a, b, history } => diff(a, b, history.as_deref()),
+    }
+}
+
+fn origin_of(o: MessageOrigin) -> Origin {
+    match o {
+        MessageOrigin::Kernel => Origin::Kernel,
+        MessageOrigin::OpenIscsi => Origin::OpenIscsi,
+    }
+}
+
+/// The message formats of a tree, as a facts file, TSV (file, line, function, via, level,
+/// prefix, format, args joined by `;`) or JSON lines; unresolved formats as notes on stderr.
+fn extract(
+    tree: &Path,
+    origin: Origin,
+    json: bool,
+    out_file: Option<&Path>,
+    label: Option<&str>,
+    source: &str,
+) -> Result<i32> {
+    let (found, unresolved) = messages::extract_tree(tree, origin)?;
+    let mut err = std::io::stderr().lock();
+    for u in &unresolved {
+        let _ = writeln!(
+            err,
+            "iscsi-codegen: note: {u}: the format is not a string literal"
+        );
+    }
+    if let (Some(path), Some(label)) = (out_file, label) {
+        let facts = Facts {
+            label: label.to_string(),
+            origin: messages::origin_name(origin).to_string(),
+            source: source.to_string(),
+            messages: found,
+        };
+        std::fs::write(path, facts.to_json()?)
+            .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(path))?;
+        let _ = writeln!(
+            err,
+            "wrote {} ({} messages, {} calls with a computed format)",
+            path.display(),
+            facts.messages.len(),
+            unresolved.len()
+        );
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    for m in &found {
+        let line = if json {
+            serde_json::to_string(m).map_err(|e| Error::msg(e.to_string()))?
+        } else {
+            [
+                m.file.as_str(),
+                &m.line.to_string(),
+                &m.function,
+                &m.via,
+                &m.level,
+                &m.prefix,
+                &m.format,
+                &m.args.join(";"),
+            ]
+            .join("\t")
+        };
+        if writeln!(out, "{line}").is_err() {
+            return Ok(0);
+        }
+    }
+    let _ = writeln!(
+        err,
+        "{} messages, {} calls with a computed format",
+        found.len(),
+        unresolved.len()
+    );
+    Ok(0)
+}
+
+/// Every tag of a repository, extracted and merged into a history file.
+fn history_of(git: &Path, glob: &str, origin: Origin, out: &Path, source: &str) -> Result<i32> {
+    let tags = history::tags(git, glob, false)?;
+    if tags.is_empty() {
+        return Err(Error::msg(format!("no tag matches {glob}")).in_file(git));
+    }
+    let revs: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), t.clone())).collect();
+    let h = history::extract_revs(git, &revs, origin, source)?;
+    std::fs::write(out, h.to_json()?)
+        .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(out))?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "wrote {} ({} releases, {} wordings)",
+        out.display(),
+        h.labels.len(),
+        h.wordings.len()
+    );
+    Ok(0)
+}
+
+/// The wordings added, removed and changed between two releases.
+fn diff(a: &str, b: &str, file: Option<&Path>) -> Result<i32> {
+    let path = file.map_or_else(
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../headers/messages/open-iscsi-history.json"
+            ))
+        },
+        Path::to_path_buf,
+    );
+    let h = History::load(&path)?;
+    let d = history::diff(&h, a, b)?;
+    let mut out = std::io::stdout().lock();
+    let place = |w: &history::Wording| {
+        format!(
+            "{}:{} {} ({} {})",
+            w.message.file, w.message.line, w.message.function, w.message.via, w.message.level
+        )
+    };
+    let mut lines = vec![format!(
+        "{} → {}: {} added, {} removed, {} changed",
+        a,
+        b,
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    )];
+    for w in &d.changed {
+        lines.push(format!(
+            "~ {}\n  - {:?}\n  + {:?}",
+            place(w.1),
+            w.0.message.format,
+            w.1.message.format
+        ));
+    }
+    for w in &d.added {
+        lines.push(format!("+ {} {:?}", place(w), w.message.format));
+    }
+    for w in &d.removed {
+        lines.push(format!("- {} {:?}", place(w), w.message.format));
+    }
+    for l in lines {
+        if writeln!(out, "{l}").is_err() {
+            break;
+        }
+    }
+    Ok(0)
+}
