@@ -1,0 +1,208 @@
+//! How many of the messages the sources can print the decoder recognises (issue 13's
+//! measure): every non-debug format of the committed facts (`headers/messages/`: the kernel
+//! 6.1.192 and open-iscsi 2.1.11-14-gbc23614), rendered with sample arguments into a syslog
+//! line as its program logs it, then decoded.
+//!
+//! The figures are printed per program; the test fails if any program falls below the floor
+//! it had when the facts were committed, so a change that loses lines shows here.
+//! `cargo test -p iscsi-decode --test source_formats -- --nocapture` prints them.
+
+use std::collections::BTreeMap;
+
+use iscsi_decode::decode::Decoder;
+use serde_json::Value;
+
+fn facts(name: &str) -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../headers/messages/").to_string() + name;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    v["messages"].as_array().expect("messages").clone()
+}
+
+/// The program that prints a message of `file` (open-iscsi links most files into several;
+/// iscsid is the one that logs them in a running system).
+fn program(origin: &str, file: &str) -> &'static str {
+    let offload = ["bnx2i/", "cxgbi/", "qedi/", "be2iscsi/", "qla4xxx/"];
+    if origin == "kernel" && offload.iter().any(|d| file.contains(d)) {
+        "kernel (offload drivers)"
+    } else if origin == "kernel" {
+        "kernel"
+    } else if file.starts_with("iscsiuio/") {
+        "iscsiuio"
+    } else if file.starts_with("libopeniscsiusr/") || file == "usr/iscsiadm.c" {
+        "iscsiadm"
+    } else if file == "usr/iscsistart.c" {
+        "iscsistart"
+    } else {
+        "iscsid"
+    }
+}
+
+/// `fmt` with every printf conversion replaced by a sample value of its type.
+fn render(fmt: &str) -> String {
+    let b = fmt.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' && i + 1 < b.len() {
+            out.push(match b[i + 1] {
+                b't' => '\t',
+                b'n' => ' ',
+                other => other as char,
+            });
+            i += 2;
+            continue;
+        }
+        if c != b'%' {
+            let ch = fmt[i..].chars().next().unwrap_or('?');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        i += 1;
+        if b.get(i) == Some(&b'%') {
+            out.push('%');
+            i += 1;
+            continue;
+        }
+        let mut hash = false;
+        while let Some(&f) = b.get(i) {
+            if b"-+ #0".contains(&f) {
+                hash |= f == b'#';
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        while b
+            .get(i)
+            .is_some_and(|x| x.is_ascii_digit() || *x == b'*' || *x == b'.')
+        {
+            i += 1;
+        }
+        while b.get(i).is_some_and(|x| b"hlLqjzt".contains(x)) {
+            i += 1;
+        }
+        let conv = b.get(i).copied().unwrap_or(b'd');
+        i += 1;
+        let sample = match conv {
+            b'd' | b'i' | b'u' => "3".to_string(),
+            b'x' | b'X' if hash => "0x1f".to_string(),
+            b'x' | b'X' => "1f".to_string(),
+            b'o' => "17".to_string(),
+            b'c' => "c".to_string(),
+            b'f' | b'g' | b'e' => "1.5".to_string(),
+            b'p' => {
+                // The kernel's %p extensions: %pI4, %pISpc, %pM, %pg … (letters after p).
+                let ext_start = i;
+                while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                    i += 1;
+                }
+                match &fmt[ext_start..i] {
+                    e if e.starts_with("I4") || e.starts_with("IS") => "192.0.2.10".to_string(),
+                    e if e.starts_with("I6") => "2001:db8::1".to_string(),
+                    e if e.starts_with('M') => "00:11:22:33:44:55".to_string(),
+                    "g" => "sdc".to_string(),
+                    _ => "00000000a1b2c3d4".to_string(),
+                }
+            }
+            _ => "x".to_string(),
+        };
+        out.push_str(&sample);
+    }
+    out
+}
+
+/// The syslog line a message of `program` becomes: the kernel's with its device prefix,
+/// open-iscsi's with the `<prog>: ` its std-mode logger adds to error, warning and debug
+/// lines (usr/log.c), iscsiuio's and the library's as they print.
+fn line(program: &str, via: &str, prefix: &str, format: &str) -> String {
+    let prefix = prefix.replace("{sd|scsi}", "sd");
+    let message = render(&format!("{prefix}{format}"));
+    let std_prefix = matches!(via, "log_error" | "log_warning" | "log_debug")
+        || via.starts_with("conn_")
+        || via == "sess_log_connect";
+    let body = if std_prefix && program != "kernel" {
+        format!("{program}: {message}")
+    } else {
+        message
+    };
+    format!("Jun 22 16:30:48 node1 {program}: {body}")
+}
+
+#[test]
+fn recognised_source_formats_do_not_fall() {
+    let mut d = Decoder::new(None);
+    let mut store = String::new();
+    // program → (formats, recognised)
+    let mut by: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut missed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (origin, name) in [
+        ("kernel", "kernel-v6.1.192.json"),
+        ("open-iscsi", "open-iscsi-2.1.11-14-gbc23614.json"),
+    ] {
+        for m in facts(name) {
+            let s = |k: &str| m[k].as_str().unwrap_or("").to_string();
+            if s("level") == "debug" {
+                continue;
+            }
+            let prog = program(origin, &s("file"));
+            let tag = prog.split(' ').next().unwrap_or(prog);
+            let l = line(tag, &s("via"), &s("prefix"), &s("format"));
+            store.clear();
+            // Recognised: by a pattern that knows the message, not by the last-resort rows
+            // that keep any tagged line (`open_iscsi.other`, generic kinds).
+            let ok = d
+                .decode(1, &l, &mut store)
+                .is_some_and(|ev| !ev.pattern.kind.is_generic());
+            let e = by.entry(prog).or_default();
+            e.0 += 1;
+            e.1 += usize::from(ok);
+            if !ok {
+                missed.entry(prog).or_default().push(l);
+            }
+        }
+    }
+    let (mut all, mut hit) = (0, 0);
+    for (prog, (n, ok)) in &by {
+        eprintln!(
+            "{prog:<24} {ok:>4} of {n:>4} recognised ({:.0} %)",
+            100.0 * *ok as f64 / *n as f64
+        );
+        all += n;
+        hit += ok;
+    }
+    eprintln!(
+        "{:<24} {hit:>4} of {all:>4} ({:.1} %)",
+        "all",
+        100.0 * hit as f64 / all as f64
+    );
+    if std::env::var_os("SHOW_MISSED").is_some() {
+        for (prog, lines) in &missed {
+            for l in lines {
+                eprintln!("missed {prog}: {l}");
+            }
+        }
+    }
+    // The floors when the facts were committed (issue 13 raises them to 98 %).
+    let floor: BTreeMap<&str, usize> = FLOORS.iter().copied().collect();
+    for (prog, (_, ok)) in &by {
+        let f = floor.get(prog).copied().unwrap_or(0);
+        assert!(
+            *ok >= f,
+            "{prog}: {ok} recognised, fewer than the {f} of before"
+        );
+    }
+}
+
+/// Recognised non-debug formats per program when this test was written (commit of the
+/// facts, before the generated message table).
+const FLOORS: &[(&str, usize)] = &[
+    ("iscsiadm", 78),
+    ("iscsid", 103),
+    ("iscsistart", 2),
+    ("iscsiuio", 427),
+    ("kernel", 71),
+    ("kernel (offload drivers)", 0),
+];
