@@ -56,8 +56,9 @@ else
   cargo test --workspace --features iscsi-codegen/bindgen
 fi
 
-step "tables/generated/ is fresh (offline, from headers/extracted/)"
+step "tables/generated/ and decode/generated/messages.rs are fresh (offline, from headers/)"
 cargo run -q -p iscsi-codegen -- check
+cargo run -q -p iscsi-codegen -- messages generate --check
 
 step "headers/extracted/ matches the Debian headers, re-extracted"
 cargo run -q -p iscsi-codegen -- check --reextract

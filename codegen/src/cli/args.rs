@@ -194,6 +194,13 @@ pub(super) enum MessagesAction {
         #[arg(long, value_name = "TEXT", default_value = "")]
         source: String,
     },
+    /// Write the decoder's message table (`decode/generated/messages.rs`) from the facts
+    /// in `headers/messages/`, or with --check fail when it is stale.
+    Generate {
+        /// Compare instead of writing; exit 1 when the committed table differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// The wordings added, removed and changed between two releases of a history file.
     Diff {
         /// The older release.

@@ -34,6 +34,7 @@ pub(super) fn run(action: &MessagesAction) -> Result<i32> {
             source,
         } => history_of(git, tags, origin_of(*origin), out, source),
         MessagesAction::Diff { a, b, history } => diff(a, b, history.as_deref()),
+        MessagesAction::Generate { check } => generate(*check),
     }
 }
 
@@ -127,6 +128,48 @@ fn history_of(git: &Path, glob: &str, origin: Origin, out: &Path, source: &str) 
         out.display(),
         h.labels.len(),
         h.wordings.len()
+    );
+    Ok(0)
+}
+
+/// The workspace this generator belongs to.
+fn workspace() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// Writes (or checks) `decode/generated/messages.rs` from `headers/messages/`.
+fn generate(check: bool) -> Result<i32> {
+    let dir = workspace().join("headers/messages");
+    let kernel = Facts::load(&dir.join("kernel-v6.1.192.json"))?;
+    let history = History::load(&dir.join("open-iscsi-history.json"))?;
+    let newer = Facts::load(&dir.join("open-iscsi-2.1.11-14-gbc23614.json"))?;
+    let text = messages::generate::table(&kernel, &history, Some(&newer));
+    let out = workspace().join("decode/generated/messages.rs");
+    let mut err = std::io::stderr().lock();
+    if check {
+        let committed = std::fs::read_to_string(&out).unwrap_or_default();
+        if committed != text {
+            let _ = writeln!(
+                err,
+                "{} is stale: run `cargo run -p iscsi-codegen -- messages generate`",
+                out.display()
+            );
+            return Ok(1);
+        }
+        let _ = writeln!(err, "{} is fresh", out.display());
+        return Ok(0);
+    }
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::msg(format!("cannot create: {e}")).in_file(parent))?;
+    }
+    std::fs::write(&out, &text)
+        .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(&out))?;
+    let _ = writeln!(
+        err,
+        "wrote {} ({} lines)",
+        out.display(),
+        text.lines().count()
     );
     Ok(0)
 }

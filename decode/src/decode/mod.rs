@@ -35,6 +35,7 @@ pub(crate) mod prefilter;
 pub(crate) mod redact;
 pub(crate) mod run;
 pub(crate) mod scan;
+pub(crate) mod sources;
 pub(crate) mod timing;
 pub(crate) mod unwrap;
 pub(crate) mod worker;
@@ -58,6 +59,7 @@ pub use run::{
     InputSummary, Options, Render, Runner, Sink, Summary, run_bytes, run_files, run_text,
 };
 pub use scan::CHUNK;
+pub use sources::MessageSource;
 pub use timing::PingTiming;
 
 use clock::YearTracker;
@@ -95,6 +97,9 @@ pub struct Event<'a> {
     /// Which of the messages relayed in one line this is (from 0; see
     /// [`Decoder::segments`]); `None` for a line with one message.
     pub part: Option<u32>,
+    /// The call site of the kernel or open-iscsi sources that prints this wording, when
+    /// the generated table of the sources has it (docs/messages.md).
+    pub source: Option<&'static MessageSource>,
 }
 
 impl Event<'_> {
@@ -200,7 +205,13 @@ pub struct Decoder {
     forced: Option<Format>,
     years: YearTracker,
     last_index: Option<usize>,
+    /// The source rows of recent messages, by message id (direct-mapped): a message's
+    /// source is found once, not once per line.
+    sources: Vec<(memo::MessageId, Option<&'static MessageSource>)>,
 }
+
+/// Slots of [`Decoder`]'s source cache (a power of two).
+const SOURCE_SLOTS: usize = 4096;
 
 impl Decoder {
     /// A decoder; `forced` overrides per-line format detection.
@@ -228,6 +239,7 @@ impl Decoder {
             memo: memo::Memo::default(),
             shapes: memo::Shapes::default(),
             shape_buf: Vec::new(),
+            sources: vec![(0, None); SOURCE_SLOTS],
             spans: Vec::new(),
             forced,
             years: YearTracker::default(),
@@ -421,6 +433,16 @@ impl Decoder {
         env.message = std::borrow::Cow::Borrowed(msg);
         let map =
             self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
+        let source = match message_id {
+            Some(id) => {
+                let slot = &mut self.sources[(id as usize) & (SOURCE_SLOTS - 1)];
+                if slot.0 != id || id == 0 {
+                    *slot = (id, sources::find(env.program.as_deref(), msg));
+                }
+                slot.1
+            }
+            None => sources::find(env.program.as_deref(), msg),
+        };
         let ev = slot.insert(Event {
             line,
             pattern,
@@ -434,6 +456,7 @@ impl Decoder {
             message_id,
             line_end: None,
             part: None,
+            source,
         });
         let fields = &mut ev.fields;
         fields.fill_from_spans(map, &self.spans, msg);

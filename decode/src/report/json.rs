@@ -127,6 +127,18 @@ impl JsonRender {
     fn fields(&mut self, ev: &Event<'_>, out: &mut Vec<u8>) {
         self.obj.begin();
         field_members(&mut self.obj, ev);
+        if let Some(s) = ev.source {
+            let o = &mut self.obj;
+            o.open("source");
+            o.str("origin", s.origin);
+            o.str("file", s.file);
+            o.str("function", s.function);
+            o.str("level", s.level);
+            o.str("format", s.format);
+            o.str("since", s.since);
+            o.str("until", s.until);
+            o.close();
+        }
         let whole = self.obj.end_bytes();
         let inner = &whole[1..whole.len() - 1];
         if !inner.is_empty() {

@@ -1,0 +1,310 @@
+//! Finds the row of [`super::ROWS`] a message matches. Each row's prefix and format become an
+//! anchored regex (printf conversions as typed captures: `%d` as `-?\d+`, `%x` as hex, `%s` as
+//! any text, the kernel's `%pI4`/`%pISpc`/… as one word). The longest literal of the format is
+//! the row's anchor; one Aho-Corasick search over all anchors picks the candidate rows, and
+//! only those are verified. Formats without a literal of at least [`MIN_ANCHOR`] bytes
+//! (`%s`, `%s: %s`) are left out: they would match any line.
+//!
+//! Built once per process, on the first message that needs it.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use super::{MessageSource, ROWS};
+
+/// The shortest anchor a row may have.
+const MIN_ANCHOR: usize = 5;
+
+struct Matcher {
+    /// Anchors, one pattern each.
+    ac: AhoCorasick,
+    /// For each anchor, the rows that have it.
+    rows_of: Vec<Vec<u32>>,
+    /// Per row: its regex (compiled on first use; `None` when it does not compile) and
+    /// the number of literal bytes (the more, the more specific).
+    regex: Vec<OnceLock<Option<Regex>>>,
+    weight: Vec<u32>,
+    /// Per row, its regex text (`None`: the row is left out).
+    text: Vec<Option<String>>,
+}
+
+static MATCHER: OnceLock<Matcher> = OnceLock::new();
+
+fn matcher() -> &'static Matcher {
+    MATCHER.get_or_init(build)
+}
+
+fn build() -> Matcher {
+    let mut anchors: Vec<String> = Vec::new();
+    let mut rows_of: Vec<Vec<u32>> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut text = Vec::with_capacity(ROWS.len());
+    let mut weight = Vec::with_capacity(ROWS.len());
+    for (i, row) in ROWS.iter().enumerate() {
+        let t = translate(row);
+        let anchor = t
+            .as_ref()
+            .and_then(|t| t.anchor.clone())
+            .filter(|a| a.len() >= MIN_ANCHOR);
+        weight.push(t.as_ref().map_or(0, |t| t.literal_bytes));
+        match (t, anchor) {
+            (Some(t), Some(a)) => {
+                let k = *index.entry(a.clone()).or_insert_with(|| {
+                    anchors.push(a);
+                    rows_of.push(Vec::new());
+                    rows_of.len() - 1
+                });
+                rows_of[k].push(i as u32);
+                text.push(Some(t.regex));
+            }
+            _ => text.push(None),
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&anchors)
+        .expect("the anchors are plain strings");
+    Matcher {
+        ac,
+        rows_of,
+        regex: (0..ROWS.len()).map(|_| OnceLock::new()).collect(),
+        weight,
+        text,
+    }
+}
+
+/// A row as a regex and its anchor.
+struct Translated {
+    regex: String,
+    anchor: Option<String>,
+    literal_bytes: u32,
+}
+
+/// The anchored regex of `row`'s prefix and format, with the longest literal of the format
+/// (else of the prefix) as the anchor.
+fn translate(row: &MessageSource) -> Option<Translated> {
+    let mut regex = String::from("^");
+    let mut best_format: Option<String> = None;
+    let mut best_prefix: Option<String> = None;
+    let mut literal_bytes = 0u32;
+    // The prefix: `{sd|scsi}` is either word; a leading space is the kernel's empty driver
+    // string (the message is matched trimmed).
+    let prefix = row.prefix.trim_start();
+    let (alt, rest) = match prefix.strip_prefix("{sd|scsi}") {
+        Some(rest) => (true, rest),
+        None => (false, prefix),
+    };
+    if alt {
+        regex.push_str("(?:sd|scsi)");
+    }
+    for (part, is_format) in [(rest, false), (row.format, true)] {
+        let best = if is_format {
+            &mut best_format
+        } else {
+            &mut best_prefix
+        };
+        let mut piece = String::new();
+        let flush = |piece: &mut String, best: &mut Option<String>| {
+            let t = piece.trim();
+            if best.as_ref().is_none_or(|b| t.len() > b.len()) && !t.is_empty() {
+                *best = Some(t.to_string());
+            }
+            piece.clear();
+        };
+        let b = part.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'\\' && i + 1 < b.len() {
+                match b[i + 1] {
+                    b't' | b'n' | b'r' => {
+                        flush(&mut piece, best);
+                        regex.push_str(r"\s*");
+                    }
+                    other => {
+                        piece.push(other as char);
+                        regex.push_str(&regex::escape(&(other as char).to_string()));
+                        literal_bytes += 1;
+                    }
+                }
+                i += 2;
+                continue;
+            }
+            if c != b'%' {
+                let ch = part[i..].chars().next()?;
+                piece.push(ch);
+                regex.push_str(&regex::escape(ch.encode_utf8(&mut [0; 4])));
+                literal_bytes += ch.len_utf8() as u32;
+                i += ch.len_utf8();
+                continue;
+            }
+            i += 1;
+            if b.get(i) == Some(&b'%') {
+                piece.push('%');
+                regex.push('%');
+                i += 1;
+                continue;
+            }
+            flush(&mut piece, best);
+            let mut hash = false;
+            while let Some(&f) = b.get(i) {
+                if b"-+ #0".contains(&f) {
+                    hash |= f == b'#';
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            while b
+                .get(i)
+                .is_some_and(|x| x.is_ascii_digit() || *x == b'*' || *x == b'.')
+            {
+                i += 1;
+            }
+            while b.get(i).is_some_and(|x| b"hlLqjzt".contains(x)) {
+                i += 1;
+            }
+            let conv = *b.get(i)?;
+            i += 1;
+            let at_end = i >= b.len() && is_format;
+            regex.push_str(match conv {
+                b'd' | b'i' => r"\s*-?\d+",
+                b'u' => r"\s*\d+",
+                b'x' | b'X' if hash => r"\s*0[xX][0-9a-fA-F]+",
+                b'x' | b'X' => r"\s*[0-9a-fA-F]+",
+                b'o' => r"\s*[0-7]+",
+                b'c' => ".",
+                b'f' | b'g' | b'e' => r"[-+0-9.eEinfa]+",
+                b'p' => {
+                    // The kernel's extensions: letters and digits after %p.
+                    while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                        i += 1;
+                    }
+                    r"\S+"
+                }
+                _ if at_end => ".*",
+                _ => ".*?",
+            });
+        }
+        flush(&mut piece, best);
+    }
+    regex.push_str(r"\s*$");
+    Some(Translated {
+        regex,
+        anchor: best_format.or(best_prefix),
+        literal_bytes,
+    })
+}
+
+/// Whether a row of `origin` may have been logged by `program` (the envelope's tag, if
+/// any): kernel rows by the kernel, open-iscsi rows by its programs.
+fn program_fits(origin: &str, program: Option<&str>) -> bool {
+    let Some(p) = program else {
+        return true;
+    };
+    if origin == "kernel" {
+        p == "kernel"
+    } else {
+        matches!(p, "iscsid" | "iscsiadm" | "iscsistart" | "iscsiuio")
+    }
+}
+
+/// open-iscsi's std-mode logger writes `<prog>: ` before error, warning and debug messages
+/// (usr/log.c): the format starts after it.
+fn strip_std_prefix(message: &str) -> &str {
+    for p in ["iscsid: ", "iscsiadm: ", "iscsistart: "] {
+        if let Some(rest) = message.strip_prefix(p) {
+            return rest;
+        }
+    }
+    message
+}
+
+/// The row of the sources that prints `message` (tagged `program`, when the envelope says),
+/// the most specific when several match.
+pub(crate) fn find(program: Option<&str>, message: &str) -> Option<&'static MessageSource> {
+    let m = matcher();
+    let message = strip_std_prefix(message.trim());
+    let mut best: Option<(u32, usize)> = None;
+    for hit in m.ac.find_overlapping_iter(message) {
+        for &row in &m.rows_of[hit.pattern().as_usize()] {
+            let row = row as usize;
+            let r = &ROWS[row];
+            if !program_fits(r.origin, program) {
+                continue;
+            }
+            if best.is_some_and(|(w, _)| w >= m.weight[row]) {
+                continue;
+            }
+            let re = m.regex[row]
+                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
+            if re.as_ref().is_some_and(|re| re.is_match(message)) {
+                best = Some((m.weight[row], row));
+            }
+        }
+    }
+    best.map(|(_, row)| &ROWS[row])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_call_site_of_known_lines() {
+        let f = |p, m| find(p, m).map(|s| (s.file, s.function));
+        assert_eq!(
+            f(Some("kernel"), " connection3:0: detected conn error (1022)"),
+            Some((
+                "drivers/scsi/scsi_transport_iscsi.c",
+                "iscsi_conn_error_event"
+            ))
+        );
+        assert_eq!(
+            f(
+                Some("kernel"),
+                "connection3:0: ping timeout of 5 secs expired, recv timeout 5, last rx 36174282912, last ping 36174287936, now 36174292992"
+            ),
+            Some(("drivers/scsi/libiscsi.c", "iscsi_check_transport_timeouts"))
+        );
+        let s = find(
+            Some("iscsid"),
+            "iscsid: Kernel reported iSCSI connection 3:0 error (1022 - ISCSI_ERR_NOP_TIMEDOUT: A NOP has timed out) state (3)",
+        )
+        .expect("iscsid's conn error line");
+        assert_eq!(s.origin, "open-iscsi");
+        assert_eq!(
+            (s.file, s.function),
+            ("usr/initiator.c", "session_conn_error")
+        );
+        // A kernel wording is not taken for an iscsid line, and the reverse.
+        assert!(
+            find(Some("iscsid"), "detected conn error (1022)").is_none_or(|s| s.origin != "kernel")
+        );
+        assert!(find(Some("sshd"), "Connection closed by 10.0.0.1 port 22").is_none());
+        // Too generic to anchor: no row claims a bare word.
+        assert!(find(None, "hello").is_none());
+    }
+
+    #[test]
+    fn printf_conversions() {
+        let row = MessageSource::new(
+            "kernel",
+            "f.c",
+            "fn",
+            "printk",
+            "err",
+            " session%u: ",
+            "recovery timed out after %d secs (%s)%%",
+            "v",
+            "v",
+        );
+        let t = translate(&row).unwrap();
+        let re = Regex::new(&t.regex).unwrap();
+        assert!(re.is_match("session7: recovery timed out after 120 secs (x y)%"));
+        assert!(!re.is_match("session7: recovery timed out after x secs (x)%"));
+        assert_eq!(t.anchor.as_deref(), Some("recovery timed out after"));
+    }
+}
