@@ -157,7 +157,7 @@ fn recognised_source_formats_do_not_fall() {
             // that keep any tagged line (`open_iscsi.other`, generic kinds).
             let ev = d.decode(1, &l, &mut store);
             let ok = ev.as_ref().is_some_and(|ev| !ev.pattern.kind.is_generic());
-            let found = ev.as_ref().and_then(|ev| ev.source);
+            let found = ev.as_ref().and_then(|ev| ev.source());
             let right =
                 found.is_some_and(|src| src.file == s("file") && src.function == s("function"));
             let e = sourced.entry(prog).or_default();

@@ -97,12 +97,16 @@ pub struct Event<'a> {
     /// Which of the messages relayed in one line this is (from 0; see
     /// [`Decoder::segments`]); `None` for a line with one message.
     pub part: Option<u32>,
-    /// The call site of the kernel or open-iscsi sources that prints this wording, when
-    /// the generated table of the sources has it (docs/messages.md).
-    pub source: Option<&'static MessageSource>,
 }
 
 impl Event<'_> {
+    /// The call site of the kernel or open-iscsi sources that prints this wording, when the
+    /// generated table of the sources has it (docs/messages.md). Found on demand (an
+    /// Aho-Corasick search and one regex), so a caller that does not ask pays nothing.
+    pub fn source(&self) -> Option<&'static MessageSource> {
+        sources::find(self.env.program.as_deref(), &self.env.message)
+    }
+
     /// The best instant for ordering and durations: wall clock, else printk uptime.
     pub fn instant(&self) -> Option<Instant> {
         self.wall.or(self.env.uptime.map(|u| Instant {
@@ -205,13 +209,7 @@ pub struct Decoder {
     forced: Option<Format>,
     years: YearTracker,
     last_index: Option<usize>,
-    /// The source rows of recent messages, by message id (direct-mapped): a message's
-    /// source is found once, not once per line.
-    sources: Vec<(memo::MessageId, Option<&'static MessageSource>)>,
 }
-
-/// Slots of [`Decoder`]'s source cache (a power of two).
-const SOURCE_SLOTS: usize = 4096;
 
 impl Decoder {
     /// A decoder; `forced` overrides per-line format detection.
@@ -239,7 +237,6 @@ impl Decoder {
             memo: memo::Memo::default(),
             shapes: memo::Shapes::default(),
             shape_buf: Vec::new(),
-            sources: vec![(0, None); SOURCE_SLOTS],
             spans: Vec::new(),
             forced,
             years: YearTracker::default(),
@@ -433,16 +430,6 @@ impl Decoder {
         env.message = std::borrow::Cow::Borrowed(msg);
         let map =
             self.maps[idx].get_or_init(|| GroupMap::new(self.set.regex(idx)).unwrap_or_default());
-        let source = match message_id {
-            Some(id) => {
-                let slot = &mut self.sources[(id as usize) & (SOURCE_SLOTS - 1)];
-                if slot.0 != id || id == 0 {
-                    *slot = (id, sources::find(env.program.as_deref(), msg));
-                }
-                slot.1
-            }
-            None => sources::find(env.program.as_deref(), msg),
-        };
         let ev = slot.insert(Event {
             line,
             pattern,
@@ -456,7 +443,6 @@ impl Decoder {
             message_id,
             line_end: None,
             part: None,
-            source,
         });
         let fields = &mut ev.fields;
         fields.fill_from_spans(map, &self.spans, msg);

@@ -127,7 +127,7 @@ impl JsonRender {
     fn fields(&mut self, ev: &Event<'_>, out: &mut Vec<u8>) {
         self.obj.begin();
         field_members(&mut self.obj, ev);
-        if let Some(s) = ev.source {
+        if let Some(s) = ev.source() {
             let o = &mut self.obj;
             o.open("source");
             o.str("origin", s.origin);
