@@ -391,7 +391,9 @@ impl Decoder {
                 (found, Some(id))
             }
             None => {
-                let found = self.find_by_shape(&env.message, source);
+                let found = self
+                    .find_by_shape(&env.message, source)
+                    .or_else(|| self.source_only(env.program.as_deref(), &env.message));
                 let id = self.memo.put(&env.message, source, found, &self.spans);
                 let Some(found) = found else { return false };
                 (found, id)
@@ -456,6 +458,19 @@ impl Decoder {
             .as_ref()
             .and_then(|p| timing::ping_timing(p, ev.env.uptime));
         true
+    }
+
+    /// For a message no pattern knows: the [`patterns::SOURCE_TABLE`] pattern when the
+    /// generated table of the sources has the wording (strictly: enough literal text that
+    /// noise cannot pass for it), its spans in `self.spans`.
+    fn source_only(&mut self, program: Option<&str>, msg: &str) -> Option<usize> {
+        let i = self.set.source_table()?;
+        sources::find_strict(program, msg)?;
+        if !self.set.try_one(i, msg, &mut self.scratch) {
+            return None;
+        }
+        self.spans_from_regex(i);
+        Some(i)
     }
 
     /// The pattern of a message not in the memo, with its group spans in `self.spans`:

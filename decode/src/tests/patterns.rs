@@ -69,6 +69,10 @@ const ANCHOR_EXCEPTIONS: &[(&str, &str)] = &[
         "kernel.module_message",
         "the offload drivers' names hold digits (bnx2i, qla4xxx), which anchors cannot; the prefilter searches the whole names",
     ),
+    (
+        "source.message",
+        "never searched: taken when no pattern matched and the generated table of the sources has the line",
+    ),
     ("iscsiadm.logging_in", "holds `[iface: `"),
     ("iscsiadm.login_succeeded", "holds `[iface: `"),
     (

@@ -317,6 +317,10 @@ kinds! {
     /// A line of the iSCSI initiator stack (iscsid, iscsiadm, iscsistart, iscsiuio, the
     /// kernel's iSCSI modules) whose text no pattern knows: its ids are kept.
     Other = "other", Warning, Initiator, Context, [Generic];
+    /// A line no pattern knows whose wording the generated table of the sources has (an
+    /// untagged line, or a kernel line no kernel pattern knows): the event's `source`
+    /// names its call site (docs/messages.md).
+    SourceMessage = "source_message", Info, Initiator, Noise, [Generic];
     /// Debug output of the kernel's iSCSI modules (`ISCSI_DBG_*`: the function name after
     /// the device prefix), printed only when a debug module parameter is set.
     Debug = "debug", Info, Initiator, Context, [Generic];

@@ -27,7 +27,7 @@ mod storage;
 mod system;
 
 pub use kinds::{Flag, Kind, Role, Scope, Severity, Source};
-pub use row::{ANY, DEBUG_TWINS, Pattern, RELAYED_EXIT_STATUS, Sample};
+pub use row::{ANY, DEBUG_TWINS, Pattern, RELAYED_EXIT_STATUS, SOURCE_TABLE, Sample};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{CaptureLocations, Regex};
@@ -82,6 +82,8 @@ pub struct PatternSet {
     embedded: Vec<OnceLock<Regex>>,
     /// The [`ANY`] patterns, in priority order.
     fallback: Vec<usize>,
+    /// The pattern of [`SOURCE_TABLE`], if the tables have it.
+    source_table: Option<usize>,
     /// Per pattern: its debug twin (see [`DEBUG_TWINS`]).
     debug_twin: Vec<Option<usize>>,
 }
@@ -156,6 +158,7 @@ impl PatternSet {
     /// tests rule out.
     pub fn new() -> PatternSet {
         let patterns: Vec<&'static Pattern> = all().collect();
+        let source_table = patterns.iter().position(|p| p.anchor == SOURCE_TABLE);
         let regexes = patterns.iter().map(|_| OnceLock::new()).collect();
         // Own entries per distinct text.
         let mut texts: Vec<&str> = Vec::new();
@@ -174,6 +177,9 @@ impl PatternSet {
             }
             if p.anchor == ANY {
                 fallback.push(i);
+                continue;
+            }
+            if p.anchor == SOURCE_TABLE {
                 continue;
             }
             for alt in p.anchor.split('|') {
@@ -238,6 +244,7 @@ impl PatternSet {
             digit_sensitive,
             embedded,
             fallback,
+            source_table,
             debug_twin,
         }
     }
@@ -329,6 +336,11 @@ impl PatternSet {
         }
         scratch.candidates = cands;
         found
+    }
+
+    /// The pattern of lines that only the generated table of the sources knows.
+    pub fn source_table(&self) -> Option<usize> {
+        self.source_table
     }
 
     /// Whether the last [`PatternSet::find`] or [`PatternSet::try_one`] matched inside the

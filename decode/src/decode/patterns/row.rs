@@ -41,6 +41,10 @@ pub struct Pattern {
 /// every anchored pattern failed, and only for lines whose program tag names the source.
 pub const ANY: &str = "*";
 
+/// The anchor of the pattern of [`Kind::SourceMessage`]: never searched; the decoder takes
+/// the pattern when no other matches and the generated table of the sources has the line.
+pub const SOURCE_TABLE: &str = "<source table>";
+
 /// The id of the pattern for `exit status N` in a line that relays an iscsiadm or
 /// iscsistart invocation (the decoder keeps it only in such lines).
 pub const RELAYED_EXIT_STATUS: &str = "iscsiadm.relayed_exit_status";

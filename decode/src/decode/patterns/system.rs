@@ -117,4 +117,25 @@ pub static PATTERNS: &[Pattern] = &[
             "program=iscsiuio"
         )],
     },
+    // A line no other row knows, when the generated table of the sources has its wording
+    // (see `super::SOURCE_TABLE`); its ids are kept as the generic rows keep them.
+    Pattern {
+        id: "source.message",
+        kind: Kind::SourceMessage,
+        source: Source::Kernel,
+        anchor: super::SOURCE_TABLE,
+        regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|session(?P<sid_alt2>\d+)\b))?",
+        implies: &[],
+        wording: "",
+        samples: &[
+            s!(
+                "Mar  3 10:00:01 node1 kernel: iscsi: invalid session 3.",
+                "program=kernel"
+            ),
+            s!(
+                "Mar  3 10:00:01 node1 kernel: iscsi_ping could not find host no 3",
+                "program=kernel"
+            ),
+        ],
+    },
 ];

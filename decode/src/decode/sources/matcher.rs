@@ -233,9 +233,28 @@ fn strip_std_prefix(message: &str) -> &str {
     message
 }
 
+/// Literal bytes a row needs before a line is recognised by the row alone
+/// ([`find_strict`]): a wording short enough to be any program's (`%s failed: %d`) names a
+/// source for a line a pattern recognised, but does not make a line iSCSI on its own.
+const MIN_LITERAL_ALONE: u32 = 12;
+
+/// [`find`], for a line no pattern recognises: only rows with [`MIN_LITERAL_ALONE`] literal
+/// bytes.
+pub(crate) fn find_strict(program: Option<&str>, message: &str) -> Option<&'static MessageSource> {
+    find_min(program, message, MIN_LITERAL_ALONE)
+}
+
 /// The row of the sources that prints `message` (tagged `program`, when the envelope says),
 /// the most specific when several match.
 pub(crate) fn find(program: Option<&str>, message: &str) -> Option<&'static MessageSource> {
+    find_min(program, message, 0)
+}
+
+fn find_min(
+    program: Option<&str>,
+    message: &str,
+    min_weight: u32,
+) -> Option<&'static MessageSource> {
     let m = matcher();
     let message = strip_std_prefix(message.trim());
     let mut best: Option<(u32, usize)> = None;
@@ -246,7 +265,7 @@ pub(crate) fn find(program: Option<&str>, message: &str) -> Option<&'static Mess
             if !program_fits(r.origin, program) {
                 continue;
             }
-            if best.is_some_and(|(w, _)| w >= m.weight[row]) {
+            if best.is_some_and(|(w, _)| w >= m.weight[row]) || m.weight[row] < min_weight {
                 continue;
             }
             let re = m.regex[row]

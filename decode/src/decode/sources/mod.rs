@@ -4,7 +4,7 @@
 
 mod matcher;
 
-pub(crate) use matcher::find;
+pub(crate) use matcher::{find, find_strict};
 
 /// One call site of the sources that prints a message: the row of the generated table a
 /// decoded message matched.
