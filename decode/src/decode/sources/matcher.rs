@@ -250,13 +250,63 @@ pub(crate) fn find(program: Option<&str>, message: &str) -> Option<&'static Mess
     find_min(program, message, 0)
 }
 
+/// Which rows a program's lines may match: 0 any (no program), 1 the kernel's, 2
+/// open-iscsi's; `None` for any other program (no row).
+fn program_class(program: Option<&str>) -> Option<u8> {
+    match program {
+        None => Some(0),
+        Some(p) if program_fits("kernel", Some(p)) => Some(1),
+        Some(p) if program_fits("open-iscsi", Some(p)) => Some(2),
+        Some(_) => None,
+    }
+}
+
+/// Entries of the per-thread cache before it is emptied.
+const CACHE_ENTRIES: usize = 8192;
+
+/// A cache of rows found, by message shape.
+type ShapeCache = (std::collections::HashMap<Vec<u8>, Option<u32>>, Vec<u8>);
+
+thread_local! {
+    /// Rows found for message shapes (digit runs as their lengths, `memo::shape_key`), by
+    /// program class and strictness: messages that differ only in their numbers (ids,
+    /// jiffies, error codes) are one search.
+    static CACHE: std::cell::RefCell<ShapeCache> =
+        std::cell::RefCell::new((std::collections::HashMap::new(), Vec::new()));
+}
+
 fn find_min(
     program: Option<&str>,
     message: &str,
     min_weight: u32,
 ) -> Option<&'static MessageSource> {
-    let m = matcher();
+    let class = program_class(program)?;
     let message = strip_std_prefix(message.trim());
+    CACHE.with(|c| {
+        let (map, key) = &mut *c.borrow_mut();
+        crate::decode::memo::shape_key(message, key);
+        key.push(class);
+        key.push(u8::from(min_weight > 0));
+        if let Some(hit) = map.get(key.as_slice()) {
+            return hit.map(|r| &ROWS[r as usize]);
+        }
+        let found = search(program, message, min_weight);
+        // A wording with digits of its own (`v2.0`, `%02x`) may tell same-shape messages
+        // apart: its answer is not kept for the shape.
+        let digits = found.is_some_and(|r| ROWS[r].format.bytes().any(|b| b.is_ascii_digit()));
+        if !digits {
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key.clone(), found.map(|r| r as u32));
+        }
+        found.map(|r| &ROWS[r])
+    })
+}
+
+/// The index of the most specific row that matches `message` (already trimmed).
+fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize> {
+    let m = matcher();
     let mut best: Option<(u32, usize)> = None;
     for hit in m.ac.find_overlapping_iter(message) {
         for &row in &m.rows_of[hit.pattern().as_usize()] {
@@ -275,7 +325,7 @@ fn find_min(
             }
         }
     }
-    best.map(|(_, row)| &ROWS[row])
+    best.map(|(_, row)| row)
 }
 
 #[cfg(test)]
