@@ -187,6 +187,24 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
         json_str(&mut o.out, u.source);
         o.out.push_str(",\"summary\":");
         json_str(&mut o.out, &u.summary);
+        if let Some(p) = u.printed_by {
+            o.out.push_str(",\"printed_by\":{\"origin\":");
+            json_str(&mut o.out, p.origin);
+            for (k, v) in [
+                ("file", p.file),
+                ("function", p.function),
+                ("level", p.level),
+                ("format", p.format),
+                ("since", p.since),
+                ("until", p.until),
+            ] {
+                o.out.push_str(",\"");
+                o.out.push_str(k);
+                o.out.push_str("\":");
+                json_str(&mut o.out, v);
+            }
+            o.out.push('}');
+        }
         o.out.push_str("}}\n");
     } else {
         let _ = writeln!(
@@ -196,6 +214,19 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
         );
         if !u.summary.is_empty() {
             let _ = explain::write_wrapped(&mut o.out, &u.summary, "  ", "    ", WIDTH);
+        }
+        if let Some(p) = u.printed_by {
+            let releases = if p.since == p.until {
+                p.since.to_string()
+            } else {
+                format!("{} … {}", p.since, p.until)
+            };
+            let text = format!(
+                "printed by {}() in {} ({}, level {}); tracked releases with this wording: \
+                 {releases}",
+                p.function, p.file, p.origin, p.level
+            );
+            let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
         }
         if u.readings.is_empty() {
             o.out

@@ -2,8 +2,8 @@
 //! in it that has a space (the kernel's error code, the connection state, a login status,
 //! iscsiadm's code, the SCSI host byte, a parameter number) becomes a reading.
 
-use crate::decode::Decoder;
 use crate::decode::patterns::Kind;
+use crate::decode::{Decoder, MessageSource};
 use crate::explain::host_byte::HostByte;
 use crate::explain::{Reading, Space};
 
@@ -23,6 +23,9 @@ pub(super) struct Understood {
     pub readings: Vec<Reading>,
     /// A `hostbyte=` word that is neither a `DID_*` name nor a number.
     pub odd_hostbyte: Option<String>,
+    /// The call site of the sources that prints the line, when the generated table has its
+    /// wording.
+    pub printed_by: Option<&'static MessageSource>,
 }
 
 /// The decoder's reading of `line`: `None` when no pattern knows it, or only a catch-all
@@ -32,7 +35,9 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
     let mut decoder = Decoder::new(None);
     let mut store = String::new();
     let ev = decoder.decode(1, line, &mut store)?;
-    if matches!(ev.pattern.kind, Kind::Other | Kind::Debug) {
+    let printed_by = ev.source();
+    // A catch-all row alone knows the program, not the message; the sources may know it.
+    if matches!(ev.pattern.kind, Kind::Other | Kind::Debug) && printed_by.is_none() {
         return None;
     }
     let f = &ev.fields;
@@ -67,6 +72,7 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
         summary: escaped(&crate::report::human::event_summary(&ev)),
         readings,
         odd_hostbyte,
+        printed_by,
     })
 }
 
@@ -93,6 +99,24 @@ mod tests {
         assert_eq!(u.pattern, "iscsid.kernel_reported");
         let got: Vec<(Space, i128)> = u.readings.iter().map(|r| (r.space, r.value)).collect();
         assert_eq!(got, [(Space::IscsiErr, 1020), (Space::ConnState, 3)]);
+    }
+
+    #[test]
+    fn where_a_line_comes_from() {
+        let u = understand(" connection3:0: detected conn error (1022)").unwrap();
+        let p = u.printed_by.expect("the kernel's line is in the sources");
+        assert_eq!(
+            (p.file, p.function, p.level),
+            (
+                "drivers/scsi/scsi_transport_iscsi.c",
+                "iscsi_conn_error_event",
+                "info"
+            )
+        );
+        // A line only the sources know is understood too, with where it comes from.
+        let u = understand("Mar  3 10:00:01 node1 kernel: iscsi: invalid session 3.").unwrap();
+        assert_eq!(u.kind, "source_message");
+        assert!(u.printed_by.is_some());
     }
 
     #[test]
