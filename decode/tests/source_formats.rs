@@ -269,8 +269,8 @@ const FLOORS: &[(&str, usize)] = &[
 /// generated message table recognises kernel and untagged lines by itself
 /// (`source_message`).
 const SOURCE_FLOORS: &[(&str, usize, usize)] = &[
-    ("iscsiadm", 278, 219),
-    ("iscsid", 701, 602),
+    ("iscsiadm", 278, 226),
+    ("iscsid", 701, 633),
     ("iscsistart", 22, 16),
     ("iscsiuio", 436, 426),
     ("kernel", 189, 177),

@@ -26,6 +26,8 @@ struct Matcher {
     /// the number of literal bytes (the more, the more specific).
     regex: Vec<OnceLock<Option<Regex>>>,
     weight: Vec<u32>,
+    /// Per row, the version of the last release that prints it (`[0; 4]` when unknown).
+    until: Vec<[u16; 4]>,
     /// Per row, its regex text (`None`: the row is left out).
     text: Vec<Option<String>>,
 }
@@ -74,6 +76,10 @@ fn build() -> Matcher {
         rows_of,
         regex: (0..ROWS.len()).map(|_| OnceLock::new()).collect(),
         weight,
+        until: ROWS
+            .iter()
+            .map(|r| crate::tables::core::parse_version(r.until).unwrap_or_default())
+            .collect(),
         text,
     }
 }
@@ -307,7 +313,7 @@ fn find_min(
 /// The index of the most specific row that matches `message` (already trimmed).
 fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize> {
     let m = matcher();
-    let mut best: Option<(u32, usize)> = None;
+    let mut best: Option<((u32, [u16; 4]), usize)> = None;
     for hit in m.ac.find_overlapping_iter(message) {
         for &row in &m.rows_of[hit.pattern().as_usize()] {
             let row = row as usize;
@@ -315,13 +321,16 @@ fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize
             if !program_fits(r.origin, program) {
                 continue;
             }
-            if best.is_some_and(|(w, _)| w >= m.weight[row]) || m.weight[row] < min_weight {
+            // The more literal text, the more specific; between equals, the wording of the
+            // newer release (a call site renamed or moved keeps its old row in the history).
+            let rank = (m.weight[row], m.until[row]);
+            if best.is_some_and(|(b, _)| b >= rank) || m.weight[row] < min_weight {
                 continue;
             }
             let re = m.regex[row]
                 .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
             if re.as_ref().is_some_and(|re| re.is_match(message)) {
-                best = Some((m.weight[row], row));
+                best = Some((rank, row));
             }
         }
     }
