@@ -310,31 +310,39 @@ fn find_min(
     })
 }
 
-/// The index of the most specific row that matches `message` (already trimmed).
+/// The index of the most specific row that matches `message` (already trimmed): the
+/// candidates of every anchor found, most specific first (the most literal text, then the
+/// newest release's wording: a call site renamed or moved keeps its old row in the
+/// history), verified in that order until one matches, so that a line usually costs one
+/// regex.
 fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize> {
     let m = matcher();
-    let mut best: Option<((u32, [u16; 4]), usize)> = None;
-    for hit in m.ac.find_overlapping_iter(message) {
-        for &row in &m.rows_of[hit.pattern().as_usize()] {
-            let row = row as usize;
-            let r = &ROWS[row];
-            if !program_fits(r.origin, program) {
-                continue;
-            }
-            // The more literal text, the more specific; between equals, the wording of the
-            // newer release (a call site renamed or moved keeps its old row in the history).
-            let rank = (m.weight[row], m.until[row]);
-            if best.is_some_and(|(b, _)| b >= rank) || m.weight[row] < min_weight {
-                continue;
-            }
-            let re = m.regex[row]
-                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
-            if re.as_ref().is_some_and(|re| re.is_match(message)) {
-                best = Some((rank, row));
+    CANDIDATES.with(|c| {
+        let cands = &mut *c.borrow_mut();
+        cands.clear();
+        for hit in m.ac.find_overlapping_iter(message) {
+            for &row in &m.rows_of[hit.pattern().as_usize()] {
+                let row = row as usize;
+                if m.weight[row] >= min_weight && program_fits(ROWS[row].origin, program) {
+                    cands.push((m.weight[row], m.until[row], row));
+                }
             }
         }
-    }
-    best.map(|(_, row)| row)
+        // Most specific first; between equals, the row the table lists first.
+        cands.sort_unstable_by(|x, y| (y.0, y.1, x.2).cmp(&(x.0, x.1, y.2)));
+        cands.dedup();
+        cands.iter().map(|&(_, _, row)| row).find(|&row| {
+            let re = m.regex[row]
+                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
+            re.as_ref().is_some_and(|re| re.is_match(message))
+        })
+    })
+}
+
+thread_local! {
+    /// The candidate rows of one search: (weight, until, row).
+    static CANDIDATES: std::cell::RefCell<Vec<(u32, [u16; 4], usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
