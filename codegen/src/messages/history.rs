@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::version::compare_labels;
 
-use super::{Message, Origin, extract_tree, origin_name};
+use super::{Message, Origin, extract_tree, json, lines_json, load_json, origin_name};
 
 /// One wording and the releases that print it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,42 +101,19 @@ impl History {
 
     /// The JSON text: the header members, then one wording per line.
     pub fn to_json(&self) -> Result<String> {
-        let mut out = format!(
+        let out = format!(
             "{{\n\"origin\": {},\n\"source\": {},\n\"labels\": {},\n\"wordings\": [\n",
             json(&self.origin)?,
             json(&self.source)?,
             json(&self.labels)?
         );
-        for (i, w) in self.wordings.iter().enumerate() {
-            out.push_str(&json(w)?);
-            out.push_str(if i + 1 < self.wordings.len() {
-                ",\n"
-            } else {
-                "\n"
-            });
-        }
-        out.push_str("]}\n");
-        Ok(out)
+        lines_json(out, &self.wordings)
     }
 
     /// Reads a history file.
     pub fn load(path: &Path) -> Result<History> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(path))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::at(
-                path.display().to_string(),
-                e.line() as u32,
-                e.column() as u32,
-                e.to_string(),
-            )
-        })
+        load_json(path)
     }
-}
-
-/// The compact JSON of `v`.
-fn json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| Error::msg(e.to_string()))
 }
 
 /// Runs of consecutive indices: `[0, 1, 2, 5]` → `[(0, 2), (5, 5)]`.

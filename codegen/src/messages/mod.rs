@@ -33,38 +33,48 @@ impl Facts {
     /// The JSON text: the header members, then one message per line, so that a new release
     /// reviews as a line diff.
     pub fn to_json(&self) -> Result<String> {
-        let s = |v: &str| serde_json::to_string(v).map_err(|e| Error::msg(e.to_string()));
-        let mut out = format!(
+        let head = format!(
             "{{\n\"label\": {},\n\"origin\": {},\n\"source\": {},\n\"messages\": [\n",
-            s(&self.label)?,
-            s(&self.origin)?,
-            s(&self.source)?
+            json(&self.label)?,
+            json(&self.origin)?,
+            json(&self.source)?
         );
-        for (i, m) in self.messages.iter().enumerate() {
-            out.push_str(&serde_json::to_string(m).map_err(|e| Error::msg(e.to_string()))?);
-            out.push_str(if i + 1 < self.messages.len() {
-                ",\n"
-            } else {
-                "\n"
-            });
-        }
-        out.push_str("]}\n");
-        Ok(out)
+        lines_json(head, &self.messages)
     }
 
     /// Reads a facts file.
     pub fn load(path: &Path) -> Result<Facts> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(path))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::at(
-                path.display().to_string(),
-                e.line() as u32,
-                e.column() as u32,
-                e.to_string(),
-            )
-        })
+        load_json(path)
     }
+}
+
+/// The compact JSON of `v`.
+pub(crate) fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::msg(e.to_string()))
+}
+
+/// `head`, then each item's JSON on a line of its own, then the closing `]}`.
+pub(crate) fn lines_json<T: serde::Serialize>(mut out: String, items: &[T]) -> Result<String> {
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(&json(item)?);
+        out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("]}\n");
+    Ok(out)
+}
+
+/// Reads a JSON file of the facts, errors with file:line:column.
+pub(crate) fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(path))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::at(
+            path.display().to_string(),
+            e.line() as u32,
+            e.column() as u32,
+            e.to_string(),
+        )
+    })
 }
 
 /// The name `origin` has in facts files and on the command line.

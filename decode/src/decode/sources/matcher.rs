@@ -126,7 +126,7 @@ fn translate(row: &MessageSource) -> Option<Translated> {
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
-            if c == b'\\' && i + 1 < b.len() {
+            if c == b'\\' && b.get(i + 1).is_some_and(u8::is_ascii) {
                 match b[i + 1] {
                     b't' | b'n' | b'r' => {
                         flush(&mut piece, best);
@@ -399,6 +399,16 @@ mod tests {
             "v",
         );
         let t = translate(&row).unwrap();
+        // A backslash before a non-ASCII character is a literal backslash, not a panic.
+        let odd = MessageSource {
+            format: "caf\\é %d",
+            ..row
+        };
+        assert!(
+            Regex::new(&translate(&odd).unwrap().regex)
+                .unwrap()
+                .is_match("session1: caf\\é 3")
+        );
         let re = Regex::new(&t.regex).unwrap();
         assert!(re.is_match("session7: recovery timed out after 120 secs (x y)%"));
         assert!(!re.is_match("session7: recovery timed out after x secs (x)%"));
