@@ -52,7 +52,7 @@ shared=${SHARED_DIR:-../shared}
 if [ -d "$shared/corpus" ] && [ -d "$shared/corpus-labelled" ] && [ -d "$shared/history" ]; then
   cargo test --workspace --features iscsi-codegen/bindgen -- --include-ignored
 else
-  echo "SKIPPED: the 5 tests that need $shared (corpus, corpus-labelled, history, the message catalog): it is absent"
+  echo "SKIPPED: the 6 tests that need $shared (corpus, corpus-labelled, history, the message catalog twice, its formats decoded): it is absent"
   cargo test --workspace --features iscsi-codegen/bindgen
 fi
 

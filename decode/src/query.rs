@@ -203,6 +203,18 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                 o.out.push_str("\":");
                 json_str(&mut o.out, v);
             }
+            if !u.also_printed_by.is_empty() {
+                o.out.push_str(",\"also\":[");
+                for (i, a) in u.also_printed_by.iter().enumerate() {
+                    o.out
+                        .push_str(if i == 0 { "{\"file\":" } else { ",{\"file\":" });
+                    json_str(&mut o.out, a.file);
+                    o.out.push_str(",\"function\":");
+                    json_str(&mut o.out, a.function);
+                    o.out.push('}');
+                }
+                o.out.push(']');
+            }
             o.out.push('}');
         }
         o.out.push_str("}}\n");
@@ -227,6 +239,25 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                 p.function, p.file, p.origin, p.level
             );
             let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+            if !u.also_printed_by.is_empty() {
+                // By file: `f() and g() in usr/iscsiadm.c, h() in usr/idbm.c`.
+                let mut files: Vec<(&str, Vec<String>)> = Vec::new();
+                for a in &u.also_printed_by {
+                    match files.iter_mut().find(|(f, _)| *f == a.file) {
+                        Some((_, fns)) => fns.push(format!("{}()", a.function)),
+                        None => files.push((a.file, vec![format!("{}()", a.function)])),
+                    }
+                }
+                let sites: Vec<String> = files
+                    .iter()
+                    .map(|(file, fns)| format!("{} in {file}", fns.join(", ")))
+                    .collect();
+                let text = format!(
+                    "the same words are also printed by {}; the line cannot tell which",
+                    sites.join("; ")
+                );
+                let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+            }
         }
         if u.readings.is_empty() {
             o.out

@@ -74,8 +74,9 @@ pub fn table(kernel: &Facts, history: &History, newer: Option<&Facts>) -> String
     for r in &rows {
         // `{:?}` of a str is a valid Rust string literal: header text cannot inject code.
         out.push_str(&format!(
-            "    Row::new({}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}),\n",
+            "    Row::new({}, {}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}, {:?}),\n",
             if r.kernel { "K" } else { "U" },
+            super::programs::set_of(r.kernel, &r.m.file),
             r.m.file,
             r.m.function,
             r.m.via,

@@ -6,6 +6,7 @@
 mod cpp;
 pub mod generate;
 pub mod history;
+pub mod programs;
 pub mod rules;
 pub mod scan;
 

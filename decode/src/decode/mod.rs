@@ -107,6 +107,20 @@ impl Event<'_> {
         sources::find(self.env.program.as_deref(), &self.env.message)
     }
 
+    /// The other call sites that print exactly the wording of [`Event::source`], among
+    /// those the line's program links: the line cannot tell them apart (`Out of Memory.`
+    /// is printed by a dozen functions). Empty when the wording has one call site.
+    pub fn same_wording(&self) -> Vec<&'static MessageSource> {
+        self.source()
+            .map(|s| self.same_wording_as(s))
+            .unwrap_or_default()
+    }
+
+    /// [`Event::same_wording`] when the caller has [`Event::source`] already.
+    pub(crate) fn same_wording_as(&self, source: &MessageSource) -> Vec<&'static MessageSource> {
+        sources::same_wording(source, self.env.program.as_deref())
+    }
+
     /// The best instant for ordering and durations: wall clock, else printk uptime.
     pub fn instant(&self) -> Option<Instant> {
         self.wall.or(self.env.uptime.map(|u| Instant {

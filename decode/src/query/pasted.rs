@@ -26,6 +26,8 @@ pub(super) struct Understood {
     /// The call site of the sources that prints the line, when the generated table has its
     /// wording.
     pub printed_by: Option<&'static MessageSource>,
+    /// The other call sites that print the same words (the line cannot tell them apart).
+    pub also_printed_by: Vec<&'static MessageSource>,
 }
 
 /// The decoder's reading of `line`: `None` when no pattern knows it, or only a catch-all
@@ -36,6 +38,9 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
     let mut store = String::new();
     let ev = decoder.decode(1, line, &mut store)?;
     let printed_by = ev.source();
+    let also_printed_by = printed_by
+        .map(|s| ev.same_wording_as(s))
+        .unwrap_or_default();
     // A catch-all row alone knows the program, not the message; the sources may know it.
     if matches!(ev.pattern.kind, Kind::Other | Kind::Debug) && printed_by.is_none() {
         return None;
@@ -73,6 +78,7 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
         readings,
         odd_hostbyte,
         printed_by,
+        also_printed_by,
     })
 }
 

@@ -137,6 +137,18 @@ impl JsonRender {
             o.str("format", s.format);
             o.str("since", s.since);
             o.str("until", s.until);
+            let also = ev.same_wording_as(s);
+            if !also.is_empty() {
+                // The other call sites of these very words: the line cannot tell them apart.
+                o.open_array("also");
+                for a in also {
+                    o.open_elem();
+                    o.str("file", a.file);
+                    o.str("function", a.function);
+                    o.close();
+                }
+                o.close_array();
+            }
             o.close();
         }
         let whole = self.obj.end_bytes();

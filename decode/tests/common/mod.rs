@@ -1,6 +1,8 @@
 //! Running the decoder on a small log in tests: its NDJSON records, or its human report.
 #![allow(dead_code)]
 
+pub mod render;
+
 use iscsi_decode::decode::{self, Options};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use serde_json::Value;

@@ -26,10 +26,16 @@ struct Matcher {
     /// the number of literal bytes (the more, the more specific).
     regex: Vec<OnceLock<Option<Regex>>>,
     weight: Vec<u32>,
+    /// Per row, how it ranks among rows of equal weight: typed conversions (`%d` says more
+    /// than `%s`) twice, plus one for a message printed without a debug switch.
+    rank: Vec<u32>,
     /// Per row, the version of the last release that prints it (`[0; 4]` when unknown).
     until: Vec<[u16; 4]>,
     /// Per row, its regex text (`None`: the row is left out).
     text: Vec<Option<String>>,
+    /// Per row, the other rows of the same wording (origin, prefix and format) printed by
+    /// another call site (file and function); empty for most.
+    twins: Vec<Vec<u32>>,
 }
 
 static MATCHER: OnceLock<Matcher> = OnceLock::new();
@@ -44,6 +50,7 @@ fn build() -> Matcher {
     let mut index = std::collections::HashMap::new();
     let mut text = Vec::with_capacity(ROWS.len());
     let mut weight = Vec::with_capacity(ROWS.len());
+    let mut rank = Vec::with_capacity(ROWS.len());
     for (i, row) in ROWS.iter().enumerate() {
         let t = translate(row);
         let anchor = t
@@ -51,6 +58,7 @@ fn build() -> Matcher {
             .and_then(|t| t.anchor.clone())
             .filter(|a| a.len() >= MIN_ANCHOR);
         weight.push(t.as_ref().map_or(0, |t| t.literal_bytes));
+        rank.push(t.as_ref().map_or(0, |t| t.typed * 2) + u32::from(row.level != "debug"));
         match (t, anchor) {
             (Some(t), Some(a)) => {
                 let k = *index.entry(a.clone()).or_insert_with(|| {
@@ -76,11 +84,76 @@ fn build() -> Matcher {
         rows_of,
         regex: (0..ROWS.len()).map(|_| OnceLock::new()).collect(),
         weight,
+        rank,
         until: ROWS
             .iter()
             .map(|r| crate::tables::core::parse_version(r.until).unwrap_or_default())
             .collect(),
         text,
+        twins: twins(),
+    }
+}
+
+/// For each row, the rows of other call sites that print the same wording.
+fn twins() -> Vec<Vec<u32>> {
+    let mut groups: std::collections::HashMap<(&str, &str, &str), Vec<u32>> =
+        std::collections::HashMap::new();
+    for (i, r) in ROWS.iter().enumerate() {
+        groups
+            .entry((r.origin, r.prefix, r.format))
+            .or_default()
+            .push(i as u32);
+    }
+    ROWS.iter()
+        .map(|r| {
+            let mut seen: Vec<(&str, &str)> = vec![(r.file, r.function)];
+            let mut out = Vec::new();
+            for &j in &groups[&(r.origin, r.prefix, r.format)] {
+                let o = &ROWS[j as usize];
+                if !seen.contains(&(o.file, o.function)) {
+                    seen.push((o.file, o.function));
+                    out.push(j);
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// The index of `row` in [`ROWS`] (rows handed out are always elements of it).
+fn index_of(row: &MessageSource) -> Option<usize> {
+    let at = (row as *const MessageSource as usize).checked_sub(ROWS.as_ptr() as usize)?;
+    let i = at / std::mem::size_of::<MessageSource>();
+    (i < ROWS.len() && std::ptr::eq(&ROWS[i], row)).then_some(i)
+}
+
+/// The other call sites that print exactly the wording of `row` (a line cannot tell them
+/// apart), among those `program` links when it is named: most recent wording first.
+pub(crate) fn same_wording(
+    row: &MessageSource,
+    program: Option<&str>,
+) -> Vec<&'static MessageSource> {
+    let Some(i) = index_of(row) else {
+        return Vec::new();
+    };
+    let m = matcher();
+    let mut out: Vec<&'static MessageSource> = m.twins[i]
+        .iter()
+        .map(|&j| &ROWS[j as usize])
+        .filter(|o| links(o, program))
+        .collect();
+    out.sort_by_key(|o| {
+        std::cmp::Reverse(crate::tables::core::parse_version(o.until).unwrap_or_default())
+    });
+    out
+}
+
+/// Whether the program that tagged a line links the file of `row` (true when the line
+/// names no program, or one the table does not know).
+fn links(row: &MessageSource, program: Option<&str>) -> bool {
+    match program {
+        Some(p) if program_class(Some(p)).is_some_and(|c| c > 0) => row.programs.contains(&p),
+        _ => true,
     }
 }
 
@@ -89,6 +162,8 @@ struct Translated {
     regex: String,
     anchor: Option<String>,
     literal_bytes: u32,
+    /// Conversions narrower than any text (all but `%s`).
+    typed: u32,
 }
 
 /// The anchored regex of `row`'s prefix and format, with the longest literal of the format
@@ -98,6 +173,7 @@ fn translate(row: &MessageSource) -> Option<Translated> {
     let mut best_format: Option<String> = None;
     let mut best_prefix: Option<String> = None;
     let mut literal_bytes = 0u32;
+    let mut typed = 0u32;
     // The prefix: `{sd|scsi}` is either word; a leading space is the kernel's empty driver
     // string (the message is matched trimmed).
     let prefix = row.prefix.trim_start();
@@ -178,6 +254,7 @@ fn translate(row: &MessageSource) -> Option<Translated> {
             let conv = *b.get(i)?;
             i += 1;
             let at_end = i >= b.len() && is_format;
+            typed += u32::from(conv != b's');
             regex.push_str(match conv {
                 b'd' | b'i' => r"\s*-?\d+",
                 b'u' => r"\s*\d+",
@@ -204,6 +281,7 @@ fn translate(row: &MessageSource) -> Option<Translated> {
         regex,
         anchor: best_format.or(best_prefix),
         literal_bytes,
+        typed,
     })
 }
 
@@ -275,7 +353,7 @@ type ShapeCache = (std::collections::HashMap<Vec<u8>, Option<u32>>, Vec<u8>);
 
 thread_local! {
     /// Rows found for message shapes (digit runs as their lengths, `memo::shape_key`), by
-    /// program class and strictness: messages that differ only in their numbers (ids,
+    /// program and strictness: messages that differ only in their numbers (ids,
     /// jiffies, error codes) are one search.
     static CACHE: std::cell::RefCell<ShapeCache> =
         std::cell::RefCell::new((std::collections::HashMap::new(), Vec::new()));
@@ -292,6 +370,7 @@ fn find_min(
         let (map, key) = &mut *c.borrow_mut();
         crate::decode::memo::shape_key(message, key);
         key.push(class);
+        key.extend_from_slice(program.unwrap_or("").as_bytes());
         key.push(u8::from(min_weight > 0));
         if let Some(hit) = map.get(key.as_slice()) {
             return hit.map(|r| &ROWS[r as usize]);
@@ -324,14 +403,17 @@ fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize
             for &row in &m.rows_of[hit.pattern().as_usize()] {
                 let row = row as usize;
                 if m.weight[row] >= min_weight && program_fits(ROWS[row].origin, program) {
-                    cands.push((m.weight[row], m.until[row], row));
+                    let linked = links(&ROWS[row], program);
+                    cands.push((linked, m.weight[row], m.rank[row], m.until[row], row));
                 }
             }
         }
-        // Most specific first; between equals, the row the table lists first.
-        cands.sort_unstable_by(|x, y| (y.0, y.1, x.2).cmp(&(x.0, x.1, y.2)));
+        // A row of a file the program links first (a line tagged `iscsistart` is not
+        // printed by usr/iscsiadm.c), then the most specific, then the newest; between
+        // equals, the row the table lists first.
+        cands.sort_unstable_by(|x, y| (y.0, y.1, y.2, y.3, x.4).cmp(&(x.0, x.1, x.2, x.3, y.4)));
         cands.dedup();
-        cands.iter().map(|&(_, _, row)| row).find(|&row| {
+        cands.iter().map(|&(_, _, _, _, row)| row).find(|&row| {
             let re = m.regex[row]
                 .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
             re.as_ref().is_some_and(|re| re.is_match(message))
@@ -339,9 +421,12 @@ fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize
     })
 }
 
+/// A candidate row: (linked by the program, weight, rank, until, row).
+type Candidate = (bool, u32, u32, [u16; 4], usize);
+
 thread_local! {
-    /// The candidate rows of one search: (weight, until, row).
-    static CANDIDATES: std::cell::RefCell<Vec<(u32, [u16; 4], usize)>> =
+    /// The candidate rows of one search: (linked by the program, weight, rank, until, row).
+    static CANDIDATES: std::cell::RefCell<Vec<Candidate>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -389,6 +474,7 @@ mod tests {
     fn printf_conversions() {
         let row = MessageSource::new(
             "kernel",
+            &["kernel"],
             "f.c",
             "fn",
             "printk",

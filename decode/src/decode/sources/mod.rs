@@ -4,7 +4,7 @@
 
 mod matcher;
 
-pub(crate) use matcher::{find, find_strict};
+pub(crate) use matcher::{find, find_strict, same_wording};
 
 /// One call site of the sources that prints a message: the row of the generated table a
 /// decoded message matched.
@@ -12,6 +12,10 @@ pub(crate) use matcher::{find, find_strict};
 pub struct MessageSource {
     /// `kernel` or `open-iscsi`.
     pub origin: &'static str,
+    /// The programs that link the file, and so may print the message (`["kernel"]`;
+    /// open-iscsi's from its `usr/Makefile`: `["iscsid", "iscsistart"]` for
+    /// `usr/initiator.c`).
+    pub programs: &'static [&'static str],
     /// The source file (`drivers/scsi/libiscsi.c`, `usr/initiator.c`).
     pub file: &'static str,
     /// The function that prints it.
@@ -35,6 +39,7 @@ impl MessageSource {
     #[allow(clippy::too_many_arguments)]
     const fn new(
         origin: &'static str,
+        programs: &'static [&'static str],
         file: &'static str,
         function: &'static str,
         via: &'static str,
@@ -46,6 +51,7 @@ impl MessageSource {
     ) -> MessageSource {
         MessageSource {
             origin,
+            programs,
             file,
             function,
             via,
@@ -62,6 +68,14 @@ impl MessageSource {
 type Row = MessageSource;
 const K: &str = "kernel";
 const U: &str = "open-iscsi";
+const KERNEL: &[&str] = &["kernel"];
+const UIO: &[&str] = &["iscsiuio"];
+const ISCSID: &[&str] = &["iscsid"];
+const ISCSIADM: &[&str] = &["iscsiadm"];
+const ISCSISTART: &[&str] = &["iscsistart"];
+const ISCSID_ISCSIADM: &[&str] = &["iscsid", "iscsiadm"];
+const ISCSID_ISCSISTART: &[&str] = &["iscsid", "iscsistart"];
+const ALL: &[&str] = &["iscsid", "iscsiadm", "iscsistart"];
 
 /// Every wording of the tracked releases.
 pub(crate) static ROWS: &[MessageSource] = include!("../../../generated/messages.rs");
