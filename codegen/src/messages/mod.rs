@@ -179,7 +179,14 @@ pub fn extract_tree(root: &Path, origin: Origin) -> Result<(Vec<Message>, Vec<St
         let bytes = std::fs::read(&path)
             .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(&path))?;
         let text = String::from_utf8_lossy(&bytes);
-        let s = scan::scan(&rel, &text, origin, &known).map_err(Error::msg)?;
+        let s = if origin == Origin::Kernel && text.contains("KBUILD_MODNAME") {
+            let mut known = known.clone();
+            known.insert("KBUILD_MODNAME".to_string(), kbuild_modname(root, &rel));
+            scan::scan(&rel, &text, origin, &known)
+        } else {
+            scan::scan(&rel, &text, origin, &known)
+        }
+        .map_err(Error::msg)?;
         unresolved.extend(s.unresolved.iter().map(|(l, c)| format!("{rel}:{l}: {c}")));
         match functions_of(&rel) {
             Some(only) => messages.extend(
@@ -191,6 +198,36 @@ pub fn extract_tree(root: &Path, origin: Origin) -> Result<(Vec<Message>, Vec<St
         }
     }
     Ok((messages, unresolved))
+}
+
+/// The module a kernel source file is built into (its `KBUILD_MODNAME`): the composite
+/// object of its directory's Makefile or Kbuild that lists it (`qedi-y := qedi_main.o …`),
+/// else the file's own name (`libcxgbi.c` → `libcxgbi`).
+fn kbuild_modname(root: &Path, rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".c").unwrap_or(name);
+    let object = format!("{stem}.o");
+    for make in ["Makefile", "Kbuild"] {
+        let Ok(text) = std::fs::read_to_string(root.join(dir).join(make)) else {
+            continue;
+        };
+        for line in text.replace("\\\n", " ").lines() {
+            let Some((lhs, rhs)) = line.split_once('=') else {
+                continue;
+            };
+            let lhs = lhs.trim_end_matches([':', '+', '?']).trim();
+            let Some((module, _)) = lhs.split_once('-') else {
+                continue;
+            };
+            let lists = ["-y", "-objs", "-$("]
+                .iter()
+                .any(|s| lhs[module.len()..].starts_with(s));
+            if module != "obj" && lists && rhs.split_whitespace().any(|o| o == object) {
+                return module.to_string();
+            }
+        }
+    }
+    stem.to_string()
 }
 
 /// The files under `root` that `glob` names, as `/`-separated relative paths.
