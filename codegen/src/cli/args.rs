@@ -201,6 +201,14 @@ pub(super) enum MessagesAction {
         #[arg(long)]
         check: bool,
     },
+    /// Check `decode/generated/messages.rs` is fresh (as `generate --check`); with
+    /// --reextract also download the Debian kernel source of every `kernel-*.json` facts
+    /// file (the package and version of its `source`), re-extract it, and fail on drift.
+    Check {
+        /// Re-extract the kernel facts from Debian's linux-source packages (needs apt).
+        #[arg(long)]
+        reextract: bool,
+    },
     /// The wordings added, removed and changed between two releases: two kernel releases
     /// (the kernel's facts files merged), or two open-iscsi tags of a history file.
     Diff {

@@ -35,6 +35,14 @@ pub(super) fn run(action: &MessagesAction) -> Result<i32> {
         } => history_of(git, tags, origin_of(*origin), out, source),
         MessagesAction::Diff { a, b, history } => diff(a, b, history.as_deref()),
         MessagesAction::Generate { check } => generate(*check),
+        MessagesAction::Check { reextract } => {
+            let fresh = generate(true)?;
+            if *reextract {
+                let same = super::reextract_messages::run(&workspace().join("headers/messages"))?;
+                return Ok(fresh.max(same));
+            }
+            Ok(fresh)
+        }
     }
 }
 
@@ -133,7 +141,7 @@ fn history_of(git: &Path, glob: &str, origin: Origin, out: &Path, source: &str) 
 }
 
 /// The workspace this generator belongs to.
-fn workspace() -> PathBuf {
+pub(super) fn workspace() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 

@@ -149,6 +149,31 @@ fn headers_of(origin: Origin) -> &'static [&'static str] {
     }
 }
 
+/// What of a tree the extractor reads, as paths relative to its root: the directory of
+/// each glob of [`files_of`] and of its headers (everything under it, Makefiles included,
+/// which name a file's module), or the one file a glob names. For unpacking only these
+/// from a source tarball.
+pub fn tree_paths(origin: Origin) -> Vec<String> {
+    let mut out: Vec<String> = files_of(origin)
+        .iter()
+        .chain(headers_of(origin))
+        .map(|glob| match glob.find('*') {
+            Some(star) => glob[..star].trim_end_matches('/').to_string(),
+            None => glob.to_string(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    // A directory makes its files redundant.
+    let dirs = out.clone();
+    out.retain(|p| {
+        !dirs
+            .iter()
+            .any(|d| d != p && p.starts_with(&format!("{d}/")))
+    });
+    out
+}
+
 /// Every message of the tree at `root`, file by file in path order; files a glob names
 /// that the tree lacks are skipped (older releases have fewer). The second value lists the
 /// calls whose format could not be resolved, as `file:line: call`.
@@ -267,4 +292,37 @@ fn walk(root: &Path, dir: &str, deep: bool, suffix: &str, out: &mut Vec<String>)
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_paths_are_the_globs_directories_and_files() {
+        let paths = tree_paths(Origin::Kernel);
+        assert!(paths.contains(&"drivers/scsi".to_string()), "{paths:?}");
+        assert!(paths.contains(&"include/scsi".to_string()), "{paths:?}");
+        assert!(
+            paths.contains(&"drivers/md/dm-mpath.c".to_string()),
+            "{paths:?}"
+        );
+        // drivers/scsi/libiscsi.c and drivers/scsi/qedi are under drivers/scsi.
+        assert!(
+            !paths.iter().any(|p| p.starts_with("drivers/scsi/")),
+            "{paths:?}"
+        );
+        // Every glob is covered by one of them.
+        for glob in files_of(Origin::Kernel)
+            .iter()
+            .chain(headers_of(Origin::Kernel))
+        {
+            assert!(
+                paths
+                    .iter()
+                    .any(|p| glob == p || glob.starts_with(&format!("{p}/"))),
+                "{glob}"
+            );
+        }
+    }
 }
