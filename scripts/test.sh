@@ -63,6 +63,9 @@ cargo run -q -p iscsi-codegen -- messages generate --check
 step "headers/extracted/ matches the Debian headers, re-extracted"
 cargo run -q -p iscsi-codegen -- check --reextract
 
+step "headers/messages/kernel-*.json match the Debian kernel sources, re-extracted (apt-get download)"
+cargo run -q -p iscsi-codegen -- messages check --reextract
+
 step "fuzz targets, 60 s each (scripts/fuzz.sh; docs/fuzzing.md)"
 if grep -q '^nightly' <<<"$(rustup toolchain list)"; then
   for t in header decoder explain; do

@@ -351,3 +351,34 @@ fn the_history_agrees_with_the_release_facts() {
             .collect::<Vec<_>>()
     );
 }
+
+/// The kernel's facts files merge into one history (what `messages generate` and `messages
+/// diff` read): every release in version order, each with exactly its own wordings.
+#[test]
+fn the_kernel_releases_merge_into_a_history() {
+    use iscsi_codegen::messages::Origin;
+    use iscsi_codegen::messages::history::{self, History};
+    let dir = root().join("headers/messages");
+    let h = History::from_facts_files(&dir, Origin::Kernel).unwrap_or_else(|e| panic!("{e}"));
+    assert!(h.labels.len() >= 2, "{:?}", h.labels);
+    let mut sorted = h.labels.clone();
+    sorted.sort_by(|a, b| iscsi_codegen::version::compare_labels(a, b));
+    assert_eq!(sorted, h.labels, "labels in release order");
+    for (i, label) in h.labels.iter().enumerate() {
+        let from_history: BTreeSet<Key> = h
+            .wordings
+            .iter()
+            .filter(|w| h.has(w, i))
+            .map(|w| key(&w.message.file, &w.message.function, &w.message.format))
+            .collect();
+        let alone: BTreeSet<Key> = facts(&format!("kernel-{label}.json"))
+            .messages
+            .iter()
+            .map(|m| key(&m.file, &m.function, &m.format))
+            .collect();
+        assert_eq!(from_history, alone, "{label}");
+    }
+    let (a, b) = (&h.labels[0], &h.labels[h.labels.len() - 1]);
+    let d = history::diff(&h, a, b).unwrap();
+    assert!(!d.changed.is_empty() || !d.added.is_empty() || !d.removed.is_empty());
+}

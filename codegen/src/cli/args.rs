@@ -201,13 +201,23 @@ pub(super) enum MessagesAction {
         #[arg(long)]
         check: bool,
     },
-    /// The wordings added, removed and changed between two releases of a history file.
+    /// Check `decode/generated/messages.rs` is fresh (as `generate --check`); with
+    /// --reextract also download the Debian kernel source of every `kernel-*.json` facts
+    /// file (the package and version of its `source`), re-extract it, and fail on drift.
+    Check {
+        /// Re-extract the kernel facts from Debian's linux-source packages (needs apt).
+        #[arg(long)]
+        reextract: bool,
+    },
+    /// The wordings added, removed and changed between two releases: two kernel releases
+    /// (the kernel's facts files merged), or two open-iscsi tags of a history file.
     Diff {
         /// The older release.
         a: String,
         /// The newer release.
         b: String,
-        /// The history file [default: headers/messages/open-iscsi-history.json].
+        /// The history file [default: the kernel's facts files in headers/messages/ when A
+        /// and B are kernel releases, else headers/messages/open-iscsi-history.json].
         #[arg(long, value_name = "FILE")]
         history: Option<PathBuf>,
     },

@@ -35,6 +35,14 @@ pub(super) fn run(action: &MessagesAction) -> Result<i32> {
         } => history_of(git, tags, origin_of(*origin), out, source),
         MessagesAction::Diff { a, b, history } => diff(a, b, history.as_deref()),
         MessagesAction::Generate { check } => generate(*check),
+        MessagesAction::Check { reextract } => {
+            let fresh = generate(true)?;
+            if *reextract {
+                let same = super::reextract_messages::run(&workspace().join("headers/messages"))?;
+                return Ok(fresh.max(same));
+            }
+            Ok(fresh)
+        }
     }
 }
 
@@ -133,14 +141,14 @@ fn history_of(git: &Path, glob: &str, origin: Origin, out: &Path, source: &str) 
 }
 
 /// The workspace this generator belongs to.
-fn workspace() -> PathBuf {
+pub(super) fn workspace() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// Writes (or checks) `decode/generated/messages.rs` from `headers/messages/`.
 fn generate(check: bool) -> Result<i32> {
     let dir = workspace().join("headers/messages");
-    let kernel = Facts::load(&dir.join("kernel-v6.1.192.json"))?;
+    let kernel = History::from_facts_files(&dir, Origin::Kernel)?;
     let history = History::load(&dir.join("open-iscsi-history.json"))?;
     let newer = Facts::load(&dir.join("open-iscsi-2.1.11-14-gbc23614.json"))?;
     let text = messages::generate::table(&kernel, &history, Some(&newer));
@@ -174,18 +182,22 @@ fn generate(check: bool) -> Result<i32> {
     Ok(0)
 }
 
-/// The wordings added, removed and changed between two releases.
+/// The wordings added, removed and changed between two releases: of the history file, or
+/// by default of the kernel's facts files merged when both are kernel releases, else of
+/// open-iscsi's tags.
 fn diff(a: &str, b: &str, file: Option<&Path>) -> Result<i32> {
-    let path = file.map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../headers/messages/open-iscsi-history.json"
-            ))
-        },
-        Path::to_path_buf,
-    );
-    let h = History::load(&path)?;
+    let dir = workspace().join("headers/messages");
+    let h = match file {
+        Some(path) => History::load(path)?,
+        None => {
+            let kernel = History::from_facts_files(&dir, Origin::Kernel)?;
+            if kernel.index(a).is_some() && kernel.index(b).is_some() {
+                kernel
+            } else {
+                History::load(&dir.join("open-iscsi-history.json"))?
+            }
+        }
+    };
     let d = history::diff(&h, a, b)?;
     let mut out = std::io::stdout().lock();
     let place = |w: &history::Wording| {

@@ -10,6 +10,7 @@ mod history;
 mod messages;
 mod output;
 mod paths;
+mod reextract_messages;
 
 use std::io::Write;
 

@@ -14,27 +14,22 @@ struct Row<'a> {
     until: &'a str,
 }
 
-/// The Rust text of the table: the kernel's facts (one release) and open-iscsi's history,
-/// plus the wordings of a later open-iscsi commit (`newer`) that no tag has yet.
-pub fn table(kernel: &Facts, history: &History, newer: Option<&Facts>) -> String {
+/// The Rust text of the table: the kernel's releases and open-iscsi's tags, each merged
+/// into a history (every wording with the first and last release that print it), plus the
+/// wordings of a later open-iscsi commit (`newer`) that no tag has yet.
+pub fn table(kernel: &History, history: &History, newer: Option<&Facts>) -> String {
     let mut rows: Vec<Row<'_>> = Vec::new();
-    for m in &kernel.messages {
-        rows.push(Row {
-            kernel: true,
-            m,
-            since: &kernel.label,
-            until: &kernel.label,
-        });
-    }
-    for w in &history.wordings {
-        let since = w.releases.first().map_or("", |r| r[0].as_str());
-        let until = w.releases.last().map_or("", |r| r[1].as_str());
-        rows.push(Row {
-            kernel: false,
-            m: &w.message,
-            since,
-            until,
-        });
+    for (h, is_kernel) in [(kernel, true), (history, false)] {
+        for w in &h.wordings {
+            let since = w.releases.first().map_or("", |r| r[0].as_str());
+            let until = w.releases.last().map_or("", |r| r[1].as_str());
+            rows.push(Row {
+                kernel: is_kernel,
+                m: &w.message,
+                since,
+                until,
+            });
+        }
     }
     if let Some(n) = newer {
         let known: std::collections::BTreeSet<(&str, &str, &str)> = history
@@ -65,7 +60,7 @@ pub fn table(kernel: &Facts, history: &History, newer: Option<&Facts>) -> String
     );
     out.push_str(&format!(
         "// Sources: kernel {}; open-iscsi {} … {}{}.\n",
-        kernel.label,
+        kernel.labels.join(", "),
         history.labels.first().map_or("", String::as_str),
         history.labels.last().map_or("", String::as_str),
         newer.map_or(String::new(), |n| format!(" and {}", n.label))

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::version::compare_labels;
 
-use super::{Message, Origin, extract_tree, json, lines_json, load_json, origin_name};
+use super::{Facts, Message, Origin, extract_tree, json, lines_json, load_json, origin_name};
 
 /// One wording and the releases that print it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +113,52 @@ impl History {
     /// Reads a history file.
     pub fn load(path: &Path) -> Result<History> {
         load_json(path)
+    }
+
+    /// Every facts file of `origin` in `dir` (`<origin>-<label>.json`, the history file
+    /// left out), merged in release order as [`History::merge`] merges tags: the kernel's
+    /// releases, each extracted from its Debian source package. The source lists theirs.
+    pub fn from_facts_files(dir: &Path, origin: Origin) -> Result<History> {
+        let name = origin_name(origin);
+        let mut releases: Vec<Facts> = Vec::new();
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::msg(format!("cannot list: {e}")).in_file(dir))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| Error::msg(format!("cannot list: {e}")).in_file(dir))?
+                .path();
+            let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+            let label = file.as_deref().and_then(|f| {
+                f.strip_prefix(name)?
+                    .strip_prefix('-')?
+                    .strip_suffix(".json")
+                    .filter(|l| *l != "history")
+                    .map(str::to_string)
+            });
+            if label.is_some() {
+                let facts = Facts::load(&path)?;
+                if facts.origin != name {
+                    return Err(
+                        Error::msg(format!("its origin is {}", facts.origin)).in_file(&path)
+                    );
+                }
+                releases.push(facts);
+            }
+        }
+        if releases.is_empty() {
+            return Err(Error::msg(format!("no {name}-<label>.json facts file")).in_file(dir));
+        }
+        releases.sort_by(|a, b| compare_labels(&a.label, &b.label));
+        let source = releases
+            .iter()
+            .map(|f| f.source.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let releases = releases
+            .into_iter()
+            .map(|f| (f.label, f.messages))
+            .collect();
+        Ok(History::merge(origin, &source, releases))
     }
 }
 

@@ -150,6 +150,31 @@ fn headers_of(origin: Origin) -> &'static [&'static str] {
     }
 }
 
+/// What of a tree the extractor reads, as paths relative to its root: the directory of
+/// each glob of [`files_of`] and of its headers (everything under it, Makefiles included,
+/// which name a file's module), or the one file a glob names. For unpacking only these
+/// from a source tarball.
+pub fn tree_paths(origin: Origin) -> Vec<String> {
+    let mut out: Vec<String> = files_of(origin)
+        .iter()
+        .chain(headers_of(origin))
+        .map(|glob| match glob.find('*') {
+            Some(star) => glob[..star].trim_end_matches('/').to_string(),
+            None => glob.to_string(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    // A directory makes its files redundant.
+    let dirs = out.clone();
+    out.retain(|p| {
+        !dirs
+            .iter()
+            .any(|d| d != p && p.starts_with(&format!("{d}/")))
+    });
+    out
+}
+
 /// Every message of the tree at `root`, file by file in path order; files a glob names
 /// that the tree lacks are skipped (older releases have fewer). The second value lists the
 /// calls whose format could not be resolved, as `file:line: call`.
@@ -180,7 +205,14 @@ pub fn extract_tree(root: &Path, origin: Origin) -> Result<(Vec<Message>, Vec<St
         let bytes = std::fs::read(&path)
             .map_err(|e| Error::msg(format!("cannot read: {e}")).in_file(&path))?;
         let text = String::from_utf8_lossy(&bytes);
-        let s = scan::scan(&rel, &text, origin, &known).map_err(Error::msg)?;
+        let s = if origin == Origin::Kernel && text.contains("KBUILD_MODNAME") {
+            let mut known = known.clone();
+            known.insert("KBUILD_MODNAME".to_string(), kbuild_modname(root, &rel));
+            scan::scan(&rel, &text, origin, &known)
+        } else {
+            scan::scan(&rel, &text, origin, &known)
+        }
+        .map_err(Error::msg)?;
         unresolved.extend(s.unresolved.iter().map(|(l, c)| format!("{rel}:{l}: {c}")));
         match functions_of(&rel) {
             Some(only) => messages.extend(
@@ -192,6 +224,36 @@ pub fn extract_tree(root: &Path, origin: Origin) -> Result<(Vec<Message>, Vec<St
         }
     }
     Ok((messages, unresolved))
+}
+
+/// The module a kernel source file is built into (its `KBUILD_MODNAME`): the composite
+/// object of its directory's Makefile or Kbuild that lists it (`qedi-y := qedi_main.o …`),
+/// else the file's own name (`libcxgbi.c` → `libcxgbi`).
+fn kbuild_modname(root: &Path, rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".c").unwrap_or(name);
+    let object = format!("{stem}.o");
+    for make in ["Makefile", "Kbuild"] {
+        let Ok(text) = std::fs::read_to_string(root.join(dir).join(make)) else {
+            continue;
+        };
+        for line in text.replace("\\\n", " ").lines() {
+            let Some((lhs, rhs)) = line.split_once('=') else {
+                continue;
+            };
+            let lhs = lhs.trim_end_matches([':', '+', '?']).trim();
+            let Some((module, _)) = lhs.split_once('-') else {
+                continue;
+            };
+            let lists = ["-y", "-objs", "-$("]
+                .iter()
+                .any(|s| lhs[module.len()..].starts_with(s));
+            if module != "obj" && lists && rhs.split_whitespace().any(|o| o == object) {
+                return module.to_string();
+            }
+        }
+    }
+    stem.to_string()
 }
 
 /// The files under `root` that `glob` names, as `/`-separated relative paths.
@@ -231,4 +293,37 @@ fn walk(root: &Path, dir: &str, deep: bool, suffix: &str, out: &mut Vec<String>)
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_paths_are_the_globs_directories_and_files() {
+        let paths = tree_paths(Origin::Kernel);
+        assert!(paths.contains(&"drivers/scsi".to_string()), "{paths:?}");
+        assert!(paths.contains(&"include/scsi".to_string()), "{paths:?}");
+        assert!(
+            paths.contains(&"drivers/md/dm-mpath.c".to_string()),
+            "{paths:?}"
+        );
+        // drivers/scsi/libiscsi.c and drivers/scsi/qedi are under drivers/scsi.
+        assert!(
+            !paths.iter().any(|p| p.starts_with("drivers/scsi/")),
+            "{paths:?}"
+        );
+        // Every glob is covered by one of them.
+        for glob in files_of(Origin::Kernel)
+            .iter()
+            .chain(headers_of(Origin::Kernel))
+        {
+            assert!(
+                paths
+                    .iter()
+                    .any(|p| glob == p || glob.starts_with(&format!("{p}/"))),
+                "{glob}"
+            );
+        }
+    }
 }

@@ -17,7 +17,18 @@
 //!   `libiscsi_tcp.c` (`ISCSI_DBG_*`: `<prefix><func> <msg>`), `scsi_transport_iscsi.c`
 //!   (`ISCSI_DBG_TRANS_*`: `<prefix><func>: <msg>`), `drivers/infiniband/ulp/iser/iscsi_iser.h`
 //!   (`iser_err`: `iser: <func>: `), `include/linux/device-mapper.h` (`DMERR`: the file's
-//!   `DM_MSG_PREFIX`).
+//!   `DM_MSG_PREFIX`);
+//! - the offload drivers' own macros: `drivers/scsi/qedi/qedi_dbg.h` (`QEDI_ERR`… call
+//!   `qedi_dbg_err`… of `qedi_dbg.c`: `pr_err("[%s]:[%s:%d]:%d: %pV", dev_name, func, line,
+//!   host_no, …)`, under the `qedi_dbg_log` mask but for `QEDI_ERR`),
+//!   `drivers/scsi/qla4xxx/ql4_def.h` (`ql4_printk`: `dev_printk`) and `ql4_dbg.h` (the
+//!   `DEBUG2(x)` gates), `drivers/scsi/be2iscsi/be_main.h` (`beiscsi_log`: `shost_printk`
+//!   when `level[1] <= '3'` or the `log_enable` mask asks), `drivers/scsi/cxgbi/libcxgbi.h`
+//!   (`log_debug`, `pr_info_ipaddr`: `pr_info` under `dbg_level`). bnx2i has none of its
+//!   own: it calls `printk` and `iscsi_conn_printk`.
+//!
+//! `pr_*` calls print through the file's `pr_fmt` (`{pr_fmt}` in a prefix): cxgbi's
+//! `KBUILD_MODNAME ":%s: " fmt, __func__`.
 
 /// Where a call's level comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +63,22 @@ pub struct Call {
     pub debug_only: bool,
     /// The first argument must be this identifier (`fprintf(stderr, …)`).
     pub first_arg: Option<&'static str>,
+    /// A driver's log mask that decides, call by call, whether it prints by default.
+    pub mask: Mask,
+}
+
+/// A driver's run-time log mask in front of a call: what it prints without a debug switch.
+/// A call the mask keeps quiet by default is `debug` (the catalog's rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mask {
+    /// No mask: printed whenever reached.
+    None,
+    /// Printed at `err` and more severe, the rest only when the mask asks (be2iscsi's
+    /// `beiscsi_log`: `level[1] <= '3'`, the mask `log_enable` is 0 by default).
+    BelowErr,
+    /// Printed only when the mask bit named by the argument at this index is on by default
+    /// (`QEDI_INFO(dbg, QEDI_LOG_SCSI_TM, …)` against `qedi_dbg_log`'s default).
+    ArgIn(usize, &'static [&'static str]),
 }
 
 /// Which sources a call belongs to.
@@ -72,7 +99,12 @@ const fn call(name: &'static str, origin: Origin, format: usize, level: LevelFro
         prefix: "",
         debug_only: false,
         first_arg: None,
+        mask: Mask::None,
     }
+}
+
+const fn masked(c: Call, mask: Mask) -> Call {
+    Call { mask, ..c }
 }
 
 const fn with_prefix(c: Call, prefix: &'static str) -> Call {
@@ -93,6 +125,11 @@ const CONN_U: &str = "connection%d:%d ";
 const KCONN: &str = " connection%d:%u: ";
 const KSESS: &str = " session%u: ";
 const SDEV: &str = "{sd|scsi} %d:%d:%d:%llu: ";
+const SHOST: &str = "scsi host%d: ";
+const PR_FMT: &str = "{pr_fmt}";
+const QEDI: &str = "[%s]:[{func}:%d]:%d: ";
+/// `qedi_dbg_log`'s default (qedi_main.c): `QEDI_LOG_WARN | QEDI_LOG_SCSI_TM`.
+const QEDI_DEFAULT: &[&str] = &["QEDI_LOG_SCSI_TM"];
 
 /// Every logging call the extractor knows.
 pub const CALLS: &[Call] = &[
@@ -145,17 +182,27 @@ pub const CALLS: &[Call] = &[
     call("printk", Kernel, 0, KernPrefix),
     call("printk_ratelimited", Kernel, 0, KernPrefix),
     call("printk_deferred", Kernel, 0, KernPrefix),
-    call("pr_emerg", Kernel, 0, Fixed("emerg")),
-    call("pr_alert", Kernel, 0, Fixed("alert")),
-    call("pr_crit", Kernel, 0, Fixed("crit")),
-    call("pr_err", Kernel, 0, Fixed("err")),
-    call("pr_warn", Kernel, 0, Fixed("warn")),
-    call("pr_notice", Kernel, 0, Fixed("notice")),
-    call("pr_info", Kernel, 0, Fixed("info")),
-    debug(call("pr_debug", Kernel, 0, Fixed("debug"))),
-    call("pr_err_ratelimited", Kernel, 0, Fixed("err")),
-    call("pr_warn_ratelimited", Kernel, 0, Fixed("warn")),
-    call("pr_info_ratelimited", Kernel, 0, Fixed("info")),
+    // `pr_*` put the file's `pr_fmt` before the format.
+    with_prefix(call("pr_emerg", Kernel, 0, Fixed("emerg")), PR_FMT),
+    with_prefix(call("pr_alert", Kernel, 0, Fixed("alert")), PR_FMT),
+    with_prefix(call("pr_crit", Kernel, 0, Fixed("crit")), PR_FMT),
+    with_prefix(call("pr_err", Kernel, 0, Fixed("err")), PR_FMT),
+    with_prefix(call("pr_warn", Kernel, 0, Fixed("warn")), PR_FMT),
+    with_prefix(call("pr_notice", Kernel, 0, Fixed("notice")), PR_FMT),
+    with_prefix(call("pr_info", Kernel, 0, Fixed("info")), PR_FMT),
+    debug(with_prefix(
+        call("pr_debug", Kernel, 0, Fixed("debug")),
+        PR_FMT,
+    )),
+    with_prefix(call("pr_err_ratelimited", Kernel, 0, Fixed("err")), PR_FMT),
+    with_prefix(
+        call("pr_warn_ratelimited", Kernel, 0, Fixed("warn")),
+        PR_FMT,
+    ),
+    with_prefix(
+        call("pr_info_ratelimited", Kernel, 0, Fixed("info")),
+        PR_FMT,
+    ),
     call("WARN_ONCE", Kernel, 1, Fixed("warn")),
     call("WARN", Kernel, 1, Fixed("warn")),
     // include/linux/dev_printk.h
@@ -173,7 +220,7 @@ pub const CALLS: &[Call] = &[
         call("iscsi_cls_session_printk", Kernel, 2, KernArg(0)),
         KSESS,
     ),
-    with_prefix(call("shost_printk", Kernel, 2, KernArg(0)), "scsi host%d: "),
+    with_prefix(call("shost_printk", Kernel, 2, KernArg(0)), SHOST),
     with_prefix(call("sdev_printk", Kernel, 2, KernArg(0)), SDEV),
     with_prefix(
         call("scmd_printk", Kernel, 2, KernArg(0)),
@@ -247,13 +294,52 @@ pub const CALLS: &[Call] = &[
         call("DMDEBUG_LIMIT", Kernel, 0, Fixed("debug")),
         "device-mapper: {DM_MSG_PREFIX}: ",
     )),
+    // drivers/scsi/qedi/qedi_dbg.h, qedi_dbg.c: `[<pci name>]:[<func>:<line>]:<host>: `.
+    // QEDI_WARN prints under QEDI_LOG_WARN (on by default), QEDI_NOTICE under
+    // QEDI_LOG_NOTICE (off), QEDI_INFO under the mask bit it is given.
+    with_prefix(call("QEDI_ERR", Kernel, 1, Fixed("err")), QEDI),
+    with_prefix(call("QEDI_WARN", Kernel, 1, Fixed("warn")), QEDI),
+    debug(with_prefix(
+        call("QEDI_NOTICE", Kernel, 1, Fixed("notice")),
+        QEDI,
+    )),
+    masked(
+        with_prefix(call("QEDI_INFO", Kernel, 2, Fixed("info")), QEDI),
+        Mask::ArgIn(1, QEDI_DEFAULT),
+    ),
+    // drivers/scsi/qla4xxx/ql4_def.h: dev_printk on the PCI device (whose driver and
+    // device name, like every dev_* row's, is not in the prefix).
+    call("ql4_printk", Kernel, 2, KernArg(0)),
+    // drivers/scsi/be2iscsi/be_main.h: shost_printk(level, shost, fmt, __LINE__, …), the
+    // format's own `BM_%d : ` taking the line.
+    masked(
+        with_prefix(call("beiscsi_log", Kernel, 3, KernArg(1)), SHOST),
+        Mask::BelowErr,
+    ),
+    with_prefix(call("__beiscsi_log", Kernel, 2, KernArg(1)), SHOST),
+    // drivers/scsi/cxgbi/libcxgbi.h: pr_info when `dbg_level` has the bit.
+    debug(with_prefix(
+        call("log_debug", Kernel, 1, Fixed("info")),
+        PR_FMT,
+    )),
+    debug(with_prefix(
+        call("pr_info_ipaddr", Kernel, 0, Fixed("info")),
+        "{pr_fmt}%pISpc - %pISpc, ",
+    )),
 ];
 
-/// Whether a call of `name` wraps its argument in a debug switch: the SCSI midlayer's
-/// `SCSI_LOG_*(level, cmd)` macros (include/scsi/scsi_logging.h), which run `cmd` only when
-/// `scsi_mod.scsi_logging_level` asks for it.
-pub fn is_debug_gate(name: &str) -> bool {
-    name.starts_with("SCSI_LOG_") && name != "SCSI_LOG_LEVEL"
+/// Whether a call of `name` in `file` wraps its argument in a debug switch: the SCSI
+/// midlayer's `SCSI_LOG_*(level, cmd)` macros (include/scsi/scsi_logging.h), which run
+/// `cmd` only when `scsi_mod.scsi_logging_level` asks for it, and qla4xxx's `DEBUG*(x)`
+/// (drivers/scsi/qla4xxx/ql4_dbg.h: `DEBUG2` and `DEBUG3` run `x` when
+/// `ql4xextended_error_logging` is 2 or 3, the others are compiled out; `DEBUG2_3` always
+/// runs it).
+pub fn is_debug_gate(name: &str, file: &str) -> bool {
+    (name.starts_with("SCSI_LOG_") && name != "SCSI_LOG_LEVEL")
+        || (file.starts_with("drivers/scsi/qla4xxx/")
+            && name.strip_prefix("DEBUG").is_some_and(|n| {
+                n.is_empty() || (n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+            }))
 }
 
 /// The row of `name` for `origin`, if it is a known logging call.

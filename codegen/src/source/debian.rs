@@ -189,6 +189,106 @@ pub fn download_and_unpack(
     Ok(source.files.iter().map(|f| base.join(&f.path)).collect())
 }
 
+/// Every version of the package `name` that apt can download, highest first (empty when
+/// apt knows none).
+pub fn versions_of(name: &str) -> Result<Vec<String>> {
+    let shown = match run(Command::new("apt-cache").args(["show", name])) {
+        Ok(text) => text,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut versions: Vec<String> = parse_show(&shown)
+        .into_iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.version)
+        .collect();
+    versions.sort_by(|a, b| compare_versions(b, a));
+    versions.dedup();
+    Ok(versions)
+}
+
+/// Downloads the kernel source package `name` at `version` (`linux-source-6.1`,
+/// `6.1.192-3`) into `work` and unpacks only `paths` of the tree it carries
+/// (`usr/src/<name>.tar.xz`, streamed through `tar -xJ --wildcards`; a directory brings
+/// everything under it). Returns the tree's root, `work/<name>`.
+pub fn download_kernel_tree(
+    name: &str,
+    version: &str,
+    work: &Path,
+    paths: &[String],
+) -> Result<PathBuf> {
+    let spec = format!("{name}={version}");
+    run(Command::new("apt-get")
+        .args(["download", "-q", &spec])
+        .current_dir(work))?;
+    let deb = std::fs::read_dir(work)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "deb")
+                && p.file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with(&format!("{name}_")))
+        })
+        .ok_or_else(|| Error::msg(format!("`apt-get download {spec}` produced no .deb file")))?;
+    let mut dpkg = Command::new("dpkg-deb")
+        .arg("--fsys-tarfile")
+        .arg(&deb)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::msg(format!("cannot run dpkg-deb: {e}")))?;
+    let fsys = dpkg
+        .stdout
+        .take()
+        .ok_or_else(|| Error::msg("dpkg-deb gave no output pipe"))?;
+    let mut inner = Command::new("tar")
+        .args(["-xO", &format!("./usr/src/{name}.tar.xz")])
+        .stdin(Stdio::from(fsys))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::msg(format!("cannot run tar: {e}")))?;
+    let xz = inner
+        .stdout
+        .take()
+        .ok_or_else(|| Error::msg("tar gave no output pipe"))?;
+    let patterns: Vec<String> = paths.iter().map(|p| format!("{name}/{p}")).collect();
+    let unpack = Command::new("tar")
+        .args(["-xJ", "--wildcards", "-C"])
+        .arg(work)
+        .args(&patterns)
+        .stdin(Stdio::from(xz))
+        .output()
+        .map_err(|e| Error::msg(format!("cannot run tar: {e}")))?;
+    let inner = inner.wait_with_output()?;
+    let dpkg = dpkg.wait_with_output()?;
+    for (what, ok, err) in [
+        (
+            "dpkg-deb --fsys-tarfile",
+            dpkg.status.success(),
+            &dpkg.stderr,
+        ),
+        (
+            "tar -xO (the source tarball)",
+            inner.status.success(),
+            &inner.stderr,
+        ),
+        (
+            "tar -xJ (the tree)",
+            unpack.status.success(),
+            &unpack.stderr,
+        ),
+    ] {
+        if !ok {
+            return Err(Error::msg(format!(
+                "{what} failed on {}: {}",
+                deb.display(),
+                String::from_utf8_lossy(err).trim()
+            )));
+        }
+    }
+    let _ = std::fs::remove_file(&deb);
+    Ok(work.join(name))
+}
+
 /// The one directory under `dir` matching the path glob `root`.
 fn find_root(dir: &Path, root: &str) -> Result<PathBuf> {
     let mut current = vec![dir.to_path_buf()];

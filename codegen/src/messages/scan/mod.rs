@@ -15,7 +15,7 @@ use crate::preprocess::lexer::{TokKind, Token, lex_lenient};
 use crate::preprocess::source_map::LineIndex;
 
 use super::cpp::{directives, is_build_define, literal};
-use super::rules::{self, Call, LevelFrom, Origin};
+use super::rules::{self, Call, LevelFrom, Mask, Origin};
 
 /// One call site that logs a message.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,10 +91,16 @@ pub fn scan(
     })?;
     let mut strings = known.clone();
     let (code, defines) = directives(&stripped.text, &mut strings);
+    let pr_fmt = defines
+        .iter()
+        .find(|d| d.name == "pr_fmt")
+        .and_then(|d| pr_fmt_prefix(&d.body, &strings))
+        .unwrap_or_default();
     let cx = Context {
         file,
         origin,
         strings: &strings,
+        pr_fmt: &pr_fmt,
     };
     let mut out = Scan::default();
     let tokens = lex_lenient(&code, 0, &|o| o);
@@ -109,7 +115,7 @@ pub fn scan(
     while i < tokens.len() {
         let t = &tokens[i];
         let next_is_paren = tokens.get(i + 1).is_some_and(|n| n.is_punct("("));
-        if next_is_paren && t.kind == TokKind::Ident && rules::is_debug_gate(&t.text) {
+        if next_is_paren && t.kind == TokKind::Ident && rules::is_debug_gate(&t.text, file) {
             gated_until = gated_until.max(arguments(&tokens, i + 1).1);
         }
         match t.kind {
@@ -203,6 +209,8 @@ struct Context<'a> {
     file: &'a str,
     origin: Origin,
     strings: &'a BTreeMap<String, String>,
+    /// What the file's `pr_fmt` puts before a `pr_*` format (`{func}` for `__func__`).
+    pr_fmt: &'a str,
 }
 
 impl Context<'_> {
@@ -225,7 +233,7 @@ impl Context<'_> {
         let member = i > 0 && (tokens[i - 1].is_punct(".") || tokens[i - 1].is_punct("->"));
         let call = rules::find(&t.text, self.origin).filter(|_| !member)?;
         let (args, end) = arguments(tokens, i + 1);
-        match message(call, &args, tokens, code, self.strings, function) {
+        match message(call, &args, tokens, code, self, function) {
             Some(Resolved::Message(mut m)) => {
                 m.file = self.file.to_string();
                 m.line = line;
@@ -286,9 +294,10 @@ fn message(
     args: &[std::ops::Range<usize>],
     tokens: &[Token],
     code: &str,
-    strings: &BTreeMap<String, String>,
+    cx: &Context<'_>,
     function: &str,
 ) -> Option<Resolved> {
+    let strings = cx.strings;
     let arg_tokens = |k: usize| args.get(k).map(|r| &tokens[r.clone()]);
     if let Some(first) = call.first_arg {
         let a = arg_tokens(0)?;
@@ -343,7 +352,15 @@ fn message(
     {
         level = Some("warn");
     }
-    let level = if call.debug_only {
+    // A driver's log mask that is off by default for this call makes it a debug message.
+    let quiet = match call.mask {
+        Mask::None => false,
+        Mask::BelowErr => !matches!(level, Some("emerg" | "alert" | "crit" | "err")),
+        Mask::ArgIn(k, on) => {
+            !arg_tokens(k).is_some_and(|a| a.len() == 1 && on.contains(&a[0].text.as_str()))
+        }
+    };
+    let level = if call.debug_only || quiet {
         "debug"
     } else {
         level.unwrap_or("info")
@@ -356,6 +373,7 @@ fn message(
         String::new()
     } else {
         call.prefix
+            .replace("{pr_fmt}", cx.pr_fmt)
             .replace("{func}", function)
             .replace("{DM_MSG_PREFIX}", dm)
     };
@@ -378,152 +396,32 @@ fn message(
     }))
 }
 
+/// The text a `#define pr_fmt(fmt) KBUILD_MODNAME ":%s: " fmt, __func__` puts before the
+/// format: its strings and string macros before `fmt`, a `%s` that takes `__func__` written
+/// `{func}`. `None` when it is anything else.
+fn pr_fmt_prefix(body: &str, strings: &BTreeMap<String, String>) -> Option<String> {
+    let tokens = lex_lenient(body, 0, &|o| o);
+    let at = tokens.iter().position(|t| t.is_ident("fmt"))?;
+    let mut prefix = String::new();
+    for t in &tokens[..at] {
+        match t.kind {
+            TokKind::Str => prefix.push_str(&literal(&t.text)),
+            TokKind::Ident => prefix.push_str(strings.get(&t.text)?),
+            _ => return None,
+        }
+    }
+    let rest: Vec<&str> = tokens[at + 1..].iter().map(|t| t.text.as_str()).collect();
+    match rest.as_slice() {
+        [] => Some(prefix),
+        [",", "__func__"] if prefix.contains("%s") => Some(prefix.replacen("%s", "{func}", 1)),
+        _ => None,
+    }
+}
+
 /// Whitespace runs as one space, trimmed.
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SRC: &str = r#"
-#include <stdio.h>
-#define PFX "nic "
-#define LOG_ME(x) log_error("not a call site %d", x)
-/* log_error("in a comment") */
-static int helper(int a) __attribute__((unused));
-
-static void __login_response_status(struct iscsi_conn *conn, int login_status)
-{
-	switch (login_status) {
-	case 1:
-		conn_error(conn, "Login error (Login status %d)",
-			   login_status);
-		break;
-	}
-	log_debug(7, "put ev context %p:%s", &ctx->actor,
-		  (&ctx->actor)->name);
-	log_error(ok ? "a" : "b");
-	x->log_error("member, not a call");
-	ILOG_ERR(PFX "Could not %s: %" PRIu64 "\n", "x", n);
-	fprintf(fp, "not logged");
-	fprintf(stderr, "Error: \"%s\"\n", s);
-}
-"#;
-
-    #[test]
-    fn finds_calls_with_function_level_prefix_and_args() {
-        let s = scan("usr/x.c", SRC, Origin::OpenIscsi, &BTreeMap::new()).unwrap();
-        let got: Vec<(&str, &str, &str, &str, &str)> = s
-            .messages
-            .iter()
-            .map(|m| {
-                (
-                    m.function.as_str(),
-                    m.via.as_str(),
-                    m.level.as_str(),
-                    m.prefix.as_str(),
-                    m.format.as_str(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    "LOG_ME (macro)",
-                    "log_error",
-                    "err",
-                    "",
-                    "not a call site %d"
-                ),
-                (
-                    "__login_response_status",
-                    "conn_error",
-                    "err",
-                    "connection%d:%d ",
-                    "Login error (Login status %d)"
-                ),
-                (
-                    "__login_response_status",
-                    "log_debug",
-                    "debug",
-                    "",
-                    "put ev context %p:%s"
-                ),
-                (
-                    "__login_response_status",
-                    "ILOG_ERR",
-                    "err",
-                    "ERR  ",
-                    "nic Could not %s: %lu"
-                ),
-                (
-                    "__login_response_status",
-                    "fprintf",
-                    "err",
-                    "",
-                    "Error: \"%s\""
-                ),
-            ]
-        );
-        // A macro's calls are found in its body, with the macro's line.
-        assert_eq!(s.messages[0].line, 4);
-        assert_eq!(s.messages[1].args, ["login_status"]);
-        assert_eq!(s.messages[1].line, 12);
-        assert_eq!(s.messages[2].args, ["&ctx->actor", "(&ctx->actor)->name"]);
-        assert_eq!(s.unresolved, [(18, "log_error".to_string())]);
-    }
-
-    #[test]
-    fn kernel_levels_and_prefixes() {
-        let src = r#"
-#define DM_MSG_PREFIX "multipath"
-void iscsi_conn_failure(struct iscsi_conn *conn, enum iscsi_err err)
-{
-	iscsi_conn_printk(KERN_INFO, conn, "detected conn error (%d)\n", err);
-	printk(KERN_ERR "iscsi: invalid %s\n", x);
-	ISCSI_DBG_EH(session, "wait for relogin\n");
-	DMWARN("Failing path %s.", p);
-}
-"#;
-        let s = scan(
-            "drivers/scsi/libiscsi.c",
-            src,
-            Origin::Kernel,
-            &BTreeMap::new(),
-        )
-        .unwrap();
-        let got: Vec<(&str, &str, &str)> = s
-            .messages
-            .iter()
-            .map(|m| (m.level.as_str(), m.prefix.as_str(), m.format.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("info", " connection%d:%u: ", "detected conn error (%d)"),
-                ("err", "", "iscsi: invalid %s"),
-                (
-                    "debug",
-                    " session%u: iscsi_conn_failure ",
-                    "wait for relogin"
-                ),
-                ("warn", "device-mapper: multipath: ", "Failing path %s."),
-            ]
-        );
-    }
-
-    #[test]
-    fn an_unclosed_comment_is_an_error_with_its_line() {
-        let e = scan(
-            "x.c",
-            "int a;\n/* never closed\n",
-            Origin::Kernel,
-            &BTreeMap::new(),
-        )
-        .unwrap_err();
-        assert_eq!(e, "x.c:2: a block comment that is never closed");
-    }
-}
+mod tests;
