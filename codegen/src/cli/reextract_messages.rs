@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use iscsi_codegen::messages::{self, Facts, Origin};
+use iscsi_codegen::messages::{Facts, Origin};
 use iscsi_codegen::source::debian;
 use iscsi_codegen::{Error, Result};
 use similar::{ChangeTag, TextDiff};
@@ -88,9 +88,13 @@ fn check_one(path: &Path, work: &Path) -> Result<bool> {
     let dir = work.join(format!("{name}-{take}"));
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::msg(format!("cannot create: {e}")).in_file(&dir))?;
-    let tree =
-        debian::download_kernel_tree(name, take, &dir, &messages::tree_paths(Origin::Kernel))?;
-    let (found, _) = messages::extract_tree(&tree, Origin::Kernel)?;
+    let tree = debian::download_kernel_tree(
+        name,
+        take,
+        &dir,
+        &iscsi_codegen::messages::tree_paths(Origin::Kernel),
+    )?;
+    let (found, _) = iscsi_codegen::messages::extract_tree(&tree, Origin::Kernel)?;
     let _ = std::fs::remove_dir_all(&dir);
     let fresh = Facts {
         label: if same {
