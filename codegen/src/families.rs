@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -295,17 +294,6 @@ pub fn header_key(header: &Header) -> &str {
     p.rsplit(['/', '\\']).next().unwrap_or(p)
 }
 
-fn location_of(text: &str, span: Range<usize>) -> Location {
-    let start = span.start.min(text.len());
-    let before = text.get(..start).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    Location {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-    }
-}
-
 /// Whether `s` is an identifier that needs no `r#`: ASCII, not a keyword.
 fn is_rust_name(s: &str) -> bool {
     crate::rust_name::is_ident_shaped(s) && !crate::rust_name::is_keyword(s)
@@ -342,14 +330,14 @@ impl Spec {
     pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Spec> {
         let path = path.as_ref().to_path_buf();
         let raw: RawSpec = toml::from_str(text).map_err(|e| {
-            let at = e.span().map_or(nowhere(), |s| location_of(text, s));
+            let at = e.span().map_or(nowhere(), |s| Location::of_span(text, s));
             Error::at(&path, at.line, at.column, e.message().to_string())
         })?;
         let enums = raw
             .enums
             .into_iter()
             .map(|s| {
-                let at = location_of(text, s.span());
+                let at = Location::of_span(text, s.span());
                 let mut v = s.into_inner();
                 v.at = at;
                 v
@@ -359,7 +347,7 @@ impl Spec {
             .families
             .into_iter()
             .map(|s| {
-                let at = location_of(text, s.span());
+                let at = Location::of_span(text, s.span());
                 let mut v = s.into_inner();
                 v.at = at;
                 v
@@ -369,7 +357,7 @@ impl Spec {
             .excludes
             .into_iter()
             .map(|s| {
-                let at = location_of(text, s.span());
+                let at = Location::of_span(text, s.span());
                 let mut v = s.into_inner();
                 v.at = at;
                 v

@@ -15,6 +15,21 @@ pub struct Location {
     pub column: u32,
 }
 
+impl Location {
+    /// The line and column where byte `span.start` of `text` is (a spec file's entry, from
+    /// its TOML span).
+    pub fn of_span(text: &str, span: std::ops::Range<usize>) -> Location {
+        let start = span.start.min(text.len());
+        let before = text.get(..start).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        Location {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// Where a header came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {

@@ -151,7 +151,8 @@ fn generate(check: bool) -> Result<i32> {
     let kernel = History::from_facts_files(&dir, Origin::Kernel)?;
     let history = History::load(&dir.join("open-iscsi-history.json"))?;
     let newer = Facts::load(&dir.join("open-iscsi-2.1.11-14-gbc23614.json"))?;
-    let text = messages::generate::table(&kernel, &history, Some(&newer));
+    let spec = messages::fields::Spec::load(workspace().join("headers/message-fields.toml"))?;
+    let text = messages::generate::table(&kernel, &history, Some(&newer), &spec)?;
     let out = workspace().join("decode/generated/messages.rs");
     let mut err = std::io::stderr().lock();
     if check {

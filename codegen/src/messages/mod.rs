@@ -4,6 +4,7 @@
 //! source text: what a log line can say, and where it comes from.
 
 mod cpp;
+pub mod fields;
 pub mod generate;
 pub mod history;
 pub mod programs;

@@ -223,6 +223,8 @@ pub struct Decoder {
     forced: Option<Format>,
     years: YearTracker,
     last_index: Option<usize>,
+    /// Scratch for the fields of a row of the sources' table.
+    row_fields: Vec<(&'static str, usize, usize)>,
 }
 
 impl Decoder {
@@ -255,6 +257,7 @@ impl Decoder {
             forced,
             years: YearTracker::default(),
             last_index: None,
+            row_fields: Vec::new(),
         }
     }
 
@@ -466,6 +469,9 @@ impl Decoder {
             if is_unset(fields, id) {
                 fields.set(id, v);
             }
+        }
+        if pattern.anchor == patterns::SOURCE_TABLE {
+            sources::fill_fields(ev.env.program.as_deref(), msg, fields, &mut self.row_fields);
         }
         ev.timing = fields
             .ping

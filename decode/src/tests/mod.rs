@@ -3,4 +3,5 @@
 
 mod corpus;
 mod patterns;
+mod source_fields;
 mod stages;

@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::{MessageSource, ROWS};
+use crate::decode::fields::{FieldId, Fields};
 
 /// The shortest anchor a row may have.
 const MIN_ANCHOR: usize = 5;
@@ -255,12 +256,19 @@ fn translate(row: &MessageSource) -> Option<Translated> {
             i += 1;
             let at_end = i >= b.len() && is_format;
             typed += u32::from(conv != b's');
+            // Each conversion is a group (numbered in order, prefix first), whose text
+            // fills the field the row's `fields` names for it; a width's padding is
+            // outside it.
+            if matches!(conv, b'd' | b'i' | b'u' | b'x' | b'X' | b'o') {
+                regex.push_str(r"\s*");
+            }
+            regex.push('(');
             regex.push_str(match conv {
-                b'd' | b'i' => r"\s*-?\d+",
-                b'u' => r"\s*\d+",
-                b'x' | b'X' if hash => r"\s*0[xX][0-9a-fA-F]+",
-                b'x' | b'X' => r"\s*[0-9a-fA-F]+",
-                b'o' => r"\s*[0-7]+",
+                b'd' | b'i' => r"-?\d+",
+                b'u' => r"\d+",
+                b'x' | b'X' if hash => r"0[xX][0-9a-fA-F]+",
+                b'x' | b'X' => r"[0-9a-fA-F]+",
+                b'o' => r"[0-7]+",
                 b'c' => ".",
                 b'f' | b'g' | b'e' => r"[-+0-9.eEinfa]+",
                 b'p' => {
@@ -273,6 +281,7 @@ fn translate(row: &MessageSource) -> Option<Translated> {
                 _ if at_end => ".*",
                 _ => ".*?",
             });
+            regex.push(')');
         }
         flush(&mut piece, best);
     }
@@ -315,6 +324,91 @@ fn strip_std_prefix(message: &str) -> &str {
         }
     }
     message
+}
+
+/// The fields `row`'s `fields` column names in `message` (a message the row matches, as
+/// [`find`] was given it): each field's name and byte range in `message`, in order. The
+/// conversions of one field in a row (the four numbers of `H:C:T:L`) are one range, from
+/// the first to the last; a field named twice apart is taken the first time only.
+pub(crate) fn field_spans(
+    row: &MessageSource,
+    message: &str,
+    out: &mut Vec<(&'static str, usize, usize)>,
+) {
+    out.clear();
+    if row.fields.is_empty() {
+        return;
+    }
+    let Some(i) = index_of(row) else { return };
+    let m = matcher();
+    let Some(re) = m.regex[i]
+        .get_or_init(|| m.text[i].as_deref().and_then(|t| Regex::new(t).ok()))
+        .as_ref()
+    else {
+        return;
+    };
+    let text = strip_std_prefix(message.trim());
+    let base = text.as_ptr() as usize - message.as_ptr() as usize;
+    let Some(caps) = re.captures(text) else {
+        return;
+    };
+    let mut last: Option<&'static str> = None;
+    for (g, name) in row.fields.split(' ').enumerate() {
+        let Some(at) = caps.get(g + 1) else {
+            last = None;
+            continue;
+        };
+        if name == "-" {
+            last = None;
+            continue;
+        }
+        let (s, e) = (base + at.start(), base + at.end());
+        // `last`: the name of the range just pushed or extended, which this conversion
+        // may extend.
+        if last == Some(name) {
+            if let Some(prev) = out.last_mut() {
+                prev.2 = e;
+            }
+        } else if out.iter().any(|f| f.0 == name) {
+            last = None;
+        } else {
+            out.push((name, s, e));
+            last = Some(name);
+        }
+    }
+}
+
+/// For a message only the table of the sources knows: fills `fields` with what its row's
+/// conversions print (the `fields` column, from `headers/message-fields.toml`). They are set
+/// last to first, so that the first conversion filling a field wins (`retcode %d (%d)`:
+/// the return code's errno, not the errno printed after it). `scratch` holds the spans.
+pub(crate) fn fill_fields<'a>(
+    program: Option<&str>,
+    msg: &'a str,
+    fields: &mut Fields<'a>,
+    scratch: &mut Vec<(&'static str, usize, usize)>,
+) {
+    let Some(row) = find_strict(program, msg) else {
+        return;
+    };
+    field_spans(row, msg, scratch);
+    for &(name, s, e) in scratch.iter().rev() {
+        if let (Some(id), Some(v)) = (FieldId::from_group(name), msg.get(s..e)) {
+            fields.set(id, v);
+        }
+    }
+}
+
+/// The number of conversions (capture groups) of `row`'s regex; `None` when the row is left
+/// out of matching (no anchor, or a regex that does not compile).
+#[cfg(test)]
+pub(crate) fn group_count(row: &MessageSource) -> Option<usize> {
+    let i = index_of(row)?;
+    let m = matcher();
+    let re = m.regex[i]
+        .get_or_init(|| m.text[i].as_deref().and_then(|t| Regex::new(t).ok()))
+        .as_ref()?;
+    Some(re.captures_len() - 1)
 }
 
 /// Literal bytes a row needs before a line is recognised by the row alone
@@ -483,6 +577,7 @@ mod tests {
             "recovery timed out after %d secs (%s)%%",
             "v",
             "v",
+            "sid - -",
         );
         let t = translate(&row).unwrap();
         // A backslash before a non-ASCII character is a literal backslash, not a panic.

@@ -4,7 +4,9 @@
 
 mod matcher;
 
-pub(crate) use matcher::{find, find_strict, same_wording};
+#[cfg(test)]
+pub(crate) use matcher::{field_spans, group_count};
+pub(crate) use matcher::{fill_fields, find, find_strict, same_wording};
 
 /// One call site of the sources that prints a message: the row of the generated table a
 /// decoded message matched.
@@ -33,6 +35,10 @@ pub struct MessageSource {
     pub since: &'static str,
     /// The last tracked release that prints it.
     pub until: &'static str,
+    /// The decoder field each conversion of the prefix and format fills, by their group
+    /// names (`sid cid - kerr`; `-` for none), from the reviewed spec
+    /// `headers/message-fields.toml`; empty when none fills a field.
+    pub fields: &'static str,
 }
 
 impl MessageSource {
@@ -48,6 +54,7 @@ impl MessageSource {
         format: &'static str,
         since: &'static str,
         until: &'static str,
+        fields: &'static str,
     ) -> MessageSource {
         MessageSource {
             origin,
@@ -60,6 +67,7 @@ impl MessageSource {
             format,
             since,
             until,
+            fields,
         }
     }
 }
