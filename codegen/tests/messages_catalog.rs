@@ -84,6 +84,11 @@ fn why_extra(m: &Message) -> Option<&'static str> {
     if offload.iter().any(|d| file.contains(d)) {
         return Some("an offload driver: not in the catalog's file set");
     }
+    if m.via == "starget_printk" {
+        return Some(
+            "starget_printk (scsi_lib.c's target queue): the catalog reads no scsi_target message",
+        );
+    }
     if file == "drivers/scsi/hosts.c" {
         return Some("hosts.c: the catalog takes only the host banner from it");
     }

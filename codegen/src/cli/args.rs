@@ -208,6 +208,11 @@ pub(super) enum MessagesAction {
         /// Re-extract the kernel facts from Debian's linux-source packages (needs apt).
         #[arg(long)]
         reextract: bool,
+        /// With --reextract: write the re-extracted facts over a committed file that
+        /// differs (after an extractor change), instead of failing. Only for the
+        /// committed package version.
+        #[arg(long, requires = "reextract")]
+        update: bool,
     },
     /// The wordings added, removed and changed between two releases: two kernel releases
     /// (the kernel's facts files merged), or two open-iscsi tags of a history file.

@@ -35,10 +35,11 @@ pub(super) fn run(action: &MessagesAction) -> Result<i32> {
         } => history_of(git, tags, origin_of(*origin), out, source),
         MessagesAction::Diff { a, b, history } => diff(a, b, history.as_deref()),
         MessagesAction::Generate { check } => generate(*check),
-        MessagesAction::Check { reextract } => {
+        MessagesAction::Check { reextract, update } => {
             let fresh = generate(true)?;
             if *reextract {
-                let same = super::reextract_messages::run(&workspace().join("headers/messages"))?;
+                let same =
+                    super::reextract_messages::run(&workspace().join("headers/messages"), *update)?;
                 return Ok(fresh.max(same));
             }
             Ok(fresh)

@@ -16,8 +16,9 @@ use similar::{ChangeTag, TextDiff};
 /// How many differing lines of one facts file are printed.
 const SHOWN: usize = 20;
 
-/// Re-extracts every `kernel-*.json` of `dir`; 0 when all match, 1 on a drift.
-pub(super) fn run(dir: &Path) -> Result<i32> {
+/// Re-extracts every `kernel-*.json` of `dir`; 0 when all match, 1 on a drift. With
+/// `update`, a file that drifts from its own package version is rewritten instead.
+pub(super) fn run(dir: &Path, update: bool) -> Result<i32> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::msg(format!("cannot list: {e}")).in_file(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -38,7 +39,7 @@ pub(super) fn run(dir: &Path) -> Result<i32> {
         .map_err(|e| Error::msg(format!("cannot create: {e}")).in_file(&work))?;
     let result = files
         .iter()
-        .map(|f| check_one(f, &work))
+        .map(|f| check_one(f, &work, update))
         .collect::<Result<Vec<bool>>>();
     let _ = std::fs::remove_dir_all(&work);
     let drift = result?.iter().any(|same| !same);
@@ -56,7 +57,7 @@ fn package_of(facts: &Facts) -> Option<(&str, &str)> {
 
 /// Re-extracts one facts file; whether it matched (or was not comparable as the same
 /// version).
-fn check_one(path: &Path, work: &Path) -> Result<bool> {
+fn check_one(path: &Path, work: &Path, update: bool) -> Result<bool> {
     let committed = Facts::load(path)?;
     let (name, version) = package_of(&committed).ok_or_else(|| {
         Error::msg(format!(
@@ -114,6 +115,17 @@ fn check_one(path: &Path, work: &Path) -> Result<bool> {
         let _ = writeln!(
             err,
             "{}: {name} {take} re-extracts to the committed facts ({} messages, {seconds:.1} s)",
+            path.display(),
+            fresh.messages.len()
+        );
+        return Ok(true);
+    }
+    if update && same {
+        std::fs::write(path, &new)
+            .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(path))?;
+        let _ = writeln!(
+            err,
+            "{}: updated from {name} {take} ({} messages, {seconds:.1} s)",
             path.display(),
             fresh.messages.len()
         );

@@ -126,6 +126,9 @@ const KCONN: &str = " connection%d:%u: ";
 const KSESS: &str = " session%u: ";
 const SDEV: &str = "{sd|scsi} %d:%d:%d:%llu: ";
 const SHOST: &str = "scsi host%d: ";
+/// dev_printk's `"%s %s: ", dev_driver_string(dev), dev_name(dev)` (drivers/base/core.c
+/// __dev_printk) on a device whose names the format does not know (`qla4xxx 0000:04:00.0: `).
+const DEV: &str = "{driver} {device}: ";
 const PR_FMT: &str = "{pr_fmt}";
 const QEDI: &str = "[%s]:[{func}:%d]:%d: ";
 /// `qedi_dbg_log`'s default (qedi_main.c): `QEDI_LOG_WARN | QEDI_LOG_SCSI_TM`.
@@ -206,12 +209,18 @@ pub const CALLS: &[Call] = &[
     call("WARN_ONCE", Kernel, 1, Fixed("warn")),
     call("WARN", Kernel, 1, Fixed("warn")),
     // include/linux/dev_printk.h
-    call("dev_err", Kernel, 1, Fixed("err")),
-    call("dev_warn", Kernel, 1, Fixed("warn")),
-    call("dev_notice", Kernel, 1, Fixed("notice")),
-    call("dev_info", Kernel, 1, Fixed("info")),
-    debug(call("dev_dbg", Kernel, 1, Fixed("debug"))),
-    call("dev_printk", Kernel, 2, KernArg(0)),
+    with_prefix(call("dev_err", Kernel, 1, Fixed("err")), DEV),
+    with_prefix(call("dev_warn", Kernel, 1, Fixed("warn")), DEV),
+    with_prefix(call("dev_notice", Kernel, 1, Fixed("notice")), DEV),
+    with_prefix(call("dev_info", Kernel, 1, Fixed("info")), DEV),
+    debug(with_prefix(call("dev_dbg", Kernel, 1, Fixed("debug")), DEV)),
+    with_prefix(call("dev_printk", Kernel, 2, KernArg(0)), DEV),
+    // include/scsi/scsi_device.h: dev_printk on the scsi_target, which has no driver: the
+    // bus name, then `target%d:%d:%d`.
+    with_prefix(
+        call("starget_printk", Kernel, 2, KernArg(0)),
+        "scsi target%d:%d:%d: ",
+    ),
     // include/scsi/*.h, libiscsi, scsi_transport_iscsi
     with_prefix(call("iscsi_conn_printk", Kernel, 2, KernArg(0)), KCONN),
     with_prefix(call("iscsi_cls_conn_printk", Kernel, 2, KernArg(0)), KCONN),
@@ -307,9 +316,8 @@ pub const CALLS: &[Call] = &[
         with_prefix(call("QEDI_INFO", Kernel, 2, Fixed("info")), QEDI),
         Mask::ArgIn(1, QEDI_DEFAULT),
     ),
-    // drivers/scsi/qla4xxx/ql4_def.h: dev_printk on the PCI device (whose driver and
-    // device name, like every dev_* row's, is not in the prefix).
-    call("ql4_printk", Kernel, 2, KernArg(0)),
+    // drivers/scsi/qla4xxx/ql4_def.h: dev_printk on the PCI device.
+    with_prefix(call("ql4_printk", Kernel, 2, KernArg(0)), DEV),
     // drivers/scsi/be2iscsi/be_main.h: shost_printk(level, shost, fmt, __LINE__, …), the
     // format's own `BM_%d : ` taking the line.
     masked(

@@ -81,7 +81,9 @@ pub fn render(fmt: &str) -> String {
 /// open-iscsi's with the `<prog>: ` its std-mode logger adds to error, warning and debug
 /// lines (usr/log.c), iscsiuio's and the library's as they print.
 pub fn line(program: &str, via: &str, prefix: &str, format: &str) -> String {
-    let prefix = prefix.replace("{sd|scsi}", "sd");
+    let prefix = prefix
+        .replace("{sd|scsi}", "sd")
+        .replace("{driver} {device}", "qla4xxx 0000:04:00.0");
     let message = render(&format!("{prefix}{format}"));
     let std_prefix = matches!(via, "log_error" | "log_warning" | "log_debug")
         || via.starts_with("conn_")

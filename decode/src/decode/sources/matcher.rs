@@ -15,6 +15,10 @@ use regex::Regex;
 use super::{MessageSource, ROWS};
 use crate::decode::fields::{FieldId, Fields};
 
+/// The prefix of dev_printk's rows (codegen's `messages::rules`): the device's driver and
+/// name.
+const DEVICE: &str = "{driver} {device}: ";
+
 /// The shortest anchor a row may have.
 const MIN_ANCHOR: usize = 5;
 
@@ -175,16 +179,19 @@ fn translate(row: &MessageSource) -> Option<Translated> {
     let mut best_prefix: Option<String> = None;
     let mut literal_bytes = 0u32;
     let mut typed = 0u32;
-    // The prefix: `{sd|scsi}` is either word; a leading space is the kernel's empty driver
-    // string (the message is matched trimmed).
+    // The prefix: `{sd|scsi}` is either word; `{driver} {device}: ` is dev_printk's driver
+    // and device name (`qla4xxx 0000:04:00.0: `), which a paste may leave out; a leading
+    // space is the kernel's empty driver string (the message is matched trimmed).
     let prefix = row.prefix.trim_start();
-    let (alt, rest) = match prefix.strip_prefix("{sd|scsi}") {
-        Some(rest) => (true, rest),
-        None => (false, prefix),
-    };
-    if alt {
+    let rest = if let Some(rest) = prefix.strip_prefix("{sd|scsi}") {
         regex.push_str("(?:sd|scsi)");
-    }
+        rest
+    } else if let Some(rest) = prefix.strip_prefix(DEVICE) {
+        regex.push_str(r"(?:\S+ \S+: )?");
+        rest
+    } else {
+        prefix
+    };
     for (part, is_format) in [(rest, false), (row.format, true)] {
         let best = if is_format {
             &mut best_format
