@@ -3,4 +3,5 @@
 
 mod corpus;
 mod patterns;
+mod refines;
 mod stages;
