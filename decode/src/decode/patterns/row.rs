@@ -55,11 +55,13 @@ pub enum Refines {
     /// (named: `"multipathd"`, `"drivers/scsi/sd.c"`).
     Untracked(&'static str),
     /// No entry: a generic row for any message of a family of call sites (named), after the
-    /// specific patterns failed; the decoded event names its row itself.
+    /// specific patterns failed; the decoded event's `source` names its row.
     CatchAll(&'static str),
-    /// No entry: the debug twin of a catch-all row (see [`DEBUG_TWINS`]).
+    /// No entry: the debug twin of a catch-all row (`open_iscsi.debug` of
+    /// `open_iscsi.other`).
     DebugTwin,
-    /// No entry: the pattern of [`SOURCE_TABLE`], taken only for lines the table has.
+    /// No entry: the pattern of the source table (`source.message`), taken only for lines
+    /// the table has.
     SourceTable,
 }
 
