@@ -95,6 +95,8 @@ pub static PATTERNS: &[Pattern] = &[
         wording: "report output of `iscsiadm -m session -P 1..3`, `-m node -P 1`",
         refines: Refines::Entries(&[
             "usr/idbm.c:idbm_print_node_tree",
+            // `%s\tPortal: %s,%d` of the portal string `addr:port` (libopeniscsiusr).
+            "usr/iscsiadm.c:print_nodes_tree",
             "usr/session_info.c:session_info_print_tree",
         ]),
         samples: &[
