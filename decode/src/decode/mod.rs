@@ -53,7 +53,7 @@ pub use fields::{FieldId, Fields, Hctl, JSON_MEMBERS, PingNumbers};
 pub use incidents::{Cause, CauseKind, HostSummary, Incident, Outcome};
 pub use input::{Input, InputError, open_text};
 pub use memo::MessageId;
-pub use patterns::{Flag, Kind, Pattern, Role, Sample, Scope, Severity, Source};
+pub use patterns::{Flag, Kind, Pattern, Refines, Role, Sample, Scope, Severity, Source};
 pub use redact::{MASK, Redactor};
 pub use run::{
     InputSummary, Options, Render, Runner, Sink, Summary, run_bytes, run_files, run_text,

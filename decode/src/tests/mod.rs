@@ -3,5 +3,6 @@
 
 mod corpus;
 mod patterns;
+mod refines;
 mod source_fields;
 mod stages;

@@ -4,9 +4,10 @@
 //! `<field>_alt` fill the same field as `<field>` (e.g. `conn %d` before 2.1.7 and
 //! `connection%d:%d` after).
 
-use super::{Kind, Pattern, Source};
+use super::{Kind, Pattern, Refines, Source};
 
-/// The iscsid patterns, specific before generic.
+/// The iscsid patterns of connections and logins, specific before generic (the rest are
+/// in `iscsid_setup`).
 pub static PATTERNS: &[Pattern] = &[
     Pattern {
         id: "iscsid.kernel_reported",
@@ -16,6 +17,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Kernel reported iSCSI connection (?P<sid>-?\d+):(?P<cid>\d+) error \((?P<kerr>\d+)(?: - (?P<kerr_text>[^()]*(?:\([^()]*\)[^()]*)*)| *…| *\.\.\.)?\) state \((?P<state>\d+)\)",
         implies: &[],
         wording: "<= 2.0.876 prints 1022 as `Invalid or unknown error code`",
+        refines: Refines::Entries(&["usr/initiator.c:session_conn_error"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: Kernel reported iSCSI connection 3:0 error (1022 - ISCSI_ERR_NOP_TIMEDOUT: A NOP has timed out) state (3)",
@@ -44,6 +46,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Nop-out timedout after (?P<secs>\d+) seconds on connection (?P<sid>-?\d+):(?P<cid>\d+) state \((?P<state>\d+)\)",
         implies: &[("kerr", "1022")],
         wording: "",
+        refines: Refines::Entries(&["usr/initiator.c:conn_nop_out_timeout"]),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsid: Nop-out timedout after 15 seconds on connection 1:0 state (3). Dropping session.",
             "sid=1 secs=15 state=3"
@@ -57,6 +60,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:session(?P<sid>-?\d+) )?connect to (?P<addr_port>\S+) failed \((?P<errno_text>[^)]*)\)",
         implies: &[],
         wording: "HEAD prefixes `session%d `; debug level when sess_reopen_log_freq > 1 (2.1.11+)",
+        refines: Refines::Entries(&["usr/io.c:iscsi_io_tcp_poll"]),
         samples: &[
             s!(
                 "Dec 19 13:19:36 k3s-node-2 iscsid[3160778]: connect to 10.42.3.235:3260 failed (No route to host)",
@@ -76,6 +80,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connect to (?P<addr>\S+?)(?::(?P<port>\d+))? timed out",
         implies: &[("errno_text", "timed out")],
         wording: "",
+        refines: Refines::Entries(&["usr/io.c:iscsi_io_connect"]),
         samples: &[s!(
             "iscsiadm: connect to 192.0.2.10 timed out",
             "addr=192.0.2.10"
@@ -89,6 +94,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?cannot make a connection to (?P<addr_port>\S+) \((?P<retcode>-?\d+),(?P<errno>\d+)\)",
         implies: &[],
         wording: "`connection%d:%d ` prefix since 2.1.7",
+        refines: Refines::Entries(&["usr/initiator.c:iscsi_conn_connect"]),
         samples: &[s!(
             "Jun 28 19:54:59 phan-v672-pool2-1967f397-tprqc iscsid[17303]: cannot make a connection to 10.42.82.31:3260 (-1,22)",
             "addr=10.42.82.31 port=3260 errno=22 errno_text=Invalid_argument"
@@ -102,6 +108,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^cannot make connection to (?:(?P<addr>.+):(?P<port>\d+) \((?P<errno_text>[^)]*)\)|(?P<addr_alt>[^\s]+?): (?P<errno_text_alt>.+))$",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["usr/io.c:iscsi_io_connect", "usr/io.c:iscsi_io_tcp_poll"]),
         samples: &[
             s!(
                 "iscsiadm: cannot make connection to 192.0.2.10:3260 (Connection refused)",
@@ -121,6 +128,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>-?\d+):(?P<cid>\d+) is operational after recovery \((?P<attempts>\d+) attempts?\)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["usr/initiator.c:setup_full_feature_phase"]),
         samples: &[s!(
             "Mar  3 10:00:31 node1 iscsid[812]: iscsid: connection3:0 is operational after recovery (2 attempts)",
             "sid=3 cid=0 attempts=2"
@@ -134,6 +142,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is operational now",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&[
+            "usr/initiator.c:session_conn_process_login",
+            "usr/initiator.c:setup_full_feature_phase",
+        ]),
         samples: &[
             s!(
                 "Aug 21 12:34:51 w3-de02-w01 iscsid[1129]: Connection1:0 to [target: iqn.2019-10.io.longhorn:pvc-a7058a5f-1c0f-4fe1-8d14-700881eb61c6, portal: 10.42.44.157,3260] through [iface: default] is operational now",
@@ -153,10 +165,17 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Connection(?P<sid>-?\d+):(?P<cid>\d+) to \[target: (?P<target>[^,\]]+), portal: (?P<addr>[^,\]]+),(?P<port>\d+)\] through \[iface: (?P<iface>[^\]]+)\] is shutdown",
         implies: &[],
         wording: "",
-        samples: &[s!(
-            "Jun 27 07:23:52 Jboat17 iscsid[1917]: Connection-1:0 to [target: iqn.2004-04.com.qnap:ts-473:iscsi.qnapiscsilu.2356fd, portal: 192.168.1.31,3260] through [iface: default] is shutdown",
-            "sid=-1 addr=192.168.1.31"
-        )],
+        refines: Refines::Entries(&["usr/initiator.c:session_conn_shutdown"]),
+        samples: &[
+            s!(
+                "Jun 27 07:23:52 Jboat17 iscsid[1917]: Connection-1:0 to [target: iqn.2004-04.com.qnap:ts-473:iscsi.qnapiscsilu.2356fd, portal: 192.168.1.31,3260] through [iface: default] is shutdown",
+                "sid=-1 addr=192.168.1.31"
+            ),
+            s!(
+                "iscsid: Connection1:0 to [target: iqn.2001-05.com.example:t1, portal: 192.0.2.10,3260] through [iface: default] is shutdown.",
+                "sid=1 cid=0 target=iqn.2001-05.com.example:t1"
+            ),
+        ],
     },
     Pattern {
         id: "iscsid.login_rejected_authorization",
@@ -166,6 +185,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+)|conn (?P<cid_alt>\d+)) login rejected: initiator failed authorization with target",
         implies: &[("login", "02/02")],
         wording: "`conn %d` before 2.1.7, `connection%d:%d` since",
+        refines: Refines::Entries(&["usr/initiator.c:__check_iscsi_status_class"]),
         samples: &[
             s!(
                 "iscsid: conn 0 login rejected: initiator failed authorization with target",
@@ -185,6 +205,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+)|conn (?P<cid_alt>\d+)) login rejected: (?P<text>initiator error - target not found|incompatible version|initiator error|target error) \((?P<login_class>[0-9a-fA-F]{2})/(?P<login_detail>[0-9a-fA-F]{2})\)",
         implies: &[],
         wording: "`conn %d` before 2.1.7, `connection%d:%d` since",
+        refines: Refines::Entries(&["usr/initiator.c:__check_iscsi_status_class"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: connection2:0 login rejected: initiator error - target not found (02/03)",
@@ -204,6 +225,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+)|conn (?P<cid_alt>\d+)) login re(?:jected: redirection type 0x(?P<login_detail>[0-9a-fA-F]+) not supported|sponse with unknown status class 0x(?P<login_class>[0-9a-fA-F]+), detail 0x(?P<login_detail_alt>[0-9a-fA-F]+))",
         implies: &[],
         wording: "`conn %d` before 2.1.7, `connection%d:%d` since",
+        refines: Refines::Entries(&["usr/initiator.c:__check_iscsi_status_class"]),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsid: connection2:0 login response with unknown status class 0x4, detail 0x1",
             "sid=2 login=04/01"
@@ -217,6 +239,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^session (?P<sid>-?\d+) login rejected: Initiator failed authentication with target",
         implies: &[("login", "02/01")],
         wording: "",
+        refines: Refines::Entries(&["usr/initiator.c:__check_iscsi_status_class"]),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsid: session 4 login rejected: Initiator failed authentication with target",
             "sid=4 login=02/01"
@@ -230,6 +253,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Login failed to authenticate with target (?P<target>\S*)",
         implies: &[("login", "02/01")],
         wording: "",
+        refines: Refines::Entries(&["usr/login.c:check_status_login_response"]),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsid: Login failed to authenticate with target iqn.2001-05.com.example:t1",
             "target=iqn.2001-05.com.example:t1 login=02/01"
@@ -243,6 +267,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^discovery login to (?P<addr>\S+) (?:rejected: (?P<text>initiator failed authorization|initiator error|target error)(?: \((?P<login_class>[0-9a-fA-F]{2})/(?P<login_detail>[0-9a-fA-F]{2})\))?|failed, (?P<text_alt>giving up|response with unknown status class) ?(?:0x(?P<login_class_alt>[0-9a-fA-F]+), detail 0x(?P<login_detail_alt>[0-9a-fA-F]+))?)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["usr/discovery.c:iscsi_create_session"]),
         samples: &[s!(
             "iscsiadm: discovery login to 192.0.2.10 rejected: initiator error (02/01), non-retryable, giving up",
             "addr=192.0.2.10 login=02/01"
@@ -256,6 +281,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) Login error \(Login status (?P<login_code>\d+)\)|Login error \(Login status (?P<cid_alt>\d+)\) on conn (?P<login_code_alt>\d+))",
         implies: &[],
         wording: "before 2.1.7 `Login error (Login status %d) on conn %d` printed the conn id first and the status second",
+        refines: Refines::Entries(&["usr/initiator.c:__login_response_status"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: connection2:0 Login error (Login status 5)",
@@ -278,6 +304,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Login authentication failed with target (?P<target>[^\s,]+)(?:, (?P<text>.+))?",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["usr/login.c:check_security_stage_status"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: Login authentication failed with target iqn.2001-05.com.example:t1",
@@ -297,6 +324,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Login response timeout\. Waited (?P<secs>\d+) seconds and did not get re(?:s)?ponse PDU",
         implies: &[],
         wording: "`reponse` before 2.0.874",
+        refines: Refines::Entries(&["usr/login.c:iscsi_login"]),
         samples: &[s!(
             "iscsiadm: Login response timeout. Waited 30 seconds and did not get response PDU.",
             "secs=30"
@@ -310,6 +338,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?Target requests logout within (?P<secs>\d+) seconds",
         implies: &[],
         wording: "`... seconds for connection` without ids before 2.1.7",
+        refines: Refines::Entries(&["usr/initiator.c:iscsi_recv_async_msg"]),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsid: connection3:0 Target requests logout within 10 seconds",
             "sid=3 secs=10"
@@ -323,6 +352,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?Target dropping (?:connection |all connections)?(?P<count>\d+)?,? ?reconnect min (?P<secs>\d+) max \d+",
         implies: &[],
         wording: "`Target dropping connection %u` before 2.1.7",
+        refines: Refines::Entries(&["usr/initiator.c:iscsi_recv_async_msg"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: connection3:0 Target dropping 0, reconnect min 2 max 20",
@@ -342,6 +372,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Received async event param negotiation, dropping session(?::(?P<sid>\d+))?",
         implies: &[],
         wording: "`:%d` since 2.1.7",
+        refines: Refines::Entries(&["usr/initiator.c:iscsi_recv_async_msg"]),
         samples: &[s!(
             "iscsid: Received async event param negotiation, dropping session:3",
             "sid=3"
@@ -355,6 +386,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:Giving up on session (?P<sid>-?\d+) after (?P<attempts>\d+) retries|session(?P<sid_alt>-?\d+) Giving up after (?P<attempts_alt>\d+) retries|(?:session(?P<sid_alt2>-?\d+) )?Giving up on initial login attempt after (?P<secs>\d+) seconds)",
         implies: &[],
         wording: "`session%d Giving up after %d retries` in HEAD; debug level since 2.1.11",
+        refines: Refines::Entries(&[
+            "usr/initiator.c:iscsi_login_eh",
+            "usr/initiator.c:iscsi_retry_initial_login",
+        ]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 iscsid: Giving up on session 3 after 10 retries",
@@ -374,6 +409,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection login retries \(reopen_max\) (?P<attempts>\d+) exceeded",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["usr/discovery.c:iscsi_create_session"]),
         samples: &[s!(
             "iscsiadm: connection login retries (reopen_max) 5 exceeded",
             "attempts=5"
@@ -387,237 +423,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:re-opening session (?P<sid>-?\d+) \(reopen_cnt (?P<attempts>\d+)\)|session(?P<sid_alt>-?\d+) re-opening \(reopen_cnt (?P<attempts_alt>\d+)\))",
         implies: &[],
         wording: "`session%d re-opening` in HEAD (debug level)",
+        refines: Refines::Entries(&["usr/initiator.c:__session_conn_reopen"]),
         samples: &[s!(
             "iscsid: re-opening session 3 (reopen_cnt 1)",
             "sid=3 attempts=1"
-        )],
-    },
-    Pattern {
-        id: "iscsid.cant_bind_conn",
-        kind: Kind::KernelCallFailed,
-        source: Source::OpenIscsi,
-        anchor: "can't bind conn",
-        regex: r"^can't bind conn (?P<sid>-?\d+):(?P<cid>\d+) to session \d+, retcode (?P<retcode>-?\d+)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "Jan 03 03:57:34 fedora iscsid[40456]: iscsid: can't bind conn 3:0 to session 3, retcode -107 (115)",
-            "sid=3 cid=0 errno=107 errno_text=Transport_endpoint_is_not_connected"
-        )],
-    },
-    Pattern {
-        id: "iscsid.cant_set_param",
-        kind: Kind::KernelCallFailed,
-        source: Source::OpenIscsi,
-        anchor: "can't set operational parameter",
-        regex: r"^can't set operational parameter (?P<param>\d+) for (?:connection (?P<sid>-?\d+):(?P<cid>\d+)|host (?P<scsi_host>\d+)), retcode (?P<retcode>-?\d+)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "Jan 03 03:57:32 fedora iscsid[40456]: iscsid: can't set operational parameter 15 for connection 3:0, retcode -107 (0)",
-            "sid=3 param=15 errno=107"
-        )],
-    },
-    Pattern {
-        id: "iscsid.cant_start_stop_conn",
-        kind: Kind::KernelCallFailed,
-        source: Source::OpenIscsi,
-        anchor: "can't st",
-        regex: r"^(?:connection(?P<sid_alt>-?\d+):(?P<cid_alt>\d+) )?can't (?P<text>start|stop) connection (?:(?P<sid>-?\d+):(?P<cid>\d+) )?(?:retcode )?(?:(?P<retcode>-?\d+) )?\((?P<retcode_alt>-?\d+)\)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: can't start connection 3:0 retcode -22 (22)",
-            "sid=3 text=start errno=22"
-        )],
-    },
-    Pattern {
-        id: "iscsid.iferror",
-        kind: Kind::KernelCallFailed,
-        source: Source::OpenIscsi,
-        anchor: "Received iferror",
-        regex: r"^Received iferror (?P<retcode>-?\d+)(?:: (?P<errno_text>.*?))?\.?$",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "Jan 03 03:57:32 fedora iscsid[40456]: iscsid: Received iferror -107: Transport endpoint is not connected.",
-            "errno=107 errno_text=Transport_endpoint_is_not_connected"
-        )],
-    },
-    Pattern {
-        id: "iscsid.session_sysfs",
-        kind: Kind::KernelCallFailed,
-        source: Source::OpenIscsi,
-        anchor: "Could not sync session|Can't create connection for session|host_no for session|host no from sid",
-        regex: r"^(?:Could not sync session(?P<sid>\d+) err (?P<retcode>-?\d+)|Can't create connection for session(?P<sid_alt>\d+)|[Cc]ould not get host_?no (?:for session(?P<sid_alt2>\d+)|from sid (?P<sid_alt3>\d+)))",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: could not get host_no for session5: No such file or directory.",
-            "sid=5"
-        )],
-    },
-    Pattern {
-        id: "iscsid.logout_refused",
-        kind: Kind::IscsidSessionMessage,
-        source: Source::OpenIscsi,
-        anchor: "cannot be termin|in invalid state for logout|actively in use for mounted",
-        regex: r"^[Ss]ession (?P<sid>\d+) (?P<text>cannot be termin?ted because it's trying to reconnect|in invalid state for logout|is actively in use for mounted storage)",
-        implies: &[],
-        wording: "ids added in 2.1.7",
-        samples: &[s!(
-            "iscsid: session 3 cannot be terminted because it's trying to reconnect: try again later",
-            "sid=3"
-        )],
-    },
-    Pattern {
-        id: "iscsid.priority",
-        kind: Kind::ConfigWarning,
-        source: Source::OpenIscsi,
-        anchor: "priority",
-        regex: r"^Could not set session(?P<sid>\d+) priority\. READ/WRITE throug(?:hput|hout) and latency could be affected",
-        implies: &[],
-        wording: "`throughout` up to 2.1.11",
-        samples: &[s!(
-            "iscsid: Could not set session3 priority. READ/WRITE throughout and latency could be affected.",
-            "sid=3"
-        )],
-    },
-    Pattern {
-        id: "iscsid.config",
-        kind: Kind::ConfigWarning,
-        source: Source::OpenIscsi,
-        anchor: "nitiatorName",
-        regex: r"^(?:Warning: )?(?P<text>InitiatorName file \S+ does not exist|InitiatorName is required|InitiatorName not set)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: Warning: InitiatorName file /etc/iscsi/initiatorname.iscsi does not exist or does not contain a properly formatted InitiatorName.",
-            ""
-        )],
-    },
-    Pattern {
-        id: "iscsid.no_initiator_name",
-        kind: Kind::ConfigWarning,
-        source: Source::OpenIscsi,
-        anchor: "No initiator name",
-        regex: r"^No initiator name set\. Cannot create session",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: No initiator name set. Cannot create session.",
-            ""
-        )],
-    },
-    Pattern {
-        id: "iscsid.chap_config",
-        kind: Kind::ConfigWarning,
-        source: Source::OpenIscsi,
-        anchor: "failing authentication|CHAP configurat",
-        regex: r"^(?:failing authentication, no incoming (?P<text>username|password) configured to authenticate target (?P<target>\S+)|CHAP configurat(?:ion|oin) has incoming authentication credentials)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: failing authentication, no incoming password configured to authenticate target iqn.2001-05.com.example:t1",
-            "text=password"
-        )],
-    },
-    Pattern {
-        id: "iscsid.invalid_timeout",
-        kind: Kind::ConfigWarning,
-        source: Source::OpenIscsi,
-        anchor: "Invalid timeo.",
-        regex: r"^(?:connection(?P<sid>-?\d+):(?P<cid>\d+) )?Invalid timeo\.(?P<text>\w+)\. Must be greater than zero",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: connection1:0 Invalid timeo.noop_out_interval. Must be greater than zero. Using default 5.",
-            "sid=1 text=noop_out_interval"
-        )],
-    },
-    Pattern {
-        id: "iscsid.daemon_started",
-        kind: Kind::DaemonLifecycle,
-        source: Source::OpenIscsi,
-        anchor: "with pid=",
-        regex: r"^iSCSI (?P<text>daemon|logger) with pid=(?P<pid>\d+) started!",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "Aug 21 12:13:20 w3-de02-w01 iscsid[1116]: iSCSI logger with pid=1129 started!",
-            "text=logger"
-        )],
-    },
-    Pattern {
-        id: "iscsid.shutting_down",
-        kind: Kind::DaemonLifecycle,
-        source: Source::OpenIscsi,
-        anchor: "iscsid shutting down",
-        regex: r"^iscsid shutting down",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "Mar  3 10:00:01 node1 iscsid[812]: iscsid shutting down.",
-            ""
-        )],
-    },
-    Pattern {
-        id: "iscsid.version",
-        kind: Kind::DaemonLifecycle,
-        source: Source::OpenIscsi,
-        anchor: "iscsid version|iscsiadm version|iscsistart version",
-        regex: r"^(?P<text>iscsid|iscsiadm|iscsistart) version (?P<version>\S+)",
-        implies: &[],
-        wording: "",
-        samples: &[s!("iscsid version 6.2.0.874-10", "version=6.2.0.874-10")],
-    },
-    // Generic: other iscsid messages that carry the conn_error/conn_warn prefix (2.1.7+).
-    Pattern {
-        id: "iscsid.conn_message",
-        kind: Kind::IscsidSessionMessage,
-        source: Source::OpenIscsi,
-        anchor: "connection+digit",
-        regex: r"^connection(?P<sid>-?\d+):(?P<cid>\d+) (?P<text>.*)",
-        implies: &[],
-        wording: "",
-        samples: &[s!(
-            "iscsid: connection2:0 Could not handle AEN 5. Invalid sense.",
-            "sid=2 cid=0"
-        )],
-    },
-    // Last resort: any other line of iscsid, iscsiadm or iscsistart (by its tag or its
-    // `prog: ` prefix) is iSCSI, with the ids it shows (`connection2:0`, `conn 0`,
-    // `sid 3`/`sid=3`, `session3`).
-    Pattern {
-        id: "open_iscsi.other",
-        kind: Kind::Other,
-        source: Source::OpenIscsi,
-        anchor: super::ANY,
-        regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|[Ss][Ii][Dd][:= ]\s*(?P<sid_alt>\d+)|session(?P<sid_alt2>\d+)\b))?",
-        implies: &[],
-        wording: "",
-        samples: &[
-            s!(
-                "Aug 11 09:15:05 node iscsid[35041]: sendmsg: bug? ctrl_fd 5",
-                "program=iscsid"
-            ),
-            s!("iscsiadm: in read_transports", "program=iscsiadm"),
-            s!("iscsistart: sid 5 not found", "sid=5"),
-        ],
-    },
-    // The debug twin of the row above (see `super::DEBUG_TWINS`): the same regex, for
-    // lines whose envelope shows syslog severity 7.
-    Pattern {
-        id: "open_iscsi.debug",
-        kind: Kind::Debug,
-        source: Source::OpenIscsi,
-        anchor: super::ANY,
-        regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|[Ss][Ii][Dd][:= ]\s*(?P<sid_alt>\d+)|session(?P<sid_alt2>\d+)\b))?",
-        implies: &[],
-        wording: "debug level (`-d N`) shown by the envelope",
-        samples: &[s!(
-            "<15>Mar  3 10:10:01 node1 iscsid: in read_transports",
-            "program=iscsid"
         )],
     },
 ];

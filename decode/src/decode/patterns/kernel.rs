@@ -3,7 +3,7 @@
 //! dev_printk on iscsi_cls_conn/iscsi_cls_session devices starts the line with a space
 //! (` connection3:0: `); the envelope strips it, so the regexes start at `connection`.
 
-use super::{Kind, Pattern, Source};
+use super::{Kind, Pattern, Refines, Source};
 
 /// The kernel patterns, specific before generic.
 pub static PATTERNS: &[Pattern] = &[
@@ -15,6 +15,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): ping timeout of (?P<ping_tmo>\d+) secs expired, recv timeout (?P<recv_tmo>\d+), last rx (?P<last_rx>\d+), last ping (?P<last_ping>\d+), now (?P<now>\d+)",
         implies: &[("kerr", "1022")],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/libiscsi.c:iscsi_check_transport_timeouts"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 kernel:  connection3:0: ping timeout of 5 secs expired, recv timeout 5, last rx 36174282912, last ping 36174287936, now 36174292992",
@@ -38,6 +39,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): detected conn error \((?P<kerr>\d+)\)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/scsi_transport_iscsi.c:iscsi_conn_error_event"]),
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)",
@@ -65,6 +67,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): gracefully ignored conn (?:error \((?P<kerr>\d+)\)|login \((?P<state>\d+)\))",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&[
+            "drivers/scsi/scsi_transport_iscsi.c:iscsi_conn_error_event",
+            "drivers/scsi/scsi_transport_iscsi.c:iscsi_conn_login_event",
+        ]),
         samples: &[s!(
             "[  99.1]  connection5:0: gracefully ignored conn error (1020)",
             "sid=5 kerr=1020"
@@ -78,6 +84,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): detected conn login \((?P<state>\d+)\)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/scsi_transport_iscsi.c:iscsi_conn_login_event"]),
         samples: &[s!(
             "[  99.1]  connection5:0: detected conn login (3)",
             "sid=5 state=3"
@@ -91,6 +98,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^session(?P<sid>\d+): session recovery timed out after (?P<secs>\d+) secs",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&[
+            "drivers/scsi/scsi_transport_iscsi.c:session_recovery_timedout",
+        ]),
         samples: &[
             s!(
                 "Feb 26 19:04:45 kernel: session25: session recovery timed out after 120 secs",
@@ -114,6 +124,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): invalid (?P<text>recv|ping) timeout of zero\. Using 5 seconds",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/libiscsi.c:iscsi_conn_start"]),
         samples: &[s!(
             "[  9.0]  connection1:0: invalid ping timeout of zero. Using 5 seconds.",
             "sid=1 text=ping"
@@ -127,6 +138,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^scsi ?(?:host)?(?P<scsi_host>\d+) ?: (?P<transport>iSCSI Initiator over (?:TCP/IP|iSER)|.*iSCSI Initiator.*)$",
         implies: &[],
         wording: "older kernels: `scsiN : ` instead of `scsi hostN: `",
+        refines: Refines::Entries(&["drivers/scsi/hosts.c:scsi_add_host_with_dma"]),
         samples: &[
             s!(
                 "Nov 09 10:46:59 linux-dell kernel: scsi host3: iSCSI Initiator over TCP/IP",
@@ -146,6 +158,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^iscsi: registered transport \((?P<transport>[^)]*)\)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&[
+            "drivers/scsi/scsi_transport_iscsi.c:iscsi_register_transport",
+        ]),
         samples: &[s!(
             "[   27.170579] iscsi: registered transport (tcp)",
             "transport=tcp"
@@ -159,6 +174,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Loading iSCSI transport class v(?P<version>\S+?)\.?$",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/scsi_transport_iscsi.c:iscsi_transport_init"]),
         samples: &[s!(
             "[Thu Nov 25 19:58:00 2021] Loading iSCSI transport class v2.0-870.",
             "version=2.0-870"
@@ -172,6 +188,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^iscsi: (?:invalid|requested) max cmds (?:of )?(?P<count>\d+)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/libiscsi.c:iscsi_host_get_max_scsi_cmds"]),
         samples: &[s!(
             "[ 5.0] iscsi: invalid max cmds 100. Must be a power of 2. Rounding max cmds down to 64.",
             "count=100"
@@ -185,6 +202,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): pdu \(op 0x[0-9a-f]+ itt 0x[0-9a-f]+\) rejected(?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/libiscsi.c:iscsi_handle_reject"]),
         samples: &[s!(
             "[ 5.0]  connection1:0: pdu (op 0x1 itt 0x2a) rejected. Reason code 0x9",
             "sid=1 cid=0"
@@ -198,6 +216,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^iser: (?P<func>\w+): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll(
+            "iser_err, iser_warn, iser_info and iser_dbg of drivers/infiniband/ulp/iser",
+        ),
         samples: &[s!(
             "[ 2157.533301] iser: iser_qp_event_callback: qp event QP request error (2)",
             "func=iser_qp_event_callback"
@@ -211,6 +232,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^iSCSI/(?P<initiator>[^:\s]+(?::[^:\s]+)*): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("the LIO target, drivers/target/iscsi"),
         samples: &[s!(
             "Nov 09 10:46:59 linux-dell kernel: iSCSI/iqn.1996-04.de.suse:01:54cab487975b: Unsupported SCSI Opcode 0xa3, sending CHECK_CONDITION.",
             "initiator=iqn.1996-04.de.suse:01:54cab487975b"
@@ -228,6 +250,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): (?P<func>_*(?:iscsi|session|fail)_[a-z0-9_]+):? (?P<text>.*)",
         implies: &[],
         wording: "debug builds of the module parameters debug_libiscsi_*, debug_iscsi_tcp",
+        refines: Refines::CatchAll(
+            "ISCSI_DBG_* of a connection (libiscsi, libiscsi_tcp, iscsi_tcp, scsi_transport_iscsi)",
+        ),
         samples: &[s!(
             "[ 5.0]  connection1:0: iscsi_tcp_recv_skb in 48 bytes",
             "sid=1 cid=0 func=iscsi_tcp_recv_skb"
@@ -241,6 +266,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^session(?P<sid>\d+): (?P<func>_*(?:iscsi|session|fail)_[a-z0-9_]+):? (?P<text>.*)",
         implies: &[],
         wording: "debug_session / debug_transport module parameters",
+        refines: Refines::CatchAll("ISCSI_DBG_* of a session (libiscsi, scsi_transport_iscsi)"),
         samples: &[s!(
             "[ 5.0]  session3: session_recovery_timedout: Unblocking SCSI target",
             "sid=3 func=session_recovery_timedout"
@@ -257,6 +283,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<func>(?:iscsi_iser|iser|iscsi_sw_tcp|iscsi_tcp|libiscsi_tcp|libiscsi|bnx2i|cxgb3i|cxgb4i|libcxgbi|cxgbi|qedi|be2iscsi|beiscsi|qla4xxx|scsi_transport_iscsi)[a-z0-9_]*)(?:\[\d+\]|\s[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f])?: (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll(
+            "the iSCSI modules' and offload drivers' messages after a module or function name",
+        ),
         samples: &[
             s!(
                 "iser_cma_handler: established (9): status 0 conn 00000000090aa4de id 00000000167d3b5a",
@@ -278,6 +307,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<func>(?:iscsi_iser|iser|iscsi_sw_tcp|iscsi_tcp|libiscsi_tcp|libiscsi|bnx2i|cxgb3i|cxgb4i|libcxgbi|cxgbi|qedi|be2iscsi|beiscsi|qla4xxx|scsi_transport_iscsi)[a-z0-9_]*)(?:\[\d+\]|\s[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f])?: (?P<text>.*)",
         implies: &[],
         wording: "KERN_DEBUG (`iser_dbg`, `pr_debug`) shown by the envelope",
+        refines: Refines::DebugTwin,
         samples: &[s!(
             "kern  :debug : [ 9.1] iser_connect: connecting to: 192.0.2.10:3260",
             "func=iser_connect"
@@ -292,6 +322,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^connection(?P<sid>\d+):(?P<cid>\d+): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll(
+            "iscsi_conn_printk and iscsi_cls_conn_printk: any message of a connection",
+        ),
         samples: &[s!(
             "[ 5.0]  connection1:0: Could not send nopout",
             "sid=1 cid=0"
@@ -305,6 +338,9 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^session(?P<sid>\d+): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll(
+            "iscsi_session_printk and iscsi_cls_session_printk: any message of a session",
+        ),
         samples: &[s!(
             "[ 5.0]  session7: could not register session's dev",
             "sid=7"

@@ -32,7 +32,7 @@
 //! `Attached SCSI devices:`, `Negotiated iSCSI params:`), the `****` rules and the
 //! negotiated parameters of `-P 2` are not recognised.
 
-use super::{Kind, Pattern, Source};
+use super::{Kind, Pattern, Refines, Source};
 
 /// The listing patterns.
 pub static PATTERNS: &[Pattern] = &[
@@ -46,6 +46,11 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>Target): (?P<target>(?:iqn|eui|naa)\.\S+)(?: \((?P<listing_value>non-flash|flash)\))?$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`, `-m node -P 1`, `-m discovery -P 1`",
+        refines: Refines::Entries(&[
+            "usr/idbm.c:idbm_print_node_tree",
+            "usr/iscsiadm.c:print_nodes_tree",
+            "usr/session_info.c:session_info_print_tree",
+        ]),
         samples: &[
             s!(
                 "Target: iqn.2001-05.com.example:t1 (non-flash)",
@@ -66,6 +71,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>Current Portal): (?:\[(?P<addr>[^\]]+)\]|(?P<addr_alt>[^\s\[\]]+?)):(?P<port>\d+),(?P<tpgt>-?\d+)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`",
+        refines: Refines::Entries(&["usr/session_info.c:session_info_print_tree"]),
         samples: &[
             s!(
                 "\tCurrent Portal: 192.0.2.10:3260,1",
@@ -87,6 +93,12 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>(?:Persistent )?Portal): (?:\[(?P<addr>[^\]]+)\]|(?P<addr_alt>[^\s\[\]]+?)):(?P<port>\d+),(?P<tpgt>-?\d+)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`, `-m node -P 1`",
+        refines: Refines::Entries(&[
+            "usr/idbm.c:idbm_print_node_tree",
+            // `%s\tPortal: %s,%d` of the portal string `addr:port` (libopeniscsiusr).
+            "usr/iscsiadm.c:print_nodes_tree",
+            "usr/session_info.c:session_info_print_tree",
+        ]),
         samples: &[
             s!(
                 "\tPersistent Portal: 192.0.2.10:3260,1",
@@ -109,6 +121,11 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<listing_key>Iface Name): (?P<iface>\S+)|(?P<listing_key_alt>Iface Transport): (?P<transport>\S+)|(?P<listing_key_alt2>Iface Initiatorname): (?P<initiator>\S+)|(?P<listing_key_alt3>Iface (?:IPaddress|HWaddress|Netdev)): (?P<listing_value>\S.*))$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`, `-m node -P 1`",
+        refines: Refines::Entries(&[
+            "usr/idbm.c:idbm_print_node_and_iface_tree",
+            "usr/iface.c:iface_print",
+            "usr/iscsiadm.c:print_nodes_tree",
+        ]),
         samples: &[
             s!(
                 "\t\tIface Name: default",
@@ -145,6 +162,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>SID): (?P<sid>\d+)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`",
+        refines: Refines::Entries(&["usr/session_info.c:session_info_print_tree"]),
         samples: &[
             s!("\t\tSID: 3", "sid=3 listing_key=SID"),
             s!("        SID: 12", "sid=12"),
@@ -161,6 +179,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>iSCSI Connection State): (?P<listing_value>(?P<state_label>\S.*))$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`",
+        refines: Refines::Entries(&["usr/session_info.c:print_iscsi_state"]),
         samples: &[
             s!(
                 "\t\tiSCSI Connection State: LOGGED IN",
@@ -186,6 +205,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>iSCSI Session State): (?P<listing_value>\S.*)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`",
+        refines: Refines::Entries(&["usr/session_info.c:print_iscsi_state"]),
         samples: &[
             s!(
                 "\t\tiSCSI Session State: LOGGED_IN",
@@ -204,6 +224,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>Internal iscsid Session State): (?P<listing_value>\S.*)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 1..3`",
+        refines: Refines::Entries(&["usr/session_info.c:print_iscsi_state"]),
         samples: &[
             s!(
                 "\t\tInternal iscsid Session State: NO CHANGE",
@@ -225,6 +246,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>(?:Recovery|Target Reset|LUN Reset|Abort) Timeout): (?P<listing_value>(?P<secs>\d+)|\S.*)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 2..3`",
+        refines: Refines::Entries(&["usr/session_info.c:session_info_print_tree"]),
         samples: &[
             s!(
                 "\t\tRecovery Timeout: 120",
@@ -246,6 +268,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>Host Number): (?P<scsi_host>\d+)(?:\s+State: (?P<devstate>\S+))?$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 3`",
+        refines: Refines::Entries(&[
+            "usr/host.c:host_info_print_tree",
+            "usr/session_info.c:print_scsi_state",
+        ]),
         samples: &[
             s!(
                 "\t\tHost Number: 3\tState: running",
@@ -266,6 +292,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^scsi(?P<hctl_words>\d+ Channel \d+ Id \d+ Lun: \d+)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 3`",
+        refines: Refines::Entries(&["usr/session_info.c:print_scsi_device_info"]),
         samples: &[
             s!("\t\tscsi3 Channel 00 Id 0 Lun: 1", "hctl=3:0:0:1"),
             s!("        scsi12 Channel 00 Id 0 Lun: 0", "hctl=12:0:0:0"),
@@ -282,6 +309,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Attached scsi disk (?P<disk>\S+)(?:\s+State: (?P<devstate>\S+))?$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 3`",
+        refines: Refines::Entries(&["usr/session_info.c:print_scsi_device_info"]),
         samples: &[
             s!(
                 "\t\t\tAttached scsi disk sdb\t\tState: running",
@@ -303,6 +331,10 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>iSCSI Transport Class version) (?P<version>\S+)$",
         implies: &[],
         wording: "report output of `iscsiadm -m session -P 3`",
+        refines: Refines::Entries(&[
+            "usr/host.c:host_info_print",
+            "usr/session_info.c:session_info_print",
+        ]),
         samples: &[s!(
             "iSCSI Transport Class version 2.0-870",
             "version=2.0-870 listing_key=iSCSI_Transport_Class_version"
@@ -319,6 +351,11 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<listing_key>(?:node|iface|discovery)\.[\w.\[\]]+) = (?P<listing_value>.*)$",
         implies: &[],
         wording: "report output of `iscsiadm -m node -T <target> -p <portal>`, `-m iface -I <iface>`, `-m discovery -p <portal>`",
+        refines: Refines::Entries(&[
+            "usr/fwparam_ibft/fw_entry.c:dump_initiator",
+            "usr/fwparam_ibft/fw_entry.c:dump_network",
+            "usr/fwparam_ibft/fw_entry.c:dump_target",
+        ]),
         samples: &[
             s!(
                 "node.session.timeo.replacement_timeout = 120",
@@ -352,6 +389,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<addr>\S+):(?P<port>\d+) via (?P<listing_value>sendtargets)|(?P<listing_key>DiscoveryAddress): (?P<addr_alt>\S+),(?P<port_alt>\d+))$",
         implies: &[],
         wording: "report output of `iscsiadm -m discovery` (`-P 1`)",
+        refines: Refines::Entries(&["usr/idbm.c:__idbm_print_all_by_drec"]),
         samples: &[
             s!(
                 "192.0.2.10:3260 via sendtargets",

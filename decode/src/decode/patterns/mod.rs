@@ -19,6 +19,7 @@ macro_rules! s {
 
 mod iscsiadm;
 mod iscsid;
+mod iscsid_setup;
 mod kernel;
 mod kinds;
 mod listing;
@@ -27,7 +28,7 @@ mod storage;
 mod system;
 
 pub use kinds::{Flag, Kind, Role, Scope, Severity, Source};
-pub use row::{ANY, DEBUG_TWINS, Pattern, RELAYED_EXIT_STATUS, SOURCE_TABLE, Sample};
+pub use row::{ANY, DEBUG_TWINS, Pattern, RELAYED_EXIT_STATUS, Refines, SOURCE_TABLE, Sample};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{CaptureLocations, Regex};
@@ -39,6 +40,7 @@ pub fn all() -> impl Iterator<Item = &'static Pattern> {
         .iter()
         .chain(storage::PATTERNS)
         .chain(iscsid::PATTERNS)
+        .chain(iscsid_setup::PATTERNS)
         .chain(iscsiadm::PATTERNS)
         .chain(listing::PATTERNS)
         .chain(system::PATTERNS)

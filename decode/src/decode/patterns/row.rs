@@ -33,8 +33,58 @@ pub struct Pattern {
     pub implies: &'static [(&'static str, &'static str)],
     /// Which releases print this wording ("" when stable across the versions checked).
     pub wording: &'static str,
+    /// The entries of the generated table of the sources (`decode/generated/messages.rs`)
+    /// that this pattern refines with its kind, fields and incident role, or why it names
+    /// none (see [`Refines`]).
+    pub refines: Refines,
     /// Sample lines, each decoded by a test.
     pub samples: &'static [Sample],
+}
+
+/// What a [`Pattern`] refines: the call sites of the generated table of the sources whose
+/// wordings its regex accepts, or why it names none. The table (`decode/generated/messages.rs`,
+/// docs/messages.md) knows where every message of the kernel's iSCSI code and open-iscsi is
+/// printed; a pattern adds what a message means (its [`super::Kind`], fields and role in an
+/// incident). Checked by `decode/src/tests/refines.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refines {
+    /// The call sites, as `file:function` (`"usr/initiator.c:session_conn_error"`): every
+    /// function whose wording the regex accepts, in any tracked release, each named once.
+    Entries(&'static [&'static str]),
+    /// No entry: the message is printed by a program or source file the table does not track
+    /// (named: `"multipathd"`, `"drivers/scsi/sd.c"`).
+    Untracked(&'static str),
+    /// No entry: a generic row for any message of a family of call sites (named), after the
+    /// specific patterns failed; the decoded event's `source` names its row.
+    CatchAll(&'static str),
+    /// No entry: the debug twin of a catch-all row (`open_iscsi.debug` of
+    /// `open_iscsi.other`).
+    DebugTwin,
+    /// No entry: the pattern of the source table (`source.message`), taken only for lines
+    /// the table has.
+    SourceTable,
+}
+
+impl Refines {
+    /// The `file:function` entries named (empty when the pattern names none).
+    pub fn entries(self) -> &'static [&'static str] {
+        match self {
+            Refines::Entries(e) => e,
+            _ => &[],
+        }
+    }
+
+    /// Why the pattern names no entry (`"not in the tracked sources: multipathd"`), or
+    /// `None` when it names entries.
+    pub fn reason(self) -> Option<String> {
+        match self {
+            Refines::Entries(_) => None,
+            Refines::Untracked(what) => Some(format!("not in the tracked sources: {what}")),
+            Refines::CatchAll(what) => Some(format!("catch-all: {what}")),
+            Refines::DebugTwin => Some("the debug twin of a catch-all".to_string()),
+            Refines::SourceTable => Some("the row of the source table itself".to_string()),
+        }
+    }
 }
 
 /// The anchor of a pattern that any message of its source may match: tried only after

@@ -1,7 +1,7 @@
 //! What the layers above iSCSI print when a session fails: SCSI devices (`sd H:C:T:L:`),
 //! the block layer, device-mapper multipath, and multipathd.
 
-use super::{Kind, Pattern, Source};
+use super::{Kind, Pattern, Refines, Source};
 
 /// The `{sd|scsi} H:C:T:L: [sdX] tag#N ` prefix of sdev_printk/scmd_printk.
 macro_rules! dev {
@@ -23,6 +23,7 @@ pub static PATTERNS: &[Pattern] = &[
         ),
         implies: &[],
         wording: "some 4.x kernels print the function first: `scsi_prep_state_check: rejecting I/O ...`",
+        refines: Refines::Entries(&["drivers/scsi/scsi_lib.c:scsi_device_state_check"]),
         samples: &[
             s!(
                 "Feb 26 19:04:45 kernel: sd 11:0:0:0: rejecting I/O to offline device",
@@ -49,6 +50,7 @@ pub static PATTERNS: &[Pattern] = &[
         ),
         implies: &[],
         wording: "cmd_age= since 5.x; older kernels print `Result: hostbyte=... driverbyte=...` only",
+        refines: Refines::Untracked("drivers/scsi/scsi_logging.c (scsi_print_result)"),
         samples: &[
             s!(
                 "[Thu Nov 25 23:31:56 2021] sd 8:0:0:0: [sdb] tag#76 FAILED Result: hostbyte=DID_TRANSPORT_DISRUPTED driverbyte=DRIVER_OK cmd_age=72s",
@@ -68,6 +70,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"CDB: (?P<text>.*)"),
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("drivers/scsi/scsi_logging.c (scsi_print_command)"),
         samples: &[s!(
             "[ 1926.637286] sd 5:0:0:0: [sde] tag#148 CDB: Read(10) 28 00 00 19 93 d8 00 00 08 00",
             "hctl=5:0:0:0 disk=sde"
@@ -81,6 +84,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"(?:Sense Key ?: ?|Add\. Sense: )(?P<text>.*)"),
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("drivers/scsi/scsi_logging.c (scsi_print_sense)"),
         samples: &[s!(
             "[ 9.0] sd 3:0:0:0: [sdb] tag#0 Sense Key : Not Ready [current]",
             "disk=sdb"
@@ -94,6 +98,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"timing out command, waited (?P<secs>\d+)s"),
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/scsi_lib.c:scsi_cmd_runtime_exceeced"]),
         samples: &[s!(
             "[ 900.0] sd 3:0:0:0: [sdb] tag#1 timing out command, waited 180s",
             "hctl=3:0:0:0 secs=180"
@@ -107,6 +112,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"Device offlined - not ready after error recovery"),
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/scsi/scsi_error.c:scsi_eh_offline_sdevs"]),
         samples: &[s!(
             "[ 900.0] sd 3:0:0:0: Device offlined - not ready after error recovery",
             "hctl=3:0:0:0"
@@ -120,6 +126,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"Attached SCSI disk"),
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("drivers/scsi/sd.c (sd_probe)"),
         samples: &[s!(
             "Nov 09 10:46:59 linux-dell kernel: sd 3:0:0:0: [sdb] Attached SCSI disk",
             "hctl=3:0:0:0 disk=sdb"
@@ -133,6 +140,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<func>\w+): )?(?P<blk_status>[A-Za-z/ ]+?) error, dev (?P<disk>[^,\s]+),? sector (?P<sector>\d+)",
         implies: &[],
         wording: "6.x: no caller prefix; 5.x: `blk_update_request: `; older: `print_req_error: `, `end_request: `",
+        refines: Refines::Entries(&["block/blk-mq.c:blk_print_req_error"]),
         samples: &[
             s!(
                 "[Wed Apr 17 15:28:54 2024] I/O error, dev sdc, sector 19395608 op 0x1:(WRITE) flags 0x104000 phys_seg 320 prio class 2",
@@ -160,6 +168,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Buffer I/O error on dev(?:ice)? (?P<disk>[^,\s]+), logical block (?P<sector>\d+)",
         implies: &[],
         wording: "older kernels: `on device sdb1`",
+        refines: Refines::Entries(&["fs/buffer.c:buffer_io_error"]),
         samples: &[s!(
             "[Thu Nov 25 23:33:13 2021] Buffer I/O error on dev sdb, logical block 94371824, async page read",
             "disk=sdb"
@@ -173,6 +182,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<func>print_req_error|blk_print_req_error|blk_update_request|buffer_io_error|end_request|scsi_io_completion\w*|sd_\w+|iscsi_\w+|device-mapper|__multipath_map_bio|multipath\w*): (?P<count>\d+) callbacks suppressed",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["lib/ratelimit.c:___ratelimit"]),
         samples: &[s!(
             "Feb 26 19:04:45 kernel: print_req_error: 9 callbacks suppressed",
             "func=print_req_error count=9"
@@ -186,6 +196,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^device-mapper: multipath: (?:(?P<dm_map>\d+:\d+): )?Failing path (?P<path_dev>\d+:\d+)",
         implies: &[],
         wording: "older kernels print no map: `multipath: Failing path 8:48.`",
+        refines: Refines::Entries(&["drivers/md/dm-mpath.c:fail_path"]),
         samples: &[
             s!(
                 "Mar  3 10:00:06 node1 kernel: device-mapper: multipath: 253:4: Failing path 8:48.",
@@ -205,6 +216,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^device-mapper: multipath: (?:(?P<dm_map>\d+:\d+): )?Reinstating path (?P<path_dev>\d+:\d+)",
         implies: &[],
         wording: "",
+        refines: Refines::Entries(&["drivers/md/dm-mpath.c:reinstate_path"]),
         samples: &[s!(
             "Mar  3 10:02:06 node1 kernel: device-mapper: multipath: 253:4: Reinstating path 8:48.",
             "path_dev=8:48 disk=sdd"
@@ -218,6 +230,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^device-mapper: multipath: (?:(?P<dm_map>\d+:\d+): )?(?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll("DMERR, DMWARN and DMINFO of drivers/md/dm-mpath.c"),
         samples: &[s!(
             "[  50.0] device-mapper: multipath: queue_if_no_path timeout on 253:4, failing queued IO",
             ""
@@ -231,6 +244,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<map>[^:\s]+): )?(?P<disk>[^:\s]+): mark as failed",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[
             s!(
                 "Mar  3 10:00:06 node1 multipathd[812]: sdd: mark as failed",
@@ -250,6 +264,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"checker failed path (?P<path_dev>\d+:\d+) in map (?P<map>\S+)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[s!(
             "Mar  3 10:00:06 node1 multipathd[812]: checker failed path 8:48 in map mpatha",
             "path_dev=8:48 map=mpatha"
@@ -263,6 +278,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<map>[^:\s]+): (?P<disk>\S+) - path offline",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[s!(
             "Mar  3 10:00:06 node1 multipathd[812]: mpatha: sdd - path offline",
             "map=mpatha disk=sdd"
@@ -276,6 +292,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<map>[^:\s]+): )?(?:(?P<path_dev>\d+:\d+)|(?P<disk>sd\w+)): reinstated",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[s!(
             "Mar  3 10:02:06 node1 multipathd[812]: 8:48: reinstated",
             "path_dev=8:48 disk=sdd"
@@ -289,6 +306,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:(?P<map>[^:\s]+): )?(?P<disk>[^:\s]+)(?: -|:) (?P<text>\w+ checker reports path is (?P<devstate>up|down|ghost|shaky))",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[
             s!(
                 "Mar  3 10:00:06 node1 multipathd[812]: sdd: tur checker reports path is down",
@@ -308,6 +326,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<map>[^:\s]+): remaining active paths: (?P<count>\d+)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("multipathd"),
         samples: &[s!(
             "Mar  3 10:00:06 node1 multipathd[812]: mpatha: remaining active paths: 1",
             "map=mpatha count=1"
@@ -321,6 +340,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^scsi host(?P<scsi_host>\d+): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll("shost_printk: any message of a SCSI host"),
         samples: &[s!(
             "[ 5.0] scsi host7: bsg interface failed to initialize - no request queue",
             "scsi_host=7"
@@ -336,6 +356,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"(?P<text>.*)"),
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll("sdev_printk and sd_printk: any message of a SCSI device"),
         samples: &[s!(
             "[  228.047359] sd 0:0:0:1: [sda] Write Protect is off",
             "hctl=0:0:0:1 disk=sda"
@@ -349,6 +370,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: concat!(dev!(), r"(?P<text>.*)"),
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll("sdev_printk: any message of a SCSI device"),
         samples: &[s!(
             "[  227.876468] scsi 0:0:0:1: Direct-Access     SYNOLOGY iSCSI Storage    4.0  PQ: 0 ANSI: 5",
             "hctl=0:0:0:1"

@@ -1,7 +1,7 @@
 //! What the service manager says about iSCSI units, and other programs around iSCSI
 //! (iscsiuio).
 
-use super::{Kind, Pattern, Source};
+use super::{Kind, Pattern, Refines, Source};
 
 /// The systemd, journald and iscsiuio patterns.
 pub static PATTERNS: &[Pattern] = &[
@@ -13,6 +13,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<unit>(?:open-)?iscsi(?:-[\w-]+)?\.service): Main process exited, code=exited, status=(?P<iscsiadm>\d+)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("systemd"),
         samples: &[s!(
             "Jun 27 07:23:51 Jboat17 systemd[1]: open-iscsi.service: Main process exited, code=exited, status=8/n/a",
             "unit=open-iscsi.service iscsiadm=8"
@@ -26,6 +27,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<unit>[\w@.-]*iscsi[\w@.-]*\.service): Main process exited, code=(?P<text>\w+), status=(?P<exit_status>\d+)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("systemd"),
         samples: &[s!(
             "Jun 27 07:23:51 h systemd[1]: iscsid.service: Main process exited, code=exited, status=1/FAILURE",
             "unit=iscsid.service exit_status=1"
@@ -39,6 +41,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<unit>[\w@.-]*iscsi[\w@.-]*\.(?:service|socket)): (?P<text>.*)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("systemd"),
         samples: &[s!(
             "Aug 21 12:13:20 w3-de02-w01 systemd[1]: iscsid.service: Failed to parse PID from file /run/iscsid.pid: Invalid argument",
             "unit=iscsid.service"
@@ -52,6 +55,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<text>Starting|Started|Stopping|Stopped|Failed to start|Finished|Listening on|Closed|Reached target|Dependency failed for) (?P<unit>.*(?:iSCSI|iscsi|open-iscsi).*?)\.*$",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("systemd"),
         samples: &[
             s!(
                 "Jun 27 07:21:45 Jboat17 systemd[1]: Starting Login to default iSCSI targets...",
@@ -71,6 +75,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^Suppressed (?P<count>\d+) messages from (?P<unit>\S*iscsi\S*)",
         implies: &[],
         wording: "",
+        refines: Refines::Untracked("systemd-journald"),
         samples: &[s!(
             "Mar  3 10:00:01 node1 systemd-journald[300]: Suppressed 1234 messages from iscsid.service",
             "count=1234 unit=iscsid.service"
@@ -84,6 +89,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?P<level>ERR|WARN|INFO|DBG) +(?:\[[^\]]*\])?(?P<text>.*)",
         implies: &[],
         wording: "2.1.10 rewrote the logger; before it wrote `ERR   [date]msg` to its own file",
+        refines: Refines::CatchAll("ILOG_ERR, ILOG_WARN, ILOG_INFO and ILOG_DEBUG of iscsiuio"),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsiuio[700]: INFO  nic_utils eth0: link up",
             "level=INFO"
@@ -97,6 +103,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^",
         implies: &[],
         wording: "",
+        refines: Refines::CatchAll("any message of iscsiuio"),
         samples: &[s!(
             "Mar  3 10:00:01 node1 iscsiuio[700]: Started iSCSI uio daemon",
             "program=iscsiuio"
@@ -112,6 +119,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^",
         implies: &[],
         wording: "debug level shown by the envelope",
+        refines: Refines::DebugTwin,
         samples: &[s!(
             "<31>1 2024-03-03T10:10:01Z node1 iscsiuio 700 - - nic_utils eth0: polling",
             "program=iscsiuio"
@@ -127,6 +135,7 @@ pub static PATTERNS: &[Pattern] = &[
         regex: r"^(?:.*?\b(?:[Cc]onnection(?P<sid>-?\d+):(?P<cid>\d+)|session(?P<sid_alt2>\d+)\b))?",
         implies: &[],
         wording: "",
+        refines: Refines::SourceTable,
         samples: &[
             s!(
                 "Mar  3 10:00:01 node1 kernel: iscsi: invalid session 3.",
