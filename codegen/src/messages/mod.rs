@@ -7,6 +7,7 @@ mod cpp;
 pub mod generate;
 pub mod history;
 pub mod programs;
+pub mod releases;
 pub mod rules;
 pub mod scan;
 

@@ -3,8 +3,9 @@
 //! `headers/messages/`, docs/messages.md), and the matcher that finds a message's row.
 
 mod matcher;
+pub(crate) mod release;
 
-pub(crate) use matcher::{find, find_strict, same_wording};
+pub(crate) use matcher::{find, find_strict, matching, same_wording};
 
 /// One call site of the sources that prints a message: the row of the generated table a
 /// decoded message matched.
