@@ -16,7 +16,13 @@ mod pasted;
 #[cfg(feature = "decode")]
 mod pasted_line;
 #[cfg(feature = "decode")]
-use pasted_line::pasted_line;
+use pasted_line::{open_iscsi_error, pasted_line};
+
+/// Why `--open-iscsi` cannot be answered: a build without the decoder has no wordings.
+#[cfg(not(feature = "decode"))]
+fn open_iscsi_error(_asked: &str) -> Option<String> {
+    Some("--open-iscsi needs the decoder (feature `decode`)".to_string())
+}
 
 /// What was asked.
 #[derive(Debug, Clone, Default)]
@@ -28,8 +34,11 @@ pub struct Query {
     pub json: bool,
     /// `--list`: every value of a space (empty: the spaces).
     pub list: Option<String>,
-    /// `--kernel`: a release to check each value against.
+    /// `--kernel`: a release to check each value against (and a pasted kernel line's
+    /// wording).
     pub kernel: Option<String>,
+    /// `--open-iscsi`: a release to check a pasted open-iscsi line's wording against.
+    pub open_iscsi: Option<String>,
 }
 
 /// The wrap width of human output.
@@ -46,6 +55,8 @@ pub struct Outcome {
     pub ok: bool,
     /// `--kernel`: the release as written and as resolved.
     kernel: Option<(String, KernelRelease)>,
+    /// `--open-iscsi`: the release as written.
+    open_iscsi: Option<String>,
 }
 
 /// Answers a query.
@@ -58,7 +69,11 @@ pub fn answer(args: &Query) -> Outcome {
             .kernel
             .as_ref()
             .map(|k| (k.trim().to_string(), KernelRelease::new(k))),
+        open_iscsi: args.open_iscsi.as_ref().map(|v| v.trim().to_string()),
     };
+    if let Some(msg) = args.open_iscsi.as_deref().and_then(open_iscsi_error) {
+        fail(&mut o, format_args!("{msg}"));
+    }
     if let Some((asked, k)) = &o.kernel
         && !k.is_known()
     {

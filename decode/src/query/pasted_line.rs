@@ -3,6 +3,7 @@
 //! reading for each number in it.
 
 use super::{Outcome, WIDTH, fail, json_str, pasted, show_one, space_words};
+use crate::decode::{Decoder, OriginRelease, Verdict};
 use crate::explain;
 use std::fmt::Write as _;
 
@@ -20,6 +21,7 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
             ),
         );
     };
+    let verdicts = verdicts(line, &o.releases());
     if json {
         o.out.push_str("{\"understood\":{\"pattern\":");
         json_str(&mut o.out, u.pattern);
@@ -56,6 +58,24 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                     o.out.push('}');
                 }
                 o.out.push(']');
+            }
+            for (r, v) in &verdicts {
+                // As the decoder's NDJSON writes it (docs/decode.md).
+                o.out.push_str(",\"release\":{\"asked\":");
+                json_str(&mut o.out, r.asked());
+                if let Some(t) = r.tracked() {
+                    o.out.push_str(",\"tracked\":");
+                    json_str(&mut o.out, t);
+                }
+                for (k, x) in [
+                    ("printed", v.printed.name()),
+                    ("since", v.since),
+                    ("until", v.until),
+                ] {
+                    let _ = write!(o.out, ",\"{k}\":");
+                    json_str(&mut o.out, x);
+                }
+                o.out.push('}');
             }
             o.out.push('}');
         }
@@ -100,6 +120,10 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                 );
                 let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
             }
+            for (r, v) in &verdicts {
+                let text = pasted::escaped(&v.sentence(r));
+                let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+            }
         }
         if u.readings.is_empty() {
             o.out
@@ -128,4 +152,40 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
             format_args!("hostbyte={h} is no host byte this build knows"),
         );
     }
+}
+
+/// Whether each of `releases` prints the wording of `line` (those of its origin).
+fn verdicts(line: &str, releases: &[OriginRelease]) -> Vec<(OriginRelease, Verdict)> {
+    let mut decoder = Decoder::new(None);
+    let mut store = String::new();
+    let Some(ev) = decoder.decode(1, line.trim(), &mut store) else {
+        return Vec::new();
+    };
+    releases
+        .iter()
+        .filter_map(|r| Some((r.clone(), ev.printed_by(r)?)))
+        .collect()
+}
+
+impl Outcome {
+    /// `--kernel` and `--open-iscsi` as releases whose wordings a pasted line is checked
+    /// against (a kernel release that names no version is reported by `answer`).
+    fn releases(&self) -> Vec<OriginRelease> {
+        let kernel = self
+            .kernel
+            .as_ref()
+            .and_then(|(k, _)| OriginRelease::kernel(k).ok());
+        let open = self
+            .open_iscsi
+            .as_deref()
+            .and_then(|v| OriginRelease::open_iscsi(v).ok());
+        kernel.into_iter().chain(open).collect()
+    }
+}
+
+/// Why `--open-iscsi` names no open-iscsi release, if it does not.
+pub(super) fn open_iscsi_error(asked: &str) -> Option<String> {
+    OriginRelease::open_iscsi(asked)
+        .err()
+        .map(|e| format!("--open-iscsi: {e}"))
 }
