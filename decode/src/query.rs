@@ -16,7 +16,7 @@ mod pasted;
 #[cfg(feature = "decode")]
 mod pasted_line;
 #[cfg(feature = "decode")]
-use pasted_line::{open_iscsi_error, pasted_line};
+use pasted_line::open_iscsi_error;
 
 /// Why `--open-iscsi` cannot be answered: a build without the decoder has no wordings.
 #[cfg(not(feature = "decode"))]
@@ -180,6 +180,49 @@ fn pasted_line(o: &mut Outcome, line: &str, _json: bool) {
             line.trim()
         ),
     );
+}
+
+/// A pasted log line: what the decoder understood it to be (`pasted_line`), then a reading
+/// for each number in it; an error if the decoder does not recognise it.
+#[cfg(feature = "decode")]
+fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
+    let Some(u) = pasted::understand(line) else {
+        let shown = pasted::escaped(line.trim());
+        return fail(
+            o,
+            format_args!(
+                "the decoder does not recognise `{shown}` as a log line, and it is no \
+                 number or name\n  paste the whole line as iscsid, iscsiadm or the kernel \
+                 printed it,\n  or give the numbers in it on their own (`explain 1020 state 3`)"
+            ),
+        );
+    };
+    let kernel = o.kernel.as_ref().map(|(k, _)| k.as_str());
+    let releases = pasted_line::releases(kernel, o.open_iscsi.as_deref());
+    let verdicts = pasted_line::verdicts(line, &releases);
+    pasted_line::write_understood(&mut o.out, &u, &verdicts, json, WIDTH);
+    for r in &u.readings {
+        if !json {
+            o.out.push('\n');
+        }
+        show_one(o, r, json);
+        if !r.is_known() {
+            fail(
+                o,
+                format_args!(
+                    "{} is not a known value of {}",
+                    r.value_display(),
+                    space_words(r.space)
+                ),
+            );
+        }
+    }
+    if let Some(h) = &u.odd_hostbyte {
+        fail(
+            o,
+            format_args!("hostbyte={h} is no host byte this build knows"),
+        );
+    }
 }
 
 /// Whether a word alone is something `explain` knows how to read: a number, a login status,

@@ -42,10 +42,11 @@ pub fn table(kernel: &History, history: &History, newer: Option<&Facts>) -> Stri
             w.message.function.as_str(),
             w.message.format.as_str(),
         );
-        if let (Some(n), Some(last), Some(run)) = (newer_index, last_tag, r.last_mut()) {
-            if run.1 == last && in_newer.contains(&key) {
-                run.1 = n;
-            }
+        if let (Some(n), Some(last), Some(run)) = (newer_index, last_tag, r.last_mut())
+            && run.1 == last
+            && in_newer.contains(&key)
+        {
+            run.1 = n;
         }
         rows.push(r);
     }

@@ -2,38 +2,34 @@
 //! print it (and, with `--kernel` / `--open-iscsi`, whether that release does), then a
 //! reading for each number in it.
 
-use super::{Outcome, WIDTH, fail, json_str, pasted, show_one, space_words};
+use super::pasted::{self, Understood};
 use crate::decode::{Decoder, OriginRelease, Verdict};
 use crate::explain;
 use std::fmt::Write as _;
 
-/// A pasted log line: what the decoder understood it to be, then a reading for each number
-/// in it; an error if the decoder does not recognise it.
-pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
-    let Some(u) = pasted::understand(line) else {
-        let shown = pasted::escaped(line.trim());
-        return fail(
-            o,
-            format_args!(
-                "the decoder does not recognise `{shown}` as a log line, and it is no \
-                 number or name\n  paste the whole line as iscsid, iscsiadm or the kernel \
-                 printed it,\n  or give the numbers in it on their own (`explain 1020 state 3`)"
-            ),
-        );
-    };
-    let verdicts = verdicts(line, &o.releases());
+/// Writes what the decoder understood of a pasted line into `out`: its pattern and fields,
+/// where the sources print it, and for each of `verdicts` whether that release does (one
+/// JSON object's opening `{"understood":{…}` without its close, with `json`; else text
+/// wrapped at `width`).
+pub(super) fn write_understood(
+    out: &mut String,
+    u: &Understood,
+    verdicts: &[(OriginRelease, Verdict)],
+    json: bool,
+    width: usize,
+) {
     if json {
-        o.out.push_str("{\"understood\":{\"pattern\":");
-        json_str(&mut o.out, u.pattern);
-        o.out.push_str(",\"kind\":");
-        json_str(&mut o.out, u.kind);
-        o.out.push_str(",\"source\":");
-        json_str(&mut o.out, u.source);
-        o.out.push_str(",\"summary\":");
-        json_str(&mut o.out, &u.summary);
+        out.push_str("{\"understood\":{\"pattern\":");
+        json_str(out, u.pattern);
+        out.push_str(",\"kind\":");
+        json_str(out, u.kind);
+        out.push_str(",\"source\":");
+        json_str(out, u.source);
+        out.push_str(",\"summary\":");
+        json_str(out, &u.summary);
         if let Some(p) = u.printed_by {
-            o.out.push_str(",\"printed_by\":{\"origin\":");
-            json_str(&mut o.out, p.origin);
+            out.push_str(",\"printed_by\":{\"origin\":");
+            json_str(out, p.origin);
             for (k, v) in [
                 ("file", p.file),
                 ("function", p.function),
@@ -42,52 +38,51 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                 ("since", p.since),
                 ("until", p.until),
             ] {
-                o.out.push_str(",\"");
-                o.out.push_str(k);
-                o.out.push_str("\":");
-                json_str(&mut o.out, v);
+                out.push_str(",\"");
+                out.push_str(k);
+                out.push_str("\":");
+                json_str(out, v);
             }
             if !u.also_printed_by.is_empty() {
-                o.out.push_str(",\"also\":[");
+                out.push_str(",\"also\":[");
                 for (i, a) in u.also_printed_by.iter().enumerate() {
-                    o.out
-                        .push_str(if i == 0 { "{\"file\":" } else { ",{\"file\":" });
-                    json_str(&mut o.out, a.file);
-                    o.out.push_str(",\"function\":");
-                    json_str(&mut o.out, a.function);
-                    o.out.push('}');
+                    out.push_str(if i == 0 { "{\"file\":" } else { ",{\"file\":" });
+                    json_str(out, a.file);
+                    out.push_str(",\"function\":");
+                    json_str(out, a.function);
+                    out.push('}');
                 }
-                o.out.push(']');
+                out.push(']');
             }
-            for (r, v) in &verdicts {
+            for (r, v) in verdicts {
                 // As the decoder's NDJSON writes it (docs/decode.md).
-                o.out.push_str(",\"release\":{\"asked\":");
-                json_str(&mut o.out, r.asked());
+                out.push_str(",\"release\":{\"asked\":");
+                json_str(out, r.asked());
                 if let Some(t) = r.tracked() {
-                    o.out.push_str(",\"tracked\":");
-                    json_str(&mut o.out, t);
+                    out.push_str(",\"tracked\":");
+                    json_str(out, t);
                 }
                 for (k, x) in [
                     ("printed", v.printed.name()),
                     ("since", v.since),
                     ("until", v.until),
                 ] {
-                    let _ = write!(o.out, ",\"{k}\":");
-                    json_str(&mut o.out, x);
+                    let _ = write!(out, ",\"{k}\":");
+                    json_str(out, x);
                 }
-                o.out.push('}');
+                out.push('}');
             }
-            o.out.push('}');
+            out.push('}');
         }
-        o.out.push_str("}}\n");
+        out.push_str("}}\n");
     } else {
         let _ = writeln!(
-            o.out,
+            out,
             "understood: {} ({}), logged by {}",
             u.pattern, u.kind, u.source
         );
         if !u.summary.is_empty() {
-            let _ = explain::write_wrapped(&mut o.out, &u.summary, "  ", "    ", WIDTH);
+            let _ = explain::write_wrapped(out, &u.summary, "  ", "    ", width);
         }
         if let Some(p) = u.printed_by {
             let releases = if p.since == p.until {
@@ -100,7 +95,7 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                  {releases}",
                 p.function, p.file, p.origin, p.level
             );
-            let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+            let _ = explain::write_wrapped(out, &text, "  ", "    ", width);
             if !u.also_printed_by.is_empty() {
                 // By file: `f() and g() in usr/iscsiadm.c, h() in usr/idbm.c`.
                 let mut files: Vec<(&str, Vec<String>)> = Vec::new();
@@ -118,44 +113,21 @@ pub(super) fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
                     "the same words are also printed by {}; the line cannot tell which",
                     sites.join("; ")
                 );
-                let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+                let _ = explain::write_wrapped(out, &text, "  ", "    ", width);
             }
-            for (r, v) in &verdicts {
+            for (r, v) in verdicts {
                 let text = pasted::escaped(&v.sentence(r));
-                let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
+                let _ = explain::write_wrapped(out, &text, "  ", "    ", width);
             }
         }
         if u.readings.is_empty() {
-            o.out
-                .push_str("  No number in it has a space to explain it in.\n");
+            out.push_str("  No number in it has a space to explain it in.\n");
         }
-    }
-    for r in &u.readings {
-        if !json {
-            o.out.push('\n');
-        }
-        show_one(o, r, json);
-        if !r.is_known() {
-            fail(
-                o,
-                format_args!(
-                    "{} is not a known value of {}",
-                    r.value_display(),
-                    space_words(r.space)
-                ),
-            );
-        }
-    }
-    if let Some(h) = &u.odd_hostbyte {
-        fail(
-            o,
-            format_args!("hostbyte={h} is no host byte this build knows"),
-        );
     }
 }
 
 /// Whether each of `releases` prints the wording of `line` (those of its origin).
-fn verdicts(line: &str, releases: &[OriginRelease]) -> Vec<(OriginRelease, Verdict)> {
+pub(super) fn verdicts(line: &str, releases: &[OriginRelease]) -> Vec<(OriginRelease, Verdict)> {
     let mut decoder = Decoder::new(None);
     let mut store = String::new();
     let Some(ev) = decoder.decode(1, line.trim(), &mut store) else {
@@ -167,20 +139,12 @@ fn verdicts(line: &str, releases: &[OriginRelease]) -> Vec<(OriginRelease, Verdi
         .collect()
 }
 
-impl Outcome {
-    /// `--kernel` and `--open-iscsi` as releases whose wordings a pasted line is checked
-    /// against (a kernel release that names no version is reported by `answer`).
-    fn releases(&self) -> Vec<OriginRelease> {
-        let kernel = self
-            .kernel
-            .as_ref()
-            .and_then(|(k, _)| OriginRelease::kernel(k).ok());
-        let open = self
-            .open_iscsi
-            .as_deref()
-            .and_then(|v| OriginRelease::open_iscsi(v).ok());
-        kernel.into_iter().chain(open).collect()
-    }
+/// `--kernel` and `--open-iscsi` as releases whose wordings a pasted line is checked
+/// against (a kernel release that names no version is reported by `answer`).
+pub(super) fn releases(kernel: Option<&str>, open_iscsi: Option<&str>) -> Vec<OriginRelease> {
+    let kernel = kernel.and_then(|k| OriginRelease::kernel(k).ok());
+    let open = open_iscsi.and_then(|v| OriginRelease::open_iscsi(v).ok());
+    kernel.into_iter().chain(open).collect()
 }
 
 /// Why `--open-iscsi` names no open-iscsi release, if it does not.
@@ -188,4 +152,9 @@ pub(super) fn open_iscsi_error(asked: &str) -> Option<String> {
     OriginRelease::open_iscsi(asked)
         .err()
         .map(|e| format!("--open-iscsi: {e}"))
+}
+
+/// Appends `s` as a JSON string.
+fn json_str(out: &mut String, s: &str) {
+    let _ = explain::write_json_string(out, s);
 }
