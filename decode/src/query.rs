@@ -13,6 +13,16 @@ use std::fmt::Write as _;
 
 #[cfg(feature = "decode")]
 mod pasted;
+#[cfg(feature = "decode")]
+mod pasted_line;
+#[cfg(feature = "decode")]
+use pasted_line::open_iscsi_error;
+
+/// Why `--open-iscsi` cannot be answered: a build without the decoder has no wordings.
+#[cfg(not(feature = "decode"))]
+fn open_iscsi_error(_asked: &str) -> Option<String> {
+    Some("--open-iscsi needs the decoder (feature `decode`)".to_string())
+}
 
 /// What was asked.
 #[derive(Debug, Clone, Default)]
@@ -24,8 +34,11 @@ pub struct Query {
     pub json: bool,
     /// `--list`: every value of a space (empty: the spaces).
     pub list: Option<String>,
-    /// `--kernel`: a release to check each value against.
+    /// `--kernel`: a release to check each value against (and a pasted kernel line's
+    /// wording).
     pub kernel: Option<String>,
+    /// `--open-iscsi`: a release to check a pasted open-iscsi line's wording against.
+    pub open_iscsi: Option<String>,
 }
 
 /// The wrap width of human output.
@@ -42,6 +55,8 @@ pub struct Outcome {
     pub ok: bool,
     /// `--kernel`: the release as written and as resolved.
     kernel: Option<(String, KernelRelease)>,
+    /// `--open-iscsi`: the release as written.
+    open_iscsi: Option<String>,
 }
 
 /// Answers a query.
@@ -54,7 +69,11 @@ pub fn answer(args: &Query) -> Outcome {
             .kernel
             .as_ref()
             .map(|k| (k.trim().to_string(), KernelRelease::new(k))),
+        open_iscsi: args.open_iscsi.as_ref().map(|v| v.trim().to_string()),
     };
+    if let Some(msg) = args.open_iscsi.as_deref().and_then(open_iscsi_error) {
+        fail(&mut o, format_args!("{msg}"));
+    }
     if let Some((asked, k)) = &o.kernel
         && !k.is_known()
     {
@@ -163,8 +182,8 @@ fn pasted_line(o: &mut Outcome, line: &str, _json: bool) {
     );
 }
 
-/// A pasted log line: what the decoder understood it to be, then a reading for each number
-/// in it; an error if the decoder does not recognise it.
+/// A pasted log line: what the decoder understood it to be (`pasted_line`), then a reading
+/// for each number in it; an error if the decoder does not recognise it.
 #[cfg(feature = "decode")]
 fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
     let Some(u) = pasted::understand(line) else {
@@ -178,92 +197,10 @@ fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
             ),
         );
     };
-    if json {
-        o.out.push_str("{\"understood\":{\"pattern\":");
-        json_str(&mut o.out, u.pattern);
-        o.out.push_str(",\"kind\":");
-        json_str(&mut o.out, u.kind);
-        o.out.push_str(",\"source\":");
-        json_str(&mut o.out, u.source);
-        o.out.push_str(",\"summary\":");
-        json_str(&mut o.out, &u.summary);
-        if let Some(p) = u.printed_by {
-            o.out.push_str(",\"printed_by\":{\"origin\":");
-            json_str(&mut o.out, p.origin);
-            for (k, v) in [
-                ("file", p.file),
-                ("function", p.function),
-                ("level", p.level),
-                ("format", p.format),
-                ("since", p.since),
-                ("until", p.until),
-            ] {
-                o.out.push_str(",\"");
-                o.out.push_str(k);
-                o.out.push_str("\":");
-                json_str(&mut o.out, v);
-            }
-            if !u.also_printed_by.is_empty() {
-                o.out.push_str(",\"also\":[");
-                for (i, a) in u.also_printed_by.iter().enumerate() {
-                    o.out
-                        .push_str(if i == 0 { "{\"file\":" } else { ",{\"file\":" });
-                    json_str(&mut o.out, a.file);
-                    o.out.push_str(",\"function\":");
-                    json_str(&mut o.out, a.function);
-                    o.out.push('}');
-                }
-                o.out.push(']');
-            }
-            o.out.push('}');
-        }
-        o.out.push_str("}}\n");
-    } else {
-        let _ = writeln!(
-            o.out,
-            "understood: {} ({}), logged by {}",
-            u.pattern, u.kind, u.source
-        );
-        if !u.summary.is_empty() {
-            let _ = explain::write_wrapped(&mut o.out, &u.summary, "  ", "    ", WIDTH);
-        }
-        if let Some(p) = u.printed_by {
-            let releases = if p.since == p.until {
-                p.since.to_string()
-            } else {
-                format!("{} … {}", p.since, p.until)
-            };
-            let text = format!(
-                "printed by {}() in {} ({}, level {}); tracked releases with this wording: \
-                 {releases}",
-                p.function, p.file, p.origin, p.level
-            );
-            let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
-            if !u.also_printed_by.is_empty() {
-                // By file: `f() and g() in usr/iscsiadm.c, h() in usr/idbm.c`.
-                let mut files: Vec<(&str, Vec<String>)> = Vec::new();
-                for a in &u.also_printed_by {
-                    match files.iter_mut().find(|(f, _)| *f == a.file) {
-                        Some((_, fns)) => fns.push(format!("{}()", a.function)),
-                        None => files.push((a.file, vec![format!("{}()", a.function)])),
-                    }
-                }
-                let sites: Vec<String> = files
-                    .iter()
-                    .map(|(file, fns)| format!("{} in {file}", fns.join(", ")))
-                    .collect();
-                let text = format!(
-                    "the same words are also printed by {}; the line cannot tell which",
-                    sites.join("; ")
-                );
-                let _ = explain::write_wrapped(&mut o.out, &text, "  ", "    ", WIDTH);
-            }
-        }
-        if u.readings.is_empty() {
-            o.out
-                .push_str("  No number in it has a space to explain it in.\n");
-        }
-    }
+    let kernel = o.kernel.as_ref().map(|(k, _)| k.as_str());
+    let releases = pasted_line::releases(kernel, o.open_iscsi.as_deref());
+    let verdicts = pasted_line::verdicts(line, &releases);
+    pasted_line::write_understood(&mut o.out, &u, &verdicts, json, WIDTH);
     for r in &u.readings {
         if !json {
             o.out.push('\n');

@@ -69,6 +69,8 @@ fn explain_inputs() {
             q.kernel = Some(k.to_string());
         } else if let Some(l) = head.strip_prefix("list=") {
             q.list = Some(l.to_string());
+        } else if let Some(v) = head.strip_prefix("open-iscsi=") {
+            q.open_iscsi = Some(v.to_string());
         }
         let o = answer(&q);
         assert!(o.ok || !o.err.is_empty(), "{name}");

@@ -1,5 +1,5 @@
-//! The explain query as the command line runs it: words, `--list`, `--kernel`, `--json`,
-//! from arbitrary text. An answer or an error message, never a panic.
+//! The explain query as the command line runs it: words, `--list`, `--kernel`,
+//! `--open-iscsi`, `--json`, from arbitrary text. An answer or an error message, never a panic.
 #![no_main]
 
 use iscsi_decode::query::{Query, answer};
@@ -20,6 +20,8 @@ fuzz_target!(|data: &[u8]| {
         q.kernel = Some(k.to_string());
     } else if let Some(l) = head.strip_prefix("list=") {
         q.list = Some(l.to_string());
+    } else if let Some(v) = head.strip_prefix("open-iscsi=") {
+        q.open_iscsi = Some(v.to_string());
     }
     let o = answer(&q);
     assert!(o.ok || !o.err.is_empty(), "a failure says why: {q:?}");

@@ -1,10 +1,11 @@
 //! `iscsi-decode decode`: read logs, print what happened to which session.
 
 use super::kernel_check::KernelCheck;
+use super::wording_check::WordingCheck;
 use clap::{Args, ValueEnum};
 use iscsi_decode::decode::Format;
 use iscsi_decode::decode::open_text;
-use iscsi_decode::decode::{self, Options, Sink};
+use iscsi_decode::decode::{self, Options, OriginRelease, Sink};
 use iscsi_decode::report::{ColorChoice, HumanSink, JsonSink, Style};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
@@ -65,10 +66,33 @@ pub struct DecodeArgs {
     /// Colour the report.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
-    /// The kernel release the logs come from (`2.6.18`, `3.10.0-1160.el7.x86_64`): after
-    /// the report, list on stderr the decoded codes that release does not have.
+    /// The kernel release the logs come from (`2.6.18`, `6.1.0-18-amd64`): after the
+    /// report, list on stderr the decoded codes that release does not have, and the
+    /// wordings of kernel lines it cannot print.
     #[arg(long, value_name = "RELEASE")]
     pub kernel: Option<String>,
+    /// The open-iscsi release the logs come from (`2.1.4`, `2.1.4-1ubuntu1`,
+    /// `2.1.11-14-gbc23614`): after the report, list on stderr the wordings of iscsid,
+    /// iscsiadm, iscsistart and iscsiuio lines it cannot print.
+    #[arg(long, value_name = "RELEASE")]
+    pub open_iscsi: Option<String>,
+}
+
+/// The releases whose wordings `--kernel` and `--open-iscsi` check; `Err` with a message
+/// when one names no release.
+fn releases(args: &DecodeArgs) -> Result<Vec<OriginRelease>, String> {
+    let mut out = Vec::new();
+    if let Some(k) = &args.kernel {
+        // A version older than every tracked wording is still checked (each is unknown);
+        // what is no version at all, KernelCheck reports as before.
+        if let Ok(r) = OriginRelease::kernel(k) {
+            out.push(r);
+        }
+    }
+    if let Some(o) = &args.open_iscsi {
+        out.push(OriginRelease::open_iscsi(o).map_err(|e| format!("--open-iscsi: {e}"))?);
+    }
+    Ok(out)
 }
 
 fn format_of(f: FormatArg) -> Option<Format> {
@@ -86,6 +110,13 @@ fn format_of(f: FormatArg) -> Option<Format> {
 
 /// Runs `decode`. Exit status: 0 when done, 2 when an input could not be read.
 pub fn run(args: DecodeArgs) -> ExitCode {
+    let releases = match releases(&args) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("iscsi-decode: {msg}");
+            return ExitCode::from(2);
+        }
+    };
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -127,7 +158,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     };
     let out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let mut sink: Box<dyn Sink> = if args.json {
-        Box::new(JsonSink::new(out, files.len() > 1))
+        Box::new(JsonSink::new(out, files.len() > 1).check_releases(releases.clone()))
     } else {
         // On a terminal, the report wraps at its width (as explain wraps its text).
         let width = stdout
@@ -140,20 +171,25 @@ pub fn run(args: DecodeArgs) -> ExitCode {
                 .width(width),
         )
     };
+    let mut worded;
     let mut checked;
-    let target: &mut dyn Sink = match &args.kernel {
-        Some(k) => match KernelCheck::new(sink.as_mut(), k, &files) {
+    let mut target: &mut dyn Sink = sink.as_mut();
+    if !releases.is_empty() {
+        worded = WordingCheck::new(target, releases, &files);
+        target = &mut worded;
+    }
+    if let Some(k) = &args.kernel {
+        match KernelCheck::new(target, k, &files) {
             Ok(c) => {
                 checked = c;
-                &mut checked
+                target = &mut checked;
             }
             Err(msg) => {
                 eprintln!("iscsi-decode: {msg}");
                 return ExitCode::from(2);
             }
-        },
-        None => sink.as_mut(),
-    };
+        }
+    }
     let mut failed = false;
     let result = decode::run_files(&files, &opts, target, &mut |e| {
         failed = true;

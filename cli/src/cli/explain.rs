@@ -25,7 +25,9 @@ use std::process::ExitCode;
   iscsi-decode explain -- 'Kernel reported iSCSI connection 2:0 error (1020 - ...) state (3)'
                                             a pasted log line: what it is, then every number
   iscsi-decode explain --list               the spaces; --list SPACE lists one
-  iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code")]
+  iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code
+  iscsi-decode explain --open-iscsi 2.1.10 -- 'iscsid: Giving up on session 3 after 5 retries'
+                                            whether that open-iscsi release prints the words")]
 pub struct ExplainArgs {
     /// A number, a C name, a space and a value (`state 3`, `login 02/03`), several of
     /// these, or a log line pasted whole.
@@ -42,6 +44,11 @@ pub struct ExplainArgs {
     /// tracked release not newer).
     #[arg(long, value_name = "RELEASE", conflicts_with = "list")]
     pub kernel: Option<String>,
+    /// With a pasted open-iscsi line: also say whether this open-iscsi release prints its
+    /// wording (`2.1.4`, `2.1.4-1ubuntu1`, `2.1.11-14-gbc23614`). `--kernel` says it for a
+    /// pasted kernel line.
+    #[arg(long, value_name = "RELEASE", conflicts_with = "list")]
+    pub open_iscsi: Option<String>,
 }
 
 /// Runs `explain`.
@@ -51,6 +58,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         json: args.json,
         list: args.list,
         kernel: args.kernel,
+        open_iscsi: args.open_iscsi,
     });
     // A closed pipe (`| head`) is not worth a panic or an error message.
     let _ = std::io::stdout().write_all(o.out.as_bytes());

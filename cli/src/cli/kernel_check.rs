@@ -120,8 +120,16 @@ impl Sink for KernelCheck<'_> {
         self.inner.fact(file, fact)
     }
 
+    fn tied_to_iscsi(&mut self, out: &mut [u8]) {
+        self.inner.tied_to_iscsi(out);
+    }
+
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
         self.inner.incident(inc)
+    }
+
+    fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
+        self.inner.write_chunk(out, cuts)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -194,8 +194,9 @@ pub(super) enum MessagesAction {
         #[arg(long, value_name = "TEXT", default_value = "")]
         source: String,
     },
-    /// Write the decoder's message table (`decode/generated/messages.rs`) from the facts
-    /// in `headers/messages/`, or with --check fail when it is stale.
+    /// Write the decoder's message table (`decode/generated/messages.rs`, and the releases
+    /// that print each row, `message_releases.rs`) from the facts in `headers/messages/`,
+    /// or with --check fail when either is stale.
     Generate {
         /// Compare instead of writing; exit 1 when the committed table differs.
         #[arg(long)]

@@ -146,18 +146,36 @@ pub(super) fn workspace() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// Writes (or checks) `decode/generated/messages.rs` from `headers/messages/`.
+/// Writes (or checks) `decode/generated/messages.rs` and `message_releases.rs` (the
+/// releases that print each of its rows) from `headers/messages/`.
 fn generate(check: bool) -> Result<i32> {
     let dir = workspace().join("headers/messages");
     let kernel = History::from_facts_files(&dir, Origin::Kernel)?;
     let history = History::load(&dir.join("open-iscsi-history.json"))?;
     let newer = Facts::load(&dir.join("open-iscsi-2.1.11-14-gbc23614.json"))?;
     let spec = messages::fields::Spec::load(workspace().join("headers/message-fields.toml"))?;
-    let text = messages::generate::table(&kernel, &history, Some(&newer), &spec)?;
-    let out = workspace().join("decode/generated/messages.rs");
+    let files = [
+        (
+            "decode/generated/messages.rs",
+            messages::generate::table(&kernel, &history, Some(&newer), &spec)?,
+        ),
+        (
+            "decode/generated/message_releases.rs",
+            messages::releases::table(&kernel, &history, Some(&newer)),
+        ),
+    ];
+    let mut status = 0;
+    for (path, text) in &files {
+        status = status.max(write_or_check(&workspace().join(path), text, check)?);
+    }
+    Ok(status)
+}
+
+/// Writes `text` to `out`, or with `check` compares: 1 when the committed file differs.
+fn write_or_check(out: &Path, text: &str, check: bool) -> Result<i32> {
     let mut err = std::io::stderr().lock();
     if check {
-        let committed = std::fs::read_to_string(&out).unwrap_or_default();
+        let committed = std::fs::read_to_string(out).unwrap_or_default();
         if committed != text {
             let _ = writeln!(
                 err,
@@ -173,8 +191,7 @@ fn generate(check: bool) -> Result<i32> {
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::msg(format!("cannot create: {e}")).in_file(parent))?;
     }
-    std::fs::write(&out, &text)
-        .map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(&out))?;
+    std::fs::write(out, text).map_err(|e| Error::msg(format!("cannot write: {e}")).in_file(out))?;
     let _ = writeln!(
         err,
         "wrote {} ({} lines)",

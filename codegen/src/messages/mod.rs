@@ -8,6 +8,7 @@ pub mod fields;
 pub mod generate;
 pub mod history;
 pub mod programs;
+pub mod releases;
 pub mod rules;
 pub mod scan;
 

@@ -60,6 +60,7 @@ pub use run::{
 };
 pub use scan::CHUNK;
 pub use sources::MessageSource;
+pub use sources::release::{Origin, OriginRelease, Place, Printed, ReleaseError, Verdict};
 pub use timing::PingTiming;
 
 use clock::YearTracker;
@@ -119,6 +120,32 @@ impl Event<'_> {
     /// [`Event::same_wording`] when the caller has [`Event::source`] already.
     pub(crate) fn same_wording_as(&self, source: &MessageSource) -> Vec<&'static MessageSource> {
         sources::same_wording(source, self.env.program.as_deref())
+    }
+
+    /// Whether `release` prints this line's wording (see [`OriginRelease::verdict`]): over
+    /// every row of the release's origin that the message fits. `None` when the line has
+    /// no [`Event::source`] of that origin.
+    ///
+    /// ```
+    /// use iscsi_decode::decode::{Decoder, OriginRelease, Printed};
+    /// let mut d = Decoder::new(None);
+    /// let mut store = String::new();
+    /// let line = "Mar  3 10:00:01 node1 kernel:  connection3:0: detected conn error (1022)";
+    /// let ev = d.decode(1, line, &mut store).unwrap();
+    /// let v = ev.printed_by(&OriginRelease::kernel("6.1.192").unwrap()).unwrap();
+    /// assert_eq!(v.printed, Printed::Yes);
+    /// assert!(ev.printed_by(&OriginRelease::open_iscsi("2.1.4").unwrap()).is_none());
+    /// ```
+    pub fn printed_by(&self, release: &OriginRelease) -> Option<Verdict> {
+        let source = self.source()?;
+        if source.origin != release.origin().name() {
+            return None;
+        }
+        let mut rows = sources::matching(self.env.program.as_deref(), &self.env.message);
+        if !rows.iter().any(|r| std::ptr::eq(*r, source)) {
+            rows.push(source);
+        }
+        release.verdict(&rows)
     }
 
     /// The best instant for ordering and durations: wall clock, else printk uptime.

@@ -84,10 +84,7 @@ pub(super) fn understand(line: &str) -> Option<Understood> {
 
 /// Text from the line with its control characters escaped, as the reports write it.
 pub(super) fn escaped(s: &str) -> String {
-    let bytes = crate::report::term::render(false, |t| {
-        t.text(s);
-    });
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::report::escaped(s)
 }
 
 #[cfg(test)]

@@ -2,14 +2,17 @@
 //! last summary object. The schema is documented in docs/decode.md.
 
 use super::jsonw::{JsonBuf, Obj, push_json_string, push_num, push_u64};
+use crate::decode::OriginRelease;
 use crate::decode::incidents::{HostSummary, Incident, advice};
 use crate::decode::names;
 use crate::decode::patterns::{Kind, Scope};
 use crate::decode::run::{Render, Sink, Summary};
 use crate::decode::{Event, envelope::Format};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 mod fields;
+mod source;
 pub use fields::field_members;
 
 /// Streams NDJSON to a writer.
@@ -21,6 +24,8 @@ pub struct JsonSink<W: Write> {
     names: Vec<String>,
     /// Rendered incidents of the chunk being written (reused).
     incidents: Vec<u8>,
+    /// `--kernel` / `--open-iscsi`: the releases each event's wording is checked against.
+    releases: Arc<[OriginRelease]>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -33,7 +38,16 @@ impl<W: Write> JsonSink<W> {
             current: String::new(),
             names: Vec::new(),
             incidents: Vec::new(),
+            releases: Arc::new([]),
         }
+    }
+
+    /// Checks each event's wording against `releases` (at most one per origin): the
+    /// `source` of an event of a release's origin gains a member `release` that says whether
+    /// that release prints the wording (docs/decode.md).
+    pub fn check_releases(mut self, releases: Vec<OriginRelease>) -> Self {
+        self.releases = releases.into();
+        self
     }
 
     /// The writer back.
@@ -82,6 +96,7 @@ pub struct JsonRender {
     obj: Obj,
     file: Option<String>,
     cache: Vec<Fragment>,
+    releases: Arc<[OriginRelease]>,
 }
 
 #[derive(Default, Clone)]
@@ -103,7 +118,14 @@ impl JsonRender {
             obj: Obj::default(),
             file,
             cache: vec![Fragment::default(); FRAGMENTS],
+            releases: Arc::new([]),
         }
+    }
+
+    /// [`JsonSink::check_releases`] for this renderer.
+    pub fn check_releases(mut self, releases: Arc<[OriginRelease]>) -> Self {
+        self.releases = releases;
+        self
     }
 
     /// The cache slot of `ev`'s message, its fragment rendered first if needed; `None` when
@@ -127,30 +149,7 @@ impl JsonRender {
     fn fields(&mut self, ev: &Event<'_>, out: &mut Vec<u8>) {
         self.obj.begin();
         field_members(&mut self.obj, ev);
-        if let Some(s) = ev.source() {
-            let o = &mut self.obj;
-            o.open("source");
-            o.str("origin", s.origin);
-            o.str("file", s.file);
-            o.str("function", s.function);
-            o.str("level", s.level);
-            o.str("format", s.format);
-            o.str("since", s.since);
-            o.str("until", s.until);
-            let also = ev.same_wording_as(s);
-            if !also.is_empty() {
-                // The other call sites of these very words: the line cannot tell them apart.
-                o.open_array("also");
-                for a in also {
-                    o.open_elem();
-                    o.str("file", a.file);
-                    o.str("function", a.function);
-                    o.close();
-                }
-                o.close_array();
-            }
-            o.close();
-        }
+        source::source_member(&mut self.obj, ev, &self.releases);
         let whole = self.obj.end_bytes();
         let inner = &whole[1..whole.len() - 1];
         if !inner.is_empty() {
@@ -511,7 +510,10 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn renderer(&self) -> Box<dyn Render> {
-        Box::new(JsonRender::new(self.multi.then(|| self.current.clone())))
+        Box::new(
+            JsonRender::new(self.multi.then(|| self.current.clone()))
+                .check_releases(Arc::clone(&self.releases)),
+        )
     }
 
     fn write(&mut self, out: &[u8]) -> io::Result<()> {

@@ -12,3 +12,12 @@ pub use human::HumanSink;
 pub use json::JsonSink;
 pub use style::{ColorChoice, Style};
 pub use term::has_raw_control;
+
+/// Text from a log (or a user's argument) for a terminal: its control characters escaped
+/// as the reports write them (`\x1b`, `\r`).
+pub fn escaped(s: &str) -> String {
+    String::from_utf8_lossy(&term::render(false, |t| {
+        t.text(s);
+    }))
+    .into_owned()
+}

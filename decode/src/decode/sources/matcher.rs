@@ -126,7 +126,7 @@ fn twins() -> Vec<Vec<u32>> {
 }
 
 /// The index of `row` in [`ROWS`] (rows handed out are always elements of it).
-fn index_of(row: &MessageSource) -> Option<usize> {
+pub(crate) fn index_of(row: &MessageSource) -> Option<usize> {
     let at = (row as *const MessageSource as usize).checked_sub(ROWS.as_ptr() as usize)?;
     let i = at / std::mem::size_of::<MessageSource>();
     (i < ROWS.len() && std::ptr::eq(&ROWS[i], row)).then_some(i)
@@ -520,6 +520,34 @@ fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize
             re.as_ref().is_some_and(|re| re.is_match(message))
         })
     })
+}
+
+/// Every row of the origin of `program` (any, without one) whose wording `message` fits:
+/// the row [`find`] picks, the same words at other call sites, and any other wording the
+/// text fits (an older `%s` where a newer format has `%s (%d)`). Not cached: for checks
+/// that ask once per distinct message.
+pub(crate) fn matching(program: Option<&str>, message: &str) -> Vec<&'static MessageSource> {
+    if program_class(program).is_none() {
+        return Vec::new();
+    }
+    let message = strip_std_prefix(message.trim());
+    let m = matcher();
+    let mut rows: Vec<usize> =
+        m.ac.find_overlapping_iter(message)
+            .flat_map(|hit| m.rows_of[hit.pattern().as_usize()].iter())
+            .map(|&r| r as usize)
+            .filter(|&r| program_fits(ROWS[r].origin, program))
+            .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows.into_iter()
+        .filter(|&row| {
+            let re = m.regex[row]
+                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
+            re.as_ref().is_some_and(|re| re.is_match(message))
+        })
+        .map(|r| &ROWS[r])
+        .collect()
 }
 
 /// A candidate row: (linked by the program, weight, rank, until, row).

@@ -3,10 +3,11 @@
 //! `headers/messages/`, docs/messages.md), and the matcher that finds a message's row.
 
 mod matcher;
+pub(crate) mod release;
 
 #[cfg(test)]
 pub(crate) use matcher::{field_spans, group_count};
-pub(crate) use matcher::{fill_fields, find, find_strict, same_wording};
+pub(crate) use matcher::{fill_fields, find, find_strict, matching, same_wording};
 
 /// One call site of the sources that prints a message: the row of the generated table a
 /// decoded message matched.
