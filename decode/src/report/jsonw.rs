@@ -142,13 +142,24 @@ impl Obj {
 
     /// An integer as an array element (after [`Obj::open_array`]).
     pub fn elem_int(&mut self, v: impl Into<i128>) {
+        self.elem_sep();
+        push_int(&mut self.buf, v.into());
+    }
+
+    /// A string as an array element (after [`Obj::open_array`]).
+    pub fn elem_str(&mut self, v: &str) {
+        self.elem_sep();
+        push_json_string(&mut self.buf, v);
+    }
+
+    /// The comma before an array element that is not the first.
+    fn elem_sep(&mut self) {
         if let Some(f) = self.first.last_mut() {
             if !*f {
                 self.buf.push(b',');
             }
             *f = false;
         }
-        push_int(&mut self.buf, v.into());
     }
 
     /// Closes the innermost array.

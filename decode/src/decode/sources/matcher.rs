@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 
 use super::{MessageSource, ROWS};
 use crate::decode::fields::{FieldId, Fields};
@@ -47,6 +47,21 @@ static MATCHER: OnceLock<Matcher> = OnceLock::new();
 
 fn matcher() -> &'static Matcher {
     MATCHER.get_or_init(build)
+}
+
+impl Matcher {
+    /// Row `i`'s regex, compiled on first use; `None` for a row left out. Over bytes and
+    /// without Unicode classes (`\d` is `[0-9]`, `\S` a byte that is not ASCII space): a
+    /// tenth of the compile time and size, and the same matches on these formats, whose
+    /// conversions print ASCII digits and words.
+    fn regex_of(&self, i: usize) -> Option<&Regex> {
+        self.regex[i]
+            .get_or_init(|| {
+                let text = self.text[i].as_deref()?;
+                RegexBuilder::new(text).unicode(false).build().ok()
+            })
+            .as_ref()
+    }
 }
 
 fn build() -> Matcher {
@@ -348,15 +363,12 @@ pub(crate) fn field_spans(
     }
     let Some(i) = index_of(row) else { return };
     let m = matcher();
-    let Some(re) = m.regex[i]
-        .get_or_init(|| m.text[i].as_deref().and_then(|t| Regex::new(t).ok()))
-        .as_ref()
-    else {
+    let Some(re) = m.regex_of(i) else {
         return;
     };
     let text = strip_std_prefix(message.trim());
     let base = text.as_ptr() as usize - message.as_ptr() as usize;
-    let Some(caps) = re.captures(text) else {
+    let Some(caps) = re.captures(text.as_bytes()) else {
         return;
     };
     let mut last: Option<&'static str> = None;
@@ -412,10 +424,7 @@ pub(crate) fn fill_fields<'a>(
 pub(crate) fn group_count(row: &MessageSource) -> Option<usize> {
     let i = index_of(row)?;
     let m = matcher();
-    let re = m.regex[i]
-        .get_or_init(|| m.text[i].as_deref().and_then(|t| Regex::new(t).ok()))
-        .as_ref()?;
-    Some(re.captures_len() - 1)
+    Some(m.regex_of(i)?.captures_len() - 1)
 }
 
 /// Literal bytes a row needs before a line is recognised by the row alone
@@ -515,9 +524,8 @@ fn search(program: Option<&str>, message: &str, min_weight: u32) -> Option<usize
         cands.sort_unstable_by(|x, y| (y.0, y.1, y.2, y.3, x.4).cmp(&(x.0, x.1, x.2, x.3, y.4)));
         cands.dedup();
         cands.iter().map(|&(_, _, _, _, row)| row).find(|&row| {
-            let re = m.regex[row]
-                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
-            re.as_ref().is_some_and(|re| re.is_match(message))
+            m.regex_of(row)
+                .is_some_and(|re| re.is_match(message.as_bytes()))
         })
     })
 }
@@ -542,9 +550,8 @@ pub(crate) fn matching(program: Option<&str>, message: &str) -> Vec<&'static Mes
     rows.dedup();
     rows.into_iter()
         .filter(|&row| {
-            let re = m.regex[row]
-                .get_or_init(|| m.text[row].as_deref().and_then(|t| Regex::new(t).ok()));
-            re.as_ref().is_some_and(|re| re.is_match(message))
+            m.regex_of(row)
+                .is_some_and(|re| re.is_match(message.as_bytes()))
         })
         .map(|r| &ROWS[r])
         .collect()
@@ -620,14 +627,16 @@ mod tests {
             format: "caf\\é %d",
             ..row
         };
-        assert!(
-            Regex::new(&translate(&odd).unwrap().regex)
-                .unwrap()
-                .is_match("session1: caf\\é 3")
-        );
-        let re = Regex::new(&t.regex).unwrap();
-        assert!(re.is_match("session7: recovery timed out after 120 secs (x y)%"));
-        assert!(!re.is_match("session7: recovery timed out after x secs (x)%"));
+        let compile = |t: &str| RegexBuilder::new(t).unicode(false).build().unwrap();
+        assert!(compile(&translate(&odd).unwrap().regex).is_match("session1: caf\\é 3".as_bytes()));
+        let re = compile(&t.regex);
+        assert!(re.is_match(b"session7: recovery timed out after 120 secs (x y)%"));
+        assert!(!re.is_match(b"session7: recovery timed out after x secs (x)%"));
+        // A conversion's text is a group, whatever bytes it holds.
+        let caps = re
+            .captures("session7: recovery timed out after 120 secs (é ü)%".as_bytes())
+            .unwrap();
+        assert_eq!(&caps[3], "é ü".as_bytes());
         assert_eq!(t.anchor.as_deref(), Some("recovery timed out after"));
     }
 }

@@ -13,6 +13,19 @@ pub(super) fn source_member(o: &mut Obj, ev: &Event<'_>, releases: &[OriginRelea
     };
     o.open("source");
     o.str("origin", s.origin);
+    // The program that prints it: the line's own when it links the file, else the one
+    // program that does; `programs` lists every program that links it.
+    let tagged = ev.env.program.as_deref();
+    let program = match tagged {
+        Some(p) if s.programs.contains(&p) => Some(p),
+        _ => (s.programs.len() == 1).then(|| s.programs[0]),
+    };
+    o.opt_str("program", program);
+    o.open_array("programs");
+    for p in s.programs {
+        o.elem_str(p);
+    }
+    o.close_array();
     o.str("file", s.file);
     o.str("function", s.function);
     o.str("level", s.level);
