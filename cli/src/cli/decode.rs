@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use iscsi_decode::decode::Format;
 use iscsi_decode::decode::open_text;
 use iscsi_decode::decode::{self, Options, OriginRelease, Sink};
-use iscsi_decode::report::{ColorChoice, HumanSink, JsonSink, Style};
+use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -31,10 +31,11 @@ pub enum FormatArg {
     Bare,
 }
 
-/// `--color`.
+/// `--color` (every subcommand takes it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour on a terminal unless NO_COLOR is set.
+    /// Colour a terminal unless NO_COLOR is set, CLICOLOR=0 or TERM=dumb; any output with
+    /// CLICOLOR_FORCE.
     Auto,
     /// Always colour.
     Always,
@@ -44,6 +45,14 @@ pub enum ColorArg {
 
 /// Arguments of `decode`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  iscsi-decode decode /var/log/syslog               what happened to which session
+  iscsi-decode decode -v /var/log/messages*.gz       with one line per recognised log line
+  journalctl -k -u iscsid --since today | iscsi-decode decode
+  journalctl -o json | iscsi-decode decode --json    NDJSON events, incidents, a summary
+  dmesg -T | iscsi-decode decode --kernel \"$(uname -r)\"
+  iscsi-decode decode --open-iscsi 2.1.4 sosreport/var/log/messages
+                                                    and the wordings that release cannot print")]
 pub struct DecodeArgs {
     /// Log files to read (`-` for standard input; gzip is detected). Default: standard input.
     pub files: Vec<String>,
@@ -63,9 +72,6 @@ pub struct DecodeArgs {
     /// refusing them.
     #[arg(long, short = 'a')]
     pub text: bool,
-    /// Colour the report.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
     /// The kernel release the logs come from (`2.6.18`, `6.1.0-18-amd64`): after the
     /// report, list on stderr the decoded codes that release does not have, and the
     /// wordings of kernel lines it cannot print.
@@ -109,7 +115,7 @@ fn format_of(f: FormatArg) -> Option<Format> {
 }
 
 /// Runs `decode`. Exit status: 0 when done, 2 when an input could not be read.
-pub fn run(args: DecodeArgs) -> ExitCode {
+pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
     let releases = match releases(&args) {
         Ok(r) => r,
         Err(msg) => {
@@ -147,14 +153,8 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         text: args.text,
     };
     let stdout = io::stdout();
-    let color = match args.color {
-        ColorArg::Auto => ColorChoice::Auto,
-        ColorArg::Always => ColorChoice::Always,
-        ColorArg::Never => ColorChoice::Never,
-    };
-    let no_color = std::env::var("NO_COLOR").ok();
     let style = Style {
-        color: color.enabled(stdout.is_terminal(), no_color.as_deref()),
+        color: colored(color, &stdout),
     };
     let out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let mut sink: Box<dyn Sink> = if args.json {
@@ -215,5 +215,15 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Whether to colour `stdout`: `--color auto` as anstream decides it (NO_COLOR, CLICOLOR,
+/// CLICOLOR_FORCE, TERM=dumb, a terminal or not).
+pub fn colored(color: ColorArg, stdout: &io::Stdout) -> bool {
+    match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => anstream::AutoStream::choice(stdout) != anstream::ColorChoice::Never,
     }
 }

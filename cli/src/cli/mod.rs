@@ -3,15 +3,22 @@
 pub mod decode;
 pub mod explain;
 mod kernel_check;
+mod meta;
 mod wording_check;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub use decode::ColorArg;
+
 /// Explain iSCSI codes and decode iSCSI logs.
 #[derive(Debug, Parser)]
-#[command(name = "iscsi-decode", version, about)]
+#[command(name = "iscsi-decode", version = meta::version(), about)]
 pub struct Cli {
+    /// Colour the output: `auto` colours a terminal unless NO_COLOR is set, CLICOLOR=0 or
+    /// TERM=dumb (CLICOLOR_FORCE colours any output).
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorArg,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -24,12 +31,18 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Decode iSCSI log lines into events and incidents.
     Decode(decode::DecodeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(meta::CompletionsArgs),
+    /// Print the manual page (roff) of the command or of one subcommand.
+    Man(meta::ManArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Explain(a) => explain::run(a),
-        Command::Decode(a) => decode::run(a),
+        Command::Decode(a) => decode::run(a, cli.color),
+        Command::Completions(a) => meta::completions(&a),
+        Command::Man(a) => meta::man(&a),
     }
 }
