@@ -22,6 +22,10 @@ dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 # xz for `messages check --reextract`, which unpacks the kernel source tarballs with tar -xJ.
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+# The log engines of the pipeline tests (docs/pipelines.md): systemd-journal-remote and
+# journalctl, rsyslog.
+[ -x /lib/systemd/systemd-journal-remote ] || need+=(systemd-journal-remote)
+command -v rsyslogd >/dev/null 2>&1 || need+=(rsyslog)
 # `apt-get update` always: the headers' point releases come and go.
 $SUDO apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then
