@@ -22,6 +22,9 @@ dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 # xz for `messages check --reextract`, which unpacks the kernel source tarballs with tar -xJ.
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+# promtool (Debian's prometheus package) validates `decode --metrics-file` output
+# (cli/tests/filters.rs).
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # `apt-get update` always: the headers' point releases come and go.
 $SUDO apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then

@@ -2,7 +2,9 @@
 
 pub mod decode;
 pub mod explain;
+pub mod filter;
 mod kernel_check;
+pub mod window;
 mod wording_check;
 
 use clap::{Parser, Subcommand};
