@@ -392,6 +392,7 @@ fn fail_on_exit_statuses() {
         &["--session", "three"],
         &["--fail-on", "sometimes"],
         &["--metrics-file", "/nonexistent/dir/iscsi.prom"],
+        &["--metrics-file", "/"],
     ] {
         assert_eq!(status(bad, &[NOP]), Some(2), "{bad:?}");
     }

@@ -149,6 +149,19 @@ impl Filter {
         {
             return Err("--since is after --until: nothing can be reported".into());
         }
+        // A metrics file that cannot be written is said before a long run, not after it.
+        if let Some(p) = &args.metrics_file {
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            if p.file_name().is_none() || p.is_dir() || !dir.is_dir() {
+                return Err(format!(
+                    "--metrics-file {}: not a file in an existing directory",
+                    iscsi_decode::report::escaped(&p.display().to_string())
+                ));
+            }
+        }
         let references = files
             .iter()
             .map(|f| {

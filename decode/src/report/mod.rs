@@ -1,5 +1,6 @@
 //! Renderers of decoded logs: a human report (summary, one paragraph per incident, per-line
 //! detail with `--verbose`) and NDJSON. Both are [`crate::decode::run::Sink`]s.
+//! [`metrics`] writes the Prometheus metrics of a run (`--metrics-file`).
 
 pub(crate) mod human;
 pub(crate) mod json;
