@@ -582,3 +582,65 @@ pub fn finish(filtered: &mut FilterSink<'_>, args: &FilterArgs, summary: &Summar
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(since: Option<f64>, until: Option<f64>) -> Filter {
+        Filter {
+            since,
+            until,
+            events: true,
+            ..Filter::default()
+        }
+    }
+
+    #[test]
+    fn incidents_overlap_the_window() {
+        let f = window(Some(100.0), Some(200.0));
+        // Inside, across either end, around the whole window: kept.
+        for (s, e) in [(120.0, 150.0), (50.0, 100.0), (200.0, 300.0), (0.0, 1000.0)] {
+            assert!(f.overlaps(Some(s), Some(e)), "{s}..{e}");
+        }
+        // Wholly before or after: dropped.
+        for (s, e) in [(10.0, 99.0), (201.0, 300.0)] {
+            assert!(!f.overlaps(Some(s), Some(e)), "{s}..{e}");
+        }
+        // Only a start (or only an end): a point. No time at all: kept.
+        assert!(f.overlaps(Some(150.0), None));
+        assert!(!f.overlaps(None, Some(250.0)));
+        assert!(f.overlaps(None, None));
+        // Open-ended windows.
+        assert!(window(Some(100.0), None).overlaps(Some(1e12), None));
+        assert!(!window(None, Some(100.0)).overlaps(Some(101.0), Some(102.0)));
+    }
+
+    #[test]
+    fn lines_by_host_session_and_time() {
+        let mut f = window(Some(100.0), None);
+        f.hosts = vec!["DB01".into()];
+        f.sessions = vec![3];
+        let at = |secs| {
+            Some(Instant {
+                secs,
+                scale: Scale::Wall,
+            })
+        };
+        assert!(f.line_passes(0, Some("db01"), Some(3), at(150.0)));
+        assert!(!f.line_passes(0, Some("db02"), Some(3), at(150.0)));
+        assert!(!f.line_passes(0, None, Some(3), at(150.0)));
+        assert!(!f.line_passes(0, Some("db01"), Some(4), at(150.0)));
+        assert!(!f.line_passes(0, Some("db01"), None, at(150.0)));
+        assert!(!f.line_passes(0, Some("db01"), Some(3), at(50.0)));
+        // An uptime cannot be placed: kept.
+        let up = Some(Instant {
+            secs: 5.0,
+            scale: Scale::Uptime,
+        });
+        assert!(f.line_passes(0, Some("db01"), Some(3), up));
+        // --summary and -q write no events at all.
+        f.events = false;
+        assert!(!f.line_passes(0, Some("db01"), Some(3), at(150.0)));
+    }
+}
