@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod explain;
 pub mod filter;
+mod filter_sink;
 mod kernel_check;
 pub mod window;
 mod wording_check;
