@@ -1,12 +1,12 @@
 //! `decode`'s filters and modes: `--since/--until`, `--host`, `--session`, `--outcome`,
 //! `--summary`, `-q`, `--fail-on` and `--metrics-file`.
 //!
-//! [`FilterSink`] (filter_sink.rs) wraps the report's sink (as `kernel_check` does): it sees every fact and
-//! every incident, passes on the incidents the filters keep, and counts them for the
-//! summary, the metrics and the exit status. Events are filtered where they are rendered,
+//! [`FilterSink`] (filter_sink.rs) wraps the report's sink (as `kernel_check` does): it sees
+//! every fact and every incident, passes on the incidents the filters keep, and counts them
+//! for the summary, the metrics and the exit status. Events are filtered where they are rendered,
 //! on the worker threads ([`FilterRender`]), so a filtered line costs no rendering.
 //!
-//! What is kept (docs/decode.md, "Filters"):
+//! What is kept (docs/decode.md, "Filters and modes"):
 //! - an incident when its host is one of `--host`, its session one of `--session`, its
 //!   outcome one of `--outcome` (each when given), and its span (first symptom to end)
 //!   overlaps the window `--since`..`--until`;
