@@ -26,6 +26,9 @@ command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 # journalctl, rsyslog.
 [ -x /lib/systemd/systemd-journal-remote ] || need+=(systemd-journal-remote)
 command -v rsyslogd >/dev/null 2>&1 || need+=(rsyslog)
+# promtool (Debian's prometheus package) validates `decode --metrics-file` output
+# (cli/tests/filters.rs).
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # `apt-get update` always: the headers' point releases come and go.
 $SUDO apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then

@@ -372,5 +372,30 @@ fn pasted_log_lines() {
             "The kernel had a bad day with iSCSI connection 2:0 (1020)"
         ])
     );
-    assert_eq!(status(&["explain", "hello", "there", "world"]), 1);
+    // Garbage is bad input (2), not an unknown value (1).
+    assert_eq!(status(&["explain", "hello", "there", "world"]), 2);
+}
+
+/// Exit statuses: 1 for an unknown value, 2 for bad input.
+#[test]
+fn unknown_value_and_bad_input() {
+    for unknown in [
+        &["explain", "1099"][..],
+        &["explain", "login", "7/0"],
+        &["explain", "nop_timedoot"],
+        &["explain", "state", "3", "99"],
+    ] {
+        assert_eq!(status(unknown), 1, "{unknown:?}");
+    }
+    for bad in [
+        &["explain"][..],
+        &["explain", "@@@"],
+        &["explain", "--list", "nosuch"],
+        &["explain", "--kernel", "banana", "1022"],
+        &["explain", "--open-iscsi", "banana", "1022"],
+        &["explain", "--no-such-option"],
+        &["explain", "--", "the cat sat on the mat today"],
+    ] {
+        assert_eq!(status(bad), 2, "{bad:?}");
+    }
 }

@@ -276,12 +276,12 @@ fn gap_checks(tables: Tables, releases: &[(&str, Option<[u16; 4]>)], unsure: &mu
 }
 
 #[test]
-fn not_a_release_exits_1_and_says_why() {
+fn not_a_release_exits_2_and_says_why() {
     if !committed_tables() {
         return;
     }
     let old = run(&["explain", "--kernel", "2.6.9", "1022"]);
-    assert_eq!(old.code, 1);
+    assert_eq!(old.code, 2);
     assert!(
         old.stderr
             .contains("older than every tracked kernel release"),
@@ -289,7 +289,7 @@ fn not_a_release_exits_1_and_says_why() {
         old.stderr
     );
     let foo = run(&["explain", "--kernel", "foo", "1022", "--json"]);
-    assert_eq!(foo.code, 1);
+    assert_eq!(foo.code, 2);
     assert!(
         foo.stderr.contains("`foo` is not a kernel release"),
         "{}",

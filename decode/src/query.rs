@@ -53,6 +53,11 @@ pub struct Outcome {
     pub err: String,
     /// Whether every word was explained.
     pub ok: bool,
+    /// Whether the query itself was bad (`explain` exits 2, not 1): nothing to explain, a
+    /// release or space that does not exist, garbage that is neither a number, a name nor
+    /// a log line the decoder recognises. `false` when only values are unknown (a number
+    /// no table has, a name-shaped word no table knows): `ok` says that.
+    pub bad_input: bool,
     /// `--kernel`: the release as written and as resolved.
     kernel: Option<(String, KernelRelease)>,
     /// `--open-iscsi`: the release as written.
@@ -65,6 +70,7 @@ pub fn answer(args: &Query) -> Outcome {
         out: String::new(),
         err: String::new(),
         ok: true,
+        bad_input: false,
         kernel: args
             .kernel
             .as_ref()
@@ -72,7 +78,7 @@ pub fn answer(args: &Query) -> Outcome {
         open_iscsi: args.open_iscsi.as_ref().map(|v| v.trim().to_string()),
     };
     if let Some(msg) = args.open_iscsi.as_deref().and_then(open_iscsi_error) {
-        fail(&mut o, format_args!("{msg}"));
+        bad(&mut o, format_args!("{msg}"));
     }
     if let Some((asked, k)) = &o.kernel
         && !k.is_known()
@@ -89,14 +95,14 @@ pub fn answer(args: &Query) -> Outcome {
                 tracked_releases()
             )
         };
-        fail(&mut o, format_args!("{msg}"));
+        bad(&mut o, format_args!("{msg}"));
     }
     if let Some(space) = &args.list {
         list(&mut o, space.trim(), args.json);
         return o;
     }
     match args.words.as_slice() {
-        [] => fail(
+        [] => bad(
             &mut o,
             format_args!("nothing to explain; try `explain 1022` or `explain --list`"),
         ),
@@ -131,7 +137,7 @@ fn several(o: &mut Outcome, words: &[String], json: bool) {
         return pasted_line(o, &line, json);
     }
     if !small {
-        return fail(
+        return bad(
             o,
             format_args!(
                 "{} words: at most {MAX_WORDS} are explained at a time, and read together \
@@ -172,7 +178,7 @@ fn recognised(_line: &str) -> bool {
 /// A pasted log line, in a build without the decoder: an error.
 #[cfg(not(feature = "decode"))]
 fn pasted_line(o: &mut Outcome, line: &str, _json: bool) {
-    fail(
+    bad(
         o,
         format_args!(
             "`{}` is not a number or a name; reading a pasted log line needs the decoder \
@@ -188,7 +194,7 @@ fn pasted_line(o: &mut Outcome, line: &str, _json: bool) {
 fn pasted_line(o: &mut Outcome, line: &str, json: bool) {
     let Some(u) = pasted::understand(line) else {
         let shown = pasted::escaped(line.trim());
-        return fail(
+        return bad(
             o,
             format_args!(
                 "the decoder does not recognise `{shown}` as a log line, and it is no \
@@ -513,6 +519,10 @@ fn unknown_name(o: &mut Outcome, word: &str, space: Option<Space>) {
             "iscsi-decode: `{word}` is not a number, a known name or a space"
         ),
     };
+    // A word shaped like a number or a name is an unknown value; anything else is garbage.
+    if !value_shaped(word) {
+        o.bad_input = true;
+    }
     let sugg = explain::suggest(word, space);
     if !sugg.is_empty() {
         let _ = writeln!(o.err, "  did you mean:");
@@ -558,6 +568,23 @@ fn unknown_space(o: &mut Outcome, word: &str) {
         let _ = writeln!(o.err, "  did you mean `{spelt}` ({s})?");
     }
     o.ok = false;
+    o.bad_input = true;
+}
+
+/// Whether `word` could be a value or a name (`1022x`, `nop_timeout`, `0x3f`, `02/03`,
+/// `hostbyte=0x0e`): ASCII letters, digits and `_-./:=+` only. What else reaches
+/// [`unknown_name`] is no value at all ([`Outcome::bad_input`]).
+fn value_shaped(word: &str) -> bool {
+    let w = word.trim();
+    !w.is_empty()
+        && w.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"_-./:=+".contains(&c))
+}
+
+/// [`fail`] for a bad query rather than an unknown value ([`Outcome::bad_input`]).
+fn bad(o: &mut Outcome, msg: std::fmt::Arguments<'_>) {
+    fail(o, msg);
+    o.bad_input = true;
 }
 
 fn fail(o: &mut Outcome, msg: std::fmt::Arguments<'_>) {

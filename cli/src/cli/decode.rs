@@ -1,5 +1,6 @@
 //! `iscsi-decode decode`: read logs, print what happened to which session.
 
+use super::filter::{self, Filter, FilterArgs, FilterSink};
 use super::kernel_check::KernelCheck;
 use super::wording_check::WordingCheck;
 use clap::{Args, ValueEnum};
@@ -45,11 +46,20 @@ pub enum ColorArg {
 
 /// Arguments of `decode`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Exit status:
+  0  done: no reported incident matched --fail-on (or no --fail-on)
+  1  a reported incident (after the filters) matched --fail-on
+  2  an error: an input that cannot be read (missing, a directory, binary without -a),
+     a bad argument, a metrics file that cannot be written; 2 wins over 1
+
+Examples:
   iscsi-decode decode /var/log/syslog               what happened to which session
   iscsi-decode decode -v /var/log/messages*.gz       with one line per recognised log line
-  journalctl -k -u iscsid --since today | iscsi-decode decode
+  iscsi-decode decode --since 2h --host db01 --outcome unresolved /var/log/messages
+  journalctl -k -o short-iso --since today | iscsi-decode decode --summary -
   journalctl -o json | iscsi-decode decode --json    NDJSON events, incidents, a summary
+  iscsi-decode decode -q --fail-on unresolved /var/log/syslog || echo 'sessions down'
+  iscsi-decode decode -q --metrics-file /var/lib/node_exporter/iscsi.prom /var/log/syslog
   dmesg -T | iscsi-decode decode --kernel \"$(uname -r)\"
   iscsi-decode decode --open-iscsi 2.1.4 sosreport/var/log/messages
                                                     and the wordings that release cannot print")]
@@ -82,6 +92,9 @@ pub struct DecodeArgs {
     /// iscsiadm, iscsistart and iscsiuio lines it cannot print.
     #[arg(long, value_name = "RELEASE")]
     pub open_iscsi: Option<String>,
+    /// Filters and modes (filter.rs).
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 /// The releases whose wordings `--kernel` and `--open-iscsi` check; `Err` with a message
@@ -128,6 +141,13 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
     } else {
         args.files.clone()
     };
+    let filter = match Filter::new(&args.filters, &files) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("iscsi-decode: {msg}");
+            return ExitCode::from(2);
+        }
+    };
     // When no input can be opened there is nothing to report: say why and stop.
     let unreadable: Vec<String> = files
         .iter()
@@ -168,12 +188,14 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
         Box::new(
             HumanSink::new(out, style, args.verbose)
                 .several_inputs(files.len() > 1)
-                .width(width),
+                .width(width)
+                .summary_only(args.filters.summary),
         )
     };
     let mut worded;
     let mut checked;
-    let mut target: &mut dyn Sink = sink.as_mut();
+    let mut filtered = FilterSink::new(sink.as_mut(), filter, &args.filters, &files);
+    let mut target: &mut dyn Sink = &mut filtered;
     if !releases.is_empty() {
         worded = WordingCheck::new(target, releases, &files);
         target = &mut worded;
@@ -195,7 +217,7 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
         failed = true;
         eprintln!("iscsi-decode: {e}");
     });
-    match result {
+    let summary = match result {
         Ok(summary) => {
             for i in &summary.inputs {
                 if let Some(e) = &i.error {
@@ -203,16 +225,20 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
                     failed = true;
                 }
             }
+            summary
         }
         Err(e) if e.is_broken_pipe() => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("iscsi-decode: {e}");
             return ExitCode::from(2);
         }
-    }
+    };
+    failed |= !filter::finish(&mut filtered, &args.filters, &summary);
     let _ = io::stderr().flush();
     if failed {
         ExitCode::from(2)
+    } else if filtered.matched {
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }

@@ -27,7 +27,15 @@ use std::process::ExitCode;
   iscsi-decode explain --list               the spaces; --list SPACE lists one
   iscsi-decode explain --kernel 2.6.18 1022 whether that kernel release has the code
   iscsi-decode explain --open-iscsi 2.1.10 -- 'iscsid: Giving up on session 3 after 5 retries'
-                                            whether that open-iscsi release prints the words")]
+                                            whether that open-iscsi release prints the words
+
+Exit status:
+  0  every value was explained
+  1  a value is unknown: a number no table has (`explain 1099`, `login 7/0`), a name-shaped
+     word no table knows (`explain nop_timedoot`), a number of a pasted line that is unknown
+  2  bad input: nothing to explain, a --kernel/--open-iscsi that names no release, a space
+     that does not exist (`--list nosuch`, `stat 3`), garbage that is neither a number, a
+     name nor a log line the decoder recognises, a bad option")]
 pub struct ExplainArgs {
     /// A number, a C name, a space and a value (`state 3`, `login 02/03`), several of
     /// these, or a log line pasted whole.
@@ -51,7 +59,8 @@ pub struct ExplainArgs {
     pub open_iscsi: Option<String>,
 }
 
-/// Runs `explain`.
+/// Runs `explain`. Exit status: 0 when every value was explained, 1 when a value is
+/// unknown, 2 for bad input (see the `after_help` above).
 pub fn run(args: ExplainArgs) -> ExitCode {
     let o = query::answer(&query::Query {
         words: args.words,
@@ -63,7 +72,9 @@ pub fn run(args: ExplainArgs) -> ExitCode {
     // A closed pipe (`| head`) is not worth a panic or an error message.
     let _ = std::io::stdout().write_all(o.out.as_bytes());
     let _ = std::io::stderr().write_all(o.err.as_bytes());
-    if o.ok {
+    if o.bad_input {
+        ExitCode::from(2)
+    } else if o.ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

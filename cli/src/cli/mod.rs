@@ -2,8 +2,11 @@
 
 pub mod decode;
 pub mod explain;
+pub mod filter;
+mod filter_sink;
 mod kernel_check;
 mod meta;
+pub mod window;
 mod wording_check;
 
 use clap::{Parser, Subcommand};

@@ -35,6 +35,7 @@ pub struct HumanSink<W: Write> {
     detail: Spool,
     names: Vec<String>,
     width: Option<usize>,
+    summary_only: bool,
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -55,7 +56,15 @@ impl<W: Write> HumanSink<W> {
             detail: Spool::new(),
             names: Vec::new(),
             width: None,
+            summary_only: false,
         }
+    }
+
+    /// Writes the totals and the host summaries only (`decode --summary`): no incident
+    /// paragraphs, and no "No incidents." (the totals say how many there were).
+    pub fn summary_only(mut self, yes: bool) -> Self {
+        self.summary_only = yes;
+        self
     }
 
     /// Prefixes per-line detail with the input's name (for several inputs).
@@ -269,7 +278,9 @@ impl<W: Write> Sink for HumanSink<W> {
         }
         let mut incs = std::mem::take(&mut self.incidents);
         incs.sort_by_key(|i| i.seq);
-        if !incs.is_empty() {
+        if self.summary_only {
+            // `--summary`: the totals say how many incidents there were.
+        } else if !incs.is_empty() {
             t.nl().paint(Paint::Bold, "Incidents").nl();
             // Alike incidents that follow each other fold into one paragraph.
             let keys: Vec<String> = incs.iter().map(fold::fold_key).collect();

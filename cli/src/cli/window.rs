@@ -1,0 +1,259 @@
+//! `--since`/`--until`: parsing the times a user writes, and placing the log's times on one
+//! scale to compare them with.
+//!
+//! Every time is compared as seconds since 1970 read as UTC. A log time with a zone (ISO
+//! 8601 with an offset, journal JSON) is UTC; one without (RFC 3164 syslog, `dmesg -T`,
+//! journalctl's default) is taken as it is printed, as a user's `--since 2024-03-03 10:00`
+//! without a zone is: both are the logging host's local time. Syslog times have no year:
+//! [`place_no_year`] gives them the year of a reference time (the file's modification
+//! time), the year before for a date that would lie after it.
+
+use iscsi_decode::decode::{Instant, Scale};
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date (year, month, day) of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The year of an instant in seconds since 1970.
+pub fn year_of(secs: f64) -> i64 {
+    civil_from_days((secs / 86_400.0).floor() as i64).0
+}
+
+/// A month, day and time of day without a year, placed in `reference`'s year, or in the
+/// year before when that would put it more than a day after `reference` (a log is not
+/// written after its file was last modified; the day allows for the time zone). Returns
+/// the seconds and the year taken.
+pub fn place_no_year(month: u32, day: u32, sod: f64, reference: f64) -> (f64, i64) {
+    let year = year_of(reference);
+    let at = |y: i64| days_from_civil(y, month, day) as f64 * 86_400.0 + sod;
+    let t = at(year);
+    if t > reference + 86_400.0 {
+        (at(year - 1), year - 1)
+    } else {
+        (t, year)
+    }
+}
+
+/// An instant of the decoder in seconds since 1970, with the year taken for a syslog time
+/// (see [`place_no_year`]; `reference` is the input's modification time); `None` for an
+/// uptime (`[  171.334125]`), which says nothing of the wall clock.
+pub fn absolute(i: Instant, reference: f64) -> Option<(f64, Option<i64>)> {
+    match i.scale {
+        Scale::Wall => Some((i.secs, None)),
+        Scale::WallNoYear => {
+            // The decoder counts syslog years from 2000: keep its month, day and time.
+            let days = (i.secs / 86_400.0).floor();
+            let (_, m, d) = civil_from_days(days as i64);
+            let (t, y) = place_no_year(m, d, i.secs - days * 86_400.0, reference);
+            Some((t, Some(y)))
+        }
+        Scale::Uptime => None,
+    }
+}
+
+/// Parses a `--since`/`--until` value into seconds since 1970: RFC 3339
+/// (`2024-03-03T10:00:00Z`, `…+02:00`, fractions allowed), `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`
+/// or `YYYY-MM-DD HH:MM:SS` (`T` or a space between; without a zone, the log's local time:
+/// see the module docs), or a span before `now` (`90s`, `30m`, `2h`, `1d`, `1w`).
+pub fn parse_time(arg: &str, now: f64) -> Result<f64, String> {
+    let s = arg.trim();
+    if let Some(span) = parse_span(s) {
+        return Ok(now - span);
+    }
+    parse_absolute(s).ok_or_else(|| {
+        format!(
+            "`{}` is no time: write 2024-03-03, 2024-03-03 10:00[:00], \
+             2024-03-03T10:00:00Z (RFC 3339), or a span before now: 30m, 2h, 1d",
+            iscsi_decode::report::escaped(arg)
+        )
+    })
+}
+
+/// `N` followed by `s`, `m`, `h`, `d` or `w`: seconds.
+fn parse_span(s: &str) -> Option<f64> {
+    let unit = s.chars().last()?;
+    let n: u64 = s.get(..s.len() - unit.len_utf8())?.parse().ok()?;
+    let per = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        'w' => 604_800,
+        _ => return None,
+    };
+    Some(n.checked_mul(per)? as f64)
+}
+
+/// `n` ASCII digits at the start of `b`.
+fn digits(b: &[u8], n: usize) -> Option<u32> {
+    let d = b.get(..n)?;
+    d.iter()
+        .all(u8::is_ascii_digit)
+        .then(|| d.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
+}
+
+fn parse_absolute(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let y = digits(b, 4)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (m, d) = (digits(&b[5..], 2)?, digits(b.get(8..)?, 2)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let date = days_from_civil(i64::from(y), m, d) as f64 * 86_400.0;
+    // A day past the month's end would roll over: refuse it.
+    if civil_from_days((date / 86_400.0) as i64) != (i64::from(y), m, d) {
+        return None;
+    }
+    let rest = &b[10..];
+    if rest.is_empty() {
+        return Some(date);
+    }
+    if !matches!(rest[0], b'T' | b't' | b' ') {
+        return None;
+    }
+    let t = &rest[1..];
+    let (h, mi) = (digits(t, 2)?, digits(t.get(3..)?, 2)?);
+    if t[2] != b':' || h > 23 || mi > 59 {
+        return None;
+    }
+    let mut secs = f64::from(h * 3600 + mi * 60);
+    let mut zone = &t[5..];
+    if zone.first() == Some(&b':') {
+        let sec = digits(&zone[1..], 2)?;
+        if sec > 60 {
+            return None;
+        }
+        secs += f64::from(sec);
+        zone = &zone[3..];
+        if zone.first() == Some(&b'.') {
+            let n = zone[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            let frac: f64 = std::str::from_utf8(&zone[..=n]).ok()?.parse().ok()?;
+            secs += frac;
+            zone = &zone[1 + n..];
+        }
+    }
+    let offset = match zone {
+        [] => 0.0,
+        [b'Z' | b'z'] => 0.0,
+        [sign @ (b'+' | b'-'), ..] => {
+            let z = &zone[1..];
+            let (oh, om) = match z.len() {
+                5 if z[2] == b':' => (digits(z, 2)?, digits(&z[3..], 2)?),
+                4 => (digits(z, 2)?, digits(&z[2..], 2)?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = f64::from(oh * 3600 + om * 60);
+            if *sign == b'+' { o } else { -o }
+        }
+        _ => return None,
+    };
+    Some(date + secs - offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_765_000_000.0;
+
+    #[test]
+    fn parses_times() {
+        let day = 1_709_424_000.0; // 2024-03-03T00:00:00Z
+        assert_eq!(parse_time("2024-03-03", NOW), Ok(day));
+        assert_eq!(parse_time("2024-03-03 10:00", NOW), Ok(day + 36_000.0));
+        assert_eq!(parse_time("2024-03-03T10:00:05", NOW), Ok(day + 36_005.0));
+        assert_eq!(parse_time("2024-03-03T10:00:05Z", NOW), Ok(day + 36_005.0));
+        assert_eq!(
+            parse_time("2024-03-03T10:00:05.5+02:00", NOW),
+            Ok(day + 36_005.5 - 7_200.0)
+        );
+        assert_eq!(
+            parse_time("2024-03-03 10:00:05-0130", NOW),
+            Ok(day + 36_005.0 + 5_400.0)
+        );
+        assert_eq!(parse_time("2h", NOW), Ok(NOW - 7_200.0));
+        assert_eq!(parse_time("30m", NOW), Ok(NOW - 1_800.0));
+        assert_eq!(parse_time("1d", NOW), Ok(NOW - 86_400.0));
+        assert_eq!(parse_time("90s", NOW), Ok(NOW - 90.0));
+        for bad in [
+            "",
+            "h",
+            "2x",
+            "-2h",
+            "2024-02-30",
+            "2024-13-01",
+            "2024-03-03 25:00",
+            "2024-03-03T10",
+            "2024-03-03 10:00 junk",
+            "yesterday",
+            "2024-03-03T10:00:00+2",
+            "99999999999999999999999h",
+            "2024-03-03T10:00:00.",
+            "\u{1b}[31m",
+        ] {
+            assert!(parse_time(bad, NOW).is_err(), "{bad:?}");
+        }
+        assert!(parse_time("\u{1b}[31m", NOW).unwrap_err().contains("\\x1b"));
+    }
+
+    #[test]
+    fn places_syslog_years() {
+        // The file was modified on 2026-01-02: December is last year's, January this year's.
+        let reference = days_from_civil(2026, 1, 2) as f64 * 86_400.0;
+        assert_eq!(place_no_year(12, 31, 0.0, reference).1, 2025);
+        assert_eq!(place_no_year(1, 1, 0.0, reference).1, 2026);
+        assert_eq!(place_no_year(1, 2, 23.0 * 3_600.0, reference).1, 2026);
+        assert_eq!(place_no_year(1, 3, 3_600.0, reference).1, 2025);
+        assert_eq!(place_no_year(1, 4, 0.0, reference).1, 2025);
+        let (t, y) = place_no_year(
+            3,
+            3,
+            36_000.0,
+            days_from_civil(2024, 6, 1) as f64 * 86_400.0,
+        );
+        assert_eq!((t, y), (1_709_460_000.0, 2024));
+        // The decoder's syslog instants (years from 2000) keep their date and time.
+        let i = Instant {
+            secs: days_from_civil(2001, 3, 3) as f64 * 86_400.0 + 36_000.0,
+            scale: Scale::WallNoYear,
+        };
+        let reference = days_from_civil(2024, 6, 1) as f64 * 86_400.0;
+        assert_eq!(absolute(i, reference), Some((1_709_460_000.0, Some(2024))));
+        let up = Instant {
+            secs: 171.3,
+            scale: Scale::Uptime,
+        };
+        assert_eq!(absolute(up, reference), None);
+    }
+}
