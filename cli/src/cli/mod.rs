@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod explain;
 mod kernel_check;
+mod live;
 mod wording_check;
 
 use clap::{Parser, Subcommand};
