@@ -204,7 +204,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         }
     }
     let mut failed = false;
-    let live = live::options(&args, &files);
+    let live = live::options(args.follow, args.from_start, args.idle, &files);
     let result = decode::run_live(&files, &opts, &live, target, &mut |e| {
         failed = true;
         eprintln!("iscsi-decode: {e}");

@@ -1,7 +1,6 @@
 //! `decode` on live input: `--follow`, `--idle`, and the SIGINT/SIGTERM handler that ends
 //! a live run with its summary.
 
-use super::decode::DecodeArgs;
 use iscsi_decode::decode::{Live, is_live};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,16 +26,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|e| format!("`{s}`: {e}"))
 }
 
-/// The live options of a run over `files`. When some input is live, SIGINT and SIGTERM
-/// (and SIGHUP) end the run with its summary and status 0; a second signal exits at once.
-pub fn options(args: &DecodeArgs, files: &[String]) -> Live {
+/// The live options of a run over `files` (`--follow`, `--from-start`, `--idle`). When some
+/// input is live, SIGINT and SIGTERM (and SIGHUP) end the run with its summary and status 0;
+/// a second signal exits at once.
+pub fn options(follow: bool, from_start: bool, idle: Duration, files: &[String]) -> Live {
     let mut live = Live {
-        follow: args.follow,
-        from_start: args.from_start,
-        idle: args.idle,
+        follow,
+        from_start,
+        idle,
         stop: None,
     };
-    if args.follow || files.iter().any(|f| is_live(f)) {
+    if follow || files.iter().any(|f| is_live(f)) {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let set = ctrlc::set_handler(move || {

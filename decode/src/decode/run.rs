@@ -75,7 +75,7 @@ pub trait Sink {
     /// The end: totals and host summaries.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// A live input starts (a pipe, a terminal, a followed file: see
-    /// [`crate::decode::live`]): from now on the sink writes what it gets as it gets it
+    /// [`crate::decode::run_live`]): from now on the sink writes what it gets as it gets it
     /// (incidents as they close, detail as it comes) instead of keeping it for the end.
     fn live(&mut self) {}
     /// An incident opened (live inputs only; it comes again to [`Sink::incident`] when it
