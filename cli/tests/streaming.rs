@@ -266,3 +266,24 @@ fn a_closed_output_pipe_ends_quietly_with_status_0() {
     assert!(status.success(), "{status:?}: {err}");
     assert_eq!(err, "");
 }
+
+#[test]
+fn a_regular_file_before_a_pipe_keeps_its_paragraphs() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/logs/syslog-multipath-recovery-timeout.log"
+    );
+    let mut child = spawn(&["decode", file, "-"]);
+    drop(child.stdin.take());
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(wait(&mut child).success());
+    assert!(out.contains("#1 db2  session 7"), "{out}");
+    assert!(out.contains("RECOVERY TIMED OUT"), "{out}");
+    assert!(out.contains("Summary"), "{out}");
+}

@@ -238,8 +238,8 @@ impl Sink for WordingCheck<'_> {
         self.inner.write_chunk(out, cuts)
     }
 
-    fn live(&mut self) {
-        self.inner.live();
+    fn live(&mut self) -> io::Result<()> {
+        self.inner.live()
     }
 
     fn opened(&mut self, inc: &Incident) -> io::Result<()> {

@@ -215,7 +215,7 @@ impl Runner {
                 }),
             });
         }
-        sink.live();
+        sink.live().map_err(Error::Write)?;
         let (tx, rx) = sync_channel::<Msg>(64);
         for (index, name) in inputs {
             spawn_reader(*index, name.clone(), live, tx.clone()).map_err(Error::Spawn)?;

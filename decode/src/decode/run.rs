@@ -76,8 +76,11 @@ pub trait Sink {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// A live input starts (a pipe, a terminal, a followed file: see
     /// [`crate::decode::run_live`]): from now on the sink writes what it gets as it gets it
-    /// (incidents as they close, detail as it comes) instead of keeping it for the end.
-    fn live(&mut self) {}
+    /// (incidents as they close, detail as it comes) instead of keeping it for the end; what
+    /// it kept from regular files before is written now.
+    fn live(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// An incident opened (live inputs only; it comes again to [`Sink::incident`] when it
     /// closes).
     fn opened(&mut self, _inc: &Incident) -> io::Result<()> {

@@ -319,8 +319,8 @@ impl<W: Write> Sink for HumanSink<W> {
         self.out.flush()
     }
 
-    fn live(&mut self) {
-        self.live = true;
+    fn live(&mut self) -> io::Result<()> {
+        self.go_live()
     }
 
     fn opened(&mut self, inc: &Incident) -> io::Result<()> {
