@@ -287,3 +287,26 @@ fn a_regular_file_before_a_pipe_keeps_its_paragraphs() {
     assert!(out.contains("RECOVERY TIMED OUT"), "{out}");
     assert!(out.contains("Summary"), "{out}");
 }
+
+#[test]
+fn an_incident_the_log_left_alone_for_the_quiet_gap_is_closed_unresolved() {
+    let mut child = spawn(&["decode", "--json", "-"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = objects(child.stdout.take().unwrap());
+    stdin.write_all(conn_error(7).as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    event_of_sid(&rx, 7);
+    // Stale incidents are looked for at most once a second.
+    thread::sleep(Duration::from_millis(1100));
+    // 25 minutes of log time later, another session's line.
+    stdin
+        .write_all(b"Apr 11 03:40:20 db2 kernel:  connection8:0: detected conn error (1020)\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let closed = next_where(&rx, "closed incident", |v| is_type(v, "incident"));
+    assert_eq!(closed["sid"], 7, "{closed}");
+    assert_eq!(closed["outcome"], "unresolved");
+    assert!(closed.get("open").is_none(), "{closed}");
+    drop(stdin);
+    assert!(wait(&mut child).success());
+}
