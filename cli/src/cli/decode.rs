@@ -2,6 +2,7 @@
 
 use super::filter::{self, Filter, FilterArgs, FilterSink};
 use super::kernel_check::KernelCheck;
+use super::live;
 use super::wording_check::WordingCheck;
 use clap::{Args, ValueEnum};
 use iscsi_decode::decode::Format;
@@ -95,6 +96,17 @@ pub struct DecodeArgs {
     /// Filters and modes (filter.rs).
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Follow the named files as `tail -F` does (through rotation and truncation), from
+    /// their end unless --from-start; stop with Ctrl-C or SIGTERM, which print the summary.
+    #[arg(long, short = 'f', help_heading = "Live input")]
+    pub follow: bool,
+    /// With --follow, read the files from their start.
+    #[arg(long, requires = "follow", help_heading = "Live input")]
+    pub from_start: bool,
+    /// On live input (a pipe, a terminal, --follow): write the incidents still open after
+    /// this long without input (`30s`, `500ms`, `2m`), marked open.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = live::parse_duration, help_heading = "Live input")]
+    pub idle: std::time::Duration,
 }
 
 /// The releases whose wordings `--kernel` and `--open-iscsi` check; `Err` with a message
@@ -148,13 +160,14 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // When no input can be opened there is nothing to report: say why and stop.
+    // When no input can be opened there is nothing to report: say why and stop. (A
+    // followed file that does not exist yet is waited for.)
     let unreadable: Vec<String> = files
         .iter()
         .filter(|f| *f != "-")
         .filter_map(|f| open_text(f, args.text).err().map(|e| e.to_string()))
         .collect();
-    if unreadable.len() == files.len() {
+    if unreadable.len() == files.len() && !args.follow {
         for e in &unreadable {
             eprintln!("iscsi-decode: {e}");
         }
@@ -213,7 +226,8 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
         }
     }
     let mut failed = false;
-    let result = decode::run_files(&files, &opts, target, &mut |e| {
+    let live = live::options(args.follow, args.from_start, args.idle, &files);
+    let result = decode::run_live(&files, &opts, &live, target, &mut |e| {
         failed = true;
         eprintln!("iscsi-decode: {e}");
     });

@@ -36,6 +36,12 @@ pub struct FilterSink<'a> {
     /// Per input: the first and last year taken for its syslog times.
     years: BTreeMap<usize, (i64, i64)>,
     names: Vec<String>,
+    /// `--metrics-file`.
+    metrics_path: Option<std::path::PathBuf>,
+    /// On live input, `--metrics-file` is rewritten as incidents open and close.
+    live_metrics: Option<std::path::PathBuf>,
+    /// The incidents open now (live input), by sequence number: their hosts.
+    open: BTreeMap<u64, String>,
 }
 
 impl<'a> FilterSink<'a> {
@@ -58,6 +64,28 @@ impl<'a> FilterSink<'a> {
             metrics: Metrics::default(),
             years: BTreeMap::new(),
             names: names.to_vec(),
+            metrics_path: args.metrics_file.clone(),
+            live_metrics: None,
+            open: BTreeMap::new(),
+        }
+    }
+
+    /// On live input: the metrics file with the incidents open now counted as sessions
+    /// down (written again at the end of the run with the line counts).
+    fn write_live_metrics(&self) {
+        let Some(path) = &self.live_metrics else {
+            return;
+        };
+        let mut m = self.metrics.clone();
+        for host in self.open.values() {
+            *m.sessions_down.entry(host.clone()).or_default() += 1;
+        }
+        m.written_s = Some(now().floor());
+        if let Err(e) = iscsi_decode::report::write_metrics(path, &m) {
+            eprintln!(
+                "iscsi-decode: --metrics-file {}: {e}",
+                iscsi_decode::report::escaped(&path.display().to_string())
+            );
         }
     }
 
@@ -234,7 +262,42 @@ impl Sink for FilterSink<'_> {
         if self.take(inc) && self.shows_lines() {
             self.inner.incident(inc)?;
         }
+        if self.open.remove(&inc.seq).is_some() || self.live_metrics.is_some() {
+            self.write_live_metrics();
+        }
         Ok(())
+    }
+
+    fn live(&mut self) -> io::Result<()> {
+        self.live_metrics = self.metrics_path.clone();
+        if self.shows_lines() {
+            self.inner.live()?;
+        }
+        Ok(())
+    }
+
+    fn opened(&mut self, inc: &Incident) -> io::Result<()> {
+        if !self.filter.incident_passes(inc) {
+            return Ok(());
+        }
+        self.open
+            .insert(inc.seq, inc.host.clone().unwrap_or_default());
+        self.write_live_metrics();
+        if self.shows_lines() {
+            self.inner.opened(inc)?;
+        }
+        Ok(())
+    }
+
+    fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        if self.filter.incident_passes(inc) && self.shows_lines() {
+            self.inner.still_open(inc)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {

@@ -5,6 +5,7 @@ pub mod explain;
 pub mod filter;
 mod filter_sink;
 mod kernel_check;
+mod live;
 mod meta;
 pub mod window;
 mod wording_check;

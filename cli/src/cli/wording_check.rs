@@ -238,6 +238,22 @@ impl Sink for WordingCheck<'_> {
         self.inner.write_chunk(out, cuts)
     }
 
+    fn live(&mut self) -> io::Result<()> {
+        self.inner.live()
+    }
+
+    fn opened(&mut self, inc: &Incident) -> io::Result<()> {
+        self.inner.opened(inc)
+    }
+
+    fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        self.inner.still_open(inc)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)?;
         let mut err = io::stderr().lock();

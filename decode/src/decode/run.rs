@@ -74,6 +74,27 @@ pub trait Sink {
     }
     /// The end: totals and host summaries.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    /// A live input starts (a pipe, a terminal, a followed file: see
+    /// [`crate::decode::run_live`]): from now on the sink writes what it gets as it gets it
+    /// (incidents as they close, detail as it comes) instead of keeping it for the end; what
+    /// it kept from regular files before is written now.
+    fn live(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// An incident opened (live inputs only; it comes again to [`Sink::incident`] when it
+    /// closes).
+    fn opened(&mut self, _inc: &Incident) -> io::Result<()> {
+        Ok(())
+    }
+    /// An incident still open after a quiet period (live inputs only, `--idle`); it may come
+    /// again if it changes, and comes to [`Sink::incident`] when it closes.
+    fn still_open(&mut self, _inc: &Incident) -> io::Result<()> {
+        Ok(())
+    }
+    /// Writes out what is buffered (live inputs, after each read).
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One input's totals.
@@ -186,11 +207,11 @@ fn threads(opts: &Options) -> usize {
 
 /// The state of one run over several inputs.
 pub struct Runner {
-    opts: Options,
-    engine: Engine,
-    years: YearTracker,
-    summary: Summary,
-    file: usize,
+    pub(super) opts: Options,
+    pub(super) engine: Engine,
+    pub(super) years: YearTracker,
+    pub(super) summary: Summary,
+    pub(super) file: usize,
     /// Incidents closed in the chunk being applied (reused).
     cuts: Vec<(usize, Incident)>,
 }
@@ -269,7 +290,12 @@ impl Runner {
     }
 
     /// Records the end of an input: its lines, and the read error that ended it early.
-    fn end_input(&mut self, mut isum: InputSummary, lines: u64, error: Option<io::Error>) {
+    pub(super) fn end_input(
+        &mut self,
+        mut isum: InputSummary,
+        lines: u64,
+        error: Option<io::Error>,
+    ) {
         isum.lines = lines;
         isum.error = error.map(|source| Error::Read {
             input: isum.name.clone(),
@@ -282,7 +308,7 @@ impl Runner {
 
     /// Starts input `index`: tells the sink, resets the per-input state, and returns the
     /// input's summary to fill.
-    fn begin(
+    pub(super) fn begin(
         &mut self,
         index: usize,
         inp: &Input,
@@ -346,7 +372,7 @@ impl Runner {
     }
 
     /// Writes one decoded chunk and feeds its facts to the engine, in line order.
-    fn apply(&mut self, done: &mut Done, sink: &mut dyn Sink) -> io::Result<()> {
+    pub(super) fn apply(&mut self, done: &mut Done, sink: &mut dyn Sink) -> io::Result<()> {
         self.summary.add(&done.stats, &done.kinds);
         // The chunk's lines and the incidents that close among them go to the sink in one
         // call, each incident after the line that closed it.

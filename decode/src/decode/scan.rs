@@ -82,6 +82,7 @@ pub struct LineChunker<R> {
     pending: Vec<u8>,
     skipping: bool,
     eof: bool,
+    live: bool,
 }
 
 impl<R: Read> LineChunker<R> {
@@ -92,7 +93,16 @@ impl<R: Read> LineChunker<R> {
             pending: Vec::new(),
             skipping: false,
             eof: false,
+            live: false,
         }
+    }
+
+    /// Hands over the whole lines a read returned as soon as it returns them, instead of
+    /// filling half a chunk first: for live inputs (a pipe, a terminal, a followed file),
+    /// where a read returns short when the writer has written no more yet.
+    pub fn live(mut self) -> Self {
+        self.live = true;
+        self
     }
 
     /// Reads once into `out[start..CHUNK]`; the number of bytes read (0 at the end).
@@ -145,7 +155,8 @@ impl<R: Read> LineChunker<R> {
                     }
                 }
             }
-            if len < CHUNK / 2 {
+            if len < CHUNK / 2 && !(self.live && memchr::memchr(b'\n', &out[start..len]).is_some())
+            {
                 continue;
             }
             match memchr::memrchr(b'\n', &out[..len]) {

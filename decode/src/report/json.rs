@@ -61,10 +61,14 @@ impl<W: Write> JsonSink<W> {
         self.out.write_all(b"\n")
     }
 
-    /// Renders an incident object into `self.obj`.
-    fn render_incident(&mut self, inc: &Incident) {
+    /// Renders an incident object into `self.obj`; `open` marks one written before it
+    /// closed (live inputs, `--idle`).
+    fn render_incident(&mut self, inc: &Incident, open: bool) {
         self.obj.begin();
         self.obj.str("type", "incident");
+        if open {
+            self.obj.bool("open", true);
+        }
         if self.multi {
             if let Some(n) = self.names.get(inc.file) {
                 self.obj.str("file", n);
@@ -521,7 +525,7 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
-        self.render_incident(inc);
+        self.render_incident(inc, false);
         self.emit()
     }
 
@@ -535,7 +539,7 @@ impl<W: Write> Sink for JsonSink<W> {
         text.clear();
         let mut ends = Vec::with_capacity(cuts.len());
         for (_, inc) in cuts {
-            self.render_incident(inc);
+            self.render_incident(inc, false);
             text.extend_from_slice(self.obj.end_bytes());
             text.push(b'\n');
             ends.push(text.len());
@@ -559,6 +563,15 @@ impl<W: Write> Sink for JsonSink<W> {
         self.obj.str("type", "summary");
         summary_members(&mut self.obj, summary);
         self.emit()?;
+        self.out.flush()
+    }
+
+    fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        self.render_incident(inc, true);
+        self.emit()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

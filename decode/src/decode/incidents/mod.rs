@@ -11,6 +11,7 @@
 pub mod advice;
 mod devices;
 mod listing;
+mod live;
 mod logins;
 pub mod model;
 mod scope;

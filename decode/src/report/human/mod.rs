@@ -7,6 +7,7 @@
 
 pub mod fold;
 pub mod line;
+mod live;
 pub mod paragraph;
 
 use super::spool::Spool;
@@ -36,6 +37,10 @@ pub struct HumanSink<W: Write> {
     names: Vec<String>,
     width: Option<usize>,
     summary_only: bool,
+    /// A live input: incidents and detail are written as they come (see `live`).
+    live: bool,
+    /// Live lines and paragraphs waiting for the next flush (after the chunk's detail).
+    pending: Vec<u8>,
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -57,6 +62,8 @@ impl<W: Write> HumanSink<W> {
             names: Vec::new(),
             width: None,
             summary_only: false,
+            live: false,
+            pending: Vec::new(),
         }
     }
 
@@ -252,12 +259,17 @@ impl<W: Write> Sink for HumanSink<W> {
     fn detail(&mut self, detail: &[u8]) -> io::Result<()> {
         if detail.is_empty() {
             Ok(())
+        } else if self.live {
+            self.out.write_all(detail)
         } else {
             self.detail.write(detail)
         }
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
+        if self.live {
+            return self.live_paragraph(inc);
+        }
         if self.incidents.len() < MAX_PARAGRAPHS {
             self.incidents.push(inc.clone());
         } else {
@@ -267,7 +279,7 @@ impl<W: Write> Sink for HumanSink<W> {
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        let mut buf = Vec::new();
+        let mut buf = std::mem::take(&mut self.pending);
         let t = &mut Term::new(&mut buf, self.style.color).with_width(self.width);
         self.totals(t, s);
         if !s.hosts.is_empty() {
@@ -280,6 +292,8 @@ impl<W: Write> Sink for HumanSink<W> {
         incs.sort_by_key(|i| i.seq);
         if self.summary_only {
             // `--summary`: the totals say how many incidents there were.
+        } else if self.live {
+            // The incidents were written as they closed.
         } else if !incs.is_empty() {
             t.nl().paint(Paint::Bold, "Incidents").nl();
             // Alike incidents that follow each other fold into one paragraph.
@@ -306,13 +320,31 @@ impl<W: Write> Sink for HumanSink<W> {
         } else {
             t.nl().text("No incidents.").nl();
         }
-        if self.verbose && !self.detail.is_empty() {
+        if self.verbose && !self.detail.is_empty() && !self.live {
             t.nl().paint(Paint::Bold, "Lines").nl();
         }
         self.out.write_all(&buf)?;
         if self.verbose && !self.detail.is_empty() {
             self.detail.copy_to(&mut self.out)?;
         }
+        self.out.flush()
+    }
+
+    fn live(&mut self) -> io::Result<()> {
+        self.go_live()
+    }
+
+    fn opened(&mut self, inc: &Incident) -> io::Result<()> {
+        self.live_line(inc, "opened")
+    }
+
+    fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        self.live_line(inc, "still open")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.pending)?;
+        self.pending.clear();
         self.out.flush()
     }
 }
