@@ -29,14 +29,15 @@ pub enum Paint {
 }
 
 impl Paint {
-    /// The SGR parameters.
-    fn code(self) -> &'static str {
+    /// The style (anstyle): its escape sequences are the only ones a report writes.
+    fn style(self) -> anstyle::Style {
+        use anstyle::{AnsiColor, Style};
         match self {
-            Paint::Bold => "1",
-            Paint::Red => "1;31",
-            Paint::Yellow => "33",
-            Paint::Green => "32",
-            Paint::Dim => "2",
+            Paint::Bold => Style::new().bold(),
+            Paint::Red => AnsiColor::Red.on_default().bold(),
+            Paint::Yellow => AnsiColor::Yellow.on_default(),
+            Paint::Green => AnsiColor::Green.on_default(),
+            Paint::Dim => Style::new().dimmed(),
         }
     }
 }
@@ -111,11 +112,10 @@ impl<'a> Term<'a> {
     /// Writes `s`, escaped, in `p` when colour is on.
     pub fn paint(&mut self, p: Paint, s: &str) -> &mut Self {
         if self.color {
-            self.buf.extend_from_slice(b"\x1b[");
-            self.buf.extend_from_slice(p.code().as_bytes());
-            self.buf.push(b'm');
+            let st = p.style();
+            let _ = st.write_to(self.buf);
             push_escaped(self.buf, s);
-            self.buf.extend_from_slice(b"\x1b[0m");
+            let _ = st.write_reset_to(self.buf);
         } else {
             push_escaped(self.buf, s);
         }
