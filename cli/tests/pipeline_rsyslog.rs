@@ -1,6 +1,6 @@
 //! The rsyslog pipeline of docs/pipelines.md with the real engine: an rsyslogd started on
 //! loopback receives syslog over TCP (`logger --tcp`), and its `omprog` action feeds every
-//! line to `iscsi-decode decode --json -`, whose NDJSON rsyslog writes to a file. The events
+//! line to `iscsi-decode decode --follow --json -`, whose NDJSON rsyslog writes to a file. The events
 //! must arrive while rsyslogd runs (the decoder writes each event as its line comes), and the
 //! daemon is stopped by the test. Needs Debian's `rsyslog` and `logger` (scripts/setup.sh
 //! installs them); without them the test fails and says so.
@@ -25,7 +25,7 @@ fn rsyslog_conf(dir: &Path, port: u16, out: &Path) -> String {
 module(load="imtcp")
 module(load="omprog")
 ruleset(name="iscsi") {{
-  action(type="omprog" binary="{bin} decode --json -" output="{out}"
+  action(type="omprog" binary="{bin} decode --follow --json -" output="{out}"
          template="RSYSLOG_SyslogProtocol23Format")
 }}
 input(type="imtcp" port="{port}" address="127.0.0.1" ruleset="iscsi")
