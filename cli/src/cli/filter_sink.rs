@@ -262,7 +262,8 @@ impl Sink for FilterSink<'_> {
         if self.take(inc) && self.shows_lines() {
             self.inner.incident(inc)?;
         }
-        if self.open.remove(&inc.seq).is_some() || self.live_metrics.is_some() {
+        if self.live_metrics.is_some() {
+            self.open.remove(&inc.seq);
             self.write_live_metrics();
         }
         Ok(())
@@ -280,9 +281,10 @@ impl Sink for FilterSink<'_> {
         if !self.filter.incident_passes(inc) {
             return Ok(());
         }
-        self.open
-            .insert(inc.seq, inc.host.clone().unwrap_or_default());
-        self.write_live_metrics();
+        if self.live_metrics.is_some() {
+            self.open.insert(inc.seq, inc.host.clone().unwrap_or_default());
+            self.write_live_metrics();
+        }
         if self.shows_lines() {
             self.inner.opened(inc)?;
         }
@@ -303,6 +305,9 @@ impl Sink for FilterSink<'_> {
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
         let mut kept = Vec::new();
         for (end, inc) in cuts {
+            if self.live_metrics.is_some() {
+                self.open.remove(&inc.seq);
+            }
             if self.take(inc) && self.shows_lines() {
                 kept.push((*end, inc.clone()));
             }
