@@ -145,6 +145,8 @@ pub struct JsonRender {
     obj: Obj,
     /// The input's name, as `file` shows it.
     file: String,
+    /// `,"file":"…"`, escaped once.
+    file_member: Vec<u8>,
     /// The time RFC 3164 years are inferred from ([`ts`]).
     reference: i64,
     cache: Vec<Fragment>,
@@ -167,9 +169,12 @@ impl JsonRender {
     /// A renderer for the events of input `file` (`-` for standard input), whose RFC 3164
     /// years are inferred from `reference` (seconds since the epoch; see [`ts`]).
     pub fn new(file: String, reference: i64) -> JsonRender {
+        let mut file_member = b",\"file\":".to_vec();
+        push_json_string(&mut file_member, &file);
         JsonRender {
             obj: Obj::default(),
             file,
+            file_member,
             reference,
             cache: vec![Fragment::default(); FRAGMENTS],
             releases: Arc::new([]),
@@ -253,7 +258,7 @@ impl Render for JsonRender {
         // Texts of a plain line (Event::plain) are copied without an escaping pass.
         out.reserve(256 + ev.raw.len());
         out.extend_from_slice(b"{\"type\":\"event\"");
-        push_opt_str(out, b",\"file\":", Some(&self.file), false);
+        out.extend_from_slice(&self.file_member);
         out.extend_from_slice(b",\"line\":");
         push_u64(out, ev.line);
         if let Some(n) = ev.line_end {

@@ -147,12 +147,16 @@ fn no_year(ny: NoYear, text: Option<&str>, reference: i64) -> Placed {
     }
 }
 
-/// Whether a logged time gives its UTC offset: it ends in `Z` or `±hh:mm` / `±hhmm` after
-/// the time, or it is a count of seconds since the epoch (`1709460601.611244`, `@…`).
+/// Whether a logged time gives its UTC offset: it ends in `Z`, ` UTC`, ` GMT` or `±hh:mm` /
+/// `±hhmm` after the time (a zone name such as `CET` does not count: the time was read as
+/// UTC), or it is a count of seconds since the epoch (`1709460601.611244`, `@…`).
 fn has_offset(text: &str) -> bool {
     let t = text.trim();
     let b = t.as_bytes();
-    if b.last().is_some_and(|&c| c == b'Z' || c == b'z') {
+    if b.last().is_some_and(|&c| c == b'Z' || c == b'z')
+        || t.ends_with(" UTC")
+        || t.ends_with(" GMT")
+    {
         return true;
     }
     let epoch = t.strip_prefix('@').unwrap_or(t);
@@ -196,13 +200,27 @@ pub(crate) fn push_rfc3339(out: &mut Vec<u8>, secs: f64) {
     let days = s.div_euclid(86_400);
     let sod = s.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let text = format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    );
-    out.extend_from_slice(text.as_bytes());
+    // Written digit by digit: this runs once per event.
+    let two = |out: &mut Vec<u8>, v: i64, sep: u8| {
+        out.push(b'0' + (v / 10 % 10) as u8);
+        out.push(b'0' + (v % 10) as u8);
+        out.push(sep);
+    };
+    let y = y.clamp(0, 9999);
+    two(out, y / 100, b'0' + (y / 10 % 10) as u8);
+    out.push(b'0' + (y % 10) as u8);
+    out.push(b'-');
+    two(out, i64::from(m), b'-');
+    two(out, i64::from(d), b'T');
+    two(out, sod / 3600, b':');
+    two(out, sod / 60 % 60, b':');
+    two(out, sod % 60, b'.');
+    let mut div = 100_000;
+    while div > 0 {
+        out.push(b'0' + (micros / div % 10) as u8);
+        div /= 10;
+    }
+    out.push(b'Z');
 }
 
 /// The reference of an input's RFC 3164 years: its modification time when `name` is a
@@ -280,12 +298,27 @@ mod tests {
     }
 
     #[test]
+    fn writes_fixed_width() {
+        for (secs, want) in [
+            (0.0, "1970-01-01T00:00:00.000000Z"),
+            (1_709_460_601.611_244, "2024-03-03T10:10:01.611244Z"),
+            (951_782_399.999_999_7, "2000-02-29T00:00:00.000000Z"),
+            (-1.5, "1969-12-31T23:59:58.500000Z"),
+        ] {
+            let mut v = Vec::new();
+            push_rfc3339(&mut v, secs);
+            assert_eq!(String::from_utf8(v).unwrap(), want, "{secs}");
+        }
+    }
+
+    #[test]
     fn offsets() {
         for t in [
             "2024-03-03T10:10:01Z",
             "2024-03-03T10:10:01.5+01:00",
             "2024-03-03T10:10:01,611244+00:00",
             "2024-03-03 10:10:01 -0500",
+            "Sun 2024-03-03 10:10:01 UTC",
             "1709460601.611244",
         ] {
             assert!(has_offset(t), "{t}");
@@ -295,6 +328,7 @@ mod tests {
             "2024-03-03",
             "Mar  3 10:10:01",
             "Sun Mar  3 10:10:01 2024",
+            "Sun 2024-03-03 10:10:02.500000 CET",
             "1050.611244",
         ] {
             assert!(!has_offset(t), "{t}");
