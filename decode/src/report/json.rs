@@ -370,6 +370,8 @@ impl<W: Write> Sink for JsonSink<W> {
 
     fn write(&mut self, out: &[u8]) -> io::Result<()> {
         self.header()?;
+        // Marks are offsets into a chunk given whole to `write_chunk`: none apply here.
+        self.joined.clear();
         self.out.write_all(out)
     }
 
