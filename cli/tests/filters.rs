@@ -310,11 +310,12 @@ fn summary_only() {
     assert!(!text.contains("No incidents"), "{text}");
     // -v adds nothing.
     assert_eq!(logs.run(&["--summary", "-v"], &ALL).stdout, out.stdout);
-    // NDJSON: the summary object alone.
+    // NDJSON: the header line (schema 1.0), then the summary object alone.
     let j = logs.json(&["--summary"], &ALL);
-    assert_eq!(j.len(), 1, "{j:?}");
-    assert_eq!(j[0]["type"], "summary");
-    assert_eq!(j[0]["incidents"], 5);
+    assert_eq!(j.len(), 2, "{j:?}");
+    assert_eq!(j[0]["type"], "header");
+    assert_eq!(j[1]["type"], "summary");
+    assert_eq!(j[1]["incidents"], 5);
     // With a filter, the summary counts what is reported.
     let text = logs
         .run(&["--summary", "--outcome", "timed-out"], &ALL)

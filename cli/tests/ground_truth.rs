@@ -158,7 +158,15 @@ fn check_login_failure(t: &LoginFailure, d: &Value, errs: &mut Vec<String>) {
             t.code, d["cause"]
         ));
     }
-    if d["portal"].as_str() != Some(t.portal.as_str()) {
+    // `portal` is `{"address", "port"?}` (NDJSON schema 1.0).
+    let portal = match (
+        d["portal"]["address"].as_str(),
+        d["portal"]["port"].as_u64(),
+    ) {
+        (Some(a), Some(p)) => Some(format!("{a}:{p}")),
+        (a, _) => a.map(str::to_string),
+    };
+    if portal.as_deref() != Some(t.portal.as_str()) {
         errs.push(format!(
             "{at}: portal: want {}, got {}",
             t.portal, d["portal"]

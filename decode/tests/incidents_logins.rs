@@ -30,7 +30,10 @@ fn failed_logins_to_two_targets_are_two_incidents() {
         .iter()
         .find(|i| i["target"] == "iqn.2001-05.com.example:t2")
         .expect("t2");
-    assert_eq!(t1["portal"], "192.0.2.1:3260");
+    assert_eq!(
+        t1["portal"],
+        serde_json::json!({"address": "192.0.2.1", "port": 3260})
+    );
     assert_eq!(t1["cause"]["code"], 24);
     assert_eq!(t1["lines"], serde_json::json!([1, 6]));
     assert_eq!(t2["lines"], serde_json::json!([3, 4]));

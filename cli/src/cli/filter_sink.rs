@@ -282,7 +282,8 @@ impl Sink for FilterSink<'_> {
             return Ok(());
         }
         if self.live_metrics.is_some() {
-            self.open.insert(inc.seq, inc.host.clone().unwrap_or_default());
+            self.open
+                .insert(inc.seq, inc.host.clone().unwrap_or_default());
             self.write_live_metrics();
         }
         if self.shows_lines() {
@@ -300,6 +301,10 @@ impl Sink for FilterSink<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+
+    fn joined_incident(&mut self, end: usize, id: u64) {
+        self.inner.joined_incident(end, id);
     }
 
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {

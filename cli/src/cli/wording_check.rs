@@ -230,6 +230,10 @@ impl Sink for WordingCheck<'_> {
         self.inner.tied_to_iscsi(out);
     }
 
+    fn joined_incident(&mut self, end: usize, id: u64) {
+        self.inner.joined_incident(end, id);
+    }
+
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
         self.inner.incident(inc)
     }

@@ -58,6 +58,10 @@ pub trait Sink {
     /// iSCSI session (see [`crate::decode::patterns::Scope::Context`]); the renderer may mark
     /// it so in place.
     fn tied_to_iscsi(&mut self, _out: &mut [u8]) {}
+    /// The event that ends `out[..end]` of the chunk about to be written (see
+    /// [`Sink::write_chunk`]) joined the incident whose id is `id`; the renderer may name it
+    /// (the NDJSON event's `incident`).
+    fn joined_incident(&mut self, _end: usize, _id: u64) {}
     /// A closed incident.
     fn incident(&mut self, inc: &Incident) -> io::Result<()>;
     /// The rendered lines of one chunk, `out`, with the incidents that closed inside it:
@@ -389,6 +393,9 @@ impl Runner {
             };
             sink.fact(self.file, fact)?;
             self.engine.feed(fact);
+            if let Some(id) = self.engine.joined() {
+                sink.joined_incident(*end, id);
+            }
             if fact.kind.scope() == Scope::Context && self.engine.ties_to_iscsi(fact) {
                 if let Some(out) = done.out.get_mut(..*end) {
                     sink.tied_to_iscsi(out);

@@ -2,44 +2,73 @@
 //! last summary object. The schema is documented in docs/decode.md.
 
 use super::jsonw::{JsonBuf, Obj, push_json_string, push_num, push_u64};
+use crate::decode::Event;
 use crate::decode::OriginRelease;
-use crate::decode::incidents::{HostSummary, Incident, advice};
-use crate::decode::names;
-use crate::decode::patterns::{Kind, Scope};
+use crate::decode::incidents::Incident;
+use crate::decode::patterns::Scope;
 use crate::decode::run::{Render, Sink, Summary};
-use crate::decode::{Event, envelope::Format};
 use std::io::{self, Write};
 use std::sync::Arc;
 
 mod fields;
+mod incident;
 mod source;
+mod summary;
+mod ts;
 pub use fields::field_members;
+pub use incident::incident_members;
+pub use summary::summary_members;
 
-/// Streams NDJSON to a writer.
+/// The schema version of the NDJSON report, in its header (docs/ndjson.schema.json).
+pub const SCHEMA: &str = "1.0";
+
+/// Streams NDJSON to a writer: a header, then the events and incidents, then the summary.
 pub struct JsonSink<W: Write> {
     out: W,
     obj: Obj,
-    multi: bool,
+    /// Whether the header is written.
+    headed: bool,
+    /// The current input's name and index.
     current: String,
+    index: usize,
+    /// The inputs' names, as the summary shows them.
     names: Vec<String>,
+    /// Per input, the time its RFC 3164 years are inferred from ([`ts`]).
+    references: Vec<i64>,
+    /// A reference for every input instead of each input's own (tests, reproducible runs).
+    pinned: Option<i64>,
     /// Rendered incidents of the chunk being written (reused).
     incidents: Vec<u8>,
+    /// The events of the chunk being written that joined an incident: (end, id).
+    joined: Vec<(usize, u64)>,
     /// `--kernel` / `--open-iscsi`: the releases each event's wording is checked against.
     releases: Arc<[OriginRelease]>,
 }
 
 impl<W: Write> JsonSink<W> {
-    /// A renderer writing to `out`; `multi` adds a `file` member (several inputs).
-    pub fn new(out: W, multi: bool) -> Self {
+    /// A renderer writing to `out`. Every event and incident names its input (`file`,
+    /// `-` for standard input); `_multi` (several inputs) is kept for compatibility.
+    pub fn new(out: W, _multi: bool) -> Self {
         JsonSink {
             out,
             obj: Obj::default(),
-            multi,
+            headed: false,
             current: String::new(),
+            index: 0,
             names: Vec::new(),
+            references: Vec::new(),
+            pinned: None,
             incidents: Vec::new(),
+            joined: Vec::new(),
             releases: Arc::new([]),
         }
+    }
+
+    /// Infers the years of RFC 3164 times from `secs` (seconds since the epoch) for every
+    /// input, instead of each input file's modification time (or now, for standard input).
+    pub fn year_reference(mut self, secs: i64) -> Self {
+        self.pinned = Some(secs);
+        self
     }
 
     /// Checks each event's wording against `releases` (at most one per origin): the
@@ -61,6 +90,19 @@ impl<W: Write> JsonSink<W> {
         self.out.write_all(b"\n")
     }
 
+    /// Writes the header line, once, before anything else.
+    fn header(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.headed, true) {
+            return Ok(());
+        }
+        self.obj.begin();
+        self.obj.str("type", "header");
+        self.obj.str("schema", SCHEMA);
+        self.obj.str("tool", "iscsi-decode");
+        self.obj.str("version", env!("CARGO_PKG_VERSION"));
+        self.emit()
+    }
+
     /// Renders an incident object into `self.obj`; `open` marks one written before it
     /// closed (live inputs, `--idle`).
     fn render_incident(&mut self, inc: &Incident, open: bool) {
@@ -69,13 +111,20 @@ impl<W: Write> JsonSink<W> {
         if open {
             self.obj.bool("open", true);
         }
-        if self.multi {
-            if let Some(n) = self.names.get(inc.file) {
-                self.obj.str("file", n);
-            }
+        if let Some(n) = self.names.get(inc.file) {
+            self.obj.str("file", file_name(n));
         }
-        incident_members(&mut self.obj, inc);
+        let reference = match self.pinned {
+            Some(r) => r,
+            None => self.references.get(inc.file).copied().unwrap_or(0),
+        };
+        incident_members(&mut self.obj, inc, reference);
     }
+}
+
+/// An input's name as `file` shows it: `-` for standard input.
+fn file_name(name: &str) -> &str {
+    if name == "<stdin>" { "-" } else { name }
 }
 
 /// Writes every byte of `slices` (advancing them), retrying when interrupted.
@@ -98,7 +147,12 @@ fn write_all_vectored(out: &mut impl Write, mut slices: &mut [io::IoSlice<'_>]) 
 /// too, and are not cached).
 pub struct JsonRender {
     obj: Obj,
-    file: Option<String>,
+    /// The input's name, as `file` shows it.
+    file: String,
+    /// `,"file":"…"`, escaped once.
+    file_member: Vec<u8>,
+    /// The time RFC 3164 years are inferred from ([`ts`]).
+    reference: i64,
     cache: Vec<Fragment>,
     releases: Arc<[OriginRelease]>,
 }
@@ -116,11 +170,16 @@ struct Fragment {
 const FRAGMENTS: usize = 4096;
 
 impl JsonRender {
-    /// A renderer; `file` adds a `file` member.
-    pub fn new(file: Option<String>) -> JsonRender {
+    /// A renderer for the events of input `file` (`-` for standard input), whose RFC 3164
+    /// years are inferred from `reference` (seconds since the epoch; see [`ts`]).
+    pub fn new(file: String, reference: i64) -> JsonRender {
+        let mut file_member = b",\"file\":".to_vec();
+        push_json_string(&mut file_member, &file);
         JsonRender {
             obj: Obj::default(),
             file,
+            file_member,
+            reference,
             cache: vec![Fragment::default(); FRAGMENTS],
             releases: Arc::new([]),
         }
@@ -203,9 +262,7 @@ impl Render for JsonRender {
         // Texts of a plain line (Event::plain) are copied without an escaping pass.
         out.reserve(256 + ev.raw.len());
         out.extend_from_slice(b"{\"type\":\"event\"");
-        if let Some(f) = &self.file {
-            push_opt_str(out, b",\"file\":", Some(f), false);
-        }
+        out.extend_from_slice(&self.file_member);
         out.extend_from_slice(b",\"line\":");
         push_u64(out, ev.line);
         if let Some(n) = ev.line_end {
@@ -225,6 +282,14 @@ impl Render for JsonRender {
         let plain = ev.plain;
         push_opt_str(out, b",\"host\":", env.host.as_deref(), plain);
         push_opt_str(out, b",\"time\":", env.time_text.as_deref(), plain);
+        if let Some(t) = ts::place(
+            env.time,
+            env.time_text.as_deref(),
+            env.format,
+            self.reference,
+        ) {
+            t.push(out, "ts");
+        }
         if let Some(u) = env.uptime {
             out.extend_from_slice(b",\"uptime\":");
             push_num(out, u);
@@ -262,237 +327,12 @@ impl Render for JsonRender {
     fn unrecognised(&mut self, _file: usize, line: u64, text: &str, out: &mut Vec<u8>) {
         self.obj.begin();
         self.obj.str("type", "unrecognised");
-        if let Some(f) = &self.file {
-            self.obj.str("file", f);
-        }
+        self.obj.str("file", &self.file);
         self.obj.int("line", line);
         self.obj.str("raw", text);
         out.extend_from_slice(self.obj.end().as_bytes());
         out.push(b'\n');
     }
-}
-
-/// Writes the members of an incident object (without `type`) into `o`.
-pub fn incident_members(o: &mut Obj, inc: &Incident) {
-    o.int("id", inc.seq);
-    o.opt_str("host", inc.host.as_deref());
-    o.opt_int("sid", inc.sid);
-    o.opt_int("cid", inc.cid);
-    o.opt_int("scsi_host", inc.scsi_host);
-    o.opt_str("target", inc.target.as_deref());
-    o.opt_str("portal", inc.portal.as_deref());
-    o.open("cause");
-    o.str("kind", inc.cause.kind.name());
-    o.opt_int("code", inc.cause.code);
-    o.opt_str("name", inc.cause.name);
-    o.opt_str("text", inc.cause.text.as_deref());
-    o.close();
-    if !inc.shared_with.is_empty() {
-        o.open_array("shared_with");
-        for s in &inc.shared_with {
-            o.elem_int(*s);
-        }
-        o.close_array();
-    }
-    if let Some(c) = &inc.relogin_failure {
-        o.open("relogin_failure");
-        o.str("kind", c.kind.name());
-        o.opt_int("code", c.code);
-        o.opt_str("name", c.name);
-        o.opt_str("text", c.text.as_deref());
-        o.close();
-    }
-    if let Some(s) = inc.state {
-        o.open("state");
-        o.int("value", s);
-        o.opt_str("name", names::conn_state_name(s));
-        o.close();
-    }
-    o.opt_str("start", inc.start_text.as_deref());
-    o.opt_str("end", inc.end_text.as_deref());
-    o.opt_num("duration_s", inc.duration_s());
-    o.opt_num("down_s", inc.down_s());
-    o.str("outcome", inc.outcome.name());
-    if inc.outcome_inferred {
-        o.bool("outcome_inferred", true);
-    }
-    if inc.started_before_log {
-        o.bool("started_before_log", true);
-    }
-    o.opt_int("attempts", inc.attempts());
-    if !inc.errors.is_empty() {
-        o.open_array("attempt_errors");
-        for (t, n) in &inc.errors {
-            o.open_elem();
-            o.str("text", t);
-            o.int("count", *n);
-            o.close();
-        }
-        o.close_array();
-    }
-    if let Some(t) = &inc.timing {
-        o.open("timing");
-        o.int("hz", t.hz);
-        o.num("silence_s", t.silence_s);
-        o.num("since_ping_s", t.since_ping_s);
-        o.bool("stalled", t.stalled);
-        o.close();
-    }
-    o.opt_int("recovery_timeout_s", inc.recovery_timeout_s);
-    if inc.reconnected_after_timeout {
-        o.bool("reconnected_after_timeout", true);
-    }
-    if !inc.offline_devices.is_empty() {
-        let v: Vec<String> = inc.offline_devices.iter().map(|h| h.to_string()).collect();
-        o.strs("offline_devices", v.iter().map(String::as_str));
-    }
-    if inc.io_errors > 0 || inc.suppressed > 0 {
-        o.int("io_errors", inc.io_errors);
-        o.strs("disks", inc.disks.iter().map(String::as_str));
-    }
-    if inc.suppressed > 0 {
-        o.int("suppressed", inc.suppressed);
-    }
-    if inc.scsi_failures > 0 {
-        o.int("scsi_failures", inc.scsi_failures);
-        o.strs("hostbytes", inc.hostbytes.iter().map(String::as_str));
-    }
-    if !inc.mp_failed.is_empty() || !inc.mp_reinstated.is_empty() {
-        o.open("multipath");
-        o.strs("failed_paths", inc.mp_failed.iter().map(String::as_str));
-        o.strs(
-            "reinstated_paths",
-            inc.mp_reinstated.iter().map(String::as_str),
-        );
-        o.close();
-    }
-    if inc.gave_up {
-        o.bool("gave_up", true);
-    }
-    if inc.logged_out {
-        o.bool("logged_out", true);
-    }
-    o.open_array("lines");
-    o.elem_int(inc.lines.0);
-    o.elem_int(inc.lines.1);
-    o.close_array();
-    o.int("events", inc.events);
-    let s = advice::suggestions(inc);
-    if !s.is_empty() {
-        o.strs("advice", s.iter().map(String::as_str));
-    }
-}
-
-fn host_members(o: &mut Obj, h: &HostSummary, names: &[String]) {
-    match &h.host {
-        Some(n) => o.str("host", n),
-        None => o.null("host"),
-    }
-    if names.len() > 1 {
-        if let Some(f) = h.file.and_then(|f| names.get(f)) {
-            o.str("file", f);
-        }
-    }
-    o.open_array("sessions");
-    for s in &h.sessions {
-        o.elem_int(*s);
-    }
-    o.close_array();
-    o.int("incidents", h.incidents());
-    o.int("recovered", h.outcomes[0]);
-    o.int("recovery_timed_out", h.outcomes[1]);
-    o.int("unresolved", h.outcomes[2]);
-    o.num("down_s", h.down_s);
-    o.num("longest_s", h.longest_s);
-    o.int("io_errors", h.io_errors);
-    o.int("unattributed_io_errors", h.unattributed_io_errors);
-    o.int("unattributed_scsi", h.unattributed_scsi);
-    o.int("suppressed", h.suppressed);
-    let off: Vec<String> = h.offline_devices.iter().map(|d| d.to_string()).collect();
-    o.strs("offline_devices", off.iter().map(String::as_str));
-    o.int("multipath_failing", h.mp_failing);
-    o.int("multipath_reinstated", h.mp_reinstated);
-    o.int("journal_dropped", h.journal_dropped);
-    if !h.command_failures.is_empty() {
-        o.strs(
-            "command_failures",
-            h.command_failures.iter().map(String::as_str),
-        );
-    }
-    if h.burst.0 > 1 {
-        o.open("burst");
-        o.int("incidents", h.burst.0);
-        o.opt_str("at", h.burst.1.as_deref());
-        o.close();
-    }
-    let s = advice::host_suggestions(h);
-    if !s.is_empty() {
-        o.strs("advice", s.iter().map(String::as_str));
-    }
-}
-
-/// Writes the members of the summary object (without `type`) into `o`.
-pub fn summary_members(o: &mut Obj, s: &Summary) {
-    let names: Vec<String> = s.inputs.iter().map(|i| i.name.clone()).collect();
-    let st = &s.stats;
-    o.int("lines", st.lines);
-    o.int("recognised", st.recognised);
-    o.int("unrecognised", st.lines - st.recognised.min(st.lines));
-    o.int("candidates", st.candidates);
-    o.int(
-        "unattributed_scsi",
-        s.hosts.iter().map(|h| h.unattributed_scsi).sum::<u64>(),
-    );
-    o.int("incidents", s.incidents());
-    o.open("outcomes");
-    for (i, name) in ["recovered", "recovery_timed_out", "unresolved"]
-        .iter()
-        .enumerate()
-    {
-        o.int(name, s.hosts.iter().map(|h| h.outcomes[i]).sum::<u64>());
-    }
-    o.close();
-    o.open("formats");
-    for (f, n) in Format::ALL.iter().zip(st.formats) {
-        if n > 0 {
-            o.int(f.name(), n);
-        }
-    }
-    o.close();
-    o.open("kinds");
-    for (k, n) in Kind::ALL.iter().zip(&s.kinds) {
-        if *n > 0 {
-            o.int(k.name(), *n);
-        }
-    }
-    o.close();
-    o.int("invalid_utf8", st.invalid_utf8);
-    o.int("truncated", st.truncated);
-    o.int("redacted", st.redacted);
-    o.open_array("inputs");
-    for i in &s.inputs {
-        o.open_elem();
-        o.str("name", &i.name);
-        o.int("lines", i.lines);
-        o.bool("gzip", i.gzip);
-        o.opt_str(
-            "error",
-            i.error.as_ref().map(|e| e.io().to_string()).as_deref(),
-        );
-        o.close();
-    }
-    o.close_array();
-    if !s.open_errors.is_empty() {
-        let open: Vec<String> = s.open_errors.iter().map(ToString::to_string).collect();
-        o.strs("open_errors", open.iter().map(String::as_str));
-    }
-    o.open_array("hosts");
-    for h in &s.hosts {
-        o.open_elem();
-        host_members(o, h, &names);
-        o.close();
-    }
-    o.close_array();
 }
 
 impl<W: Write> Sink for JsonSink<W> {
@@ -504,61 +344,101 @@ impl<W: Write> Sink for JsonSink<W> {
         }
     }
 
+    fn joined_incident(&mut self, end: usize, id: u64) {
+        self.joined.push((end, id));
+    }
+
     fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
+        self.header()?;
         if self.names.len() <= index {
             self.names.resize(index + 1, String::new());
+            self.references.resize(index + 1, 0);
         }
         self.names[index] = name.to_string();
+        self.references[index] = self.pinned.unwrap_or_else(|| ts::reference_of(name));
         self.current = name.to_string();
+        self.index = index;
         Ok(())
     }
 
     fn renderer(&self) -> Box<dyn Render> {
+        let reference = self
+            .pinned
+            .or_else(|| self.references.get(self.index).copied())
+            .unwrap_or(0);
         Box::new(
-            JsonRender::new(self.multi.then(|| self.current.clone()))
+            JsonRender::new(file_name(&self.current).to_string(), reference)
                 .check_releases(Arc::clone(&self.releases)),
         )
     }
 
     fn write(&mut self, out: &[u8]) -> io::Result<()> {
+        self.header()?;
+        // Marks are offsets into a chunk given whole to `write_chunk`: none apply here.
+        self.joined.clear();
         self.out.write_all(out)
     }
 
     fn incident(&mut self, inc: &Incident) -> io::Result<()> {
+        self.header()?;
         self.render_incident(inc, false);
         self.emit()
     }
 
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
-        if cuts.is_empty() {
+        self.header()?;
+        let joined = std::mem::take(&mut self.joined);
+        if cuts.is_empty() && joined.is_empty() {
+            self.joined = joined;
             return self.out.write_all(out);
         }
-        // The incidents are rendered into one buffer, then the lines and incidents go out
-        // in one vectored write: the chunk's lines are not copied again.
+        // What goes between the chunk's lines: `,"incident":N` before the `}` that ends an
+        // event that joined an incident, and each incident after the line that closed it.
+        // They are rendered into one buffer, then everything goes out in one vectored write:
+        // the chunk's lines are not copied again.
         let mut text = std::mem::take(&mut self.incidents);
         text.clear();
-        let mut ends = Vec::with_capacity(cuts.len());
-        for (_, inc) in cuts {
-            self.render_incident(inc, false);
-            text.extend_from_slice(self.obj.end_bytes());
-            text.push(b'\n');
-            ends.push(text.len());
+        let mut inserts: Vec<(usize, usize, usize)> = Vec::with_capacity(cuts.len() + joined.len());
+        let mut marks = joined.iter().peekable();
+        for (end, inc) in cuts
+            .iter()
+            .map(|(e, i)| (*e, Some(i)))
+            .chain([(usize::MAX, None)])
+        {
+            while let Some(&&(at, id)) = marks.peek().filter(|(at, _)| *at <= end) {
+                marks.next();
+                if at >= 2 && out.get(at - 2..at) == Some(b"}\n") {
+                    let start = text.len();
+                    text.extend_from_slice(b",\"incident\":");
+                    push_u64(&mut text, id);
+                    inserts.push((at - 2, start, text.len()));
+                }
+            }
+            if let Some(inc) = inc {
+                self.render_incident(inc, false);
+                let start = text.len();
+                text.extend_from_slice(self.obj.end_bytes());
+                text.push(b'\n');
+                inserts.push((end, start, text.len()));
+            }
         }
-        let mut slices = Vec::with_capacity(2 * cuts.len() + 1);
-        let (mut pos, mut ipos) = (0, 0);
-        for ((end, _), iend) in cuts.iter().zip(&ends) {
-            slices.push(io::IoSlice::new(&out[pos..*end]));
-            slices.push(io::IoSlice::new(&text[ipos..*iend]));
-            pos = *end;
-            ipos = *iend;
+        let mut slices = Vec::with_capacity(2 * inserts.len() + 1);
+        let mut pos = 0;
+        for &(at, start, end) in &inserts {
+            slices.push(io::IoSlice::new(&out[pos..at]));
+            slices.push(io::IoSlice::new(&text[start..end]));
+            pos = at;
         }
         slices.push(io::IoSlice::new(&out[pos..]));
         let written = write_all_vectored(&mut self.out, &mut slices);
         self.incidents = text;
+        self.joined = joined;
+        self.joined.clear();
         written
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.header()?;
         self.obj.begin();
         self.obj.str("type", "summary");
         summary_members(&mut self.obj, summary);
@@ -567,6 +447,7 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        self.header()?;
         self.render_incident(inc, true);
         self.emit()
     }

@@ -89,12 +89,6 @@ impl Obj {
             .extend_from_slice(if v { b"true" } else { b"false" });
     }
 
-    /// A null field.
-    pub fn null(&mut self, k: &str) {
-        self.key(k);
-        self.buf.extend_from_slice(b"null");
-    }
-
     /// An array of strings.
     pub fn strs<'a>(&mut self, k: &str, v: impl IntoIterator<Item = &'a str>) {
         self.key(k);

@@ -40,8 +40,16 @@ impl serde::Serialize for Reading {
         let mut st = s.serialize_struct("Reading", n)?;
         st.serialize_field("space", &self.space)?;
         st.serialize_field("value", &self.value)?;
-        st.serialize_field("name", &self.name)?;
-        st.serialize_field("text", &self.text)?;
+        // Absent means absent, as in `write_json`: no `null` name, no empty text.
+        match self.name {
+            Some(name) => st.serialize_field("name", name)?,
+            None => st.skip_field("name")?,
+        }
+        if self.text.is_empty() {
+            st.skip_field("text")?;
+        } else {
+            st.serialize_field("text", &self.text)?;
+        }
         st.serialize_field("explanation", &self.explanation)?;
         if let Some(setting) = self.setting {
             st.serialize_field("setting", setting)?;

@@ -218,7 +218,8 @@ impl Line<'_> {
 
 /// Writes a reading as one JSON object on one line:
 /// `{"space":…,"value":…,"name":…,"text":…,"explanation":…}` plus `"setting"` where one
-/// applies. `name` is `null` for an unknown value.
+/// applies. Absent means absent: `name` is left out for an unknown value, `text` when the
+/// value has none.
 ///
 /// ```
 /// use iscsi_tables::explain::{Space, write_json};
@@ -229,13 +230,16 @@ impl Line<'_> {
 pub fn write_json<W: Write + ?Sized>(out: &mut W, r: &Reading) -> fmt::Result {
     out.write_str("{\"space\":")?;
     write_json_string(out, r.space.as_str())?;
-    write!(out, ",\"value\":{},\"name\":", r.value)?;
-    match r.name {
-        Some(n) => write_json_string(out, n)?,
-        None => out.write_str("null")?,
+    write!(out, ",\"value\":{}", r.value)?;
+    // Absent means absent: no `null` name, no empty text.
+    if let Some(n) = r.name {
+        out.write_str(",\"name\":")?;
+        write_json_string(out, n)?;
     }
-    out.write_str(",\"text\":")?;
-    write_json_string(out, r.text)?;
+    if !r.text.is_empty() {
+        out.write_str(",\"text\":")?;
+        write_json_string(out, r.text)?;
+    }
     out.write_str(",\"explanation\":")?;
     write_json_string(out, r.explanation)?;
     if let Some(s) = r.setting {

@@ -47,6 +47,12 @@ impl Engine {
         self.file = file;
     }
 
+    /// The id of the incident the last fact fed joined (its [`Incident::seq`], given when
+    /// the incident opened), if it joined one.
+    pub fn joined(&self) -> Option<u64> {
+        self.joined
+    }
+
     /// Incidents closed since the last call.
     pub fn drain_closed(&mut self) -> std::vec::Drain<'_, Incident> {
         self.closed.drain(..)
@@ -126,6 +132,7 @@ impl Engine {
         let h = self.host_index(ev);
         self.last_host = h;
         self.touched = false;
+        self.joined = None;
         let f = ev;
         if let Some(sid) = f.sid.filter(|&s| s >= 0) {
             let st = &mut self.hosts[h];

@@ -130,6 +130,8 @@ pub struct Engine {
     pub(super) last_host: usize,
     /// Whether the last fact fed joined an incident.
     pub(super) touched: bool,
+    /// The id (`seq`) of the incident the last fact fed joined, if it joined one.
+    pub(super) joined: Option<u64>,
 }
 
 pub(super) fn disk_base(d: &str) -> &str {
@@ -232,6 +234,7 @@ impl Engine {
             return;
         };
         self.touched = true;
+        self.joined = Some(inc.seq);
         inc.events += 1;
         inc.lines.1 = ev.line;
         // Lines may come out of time order (a status dump, merged logs): the incident spans
