@@ -1,7 +1,7 @@
 //! What the command says of itself: `--version` (with the tables' releases and the commit),
 //! `completions SHELL` (clap_complete) and `man` (clap_mangen).
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 use iscsi_decode::decode::Origin;
 use iscsi_decode::tables::iscsi_if::RELEASES;
@@ -56,17 +56,15 @@ pub fn version() -> &'static str {
     })
 }
 
-/// Writes the completion script of `shell` to standard output.
-pub fn completions(a: &CompletionsArgs) -> ExitCode {
-    let mut cmd = super::Cli::command();
+/// Writes the completion script of `shell` for the command `cmd` to standard output.
+pub fn completions(a: &CompletionsArgs, mut cmd: clap::Command) -> ExitCode {
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "iscsi-decode", &mut out);
     write_out(&out)
 }
 
-/// Writes the manual page of the command, or of one subcommand, to standard output.
-pub fn man(a: &ManArgs) -> ExitCode {
-    let cmd = super::Cli::command();
+/// Writes the manual page of the command `cmd`, or of one subcommand, to standard output.
+pub fn man(a: &ManArgs, cmd: clap::Command) -> ExitCode {
     let page = match &a.subcommand {
         None => cmd,
         Some(name) => match cmd.find_subcommand(name) {

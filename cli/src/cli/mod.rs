@@ -10,7 +10,7 @@ mod meta;
 pub mod window;
 mod wording_check;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 pub use decode::ColorArg;
@@ -46,7 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Explain(a) => explain::run(a),
         Command::Decode(a) => decode::run(a, cli.color),
-        Command::Completions(a) => meta::completions(&a),
-        Command::Man(a) => meta::man(&a),
+        Command::Completions(a) => meta::completions(&a, Cli::command()),
+        Command::Man(a) => meta::man(&a, Cli::command()),
     }
 }
