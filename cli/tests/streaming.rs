@@ -60,6 +60,18 @@ fn event_of_sid(rx: &Receiver<Value>, sid: i64) -> Value {
     })
 }
 
+/// Kills a process when dropped (if it has not exited, the signal goes nowhere).
+struct Reaper(u32);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &self.0.to_string()])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 fn conn_error(sid: u32) -> String {
     format!("Apr 11 03:15:20 db2 kernel:  connection{sid}:0: detected conn error (1020)\n")
 }
@@ -177,6 +189,8 @@ fn follow_survives_rotation_and_truncation_and_sigterm_prints_the_summary() {
     // Before the start: not read (the follower starts at the end).
     append(&log, &conn_error(90));
     let mut child = spawn(&["decode", "--json", "--follow", log.to_str().unwrap()]);
+    // A follower never ends on its own: a failing assertion must not leave it running.
+    let _reaper = Reaper(child.id());
     let rx = objects(child.stdout.take().unwrap());
     append_until_seen(&rx, &log, 1);
     // Appended after: read as it comes.
