@@ -291,3 +291,57 @@ fn a_binary_file_is_refused_unless_text() {
         text(&o.stdout)
     );
 }
+
+/// A file of dmesg lines: its uptimes placed through the boot time its modification time and
+/// last uptime give (`ts_inferred: ["boot"]`); the same lines on standard input have no `ts`.
+#[test]
+fn dmesg_uptimes_get_a_ts_through_the_files_boot_time() {
+    let dir = std::env::temp_dir().join(format!("iscsi-dmesg-ts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("dmesg.txt");
+    let text = "[ 1050.611244]  connection2:0: detected conn error (1022)\n\
+                [ 1170.000000]  session2: session recovery timed out after 120 secs\n";
+    std::fs::write(&path, text).unwrap();
+    // 2026-12-06T12:00:00Z
+    let mtime = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_558_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(["decode", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<&serde_json::Value> = lines.iter().filter(|v| v["type"] == "event").collect();
+    assert_eq!(events[0]["ts"], "2026-12-06T11:58:00.611244Z");
+    assert_eq!(events[1]["ts"], "2026-12-06T12:00:00.000000Z");
+    assert_eq!(events[0]["ts_inferred"], serde_json::json!(["boot"]));
+    let inc = lines.iter().find(|v| v["type"] == "incident").unwrap();
+    assert_eq!(inc["ts"], "2026-12-06T11:58:00.611244Z");
+    assert_eq!(inc["end_ts"], "2026-12-06T12:00:00.000000Z");
+    // Standard input: no file time, no boot time, no ts.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .args(["decode", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains("\"ts\""));
+}

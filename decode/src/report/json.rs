@@ -33,8 +33,8 @@ pub struct JsonSink<W: Write> {
     index: usize,
     /// The inputs' names, as the summary shows them.
     names: Vec<String>,
-    /// Per input, the time its RFC 3164 years are inferred from ([`ts`]).
-    references: Vec<i64>,
+    /// Per input, the time its RFC 3164 years are inferred from and its boot time ([`ts`]).
+    references: Vec<ts::Refs>,
     /// A reference for every input instead of each input's own (tests, reproducible runs).
     pinned: Option<i64>,
     /// Rendered incidents of the chunk being written (reused).
@@ -114,11 +114,11 @@ impl<W: Write> JsonSink<W> {
         if let Some(n) = self.names.get(inc.file) {
             self.obj.str("file", file_name(n));
         }
-        let reference = match self.pinned {
-            Some(r) => r,
-            None => self.references.get(inc.file).copied().unwrap_or(0),
-        };
-        incident_members(&mut self.obj, inc, reference);
+        let refs = self.references.get(inc.file).copied().unwrap_or(ts::Refs {
+            year: self.pinned.unwrap_or(0),
+            boot: None,
+        });
+        incident_members(&mut self.obj, inc, refs);
     }
 }
 
@@ -151,8 +151,8 @@ pub struct JsonRender {
     file: String,
     /// `,"file":"…"`, escaped once.
     file_member: Vec<u8>,
-    /// The time RFC 3164 years are inferred from ([`ts`]).
-    reference: i64,
+    /// The time RFC 3164 years are inferred from and the input's boot time ([`ts`]).
+    reference: ts::Refs,
     cache: Vec<Fragment>,
     releases: Arc<[OriginRelease]>,
 }
@@ -171,8 +171,9 @@ const FRAGMENTS: usize = 4096;
 
 impl JsonRender {
     /// A renderer for the events of input `file` (`-` for standard input), whose RFC 3164
-    /// years are inferred from `reference` (seconds since the epoch; see [`ts`]).
-    pub fn new(file: String, reference: i64) -> JsonRender {
+    /// years are inferred from `reference`, and whose uptimes are placed through its boot
+    /// time (see [`ts`]).
+    pub(crate) fn new(file: String, reference: ts::Refs) -> JsonRender {
         let mut file_member = b",\"file\":".to_vec();
         push_json_string(&mut file_member, &file);
         JsonRender {
@@ -286,6 +287,7 @@ impl Render for JsonRender {
             env.time,
             env.time_text.as_deref(),
             env.format,
+            env.uptime,
             self.reference,
         ) {
             t.push(out, "ts");
@@ -352,10 +354,10 @@ impl<W: Write> Sink for JsonSink<W> {
         self.header()?;
         if self.names.len() <= index {
             self.names.resize(index + 1, String::new());
-            self.references.resize(index + 1, 0);
+            self.references.resize(index + 1, ts::Refs::default());
         }
         self.names[index] = name.to_string();
-        self.references[index] = self.pinned.unwrap_or_else(|| ts::reference_of(name));
+        self.references[index] = ts::refs_of(name, self.pinned);
         self.current = name.to_string();
         self.index = index;
         Ok(())
@@ -363,9 +365,13 @@ impl<W: Write> Sink for JsonSink<W> {
 
     fn renderer(&self) -> Box<dyn Render> {
         let reference = self
-            .pinned
-            .or_else(|| self.references.get(self.index).copied())
-            .unwrap_or(0);
+            .references
+            .get(self.index)
+            .copied()
+            .unwrap_or(ts::Refs {
+                year: self.pinned.unwrap_or(0),
+                boot: None,
+            });
         Box::new(
             JsonRender::new(file_name(&self.current).to_string(), reference)
                 .check_releases(Arc::clone(&self.releases)),

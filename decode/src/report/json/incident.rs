@@ -7,7 +7,7 @@ use crate::report::jsonw::Obj;
 
 /// Writes the members of an incident object (without `type` and `file`) into `o`;
 /// `reference` is the time the input's RFC 3164 years are inferred from (see [`ts`]).
-pub fn incident_members(o: &mut Obj, inc: &Incident, reference: i64) {
+pub fn incident_members(o: &mut Obj, inc: &Incident, reference: ts::Refs) {
     o.int("id", inc.seq);
     o.opt_str("host", inc.host.as_deref());
     o.opt_int("sid", inc.sid);

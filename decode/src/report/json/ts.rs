@@ -7,8 +7,10 @@
 //!   current time for standard input), so a log written across New Year gets two years.
 //! - `zone`: the log printed no UTC offset (`dmesg -T`, syslog, ISO times without `Z` or
 //!   `±hh:mm`); the time is read as UTC, whatever the machine's zone.
-//! - `boot`: a kernel uptime placed through a known boot time. This version knows no boot
-//!   time, so an uptime alone gives no `ts`.
+//! - `boot`: a kernel uptime (`dmesg` without `-T`) placed through a boot time guessed from
+//!   a regular file: its modification time (the year's reference) less the uptime of its
+//!   last dmesg line, as when `dmesg > FILE` wrote it. Standard input has no boot time, so an
+//!   uptime alone there gives no `ts`.
 //!
 //! A line whose time cannot be placed at all has no `ts` (nor `ts_inferred`).
 
@@ -20,6 +22,18 @@ use crate::report::jsonw::Obj;
 const YEAR: u8 = 1;
 /// The zone was guessed (UTC assumed).
 const ZONE: u8 = 2;
+/// The boot time was guessed.
+const BOOT: u8 = 4;
+
+/// What an input's times are placed through: the reference of its RFC 3164 years (seconds
+/// since the epoch) and, for a file of dmesg lines, its guessed boot time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Refs {
+    /// See [`reference_of`].
+    pub(crate) year: i64,
+    /// See [`boot_of`].
+    pub(crate) boot: Option<f64>,
+}
 
 /// A time placed on the UTC wall clock, with what was guessed to place it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,7 +47,7 @@ pub(crate) struct Placed {
 impl Placed {
     /// The names of what was guessed, in the order of the schema.
     fn inferred(self) -> impl Iterator<Item = &'static str> {
-        [(YEAR, "year"), (ZONE, "zone")]
+        [(YEAR, "year"), (ZONE, "zone"), (BOOT, "boot")]
             .into_iter()
             .filter(move |(bit, _)| self.guessed & bit != 0)
             .map(|(_, name)| name)
@@ -85,15 +99,20 @@ impl Placed {
 }
 
 /// Places the time of a line: `time` as the envelope read it, `text` as the log printed it,
-/// `reference` the seconds since the epoch that an RFC 3164 year is inferred from.
+/// `uptime` its kernel uptime, `refs` its input's year reference and boot time.
 pub(crate) fn place(
     time: RawTime,
     text: Option<&str>,
     format: Format,
-    reference: i64,
+    uptime: Option<f64>,
+    refs: Refs,
 ) -> Option<Placed> {
+    let reference = refs.year;
     match time {
-        RawTime::None => None,
+        RawTime::None => Some(Placed {
+            secs: refs.boot? + uptime?,
+            guessed: BOOT,
+        }),
         RawTime::Wall(secs) => Some(Placed {
             secs,
             guessed: if format == Format::JournalJson || text.is_some_and(has_offset) {
@@ -107,9 +126,13 @@ pub(crate) fn place(
 }
 
 /// Places an instant of the incident engine: `text` is the time as logged.
-pub(crate) fn place_instant(t: Instant, text: Option<&str>, reference: i64) -> Option<Placed> {
+pub(crate) fn place_instant(t: Instant, text: Option<&str>, refs: Refs) -> Option<Placed> {
+    let reference = refs.year;
     match t.scale {
-        Scale::Uptime => None,
+        Scale::Uptime => Some(Placed {
+            secs: refs.boot? + t.secs,
+            guessed: BOOT,
+        }),
         Scale::Wall => Some(Placed {
             secs: t.secs,
             guessed: if text.is_some_and(has_offset) {
@@ -223,6 +246,45 @@ pub(crate) fn push_rfc3339(out: &mut Vec<u8>, secs: f64) {
     out.push(b'Z');
 }
 
+/// How the times of the input `name` are placed: `pinned` or its own year reference, and
+/// the boot time that reference gives through the file's last dmesg uptime.
+pub(crate) fn refs_of(name: &str, pinned: Option<i64>) -> Refs {
+    let year = pinned.unwrap_or_else(|| reference_of(name));
+    Refs {
+        year,
+        boot: boot_of(name, year),
+    }
+}
+
+/// The boot time of a regular file of dmesg lines, guessed as `reference` (its modification
+/// time) less the uptime of its last line that starts with one (`[ 1234.567890] …`, read
+/// from its last 64 KiB); `None` for standard input, a gzip file or no such line.
+pub(crate) fn boot_of(name: &str, reference: i64) -> Option<f64> {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 64 * 1024;
+    let mut f = std::fs::File::open(name).ok()?;
+    let meta = f.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut magic = [0u8; 2];
+    if f.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b] {
+        return None;
+    }
+    f.seek(SeekFrom::Start(meta.len().saturating_sub(TAIL)))
+        .ok()?;
+    let mut buf = Vec::new();
+    f.take(TAIL).read_to_end(&mut buf).ok()?;
+    let uptime = String::from_utf8_lossy(&buf).lines().rev().find_map(|l| {
+        let (num, _) = l.trim_start().strip_prefix('[')?.split_once(']')?;
+        let n = num.trim();
+        (n.contains('.') && n.bytes().all(|c| c.is_ascii_digit() || c == b'.'))
+            .then(|| n.parse::<f64>().ok())
+            .flatten()
+    })?;
+    Some(reference as f64 - uptime)
+}
+
 /// The reference of an input's RFC 3164 years: its modification time when `name` is a
 /// regular file, else now.
 pub(crate) fn reference_of(name: &str) -> i64 {
@@ -251,7 +313,10 @@ mod tests {
     #[test]
     fn places_each_clock() {
         // 2024-06-01T00:00:00Z
-        let r = 1_717_200_000;
+        let r = Refs {
+            year: 1_717_200_000,
+            boot: None,
+        };
         let ny = NoYear {
             month: 3,
             day: 3,
@@ -262,6 +327,7 @@ mod tests {
                 RawTime::NoYear(ny),
                 Some("Mar  3 10:10:01.5"),
                 Format::Syslog,
+                None,
                 r
             )),
             r#","ts":"2024-03-03T10:10:01.500000Z","ts_inferred":["year","zone"]"#
@@ -272,11 +338,19 @@ mod tests {
             day: 31,
             sod: 0.0,
         };
-        assert!(text(place(RawTime::NoYear(dec), None, Format::Syslog, r)).contains("2023-12-31"));
+        assert!(
+            text(place(RawTime::NoYear(dec), None, Format::Syslog, None, r)).contains("2023-12-31")
+        );
         let iso = "2024-03-03T11:10:01+01:00";
         let (secs, _) = crate::decode::clock::parse_iso(iso.as_bytes()).unwrap();
         assert_eq!(
-            text(place(RawTime::Wall(secs), Some(iso), Format::Syslog, r)),
+            text(place(
+                RawTime::Wall(secs),
+                Some(iso),
+                Format::Syslog,
+                None,
+                r
+            )),
             r#","ts":"2024-03-03T10:10:01.000000Z""#
         );
         assert!(
@@ -284,17 +358,67 @@ mod tests {
                 RawTime::Wall(secs),
                 Some("Sun Mar  3 10:10:01 2024"),
                 Format::DmesgT,
+                None,
                 r
             ))
             .ends_with(r#""ts_inferred":["zone"]"#)
         );
-        assert_eq!(text(place(RawTime::None, None, Format::Dmesg, r)), "");
+        // An uptime alone: no time without a boot time, else the boot time plus the uptime.
+        assert_eq!(
+            text(place(RawTime::None, None, Format::Dmesg, Some(3.5), r)),
+            ""
+        );
+        let booted = Refs {
+            boot: Some(1_709_460_000.0),
+            ..r
+        };
+        assert_eq!(
+            text(place(
+                RawTime::None,
+                None,
+                Format::Dmesg,
+                Some(601.611244),
+                booted
+            )),
+            r#","ts":"2024-03-03T10:10:01.611244Z","ts_inferred":["boot"]"#
+        );
+        let up = Instant {
+            secs: 601.611244,
+            scale: Scale::Uptime,
+        };
+        assert_eq!(place_instant(up, None, r), None);
+        assert_eq!(
+            place_instant(up, None, booted),
+            place(RawTime::None, None, Format::Dmesg, Some(601.611244), booted)
+        );
         // The engine's instants of a yearless log come back in the same year.
         let t = crate::decode::clock::YearTracker::default().instant(ny);
         assert_eq!(
             place_instant(t, None, r),
-            place(RawTime::NoYear(ny), None, Format::Syslog, r)
+            place(RawTime::NoYear(ny), None, Format::Syslog, None, r)
         );
+    }
+
+    #[test]
+    fn a_files_boot_time_is_its_mtime_less_its_last_uptime() {
+        let dir = std::env::temp_dir().join(format!("iscsi-boot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("dmesg.txt");
+        std::fs::write(
+            &f,
+            "[    1.000000] Linux version\n[  100.250000]  connection1:0: detected conn error (1020)\nnot a dmesg line\n",
+        )
+        .unwrap();
+        let name = f.to_str().unwrap();
+        assert_eq!(boot_of(name, 10_000), Some(10_000.0 - 100.25));
+        assert_eq!(refs_of(name, Some(20_000)).boot, Some(20_000.0 - 100.25));
+        // No dmesg line, gzip, standard input: no boot time.
+        std::fs::write(&f, "Mar  3 10:00:01 node1 kernel: [ 5.0] x\n").unwrap();
+        assert_eq!(boot_of(name, 10_000), None);
+        std::fs::write(&f, [0x1f, 0x8b, 8, 0]).unwrap();
+        assert_eq!(boot_of(name, 10_000), None);
+        assert_eq!(boot_of("-", 10_000), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
