@@ -41,26 +41,13 @@ pub fn table(
         }
     }
     if let Some(n) = newer {
-        let known: std::collections::BTreeSet<(&str, &str, &str)> = history
-            .wordings
-            .iter()
-            .map(|w| {
-                (
-                    w.message.file.as_str(),
-                    w.message.function.as_str(),
-                    w.message.format.as_str(),
-                )
-            })
-            .collect();
-        for m in &n.messages {
-            if !known.contains(&(m.file.as_str(), m.function.as_str(), m.format.as_str())) {
-                rows.push(Row {
-                    kernel: false,
-                    m,
-                    since: &n.label,
-                    until: &n.label,
-                });
-            }
+        for m in history.untagged(n) {
+            rows.push(Row {
+                kernel: false,
+                m,
+                since: &n.label,
+                until: &n.label,
+            });
         }
     }
     let messages: Vec<&Message> = rows.iter().map(|r| r.m).collect();

@@ -86,6 +86,27 @@ impl History {
         }
     }
 
+    /// The messages of a later commit's facts that no wording of this history prints (the
+    /// same file, function and format): the rows the message table adds after the tags'.
+    pub fn untagged<'a>(&self, newer: &'a Facts) -> Vec<&'a Message> {
+        let known: std::collections::BTreeSet<(&str, &str, &str)> = self
+            .wordings
+            .iter()
+            .map(|w| {
+                (
+                    w.message.file.as_str(),
+                    w.message.function.as_str(),
+                    w.message.format.as_str(),
+                )
+            })
+            .collect();
+        newer
+            .messages
+            .iter()
+            .filter(|m| !known.contains(&(m.file.as_str(), m.function.as_str(), m.format.as_str())))
+            .collect()
+    }
+
     /// The index of `label` in [`History::labels`].
     pub fn index(&self, label: &str) -> Option<usize> {
         self.labels.iter().position(|l| l == label)

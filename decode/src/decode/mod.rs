@@ -47,7 +47,7 @@ pub(crate) mod worker;
 // ([`run_files`], [`Options`], [`Sink`], [`Summary`], [`Error`]), the vocabularies
 // ([`JSON_MEMBERS`], [`Kind::ALL`]), redaction, and the types their items name. The modules
 // behind them are crate-private, so that a faster decoder is not a semver break.
-pub use clock::{Instant, NoYear, Scale};
+pub use clock::{Instant, NoYear, Scale, civil_from_days, days_from_civil};
 pub use envelope::{Envelope, Format, RawTime};
 pub use error::Error;
 pub use fact::{Fact, Texts};
