@@ -3,8 +3,9 @@
 //! "#3–#8 session 4 … ×6" instead of six identical paragraphs. Only the human report
 //! folds; the NDJSON keeps every incident.
 //!
-//! Two incidents are alike when everything the paragraph says of them is the same once
-//! its numbers (session ids, seconds, counts, times) are set aside: the host, the cause,
+//! Two incidents are alike when they come from the same input and the same host (compared
+//! as written: `node1` is not `node2`), and everything the paragraph says of them is the
+//! same once its numbers (session ids, seconds, counts, times) are set aside: the cause,
 //! the attempts, the outcome and the advice. Alike incidents that follow each other fold.
 
 use super::paragraph::{
@@ -43,12 +44,8 @@ pub fn fold_key(inc: &Incident) -> String {
     bare.hostbytes.clear();
     bare.disks.clear();
     let inc = &bare;
-    let mut k = format!(
-        "{}\u{1}{:?}\u{1}{}\u{1}",
-        inc.file,
-        inc.host,
-        inc.target.is_some()
-    );
+    // The input and host verbatim: only the sentences have their numbers set aside.
+    let mut k = String::new();
     k.push_str(&cause_sentence(inc));
     k.push('\u{1}');
     k.push_str(&attempts_sentence(inc).unwrap_or_default());
@@ -58,7 +55,13 @@ pub fn fold_key(inc: &Incident) -> String {
         k.push('\u{1}');
         k.push_str(&a);
     }
-    without_numbers(&k)
+    format!(
+        "{}\u{1}{:?}\u{1}{}\u{1}{}",
+        inc.file,
+        inc.host,
+        inc.target.is_some(),
+        without_numbers(&k)
+    )
 }
 
 /// Writes the incidents of `group` (alike, in order): one paragraph, or a folded one.
@@ -173,5 +176,21 @@ mod tests {
             without_numbers("session 4 down 10.3 s, 12:01:02"),
             "session # down # s, #:#:#"
         );
+    }
+
+    #[test]
+    fn alike_incidents_of_two_hosts_do_not_fold() {
+        let on = |seq, host: &str, sid| {
+            let mut i = Incident::new(seq, 0, Some(host));
+            i.sid = Some(sid);
+            i
+        };
+        // Same words but for the numbers: one session's incidents fold, whatever its id.
+        assert_eq!(fold_key(&on(1, "node1", 1)), fold_key(&on(2, "node1", 7)));
+        // Hosts differing only in a number are still two hosts, as are two inputs.
+        assert_ne!(fold_key(&on(1, "node1", 1)), fold_key(&on(2, "node2", 1)));
+        let mut other_file = on(2, "node1", 1);
+        other_file.file = 1;
+        assert_ne!(fold_key(&on(1, "node1", 1)), fold_key(&other_file));
     }
 }
