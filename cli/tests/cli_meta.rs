@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"));
+    c.env("TZ", "UTC");
     c.args(args);
     for k in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
         c.env_remove(k);

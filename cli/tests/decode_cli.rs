@@ -12,6 +12,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn decode(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"));
+    cmd.env("TZ", "UTC");
     cmd.arg("decode")
         .args(args)
         .stdout(Stdio::piped())
@@ -293,7 +294,8 @@ fn a_binary_file_is_refused_unless_text() {
 }
 
 /// A file of dmesg lines: its uptimes placed through the boot time its modification time and
-/// last uptime give (`ts_inferred: ["boot"]`); the same lines on standard input have no `ts`.
+/// last uptime give (`ts_inferred: ["boot"]`); on standard input, through this machine's boot
+/// time when they can be of this boot, or through `--boot-time`.
 #[test]
 fn dmesg_uptimes_get_a_ts_through_the_files_boot_time() {
     let dir = std::env::temp_dir().join(format!("iscsi-dmesg-ts-{}", std::process::id()));
@@ -311,6 +313,7 @@ fn dmesg_uptimes_get_a_ts_through_the_files_boot_time() {
         .set_modified(mtime)
         .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--json"])
         .arg(&path)
         .output()
@@ -327,21 +330,115 @@ fn dmesg_uptimes_get_a_ts_through_the_files_boot_time() {
     let inc = lines.iter().find(|v| v["type"] == "incident").unwrap();
     assert_eq!(inc["ts"], "2026-12-06T11:58:00.611244Z");
     assert_eq!(inc["end_ts"], "2026-12-06T12:00:00.000000Z");
-    // Standard input: no file time, no boot time, no ts.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
-        .args(["decode", "--json", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let piped = child.wait_with_output().unwrap();
+    // Standard input: this machine's boot time, as `dmesg -T` takes it; an uptime longer
+    // than this machine's cannot be of this boot and gets no ts.
+    let piped = |args: &[&str], input: &str| -> Vec<serde_json::Value> {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+            .env("TZ", "UTC")
+            .args(["decode", "--json"])
+            .args(args)
+            .arg("-")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v["type"] == "event")
+            .collect()
+    };
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(!String::from_utf8_lossy(&piped.stdout).contains("\"ts\""));
+    let given = piped(&["--boot-time", "2026-12-06 11:40:00"], text);
+    assert_eq!(given[0]["ts"], "2026-12-06T11:57:30.611244Z");
+    assert_eq!(given[0]["ts_inferred"], serde_json::json!(["boot"]));
+    if std::fs::metadata("/proc/uptime").is_err() {
+        eprintln!("SKIPPED: no /proc/uptime, no boot time of this machine");
+        return;
+    }
+    let events = piped(
+        &[],
+        "[    1.500000]  connection2:0: detected conn error (1022)\n\
+         [999999999.000000]  connection3:0: detected conn error (1022)\n",
+    );
+    assert_eq!(events[0]["ts_inferred"], serde_json::json!(["boot"]));
+    // 1.5 s after this machine's boot (now less /proc/uptime), within the test's own time.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let up: f64 = std::fs::read_to_string("/proc/uptime")
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ts = events[0]["ts"].as_str().unwrap();
+    let (date, time) = ts.trim_end_matches('Z').split_once('T').unwrap();
+    let d: Vec<i64> = date.split('-').map(|x| x.parse().unwrap()).collect();
+    let t: Vec<f64> = time.split(':').map(|x| x.parse().unwrap()).collect();
+    let secs = iscsi_decode::decode::days_from_civil(d[0], d[1] as u32, d[2] as u32) as f64
+        * 86_400.0
+        + t[0] * 3_600.0
+        + t[1] * 60.0
+        + t[2];
+    assert!(
+        (secs - (now - up + 1.5)).abs() < 30.0,
+        "{ts} vs boot {}",
+        now - up
+    );
+    assert_eq!(events[1].get("ts"), None, "{}", events[1]);
+}
+
+/// Syslog times carry no zone: they are read in this machine's zone (TZ), or in
+/// `--timezone`, which the header names; a zone that does not exist is an error.
+#[test]
+fn zone_less_times_are_read_in_the_local_zone() {
+    let line = b"Jan 15 12:00:00 node1 kernel: connection1:0: detected conn error (1020)\n";
+    let first = |args: &[&str], env: &[(&str, &str)]| -> (String, String) {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        a.push("-");
+        let out = decode(&a, Some(line), env);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let objs: Vec<serde_json::Value> = text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let ev = objs.iter().find(|o| o["type"] == "event").unwrap();
+        (
+            objs[0]["zone"].as_str().unwrap().to_string(),
+            ev["ts"].as_str().unwrap()[4..].to_string(),
+        )
+    };
+    assert_eq!(
+        first(&[], &[]),
+        ("UTC".into(), "-01-15T12:00:00.000000Z".into())
+    );
+    assert_eq!(
+        first(&["--timezone", "-05:00"], &[]),
+        ("-05:00".into(), "-01-15T17:00:00.000000Z".into())
+    );
+    if std::path::Path::new("/usr/share/zoneinfo/Europe/Berlin").exists() {
+        // CET in January: one hour east of UTC.
+        assert_eq!(
+            first(&[], &[("TZ", "Europe/Berlin")]),
+            ("Europe/Berlin".into(), "-01-15T11:00:00.000000Z".into())
+        );
+    } else {
+        eprintln!("SKIPPED: the TZ part: no tzdb (Debian's tzdata) on this machine");
+    }
+    let bad = decode(&["--timezone", "Mars/Olympus", "-"], Some(line), &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--timezone: `Mars/Olympus` is no time zone"));
 }

@@ -7,6 +7,7 @@ use std::process::Command;
 /// Runs the binary and returns a transcript: the command, stdout, stderr and exit status.
 fn transcript(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .output()
         .expect("run iscsi-decode");
@@ -22,6 +23,7 @@ fn transcript(args: &[&str]) -> String {
 
 fn status(args: &[&str]) -> i32 {
     Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .output()
         .expect("run iscsi-decode")
@@ -32,6 +34,7 @@ fn status(args: &[&str]) -> i32 {
 
 fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .output()
         .expect("run iscsi-decode");
@@ -165,6 +168,7 @@ fn unknown_values_and_names_exit_1() {
 /// The standard error of a run.
 fn stderr(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .output()
         .expect("run iscsi-decode");

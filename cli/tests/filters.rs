@@ -48,6 +48,7 @@ impl Logs {
 
     fn run(&self, args: &[&str], files: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+            .env("TZ", "UTC")
             .arg("decode")
             .args(args)
             .args(files.iter().map(|f| self.path(f)))
@@ -202,13 +203,19 @@ fn outcome_filter() {
 #[test]
 fn time_window_absolute() {
     let logs = Logs::new("window", JUNE_2024);
-    // Syslog dates take the file's year (2024); dmesg's uptimes cannot be placed: kept.
+    // Syslog dates take the file's year (2024); dmesg's uptimes are placed, as their `ts`
+    // is, through the file's boot time (its modification time less its last uptime): June.
     assert_eq!(
         logs.hosts_and_sessions(&["--since", "2024-04-01"]),
         pairs(&[("db2", 7), ("stor-cl1", 12), ("-", 2), ("-", 5)])
     );
     assert_eq!(
         logs.hosts_and_sessions(&["--until", "2024-03-31 23:59"]),
+        pairs(&[("node1", 3)])
+    );
+    // A boot time given moves them: booted on 2024-03-01, they fall in March.
+    assert_eq!(
+        logs.hosts_and_sessions(&["--until", "2024-03-31 23:59", "--boot-time", "2024-03-01"]),
         pairs(&[("node1", 3), ("-", 2), ("-", 5)])
     );
     // The journal's 14:01:00+0100 is 13:01:00Z; an incident is kept when its span overlaps.
@@ -250,6 +257,30 @@ fn time_window_absolute() {
             .all(|t| ("Mar  3 10:10:00"..="Mar  3 10:10:05").contains(t)),
         "{times:?}"
     );
+    // In another zone, the same local times are other UTC times: the window and `ts` agree.
+    let zoned: Vec<Value> = logs.json(
+        &[
+            "--timezone",
+            "+02:00",
+            "--since",
+            "2024-03-03T08:10:00Z",
+            "--until",
+            "2024-03-03T08:10:05Z",
+        ],
+        &[NOP],
+    );
+    assert_eq!(zoned[0]["zone"], "+02:00");
+    let zoned: Vec<&Value> = zoned.iter().filter(|o| o["type"] == "event").collect();
+    assert_eq!(zoned.len(), events.len());
+    for (z, e) in zoned.iter().zip(&events) {
+        assert_eq!(z["time"], e["time"]);
+        let (zt, et) = (z["ts"].as_str().unwrap(), e["ts"].as_str().unwrap());
+        assert!(
+            zt.starts_with("2024-03-03T08:10:0") && et.starts_with("2024-03-03T10:10:0"),
+            "{zt} {et}"
+        );
+        assert_eq!(zt[16..], et[16..]);
+    }
     // The year taken is said on stderr.
     let out = logs.run(&["--since", "2024-01-01"], &[NOP]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -289,13 +320,13 @@ fn time_window_relative() {
         .unwrap()
         .as_secs();
     let logs = Logs::new("relative", now);
-    // Everything is older than a day but for dmesg's, which has no wall-clock time.
+    // Everything is older than a day but for dmesg's, whose file was written now.
     assert_eq!(
         logs.hosts_and_sessions(&["--since", "1d"]),
         pairs(&[("-", 2), ("-", 5)])
     );
     assert_eq!(logs.hosts_and_sessions(&["--since", "100000d"]).len(), 5);
-    assert_eq!(logs.hosts_and_sessions(&["--until", "2h"]).len(), 5);
+    assert_eq!(logs.hosts_and_sessions(&["--until", "2h"]).len(), 3);
 }
 
 #[test]
@@ -373,6 +404,7 @@ fn fail_on_exit_statuses() {
     // 2: errors, which win over 1.
     let missing = logs.dir.join("missing.log").display().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args([
             "decode",
             "-q",
@@ -399,6 +431,7 @@ fn fail_on_exit_statuses() {
     }
     let dir = logs.dir.display().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--fail-on", "any", &dir])
         .output()
         .unwrap();
@@ -408,6 +441,7 @@ fn fail_on_exit_statuses() {
 #[test]
 fn exit_statuses_in_help() {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--help"])
         .output()
         .unwrap();
@@ -478,6 +512,7 @@ fn metrics_file_passes_promtool() {
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "-q", "--metrics-file", &p])
         .arg(&hostile)
         .output()

@@ -44,6 +44,7 @@ fn write_log(cfg: &Config) -> (PathBuf, Truth) {
 /// Runs the decoder and returns its NDJSON records.
 fn decode(path: &PathBuf) -> Vec<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--json"])
         .arg(path)
         .stdin(Stdio::null())
@@ -369,6 +370,7 @@ fn standard_input_gives_the_same_incidents() {
         .filter(|r| r["type"] == "incident")
         .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

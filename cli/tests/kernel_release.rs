@@ -25,6 +25,7 @@ struct Run {
 
 fn run(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .output()
         .expect("run iscsi-decode");
@@ -334,6 +335,7 @@ fn names_and_flags_get_the_kernel_line_too() {
 fn decode(input: &str, args: &[&str]) -> Run {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .arg("decode")
         .args(args)
         .stdin(std::process::Stdio::piped())

@@ -82,6 +82,7 @@ fn journal_remote_then_journalctl_json_gives_incidents_per_host() {
         .expect("journalctl runs");
     assert!(json.status.success(), "journalctl failed");
     let mut dec = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(["decode", "--json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

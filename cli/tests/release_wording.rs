@@ -14,6 +14,7 @@ struct Run {
 /// Runs `iscsi-decode ARGS` with `input` on stdin.
 fn run(input: &str, args: &[&str]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

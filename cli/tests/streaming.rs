@@ -14,6 +14,7 @@ const WAIT: Duration = Duration::from_secs(5);
 
 fn spawn(args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -7,7 +7,8 @@ use super::wording_check::WordingCheck;
 use clap::{Args, ValueEnum};
 use iscsi_decode::decode::Format;
 use iscsi_decode::decode::open_text;
-use iscsi_decode::decode::{self, Options, OriginRelease, Sink};
+use iscsi_decode::decode::place::Placing;
+use iscsi_decode::decode::{self, Options, OriginRelease, Sink, Zone};
 use iscsi_decode::report::{HumanSink, JsonSink, Style};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
@@ -93,6 +94,21 @@ pub struct DecodeArgs {
     /// iscsiadm, iscsistart and iscsiuio lines it cannot print.
     #[arg(long, value_name = "RELEASE")]
     pub open_iscsi: Option<String>,
+    /// Read times printed without a UTC offset (syslog, `dmesg -T`, journalctl's default)
+    /// in ZONE: an IANA name (Europe/Berlin), UTC, local, or an offset (+02:00). Default:
+    /// this machine's zone (TZ, else /etc/localtime), as date and journalctl do.
+    #[arg(
+        long,
+        value_name = "ZONE",
+        allow_hyphen_values = true,
+        help_heading = "Times"
+    )]
+    pub timezone: Option<String>,
+    /// Place dmesg uptimes (`[ 1234.5]`) after this boot time, as `uptime -s` prints it on
+    /// the logging host (read in --timezone), or RFC 3339. Default: a file's modification
+    /// time less its last uptime; on a pipe, this machine's boot time.
+    #[arg(long, value_name = "TIME", help_heading = "Times")]
+    pub boot_time: Option<String>,
     /// Filters and modes (filter.rs).
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -126,6 +142,30 @@ fn releases(args: &DecodeArgs) -> Result<Vec<OriginRelease>, String> {
     Ok(out)
 }
 
+/// How the inputs' times are placed (`--timezone`, `--boot-time`); `Err` with a message for
+/// a bad value. An unknown local zone is warned of, and UTC used.
+fn placing(args: &DecodeArgs) -> Result<Placing, String> {
+    let zone = match &args.timezone {
+        Some(z) => Zone::named(z).map_err(|e| format!("--timezone: {e}"))?,
+        None => Zone::system().unwrap_or_else(|e| {
+            eprintln!("iscsi-decode: {e}");
+            Zone::utc()
+        }),
+    };
+    let boot = args
+        .boot_time
+        .as_deref()
+        .map(|t| super::window::parse_time(t, filter::now(), &zone))
+        .transpose()
+        .map_err(|e| format!("--boot-time: {e}"))?;
+    Ok(Placing {
+        year: None,
+        boot,
+        this_machine: true,
+        zone,
+    })
+}
+
 fn format_of(f: FormatArg) -> Option<Format> {
     match f {
         FormatArg::Auto => None,
@@ -153,7 +193,14 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
     } else {
         args.files.clone()
     };
-    let filter = match Filter::new(&args.filters, &files) {
+    let placing = match placing(&args) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("iscsi-decode: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = match Filter::new(&args.filters, &files, &placing) {
         Ok(f) => f,
         Err(msg) => {
             eprintln!("iscsi-decode: {msg}");
@@ -191,7 +238,11 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
     };
     let out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let mut sink: Box<dyn Sink> = if args.json {
-        Box::new(JsonSink::new(out, files.len() > 1).check_releases(releases.clone()))
+        Box::new(
+            JsonSink::new(out, files.len() > 1)
+                .placing(placing)
+                .check_releases(releases.clone()),
+        )
     } else {
         // On a terminal, the report wraps at its width (as explain wraps its text).
         let width = stdout

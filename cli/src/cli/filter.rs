@@ -20,7 +20,8 @@
 
 use super::window;
 use clap::{Args, ValueEnum};
-use iscsi_decode::decode::{Decoder, Event, Incident, Instant, Outcome, RawTime, Render, Scale};
+use iscsi_decode::decode::place::{Placed, Placing, TimeRefs, place, place_instant};
+use iscsi_decode::decode::{Decoder, Event, Incident, Instant, Outcome, Render, Scale};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -62,7 +63,7 @@ pub enum FailOn {
 #[derive(Debug, Default, Args)]
 pub struct FilterArgs {
     /// Only what happened at or after TIME: RFC 3339 (2024-03-03T10:00:00Z), 2024-03-03,
-    /// `2024-03-03 10:00[:00]` (no zone: the log's local time), or a span before now (30m,
+    /// `2024-03-03 10:00[:00]` (no zone: read in --timezone), or a span before now (30m,
     /// 2h, 1d). Syslog times have no year: they take the file's modification year.
     #[arg(long, value_name = "TIME", help_heading = "Filters and modes")]
     pub since: Option<String>,
@@ -117,10 +118,10 @@ pub struct Filter {
     outcomes: Vec<Outcome>,
     /// Whether events are written at all (not with `--summary` or `-q`).
     events: bool,
-    /// Per input: the time a syslog date without a year is placed before (its
-    /// modification time; now for standard input).
-    references: Vec<f64>,
-    now: f64,
+    /// Per input: what its times are placed through, as for the NDJSON's `ts`.
+    refs: Vec<TimeRefs>,
+    /// For an input not listed.
+    fallback: TimeRefs,
 }
 
 /// Seconds since 1970, now.
@@ -131,12 +132,15 @@ pub fn now() -> f64 {
 }
 
 impl Filter {
-    /// The filter of `args` for the inputs `files`; `Err` with a message for a bad time.
-    pub fn new(args: &FilterArgs, files: &[String]) -> Result<Filter, String> {
+    /// The filter of `args` for the inputs `files`, whose times are placed as `placing`
+    /// says; `Err` with a message for a bad time.
+    pub fn new(args: &FilterArgs, files: &[String], placing: &Placing) -> Result<Filter, String> {
         let now = now();
         let time = |flag: &str, v: &Option<String>| {
             v.as_deref()
-                .map(|t| window::parse_time(t, now).map_err(|e| format!("--{flag}: {e}")))
+                .map(|t| {
+                    window::parse_time(t, now, &placing.zone).map_err(|e| format!("--{flag}: {e}"))
+                })
                 .transpose()
         };
         let (since, until) = (time("since", &args.since)?, time("until", &args.until)?);
@@ -158,16 +162,7 @@ impl Filter {
                 ));
             }
         }
-        let references = files
-            .iter()
-            .map(|f| {
-                (f != "-")
-                    .then(|| std::fs::metadata(f).and_then(|m| m.modified()).ok())
-                    .flatten()
-                    .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(now, |d| d.as_secs_f64())
-            })
-            .collect();
+        let refs = files.iter().map(|f| placing.refs(f)).collect();
         Ok(Filter {
             since,
             until,
@@ -175,18 +170,25 @@ impl Filter {
             sessions: args.sessions.clone(),
             outcomes: args.outcomes.iter().map(|o| o.outcome()).collect(),
             events: !args.summary && !args.quiet,
-            references,
-            now,
+            refs,
+            fallback: placing.fallback(),
         })
     }
 
-    fn reference(&self, file: usize) -> f64 {
-        self.references.get(file).copied().unwrap_or(self.now)
+    fn refs(&self, file: usize) -> &TimeRefs {
+        self.refs.get(file).unwrap_or(&self.fallback)
     }
 
-    /// An instant in seconds since 1970, and the year taken for a syslog time.
-    pub(super) fn place(&self, file: usize, i: Option<Instant>) -> Option<(f64, Option<i64>)> {
-        window::absolute(i?, self.reference(file))
+    /// An instant of input `file` on the UTC clock, as the NDJSON's `ts` places it (`text`:
+    /// the time as logged), and the year taken for a syslog time.
+    pub(super) fn place(
+        &self,
+        file: usize,
+        i: Option<Instant>,
+        text: Option<&str>,
+    ) -> Option<(f64, Option<i64>)> {
+        let p = place_instant(i?, text, self.refs(file))?;
+        Some((p.secs, year_taken(p)))
     }
 
     fn has_window(&self) -> bool {
@@ -218,22 +220,25 @@ impl Filter {
     }
 
     /// Whether a recognised line is written (see the module docs).
+    /// `at` is the line's instant (its wall time, else its uptime) and `text` its time as
+    /// logged.
     pub fn line_passes(
         &self,
         file: usize,
         host: Option<&str>,
         sid: Option<i64>,
-        wall: Option<Instant>,
+        at: Option<Instant>,
+        text: Option<&str>,
     ) -> bool {
-        self.events && self.host_ok(host) && self.session_ok(sid) && self.in_window(file, wall)
+        self.events
+            && self.host_ok(host)
+            && self.session_ok(sid)
+            && (!self.has_window() || self.in_window(self.place(file, at, text).map(|p| p.0)))
     }
 
     /// Whether a line's time is in the window (a line without one is kept).
-    fn in_window(&self, file: usize, wall: Option<Instant>) -> bool {
-        !self.has_window() || {
-            let t = self.place(file, wall).map(|p| p.0);
-            self.overlaps(t, t)
-        }
+    fn in_window(&self, t: Option<f64>) -> bool {
+        self.overlaps(t, t)
     }
 
     /// Whether an incident is reported (see the module docs).
@@ -243,10 +248,19 @@ impl Filter {
             && (self.outcomes.is_empty() || self.outcomes.contains(&inc.outcome))
             && (!self.has_window()
                 || self.overlaps(
-                    self.place(inc.file, inc.start).map(|p| p.0),
-                    self.place(inc.file, inc.end).map(|p| p.0),
+                    self.place(inc.file, inc.start, inc.start_text.as_deref())
+                        .map(|p| p.0),
+                    self.place(inc.file, inc.end, inc.end_text.as_deref())
+                        .map(|p| p.0),
                 ))
     }
+}
+
+/// The year taken for a time placed without one (RFC 3164 syslog).
+fn year_taken(p: Placed) -> Option<i64> {
+    p.inferred()
+        .any(|g| g == "year")
+        .then(|| window::year_of(p.secs))
 }
 
 /// Wraps a renderer: renders only the lines the filter keeps.
@@ -259,10 +273,17 @@ pub struct FilterRender {
 
 impl Render for FilterRender {
     fn event(&mut self, file: usize, ev: &Event<'_>, out: &mut Vec<u8>, detail: &mut Vec<u8>) {
-        if self
-            .filter
-            .line_passes(file, ev.env.host.as_deref(), ev.fields.sid, ev.wall)
-        {
+        let at = ev.wall.or(ev.env.uptime.map(|secs| Instant {
+            secs,
+            scale: Scale::Uptime,
+        }));
+        if self.filter.line_passes(
+            file,
+            ev.env.host.as_deref(),
+            ev.fields.sid,
+            at,
+            ev.env.time_text.as_deref(),
+        ) {
             self.inner.event(file, ev, out, detail);
         }
     }
@@ -277,21 +298,15 @@ impl Render for FilterRender {
                 .envelopes
                 .get_or_insert_with(|| Decoder::new(None))
                 .envelope(text);
-            let wall = match env.time {
-                RawTime::Wall(secs) => Some(Instant {
-                    secs,
-                    scale: Scale::Wall,
-                }),
-                RawTime::NoYear(ny) => {
-                    let (t, _) = window::place_no_year(ny.month, ny.day, ny.sod, f.reference(file));
-                    Some(Instant {
-                        secs: t,
-                        scale: Scale::Wall,
-                    })
-                }
-                _ => None,
-            };
-            if !f.host_ok(env.host.as_deref()) || !f.in_window(file, wall) {
+            let t = place(
+                env.time,
+                env.time_text.as_deref(),
+                env.format,
+                env.uptime,
+                f.refs(file),
+            )
+            .map(|p| p.secs);
+            if !f.host_ok(env.host.as_deref()) || (f.has_window() && !f.in_window(t)) {
                 return;
             }
         }
@@ -343,20 +358,42 @@ mod tests {
                 scale: Scale::Wall,
             })
         };
-        assert!(f.line_passes(0, Some("db01"), Some(3), at(150.0)));
-        assert!(!f.line_passes(0, Some("db02"), Some(3), at(150.0)));
-        assert!(!f.line_passes(0, None, Some(3), at(150.0)));
-        assert!(!f.line_passes(0, Some("db01"), Some(4), at(150.0)));
-        assert!(!f.line_passes(0, Some("db01"), None, at(150.0)));
-        assert!(!f.line_passes(0, Some("db01"), Some(3), at(50.0)));
-        // An uptime cannot be placed: kept.
+        let text = Some("1970-01-01T00:02:30Z");
+        assert!(f.line_passes(0, Some("db01"), Some(3), at(150.0), text));
+        assert!(!f.line_passes(0, Some("db02"), Some(3), at(150.0), text));
+        assert!(!f.line_passes(0, None, Some(3), at(150.0), text));
+        assert!(!f.line_passes(0, Some("db01"), Some(4), at(150.0), text));
+        assert!(!f.line_passes(0, Some("db01"), None, at(150.0), text));
+        assert!(!f.line_passes(0, Some("db01"), Some(3), at(50.0), text));
+        // An uptime without a boot time cannot be placed: kept.
         let up = Some(Instant {
             secs: 5.0,
             scale: Scale::Uptime,
         });
-        assert!(f.line_passes(0, Some("db01"), Some(3), up));
+        assert!(f.line_passes(0, Some("db01"), Some(3), up, None));
+        // With one, it is placed: 95 s after boot is before the window.
+        f.fallback.boot = iscsi_decode::decode::place::Boot::At(90.0);
+        assert!(!f.line_passes(0, Some("db01"), Some(3), up, None));
+        // A time without its zone is read in the zone: 02:30 at +00:01 is 02:29 UTC.
+        f.fallback.zone = iscsi_decode::decode::Zone::named("+00:01").unwrap();
+        f.since = Some(120.0);
+        assert!(f.line_passes(0, Some("db01"), Some(3), at(150.0), text));
+        assert!(f.line_passes(
+            0,
+            Some("db01"),
+            Some(3),
+            at(200.0),
+            Some("1970-01-01 00:03:20")
+        ));
+        assert!(!f.line_passes(
+            0,
+            Some("db01"),
+            Some(3),
+            at(150.0),
+            Some("1970-01-01 00:02:30")
+        ));
         // --summary and -q write no events at all.
         f.events = false;
-        assert!(!f.line_passes(0, Some("db01"), Some(3), at(150.0)));
+        assert!(!f.line_passes(0, Some("db01"), Some(3), at(150.0), text));
     }
 }

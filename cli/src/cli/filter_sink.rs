@@ -115,7 +115,10 @@ impl<'a> FilterSink<'a> {
             c.down_s += d;
             c.longest_s = c.longest_s.max(d);
         }
-        let start = self.filter.place(inc.file, inc.start).map(|p| p.0);
+        let start = self
+            .filter
+            .place(inc.file, inc.start, inc.start_text.as_deref())
+            .map(|p| p.0);
         self.metrics.add_incident(inc, start);
         true
     }
@@ -241,10 +244,11 @@ impl Sink for FilterSink<'_> {
     }
 
     fn fact(&mut self, file: usize, fact: &Fact) -> io::Result<()> {
+        let (at, text) = (fact.instant(), fact.time_text());
         self.last_passed = self
             .filter
-            .line_passes(file, fact.host(), fact.sid, fact.wall);
-        if let Some((_, Some(y))) = self.filter.place(file, fact.wall) {
+            .line_passes(file, fact.host(), fact.sid, at, text);
+        if let Some((_, Some(y))) = self.filter.place(file, at, text) {
             let e = self.years.entry(file).or_insert((y, y));
             e.0 = e.0.min(y);
             e.1 = e.1.max(y);

@@ -1,68 +1,36 @@
-//! `--since`/`--until`: parsing the times a user writes, and placing the log's times on one
-//! scale to compare them with.
+//! `--since`/`--until`: parsing the times a user writes.
 //!
-//! Every time is compared as seconds since 1970 read as UTC. A log time with a zone (ISO
-//! 8601 with an offset, journal JSON) is UTC; one without (RFC 3164 syslog, `dmesg -T`,
-//! journalctl's default) is taken as it is printed, as a user's `--since 2024-03-03 10:00`
-//! without a zone is: both are the logging host's local time. Syslog times have no year:
-//! [`place_no_year`] gives them the year of a reference time (the file's modification
-//! time), the year before for a date that would lie after it.
+//! Every time is compared as seconds since 1970 UTC. The log's times are placed as the
+//! NDJSON's `ts` places them (`iscsi_decode::decode::place`): a time printed without a
+//! zone (RFC 3164 syslog, `dmesg -T`, journalctl's default) is read in `--timezone` (this
+//! machine's zone by default), and so is a user's `--since 2024-03-03 10:00` without one;
+//! `--since 2h` counts back from now.
 
-use iscsi_decode::decode::{Instant, Scale, civil_from_days, days_from_civil};
+use iscsi_decode::decode::{Zone, civil_from_days, days_from_civil};
 
 /// The year of an instant in seconds since 1970.
 pub fn year_of(secs: f64) -> i64 {
     civil_from_days((secs / 86_400.0).floor() as i64).0
 }
 
-/// A month, day and time of day without a year, placed in `reference`'s year, or in the
-/// year before when that would put it more than a day after `reference` (a log is not
-/// written after its file was last modified; the day allows for the time zone). Returns
-/// the seconds and the year taken.
-pub fn place_no_year(month: u32, day: u32, sod: f64, reference: f64) -> (f64, i64) {
-    let year = year_of(reference);
-    let at = |y: i64| days_from_civil(y, month, day) as f64 * 86_400.0 + sod;
-    let t = at(year);
-    if t > reference + 86_400.0 {
-        (at(year - 1), year - 1)
-    } else {
-        (t, year)
-    }
-}
-
-/// An instant of the decoder in seconds since 1970, with the year taken for a syslog time
-/// (see [`place_no_year`]; `reference` is the input's modification time); `None` for an
-/// uptime (`[  171.334125]`), which says nothing of the wall clock.
-pub fn absolute(i: Instant, reference: f64) -> Option<(f64, Option<i64>)> {
-    match i.scale {
-        Scale::Wall => Some((i.secs, None)),
-        Scale::WallNoYear => {
-            // The decoder counts syslog years from 2000: keep its month, day and time.
-            let days = (i.secs / 86_400.0).floor();
-            let (_, m, d) = civil_from_days(days as i64);
-            let (t, y) = place_no_year(m, d, i.secs - days * 86_400.0, reference);
-            Some((t, Some(y)))
-        }
-        Scale::Uptime => None,
-    }
-}
-
-/// Parses a `--since`/`--until` value into seconds since 1970: RFC 3339
+/// Parses a `--since`/`--until` value into seconds since 1970 UTC: RFC 3339
 /// (`2024-03-03T10:00:00Z`, `…+02:00`, fractions allowed), `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`
-/// or `YYYY-MM-DD HH:MM:SS` (`T` or a space between; without a zone, the log's local time:
-/// see the module docs), or a span before `now` (`90s`, `30m`, `2h`, `1d`, `1w`).
-pub fn parse_time(arg: &str, now: f64) -> Result<f64, String> {
+/// or `YYYY-MM-DD HH:MM:SS` (`T` or a space between; without a zone, read in `zone`), or a
+/// span before `now` (`90s`, `30m`, `2h`, `1d`, `1w`).
+pub fn parse_time(arg: &str, now: f64, zone: &Zone) -> Result<f64, String> {
     let s = arg.trim();
     if let Some(span) = parse_span(s) {
         return Ok(now - span);
     }
-    parse_absolute(s).ok_or_else(|| {
-        format!(
-            "`{}` is no time: write 2024-03-03, 2024-03-03 10:00[:00], \
+    parse_absolute(s)
+        .map(|(t, zoned)| if zoned { t } else { zone.to_utc(t) })
+        .ok_or_else(|| {
+            format!(
+                "`{}` is no time: write 2024-03-03, 2024-03-03 10:00[:00], \
              2024-03-03T10:00:00Z (RFC 3339), or a span before now: 30m, 2h, 1d",
-            iscsi_decode::report::escaped(arg)
-        )
-    })
+                iscsi_decode::report::escaped(arg)
+            )
+        })
 }
 
 /// `N` followed by `s`, `m`, `h`, `d` or `w`: seconds.
@@ -88,7 +56,9 @@ fn digits(b: &[u8], n: usize) -> Option<u32> {
         .then(|| d.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
 }
 
-fn parse_absolute(s: &str) -> Option<f64> {
+/// An absolute time, seconds since 1970, and whether it gave its zone (else it is read as
+/// if in UTC, for the caller to place).
+fn parse_absolute(s: &str) -> Option<(f64, bool)> {
     let b = s.as_bytes();
     let y = digits(b, 4)?;
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -105,7 +75,7 @@ fn parse_absolute(s: &str) -> Option<f64> {
     }
     let rest = &b[10..];
     if rest.is_empty() {
-        return Some(date);
+        return Some((date, false));
     }
     if !matches!(rest[0], b'T' | b't' | b' ') {
         return None;
@@ -135,7 +105,7 @@ fn parse_absolute(s: &str) -> Option<f64> {
         }
     }
     let offset = match zone {
-        [] => 0.0,
+        [] => return Some((date + secs, false)),
         [b'Z' | b'z'] => 0.0,
         [sign @ (b'+' | b'-'), ..] => {
             let z = &zone[1..];
@@ -152,7 +122,7 @@ fn parse_absolute(s: &str) -> Option<f64> {
         }
         _ => return None,
     };
-    Some(date + secs - offset)
+    Some((date + secs - offset, true))
 }
 
 #[cfg(test)]
@@ -161,25 +131,52 @@ mod tests {
 
     const NOW: f64 = 1_765_000_000.0;
 
+    fn parse_time_utc(arg: &str, now: f64) -> Result<f64, String> {
+        parse_time(arg, now, &Zone::utc())
+    }
+
+    #[test]
+    fn zone_less_times_are_read_in_the_zone() {
+        let day = 1_709_424_000.0; // 2024-03-03T00:00:00Z
+        let plus2 = Zone::named("+02:00").unwrap();
+        assert_eq!(
+            parse_time("2024-03-03 10:00", NOW, &plus2),
+            Ok(day + 28_800.0)
+        );
+        assert_eq!(parse_time("2024-03-03", NOW, &plus2), Ok(day - 7_200.0));
+        // A time with its zone, and a span before now, are not moved.
+        assert_eq!(
+            parse_time("2024-03-03T10:00:00Z", NOW, &plus2),
+            Ok(day + 36_000.0)
+        );
+        assert_eq!(parse_time("2h", NOW, &plus2), Ok(NOW - 7_200.0));
+    }
+
     #[test]
     fn parses_times() {
         let day = 1_709_424_000.0; // 2024-03-03T00:00:00Z
-        assert_eq!(parse_time("2024-03-03", NOW), Ok(day));
-        assert_eq!(parse_time("2024-03-03 10:00", NOW), Ok(day + 36_000.0));
-        assert_eq!(parse_time("2024-03-03T10:00:05", NOW), Ok(day + 36_005.0));
-        assert_eq!(parse_time("2024-03-03T10:00:05Z", NOW), Ok(day + 36_005.0));
+        assert_eq!(parse_time_utc("2024-03-03", NOW), Ok(day));
+        assert_eq!(parse_time_utc("2024-03-03 10:00", NOW), Ok(day + 36_000.0));
         assert_eq!(
-            parse_time("2024-03-03T10:00:05.5+02:00", NOW),
+            parse_time_utc("2024-03-03T10:00:05", NOW),
+            Ok(day + 36_005.0)
+        );
+        assert_eq!(
+            parse_time_utc("2024-03-03T10:00:05Z", NOW),
+            Ok(day + 36_005.0)
+        );
+        assert_eq!(
+            parse_time_utc("2024-03-03T10:00:05.5+02:00", NOW),
             Ok(day + 36_005.5 - 7_200.0)
         );
         assert_eq!(
-            parse_time("2024-03-03 10:00:05-0130", NOW),
+            parse_time_utc("2024-03-03 10:00:05-0130", NOW),
             Ok(day + 36_005.0 + 5_400.0)
         );
-        assert_eq!(parse_time("2h", NOW), Ok(NOW - 7_200.0));
-        assert_eq!(parse_time("30m", NOW), Ok(NOW - 1_800.0));
-        assert_eq!(parse_time("1d", NOW), Ok(NOW - 86_400.0));
-        assert_eq!(parse_time("90s", NOW), Ok(NOW - 90.0));
+        assert_eq!(parse_time_utc("2h", NOW), Ok(NOW - 7_200.0));
+        assert_eq!(parse_time_utc("30m", NOW), Ok(NOW - 1_800.0));
+        assert_eq!(parse_time_utc("1d", NOW), Ok(NOW - 86_400.0));
+        assert_eq!(parse_time_utc("90s", NOW), Ok(NOW - 90.0));
         for bad in [
             "",
             "h",
@@ -196,38 +193,12 @@ mod tests {
             "2024-03-03T10:00:00.",
             "\u{1b}[31m",
         ] {
-            assert!(parse_time(bad, NOW).is_err(), "{bad:?}");
+            assert!(parse_time_utc(bad, NOW).is_err(), "{bad:?}");
         }
-        assert!(parse_time("\u{1b}[31m", NOW).unwrap_err().contains("\\x1b"));
-    }
-
-    #[test]
-    fn places_syslog_years() {
-        // The file was modified on 2026-01-02: December is last year's, January this year's.
-        let reference = days_from_civil(2026, 1, 2) as f64 * 86_400.0;
-        assert_eq!(place_no_year(12, 31, 0.0, reference).1, 2025);
-        assert_eq!(place_no_year(1, 1, 0.0, reference).1, 2026);
-        assert_eq!(place_no_year(1, 2, 23.0 * 3_600.0, reference).1, 2026);
-        assert_eq!(place_no_year(1, 3, 3_600.0, reference).1, 2025);
-        assert_eq!(place_no_year(1, 4, 0.0, reference).1, 2025);
-        let (t, y) = place_no_year(
-            3,
-            3,
-            36_000.0,
-            days_from_civil(2024, 6, 1) as f64 * 86_400.0,
+        assert!(
+            parse_time_utc("\u{1b}[31m", NOW)
+                .unwrap_err()
+                .contains("\\x1b")
         );
-        assert_eq!((t, y), (1_709_460_000.0, 2024));
-        // The decoder's syslog instants (years from 2000) keep their date and time.
-        let i = Instant {
-            secs: days_from_civil(2001, 3, 3) as f64 * 86_400.0 + 36_000.0,
-            scale: Scale::WallNoYear,
-        };
-        let reference = days_from_civil(2024, 6, 1) as f64 * 86_400.0;
-        assert_eq!(absolute(i, reference), Some((1_709_460_000.0, Some(2024))));
-        let up = Instant {
-            secs: 171.3,
-            scale: Scale::Uptime,
-        };
-        assert_eq!(absolute(up, reference), None);
     }
 }

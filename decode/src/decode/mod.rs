@@ -33,6 +33,7 @@ pub(crate) mod live;
 pub(crate) mod memo;
 pub(crate) mod names;
 pub(crate) mod patterns;
+pub mod place;
 pub(crate) mod prefilter;
 pub(crate) mod redact;
 pub(crate) mod run;
@@ -41,6 +42,7 @@ pub(crate) mod sources;
 pub(crate) mod timing;
 pub(crate) mod unwrap;
 pub(crate) mod worker;
+pub(crate) mod zone;
 
 // The public surface (docs/crates.md): the decoder and what it gives ([`Decoder`],
 // [`Event`], [`Fields`], [`Kind`]), the incidents ([`Incident`]), the run over inputs
@@ -66,6 +68,7 @@ pub use scan::CHUNK;
 pub use sources::MessageSource;
 pub use sources::release::{Origin, OriginRelease, Place, Printed, ReleaseError, Verdict};
 pub use timing::PingTiming;
+pub use zone::Zone;
 
 use clock::YearTracker;
 use fields::GroupMap;

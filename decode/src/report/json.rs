@@ -6,6 +6,7 @@ use crate::decode::Event;
 use crate::decode::OriginRelease;
 use crate::decode::incidents::Incident;
 use crate::decode::patterns::Scope;
+use crate::decode::place::{self, Placing, TimeRefs};
 use crate::decode::run::{Render, Sink, Summary};
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -33,10 +34,10 @@ pub struct JsonSink<W: Write> {
     index: usize,
     /// The inputs' names, as the summary shows them.
     names: Vec<String>,
-    /// Per input, the time its RFC 3164 years are inferred from and its boot time ([`ts`]).
-    references: Vec<ts::Refs>,
-    /// A reference for every input instead of each input's own (tests, reproducible runs).
-    pinned: Option<i64>,
+    /// Per input, what its times are placed through ([`place`]).
+    references: Vec<TimeRefs>,
+    /// How the inputs' times are placed.
+    placing: Placing,
     /// Rendered incidents of the chunk being written (reused).
     incidents: Vec<u8>,
     /// The events of the chunk being written that joined an incident: (end, id).
@@ -57,7 +58,7 @@ impl<W: Write> JsonSink<W> {
             index: 0,
             names: Vec::new(),
             references: Vec::new(),
-            pinned: None,
+            placing: Placing::default(),
             incidents: Vec::new(),
             joined: Vec::new(),
             releases: Arc::new([]),
@@ -67,7 +68,17 @@ impl<W: Write> JsonSink<W> {
     /// Infers the years of RFC 3164 times from `secs` (seconds since the epoch) for every
     /// input, instead of each input file's modification time (or now, for standard input).
     pub fn year_reference(mut self, secs: i64) -> Self {
-        self.pinned = Some(secs);
+        self.placing.year = Some(secs);
+        self
+    }
+
+    /// Places the inputs' times as `placing` says: the zone of zone-less times (named in
+    /// the header), a boot time for dmesg uptimes, and whether a pipe's uptimes take this
+    /// machine's boot time. [`JsonSink::year_reference`] still applies.
+    pub fn placing(mut self, placing: Placing) -> Self {
+        let year = self.placing.year;
+        self.placing = placing;
+        self.placing.year = self.placing.year.or(year);
         self
     }
 
@@ -100,6 +111,7 @@ impl<W: Write> JsonSink<W> {
         self.obj.str("schema", SCHEMA);
         self.obj.str("tool", "iscsi-decode");
         self.obj.str("version", env!("CARGO_PKG_VERSION"));
+        self.obj.str("zone", self.placing.zone.name());
         self.emit()
     }
 
@@ -114,11 +126,11 @@ impl<W: Write> JsonSink<W> {
         if let Some(n) = self.names.get(inc.file) {
             self.obj.str("file", file_name(n));
         }
-        let refs = self.references.get(inc.file).copied().unwrap_or(ts::Refs {
-            year: self.pinned.unwrap_or(0),
-            boot: None,
-        });
-        incident_members(&mut self.obj, inc, refs);
+        let refs = match self.references.get(inc.file) {
+            Some(r) => r.clone(),
+            None => self.placing.fallback(),
+        };
+        incident_members(&mut self.obj, inc, &refs);
     }
 }
 
@@ -151,8 +163,8 @@ pub struct JsonRender {
     file: String,
     /// `,"file":"…"`, escaped once.
     file_member: Vec<u8>,
-    /// The time RFC 3164 years are inferred from and the input's boot time ([`ts`]).
-    reference: ts::Refs,
+    /// What the input's times are placed through ([`place`]).
+    reference: TimeRefs,
     cache: Vec<Fragment>,
     releases: Arc<[OriginRelease]>,
 }
@@ -173,7 +185,7 @@ impl JsonRender {
     /// A renderer for the events of input `file` (`-` for standard input), whose RFC 3164
     /// years are inferred from `reference`, and whose uptimes are placed through its boot
     /// time (see [`ts`]).
-    pub(crate) fn new(file: String, reference: ts::Refs) -> JsonRender {
+    pub(crate) fn new(file: String, reference: TimeRefs) -> JsonRender {
         let mut file_member = b",\"file\":".to_vec();
         push_json_string(&mut file_member, &file);
         JsonRender {
@@ -283,14 +295,14 @@ impl Render for JsonRender {
         let plain = ev.plain;
         push_opt_str(out, b",\"host\":", env.host.as_deref(), plain);
         push_opt_str(out, b",\"time\":", env.time_text.as_deref(), plain);
-        if let Some(t) = ts::place(
+        if let Some(t) = place::place(
             env.time,
             env.time_text.as_deref(),
             env.format,
             env.uptime,
-            self.reference,
+            &self.reference,
         ) {
-            t.push(out, "ts");
+            ts::push(t, out, "ts");
         }
         if let Some(u) = env.uptime {
             out.extend_from_slice(b",\"uptime\":");
@@ -354,24 +366,20 @@ impl<W: Write> Sink for JsonSink<W> {
         self.header()?;
         if self.names.len() <= index {
             self.names.resize(index + 1, String::new());
-            self.references.resize(index + 1, ts::Refs::default());
+            self.references.resize(index + 1, TimeRefs::default());
         }
         self.names[index] = name.to_string();
-        self.references[index] = ts::refs_of(name, self.pinned);
+        self.references[index] = self.placing.refs(name);
         self.current = name.to_string();
         self.index = index;
         Ok(())
     }
 
     fn renderer(&self) -> Box<dyn Render> {
-        let reference = self
-            .references
-            .get(self.index)
-            .copied()
-            .unwrap_or(ts::Refs {
-                year: self.pinned.unwrap_or(0),
-                boot: None,
-            });
+        let reference = match self.references.get(self.index) {
+            Some(r) => r.clone(),
+            None => self.placing.fallback(),
+        };
         Box::new(
             JsonRender::new(file_name(&self.current).to_string(), reference)
                 .check_releases(Arc::clone(&self.releases)),

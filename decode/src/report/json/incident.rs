@@ -3,11 +3,12 @@
 use super::ts;
 use crate::decode::incidents::{Incident, advice};
 use crate::decode::names;
+use crate::decode::place::{TimeRefs, place_instant};
 use crate::report::jsonw::Obj;
 
 /// Writes the members of an incident object (without `type` and `file`) into `o`;
-/// `reference` is the time the input's RFC 3164 years are inferred from (see [`ts`]).
-pub fn incident_members(o: &mut Obj, inc: &Incident, reference: ts::Refs) {
+/// `refs` are what its input's times are placed through (see [`crate::decode::place`]).
+pub fn incident_members(o: &mut Obj, inc: &Incident, refs: &TimeRefs) {
     o.int("id", inc.seq);
     o.opt_str("host", inc.host.as_deref());
     o.opt_int("sid", inc.sid);
@@ -48,15 +49,15 @@ pub fn incident_members(o: &mut Obj, inc: &Incident, reference: ts::Refs) {
     o.opt_str("end", inc.end_text.as_deref());
     let start = inc
         .start
-        .and_then(|t| ts::place_instant(t, inc.start_text.as_deref(), reference));
+        .and_then(|t| place_instant(t, inc.start_text.as_deref(), refs));
     let end = inc
         .end
-        .and_then(|t| ts::place_instant(t, inc.end_text.as_deref(), reference));
+        .and_then(|t| place_instant(t, inc.end_text.as_deref(), refs));
     if let Some(s) = start {
-        s.write(o, "ts", end);
+        ts::write(s, o, "ts", end);
     }
     if let Some(e) = end {
-        e.write_alone(o, "end_ts");
+        ts::write_alone(e, o, "end_ts");
     }
     o.opt_num("duration_s", inc.duration_s());
     o.opt_num("down_s", inc.down_s());
