@@ -29,6 +29,9 @@ command -v rsyslogd >/dev/null 2>&1 || need+=(rsyslog)
 # promtool (Debian's prometheus package) validates `decode --metrics-file` output
 # (cli/tests/filters.rs).
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# The tzdb, for the daylight-saving tests of `--timezone` (decode/src/decode/zone.rs,
+# cli/tests/decode_cli.rs; skipped, visibly, without it).
+[ -e /usr/share/zoneinfo/Europe/Berlin ] || need+=(tzdata)
 # `apt-get update` always: the headers' point releases come and go.
 $SUDO apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then
