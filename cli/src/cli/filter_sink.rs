@@ -177,6 +177,7 @@ impl<'a> FilterSink<'a> {
                     lines: i.lines,
                     gzip: i.gzip,
                     error: i.error.as_ref().map(copy_error),
+                    interrupted: i.interrupted,
                 })
                 .collect(),
             stats: s.stats.clone(),

@@ -17,6 +17,7 @@ use super::worker::{self, Done, Worker};
 use super::{Error, Stats};
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -112,6 +113,9 @@ pub struct InputSummary {
     pub gzip: bool,
     /// A read error that ended it early ([`Error::Read`]).
     pub error: Option<Error>,
+    /// Whether the run was stopped ([`crate::decode::Live::stop`]: SIGINT, SIGTERM) before
+    /// the input's end: [`InputSummary::lines`] counts the lines read until then.
+    pub interrupted: bool,
 }
 
 /// The totals of a run.
@@ -218,6 +222,9 @@ pub struct Runner {
     pub(super) file: usize,
     /// Incidents closed in the chunk being applied (reused).
     cuts: Vec<(usize, Incident)>,
+    /// Set to stop the run (see [`crate::decode::Live::stop`]): a regular file being read
+    /// ends at the next chunk.
+    pub(super) stop: Option<Arc<AtomicBool>>,
 }
 
 impl Runner {
@@ -233,16 +240,25 @@ impl Runner {
             },
             file: 0,
             cuts: Vec::new(),
+            stop: None,
         }
     }
 
-    /// Decodes one input to its end. With [`Options::threads`] 1, in the calling thread
+    /// Whether the run was stopped ([`Runner::stop`]).
+    pub(super) fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    /// Decodes one input to its end, or until the run is stopped (looked at once per chunk:
+    /// [`InputSummary::interrupted`]). With [`Options::threads`] 1, in the calling thread
     /// (no reader or worker threads: for embedding, tests and fuzzing).
     pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
         if self.opts.threads == 1 {
             return self.input_here(index, inp, sink);
         }
-        let isum = self.begin(index, &inp, sink)?;
+        let mut isum = self.begin(index, &inp, sink)?;
         let n = threads(&self.opts);
         let max_chunks = 2 * n + 2;
         let (chunks, recycle) = ChunkReader::spawn(inp.reader, max_chunks).into_parts();
@@ -269,6 +285,7 @@ impl Runner {
         let mut lines = 0u64;
         let mut failure: io::Result<()> = Ok(());
         let mut read_error = None;
+        let mut interrupted = false;
         for mut done in results.iter() {
             if let Some(e) = done.error.take() {
                 read_error = Some(e);
@@ -284,11 +301,13 @@ impl Runner {
                 let _ = recycle.send(std::mem::take(&mut done.data));
                 let _ = spare_tx.send(done);
             }
-            if failure.is_err() {
+            interrupted = self.stopped();
+            if failure.is_err() || interrupted {
                 // Stop reading: dropping the queue ends the workers and the reader.
                 break;
             }
         }
+        isum.interrupted = interrupted;
         self.end_input(isum, lines, read_error);
         failure.map_err(Error::Write)
     }
@@ -331,7 +350,7 @@ impl Runner {
 
     /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
     fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
-        let isum = self.begin(index, &inp, sink)?;
+        let mut isum = self.begin(index, &inp, sink)?;
         let mut chunker = LineChunker::new(inp.reader);
         let mut w = Worker::new(
             index,
@@ -345,6 +364,10 @@ impl Runner {
         let mut failure = Ok(());
         let mut read_error = None;
         loop {
+            if self.stopped() {
+                isum.interrupted = true;
+                break;
+            }
             match chunker.next_chunk(&mut buf) {
                 Ok(Some((len, truncated))) => {
                     let chunk = Chunk::new(
