@@ -212,6 +212,12 @@ fn copy_error(e: &Error) -> Error {
 }
 
 impl Sink for FilterSink<'_> {
+    // The provided methods not written here are forwarded to `inner` as they are (see
+    // `Sink::inner`; forwarding_tests.rs checks each).
+    fn inner(&mut self) -> Option<&mut dyn Sink> {
+        Some(&mut *self.inner)
+    }
+
     fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
         if self.quiet {
             return Ok(());
@@ -298,14 +304,6 @@ impl Sink for FilterSink<'_> {
             self.inner.still_open(inc)?;
         }
         Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-
-    fn joined_incident(&mut self, end: usize, id: u64) {
-        self.inner.joined_incident(end, id);
     }
 
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
