@@ -179,7 +179,7 @@ fn the_calls_cover_every_sink_method() {
         .map(|s| s.to_string())
         .collect();
     let mut methods = trait_methods();
-    assert_eq!(methods.len(), 15, "{methods:?}");
+    assert!(methods.contains(&"write_chunk".to_string()), "{methods:?}");
     called.sort();
     methods.sort();
     assert_eq!(called, methods, "call_every_method calls each Sink method");
