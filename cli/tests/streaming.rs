@@ -382,3 +382,108 @@ fn the_metrics_file_follows_incidents_as_they_open_and_close() {
     );
     assert!(text.contains("iscsi_decode_lines_read_total 2"), "{text}");
 }
+
+/// The position of `pid`'s open file `path` (Linux: /proc/PID/fdinfo), if it has it open.
+fn read_position(pid: u32, path: &Path) -> Option<u64> {
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten() {
+        if std::fs::read_link(fd.path()).is_ok_and(|p| p == path) {
+            let info = std::fs::read_to_string(format!(
+                "/proc/{pid}/fdinfo/{}",
+                fd.file_name().to_string_lossy()
+            ))
+            .ok()?;
+            let pos = info.lines().find_map(|l| l.strip_prefix("pos:"))?;
+            return pos.trim().parse().ok();
+        }
+    }
+    None
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn sigint_while_a_regular_file_is_read_stops_it_and_prints_the_summary() {
+    // A regular file before a pipe (so the signal handler is set): a few hundred MB, which
+    // take seconds to decode, written quickly from one repeated block.
+    let dir = TempDir::new("interrupt");
+    let big = dir.0.join("big.log");
+    // Recognised lines that open no incident (the report stays small), and others.
+    let block: String = (0..1000)
+        .map(|i| match i % 4 {
+            0 => format!(
+                "Apr 11 03:15:21 db2 iscsid: Connection{}:0 to [target: iqn.2001-05.com.example:t1, portal: 192.0.2.1,3260] through [iface: default] is operational now\n",
+                i % 64 + 1
+            ),
+            1 => "Apr 11 03:15:21 db2 kernel: scsi host3: iSCSI Initiator over TCP/IP\n".to_string(),
+            _ => "Apr 11 03:15:22 db2 sshd[811]: Accepted publickey for admin from 192.0.2.9\n"
+                .to_string(),
+        })
+        .collect();
+    let copies = (256 << 20) / block.len();
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        for _ in 0..copies {
+            f.write_all(block.as_bytes()).unwrap();
+        }
+        f.flush().unwrap();
+    }
+    let total = copies as u64 * 1000;
+    let big = big.canonicalize().unwrap();
+    let mut child = spawn(&["decode", big.to_str().unwrap(), "-"]);
+    let _reaper = Reaper(child.id());
+    let stdin = child.stdin.take().unwrap();
+    // Reading has begun (past what the check of the inputs before the run reads): the
+    // handler is set, and most of the file is still to be read.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while read_position(child.id(), &big).is_none_or(|p| p < 8 << 20) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "iscsi-decode exited before it read 8 MiB"
+        );
+        assert!(Instant::now() < deadline, "iscsi-decode did not read 8 MiB");
+        thread::sleep(Duration::from_millis(2));
+    }
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let signalled = Instant::now();
+    // Generous for a loaded machine; without the stop between chunks, the whole file is
+    // read first (the line count below tells).
+    let deadline = signalled + Duration::from_secs(60);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "no exit 60 s after SIGINT");
+        thread::sleep(Duration::from_millis(20));
+    };
+    let after = signalled.elapsed();
+    drop(stdin);
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let err = stderr_of(&mut child);
+    assert!(status.success(), "{status:?}: {err}");
+    assert!(out.contains("Summary"), "{out}");
+    let read: u64 = out
+        .split(" lines read")
+        .next()
+        .and_then(|s| s.rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no line count: {out}"));
+    assert!(
+        read < total,
+        "all {total} lines were read after the signal ({after:?}): {out}"
+    );
+    let name = big.to_str().unwrap();
+    assert!(
+        err.contains(&format!("{name}: interrupted after {read} lines")),
+        "{err}"
+    );
+    eprintln!("stopped {after:?} after SIGINT, {read} of {total} lines read");
+}

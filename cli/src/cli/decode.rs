@@ -289,6 +289,16 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
                     eprintln!("iscsi-decode: {}: {}", i.name, e.io());
                     failed = true;
                 }
+                if i.interrupted {
+                    // Stopped by SIGINT or SIGTERM: not a failure, but the report is partial.
+                    eprintln!(
+                        "iscsi-decode: {}: interrupted after {} line{}; the report covers \
+                         what was read",
+                        i.name,
+                        i.lines,
+                        if i.lines == 1 { "" } else { "s" }
+                    );
+                }
             }
             summary
         }

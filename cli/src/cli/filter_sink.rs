@@ -180,6 +180,7 @@ impl<'a> FilterSink<'a> {
                     lines: i.lines,
                     gzip: i.gzip,
                     error: i.error.as_ref().map(copy_error),
+                    interrupted: i.interrupted,
                 })
                 .collect(),
             stats: s.stats.clone(),
@@ -214,6 +215,12 @@ fn copy_error(e: &Error) -> Error {
 }
 
 impl Sink for FilterSink<'_> {
+    // The provided methods not written here are forwarded to `inner` as they are (see
+    // `Sink::inner`; forwarding_tests.rs checks each).
+    fn inner(&mut self) -> Option<&mut dyn Sink> {
+        Some(&mut *self.inner)
+    }
+
     fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
         if self.quiet {
             return Ok(());
@@ -301,14 +308,6 @@ impl Sink for FilterSink<'_> {
             self.inner.still_open(inc)?;
         }
         Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-
-    fn joined_incident(&mut self, end: usize, id: u64) {
-        self.inner.joined_incident(end, id);
     }
 
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {

@@ -10,6 +10,9 @@ mod meta;
 pub mod window;
 mod wording_check;
 
+#[cfg(test)]
+mod forwarding_tests;
+
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 

@@ -34,6 +34,8 @@ pub struct Live {
     /// The quiet period after which incidents still open are written ([`Sink::still_open`]).
     pub idle: Duration,
     /// Set (by a signal handler) to end the run: what was read is reported, with the summary.
+    /// A regular file being read ends at its next chunk, a live input at once; either is
+    /// then [`InputSummary::interrupted`], and the inputs after it are not opened.
     pub stop: Option<Arc<AtomicBool>>,
 }
 
@@ -68,7 +70,7 @@ pub fn is_live(name: &str) -> bool {
 
 /// Decodes the named inputs like [`super::run_files`], but reads live inputs ([`is_live`],
 /// or every input with [`Live::follow`]) as they are written: see the module
-/// documentation. Regular files take the batch path, unchanged.
+/// documentation. Regular files take the batch path, which also ends at [`Live::stop`].
 pub fn run_live(
     names: &[String],
     opts: &Options,
@@ -77,6 +79,7 @@ pub fn run_live(
     errors: &mut dyn FnMut(&InputError),
 ) -> Result<Summary, Error> {
     let mut r = Runner::new(opts);
+    r.stop = live.stop.clone();
     if live.follow {
         let all: Vec<(usize, String)> = names.iter().cloned().enumerate().collect();
         r.live_inputs(&all, live, sink, errors)?;
@@ -299,7 +302,8 @@ impl Runner {
         }
         // Stopped: the inputs still being read end here.
         for li in &mut ins {
-            if let Some(s) = li.summary.take() {
+            if let Some(mut s) = li.summary.take() {
+                s.interrupted = live.stopped();
                 self.end_input(s, li.lines, None);
             }
         }

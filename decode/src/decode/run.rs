@@ -17,6 +17,7 @@ use super::worker::{self, Done, Worker};
 use super::{Error, Stats};
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -36,38 +37,61 @@ pub struct Options {
 }
 
 /// Where decoded output goes; runs on the calling thread.
+///
+/// A sink may wrap another (filters, checks: see [`Sink::inner`]): every provided method
+/// then forwards to the inner sink unless the wrapper overrides it, so a method added here
+/// reaches every wrapped sink without each wrapper having to pass it on by hand. A leaf
+/// sink (no inner sink) gets the documented default of each.
 pub trait Sink {
+    /// The sink this one wraps, if any: each provided method that this sink does not
+    /// override is then forwarded to it as it is. The required methods are written by every
+    /// sink. A wrapper that overrides [`Sink::write`] or [`Sink::incident`] overrides
+    /// [`Sink::write_chunk`] too, which is otherwise forwarded whole.
+    fn inner(&mut self) -> Option<&mut dyn Sink> {
+        None
+    }
     /// An input starts (`index` counts from 0).
-    fn begin_input(&mut self, _index: usize, _name: &str) -> io::Result<()> {
-        Ok(())
+    fn begin_input(&mut self, index: usize, name: &str) -> io::Result<()> {
+        self.inner().map_or(Ok(()), |s| s.begin_input(index, name))
     }
     /// A renderer for one worker, for the current input.
     fn renderer(&self) -> Box<dyn Render>;
     /// Rendered lines, in order.
     fn write(&mut self, out: &[u8]) -> io::Result<()>;
     /// Rendered detail, in order.
-    fn detail(&mut self, _detail: &[u8]) -> io::Result<()> {
-        Ok(())
+    fn detail(&mut self, detail: &[u8]) -> io::Result<()> {
+        self.inner().map_or(Ok(()), |s| s.detail(detail))
     }
     /// What the incident engine learns from a line of input `file`, in line order, before
     /// the engine sees it (for checks over the decoded values; rendering is done by then).
-    fn fact(&mut self, _file: usize, _fact: &Fact) -> io::Result<()> {
-        Ok(())
+    fn fact(&mut self, file: usize, fact: &Fact) -> io::Result<()> {
+        self.inner().map_or(Ok(()), |s| s.fact(file, fact))
     }
     /// The log ties the SCSI, block or multipath line whose rendered event ends `out` to an
     /// iSCSI session (see [`crate::decode::patterns::Scope::Context`]); the renderer may mark
     /// it so in place.
-    fn tied_to_iscsi(&mut self, _out: &mut [u8]) {}
+    fn tied_to_iscsi(&mut self, out: &mut [u8]) {
+        if let Some(s) = self.inner() {
+            s.tied_to_iscsi(out);
+        }
+    }
     /// The event that ends `out[..end]` of the chunk about to be written (see
     /// [`Sink::write_chunk`]) joined the incident whose id is `id`; the renderer may name it
     /// (the NDJSON event's `incident`).
-    fn joined_incident(&mut self, _end: usize, _id: u64) {}
+    fn joined_incident(&mut self, end: usize, id: u64) {
+        if let Some(s) = self.inner() {
+            s.joined_incident(end, id);
+        }
+    }
     /// A closed incident.
     fn incident(&mut self, inc: &Incident) -> io::Result<()>;
     /// The rendered lines of one chunk, `out`, with the incidents that closed inside it:
     /// each `(end, incident)` comes right after `out[..end]` (the ends ascend). By default
     /// [`Sink::write`] and [`Sink::incident`] in that order; a sink may write it all at once.
     fn write_chunk(&mut self, out: &[u8], cuts: &[(usize, Incident)]) -> io::Result<()> {
+        if let Some(s) = self.inner() {
+            return s.write_chunk(out, cuts);
+        }
         let mut pos = 0;
         for (end, inc) in cuts {
             self.write(&out[pos..*end])?;
@@ -83,21 +107,21 @@ pub trait Sink {
     /// (incidents as they close, detail as it comes) instead of keeping it for the end; what
     /// it kept from regular files before is written now.
     fn live(&mut self) -> io::Result<()> {
-        Ok(())
+        self.inner().map_or(Ok(()), |s| s.live())
     }
     /// An incident opened (live inputs only; it comes again to [`Sink::incident`] when it
     /// closes).
-    fn opened(&mut self, _inc: &Incident) -> io::Result<()> {
-        Ok(())
+    fn opened(&mut self, inc: &Incident) -> io::Result<()> {
+        self.inner().map_or(Ok(()), |s| s.opened(inc))
     }
     /// An incident still open after a quiet period (live inputs only, `--idle`); it may come
     /// again if it changes, and comes to [`Sink::incident`] when it closes.
-    fn still_open(&mut self, _inc: &Incident) -> io::Result<()> {
-        Ok(())
+    fn still_open(&mut self, inc: &Incident) -> io::Result<()> {
+        self.inner().map_or(Ok(()), |s| s.still_open(inc))
     }
     /// Writes out what is buffered (live inputs, after each read).
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.inner().map_or(Ok(()), |s| s.flush())
     }
 }
 
@@ -112,6 +136,9 @@ pub struct InputSummary {
     pub gzip: bool,
     /// A read error that ended it early ([`Error::Read`]).
     pub error: Option<Error>,
+    /// Whether the run was stopped ([`crate::decode::Live::stop`]: SIGINT, SIGTERM) before
+    /// the input's end: [`InputSummary::lines`] counts the lines read until then.
+    pub interrupted: bool,
 }
 
 /// The totals of a run.
@@ -218,6 +245,9 @@ pub struct Runner {
     pub(super) file: usize,
     /// Incidents closed in the chunk being applied (reused).
     cuts: Vec<(usize, Incident)>,
+    /// Set to stop the run (see [`crate::decode::Live::stop`]): a regular file being read
+    /// ends at the next chunk.
+    pub(super) stop: Option<Arc<AtomicBool>>,
 }
 
 impl Runner {
@@ -233,16 +263,25 @@ impl Runner {
             },
             file: 0,
             cuts: Vec::new(),
+            stop: None,
         }
     }
 
-    /// Decodes one input to its end. With [`Options::threads`] 1, in the calling thread
+    /// Whether the run was stopped ([`Runner::stop`]).
+    pub(super) fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    /// Decodes one input to its end, or until the run is stopped (looked at once per chunk:
+    /// [`InputSummary::interrupted`]). With [`Options::threads`] 1, in the calling thread
     /// (no reader or worker threads: for embedding, tests and fuzzing).
     pub fn input(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
         if self.opts.threads == 1 {
             return self.input_here(index, inp, sink);
         }
-        let isum = self.begin(index, &inp, sink)?;
+        let mut isum = self.begin(index, &inp, sink)?;
         let n = threads(&self.opts);
         let max_chunks = 2 * n + 2;
         let (chunks, recycle) = ChunkReader::spawn(inp.reader, max_chunks).into_parts();
@@ -269,6 +308,7 @@ impl Runner {
         let mut lines = 0u64;
         let mut failure: io::Result<()> = Ok(());
         let mut read_error = None;
+        let mut interrupted = false;
         for mut done in results.iter() {
             if let Some(e) = done.error.take() {
                 read_error = Some(e);
@@ -284,11 +324,13 @@ impl Runner {
                 let _ = recycle.send(std::mem::take(&mut done.data));
                 let _ = spare_tx.send(done);
             }
-            if failure.is_err() {
+            interrupted = self.stopped();
+            if failure.is_err() || interrupted {
                 // Stop reading: dropping the queue ends the workers and the reader.
                 break;
             }
         }
+        isum.interrupted = interrupted;
         self.end_input(isum, lines, read_error);
         failure.map_err(Error::Write)
     }
@@ -331,7 +373,7 @@ impl Runner {
 
     /// [`Runner::input`] in this thread: read a chunk, decode it, apply it, in turn.
     fn input_here(&mut self, index: usize, inp: Input, sink: &mut dyn Sink) -> Result<(), Error> {
-        let isum = self.begin(index, &inp, sink)?;
+        let mut isum = self.begin(index, &inp, sink)?;
         let mut chunker = LineChunker::new(inp.reader);
         let mut w = Worker::new(
             index,
@@ -345,6 +387,10 @@ impl Runner {
         let mut failure = Ok(());
         let mut read_error = None;
         loop {
+            if self.stopped() {
+                isum.interrupted = true;
+                break;
+            }
             match chunker.next_chunk(&mut buf) {
                 Ok(Some((len, truncated))) => {
                     let chunk = Chunk::new(

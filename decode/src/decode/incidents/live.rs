@@ -21,28 +21,16 @@ impl Engine {
     /// of the log, on the same clock): a new symptom after that long would open a new
     /// incident anyway. They are returned by [`Engine::drain_closed`].
     pub fn close_stale(&mut self, now: Instant) {
-        let mut stale: Vec<(u64, usize, usize)> = Vec::new();
-        for (h, st) in self.hosts.iter().enumerate() {
-            let all = st
-                .sessions
-                .values()
-                .chain(st.portals.values())
-                .chain(st.targets.values())
-                .chain(st.devices.values())
-                .chain(st.unknown.iter());
-            for &i in all {
-                let Some(inc) = self.slots.get(i).and_then(Option::as_ref) else {
-                    continue;
-                };
+        let mut stale: Vec<(u64, usize, usize)> = self
+            .host_slots()
+            .filter_map(|(h, i)| {
+                let inc = self.slots.get(i).and_then(Option::as_ref)?;
                 let last = inc.last.or(inc.end).or(inc.start);
-                if last
-                    .and_then(|t| now.since(t))
+                last.and_then(|t| now.since(t))
                     .is_some_and(|d| d > QUIET_GAP_S)
-                {
-                    stale.push((inc.seq, h, i));
-                }
-            }
-        }
+                    .then_some((inc.seq, h, i))
+            })
+            .collect();
         stale.sort_unstable();
         stale.dedup();
         for (_, h, i) in stale {

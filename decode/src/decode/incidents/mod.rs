@@ -61,24 +61,17 @@ impl Engine {
     /// Closes every open incident (the end of the log) and returns the host summaries,
     /// sorted by host name.
     pub fn finish(&mut self) -> Vec<HostSummary> {
-        let mut open: Vec<(u64, usize, usize)> = Vec::new();
-        for (h, st) in self.hosts.iter().enumerate() {
-            let all = st
-                .sessions
-                .values()
-                .chain(st.portals.values())
-                .chain(st.targets.values())
-                .chain(st.devices.values())
-                .chain(st.unknown.iter());
-            for &i in all {
+        let mut open: Vec<(u64, usize, usize)> = self
+            .host_slots()
+            .map(|(h, i)| {
                 let seq = self
                     .slots
                     .get(i)
                     .and_then(Option::as_ref)
                     .map_or(0, |x| x.seq);
-                open.push((seq, h, i));
-            }
-        }
+                (seq, h, i)
+            })
+            .collect();
         open.sort_unstable();
         for (_, h, i) in open {
             self.close(h, i);
@@ -103,6 +96,22 @@ impl Engine {
             .collect();
         v.sort_by(|a, b| a.host.cmp(&b.host));
         v
+    }
+
+    /// The incident slots the hosts' maps point to (the open incidents), as `(host, slot)`,
+    /// host by host: by session, portal, target, SCSI host, then the host's unknown one. A
+    /// slot reached through several maps comes once for each. The walk of
+    /// [`Engine::finish`] and [`Engine::close_stale`].
+    fn host_slots(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.hosts.iter().enumerate().flat_map(|(h, st)| {
+            st.sessions
+                .values()
+                .chain(st.portals.values())
+                .chain(st.targets.values())
+                .chain(st.devices.values())
+                .chain(st.unknown.iter())
+                .map(move |&i| (h, i))
+        })
     }
 
     /// The state of the line's host. Lines without a host name (dmesg, bare messages) are
