@@ -142,6 +142,11 @@ fn releases(args: &DecodeArgs) -> Result<Vec<OriginRelease>, String> {
     Ok(out)
 }
 
+/// Whether the input shown as `name` (`<stdin>` for standard input) is read live.
+fn is_live_name(name: &str) -> bool {
+    decode::is_live(if name == "<stdin>" { "-" } else { name })
+}
+
 /// How the inputs' times are placed (`--timezone`, `--boot-time`); `Err` with a message for
 /// a bad value. An unknown local zone is warned of, and UTC used.
 fn placing(args: &DecodeArgs) -> Result<Placing, String> {
@@ -289,8 +294,9 @@ pub fn run(args: DecodeArgs, color: ColorArg) -> ExitCode {
                     eprintln!("iscsi-decode: {}: {}", i.name, e.io());
                     failed = true;
                 }
-                if i.interrupted {
-                    // Stopped by SIGINT or SIGTERM: not a failure, but the report is partial.
+                // Stopped by SIGINT or SIGTERM: not a failure, but the report of a file is
+                // partial. (A live input, followed or piped, ends that way as a rule.)
+                if i.interrupted && !args.follow && !is_live_name(&i.name) {
                     eprintln!(
                         "iscsi-decode: {}: interrupted after {} line{}; the report covers \
                          what was read",

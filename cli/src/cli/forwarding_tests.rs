@@ -195,7 +195,7 @@ fn each_wrapper_forwards_every_sink_method() {
 
     let mut rec = Recorder::default();
     let called = {
-        let filter = Filter::new(&args, &names).unwrap();
+        let filter = Filter::new(&args, &names, &Default::default()).unwrap();
         let mut w = FilterSink::new(&mut rec, filter, &args, &names);
         call_every_method(&mut w)
     };
