@@ -38,6 +38,30 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
+# syslog-ng, for cli/tests/pipeline_syslogng.rs. Debian's syslog-ng-core and rsyslog conflict
+# (each is the system's log daemon), so where syslog-ng is not installed, its package is
+# unpacked into .cache/syslog-ng-core/ (git-ignored), which the test runs it from, and the
+# libraries it depends on are installed as usual.
+sng=.cache/syslog-ng-core
+if ! command -v syslog-ng >/dev/null 2>&1; then
+  if [ ! -x "$sng/usr/sbin/syslog-ng" ] || [ ! -f "$sng/DEBIAN/control" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" syslog-ng-core)
+    rm -rf "$sng"
+    mkdir -p "$sng"
+    dpkg-deb -x "$tmp"/syslog-ng-core_*.deb "$sng"
+    dpkg-deb -e "$tmp"/syslog-ng-core_*.deb "$sng/DEBIAN"
+    rm -rf "$tmp"
+  fi
+  deps=()
+  for d in $(sed -n 's/^Depends: //p' "$sng/DEBIAN/control" | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g'); do
+    dpkg -s "$d" >/dev/null 2>&1 || deps+=("$d")
+  done
+  if [ ${#deps[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${deps[@]}"
+  fi
+fi
+
 # The kernel headers named in headers/manifest.toml, verified by sha256.
 cargo run -q -p iscsi-codegen -- fetch
 
