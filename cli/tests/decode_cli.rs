@@ -357,6 +357,20 @@ fn dmesg_uptimes_get_a_ts_through_the_files_boot_time() {
             .filter(|v: &serde_json::Value| v["type"] == "event")
             .collect()
     };
+    // Standard input redirected from the file (`- < dmesg.txt`) is the file.
+    let redirected = std::process::Command::new(env!("CARGO_BIN_EXE_iscsi-decode"))
+        .env("TZ", "UTC")
+        .args(["decode", "--json", "-"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    let first_ts = String::from_utf8(redirected.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["type"] == "event")
+        .map(|v| v["ts"].clone());
+    assert_eq!(first_ts, Some("2026-12-06T11:58:00.611244Z".into()));
     let _ = std::fs::remove_dir_all(&dir);
     let given = piped(&["--boot-time", "2026-12-06 11:40:00"], text);
     assert_eq!(given[0]["ts"], "2026-12-06T11:57:30.611244Z");

@@ -135,7 +135,8 @@ impl<'a> FilterSink<'a> {
                 } else {
                     format!("{first} to {last}")
                 };
-                let whence = if name == "-" {
+                let stdin_is_a_file = std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file());
+                let whence = if name == "-" && !stdin_is_a_file {
                     "the current year"
                 } else {
                     "the year of the file's modification time"

@@ -236,6 +236,12 @@ impl Placing {
     /// What the times of input `name` (a path; `-` or `<stdin>` for standard input) are
     /// placed through.
     pub fn refs(&self, name: &str) -> TimeRefs {
+        // Standard input redirected from a file (`decode - < dmesg.txt`) is that file.
+        let name = if name == "-" || name == "<stdin>" {
+            "/dev/stdin"
+        } else {
+            name
+        };
         let year = self.year.unwrap_or_else(|| reference_of(name));
         let regular = std::fs::metadata(name).is_ok_and(|m| m.is_file());
         let boot = match self.boot {
