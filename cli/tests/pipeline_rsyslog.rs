@@ -5,19 +5,13 @@
 //! daemon is stopped by the test. Needs Debian's `rsyslog` and `logger` (scripts/setup.sh
 //! installs them); without them the test fails and says so.
 
+#[path = "common/syslog_engine.rs"]
+mod engine;
+
+use engine::{Daemon, free_port, send, wait_for, wait_listening};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Stops the daemon however the test ends.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn rsyslog_conf(dir: &Path, port: u16, out: &Path) -> String {
     format!(
@@ -36,38 +30,6 @@ input(type="imtcp" port="{port}" address="127.0.0.1" ruleset="iscsi")
     )
 }
 
-fn send(port: u16, tag: &str, msg: &str) {
-    let st = Command::new("logger")
-        .args([
-            "--tcp",
-            "-n",
-            "127.0.0.1",
-            "-P",
-            &port.to_string(),
-            "-t",
-            tag,
-            "--",
-            msg,
-        ])
-        .status()
-        .expect("logger (bsdutils) runs");
-    assert!(st.success(), "logger failed");
-}
-
-/// The lines of `path` once `want` of them hold `needle`, within `limit`.
-fn wait_for(path: &Path, needle: &str, want: usize, limit: Duration) -> Option<String> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if text.matches(needle).count() >= want {
-                return Some(text);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    None
-}
-
 #[test]
 fn rsyslog_omprog_feeds_the_decoder_and_events_arrive_while_it_runs() {
     let rsyslogd = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"]
@@ -78,8 +40,7 @@ fn rsyslog_omprog_feeds_the_decoder_and_events_arrive_while_it_runs() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("decoded.ndjson");
-    // A port of this process's own range; rsyslogd says when it cannot bind.
-    let port = 20_000 + (std::process::id() % 30_000) as u16;
+    let port = free_port();
     let conf = dir.join("rsyslog.conf");
     std::fs::write(&conf, rsyslog_conf(&dir, port, &out)).unwrap();
     let daemon = Daemon(
@@ -94,23 +55,27 @@ fn rsyslog_omprog_feeds_the_decoder_and_events_arrive_while_it_runs() {
             .spawn()
             .expect("rsyslogd starts"),
     );
-    // Wait until it listens.
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "rsyslogd does not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut daemon = daemon;
+    wait_listening(
+        &mut daemon,
+        "rsyslogd",
+        port,
+        Duration::from_secs(10),
+        String::new,
+    );
     send(
         port,
+        &[],
         "iscsid",
         "Kernel reported iSCSI connection 3:0 error (1022 - ISCSI_ERR_NOP_TIMEDOUT: A NOP has timed out) state (3)",
     );
-    send(port, "kernel", " connection3:0: detected conn error (1022)");
+    send(
+        port,
+        &[],
+        "kernel",
+        " connection3:0: detected conn error (1022)",
+    );
     let text = wait_for(&out, "\"type\":\"event\"", 2, Duration::from_secs(10));
-    let mut daemon = daemon;
     // Still running: the events came through the live pipeline, not at its end.
     assert!(
         daemon.0.try_wait().unwrap().is_none(),

@@ -8,19 +8,13 @@
 //! (scripts/setup.sh unpacks the one beside rsyslog, with which it conflicts, and installs the
 //! other); without them the test fails and says so.
 
+#[path = "common/syslog_engine.rs"]
+mod engine;
+
+use engine::{Daemon, free_port, wait_for, wait_listening};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Stops the daemon however the test ends.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// A command that runs syslog-ng: the system's, or else Debian's syslog-ng-core package that
 /// scripts/setup.sh unpacks into .cache/syslog-ng-core/ (the package conflicts with rsyslog's,
@@ -126,36 +120,7 @@ source s_net {{
 /// One RFC 5424 message over TCP. syslog-ng's `syslog()` source reads RFC 6587 octet-counted
 /// frames; `logger --tcp` alone frames by newline, which that source drops.
 fn send(port: u16, tag: &str, msg: &str) {
-    let st = Command::new("logger")
-        .args([
-            "--tcp",
-            "--octet-count",
-            "-n",
-            "127.0.0.1",
-            "-P",
-            &port.to_string(),
-            "-t",
-            tag,
-            "--",
-            msg,
-        ])
-        .status()
-        .expect("logger (bsdutils) runs");
-    assert!(st.success(), "logger failed");
-}
-
-/// The lines of `path` once `want` of them hold `needle`, within `limit`.
-fn wait_for(path: &Path, needle: &str, want: usize, limit: Duration) -> Option<String> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if text.matches(needle).count() >= want {
-                return Some(text);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    None
+    engine::send(port, &["--octet-count"], tag, msg);
 }
 
 #[test]
@@ -167,11 +132,7 @@ fn syslog_ng_program_feeds_the_decoder_and_events_arrive_while_it_runs() {
     let out = dir.join("decoded.ndjson");
     let log = dir.join("syslog-ng.log");
     let said = || std::fs::read_to_string(&log).unwrap_or_default();
-    // A port the system has free now (another test or engine may hold any fixed one).
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port();
+    let port = free_port();
     let conf = dir.join("syslog-ng.conf");
     std::fs::write(&conf, syslog_ng_conf(&version, port, &out)).unwrap();
     let mut daemon = Daemon(
@@ -189,19 +150,13 @@ fn syslog_ng_program_feeds_the_decoder_and_events_arrive_while_it_runs() {
             .spawn()
             .expect("syslog-ng starts"),
     );
-    // Wait until it listens.
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Some(st) = daemon.0.try_wait().unwrap() {
-            panic!("syslog-ng exited ({st}): {}", said());
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "syslog-ng does not listen on {port}: {}",
-            said()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_listening(
+        &mut daemon,
+        "syslog-ng",
+        port,
+        Duration::from_secs(30),
+        said,
+    );
     send(port, "kernel", " connection1:0: detected conn error (1022)");
     // Not for the decoder: the docs' filter keeps it out of the pipe.
     send(
