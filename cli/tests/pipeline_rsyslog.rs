@@ -43,7 +43,7 @@ fn rsyslog_omprog_feeds_the_decoder_and_events_arrive_while_it_runs() {
     let port = free_port();
     let conf = dir.join("rsyslog.conf");
     std::fs::write(&conf, rsyslog_conf(&dir, port, &out)).unwrap();
-    let daemon = Daemon(
+    let mut daemon = Daemon(
         Command::new(rsyslogd)
             .arg("-n")
             .arg("-f")
@@ -55,7 +55,6 @@ fn rsyslog_omprog_feeds_the_decoder_and_events_arrive_while_it_runs() {
             .spawn()
             .expect("rsyslogd starts"),
     );
-    let mut daemon = daemon;
     wait_listening(
         &mut daemon,
         "rsyslogd",
