@@ -93,13 +93,7 @@ pub fn run_live(
             r.live_inputs(&[(i, name.clone())], live, sink, errors)?;
             continue;
         }
-        match input::open_text(name, opts.text) {
-            Ok(inp) => r.input(i, inp, sink)?,
-            Err(e) => {
-                errors(&e);
-                r.summary.open_errors.push(Error::Open(e));
-            }
-        }
+        r.open_and_decode(i, name, sink, errors)?;
     }
     r.finish(sink)
 }

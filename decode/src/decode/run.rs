@@ -190,13 +190,7 @@ pub fn run_files(
 ) -> Result<Summary, Error> {
     let mut r = Runner::new(opts);
     for (i, name) in names.iter().enumerate() {
-        match input::open_text(name, opts.text) {
-            Ok(inp) => r.input(i, inp, sink)?,
-            Err(e) => {
-                errors(&e);
-                r.summary.open_errors.push(Error::Open(e));
-            }
-        }
+        r.open_and_decode(i, name, sink, errors)?;
     }
     r.finish(sink)
 }
@@ -264,6 +258,25 @@ impl Runner {
             file: 0,
             cuts: Vec::new(),
             stop: None,
+        }
+    }
+
+    /// Opens the input `name` as `index` and decodes it ([`Runner::input`]); one that
+    /// cannot be opened is given to `errors` and kept in the summary, and the run goes on.
+    pub(super) fn open_and_decode(
+        &mut self,
+        index: usize,
+        name: &str,
+        sink: &mut dyn Sink,
+        errors: &mut dyn FnMut(&InputError),
+    ) -> Result<(), Error> {
+        match input::open_text(name, self.opts.text) {
+            Ok(inp) => self.input(index, inp, sink),
+            Err(e) => {
+                errors(&e);
+                self.summary.open_errors.push(Error::Open(e));
+                Ok(())
+            }
         }
     }
 
